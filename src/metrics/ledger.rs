@@ -1,0 +1,111 @@
+//! Conservation: at the end of a run every produced message is in exactly one
+//! place. The ledger counts terminal outcomes as they happen and what queues hold
+//! at the end, and cross-checks both against the message arena; a mismatch is a
+//! bug in the simulator and fails the run.
+
+use crate::model::World;
+use crate::model::message::State;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct InSystem {
+    pub visible: u64,
+    pub in_flight: u64,
+    pub delayed: u64,
+}
+
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct Ledger {
+    /// Publish attempts, the initial backlog included.
+    pub produced: u64,
+    /// Deleted after a successful processing (once, or with duplicates).
+    pub processed: u64,
+    /// Held by dead-letter queues at the end.
+    pub dead_lettered: u64,
+    pub expired: u64,
+    /// Discarded by a full queue (drop-oldest).
+    pub dropped: u64,
+    /// Refused at publish by a full queue: lost.
+    pub rejected: u64,
+    /// Still held by the other queues at the end.
+    pub in_system: InSystem,
+    /// Successful processings beyond a message's first.
+    pub duplicates: u64,
+    /// Messages whose side effect was applied two times or more.
+    pub applied_more_than_once: u64,
+    /// Messages that reached a DLQ although processed successfully (zombie loop).
+    pub dead_lettered_after_success: u64,
+    pub balanced: bool,
+}
+
+pub fn settle(w: &World) -> Result<Ledger, String> {
+    let main = || w.queues.iter().filter(|q| !q.p.is_dlq);
+    let mut l = Ledger {
+        produced: w.producers.iter().map(|p| p.c.produced + p.c.rejected).sum(),
+        processed: w.queues.iter().map(|q| q.c.deletes).sum(),
+        dead_lettered: w.queues.iter().filter(|q| q.p.is_dlq).map(|q| q.depth()).sum(),
+        expired: w.queues.iter().map(|q| q.c.expired).sum(),
+        dropped: w.queues.iter().map(|q| q.c.dropped).sum(),
+        rejected: w.queues.iter().map(|q| q.c.rejected).sum(),
+        in_system: InSystem {
+            visible: main().map(|q| q.visible_n).sum(),
+            in_flight: main().map(|q| q.in_flight_n).sum(),
+            delayed: main().map(|q| q.delayed_n).sum(),
+        },
+        duplicates: w.consumers.iter().map(|c| c.c.duplicates).sum(),
+        applied_more_than_once: w.applied_more_than_once,
+        dead_lettered_after_success: w.dead_lettered_after_success,
+        balanced: false,
+    };
+    let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
+    let accounted = l.processed + l.dead_lettered + l.expired + l.dropped + l.rejected + held;
+    let mut problems = vec![];
+    if accounted != l.produced {
+        problems.push(format!(
+            "produced {} but accounted for {accounted} (processed {} + dead-lettered {} + expired {} + dropped {} + rejected {} + held {held})",
+            l.produced, l.processed, l.dead_lettered, l.expired, l.dropped, l.rejected
+        ));
+    }
+    let producer_rejected: u64 = w.producers.iter().map(|p| p.c.rejected).sum();
+    if producer_rejected != l.rejected {
+        problems.push(format!(
+            "producers saw {producer_rejected} rejections, queues made {}",
+            l.rejected
+        ));
+    }
+    if w.arena.created() != l.produced - l.rejected {
+        problems.push(format!(
+            "{} messages created for {} accepted publishes",
+            w.arena.created(),
+            l.produced - l.rejected
+        ));
+    }
+    // What the queues say they hold must be what the arena holds, state by state.
+    let (mut vis, mut fl, mut del) = (0u64, 0u64, 0u64);
+    for m in w.arena.iter_live() {
+        match m.state {
+            State::Visible => vis += 1,
+            State::InFlight => fl += 1,
+            State::Delayed => del += 1,
+            _ => {}
+        }
+        // Released messages were counted on release; these never were.
+        if m.successes >= 2 {
+            l.applied_more_than_once += 1;
+        }
+    }
+    let q_vis: u64 = w.queues.iter().map(|q| q.visible_n).sum();
+    let q_fl: u64 = w.queues.iter().map(|q| q.in_flight_n).sum();
+    let q_del: u64 = w.queues.iter().map(|q| q.delayed_n).sum();
+    if (vis, fl, del) != (q_vis, q_fl, q_del) {
+        problems.push(format!(
+            "arena holds visible/in flight/delayed {vis}/{fl}/{del}, queues count {q_vis}/{q_fl}/{q_del}"
+        ));
+    }
+    if problems.is_empty() {
+        l.balanced = true;
+        Ok(l)
+    } else {
+        Err(problems.join("; "))
+    }
+}

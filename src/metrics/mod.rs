@@ -1,0 +1,11 @@
+//! What a run measures: latency histograms, time-averaged levels, the time series,
+//! the conservation ledger and the collapse verdict.
+
+pub mod latency;
+pub mod ledger;
+pub mod level;
+pub mod series;
+pub mod verdict;
+
+pub use latency::{Latency, LatencySummary};
+pub use level::Level;

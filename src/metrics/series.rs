@@ -1,0 +1,134 @@
+//! The time series: one row per sampling interval. Gauges are read as they are at
+//! the sample; counters are reported as the count during the interval that ends
+//! at the row's time.
+
+use crate::engine::{SimTime, to_secs};
+use crate::model::World;
+
+#[derive(Default)]
+pub struct Sampler {
+    pub columns: Vec<String>,
+    /// Row-major values, `columns.len()` per row.
+    pub values: Vec<f64>,
+    is_counter: Vec<bool>,
+    prev: Vec<f64>,
+    row: Vec<f64>,
+}
+
+/// Collects one row; names are formatted only for the first row.
+struct Row<'a> {
+    values: &'a mut Vec<f64>,
+    counters: &'a mut Vec<bool>,
+    names: Option<&'a mut Vec<String>>,
+    prefix: &'a str,
+}
+
+impl Row<'_> {
+    fn put(&mut self, name: &str, v: f64, counter: bool) {
+        if let Some(n) = self.names.as_deref_mut() {
+            n.push(if self.prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{}.{}", self.prefix, name)
+            });
+            self.counters.push(counter);
+        }
+        self.values.push(v);
+    }
+    fn gauge(&mut self, name: &str, v: f64) {
+        self.put(name, v, false)
+    }
+    fn counter(&mut self, name: &str, cumulative: u64) {
+        self.put(name, cumulative as f64, true)
+    }
+}
+
+impl Sampler {
+    pub fn record(&mut self, w: &World, now: SimTime) {
+        let first = self.columns.is_empty();
+        self.row.clear();
+        let mut r = Row {
+            values: &mut self.row,
+            counters: &mut self.is_counter,
+            names: first.then_some(&mut self.columns),
+            prefix: "",
+        };
+        r.gauge("time_s", to_secs(now));
+        write_totals(&mut r, w, now);
+        for q in &w.queues {
+            r.prefix = &q.p.name;
+            r.gauge("visible", q.visible_n as f64);
+            r.gauge("in_flight", q.in_flight_n as f64);
+            r.gauge("delayed", q.delayed_n as f64);
+            r.gauge("oldest_age_s", to_secs(q.oldest_age(&w.arena, now)));
+            if q.p.fifo {
+                r.gauge("blocked_groups", q.blocked_groups() as f64);
+            }
+            r.counter("published", q.c.published);
+            r.counter("deliveries", q.c.deliveries);
+            r.counter("deletes", q.c.deletes);
+            r.counter("stale_deletes", q.c.stale_deletes);
+            r.counter("returns", q.c.returns);
+            r.counter("dead_lettered", q.c.dead_lettered);
+            r.counter("redriven", q.c.redriven);
+            r.counter("expired", q.c.expired);
+            r.counter("dropped", q.c.dropped);
+            r.counter("rejected", q.c.rejected);
+        }
+        for c in &w.consumers {
+            r.prefix = &c.p.name;
+            r.gauge("workers", c.workers.len() as f64);
+            r.gauge("busy", c.busy as f64);
+            r.counter("completions", c.c.completions);
+            r.counter("goodput", c.c.goodput);
+            r.counter("failures", c.c.failures);
+            r.counter("duplicates", c.c.duplicates);
+            r.counter("empty_receives", c.c.empty_receives);
+        }
+        if first {
+            self.prev = vec![0.0; self.row.len()];
+        }
+        for ((v, p), &is_counter) in self.row.iter_mut().zip(&mut self.prev).zip(&self.is_counter) {
+            if is_counter {
+                let cum = *v;
+                *v -= *p;
+                *p = cum;
+            }
+        }
+        self.values.extend_from_slice(&self.row);
+    }
+
+    pub fn rows(&self) -> impl Iterator<Item = &[f64]> {
+        self.values.chunks(self.columns.len().max(1))
+    }
+
+    pub fn column(&self, name: &str) -> Option<Vec<f64>> {
+        let i = self.columns.iter().position(|c| c == name)?;
+        Some(self.rows().map(|r| r[i]).collect())
+    }
+}
+
+/// System-wide columns: what a reader looks at first.
+fn write_totals(r: &mut Row, w: &World, now: SimTime) {
+    let main = || w.queues.iter().filter(|q| !q.p.is_dlq);
+    let dlqs = || w.queues.iter().filter(|q| q.p.is_dlq);
+    let sum = |f: &dyn Fn(&crate::model::queue::Queue) -> u64| main().map(f).sum::<u64>();
+    r.gauge("backlog", sum(&|q| q.visible_n + q.delayed_n) as f64);
+    r.gauge("in_flight", sum(&|q| q.in_flight_n) as f64);
+    let oldest = main().map(|q| q.oldest_age(&w.arena, now)).max().unwrap_or(0);
+    r.gauge("oldest_age_s", to_secs(oldest));
+    r.gauge("dlq_depth", dlqs().map(|q| q.depth()).sum::<u64>() as f64);
+    r.gauge("busy_workers", w.consumers.iter().map(|c| c.busy as u64).sum::<u64>() as f64);
+    r.gauge("workers", w.consumers.iter().map(|c| c.workers.len() as u64).sum::<u64>() as f64);
+    let produced: u64 = w.producers.iter().map(|p| p.c.produced + p.c.rejected).sum();
+    r.counter("arrivals", produced);
+    r.counter("deliveries", sum(&|q| q.c.deliveries));
+    r.counter("throughput", w.consumers.iter().map(|c| c.c.completions).sum());
+    r.counter("goodput", w.consumers.iter().map(|c| c.c.goodput).sum());
+    r.counter("failures", w.consumers.iter().map(|c| c.c.failures).sum());
+    r.counter("duplicates", w.consumers.iter().map(|c| c.c.duplicates).sum());
+    r.counter("dead_lettered", sum(&|q| q.c.dead_lettered));
+    r.counter("expired", w.queues.iter().map(|q| q.c.expired).sum());
+    r.counter("dropped", w.queues.iter().map(|q| q.c.dropped).sum());
+    r.counter("rejected", w.queues.iter().map(|q| q.c.rejected).sum());
+}

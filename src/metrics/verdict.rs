@@ -1,0 +1,87 @@
+//! The collapse verdict. A run collapses when its backlog grows without bound
+//! (fitted over the final window), or when a guard stopped it. Built to take more
+//! reasons as mechanisms arrive (metastability, downstream crashes, …).
+
+use crate::metrics::series::Sampler;
+use crate::scenario::VerdictConfig;
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    BacklogGrowth,
+    BacklogCap,
+    EventLimit,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Verdict {
+    pub collapsed: bool,
+    pub reason: Option<Reason>,
+    /// When it began (growth: the last time the backlog was still small).
+    pub at_s: Option<f64>,
+    /// The evidence, in words.
+    pub detail: String,
+}
+
+impl Verdict {
+    pub fn stable(detail: String) -> Verdict {
+        Verdict {
+            collapsed: false,
+            reason: None,
+            at_s: None,
+            detail,
+        }
+    }
+    pub fn collapsed(reason: Reason, at_s: f64, detail: String) -> Verdict {
+        Verdict {
+            collapsed: true,
+            reason: Some(reason),
+            at_s: Some(at_s),
+            detail,
+        }
+    }
+}
+
+/// Least-squares slope of y over x.
+fn slope(x: &[f64], y: &[f64]) -> f64 {
+    let n = x.len() as f64;
+    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let sxx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
+    if sxx == 0.0 { 0.0 } else { sxy / sxx }
+}
+
+/// Judges the backlog column of a finished run.
+pub fn judge_backlog(s: &Sampler, cfg: &VerdictConfig) -> Verdict {
+    let (Some(t), Some(b), Some(a)) = (s.column("time_s"), s.column("backlog"), s.column("arrivals")) else {
+        return Verdict::stable("no samples".into());
+    };
+    let n = t.len();
+    let k = ((n as f64 * cfg.window_fraction).ceil() as usize).clamp(2.min(n), n);
+    if n < 3 || k < 3 {
+        return Verdict::stable("too few samples to judge".into());
+    }
+    let (tw, bw) = (&t[n - k..], &b[n - k..]);
+    let span = tw[k - 1] - tw[0];
+    let growth = slope(tw, bw) * span;
+    let arrived: f64 = a[n - k + 1..].iter().sum();
+    let threshold = (cfg.min_growth_fraction * arrived).max(cfg.min_growth_messages);
+    let last = b[n - 1];
+    if growth > threshold {
+        // Onset: the last time the backlog was below a tenth of its final value.
+        let floor = (0.1 * last).max(cfg.min_growth_messages);
+        let i = b.iter().rposition(|&v| v <= floor).unwrap_or(0);
+        Verdict::collapsed(
+            Reason::BacklogGrowth,
+            t[i],
+            format!(
+                "backlog grew by {growth:.0} messages over the last {span:.0} s (threshold {threshold:.0}); {last:.0} waiting at the end"
+            ),
+        )
+    } else {
+        Verdict::stable(format!(
+            "backlog trend over the last {span:.0} s: {growth:+.0} messages (threshold {threshold:.0}); {last:.0} waiting at the end"
+        ))
+    }
+}

@@ -1,0 +1,146 @@
+//! Messages live in one arena, indexed by slot, reused through a free list: memory
+//! follows what is in the system, never what went through it.
+
+use crate::engine::SimTime;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    Delayed,
+    Visible,
+    InFlight,
+    /// Terminal states: the slot is freed once no consumer still holds the message.
+    Deleted,
+    Expired,
+    Dropped,
+}
+
+impl State {
+    pub fn is_terminal(self) -> bool {
+        matches!(self, State::Deleted | State::Expired | State::Dropped)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Message {
+    pub id: u64,
+    /// Original enqueue time: kept through a DLQ, for retention and latency.
+    pub published: SimTime,
+    /// Deadline while in flight or delayed.
+    pub deadline: SimTime,
+    pub key: u32,
+    pub size: u32,
+    pub cost: f32,
+    /// Last backoff delay (decorrelated jitter grows from it).
+    pub backoff_prev_s: f32,
+    /// Bumped at every receive and move: a consumer's receipt is (slot, generation).
+    pub generation: u32,
+    pub receive_count: u32,
+    pub successes: u32,
+    /// Consumers currently processing this message (possibly under stale receipts).
+    pub holders: u16,
+    pub queue: u16,
+    /// The queue it was dead-lettered from (redrive target).
+    pub origin: u16,
+    pub state: State,
+    pub poison: bool,
+    pub received_once: bool,
+}
+
+/// A consumer's handle on a received message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Receipt {
+    pub slot: u32,
+    pub generation: u32,
+}
+
+#[derive(Default)]
+pub struct Arena {
+    slots: Vec<Message>,
+    free: Vec<u32>,
+    live: usize,
+    next_id: u64,
+}
+
+impl Arena {
+    pub fn insert(&mut self, mut m: Message) -> u32 {
+        m.id = self.next_id;
+        self.next_id += 1;
+        self.live += 1;
+        if let Some(slot) = self.free.pop() {
+            let generation = self.slots[slot as usize].generation.wrapping_add(1);
+            m.generation = generation;
+            self.slots[slot as usize] = m;
+            slot
+        } else {
+            self.slots.push(m);
+            (self.slots.len() - 1) as u32
+        }
+    }
+
+    /// Frees the slot of a message in a terminal state once nobody holds it;
+    /// returns how many times it was processed successfully.
+    #[inline]
+    pub fn release_if_done(&mut self, slot: u32) -> Option<u32> {
+        let m = &self.slots[slot as usize];
+        if m.state.is_terminal() && m.holders == 0 {
+            self.live -= 1;
+            self.free.push(slot);
+            let m = &mut self.slots[slot as usize];
+            m.generation = m.generation.wrapping_add(1);
+            return Some(m.successes);
+        }
+        None
+    }
+
+    #[inline]
+    pub fn get(&self, slot: u32) -> &Message {
+        &self.slots[slot as usize]
+    }
+    #[inline]
+    pub fn get_mut(&mut self, slot: u32) -> &mut Message {
+        &mut self.slots[slot as usize]
+    }
+    /// Messages with a slot (in a queue, or terminal but still held).
+    pub fn live(&self) -> usize {
+        self.live
+    }
+    /// Messages ever inserted.
+    pub fn created(&self) -> u64 {
+        self.next_id
+    }
+    /// Live messages, for end-of-run accounting.
+    pub fn iter_live(&self) -> impl Iterator<Item = &Message> {
+        let mut is_free = vec![false; self.slots.len()];
+        for &f in &self.free {
+            is_free[f as usize] = true;
+        }
+        self.slots
+            .iter()
+            .zip(is_free)
+            .filter(|(_, f)| !f)
+            .map(|(m, _)| m)
+    }
+}
+
+impl Message {
+    pub fn new(published: SimTime, queue: u16) -> Message {
+        Message {
+            id: 0,
+            published,
+            deadline: 0,
+            key: 0,
+            size: 0,
+            cost: 1.0,
+            backoff_prev_s: 0.0,
+            generation: 0,
+            receive_count: 0,
+            successes: 0,
+            holders: 0,
+            queue,
+            origin: queue,
+            state: State::Visible,
+            poison: false,
+            received_once: false,
+        }
+    }
+}

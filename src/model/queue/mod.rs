@@ -1,0 +1,363 @@
+//! An SQS-like queue (MODEL.md "Queue"): delayed → visible → in flight → deleted |
+//! dead-lettered | expired. Receives hand out receipts; a delete with a stale
+//! receipt does nothing; an expired visibility timeout makes the message visible
+//! again with its receive count kept. The queue owns one timer: the earliest of
+//! its deadlines, re-armed by the world after every operation.
+
+mod deadlines;
+mod ready;
+
+use crate::engine::SimTime;
+use crate::metrics::{Latency, Level};
+use crate::model::message::{Arena, Message, Receipt, State};
+use crate::scenario::Overflow;
+use deadlines::Deadlines;
+use ready::Ready;
+use std::collections::VecDeque;
+
+#[derive(Clone, Debug)]
+pub struct QueueParams {
+    pub name: String,
+    pub fifo: bool,
+    pub visibility: SimTime,
+    pub delay: SimTime,
+    pub retention: SimTime,
+    pub max_receive_count: Option<u32>,
+    pub dlq: Option<u16>,
+    pub max_depth: Option<u64>,
+    pub overflow: Overflow,
+    /// Some other queue dead-letters into this one.
+    pub is_dlq: bool,
+}
+
+/// A consumer worker parked on a long poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Waiter {
+    pub consumer: u16,
+    pub worker: u32,
+}
+
+/// Cumulative counters; the time series takes differences.
+#[derive(Clone, Debug, Default)]
+pub struct QueueCounters {
+    pub published: u64,
+    pub rejected: u64,
+    pub dropped: u64,
+    pub expired: u64,
+    pub dead_lettered: u64,
+    pub redriven: u64,
+    pub receives: u64,
+    pub deliveries: u64,
+    pub deletes: u64,
+    pub stale_deletes: u64,
+    pub returns: u64,
+}
+
+pub enum Publish {
+    Accepted(u32),
+    Rejected,
+}
+
+pub struct Queue {
+    pub id: u16,
+    pub p: QueueParams,
+    ready: Ready,
+    in_flight: Deadlines,
+    delayed: Deadlines,
+    pub visible_n: u64,
+    pub in_flight_n: u64,
+    pub delayed_n: u64,
+    pub timer_at: Option<SimTime>,
+    pub waiters: VecDeque<Waiter>,
+    pub c: QueueCounters,
+    /// Publish → first receive.
+    pub wait: Latency,
+    pub visible_level: Level,
+    pub in_flight_level: Level,
+    /// `c.published` when statistics were last reset (end of warm-up).
+    pub published_mark: u64,
+}
+
+impl Queue {
+    pub fn new(id: u16, p: QueueParams) -> Queue {
+        Queue {
+            id,
+            ready: Ready::new(p.fifo),
+            p,
+            in_flight: Deadlines::default(),
+            delayed: Deadlines::default(),
+            visible_n: 0,
+            in_flight_n: 0,
+            delayed_n: 0,
+            timer_at: None,
+            waiters: VecDeque::new(),
+            c: QueueCounters::default(),
+            wait: Latency::default(),
+            visible_level: Level::default(),
+            in_flight_level: Level::default(),
+            published_mark: 0,
+        }
+    }
+
+    /// Messages held: visible, in flight and delayed.
+    pub fn depth(&self) -> u64 {
+        self.visible_n + self.in_flight_n + self.delayed_n
+    }
+
+    #[inline]
+    fn track(&mut self, now: SimTime) {
+        self.visible_level.advance(now, self.visible_n);
+        self.in_flight_level.advance(now, self.in_flight_n);
+    }
+
+    /// Publishes a new message (the arena assigns its id).
+    pub fn publish(&mut self, arena: &mut Arena, mut m: Message, now: SimTime) -> Publish {
+        self.track(now);
+        if let Some(max) = self.p.max_depth
+            && self.depth() >= max
+        {
+            let room = self.p.overflow == Overflow::DropOldest && self.drop_oldest(arena);
+            if !room {
+                self.c.rejected += 1;
+                return Publish::Rejected;
+            }
+        }
+        self.c.published += 1;
+        m.queue = self.id;
+        m.origin = self.id;
+        let slot = arena.insert(m);
+        self.enter(arena, slot, now, self.p.delay);
+        Publish::Accepted(slot)
+    }
+
+    /// Takes in a message that already exists (dead-lettered into this queue, or
+    /// redriven back to it). It keeps its original publish time.
+    pub fn adopt(&mut self, arena: &mut Arena, slot: u32, now: SimTime) {
+        self.track(now);
+        let m = arena.get_mut(slot);
+        m.queue = self.id;
+        m.generation = m.generation.wrapping_add(1);
+        self.enter(arena, slot, now, 0);
+    }
+
+    fn enter(&mut self, arena: &mut Arena, slot: u32, now: SimTime, delay: SimTime) {
+        let m = arena.get_mut(slot);
+        if delay > 0 {
+            m.state = State::Delayed;
+            m.deadline = now + delay;
+            self.delayed.push(m.deadline, slot, m.generation);
+            self.delayed_n += 1;
+        } else {
+            m.state = State::Visible;
+            self.ready.push_back(slot, m.key);
+            self.visible_n += 1;
+        }
+    }
+
+    fn drop_oldest(&mut self, arena: &mut Arena) -> bool {
+        let Some(slot) = self.ready.pop_oldest(arena) else {
+            return false;
+        };
+        self.visible_n -= 1;
+        self.c.dropped += 1;
+        arena.get_mut(slot).state = State::Dropped;
+        arena.release_if_done(slot);
+        true
+    }
+
+    /// Receives up to `max` messages into `out`. Messages past retention expire;
+    /// messages already received `max_receive_count` times go to `to_dlq` for the
+    /// world to hand to the dead-letter queue.
+    pub fn receive(
+        &mut self,
+        arena: &mut Arena,
+        now: SimTime,
+        max: u32,
+        out: &mut Vec<Receipt>,
+        to_dlq: &mut Vec<u32>,
+    ) -> u32 {
+        self.track(now);
+        self.c.receives += 1;
+        let mut got = 0;
+        while got < max {
+            let Some(slot) = self.ready.pop() else { break };
+            self.visible_n -= 1;
+            let m = arena.get_mut(slot);
+            if now.saturating_sub(m.published) >= self.p.retention {
+                m.state = State::Expired;
+                self.c.expired += 1;
+                arena.release_if_done(slot);
+                continue;
+            }
+            if let (Some(limit), Some(_)) = (self.p.max_receive_count, self.p.dlq)
+                && m.receive_count >= limit
+            {
+                self.c.dead_lettered += 1;
+                to_dlq.push(slot);
+                continue;
+            }
+            m.receive_count += 1;
+            m.generation = m.generation.wrapping_add(1);
+            m.state = State::InFlight;
+            m.deadline = now.saturating_add(self.p.visibility);
+            m.holders += 1;
+            let first = !m.received_once;
+            m.received_once = true;
+            let (generation, key, published, deadline) = (m.generation, m.key, m.published, m.deadline);
+            if first {
+                self.wait.record(now - published);
+            }
+            self.in_flight.push(deadline, slot, generation);
+            self.in_flight_n += 1;
+            self.ready.delivered(key);
+            out.push(Receipt { slot, generation });
+            got += 1;
+        }
+        self.ready.end_receive();
+        self.c.deliveries += got as u64;
+        got
+    }
+
+    #[inline]
+    fn holds(&self, arena: &Arena, r: Receipt) -> bool {
+        let m = arena.get(r.slot);
+        m.generation == r.generation && m.state == State::InFlight && m.queue == self.id
+    }
+
+    /// Deletes with a receipt; a stale receipt (received again since) deletes nothing.
+    pub fn delete(&mut self, arena: &mut Arena, r: Receipt, now: SimTime) -> bool {
+        if !self.holds(arena, r) {
+            self.c.stale_deletes += 1;
+            return false;
+        }
+        self.track(now);
+        let m = arena.get_mut(r.slot);
+        m.state = State::Deleted;
+        let key = m.key;
+        self.in_flight_n -= 1;
+        self.c.deletes += 1;
+        self.ready.settle(key);
+        true
+    }
+
+    /// ChangeMessageVisibility: the message stays invisible for `delay` from now.
+    pub fn change_visibility(&mut self, arena: &mut Arena, r: Receipt, now: SimTime, delay: SimTime) -> bool {
+        if !self.holds(arena, r) {
+            return false;
+        }
+        if delay == 0 {
+            self.track(now);
+            self.make_visible(arena, r.slot);
+            return true;
+        }
+        let m = arena.get_mut(r.slot);
+        m.deadline = now.saturating_add(delay);
+        self.in_flight.push(m.deadline, r.slot, m.generation);
+        true
+    }
+
+    fn make_visible(&mut self, arena: &mut Arena, slot: u32) {
+        let m = arena.get_mut(slot);
+        m.state = State::Visible;
+        self.in_flight_n -= 1;
+        self.visible_n += 1;
+        self.c.returns += 1;
+        self.ready.push_returned(slot, m.key);
+    }
+
+    /// Handles every deadline due at `now`: visibility timeouts, delays, retention.
+    pub fn on_timer(&mut self, arena: &mut Arena, now: SimTime) {
+        self.track(now);
+        while let Some(slot) = self.in_flight.pop_due(arena, State::InFlight, now) {
+            self.make_visible(arena, slot);
+        }
+        while let Some(slot) = self.delayed.pop_due(arena, State::Delayed, now) {
+            let m = arena.get_mut(slot);
+            m.state = State::Visible;
+            self.delayed_n -= 1;
+            self.visible_n += 1;
+            self.ready.push_back(slot, m.key);
+        }
+        self.expire_oldest(arena, now);
+    }
+
+    /// Retention: expires visible messages from the oldest end.
+    fn expire_oldest(&mut self, arena: &mut Arena, now: SimTime) {
+        if self.p.fifo {
+            return;
+        }
+        while let Some(slot) = self.ready.oldest(arena) {
+            if now.saturating_sub(arena.get(slot).published) < self.p.retention {
+                break;
+            }
+            self.ready.pop_oldest(arena);
+            self.visible_n -= 1;
+            self.c.expired += 1;
+            arena.get_mut(slot).state = State::Expired;
+            arena.release_if_done(slot);
+        }
+    }
+
+    /// The earliest time something is due.
+    pub fn next_deadline(&mut self, arena: &Arena) -> Option<SimTime> {
+        let a = self.in_flight.earliest(arena, State::InFlight);
+        let b = self.delayed.earliest(arena, State::Delayed);
+        // FIFO queues check retention when a message is received (finding the
+        // oldest means scanning the groups).
+        let c = (!self.p.fifo)
+            .then(|| self.ready.oldest(arena))
+            .flatten()
+            .map(|s| arena.get(s).published.saturating_add(self.p.retention));
+        [a, b, c].into_iter().flatten().min()
+    }
+
+    pub fn has_visible(&self) -> bool {
+        self.visible_n > 0
+    }
+
+    /// A receive now would deliver something (FIFO: some group is not blocked).
+    pub fn has_receivable(&self) -> bool {
+        self.visible_n > 0 && self.ready.has_ready()
+    }
+
+    /// Takes the oldest visible message out of the queue without receiving it (a
+    /// redrive moving it elsewhere); expired ones on the way are expired.
+    pub fn take_visible(&mut self, arena: &mut Arena, now: SimTime) -> Option<u32> {
+        self.track(now);
+        while let Some(slot) = self.ready.pop_oldest(arena) {
+            self.visible_n -= 1;
+            if now.saturating_sub(arena.get(slot).published) >= self.p.retention {
+                self.c.expired += 1;
+                arena.get_mut(slot).state = State::Expired;
+                arena.release_if_done(slot);
+                continue;
+            }
+            return Some(slot);
+        }
+        None
+    }
+
+    /// Age of the oldest visible message.
+    pub fn oldest_age(&self, arena: &Arena, now: SimTime) -> SimTime {
+        self.ready
+            .oldest(arena)
+            .map_or(0, |s| now.saturating_sub(arena.get(s).published))
+    }
+
+    pub fn blocked_groups(&self) -> usize {
+        self.ready.blocked_groups()
+    }
+
+    /// Restarts time-averaged statistics (end of warm-up).
+    pub fn reset_stats(&mut self, now: SimTime) {
+        self.wait = Latency::default();
+        self.visible_level.reset(now);
+        self.in_flight_level.reset(now);
+        self.published_mark = self.c.published;
+    }
+
+    /// Entries in the deadline structures, stale ones included.
+    pub fn bookkeeping_entries(&self) -> usize {
+        self.in_flight.len() + self.delayed.len()
+    }
+}

@@ -1,0 +1,232 @@
+//! Running one scenario: build the world, drive the engine, settle the ledger,
+//! judge the run, and summarise it.
+
+use crate::engine::{Engine, Stop, from_secs, to_secs};
+use crate::metrics::ledger::{self, Ledger};
+use crate::metrics::series::Sampler;
+use crate::metrics::verdict::{self, Reason, Verdict};
+use crate::metrics::{Latency, LatencySummary};
+use crate::model::{Event, World, build::build};
+use crate::scenario::Scenario;
+use serde::Serialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{0}")]
+    Build(String),
+    #[error("conservation violated (a simulator bug, please report it with the scenario): {0}")]
+    Conservation(String),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QueueSummary {
+    pub name: String,
+    pub dead_letter_queue: bool,
+    pub published: u64,
+    pub deliveries: u64,
+    pub deletes: u64,
+    pub stale_deletes: u64,
+    pub returns: u64,
+    pub dead_lettered: u64,
+    pub redriven: u64,
+    pub expired: u64,
+    pub dropped: u64,
+    pub rejected: u64,
+    pub visible_at_end: u64,
+    pub in_flight_at_end: u64,
+    pub delayed_at_end: u64,
+    /// After warm-up: messages published per second.
+    pub arrival_rate_per_s: f64,
+    /// After warm-up: time-averaged visible and in-flight messages.
+    pub mean_visible: f64,
+    pub mean_in_flight: f64,
+    /// Publish → first receive, after warm-up.
+    pub queue_wait: LatencySummary,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ConsumerSummary {
+    pub name: String,
+    pub queue: String,
+    pub workers: u32,
+    pub completions: u64,
+    pub goodput: u64,
+    pub failures: u64,
+    pub duplicates: u64,
+    pub empty_receives: u64,
+    /// Publish → first successful processing, after warm-up.
+    pub end_to_end: LatencySummary,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Latencies {
+    /// Publish → first successful processing.
+    pub end_to_end: LatencySummary,
+    /// Publish → first receive.
+    pub queue_wait: LatencySummary,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    pub scenario: String,
+    pub title: Option<String>,
+    pub seed: u64,
+    pub replication: u64,
+    pub horizon_s: f64,
+    pub warmup_s: f64,
+    /// Where the run ended (the horizon, or earlier when a guard stopped it).
+    pub ended_at_s: f64,
+    pub stop: String,
+    pub events: u64,
+    /// After warm-up, per second.
+    pub arrival_rate_per_s: f64,
+    pub goodput_per_s: f64,
+    pub latency: Latencies,
+    pub ledger: Ledger,
+    pub verdict: Verdict,
+    pub queues: Vec<QueueSummary>,
+    pub consumers: Vec<ConsumerSummary>,
+}
+
+pub struct RunOutput {
+    pub summary: Summary,
+    pub series: Sampler,
+}
+
+/// Runs a validated scenario. `label` names it in the summary (usually its path).
+pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
+    let mut world = build(s).map_err(RunError::Build)?;
+    world.seed_backlogs();
+    let mut engine: Engine<Event> = Engine::new();
+    for (t, e) in world.initial_events() {
+        engine.schedule(t, e);
+    }
+    let warmup = from_secs(s.run.warmup_s);
+    if warmup > 0 {
+        engine.schedule(warmup, Event::Warmup);
+    }
+    let horizon = from_secs(s.run.horizon_s);
+    let stop = engine.run(&mut world, horizon, s.run.max_events);
+    let end = engine.now();
+    // A guard stopped the run between samples: keep its last state.
+    if !matches!(stop, Stop::Horizon) {
+        let mut sampler = std::mem::take(&mut world.sampler);
+        for c in &mut world.consumers {
+            c.settle_waits(end);
+        }
+        if sampler.column("time_s").and_then(|t| t.last().copied()) != Some(to_secs(end)) {
+            sampler.record(&world, end);
+        }
+        world.sampler = sampler;
+    }
+    let ledger = ledger::settle(&world).map_err(RunError::Conservation)?;
+    let verdict = match &stop {
+        Stop::Model(why) => Verdict::collapsed(Reason::BacklogCap, to_secs(end), why.clone()),
+        Stop::EventLimit => Verdict::collapsed(
+            Reason::EventLimit,
+            to_secs(end),
+            format!("stopped after {} events (run.max_events)", engine.events()),
+        ),
+        Stop::Horizon | Stop::Drained => verdict::judge_backlog(&world.sampler, &s.verdict),
+    };
+    let summary = summarise(s, label, &world, end, &stop, engine.events(), ledger, verdict);
+    Ok(RunOutput {
+        summary,
+        series: std::mem::take(&mut world.sampler),
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summarise(
+    s: &Scenario,
+    label: &str,
+    w: &World,
+    end: u64,
+    stop: &Stop,
+    events: u64,
+    ledger: Ledger,
+    verdict: Verdict,
+) -> Summary {
+    let span = (to_secs(end) - s.run.warmup_s).max(1e-9);
+    let mut e2e = Latency::default();
+    let mut wait = Latency::default();
+    let queues = w
+        .queues
+        .iter()
+        .map(|q| {
+            if !q.p.is_dlq {
+                wait.merge(&q.wait);
+            }
+            QueueSummary {
+                name: q.p.name.clone(),
+                dead_letter_queue: q.p.is_dlq,
+                published: q.c.published,
+                deliveries: q.c.deliveries,
+                deletes: q.c.deletes,
+                stale_deletes: q.c.stale_deletes,
+                returns: q.c.returns,
+                dead_lettered: q.c.dead_lettered,
+                redriven: q.c.redriven,
+                expired: q.c.expired,
+                dropped: q.c.dropped,
+                rejected: q.c.rejected,
+                visible_at_end: q.visible_n,
+                in_flight_at_end: q.in_flight_n,
+                delayed_at_end: q.delayed_n,
+                arrival_rate_per_s: (q.c.published - q.published_mark) as f64 / span,
+                mean_visible: q.visible_level.mean(end, q.visible_n),
+                mean_in_flight: q.in_flight_level.mean(end, q.in_flight_n),
+                queue_wait: q.wait.summary(),
+            }
+        })
+        .collect::<Vec<_>>();
+    let consumers = w
+        .consumers
+        .iter()
+        .map(|c| {
+            e2e.merge(&c.e2e);
+            ConsumerSummary {
+                name: c.p.name.clone(),
+                queue: w.queues[c.p.queue as usize].p.name.clone(),
+                workers: c.p.workers,
+                completions: c.c.completions,
+                goodput: c.c.goodput,
+                failures: c.c.failures,
+                duplicates: c.c.duplicates,
+                empty_receives: c.c.empty_receives,
+                end_to_end: c.e2e.summary(),
+            }
+        })
+        .collect();
+    let arrivals: f64 = queues
+        .iter()
+        .filter(|q| !q.dead_letter_queue)
+        .map(|q| q.arrival_rate_per_s)
+        .sum();
+    Summary {
+        scenario: label.to_string(),
+        title: s.run.title.clone(),
+        seed: s.run.seed,
+        replication: s.run.replication,
+        horizon_s: s.run.horizon_s,
+        warmup_s: s.run.warmup_s,
+        ended_at_s: to_secs(end),
+        stop: match stop {
+            Stop::Horizon => "horizon".into(),
+            Stop::Drained => "drained".into(),
+            Stop::Model(why) => why.clone(),
+            Stop::EventLimit => "event limit".into(),
+        },
+        events,
+        arrival_rate_per_s: arrivals,
+        goodput_per_s: e2e.count() as f64 / span,
+        latency: Latencies {
+            end_to_end: e2e.summary(),
+            queue_wait: wait.summary(),
+        },
+        ledger,
+        verdict,
+        queues,
+        consumers,
+    }
+}

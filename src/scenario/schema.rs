@@ -1,0 +1,338 @@
+//! The scenario file's shape (TOML, via serde). Plain data with defaults so that a
+//! ten-line file runs; units are in the key names. Checked by `validate` before
+//! anything runs; the engine never sees TOML.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    #[serde(default)]
+    pub run: RunConfig,
+    #[serde(default, rename = "producer")]
+    pub producers: Vec<ProducerConfig>,
+    #[serde(default, rename = "queue")]
+    pub queues: Vec<QueueConfig>,
+    #[serde(default, rename = "consumer")]
+    pub consumers: Vec<ConsumerConfig>,
+    #[serde(default)]
+    pub verdict: VerdictConfig,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct RunConfig {
+    /// Free text shown in chart subtitles and the summary.
+    pub title: Option<String>,
+    pub seed: u64,
+    pub replication: u64,
+    pub horizon_s: f64,
+    pub sample_interval_s: f64,
+    /// Latency, wait and time-average statistics ignore what happened before this.
+    pub warmup_s: f64,
+    /// Guard: the run stops, collapsed, when messages held by queues pass this.
+    pub max_backlog: u64,
+    /// Guard against runaway scenarios.
+    pub max_events: u64,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            title: None,
+            seed: 1,
+            replication: 0,
+            horizon_s: 600.0,
+            sample_interval_s: 1.0,
+            warmup_s: 0.0,
+            max_backlog: 20_000_000,
+            max_events: 5_000_000_000,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrivals {
+    #[default]
+    Poisson,
+    Constant,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProducerConfig {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Target queue; may be left out when the scenario has exactly one queue.
+    #[serde(default)]
+    pub queue: Option<String>,
+    /// Base publish rate, messages per second.
+    #[serde(default)]
+    pub rate: f64,
+    #[serde(default)]
+    pub arrivals: Arrivals,
+    #[serde(default)]
+    pub start_s: f64,
+    #[serde(default)]
+    pub stop_s: Option<f64>,
+    #[serde(default)]
+    pub profile: Vec<ProfileStep>,
+    /// Messages already waiting in the queue at time 0.
+    #[serde(default)]
+    pub initial_backlog: u64,
+    #[serde(default)]
+    pub message: MessageConfig,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileKind {
+    /// From `at_s` on, the base rate is `rate`.
+    Step,
+    /// The base rate moves linearly to `to_rate` between `from_s` and `to_s`.
+    Ramp,
+    /// The rate is multiplied by `factor` during [`at_s`, `at_s + duration_s`).
+    Spike,
+    /// The rate is multiplied by 1 + amplitude·sin(2π(t − phase_s)/period_s).
+    Sine,
+}
+
+/// One change to a producer's rate over time. Flat (one struct for all kinds) so
+/// that a wrong key is reported at its own line; `validate` checks which keys
+/// each kind needs.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileStep {
+    pub kind: ProfileKind,
+    pub at_s: Option<f64>,
+    pub rate: Option<f64>,
+    pub from_s: Option<f64>,
+    pub to_s: Option<f64>,
+    pub to_rate: Option<f64>,
+    pub duration_s: Option<f64>,
+    pub factor: Option<f64>,
+    pub period_s: Option<f64>,
+    pub amplitude: Option<f64>,
+    pub phase_s: Option<f64>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MessageConfig {
+    pub size_bytes: u32,
+    /// Number of distinct keys (message groups in a FIFO queue); 0 = no key.
+    pub keys: u32,
+    /// Zipf exponent over the keys: 0 is uniform, ~1 gives hot keys.
+    pub key_skew: f64,
+    /// Probability that a message is poison: it fails every time it is processed.
+    pub poison_probability: f64,
+    /// Multiplier on the consumer's processing time; constant 1 by default.
+    pub cost: Option<DistSpec>,
+}
+
+impl Default for MessageConfig {
+    fn default() -> Self {
+        MessageConfig {
+            size_bytes: 1024,
+            keys: 0,
+            key_skew: 0.0,
+            poison_probability: 0.0,
+            cost: None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DistKind {
+    Constant,
+    Exponential,
+    Lognormal,
+    Gamma,
+    Uniform,
+}
+
+/// A distribution of a non-negative quantity; its unit is in the key that holds it
+/// (`processing_s = { dist = "exponential", mean = 0.2 }`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DistSpec {
+    pub dist: DistKind,
+    /// constant, exponential, lognormal, gamma.
+    pub mean: Option<f64>,
+    /// Coefficient of variation (std dev / mean): lognormal, gamma.
+    pub cv: Option<f64>,
+    /// uniform.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Overflow {
+    /// The publish fails; the producer sees it and the message is lost (counted).
+    #[default]
+    Reject,
+    /// The oldest visible message is discarded (counted) to make room.
+    DropOldest,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueConfig {
+    pub name: String,
+    #[serde(default)]
+    pub fifo: bool,
+    #[serde(default = "defaults::visibility_timeout_s")]
+    pub visibility_timeout_s: f64,
+    #[serde(default)]
+    pub delay_s: f64,
+    #[serde(default = "defaults::retention_s")]
+    pub retention_s: f64,
+    /// With `dead_letter_queue`: a message received this many times without being
+    /// deleted moves to the DLQ on its next receive.
+    #[serde(default)]
+    pub max_receive_count: Option<u32>,
+    #[serde(default)]
+    pub dead_letter_queue: Option<String>,
+    /// Bound on messages held (visible + in flight + delayed).
+    #[serde(default)]
+    pub max_depth: Option<u64>,
+    #[serde(default)]
+    pub overflow: Overflow,
+    /// Move this queue's messages back to the queues they were dead-lettered from.
+    #[serde(default)]
+    pub redrive: Option<RedriveConfig>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedriveConfig {
+    pub at_s: f64,
+    /// Messages per second.
+    pub rate: f64,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OnFailure {
+    /// Leave the message; it reappears when its visibility timeout expires.
+    #[default]
+    VisibilityTimeout,
+    /// ChangeMessageVisibility to the `backoff` policy's delay for this receive count.
+    ChangeVisibility,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Jitter {
+    #[default]
+    None,
+    Full,
+    Equal,
+    Decorrelated,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetryPolicy {
+    pub base_s: f64,
+    pub cap_s: f64,
+    pub multiplier: f64,
+    pub jitter: Jitter,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            base_s: 1.0,
+            cap_s: 60.0,
+            multiplier: 2.0,
+            jitter: Jitter::Full,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerConfig {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Queue to pull from; may be left out when the scenario has exactly one queue.
+    #[serde(default)]
+    pub queue: Option<String>,
+    #[serde(default = "defaults::workers")]
+    pub workers: u32,
+    #[serde(default = "defaults::batch_size")]
+    pub batch_size: u32,
+    /// Long-poll wait; 0 is short polling.
+    #[serde(default = "defaults::wait_time_s")]
+    pub wait_time_s: f64,
+    /// With short polling: pause after an empty receive before polling again.
+    #[serde(default = "defaults::empty_poll_pause_s")]
+    pub empty_poll_pause_s: f64,
+    #[serde(default = "defaults::processing_s")]
+    pub processing_s: DistSpec,
+    /// Probability that a processing of a healthy message fails (transient error).
+    #[serde(default)]
+    pub error_rate: f64,
+    #[serde(default)]
+    pub on_failure: OnFailure,
+    #[serde(default)]
+    pub backoff: RetryPolicy,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VerdictConfig {
+    /// The backlog trend is fitted over this final fraction of the run.
+    pub window_fraction: f64,
+    /// Collapsed if the fitted growth over the window exceeds this fraction of the
+    /// messages that arrived in it…
+    pub min_growth_fraction: f64,
+    /// …and this many messages.
+    pub min_growth_messages: f64,
+}
+
+impl Default for VerdictConfig {
+    fn default() -> Self {
+        VerdictConfig {
+            window_fraction: 0.25,
+            min_growth_fraction: 0.05,
+            min_growth_messages: 100.0,
+        }
+    }
+}
+
+mod defaults {
+    use super::{DistKind, DistSpec};
+    // SQS defaults: visibility 30 s, retention 4 days, long-poll wait up to 20 s.
+    pub fn visibility_timeout_s() -> f64 {
+        30.0
+    }
+    pub fn retention_s() -> f64 {
+        345_600.0
+    }
+    pub fn wait_time_s() -> f64 {
+        20.0
+    }
+    pub fn empty_poll_pause_s() -> f64 {
+        1.0
+    }
+    pub fn workers() -> u32 {
+        1
+    }
+    pub fn batch_size() -> u32 {
+        1
+    }
+    pub fn processing_s() -> DistSpec {
+        DistSpec {
+            dist: DistKind::Constant,
+            mean: Some(0.1),
+            cv: None,
+            min: None,
+            max: None,
+        }
+    }
+}
