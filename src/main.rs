@@ -1,1 +1,16 @@
-fn main(){}
+//! The `flowsim` binary: parse the command line, call the library, map failures
+//! to exit codes (2: bad input, 1: a run or its outputs failed).
+
+use clap::Parser;
+use flowsim::cli::{Cli, Command};
+use flowsim::commands;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let code = match cli.command {
+        Command::Run(args) => commands::run(&args),
+        Command::Check(args) => commands::check(&args),
+    };
+    ExitCode::from(code)
+}

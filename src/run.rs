@@ -7,7 +7,7 @@ use crate::metrics::series::Sampler;
 use crate::metrics::verdict::{self, Reason, Verdict};
 use crate::metrics::{Latency, LatencySummary};
 use crate::model::{Event, World, build::build};
-use crate::scenario::Scenario;
+use crate::scenario::{ProfileKind, Scenario, producer_name};
 use serde::Serialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +66,14 @@ pub struct Latencies {
     pub queue_wait: LatencySummary,
 }
 
+/// A window in which the scenario changes its load on purpose (a spike).
+#[derive(Clone, Debug, Serialize)]
+pub struct Trigger {
+    pub label: String,
+    pub from_s: f64,
+    pub to_s: f64,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Summary {
     pub scenario: String,
@@ -84,6 +92,7 @@ pub struct Summary {
     pub latency: Latencies,
     pub ledger: Ledger,
     pub verdict: Verdict,
+    pub triggers: Vec<Trigger>,
     pub queues: Vec<QueueSummary>,
     pub consumers: Vec<ConsumerSummary>,
 }
@@ -226,7 +235,23 @@ fn summarise(
         },
         ledger,
         verdict,
+        triggers: triggers(s),
         queues,
         consumers,
     }
+}
+
+fn triggers(s: &Scenario) -> Vec<Trigger> {
+    let mut out = vec![];
+    for (i, p) in s.producers.iter().enumerate() {
+        for st in p.profile.iter().filter(|st| st.kind == ProfileKind::Spike) {
+            let from_s = st.at_s.unwrap_or(0.0);
+            out.push(Trigger {
+                label: format!("spike ×{} ({})", st.factor.unwrap_or(1.0), producer_name(i, p)),
+                from_s,
+                to_s: from_s + st.duration_s.unwrap_or(0.0),
+            });
+        }
+    }
+    out
 }
