@@ -1,0 +1,65 @@
+//! Shared helpers for the integration tests: run a scenario text or file, run
+//! independent replications, and build Student-t confidence intervals.
+#![allow(dead_code)]
+
+use flowsim::{RunOutput, Summary, load_file, load_str, run};
+use rayon::prelude::*;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+use std::path::Path;
+
+pub fn run_text(src: &str) -> RunOutput {
+    let s = load_str("test.toml", src).unwrap_or_else(|e| panic!("{e}"));
+    run(&s, "test.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Runs a file of `scenarios/`, with edits applied to its text first.
+pub fn run_scenario(name: &str, edits: &[(&str, &str)]) -> RunOutput {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    let mut src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    for (from, to) in edits {
+        assert!(src.contains(from), "{name} has no `{from}` to edit");
+        src = src.replacen(from, to, 1);
+    }
+    let s = load_str(name, &src).unwrap_or_else(|e| panic!("{e}"));
+    run(&s, name).unwrap_or_else(|e| panic!("{e}"))
+}
+
+pub fn load_scenario_file(name: &str) -> flowsim::Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    load_file(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A mean with the half-width of its 95% confidence interval.
+#[derive(Debug, Clone, Copy)]
+pub struct Ci {
+    pub mean: f64,
+    pub half: f64,
+}
+
+impl Ci {
+    pub fn from(xs: &[f64]) -> Ci {
+        let n = xs.len() as f64;
+        let mean = xs.iter().sum::<f64>() / n;
+        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let t = StudentsT::new(0.0, 1.0, n - 1.0).unwrap().inverse_cdf(0.975);
+        Ci {
+            mean,
+            half: t * (var / n).sqrt(),
+        }
+    }
+    pub fn contains(&self, x: f64) -> bool {
+        (self.mean - x).abs() <= self.half
+    }
+}
+
+/// Runs `reps` independent replications of `template` (which must contain
+/// `replication = REP`) and returns `metric` of each, in replication order.
+pub fn replicate(template: &str, reps: u64, metric: impl Fn(&Summary) -> f64 + Sync) -> Vec<f64> {
+    (0..reps)
+        .into_par_iter()
+        .map(|r| {
+            let src = template.replace("REP", &r.to_string());
+            metric(&run_text(&src).summary)
+        })
+        .collect()
+}
