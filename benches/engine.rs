@@ -1,1 +1,142 @@
-fn main(){}
+//! Engine benchmarks: how many simulated messages per second one core pushes
+//! through `flowsim::run`, and how many short realistic scenarios it runs per second.
+//!
+//! Only `flowsim::run` is measured: loading the scenario happens once, outside the
+//! timed loop, and nothing is written to disk.
+//!
+//! `main` is written by hand (no `criterion_main!`): the crate builds plotters with
+//! `ab_glyph` and no system fonts, a feature that also reaches criterion's own
+//! plotters, whose HTML report then needs the fonts registered before it draws.
+
+use criterion::{Criterion, SamplingMode, Throughput};
+use std::hint::black_box;
+use std::time::Duration;
+
+/// M/M/c with c = 10, λ = 9/s, service exponential with mean 1 s (ρ = 0.9): long
+/// polling, batches of 1, a horizon long enough for about a million messages, and
+/// few samples so the time series costs nothing.
+const MMC: &str = r#"
+[run]
+title = "M/M/10 at rho 0.9"
+seed = 1
+horizon_s = 111112.0
+sample_interval_s = 1000.0
+
+[[producer]]
+name = "poisson"
+rate = 9.0
+arrivals = "poisson"
+
+[[queue]]
+name = "work"
+
+[[consumer]]
+name = "pool"
+workers = 10
+batch_size = 1
+wait_time_s = 20.0
+processing_s = { dist = "exponential", mean = 1.0 }
+"#;
+
+/// A flash sale: a ×6 spike for two minutes over a steady base load, lognormal
+/// processing, a little poison that ends in the dead-letter queue after 3 receives,
+/// transient errors retried with a visibility backoff, hot keys.
+const FLASH_SALE: &str = r#"
+[run]
+title = "flash sale"
+seed = 7
+horizon_s = 900.0
+sample_interval_s = 1.0
+warmup_s = 60.0
+
+[[producer]]
+name = "shop"
+queue = "orders"
+rate = 40.0
+arrivals = "poisson"
+profile = [{ kind = "spike", at_s = 300.0, duration_s = 120.0, factor = 6.0 }]
+message = { keys = 500, key_skew = 1.1, poison_probability = 0.005 }
+
+[[queue]]
+name = "orders"
+visibility_timeout_s = 30.0
+max_receive_count = 3
+dead_letter_queue = "orders-dlq"
+
+[[queue]]
+name = "orders-dlq"
+
+[[consumer]]
+name = "checkout"
+queue = "orders"
+workers = 24
+batch_size = 10
+wait_time_s = 20.0
+processing_s = { dist = "lognormal", mean = 0.25, cv = 1.5 }
+error_rate = 0.01
+on_failure = "change_visibility"
+backoff = { base_s = 1.0, cap_s = 30.0, multiplier = 2.0, jitter = "full" }
+"#;
+
+fn load(label: &str, text: &str) -> flowsim::Scenario {
+    flowsim::load_str(label, text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn mmc_messages(c: &mut Criterion) {
+    let s = load("mmc.toml", MMC);
+    // One run first, to learn how many messages a run really produces.
+    let first = flowsim::run(&s, "mmc.toml").unwrap_or_else(|e| panic!("{e}"));
+    let messages = first.summary.ledger.produced;
+    assert!(messages > 900_000, "only {messages} messages produced");
+    eprintln!(
+        "mmc_messages: {messages} messages, {} events per run",
+        first.summary.events
+    );
+    let mut g = c.benchmark_group("mmc_messages");
+    g.sample_size(10);
+    g.sampling_mode(SamplingMode::Flat);
+    g.measurement_time(Duration::from_secs(10));
+    g.throughput(Throughput::Elements(messages));
+    g.bench_function("mm10_rho0.9_1M", |b| {
+        b.iter(|| flowsim::run(black_box(&s), "mmc.toml").unwrap())
+    });
+    g.finish();
+}
+
+fn scenario_runs(c: &mut Criterion) {
+    let s = load("flash_sale.toml", FLASH_SALE);
+    let first = flowsim::run(&s, "flash_sale.toml").unwrap_or_else(|e| panic!("{e}"));
+    eprintln!(
+        "scenario_runs/flash_sale: {} messages, {} events per run",
+        first.summary.ledger.produced, first.summary.events
+    );
+    let mut g = c.benchmark_group("scenario_runs");
+    g.throughput(Throughput::Elements(1));
+    g.bench_function("flash_sale", |b| {
+        b.iter(|| flowsim::run(black_box(&s), "flash_sale.toml").unwrap())
+    });
+    g.finish();
+}
+
+/// Registers the fonts criterion's report draws with ("sans-serif").
+fn register_fonts() {
+    use plotters::style::{FontStyle, register_font};
+    for (style, bytes) in [
+        (FontStyle::Normal, dejavu::sans::regular()),
+        (FontStyle::Bold, dejavu::sans::bold()),
+        (FontStyle::Italic, dejavu::sans::oblique()),
+        (FontStyle::Oblique, dejavu::sans::oblique()),
+    ] {
+        if register_font("sans-serif", style, bytes).is_err() {
+            panic!("cannot register the DejaVu Sans font");
+        }
+    }
+}
+
+fn main() {
+    register_fonts();
+    let mut c = Criterion::default().configure_from_args();
+    mmc_messages(&mut c);
+    scenario_runs(&mut c);
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -45,6 +45,17 @@ pub struct QueueSummary {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct ProducerSummary {
+    pub name: String,
+    pub queue: String,
+    /// Accepted by the queue (the initial backlog included).
+    pub produced: u64,
+    pub rejected: u64,
+    /// Poison messages among all sent.
+    pub poison: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct ConsumerSummary {
     pub name: String,
     pub queue: String,
@@ -93,6 +104,7 @@ pub struct Summary {
     pub ledger: Ledger,
     pub verdict: Verdict,
     pub triggers: Vec<Trigger>,
+    pub producers: Vec<ProducerSummary>,
     pub queues: Vec<QueueSummary>,
     pub consumers: Vec<ConsumerSummary>,
 }
@@ -236,6 +248,17 @@ fn summarise(
         ledger,
         verdict,
         triggers: triggers(s),
+        producers: w
+            .producers
+            .iter()
+            .map(|p| ProducerSummary {
+                name: p.p.name.clone(),
+                queue: w.queues[p.p.queue as usize].p.name.clone(),
+                produced: p.c.produced,
+                rejected: p.c.rejected,
+                poison: p.c.poison,
+            })
+            .collect(),
         queues,
         consumers,
     }

@@ -39,7 +39,7 @@ impl Latency {
     #[inline]
     pub fn record(&mut self, ns: SimTime) {
         // Values are recorded with 1 µs resolution: plenty, and keeps the histogram small.
-        let _ = self.hist.record((ns / 1_000).max(1));
+        let _ = self.hist.record(ns / 1_000);
         self.sum += ns as u128;
         self.count += 1;
     }

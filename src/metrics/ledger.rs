@@ -35,6 +35,8 @@ pub struct Ledger {
     pub applied_more_than_once: u64,
     /// Messages that reached a DLQ although processed successfully (zombie loop).
     pub dead_lettered_after_success: u64,
+    /// Poison messages among those held by dead-letter queues.
+    pub dead_lettered_poison: u64,
     pub balanced: bool,
 }
 
@@ -55,6 +57,7 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
         duplicates: w.consumers.iter().map(|c| c.c.duplicates).sum(),
         applied_more_than_once: w.applied_more_than_once,
         dead_lettered_after_success: w.dead_lettered_after_success,
+        dead_lettered_poison: 0,
         balanced: false,
     };
     let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
@@ -88,6 +91,9 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
             State::InFlight => fl += 1,
             State::Delayed => del += 1,
             _ => {}
+        }
+        if m.poison && !m.state.is_terminal() && w.queues[m.queue as usize].p.is_dlq {
+            l.dead_lettered_poison += 1;
         }
         // Released messages were counted on release; these never were.
         if m.successes >= 2 {

@@ -28,8 +28,11 @@ pub struct ProducerParams {
 
 #[derive(Clone, Debug, Default)]
 pub struct ProducerCounters {
+    /// Accepted by the queue.
     pub produced: u64,
     pub rejected: u64,
+    /// Poison messages among all sent (accepted or not).
+    pub poison: u64,
 }
 
 pub struct Producer {
@@ -117,6 +120,7 @@ impl Producer {
         }
         if self.p.poison_probability > 0.0 {
             m.poison = rng.random_bool(self.p.poison_probability);
+            self.c.poison += u64::from(m.poison);
         }
         if let Some(c) = &self.p.cost {
             m.cost = c.sample(rng) as f32;
