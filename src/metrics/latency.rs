@@ -10,6 +10,9 @@ pub struct Latency {
     hist: Histogram<u64>,
     sum: u128,
     count: u64,
+    /// Exact, unlike the histogram's bucketed maximum.
+    min: u64,
+    max: u64,
 }
 
 impl Default for Latency {
@@ -19,6 +22,8 @@ impl Default for Latency {
             hist: Histogram::new(3).expect("3 significant digits is valid"),
             sum: 0,
             count: 0,
+            min: u64::MAX,
+            max: 0,
         }
     }
 }
@@ -28,6 +33,7 @@ impl Default for Latency {
 pub struct LatencySummary {
     pub count: u64,
     pub mean_s: f64,
+    pub min_s: f64,
     pub p50_s: f64,
     pub p90_s: f64,
     pub p99_s: f64,
@@ -42,6 +48,8 @@ impl Latency {
         let _ = self.hist.record(ns / 1_000);
         self.sum += ns as u128;
         self.count += 1;
+        self.min = self.min.min(ns);
+        self.max = self.max.max(ns);
     }
 
     pub fn count(&self) -> u64 {
@@ -61,6 +69,8 @@ impl Latency {
         let _ = self.hist.add(&other.hist);
         self.sum += other.sum;
         self.count += other.count;
+        self.min = self.min.min(other.min);
+        self.max = self.max.max(other.max);
     }
 
     pub fn summary(&self) -> LatencySummary {
@@ -71,11 +81,12 @@ impl Latency {
         LatencySummary {
             count: self.count,
             mean_s: self.mean_s(),
+            min_s: to_secs(self.min),
             p50_s: q(0.5),
             p90_s: q(0.9),
             p99_s: q(0.99),
             p999_s: q(0.999),
-            max_s: self.hist.max() as f64 / 1e6,
+            max_s: to_secs(self.max),
         }
     }
 }
