@@ -81,7 +81,10 @@ pub fn run(args: &RunArgs) -> u8 {
             let label = f.display().to_string();
             let out = crate::run(s, &label).map_err(|e| format!("{label}: {e}"))?;
             let dir = write_run(&args.out, &stem(f), &out).map_err(|e| format!("{label}: {e}"))?;
-            Ok(table::render(&out.summary, Some(&dir.display().to_string())))
+            Ok(table::render(
+                &out.summary,
+                Some(&dir.display().to_string()),
+            ))
         })
         .collect();
     let mut code = 0;

@@ -150,7 +150,16 @@ pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
         ),
         Stop::Horizon | Stop::Drained => verdict::judge_backlog(&world.sampler, &s.verdict),
     };
-    let summary = summarise(s, label, &world, end, &stop, engine.events(), ledger, verdict);
+    let summary = summarise(
+        s,
+        label,
+        &world,
+        end,
+        &stop,
+        engine.events(),
+        ledger,
+        verdict,
+    );
     Ok(RunOutput {
         summary,
         series: std::mem::take(&mut world.sampler),
@@ -270,7 +279,11 @@ fn triggers(s: &Scenario) -> Vec<Trigger> {
         for st in p.profile.iter().filter(|st| st.kind == ProfileKind::Spike) {
             let from_s = st.at_s.unwrap_or(0.0);
             out.push(Trigger {
-                label: format!("spike ×{} ({})", st.factor.unwrap_or(1.0), producer_name(i, p)),
+                label: format!(
+                    "spike ×{} ({})",
+                    st.factor.unwrap_or(1.0),
+                    producer_name(i, p)
+                ),
                 from_s,
                 to_s: from_s + st.duration_s.unwrap_or(0.0),
             });

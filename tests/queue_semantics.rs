@@ -5,7 +5,9 @@ mod common;
 use common::run_text;
 
 fn col(out: &flowsim::RunOutput, name: &str) -> Vec<f64> {
-    out.series.column(name).unwrap_or_else(|| panic!("no column {name}"))
+    out.series
+        .column(name)
+        .unwrap_or_else(|| panic!("no column {name}"))
 }
 
 /// An overloaded queue: 20/s in, 10/s out.
@@ -32,9 +34,17 @@ fn retention_expires_old_messages_and_none_is_delivered_past_it() {
     let s = &out.summary;
     // Backlog grows at 10/s; from t ≈ 60 s on, ~10/s of it expires at the old end.
     assert!(s.ledger.expired > 1500, "expired {}", s.ledger.expired);
-    assert!(s.latency.queue_wait.max_s <= 60.0 + 1e-3, "{:?}", s.latency.queue_wait);
+    assert!(
+        s.latency.queue_wait.max_s <= 60.0 + 1e-3,
+        "{:?}",
+        s.latency.queue_wait
+    );
     let age = col(&out, "oldest_age_s");
-    assert!(age.iter().all(|&a| a <= 60.0 + 1e-6), "max age {:?}", age.iter().cloned().fold(0.0, f64::max));
+    assert!(
+        age.iter().all(|&a| a <= 60.0 + 1e-6),
+        "max age {:?}",
+        age.iter().cloned().fold(0.0, f64::max)
+    );
     // Without retention nothing expires and the oldest message ages freely.
     let kept = run_text(&overloaded(""));
     assert_eq!(kept.summary.ledger.expired, 0);
@@ -152,7 +162,10 @@ processing_s = { dist = "constant", mean = 0.001 }
     let redriven = col(&out, "dlq.redriven");
     let total: f64 = redriven.iter().sum();
     assert!(total >= 100.0, "redriven {total}");
-    assert!(redriven.iter().all(|&r| r <= 10.0 + 1.0), "rate limit: {redriven:?}");
+    assert!(
+        redriven.iter().all(|&r| r <= 10.0 + 1.0),
+        "rate limit: {redriven:?}"
+    );
     let first = t[redriven.iter().position(|&r| r > 0.0).unwrap()];
     assert!((100.0..=101.0).contains(&first), "starts at {first}");
     // The redriven messages fail again and come back: the DLQ is never empty for long,

@@ -6,7 +6,8 @@ use common::run_scenario;
 use flowsim::metrics::series::Sampler;
 
 fn col(s: &Sampler, name: &str) -> Vec<f64> {
-    s.column(name).unwrap_or_else(|| panic!("no column {name}; have {:?}", s.columns))
+    s.column(name)
+        .unwrap_or_else(|| panic!("no column {name}; have {:?}", s.columns))
 }
 
 /// (time, value) of the column's maximum.
@@ -21,7 +22,9 @@ fn peak(s: &Sampler, name: &str) -> (f64, f64) {
 fn first_below(s: &Sampler, name: &str, level: f64, after: f64) -> Option<f64> {
     let t = col(s, "time_s");
     let v = col(s, name);
-    (0..t.len()).find(|&i| t[i] > after && v[i] <= level).map(|i| t[i])
+    (0..t.len())
+        .find(|&i| t[i] > after && v[i] <= level)
+        .map(|i| t[i])
 }
 
 #[test]
@@ -31,7 +34,11 @@ fn steady_queue_under_capacity_stays_empty() {
     assert!(!s.verdict.collapsed, "{:?}", s.verdict);
     let ratio = s.goodput_per_s / s.arrival_rate_per_s;
     assert!((ratio - 1.0).abs() < 0.02, "goodput/arrivals = {ratio}");
-    assert!(s.latency.queue_wait.p99_s < 0.5, "{:?}", s.latency.queue_wait);
+    assert!(
+        s.latency.queue_wait.p99_s < 0.5,
+        "{:?}",
+        s.latency.queue_wait
+    );
     assert!(peak(&out.series, "backlog").1 < 100.0);
     assert_eq!(s.ledger.duplicates, 0);
     assert_eq!(s.ledger.dead_lettered, 0);
@@ -44,13 +51,19 @@ fn flash_sale_backlog_rises_then_drains() {
     // 800/s of excess for 300 s: ~240,000 at the end of the sale (t = 420 s).
     let (t_peak, b_peak) = peak(&out.series, "backlog");
     assert!((415.0..=425.0).contains(&t_peak), "peak at {t_peak}");
-    assert!((b_peak - 240_000.0).abs() < 0.05 * 240_000.0, "peak {b_peak}");
+    assert!(
+        (b_peak - 240_000.0).abs() < 0.05 * 240_000.0,
+        "peak {b_peak}"
+    );
     // The oldest message at the peak has waited about the whole sale.
     let (_, age) = peak(&out.series, "oldest_age_s");
     assert!(age > 200.0, "oldest age {age}");
     // Drains at 200 − 100 = 100/s: gone ~2,400 s after the sale.
     let drained = first_below(&out.series, "backlog", 100.0, 420.0).expect("backlog drains");
-    assert!((drained - 2820.0).abs() < 0.05 * 2400.0, "drained at {drained}");
+    assert!(
+        (drained - 2820.0).abs() < 0.05 * 2400.0,
+        "drained at {drained}"
+    );
     assert!(!s.verdict.collapsed, "{:?}", s.verdict);
     assert_eq!(s.ledger.expired + s.ledger.dropped + s.ledger.rejected, 0);
     // Without the spike nothing happens: the spike is the cause.
@@ -63,14 +76,24 @@ fn dlq_holds_exactly_the_poison_messages() {
     let out = run_scenario("poison-dlq.toml", &[]);
     let s = &out.summary;
     let poison = s.producers[0].poison;
-    assert!(poison > 400, "too few poison messages to say anything: {poison}");
+    assert!(
+        poison > 400,
+        "too few poison messages to say anything: {poison}"
+    );
     assert_eq!(s.ledger.dead_lettered, poison, "DLQ = poison produced");
-    assert_eq!(s.ledger.dead_lettered_poison, poison, "every DLQ message is poison");
+    assert_eq!(
+        s.ledger.dead_lettered_poison, poison,
+        "every DLQ message is poison"
+    );
     assert_eq!(s.ledger.dead_lettered_after_success, 0);
     // Healthy flow continues: every healthy message processed once, quickly.
     assert_eq!(s.ledger.processed, s.ledger.produced - poison);
     assert_eq!(s.ledger.duplicates, 0);
-    assert!(s.latency.queue_wait.p99_s < 0.1, "{:?}", s.latency.queue_wait);
+    assert!(
+        s.latency.queue_wait.p99_s < 0.1,
+        "{:?}",
+        s.latency.queue_wait
+    );
     // Each poison message was received 5 times, failing each time.
     assert_eq!(s.consumers[0].failures, 5 * poison);
 }
@@ -81,9 +104,18 @@ fn fifo_group_is_blocked_by_its_poison_message_until_the_dlq() {
     let s = &out.summary;
     let t = col(&out.series, "time_s");
     let age = col(&out.series, "oldest_age_s");
-    let before = (0..t.len()).filter(|&i| t[i] < 60.0).map(|i| age[i]).fold(0.0, f64::max);
-    let during = (0..t.len()).filter(|&i| (60.0..120.0).contains(&t[i])).map(|i| age[i]).fold(0.0, f64::max);
-    let after = (0..t.len()).filter(|&i| t[i] > 150.0).map(|i| age[i]).fold(0.0, f64::max);
+    let before = (0..t.len())
+        .filter(|&i| t[i] < 60.0)
+        .map(|i| age[i])
+        .fold(0.0, f64::max);
+    let during = (0..t.len())
+        .filter(|&i| (60.0..120.0).contains(&t[i]))
+        .map(|i| age[i])
+        .fold(0.0, f64::max);
+    let after = (0..t.len())
+        .filter(|&i| t[i] > 150.0)
+        .map(|i| age[i])
+        .fold(0.0, f64::max);
     assert!(before < 3.0, "before the poison message: oldest {before}");
     // Three receives with a 10 s visibility timeout: ~30 s of blocking.
     assert!((25.0..=40.0).contains(&during), "blocked for {during}");
@@ -95,9 +127,16 @@ fn fifo_group_is_blocked_by_its_poison_message_until_the_dlq() {
     // Without a DLQ the group never unblocks and its backlog grows without bound.
     let stuck = run_scenario(
         "fifo-poison.toml",
-        &[("max_receive_count = 3\ndead_letter_queue = \"ledger-dlq.fifo\"\n", "")],
+        &[(
+            "max_receive_count = 3\ndead_letter_queue = \"ledger-dlq.fifo\"\n",
+            "",
+        )],
     );
-    assert!(stuck.summary.verdict.collapsed, "{:?}", stuck.summary.verdict);
+    assert!(
+        stuck.summary.verdict.collapsed,
+        "{:?}",
+        stuck.summary.verdict
+    );
     let (_, age) = peak(&stuck.series, "oldest_age_s");
     assert!(age > 500.0, "group 0 blocked from 61 s to the end: {age}");
 }
@@ -109,10 +148,17 @@ fn zombie_loop_appears_when_visibility_is_short_and_vanishes_with_the_fix() {
     assert!(produced > 700);
     // Received three times, processed three times, never deleted.
     let dup_per_msg = z.ledger.duplicates as f64 / produced as f64;
-    assert!((1.8..=2.2).contains(&dup_per_msg), "duplicates per message {dup_per_msg}");
+    assert!(
+        (1.8..=2.2).contains(&dup_per_msg),
+        "duplicates per message {dup_per_msg}"
+    );
     assert!(z.ledger.applied_more_than_once as f64 > 0.95 * produced as f64);
     assert!(z.ledger.dead_lettered_after_success as f64 > 0.95 * produced as f64);
-    assert!(z.ledger.processed < produced / 50, "deleted {}", z.ledger.processed);
+    assert!(
+        z.ledger.processed < produced / 50,
+        "deleted {}",
+        z.ledger.processed
+    );
     assert!(z.queues[0].stale_deletes as f64 > 2.5 * produced as f64);
 
     let f = run_scenario("zombie-loop-fixed.toml", &[]).summary;
@@ -129,7 +175,10 @@ fn million_message_backlog_drains_at_the_spare_capacity() {
     let out = run_scenario("backlog-drain.toml", &[]);
     let drained = first_below(&out.series, "backlog", 1000.0, 0.0).expect("drains");
     let expected = 1e6 / (2000.0 - 500.0);
-    assert!((drained - expected).abs() < 0.05 * expected, "drained at {drained}, expected {expected}");
+    assert!(
+        (drained - expected).abs() < 0.05 * expected,
+        "drained at {drained}, expected {expected}"
+    );
     // Oldest first: the old backlog's last message is received at 1e6 / 2,000 s.
     let (_, age) = peak(&out.series, "oldest_age_s");
     assert!((age - 500.0).abs() < 0.05 * 500.0, "oldest waited {age}");

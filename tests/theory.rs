@@ -53,8 +53,14 @@ fn erlang_b(c: u32, a: f64) -> f64 {
 }
 
 fn check(name: &str, ci: Ci, theory: f64) {
-    eprintln!("{name}: simulated {:.4} ± {:.4}, theory {theory:.4}", ci.mean, ci.half);
-    assert!(ci.contains(theory), "{name}: theory {theory} outside {ci:?}");
+    eprintln!(
+        "{name}: simulated {:.4} ± {:.4}, theory {theory:.4}",
+        ci.mean, ci.half
+    );
+    assert!(
+        ci.contains(theory),
+        "{name}: theory {theory} outside {ci:?}"
+    );
     // A CI so wide that it would contain anything proves nothing.
     assert!(ci.half < 0.05 * theory, "{name}: CI too wide: {ci:?}");
 }
@@ -62,14 +68,22 @@ fn check(name: &str, ci: Ci, theory: f64) {
 #[test]
 fn mm1_mean_wait() {
     let (l, mu) = (0.8, 1.0);
-    let xs = replicate(&scenario(l, 1, r#"{ dist = "exponential", mean = 1.0 }"#, ""), REPS, mean_wait);
+    let xs = replicate(
+        &scenario(l, 1, r#"{ dist = "exponential", mean = 1.0 }"#, ""),
+        REPS,
+        mean_wait,
+    );
     check("M/M/1", Ci::from(&xs), l / (mu * (mu - l)));
 }
 
 #[test]
 fn mmc_mean_wait_is_erlang_c() {
     let (l, mu, c) = (9.0, 1.0, 10);
-    let xs = replicate(&scenario(l, c, r#"{ dist = "exponential", mean = 1.0 }"#, ""), REPS, mean_wait);
+    let xs = replicate(
+        &scenario(l, c, r#"{ dist = "exponential", mean = 1.0 }"#, ""),
+        REPS,
+        mean_wait,
+    );
     let theory = erlang_c(c, l / mu) / (c as f64 * mu - l);
     check("M/M/10", Ci::from(&xs), theory);
 }
@@ -78,7 +92,11 @@ fn mmc_mean_wait_is_erlang_c() {
 fn md1_mean_wait() {
     let (l, d) = (0.8, 1.0);
     let rho = l * d;
-    let xs = replicate(&scenario(l, 1, r#"{ dist = "constant", mean = 1.0 }"#, ""), REPS, mean_wait);
+    let xs = replicate(
+        &scenario(l, 1, r#"{ dist = "constant", mean = 1.0 }"#, ""),
+        REPS,
+        mean_wait,
+    );
     check("M/D/1", Ci::from(&xs), rho * d / (2.0 * (1.0 - rho)));
 }
 
@@ -87,18 +105,31 @@ fn mg1_mean_wait_is_pollaczek_khinchine() {
     // Gamma service, mean 1 s, cv 0.5: E[S²] = (cv² + 1)·mean².
     let l = 0.8;
     let es2 = 0.25 + 1.0;
-    let xs = replicate(&scenario(l, 1, r#"{ dist = "gamma", mean = 1.0, cv = 0.5 }"#, ""), REPS, mean_wait);
+    let xs = replicate(
+        &scenario(l, 1, r#"{ dist = "gamma", mean = 1.0, cv = 0.5 }"#, ""),
+        REPS,
+        mean_wait,
+    );
     check("M/G/1 gamma", Ci::from(&xs), l * es2 / (2.0 * (1.0 - l)));
     // Uniform(0.5, 1.5): E[S²] = 1 + 1/12.
     let l = 0.7;
     let es2 = 1.0 + 1.0 / 12.0;
-    let xs = replicate(&scenario(l, 1, r#"{ dist = "uniform", min = 0.5, max = 1.5 }"#, ""), REPS, mean_wait);
+    let xs = replicate(
+        &scenario(l, 1, r#"{ dist = "uniform", min = 0.5, max = 1.5 }"#, ""),
+        REPS,
+        mean_wait,
+    );
     check("M/G/1 uniform", Ci::from(&xs), l * es2 / (2.0 * (1.0 - l)));
 }
 
 #[test]
 fn littles_law_holds_for_the_queue_and_the_system() {
-    let src = scenario(9.0, 10, r#"{ dist = "lognormal", mean = 1.0, cv = 1.5 }"#, "");
+    let src = scenario(
+        9.0,
+        10,
+        r#"{ dist = "lognormal", mean = 1.0, cv = 1.5 }"#,
+        "",
+    );
     // L_q = λ·W_q: time-averaged visible messages against arrival rate × mean wait.
     let diff_q = replicate(&src, REPS, |s| {
         let q = &s.queues[0];
@@ -115,7 +146,11 @@ fn littles_law_holds_for_the_queue_and_the_system() {
         eprintln!("{name}: {:.4} ± {:.4}", ci.mean, ci.half);
         assert!(ci.contains(0.0), "{name}: {ci:?}");
         // Tight relative to the level itself (edge effects only).
-        assert!(ci.mean.abs() < 0.01 * lq[0], "{name}: {ci:?} vs L_q {}", lq[0]);
+        assert!(
+            ci.mean.abs() < 0.01 * lq[0],
+            "{name}: {ci:?} vs L_q {}",
+            lq[0]
+        );
     }
 }
 
@@ -124,7 +159,14 @@ fn loss_system_blocks_at_erlang_b() {
     // M/M/5/5: the queue holds at most 5 messages (visible + in flight) and has 5
     // workers, so a publish is rejected exactly when every worker is busy.
     let (l, c) = (4.0, 5);
-    let src = scenario(l, c, r#"{ dist = "exponential", mean = 1.0 }"#, "max_depth = 5\noverflow = \"reject\"");
-    let xs = replicate(&src, REPS, |s| s.ledger.rejected as f64 / s.ledger.produced as f64);
+    let src = scenario(
+        l,
+        c,
+        r#"{ dist = "exponential", mean = 1.0 }"#,
+        "max_depth = 5\noverflow = \"reject\"",
+    );
+    let xs = replicate(&src, REPS, |s| {
+        s.ledger.rejected as f64 / s.ledger.produced as f64
+    });
     check("Erlang B", Ci::from(&xs), erlang_b(c, l));
 }

@@ -2,4 +2,7 @@
 pub mod run;
 pub mod timechart;
 #[derive(Debug, thiserror::Error)]
-pub enum ChartError { #[error("chart {path}: {message}")] Draw { path: String, message: String } }
+pub enum ChartError {
+    #[error("chart {path}: {message}")]
+    Draw { path: String, message: String },
+}

@@ -7,7 +7,6 @@ use crate::metrics::series::Sampler;
 use crate::run::Summary;
 use std::path::Path;
 
-
 fn col(s: &Sampler, name: &str) -> Option<Vec<f64>> {
     s.column(name)
 }
@@ -17,12 +16,21 @@ fn series(s: &Sampler, name: &str, label: &str, per_second: bool) -> Option<Seri
     let v = col(s, name)?;
     // Counters are per sampling interval; charts show them per second.
     let dt = if t.len() > 1 { t[1] - t[0] } else { 1.0 };
-    let scale = if per_second && dt > 0.0 { 1.0 / dt } else { 1.0 };
+    let scale = if per_second && dt > 0.0 {
+        1.0 / dt
+    } else {
+        1.0
+    };
     // Skip the first row of a counter: it covers no interval.
     let skip = usize::from(per_second);
     Some(Series {
         label: label.into(),
-        points: t.iter().zip(&v).skip(skip).map(|(&x, &y)| (x, y * scale)).collect(),
+        points: t
+            .iter()
+            .zip(&v)
+            .skip(skip)
+            .map(|(&x, &y)| (x, y * scale))
+            .collect(),
         dashed: false,
         color: None,
         fill: false,
@@ -36,7 +44,11 @@ fn subtitle(s: &Summary) -> String {
     } else {
         "stable".to_string()
     };
-    let title = s.title.as_deref().map(|t| format!("{t} · ")).unwrap_or_default();
+    let title = s
+        .title
+        .as_deref()
+        .map(|t| format!("{t} · "))
+        .unwrap_or_default();
     format!("{title}{} · seed {} · {verdict}", s.scenario, s.seed)
 }
 
@@ -67,10 +79,21 @@ fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
 pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
     // Backlog: what waits, what is being worked on, what was given up on.
     let mut c = chart("Backlog and age of the oldest message", s, "messages");
-    c.series.extend(series(sampler, "backlog", "backlog (visible + delayed)", false));
-    c.series.extend(series(sampler, "in_flight", "in flight", false));
+    c.series.extend(series(
+        sampler,
+        "backlog",
+        "backlog (visible + delayed)",
+        false,
+    ));
+    c.series
+        .extend(series(sampler, "in_flight", "in flight", false));
     if s.queues.iter().any(|q| q.dead_letter_queue) {
-        c.series.extend(series(sampler, "dlq_depth", "dead-letter queue depth", false));
+        c.series.extend(series(
+            sampler,
+            "dlq_depth",
+            "dead-letter queue depth",
+            false,
+        ));
     }
     c.y2_label = Some("age of oldest message (s)".into());
     if let Some(mut a) = series(sampler, "oldest_age_s", "age of oldest (right axis)", false) {
@@ -81,21 +104,40 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
 
     // Flow: what came in against what went out, and what of it was useful.
     let mut c = chart("Arrivals, throughput and goodput", s, "messages per second");
-    c.series.extend(series(sampler, "arrivals", "arrivals", true));
-    c.series.extend(series(sampler, "throughput", "throughput (processings)", true));
-    c.series.extend(series(sampler, "goodput", "goodput (first successes)", true));
+    c.series
+        .extend(series(sampler, "arrivals", "arrivals", true));
+    c.series.extend(series(
+        sampler,
+        "throughput",
+        "throughput (processings)",
+        true,
+    ));
+    c.series.extend(series(
+        sampler,
+        "goodput",
+        "goodput (first successes)",
+        true,
+    ));
     if s.ledger.duplicates > 0 {
-        c.series.extend(series(sampler, "duplicates", "duplicate processings", true));
+        c.series
+            .extend(series(sampler, "duplicates", "duplicate processings", true));
     }
     if s.consumers.iter().any(|c| c.failures > 0) {
-        c.series.extend(series(sampler, "failures", "failures", true));
+        c.series
+            .extend(series(sampler, "failures", "failures", true));
     }
     c.write(&dir.join("throughput"))?;
 
     // Concurrency: busy workers against the pool.
-    let mut c = chart("Busy workers against the pool size", s, "workers / messages");
-    c.series.extend(series(sampler, "busy_workers", "busy workers", false));
-    c.series.extend(series(sampler, "in_flight", "messages in flight", false));
+    let mut c = chart(
+        "Busy workers against the pool size",
+        s,
+        "workers / messages",
+    );
+    c.series
+        .extend(series(sampler, "busy_workers", "busy workers", false));
+    c.series
+        .extend(series(sampler, "in_flight", "messages in flight", false));
     let workers: u32 = s.consumers.iter().map(|c| c.workers).sum();
     c.limits.push(Limit {
         label: format!("pool size ({workers} workers)"),

@@ -95,7 +95,12 @@ impl<E> Engine<E> {
 
     /// Runs until the horizon (events at exactly `horizon` still happen), the model
     /// stops it, the heap drains, or `max_events` events have been handled.
-    pub fn run<M: Model<Event = E>>(&mut self, model: &mut M, horizon: SimTime, max_events: u64) -> Stop {
+    pub fn run<M: Model<Event = E>>(
+        &mut self,
+        model: &mut M,
+        horizon: SimTime,
+        max_events: u64,
+    ) -> Stop {
         loop {
             let Some(t) = self.sched.heap.peek_time() else {
                 return Stop::Drained;

@@ -10,7 +10,8 @@ pub fn write_series(path: &Path, s: &Sampler) -> Result<(), ExportError> {
     let csv_err = |e: ::csv::Error| ExportError::Csv(format!("{}: {e}", path.display()));
     w.write_record(&s.columns).map_err(csv_err)?;
     for row in s.rows() {
-        w.write_record(row.iter().map(|v| number(*v))).map_err(csv_err)?;
+        w.write_record(row.iter().map(|v| number(*v)))
+            .map_err(csv_err)?;
     }
     w.flush().map_err(io_err(path))?;
     Ok(())
@@ -18,5 +19,9 @@ pub fn write_series(path: &Path, s: &Sampler) -> Result<(), ExportError> {
 
 /// Rust's shortest round-trip form (`3`, `0.25`): the same bytes on every platform.
 fn number(v: f64) -> String {
-    if v.is_finite() { format!("{v}") } else { String::new() }
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        String::new()
+    }
 }

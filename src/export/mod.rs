@@ -59,7 +59,9 @@ pub fn replace_dir(from: &Path, to: &Path) -> Result<(), ExportError> {
     if to.exists() {
         let old = to.with_file_name(format!(
             ".{}.old-{}",
-            to.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(),
+            to.file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
             std::process::id()
         ));
         std::fs::rename(to, &old).map_err(io_err(to))?;

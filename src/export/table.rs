@@ -8,7 +8,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -19,7 +19,7 @@ pub fn thousands(n: u64) -> String {
 /// Seconds with a sensible number of digits.
 pub fn secs(s: f64) -> String {
     match s {
-        x if x == 0.0 => "0 s".into(),
+        0.0 => "0 s".into(),
         x if x < 0.001 => format!("{:.0} µs", x * 1e6),
         x if x < 1.0 => format!("{:.0} ms", x * 1e3),
         x if x < 100.0 => format!("{x:.2} s"),
@@ -38,7 +38,11 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
         s.seed,
         secs(s.ended_at_s),
         thousands(s.events),
-        if s.stop == "horizon" { String::new() } else { format!(", stopped: {}", s.stop) }
+        if s.stop == "horizon" {
+            String::new()
+        } else {
+            format!(", stopped: {}", s.stop)
+        }
     );
     let verdict = if v.collapsed {
         format!(
@@ -72,7 +76,10 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
         thousands(l.applied_more_than_once),
         thousands(l.dead_lettered_after_success)
     );
-    for (name, lat) in [("end-to-end", &s.latency.end_to_end), ("queue wait", &s.latency.queue_wait)] {
+    for (name, lat) in [
+        ("end-to-end", &s.latency.end_to_end),
+        ("queue wait", &s.latency.queue_wait),
+    ] {
         let _ = writeln!(
             t,
             "  {:<11} mean {}  p50 {}  p90 {}  p99 {}  max {}",

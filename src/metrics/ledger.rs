@@ -43,9 +43,18 @@ pub struct Ledger {
 pub fn settle(w: &World) -> Result<Ledger, String> {
     let main = || w.queues.iter().filter(|q| !q.p.is_dlq);
     let mut l = Ledger {
-        produced: w.producers.iter().map(|p| p.c.produced + p.c.rejected).sum(),
+        produced: w
+            .producers
+            .iter()
+            .map(|p| p.c.produced + p.c.rejected)
+            .sum(),
         processed: w.queues.iter().map(|q| q.c.deletes).sum(),
-        dead_lettered: w.queues.iter().filter(|q| q.p.is_dlq).map(|q| q.depth()).sum(),
+        dead_lettered: w
+            .queues
+            .iter()
+            .filter(|q| q.p.is_dlq)
+            .map(|q| q.depth())
+            .sum(),
         expired: w.queues.iter().map(|q| q.c.expired).sum(),
         dropped: w.queues.iter().map(|q| q.c.dropped).sum(),
         rejected: w.queues.iter().map(|q| q.c.rejected).sum(),

@@ -88,7 +88,12 @@ impl Sampler {
         if first {
             self.prev = vec![0.0; self.row.len()];
         }
-        for ((v, p), &is_counter) in self.row.iter_mut().zip(&mut self.prev).zip(&self.is_counter) {
+        for ((v, p), &is_counter) in self
+            .row
+            .iter_mut()
+            .zip(&mut self.prev)
+            .zip(&self.is_counter)
+        {
             if is_counter {
                 let cum = *v;
                 *v -= *p;
@@ -115,18 +120,40 @@ fn write_totals(r: &mut Row, w: &World, now: SimTime) {
     let sum = |f: &dyn Fn(&crate::model::queue::Queue) -> u64| main().map(f).sum::<u64>();
     r.gauge("backlog", sum(&|q| q.visible_n + q.delayed_n) as f64);
     r.gauge("in_flight", sum(&|q| q.in_flight_n) as f64);
-    let oldest = main().map(|q| q.oldest_age(&w.arena, now)).max().unwrap_or(0);
+    let oldest = main()
+        .map(|q| q.oldest_age(&w.arena, now))
+        .max()
+        .unwrap_or(0);
     r.gauge("oldest_age_s", to_secs(oldest));
     r.gauge("dlq_depth", dlqs().map(|q| q.depth()).sum::<u64>() as f64);
-    r.gauge("busy_workers", w.consumers.iter().map(|c| c.busy as u64).sum::<u64>() as f64);
-    r.gauge("workers", w.consumers.iter().map(|c| c.workers.len() as u64).sum::<u64>() as f64);
-    let produced: u64 = w.producers.iter().map(|p| p.c.produced + p.c.rejected).sum();
+    r.gauge(
+        "busy_workers",
+        w.consumers.iter().map(|c| c.busy as u64).sum::<u64>() as f64,
+    );
+    r.gauge(
+        "workers",
+        w.consumers
+            .iter()
+            .map(|c| c.workers.len() as u64)
+            .sum::<u64>() as f64,
+    );
+    let produced: u64 = w
+        .producers
+        .iter()
+        .map(|p| p.c.produced + p.c.rejected)
+        .sum();
     r.counter("arrivals", produced);
     r.counter("deliveries", sum(&|q| q.c.deliveries));
-    r.counter("throughput", w.consumers.iter().map(|c| c.c.completions).sum());
+    r.counter(
+        "throughput",
+        w.consumers.iter().map(|c| c.c.completions).sum(),
+    );
     r.counter("goodput", w.consumers.iter().map(|c| c.c.goodput).sum());
     r.counter("failures", w.consumers.iter().map(|c| c.c.failures).sum());
-    r.counter("duplicates", w.consumers.iter().map(|c| c.c.duplicates).sum());
+    r.counter(
+        "duplicates",
+        w.consumers.iter().map(|c| c.c.duplicates).sum(),
+    );
     r.counter("dead_lettered", sum(&|q| q.c.dead_lettered));
     r.counter("expired", w.queues.iter().map(|q| q.c.expired).sum());
     r.counter("dropped", w.queues.iter().map(|q| q.c.dropped).sum());

@@ -54,7 +54,11 @@ fn slope(x: &[f64], y: &[f64]) -> f64 {
 
 /// Judges the backlog column of a finished run.
 pub fn judge_backlog(s: &Sampler, cfg: &VerdictConfig) -> Verdict {
-    let (Some(t), Some(b), Some(a)) = (s.column("time_s"), s.column("backlog"), s.column("arrivals")) else {
+    let (Some(t), Some(b), Some(a)) = (
+        s.column("time_s"),
+        s.column("backlog"),
+        s.column("arrivals"),
+    ) else {
         return Verdict::stable("no samples".into());
     };
     let n = t.len();

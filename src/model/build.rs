@@ -32,7 +32,10 @@ pub fn build(s: &Scenario) -> Result<World, String> {
     };
     let mut queues = vec![];
     for (i, q) in s.queues.iter().enumerate() {
-        let is_dlq = s.queues.iter().any(|o| o.dead_letter_queue.as_deref() == Some(&q.name));
+        let is_dlq = s
+            .queues
+            .iter()
+            .any(|o| o.dead_letter_queue.as_deref() == Some(&q.name));
         let dlq = match &q.dead_letter_queue {
             Some(d) => Some(qid(Some(d))?),
             None => None,

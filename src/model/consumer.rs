@@ -29,7 +29,9 @@ pub struct ConsumerParams {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum WorkerState {
     /// Parked on a long poll since this time.
-    Waiting { since: SimTime },
+    Waiting {
+        since: SimTime,
+    },
     /// Between short polls.
     Pausing,
     Busy,
@@ -97,11 +99,7 @@ impl Consumer {
     /// Long polls that came back empty since `since`: one per full wait period.
     #[inline]
     pub fn empty_polls_since(&self, since: SimTime, now: SimTime) -> u64 {
-        if self.p.wait == 0 {
-            0
-        } else {
-            (now - since) / self.p.wait
-        }
+        (now - since).checked_div(self.p.wait).unwrap_or(0)
     }
 
     /// Books the empty long polls of parked workers up to `now` (the time series

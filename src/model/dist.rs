@@ -106,7 +106,10 @@ mod tests {
             let d = Dist::new(&spec(kind, Some(2.0), cv)).unwrap();
             let (m, c) = moments(&d);
             let want_cv = cv.unwrap_or(1.0);
-            assert!((m - 2.0).abs() < 0.05 * 2.0 * want_cv.max(1.0), "{kind:?} mean {m}");
+            assert!(
+                (m - 2.0).abs() < 0.05 * 2.0 * want_cv.max(1.0),
+                "{kind:?} mean {m}"
+            );
             assert!((c - want_cv).abs() < 0.1 * want_cv, "{kind:?} cv {c}");
         }
         let u = Dist::new(&DistSpec {

@@ -13,8 +13,8 @@ pub mod queue;
 pub mod retry;
 
 use crate::engine::{Model, Scheduler, SimTime, from_secs, to_secs};
-use crate::scenario::OnFailure;
 use crate::metrics::series::Sampler;
+use crate::scenario::OnFailure;
 use consumer::{Consumer, WorkerState};
 use message::{Arena, Receipt};
 use producer::Producer;
@@ -121,7 +121,10 @@ impl World {
             sim.at(t, Event::Produce(pi as u16));
         }
         if self.arena.live() as u64 > self.max_backlog {
-            sim.stop(format!("backlog beyond cap ({} messages held)", self.max_backlog));
+            sim.stop(format!(
+                "backlog beyond cap ({} messages held)",
+                self.max_backlog
+            ));
         }
         self.serve_waiters(qi, sim);
         self.arm(qi, sim);
@@ -168,7 +171,13 @@ impl World {
 
     /// A worker asks its queue for a batch. `parked_since` is set when the worker
     /// was waiting on a long poll that is now answered.
-    fn poll(&mut self, ci: usize, wi: usize, parked_since: Option<SimTime>, sim: &mut Scheduler<Event>) {
+    fn poll(
+        &mut self,
+        ci: usize,
+        wi: usize,
+        parked_since: Option<SimTime>,
+        sim: &mut Scheduler<Event>,
+    ) {
         let now = sim.now();
         let c = &mut self.consumers[ci];
         let qi = c.p.queue as usize;
@@ -178,7 +187,13 @@ impl World {
         w.batch.clear();
         w.pos = 0;
         self.scratch_dlq.clear();
-        let got = q.receive(&mut self.arena, now, c.p.batch_size, &mut w.batch, &mut self.scratch_dlq);
+        let got = q.receive(
+            &mut self.arena,
+            now,
+            c.p.batch_size,
+            &mut w.batch,
+            &mut self.scratch_dlq,
+        );
         if got > 0 {
             w.state = WorkerState::Busy;
             c.busy += 1;
@@ -214,7 +229,10 @@ impl World {
             return;
         }
         let now = sim.now();
-        let dlq = self.queues[qi].p.dlq.expect("only queues with a DLQ set messages aside") as usize;
+        let dlq = self.queues[qi]
+            .p
+            .dlq
+            .expect("only queues with a DLQ set messages aside") as usize;
         for &slot in &self.scratch_dlq {
             if self.arena.get(slot).successes > 0 {
                 self.dead_lettered_after_success += 1;
@@ -249,7 +267,9 @@ impl World {
             c.c.failures += 1;
             if c.p.on_failure == OnFailure::ChangeVisibility {
                 let attempt = m.receive_count.saturating_sub(1);
-                let d = c.p.backoff.delay_s(attempt, m.backoff_prev_s as f64, &mut c.rng);
+                let d =
+                    c.p.backoff
+                        .delay_s(attempt, m.backoff_prev_s as f64, &mut c.rng);
                 m.backoff_prev_s = d as f32;
                 self.queues[qi].change_visibility(&mut self.arena, r, now, from_secs(d));
             }

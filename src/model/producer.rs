@@ -85,7 +85,9 @@ impl Producer {
                 continue;
             }
             t = cand;
-            if self.p.profile.is_flat() || self.arrivals_rng.random::<f64>() * bound <= self.p.profile.rate_at(t) {
+            if self.p.profile.is_flat()
+                || self.arrivals_rng.random::<f64>() * bound <= self.p.profile.rate_at(t)
+            {
                 return Some(t);
             }
             if t >= self.p.stop_s {

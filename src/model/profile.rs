@@ -107,7 +107,11 @@ impl Profile {
             match *c {
                 BaseChange::Step { rate, .. } => b = rate,
                 BaseChange::Ramp { from, to, to_rate } => {
-                    let f = if to > from { ((t - from) / (to - from)).min(1.0) } else { 1.0 };
+                    let f = if to > from {
+                        ((t - from) / (to - from)).min(1.0)
+                    } else {
+                        1.0
+                    };
                     b += (to_rate - b) * f;
                 }
             }
@@ -151,7 +155,11 @@ impl Profile {
         }
         let probe = if end.is_finite() { end } else { t };
         // Evaluate the base just inside the segment's end (a step at `end` belongs to the next).
-        let inside_end = if end.is_finite() { prev_float(probe).max(t) } else { t };
+        let inside_end = if end.is_finite() {
+            prev_float(probe).max(t)
+        } else {
+            t
+        };
         let base_max = self.base_at(t).max(self.base_at(inside_end));
         let sine_max: f64 = self
             .sines
@@ -168,7 +176,10 @@ fn prev_float(x: f64) -> f64 {
 
 /// Max of sin(2π(x − phase)/period) over [a, b] (b finite by construction).
 fn sin_max(s: &Sine, a: f64, b: f64) -> f64 {
-    let (ta, tb) = (TAU * (a - s.phase) / s.period, TAU * (b - s.phase) / s.period);
+    let (ta, tb) = (
+        TAU * (a - s.phase) / s.period,
+        TAU * (b - s.phase) / s.period,
+    );
     let mut m = ta.sin().max(tb.sin());
     // A crest at π/2 + 2πk inside the interval.
     let k = ((ta - TAU / 4.0) / TAU).ceil();

@@ -87,7 +87,7 @@ mod tests {
         let mut prev = 0.0;
         for attempt in 0..50 {
             let d = policy(Jitter::Decorrelated).delay_s(attempt, prev, &mut rng);
-            assert!(d >= 1.0 && d <= 20.0 && d <= 3.0 * prev.max(1.0));
+            assert!((1.0..=20.0).contains(&d) && d <= 3.0 * prev.max(1.0));
             prev = d;
         }
     }

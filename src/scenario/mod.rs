@@ -24,7 +24,10 @@ pub enum ScenarioError {
 }
 
 fn render(ds: &[Diagnostic]) -> String {
-    ds.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
+    ds.iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Reads, parses and validates a scenario file.
@@ -39,7 +42,8 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
 
 /// Parses and validates scenario text; `file` names it in messages.
 pub fn load_str(file: &str, src: &str) -> Result<Scenario, ScenarioError> {
-    let s: Scenario = diagnostics::from_toml_str(file, src).map_err(|d| ScenarioError::Invalid(vec![d]))?;
+    let s: Scenario =
+        diagnostics::from_toml_str(file, src).map_err(|d| ScenarioError::Invalid(vec![d]))?;
     let problems = validate::check(&s);
     if problems.is_empty() {
         Ok(s)

@@ -77,7 +77,12 @@ impl Checker {
             DistKind::Lognormal | DistKind::Gamma => (&["mean", "cv"], &["mean", "cv"]),
             DistKind::Uniform => (&["min", "max"], &["min", "max"]),
         };
-        let fields = [("mean", d.mean), ("cv", d.cv), ("min", d.min), ("max", d.max)];
+        let fields = [
+            ("mean", d.mean),
+            ("cv", d.cv),
+            ("min", d.min),
+            ("max", d.max),
+        ];
         for (k, v) in fields {
             match v {
                 None if needs.contains(&k) => self.fail(
@@ -108,7 +113,11 @@ impl Checker {
             ProfileKind::Spike => &["at_s", "duration_s", "factor"],
             ProfileKind::Sine => &["period_s", "amplitude"],
         };
-        let optional: &[&str] = if s.kind == ProfileKind::Sine { &["phase_s"] } else { &[] };
+        let optional: &[&str] = if s.kind == ProfileKind::Sine {
+            &["phase_s"]
+        } else {
+            &[]
+        };
         let fields = [
             ("at_s", s.at_s),
             ("rate", s.rate),
@@ -134,9 +143,15 @@ impl Checker {
                     format!("`{k}` does not apply to a `{kind}` step"),
                     format!("keys: kind, {}", needs.join(", ")),
                 ),
-                Some(x) if k == "amplitude" => self.range(path.key(k), x, -1.0, 1.0, "a fraction in [-1, 1]"),
-                Some(x) if k == "phase_s" => self.range(path.key(k), x, f64::MIN, f64::MAX, "a number of seconds"),
-                Some(x) if k == "period_s" => self.range(path.key(k), x, 1e-9, f64::MAX, "a number of seconds > 0"),
+                Some(x) if k == "amplitude" => {
+                    self.range(path.key(k), x, -1.0, 1.0, "a fraction in [-1, 1]")
+                }
+                Some(x) if k == "phase_s" => {
+                    self.range(path.key(k), x, f64::MIN, f64::MAX, "a number of seconds")
+                }
+                Some(x) if k == "period_s" => {
+                    self.range(path.key(k), x, 1e-9, f64::MAX, "a number of seconds > 0")
+                }
                 Some(x) => self.range(path.key(k), x, 0.0, f64::MAX, "a number ≥ 0"),
                 None => {}
             }
@@ -144,7 +159,11 @@ impl Checker {
         if let (Some(a), Some(b)) = (s.from_s, s.to_s)
             && b < a
         {
-            self.fail(path.key("to_s"), "the ramp ends before it starts", "to_s ≥ from_s");
+            self.fail(
+                path.key("to_s"),
+                "the ramp ends before it starts",
+                "to_s ≥ from_s",
+            );
         }
     }
 }
@@ -152,9 +171,17 @@ impl Checker {
 fn names_unique(c: &mut Checker, what: &str, names: &[(KeyPath, String)]) {
     for (i, (path, n)) in names.iter().enumerate() {
         if n.is_empty() {
-            c.fail(path.clone(), format!("empty {what} name"), "a non-empty name");
+            c.fail(
+                path.clone(),
+                format!("empty {what} name"),
+                "a non-empty name",
+            );
         } else if names[..i].iter().any(|(_, m)| m == n) {
-            c.fail(path.clone(), format!("two {what}s are named `{n}`"), "a unique name");
+            c.fail(
+                path.clone(),
+                format!("two {what}s are named `{n}`"),
+                "a unique name",
+            );
         }
     }
 }
@@ -163,13 +190,33 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     let mut c = Checker::default();
     let root = KeyPath::root();
     let run = root.key("run");
-    c.range(run.key("horizon_s"), s.run.horizon_s, 1e-9, 1e12, "a number of seconds > 0");
-    c.range(run.key("sample_interval_s"), s.run.sample_interval_s, 1e-6, 1e12, "a number of seconds > 0");
-    if !(s.run.warmup_s >= 0.0 && s.run.warmup_s < s.run.horizon_s) {
-        c.fail(run.key("warmup_s"), "warm-up must end before the horizon", "0 ≤ warmup_s < horizon_s");
+    c.range(
+        run.key("horizon_s"),
+        s.run.horizon_s,
+        1e-9,
+        1e12,
+        "a number of seconds > 0",
+    );
+    c.range(
+        run.key("sample_interval_s"),
+        s.run.sample_interval_s,
+        1e-6,
+        1e12,
+        "a number of seconds > 0",
+    );
+    if s.run.horizon_s > 0.0 && !(s.run.warmup_s >= 0.0 && s.run.warmup_s < s.run.horizon_s) {
+        c.fail(
+            run.key("warmup_s"),
+            "warm-up must end before the horizon",
+            "0 ≤ warmup_s < horizon_s",
+        );
     }
     if s.run.max_events == 0 {
-        c.fail(run.key("max_events"), "no events allowed", "a whole number > 0");
+        c.fail(
+            run.key("max_events"),
+            "no events allowed",
+            "a whole number > 0",
+        );
     }
     if s.run.horizon_s / s.run.sample_interval_s > 10_000_000.0 {
         c.fail(
@@ -181,7 +228,11 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
 
     let queue_names: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
     if s.queues.is_empty() && !(s.producers.is_empty() && s.consumers.is_empty()) {
-        c.fail(root.clone(), "no queue defined", "a `[[queue]]` table with a `name`");
+        c.fail(
+            root.clone(),
+            "no queue defined",
+            "a `[[queue]]` table with a `name`",
+        );
     }
     let qpaths: Vec<_> = s
         .queues
@@ -190,14 +241,40 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         .map(|(i, q)| (root.key("queue").index(i).key("name"), q.name.clone()))
         .collect();
     names_unique(&mut c, "queue", &qpaths);
-    let dlq_targets: Vec<&str> = s.queues.iter().filter_map(|q| q.dead_letter_queue.as_deref()).collect();
+    let dlq_targets: Vec<&str> = s
+        .queues
+        .iter()
+        .filter_map(|q| q.dead_letter_queue.as_deref())
+        .collect();
     for (i, q) in s.queues.iter().enumerate() {
         let p = root.key("queue").index(i);
-        c.range(p.key("visibility_timeout_s"), q.visibility_timeout_s, 0.0, 1e9, "seconds ≥ 0 (SQS: 0 to 43200)");
-        c.range(p.key("delay_s"), q.delay_s, 0.0, 1e9, "seconds ≥ 0 (SQS: 0 to 900)");
-        c.range(p.key("retention_s"), q.retention_s, 1e-9, 1e12, "seconds > 0 (SQS: 60 to 1209600)");
+        c.range(
+            p.key("visibility_timeout_s"),
+            q.visibility_timeout_s,
+            0.0,
+            1e9,
+            "seconds ≥ 0 (SQS: 0 to 43200)",
+        );
+        c.range(
+            p.key("delay_s"),
+            q.delay_s,
+            0.0,
+            1e9,
+            "seconds ≥ 0 (SQS: 0 to 900)",
+        );
+        c.range(
+            p.key("retention_s"),
+            q.retention_s,
+            1e-9,
+            1e12,
+            "seconds > 0 (SQS: 60 to 1209600)",
+        );
         match (q.max_receive_count, &q.dead_letter_queue) {
-            (Some(0), _) => c.fail(p.key("max_receive_count"), "0 receives", "a whole number ≥ 1 (SQS: 1 to 1000)"),
+            (Some(0), _) => c.fail(
+                p.key("max_receive_count"),
+                "0 receives",
+                "a whole number ≥ 1 (SQS: 1 to 1000)",
+            ),
             (Some(_), None) => c.fail(
                 p.key("max_receive_count"),
                 "a receive limit needs a dead-letter queue",
@@ -212,13 +289,21 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         }
         if let Some(d) = &q.dead_letter_queue {
             if d == &q.name {
-                c.fail(p.key("dead_letter_queue"), "a queue cannot be its own DLQ", "another queue's name");
+                c.fail(
+                    p.key("dead_letter_queue"),
+                    "a queue cannot be its own DLQ",
+                    "another queue's name",
+                );
             } else {
                 c.queue_ref(p.key("dead_letter_queue"), Some(d), &queue_names);
             }
         }
         if q.max_depth == Some(0) {
-            c.fail(p.key("max_depth"), "a queue that holds nothing", "a whole number ≥ 1, or leave it out");
+            c.fail(
+                p.key("max_depth"),
+                "a queue that holds nothing",
+                "a whole number ≥ 1, or leave it out",
+            );
         }
         if let Some(r) = &q.redrive {
             if !dlq_targets.contains(&q.name.as_str()) {
@@ -228,8 +313,20 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
                     "redrive on a queue named by another queue's `dead_letter_queue`",
                 );
             }
-            c.range(p.key("redrive").key("at_s"), r.at_s, 0.0, 1e12, "seconds ≥ 0");
-            c.range(p.key("redrive").key("rate"), r.rate, 1e-9, 1e12, "messages per second > 0");
+            c.range(
+                p.key("redrive").key("at_s"),
+                r.at_s,
+                0.0,
+                1e12,
+                "seconds ≥ 0",
+            );
+            c.range(
+                p.key("redrive").key("rate"),
+                r.rate,
+                1e-9,
+                1e12,
+                "messages per second > 0",
+            );
         }
     }
 
@@ -241,21 +338,41 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         c.range(p.key("rate"), pr.rate, 0.0, 1e12, "messages per second ≥ 0");
         c.range(p.key("start_s"), pr.start_s, 0.0, 1e12, "seconds ≥ 0");
         if let Some(stop) = pr.stop_s
-            && !(stop >= pr.start_s)
+            && (stop < pr.start_s || stop.is_nan())
         {
-            c.fail(p.key("stop_s"), "the producer stops before it starts", "stop_s ≥ start_s");
+            c.fail(
+                p.key("stop_s"),
+                "the producer stops before it starts",
+                "stop_s ≥ start_s",
+            );
         }
         for (j, st) in pr.profile.iter().enumerate() {
             c.profile(p.key("profile").index(j), st);
         }
         let m = p.key("message");
-        c.range(m.key("key_skew"), pr.message.key_skew, 0.0, 100.0, "a Zipf exponent ≥ 0");
-        c.range(m.key("poison_probability"), pr.message.poison_probability, 0.0, 1.0, "a probability in [0, 1]");
+        c.range(
+            m.key("key_skew"),
+            pr.message.key_skew,
+            0.0,
+            100.0,
+            "a Zipf exponent ≥ 0",
+        );
+        c.range(
+            m.key("poison_probability"),
+            pr.message.poison_probability,
+            0.0,
+            1.0,
+            "a probability in [0, 1]",
+        );
         if let Some(d) = &pr.message.cost {
             c.dist(m.key("cost"), d);
         }
         if pr.rate == 0.0 && pr.initial_backlog == 0 && pr.profile.is_empty() {
-            c.fail(p.key("rate"), "this producer sends nothing", "a rate > 0, a profile, or an initial_backlog");
+            c.fail(
+                p.key("rate"),
+                "this producer sends nothing",
+                "a rate > 0, a profile, or an initial_backlog",
+            );
         }
     }
     names_unique(&mut c, "producer", &pnames);
@@ -269,9 +386,19 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             c.fail(p.key("workers"), "no workers", "a whole number ≥ 1");
         }
         if co.batch_size == 0 {
-            c.fail(p.key("batch_size"), "batches of 0", "a whole number ≥ 1 (SQS: 1 to 10)");
+            c.fail(
+                p.key("batch_size"),
+                "batches of 0",
+                "a whole number ≥ 1 (SQS: 1 to 10)",
+            );
         }
-        c.range(p.key("wait_time_s"), co.wait_time_s, 0.0, 1e9, "seconds ≥ 0 (SQS: 0 to 20)");
+        c.range(
+            p.key("wait_time_s"),
+            co.wait_time_s,
+            0.0,
+            1e9,
+            "seconds ≥ 0 (SQS: 0 to 20)",
+        );
         if co.wait_time_s == 0.0 {
             c.range(
                 p.key("empty_poll_pause_s"),
@@ -282,28 +409,71 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             );
         }
         c.dist(p.key("processing_s"), &co.processing_s);
-        c.range(p.key("error_rate"), co.error_rate, 0.0, 1.0, "a probability in [0, 1]");
+        c.range(
+            p.key("error_rate"),
+            co.error_rate,
+            0.0,
+            1.0,
+            "a probability in [0, 1]",
+        );
         let b = p.key("backoff");
         c.range(b.key("base_s"), co.backoff.base_s, 1e-9, 1e9, "seconds > 0");
-        c.range(b.key("cap_s"), co.backoff.cap_s, co.backoff.base_s.max(0.0), 1e9, "seconds ≥ base_s");
-        c.range(b.key("multiplier"), co.backoff.multiplier, 1.0, 1e3, "a factor ≥ 1");
+        c.range(
+            b.key("cap_s"),
+            co.backoff.cap_s,
+            co.backoff.base_s.max(0.0),
+            1e9,
+            "seconds ≥ base_s",
+        );
+        c.range(
+            b.key("multiplier"),
+            co.backoff.multiplier,
+            1.0,
+            1e3,
+            "a factor ≥ 1",
+        );
     }
     names_unique(&mut c, "consumer", &cnames);
 
     let v = root.key("verdict");
-    c.range(v.key("window_fraction"), s.verdict.window_fraction, 0.01, 1.0, "a fraction in (0, 1]");
-    c.range(v.key("min_growth_fraction"), s.verdict.min_growth_fraction, 0.0, 1e9, "a fraction ≥ 0");
-    c.range(v.key("min_growth_messages"), s.verdict.min_growth_messages, 0.0, 1e15, "a count ≥ 0");
-    if s.queues.len() > u16::MAX as usize || s.producers.len() > u16::MAX as usize || s.consumers.len() > u16::MAX as usize {
+    c.range(
+        v.key("window_fraction"),
+        s.verdict.window_fraction,
+        0.01,
+        1.0,
+        "a fraction in (0, 1]",
+    );
+    c.range(
+        v.key("min_growth_fraction"),
+        s.verdict.min_growth_fraction,
+        0.0,
+        1e9,
+        "a fraction ≥ 0",
+    );
+    c.range(
+        v.key("min_growth_messages"),
+        s.verdict.min_growth_messages,
+        0.0,
+        1e15,
+        "a count ≥ 0",
+    );
+    if s.queues.len() > u16::MAX as usize
+        || s.producers.len() > u16::MAX as usize
+        || s.consumers.len() > u16::MAX as usize
+    {
         c.fail(root, "too many components", "at most 65535 of each kind");
     }
     c.problems
 }
 
 pub fn producer_name(i: usize, p: &ProducerConfig) -> String {
-    p.name.clone().unwrap_or_else(|| format!("producer{}", i + 1))
+    p.name
+        .clone()
+        .unwrap_or_else(|| format!("producer{}", i + 1))
 }
 
 pub fn consumer_name(i: usize, c: &ConsumerConfig) -> String {
-    c.name.clone().unwrap_or_else(|| format!("consumer{}", i + 1))
+    c.name
+        .clone()
+        .unwrap_or_else(|| format!("consumer{}", i + 1))
 }

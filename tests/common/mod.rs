@@ -14,8 +14,11 @@ pub fn run_text(src: &str) -> RunOutput {
 
 /// Runs a file of `scenarios/`, with edits applied to its text first.
 pub fn run_scenario(name: &str, edits: &[(&str, &str)]) -> RunOutput {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
-    let mut src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
+    let mut src =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     for (from, to) in edits {
         assert!(src.contains(from), "{name} has no `{from}` to edit");
         src = src.replacen(from, to, 1);
@@ -25,7 +28,9 @@ pub fn run_scenario(name: &str, edits: &[(&str, &str)]) -> RunOutput {
 }
 
 pub fn load_scenario_file(name: &str) -> flowsim::Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(name);
     load_file(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -41,7 +46,9 @@ impl Ci {
         let n = xs.len() as f64;
         let mean = xs.iter().sum::<f64>() / n;
         let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-        let t = StudentsT::new(0.0, 1.0, n - 1.0).unwrap().inverse_cdf(0.975);
+        let t = StudentsT::new(0.0, 1.0, n - 1.0)
+            .unwrap()
+            .inverse_cdf(0.975);
         Ci {
             mean,
             half: t * (var / n).sqrt(),

@@ -203,7 +203,8 @@ impl Queue {
             m.holders += 1;
             let first = !m.received_once;
             m.received_once = true;
-            let (generation, key, published, deadline) = (m.generation, m.key, m.published, m.deadline);
+            let (generation, key, published, deadline) =
+                (m.generation, m.key, m.published, m.deadline);
             if first {
                 self.wait.record(now - published);
             }
@@ -241,7 +242,13 @@ impl Queue {
     }
 
     /// ChangeMessageVisibility: the message stays invisible for `delay` from now.
-    pub fn change_visibility(&mut self, arena: &mut Arena, r: Receipt, now: SimTime, delay: SimTime) -> bool {
+    pub fn change_visibility(
+        &mut self,
+        arena: &mut Arena,
+        r: Receipt,
+        now: SimTime,
+        delay: SimTime,
+    ) -> bool {
         if !self.holds(arena, r) {
             return false;
         }

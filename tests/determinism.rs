@@ -1,0 +1,404 @@
+//! Determinism: the same scenario and seed give byte-identical output files —
+//! timeseries.csv, summary.json and every chart — whatever the number of threads
+//! the binary's rayon pool spreads several scenario files over. And the seed and
+//! the replication number really matter: change either and the results change.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Scenario files run together in one invocation, so that rayon spreads them.
+/// Between them: a Poisson producer with a spike profile, Zipf-skewed keys, poison,
+/// a DLQ with max_receive_count and redrive, a FIFO queue, lognormal processing,
+/// a bounded queue, short retention, change-visibility backoff, zombie redelivery.
+const SCENARIOS: &[(&str, &str)] = &[
+    (
+        "flash_sale",
+        r#"
+[run]
+title = "flash sale"
+seed = 11
+horizon_s = 300
+sample_interval_s = 1
+warmup_s = 30
+
+[[producer]]
+name = "shop"
+queue = "orders"
+rate = 40
+arrivals = "poisson"
+profile = [{ kind = "spike", at_s = 100, duration_s = 60, factor = 5 }]
+message = { keys = 200, key_skew = 1.1, poison_probability = 0.02 }
+
+[[queue]]
+name = "orders"
+visibility_timeout_s = 10
+max_receive_count = 3
+dead_letter_queue = "orders-dlq"
+
+[[queue]]
+name = "orders-dlq"
+redrive = { at_s = 250, rate = 5 }
+
+[[consumer]]
+name = "checkout"
+queue = "orders"
+workers = 16
+batch_size = 10
+wait_time_s = 20
+processing_s = { dist = "lognormal", mean = 0.3, cv = 1.2 }
+error_rate = 0.02
+on_failure = "change_visibility"
+backoff = { base_s = 0.5, cap_s = 20, multiplier = 2, jitter = "full" }
+"#,
+    ),
+    (
+        "fifo_groups",
+        r#"
+[run]
+title = "FIFO groups with a poison message"
+seed = 5
+horizon_s = 240
+sample_interval_s = 2
+
+[[producer]]
+name = "events"
+queue = "ledger.fifo"
+rate = 25
+profile = [{ kind = "spike", at_s = 60, duration_s = 30, factor = 3 }]
+initial_backlog = 200
+message = { keys = 30, key_skew = 1.4, poison_probability = 0.01 }
+
+[[queue]]
+name = "ledger.fifo"
+fifo = true
+visibility_timeout_s = 5
+retention_s = 120
+max_receive_count = 4
+dead_letter_queue = "ledger-dlq.fifo"
+
+[[queue]]
+name = "ledger-dlq.fifo"
+fifo = true
+
+[[consumer]]
+name = "writer"
+queue = "ledger.fifo"
+workers = 8
+batch_size = 1
+wait_time_s = 20
+processing_s = { dist = "lognormal", mean = 0.25, cv = 0.8 }
+"#,
+    ),
+    (
+        "overload",
+        r#"
+[run]
+title = "bounded queue under overload, short polling"
+seed = 99
+horizon_s = 200
+sample_interval_s = 1
+
+[[producer]]
+name = "burst"
+queue = "bounded"
+rate = 120
+arrivals = "poisson"
+profile = [{ kind = "spike", at_s = 50, duration_s = 20, factor = 4 }]
+message = { keys = 50, key_skew = 0.8, cost = { dist = "gamma", mean = 1.0, cv = 0.5 } }
+
+[[producer]]
+name = "steady"
+queue = "bounded"
+rate = 10
+arrivals = "constant"
+
+[[queue]]
+name = "bounded"
+max_depth = 500
+overflow = "drop_oldest"
+delay_s = 0.5
+
+[[consumer]]
+name = "pool"
+queue = "bounded"
+workers = 10
+batch_size = 5
+wait_time_s = 0
+empty_poll_pause_s = 0.2
+processing_s = { dist = "exponential", mean = 0.08 }
+error_rate = 0.05
+"#,
+    ),
+    (
+        "zombies",
+        r#"
+[run]
+title = "visibility timeout shorter than processing"
+seed = 3
+horizon_s = 300
+sample_interval_s = 5
+
+[[producer]]
+name = "jobs"
+queue = "jobs"
+rate = 4
+message = { poison_probability = 0.05 }
+
+[[queue]]
+name = "jobs"
+visibility_timeout_s = 2
+max_receive_count = 5
+dead_letter_queue = "jobs-dlq"
+
+[[queue]]
+name = "jobs-dlq"
+
+[[consumer]]
+name = "slow"
+queue = "jobs"
+workers = 12
+batch_size = 2
+wait_time_s = 20
+processing_s = { dist = "lognormal", mean = 2.5, cv = 0.6 }
+"#,
+    ),
+];
+
+fn write_scenarios(dir: &Path, texts: &[(&str, String)]) -> Vec<PathBuf> {
+    texts
+        .iter()
+        .map(|(stem, text)| {
+            let p = dir.join(format!("{stem}.toml"));
+            std::fs::write(&p, text).unwrap();
+            p
+        })
+        .collect()
+}
+
+/// Runs the binary on `files` with `threads` rayon threads, writing into `out`.
+fn run_binary(files: &[PathBuf], out: &Path, threads: usize, seed: Option<u64>) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_flowsim"));
+    cmd.arg("run")
+        .args(files)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet");
+    if let Some(seed) = seed {
+        cmd.arg("--seed").arg(seed.to_string());
+    }
+    cmd.env("RAYON_NUM_THREADS", threads.to_string());
+    let res = cmd.output().expect("cannot start the flowsim binary");
+    assert!(
+        res.status.success(),
+        "flowsim run failed ({}):\n{}\n{}",
+        res.status,
+        String::from_utf8_lossy(&res.stdout),
+        String::from_utf8_lossy(&res.stderr)
+    );
+}
+
+/// Every file under `dir`, by its path relative to `dir`, with its bytes.
+fn read_tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let rel = path.strip_prefix(root).unwrap().to_path_buf();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn scenario_texts() -> Vec<(&'static str, String)> {
+    SCENARIOS
+        .iter()
+        .map(|(stem, text)| (*stem, text.to_string()))
+        .collect()
+}
+
+fn has_ext(p: &Path, ext: &str) -> bool {
+    p.extension().is_some_and(|e| e == ext)
+}
+
+/// A summary without the fields that merely echo the inputs (seed, replication).
+fn summary_results(bytes: &[u8]) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(bytes).expect("summary.json is not JSON");
+    let obj = v.as_object_mut().expect("summary.json is not an object");
+    obj.remove("seed");
+    obj.remove("replication");
+    v
+}
+
+#[test]
+fn same_seed_gives_identical_bytes_for_any_thread_count() {
+    let scen = tempfile::tempdir().unwrap();
+    let files = write_scenarios(scen.path(), &scenario_texts());
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    run_binary(&files, one.path(), 1, None);
+    run_binary(&files, two.path(), 2, None);
+    let a = read_tree(one.path());
+    let b = read_tree(two.path());
+
+    // Every scenario wrote its series, its summary and its charts.
+    for (stem, _) in SCENARIOS {
+        let dir = Path::new(stem);
+        for f in ["timeseries.csv", "summary.json"] {
+            assert!(
+                a.contains_key(&dir.join(f)),
+                "{stem}/{f} missing; wrote {:?}",
+                a.keys()
+            );
+        }
+        for ext in ["png", "svg"] {
+            assert!(
+                a.keys().any(|p| p.starts_with(dir) && has_ext(p, ext)),
+                "{stem}: no .{ext} chart written; wrote {:?}",
+                a.keys()
+            );
+        }
+    }
+    // Nothing half-written is left behind.
+    assert!(
+        a.keys().all(|p| !p.to_string_lossy().starts_with('.')),
+        "leftover partial output: {:?}",
+        a.keys()
+    );
+
+    assert_eq!(
+        a.keys().collect::<Vec<_>>(),
+        b.keys().collect::<Vec<_>>(),
+        "1 thread and 2 threads wrote different sets of files"
+    );
+    for (path, bytes) in &a {
+        assert!(
+            bytes == &b[path],
+            "{} differs between RAYON_NUM_THREADS=1 and 2 ({} vs {} bytes)",
+            path.display(),
+            bytes.len(),
+            b[path].len()
+        );
+    }
+
+    // Another invocation on 2 threads repeats itself too (the order in which the
+    // pool happens to finish the jobs must not matter).
+    let again = tempfile::tempdir().unwrap();
+    run_binary(&files, again.path(), 2, None);
+    assert!(read_tree(again.path()) == b, "two runs on 2 threads differ");
+}
+
+#[test]
+fn a_different_seed_changes_the_results() {
+    let scen = tempfile::tempdir().unwrap();
+    let files = write_scenarios(scen.path(), &scenario_texts());
+    let base = tempfile::tempdir().unwrap();
+    let other = tempfile::tempdir().unwrap();
+    run_binary(&files, base.path(), 2, None);
+    run_binary(&files, other.path(), 2, Some(424_242));
+    for (stem, _) in SCENARIOS {
+        let dir = Path::new(stem);
+        let read = |root: &Path, f: &str| std::fs::read(root.join(dir).join(f)).unwrap();
+        let (s1, s2) = (
+            read(base.path(), "summary.json"),
+            read(other.path(), "summary.json"),
+        );
+        let seed: u64 = serde_json::from_slice::<serde_json::Value>(&s2).unwrap()["seed"]
+            .as_u64()
+            .expect("summary.json has no seed");
+        assert_eq!(seed, 424_242, "{stem}: --seed was not applied");
+        assert_ne!(
+            summary_results(&s1),
+            summary_results(&s2),
+            "{stem}: another seed gave the same summary"
+        );
+        assert_ne!(
+            read(base.path(), "timeseries.csv"),
+            read(other.path(), "timeseries.csv"),
+            "{stem}: another seed gave the same time series"
+        );
+    }
+}
+
+fn run_lib(text: &str) -> flowsim::RunOutput {
+    let s = flowsim::load_str("lib.toml", text).unwrap_or_else(|e| panic!("{e}"));
+    flowsim::run(&s, "lib.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn series_bits(out: &flowsim::RunOutput) -> (Vec<String>, Vec<u64>) {
+    (
+        out.series.columns.clone(),
+        out.series.values.iter().map(|v| v.to_bits()).collect(),
+    )
+}
+
+#[test]
+fn another_replication_draws_other_streams() {
+    for (stem, text) in SCENARIOS {
+        assert!(text.contains("[run]\n"), "{stem}");
+        let rep = |r: u64| text.replacen("[run]\n", &format!("[run]\nreplication = {r}\n"), 1);
+        let (r0, r1) = (run_lib(&rep(0)), run_lib(&rep(1)));
+        // Replication 0 is the default.
+        let default = run_lib(text);
+        assert_eq!(
+            serde_json::to_string(&r0.summary).unwrap(),
+            serde_json::to_string(&default.summary).unwrap(),
+            "{stem}: replication 0 is not the default"
+        );
+        assert_eq!(r1.summary.replication, 1);
+        let j0 = summary_results(serde_json::to_string(&r0.summary).unwrap().as_bytes());
+        let j1 = summary_results(serde_json::to_string(&r1.summary).unwrap().as_bytes());
+        assert_ne!(
+            j0, j1,
+            "{stem}: replication 1 gave the same summary as replication 0"
+        );
+        assert_ne!(
+            series_bits(&r0).1,
+            series_bits(&r1).1,
+            "{stem}: replication 1 gave the same series as replication 0"
+        );
+    }
+}
+
+#[test]
+fn the_same_scenario_twice_in_one_process_is_identical() {
+    for (stem, text) in SCENARIOS {
+        let s = flowsim::load_str(stem, text).unwrap_or_else(|e| panic!("{e}"));
+        let a = flowsim::run(&s, stem).unwrap_or_else(|e| panic!("{e}"));
+        let b = flowsim::run(&s, stem).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            serde_json::to_string(&a.summary).unwrap(),
+            serde_json::to_string(&b.summary).unwrap(),
+            "{stem}: summaries differ"
+        );
+        assert!(!a.series.values.is_empty(), "{stem}: empty series");
+        assert_eq!(series_bits(&a), series_bits(&b), "{stem}: series differ");
+    }
+}
+
+#[test]
+fn runs_on_rayon_threads_match_a_sequential_run() {
+    use rayon::prelude::*;
+    let texts: Vec<&str> = SCENARIOS.iter().map(|(_, t)| *t).collect();
+    let seq: Vec<String> = texts
+        .iter()
+        .map(|t| serde_json::to_string(&run_lib(t).summary).unwrap())
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let par: Vec<String> = pool.install(|| {
+        texts
+            .par_iter()
+            .map(|t| serde_json::to_string(&run_lib(t).summary).unwrap())
+            .collect()
+    });
+    assert_eq!(seq, par);
+}
