@@ -35,7 +35,8 @@ pub struct QueueSummary {
     pub visible_at_end: u64,
     pub in_flight_at_end: u64,
     pub delayed_at_end: u64,
-    /// After warm-up: messages published per second.
+    /// After warm-up: publish attempts per second (accepted or rejected; the
+    /// initial backlog is not an arrival).
     pub arrival_rate_per_s: f64,
     /// After warm-up: time-averaged visible and in-flight messages.
     pub mean_visible: f64,
@@ -118,6 +119,7 @@ pub struct RunOutput {
 pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
     let mut world = build(s).map_err(RunError::Build)?;
     world.seed_backlogs();
+    world.reset_stats(0);
     let mut engine: Engine<Event> = Engine::new();
     for (t, e) in world.initial_events() {
         engine.schedule(t, e);
@@ -148,7 +150,7 @@ pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
             to_secs(end),
             format!("stopped after {} events (run.max_events)", engine.events()),
         ),
-        Stop::Horizon | Stop::Drained => verdict::judge_backlog(&world.sampler, &s.verdict),
+        Stop::Horizon | Stop::Drained => verdict::judge(&world.sampler, &s.verdict),
     };
     let summary = summarise(
         s,
@@ -203,7 +205,7 @@ fn summarise(
                 visible_at_end: q.visible_n,
                 in_flight_at_end: q.in_flight_n,
                 delayed_at_end: q.delayed_n,
-                arrival_rate_per_s: (q.c.published - q.published_mark) as f64 / span,
+                arrival_rate_per_s: (q.offered() - q.offered_mark) as f64 / span,
                 mean_visible: q.visible_level.mean(end, q.visible_n),
                 mean_in_flight: q.in_flight_level.mean(end, q.in_flight_n),
                 queue_wait: q.wait.summary(),

@@ -99,16 +99,41 @@ impl Step {
     }
 }
 
-fn step() -> impl Strategy<Value = Step> {
-    prop_oneof![
-        3 => (0.0..30.0f64, 0.5..10.0f64, 1.0..5.0f64)
-            .prop_map(|(at, duration, factor)| Step::Spike { at, duration, factor }),
-        1 => (0.0..30.0f64, 0.0..100.0f64).prop_map(|(at, rate)| Step::Step { at, rate }),
-        1 => (0.0..20.0f64, 0.0..20.0f64, 0.0..100.0f64)
-            .prop_map(|(from, len, to_rate)| Step::Ramp { from, to: from + len, to_rate }),
-        1 => (0.5..30.0f64, -1.0..=1.0f64, -10.0..10.0f64)
-            .prop_map(|(period, amplitude, phase)| Step::Sine { period, amplitude, phase }),
-    ]
+/// A rate profile: spikes and a sine anywhere, and at most one change of the base
+/// rate (a step or a ramp; validation refuses a ramp that overlaps another change).
+fn profile() -> impl Strategy<Value = Vec<Step>> {
+    let spike =
+        (0.0..30.0f64, 0.5..10.0f64, 1.0..5.0f64).prop_map(|(at, duration, factor)| Step::Spike {
+            at,
+            duration,
+            factor,
+        });
+    let sine =
+        (0.5..30.0f64, -1.0..=1.0f64, -10.0..10.0f64).prop_map(|(period, amplitude, phase)| {
+            Step::Sine {
+                period,
+                amplitude,
+                phase,
+            }
+        });
+    let base = prop_oneof![
+        (0.0..30.0f64, 0.0..100.0f64).prop_map(|(at, rate)| Step::Step { at, rate }),
+        (0.0..20.0f64, 0.0..20.0f64, 0.0..100.0f64).prop_map(|(from, len, to_rate)| Step::Ramp {
+            from,
+            to: from + len,
+            to_rate
+        }),
+    ];
+    (
+        prop::collection::vec(spike, 0..3),
+        prop::option::weighted(0.2, sine),
+        prop::option::weighted(0.3, base),
+    )
+        .prop_map(|(mut steps, sine, base)| {
+            steps.extend(sine);
+            steps.extend(base);
+            steps
+        })
 }
 
 /// A bound on a queue's depth and what happens when it is reached.
@@ -127,7 +152,6 @@ fn bound() -> impl Strategy<Value = Option<Bound>> {
 
 #[derive(Clone, Debug)]
 struct Dlq {
-    fifo: bool,
     max_receive_count: u32,
     /// (at_s, rate)
     redrive: Option<(f64, f64)>,
@@ -155,7 +179,6 @@ fn retention() -> impl Strategy<Value = Option<f64>> {
 
 fn dlq() -> impl Strategy<Value = Dlq> {
     (
-        any::<bool>(),
         1..6u32,
         prop::option::weighted(0.5, (0.0..30.0f64, 0.5..100.0f64)),
         prop::option::weighted(
@@ -164,8 +187,7 @@ fn dlq() -> impl Strategy<Value = Dlq> {
         ),
         prop::option::weighted(0.15, 0.5..30.0f64),
     )
-        .prop_map(|(fifo, max_receive_count, redrive, bound, retention)| Dlq {
-            fifo,
+        .prop_map(|(max_receive_count, redrive, bound, retention)| Dlq {
             max_receive_count,
             redrive,
             bound,
@@ -217,7 +239,7 @@ fn producer() -> impl Strategy<Value = Producer> {
             0.0..10.0f64,
             prop::option::weighted(0.3, 0.0..40.0f64),
         ),
-        prop::collection::vec(step(), 0..3),
+        profile(),
         prop_oneof![2 => Just(0u64), 1 => 1..300u64],
         (
             prop_oneof![1 => Just(0u32), 3 => 1..50u32],
@@ -417,7 +439,7 @@ impl Case {
                 t,
                 "\n[[queue]]\nname = \"{}\"\nfifo = {}",
                 Self::dlq_name(i),
-                d.fifo
+                q.fifo
             )
             .unwrap();
             if let Some(r) = d.retention {
@@ -502,9 +524,28 @@ impl Case {
 /// Runs one generated scenario and checks that its ledger balances.
 fn check(case: &Case) -> Result<(), TestCaseError> {
     let text = case.toml();
-    let s = flowsim::load_str("generated.toml", &text)
-        .unwrap_or_else(|e| panic!("the generator wrote an invalid scenario: {e}\n{text}"));
-    let out = match flowsim::run(&s, "generated.toml") {
+    let s = match flowsim::load_str("generated.toml", &text) {
+        Ok(s) => s,
+        Err(e) => {
+            return Err(TestCaseError::fail(format!(
+                "the generator wrote an invalid scenario: {e}\n{text}"
+            )));
+        }
+    };
+    let verbose = std::env::var_os("CONSERVATION_VERBOSE").is_some();
+    if verbose {
+        eprintln!("--- running ---\n{text}");
+    }
+    let t0 = std::time::Instant::now();
+    let res = flowsim::run(&s, "generated.toml");
+    if verbose {
+        eprintln!(
+            "--- took {:?}, events {:?}",
+            t0.elapsed(),
+            res.as_ref().map(|o| o.summary.events).ok()
+        );
+    }
+    let out = match res {
         Ok(out) => out,
         Err(e) => {
             return Err(TestCaseError::fail(format!(
@@ -604,6 +645,8 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: std::env::var("CONSERVATION_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        // Failures print the scenario text; write no regression file.
+        failure_persistence: None,
         ..ProptestConfig::default()
     })]
 

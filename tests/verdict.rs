@@ -76,3 +76,19 @@ fn event_limit_stops_a_runaway_run() {
     assert!(s.ended_at_s < 100.0);
     assert!(s.ledger.balanced);
 }
+
+#[test]
+fn a_bounded_queue_that_sheds_load_is_a_collapse_by_loss() {
+    let shed = queue(150.0, "").replace("name = \"q\"", "name = \"q\"\nmax_depth = 50");
+    let s = run_text(&shed).summary;
+    assert_eq!(
+        s.verdict.reason,
+        Some(Reason::MessageLoss),
+        "{:?}",
+        s.verdict
+    );
+    // A third of the load is refused: 150/s offered, 100/s capacity.
+    assert!(s.ledger.rejected as f64 > 0.25 * s.ledger.produced as f64);
+    let fits = queue(60.0, "").replace("name = \"q\"", "name = \"q\"\nmax_depth = 50");
+    assert!(!run_text(&fits).summary.verdict.collapsed);
+}

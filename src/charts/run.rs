@@ -7,34 +7,43 @@ use crate::metrics::series::Sampler;
 use crate::run::Summary;
 use std::path::Path;
 
-fn col(s: &Sampler, name: &str) -> Option<Vec<f64>> {
-    s.column(name)
+/// A gauge as sampled.
+fn gauge(s: &Sampler, name: &str, label: &str) -> Option<Series> {
+    let t = s.column("time_s")?;
+    let v = s.column(name)?;
+    Some(Series::new(label, t.into_iter().zip(v).collect()))
 }
 
-fn series(s: &Sampler, name: &str, label: &str, per_second: bool) -> Option<Series> {
-    let t = col(s, "time_s")?;
-    let v = col(s, name)?;
-    // Counters are per sampling interval; charts show them per second.
-    let dt = if t.len() > 1 { t[1] - t[0] } else { 1.0 };
-    let scale = if per_second && dt > 0.0 {
-        1.0 / dt
-    } else {
-        1.0
-    };
-    // Skip the first row of a counter: it covers no interval.
-    let skip = usize::from(per_second);
-    Some(Series {
-        label: label.into(),
-        points: t
-            .iter()
-            .zip(&v)
-            .skip(skip)
-            .map(|(&x, &y)| (x, y * scale))
-            .collect(),
-        dashed: false,
-        color: None,
-        fill: false,
-    })
+/// Samples in the moving average of rate charts: about 1/200 of the run, so a
+/// low-rate scenario is readable and a spike's edges stay sharp.
+fn smoothing(s: &Sampler) -> usize {
+    (s.rows().count() / 200).max(1)
+}
+
+/// A counter as a rate per second: each row counts its interval; the average is
+/// taken over the `w` intervals ending at each point (the first row covers none).
+fn rate(s: &Sampler, name: &str, label: &str, w: usize) -> Option<Series> {
+    let t = s.column("time_s")?;
+    let v = s.column(name)?;
+    let mut points = Vec::with_capacity(t.len());
+    let (mut sum, mut first) = (0.0, 1);
+    for i in 1..t.len() {
+        sum += v[i];
+        if i - first + 1 > w {
+            sum -= v[first];
+            first += 1;
+        }
+        let span = t[i] - t[first - 1];
+        if span > 0.0 {
+            points.push((t[i], sum / span));
+        }
+    }
+    Some(Series::new(label, points))
+}
+
+fn dashed(mut s: Series) -> Series {
+    s.dashed = true;
+    s
 }
 
 fn subtitle(s: &Summary) -> String {
@@ -79,65 +88,55 @@ fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
 pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
     // Backlog: what waits, what is being worked on, what was given up on.
     let mut c = chart("Backlog and age of the oldest message", s, "messages");
-    c.series.extend(series(
-        sampler,
-        "backlog",
-        "backlog (visible + delayed)",
-        false,
-    ));
     c.series
-        .extend(series(sampler, "in_flight", "in flight", false));
+        .extend(gauge(sampler, "backlog", "backlog (visible + delayed)"));
+    c.series.extend(gauge(sampler, "in_flight", "in flight"));
     if s.queues.iter().any(|q| q.dead_letter_queue) {
-        c.series.extend(series(
-            sampler,
-            "dlq_depth",
-            "dead-letter queue depth",
-            false,
-        ));
+        c.series
+            .extend(gauge(sampler, "dlq_depth", "dead-letter queue depth"));
     }
     c.y2_label = Some("age of oldest message (s)".into());
-    if let Some(mut a) = series(sampler, "oldest_age_s", "age of oldest (right axis)", false) {
-        a.dashed = true;
-        c.series2.push(a);
-    }
+    c.series2
+        .extend(gauge(sampler, "oldest_age_s", "age of oldest (right axis)").map(dashed));
     c.write(&dir.join("backlog"))?;
 
     // Flow: what came in against what went out, and what of it was useful.
-    let mut c = chart("Arrivals, throughput and goodput", s, "messages per second");
+    let w = smoothing(sampler);
+    let dt = sampler
+        .column("time_s")
+        .map_or(1.0, |t| if t.len() > 1 { t[1] - t[0] } else { 1.0 });
+    let y = if w > 1 {
+        format!(
+            "messages per second ({:.0} s moving average)",
+            w as f64 * dt
+        )
+    } else {
+        "messages per second".to_string()
+    };
+    let mut c = chart("Arrivals, throughput and goodput", s, &y);
+    c.series.extend(rate(sampler, "arrivals", "arrivals", w));
+    // Dashed: it lies on goodput whenever every processing is a first success.
     c.series
-        .extend(series(sampler, "arrivals", "arrivals", true));
-    c.series.extend(series(
-        sampler,
-        "throughput",
-        "throughput (processings)",
-        true,
-    ));
-    c.series.extend(series(
-        sampler,
-        "goodput",
-        "goodput (first successes)",
-        true,
-    ));
+        .extend(rate(sampler, "throughput", "throughput (processings)", w).map(dashed));
+    c.series
+        .extend(rate(sampler, "goodput", "goodput (first successes)", w));
     if s.ledger.duplicates > 0 {
         c.series
-            .extend(series(sampler, "duplicates", "duplicate processings", true));
+            .extend(rate(sampler, "duplicates", "duplicate processings", w));
     }
     if s.consumers.iter().any(|c| c.failures > 0) {
-        c.series
-            .extend(series(sampler, "failures", "failures", true));
+        c.series.extend(rate(sampler, "failures", "failures", w));
     }
     c.write(&dir.join("throughput"))?;
 
     // Concurrency: busy workers against the pool.
-    let mut c = chart(
-        "Busy workers against the pool size",
-        s,
-        "workers / messages",
-    );
+    let mut c = chart("Busy workers against the pool size", s, "workers");
     c.series
-        .extend(series(sampler, "busy_workers", "busy workers", false));
-    c.series
-        .extend(series(sampler, "in_flight", "messages in flight", false));
+        .extend(gauge(sampler, "busy_workers", "busy workers"));
+    // A worker holds its whole batch: in flight = busy workers × batch.
+    c.y2_label = Some("messages in flight".into());
+    c.series2
+        .extend(gauge(sampler, "in_flight", "messages in flight (right axis)").map(dashed));
     let workers: u32 = s.consumers.iter().map(|c| c.workers).sum();
     c.limits.push(Limit {
         label: format!("pool size ({workers} workers)"),

@@ -47,7 +47,7 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
     let verdict = if v.collapsed {
         format!(
             "COLLAPSED ({}) at {}: {}",
-            v.reason.map(|r| format!("{r:?}")).unwrap_or_default(),
+            v.reason.map(|r| r.name()).unwrap_or_default(),
             secs(v.at_s.unwrap_or(0.0)),
             v.detail
         )

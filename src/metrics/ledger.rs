@@ -33,7 +33,8 @@ pub struct Ledger {
     pub duplicates: u64,
     /// Messages whose side effect was applied two times or more.
     pub applied_more_than_once: u64,
-    /// Messages that reached a DLQ although processed successfully (zombie loop).
+    /// Messages held by dead-letter queues at the end although processed
+    /// successfully (the zombie loop's signature).
     pub dead_lettered_after_success: u64,
     /// Poison messages among those held by dead-letter queues.
     pub dead_lettered_poison: u64,
@@ -65,7 +66,7 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
         },
         duplicates: w.consumers.iter().map(|c| c.c.duplicates).sum(),
         applied_more_than_once: w.applied_more_than_once,
-        dead_lettered_after_success: w.dead_lettered_after_success,
+        dead_lettered_after_success: 0,
         dead_lettered_poison: 0,
         balanced: false,
     };
@@ -101,8 +102,9 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
             State::Delayed => del += 1,
             _ => {}
         }
-        if m.poison && !m.state.is_terminal() && w.queues[m.queue as usize].p.is_dlq {
-            l.dead_lettered_poison += 1;
+        if !m.state.is_terminal() && w.queues[m.queue as usize].p.is_dlq {
+            l.dead_lettered_poison += u64::from(m.poison);
+            l.dead_lettered_after_success += u64::from(m.successes > 0);
         }
         // Released messages were counted on release; these never were.
         if m.successes >= 2 {

@@ -10,6 +10,8 @@ use serde::Serialize;
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     BacklogGrowth,
+    /// Messages rejected, dropped or expired: the queue holds by throwing work away.
+    MessageLoss,
     BacklogCap,
     EventLimit,
 }
@@ -50,6 +52,58 @@ fn slope(x: &[f64], y: &[f64]) -> f64 {
     let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
     let sxx: f64 = x.iter().map(|a| (a - mx).powi(2)).sum();
     if sxx == 0.0 { 0.0 } else { sxy / sxx }
+}
+
+impl Reason {
+    /// The name used in summary.json.
+    pub fn name(self) -> &'static str {
+        match self {
+            Reason::BacklogGrowth => "backlog_growth",
+            Reason::MessageLoss => "message_loss",
+            Reason::BacklogCap => "backlog_cap",
+            Reason::EventLimit => "event_limit",
+        }
+    }
+}
+
+/// Judges a finished run from its time series: backlog growth first, then loss.
+pub fn judge(s: &Sampler, cfg: &VerdictConfig) -> Verdict {
+    let growth = judge_backlog(s, cfg);
+    if growth.collapsed {
+        return growth;
+    }
+    judge_loss(s, cfg).unwrap_or(growth)
+}
+
+/// Collapsed if, over the final window, more than `max_loss_fraction` of the
+/// arrivals were rejected, dropped or expired.
+fn judge_loss(s: &Sampler, cfg: &VerdictConfig) -> Option<Verdict> {
+    let t = s.column("time_s")?;
+    let a = s.column("arrivals")?;
+    let n = t.len();
+    let k = ((n as f64 * cfg.window_fraction).ceil() as usize).min(n);
+    if n < 3 || k < 2 {
+        return None;
+    }
+    let lost_cols = ["rejected", "dropped", "expired"].map(|c| s.column(c).unwrap_or_default());
+    let lost: f64 = lost_cols
+        .iter()
+        .map(|v| v[n - k + 1..].iter().sum::<f64>())
+        .sum();
+    let arrived: f64 = a[n - k + 1..].iter().sum();
+    if arrived > 0.0 && lost > cfg.max_loss_fraction * arrived {
+        let first = (0..n).find(|&i| lost_cols.iter().any(|v| v[i] > 0.0));
+        return Some(Verdict::collapsed(
+            Reason::MessageLoss,
+            first.map_or(t[n - k], |i| t[i]),
+            format!(
+                "{:.1} % of the messages that arrived in the last {:.0} s were rejected, dropped or expired",
+                100.0 * lost / arrived,
+                t[n - 1] - t[n - k]
+            ),
+        ));
+    }
+    None
 }
 
 /// Judges the backlog column of a finished run.

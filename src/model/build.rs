@@ -128,7 +128,6 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         sampler: Sampler::default(),
         sample_interval: from_secs(s.run.sample_interval_s).max(1),
         max_backlog: s.run.max_backlog,
-        dead_lettered_after_success: 0,
         applied_more_than_once: 0,
         scratch_dlq: Vec::new(),
     })

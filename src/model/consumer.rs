@@ -55,9 +55,17 @@ pub struct ConsumerCounters {
     pub empty_receives: u64,
 }
 
+/// Separate streams, so that changing the error rate does not move a single
+/// processing time (common random numbers across sweep points).
+pub struct Streams {
+    processing: Rng,
+    errors: Rng,
+    backoff: Rng,
+}
+
 pub struct Consumer {
     pub p: ConsumerParams,
-    pub rng: Rng,
+    rng: Streams,
     pub workers: Vec<Worker>,
     pub busy: u32,
     pub c: ConsumerCounters,
@@ -75,7 +83,11 @@ impl Consumer {
             })
             .collect();
         Consumer {
-            rng: stream(seed, &format!("consumer.{}", p.name), rep),
+            rng: Streams {
+                processing: stream(seed, &format!("consumer.{}.processing", p.name), rep),
+                errors: stream(seed, &format!("consumer.{}.errors", p.name), rep),
+                backoff: stream(seed, &format!("consumer.{}.backoff", p.name), rep),
+            },
             p,
             workers,
             busy: 0,
@@ -87,13 +99,20 @@ impl Consumer {
     /// Processing time of one message, in seconds, scaled by its cost.
     #[inline]
     pub fn draw_processing_s(&mut self, cost: f32) -> f64 {
-        self.p.processing.sample(&mut self.rng) * cost as f64
+        self.p.processing.sample(&mut self.rng.processing) * cost as f64
     }
 
     /// Does this processing fail? Poison always does; others at the error rate.
     #[inline]
     pub fn fails(&mut self, poison: bool) -> bool {
-        poison || (self.p.error_rate > 0.0 && self.rng.random_bool(self.p.error_rate))
+        poison || (self.p.error_rate > 0.0 && self.rng.errors.random_bool(self.p.error_rate))
+    }
+
+    /// Backoff before retry `attempt` (0-based) of a failed message.
+    pub fn draw_backoff_s(&mut self, attempt: u32, prev_s: f64) -> f64 {
+        self.p
+            .backoff
+            .delay_s(attempt, prev_s, &mut self.rng.backoff)
     }
 
     /// Long polls that came back empty since `since`: one per full wait period.

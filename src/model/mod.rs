@@ -51,8 +51,6 @@ pub struct World {
     pub sampler: Sampler,
     pub sample_interval: SimTime,
     pub max_backlog: u64,
-    /// Messages that reached a DLQ after a successful processing (zombie signal).
-    pub dead_lettered_after_success: u64,
     /// Messages whose side effect was applied two times or more.
     pub applied_more_than_once: u64,
     pub(crate) scratch_dlq: Vec<u32>,
@@ -122,7 +120,8 @@ impl World {
         }
         if self.arena.live() as u64 > self.max_backlog {
             sim.stop(format!(
-                "backlog beyond cap ({} messages held)",
+                "{} messages held, beyond the cap of {} (run.max_backlog)",
+                self.arena.live(),
                 self.max_backlog
             ));
         }
@@ -234,9 +233,8 @@ impl World {
             .dlq
             .expect("only queues with a DLQ set messages aside") as usize;
         for &slot in &self.scratch_dlq {
-            if self.arena.get(slot).successes > 0 {
-                self.dead_lettered_after_success += 1;
-            }
+            // Redrive sends it back to where it was dead-lettered from.
+            self.arena.get_mut(slot).origin = qi as u16;
             self.queues[dlq].adopt(&mut self.arena, slot, now);
         }
         self.scratch_dlq.clear();
@@ -261,15 +259,15 @@ impl World {
         let qi = c.p.queue as usize;
         let r: Receipt = c.workers[wi].batch[c.workers[wi].pos];
         c.c.completions += 1;
+        // Only the latest receipt may change the message's visibility.
+        let held = self.queues[qi].holds(&self.arena, r);
         let m = self.arena.get_mut(r.slot);
         m.holders -= 1;
         if c.fails(m.poison) {
             c.c.failures += 1;
-            if c.p.on_failure == OnFailure::ChangeVisibility {
+            if c.p.on_failure == OnFailure::ChangeVisibility && held {
                 let attempt = m.receive_count.saturating_sub(1);
-                let d =
-                    c.p.backoff
-                        .delay_s(attempt, m.backoff_prev_s as f64, &mut c.rng);
+                let d = c.draw_backoff_s(attempt, m.backoff_prev_s as f64);
                 m.backoff_prev_s = d as f32;
                 self.queues[qi].change_visibility(&mut self.arena, r, now, from_secs(d));
             }
@@ -340,7 +338,7 @@ impl World {
         sim.after(self.sample_interval, Event::Sample);
     }
 
-    fn reset_stats(&mut self, now: SimTime) {
+    pub fn reset_stats(&mut self, now: SimTime) {
         for q in &mut self.queues {
             q.reset_stats(now);
         }

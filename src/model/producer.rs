@@ -38,7 +38,10 @@ pub struct ProducerCounters {
 pub struct Producer {
     pub p: ProducerParams,
     arrivals_rng: Rng,
-    attributes_rng: Rng,
+    /// One stream per attribute: turning poison on does not move keys or costs.
+    keys_rng: Rng,
+    poison_rng: Rng,
+    cost_rng: Rng,
     /// Time of the last arrival drawn, seconds.
     t_s: f64,
     pub c: ProducerCounters,
@@ -48,7 +51,9 @@ impl Producer {
     pub fn new(p: ProducerParams, seed: u64, rep: u64) -> Producer {
         Producer {
             arrivals_rng: stream(seed, &format!("producer.{}.arrivals", p.name), rep),
-            attributes_rng: stream(seed, &format!("producer.{}.attributes", p.name), rep),
+            keys_rng: stream(seed, &format!("producer.{}.keys", p.name), rep),
+            poison_rng: stream(seed, &format!("producer.{}.poison", p.name), rep),
+            cost_rng: stream(seed, &format!("producer.{}.cost", p.name), rep),
             t_s: p.start_s,
             p,
             c: ProducerCounters::default(),
@@ -115,17 +120,16 @@ impl Producer {
     /// A new message with this producer's attributes; `queue` set by the caller.
     pub fn make_message(&mut self, now: SimTime, queue: u16) -> Message {
         let mut m = Message::new(now, queue);
-        let rng = &mut self.attributes_rng;
         m.size = self.p.size_bytes;
         if let Some(z) = &self.p.zipf {
-            m.key = (z.sample(rng) as u32).saturating_sub(1);
+            m.key = (z.sample(&mut self.keys_rng) as u32).saturating_sub(1);
         }
         if self.p.poison_probability > 0.0 {
-            m.poison = rng.random_bool(self.p.poison_probability);
+            m.poison = self.poison_rng.random_bool(self.p.poison_probability);
             self.c.poison += u64::from(m.poison);
         }
         if let Some(c) = &self.p.cost {
-            m.cost = c.sample(rng) as f32;
+            m.cost = c.sample(&mut self.cost_rng) as f32;
         }
         m
     }

@@ -293,6 +293,9 @@ pub struct VerdictConfig {
     pub min_growth_fraction: f64,
     /// …and this many messages.
     pub min_growth_messages: f64,
+    /// Collapsed if more than this fraction of the window's arrivals were lost
+    /// (rejected, dropped or expired).
+    pub max_loss_fraction: f64,
 }
 
 impl Default for VerdictConfig {
@@ -301,6 +304,7 @@ impl Default for VerdictConfig {
             window_fraction: 0.25,
             min_growth_fraction: 0.05,
             min_growth_messages: 100.0,
+            max_loss_fraction: 0.01,
         }
     }
 }

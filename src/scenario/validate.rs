@@ -106,6 +106,30 @@ impl Checker {
         }
     }
 
+    /// Steps and ramps set the base rate; a ramp must not overlap another change,
+    /// so the base stays linear between changes (the arrival process relies on it).
+    fn base_changes_apart(&mut self, producer: &KeyPath, steps: &[ProfileStep]) {
+        let span = |s: &ProfileStep| match s.kind {
+            ProfileKind::Step => s.at_s.map(|a| (a, a)),
+            ProfileKind::Ramp => s.from_s.zip(s.to_s),
+            _ => None,
+        };
+        for (j, a) in steps.iter().enumerate() {
+            let Some((a0, a1)) = span(a) else { continue };
+            for b in &steps[..j] {
+                let Some((b0, b1)) = span(b) else { continue };
+                let ramps = a.kind == ProfileKind::Ramp || b.kind == ProfileKind::Ramp;
+                if ramps && a0 < b1 && b0 < a1 {
+                    self.fail(
+                        producer.key("profile").index(j),
+                        "this rate change overlaps a ramp",
+                        "ramps and steps that do not overlap in time",
+                    );
+                }
+            }
+        }
+    }
+
     fn profile(&mut self, path: KeyPath, s: &ProfileStep) {
         let needs: &[&str] = match s.kind {
             ProfileKind::Step => &["at_s", "rate"],
@@ -168,6 +192,32 @@ impl Checker {
     }
 }
 
+fn kind(fifo: bool) -> &'static str {
+    if fifo {
+        "a FIFO queue"
+    } else {
+        "a standard queue"
+    }
+}
+
+/// Following dead-letter queues from queue `i` comes back to a queue already seen.
+fn dlq_cycle(s: &Scenario, i: usize) -> bool {
+    let mut seen = vec![i];
+    let mut at = i;
+    while let Some(next) = s.queues[at]
+        .dead_letter_queue
+        .as_ref()
+        .and_then(|d| s.queues.iter().position(|q| &q.name == d))
+    {
+        if seen.contains(&next) {
+            return true;
+        }
+        seen.push(next);
+        at = next;
+    }
+    false
+}
+
 fn names_unique(c: &mut Checker, what: &str, names: &[(KeyPath, String)]) {
     for (i, (path, n)) in names.iter().enumerate() {
         if n.is_empty() {
@@ -209,6 +259,20 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             run.key("warmup_s"),
             "warm-up must end before the horizon",
             "0 ≤ warmup_s < horizon_s",
+        );
+    }
+    if s.run.max_backlog == 0 {
+        c.fail(
+            run.key("max_backlog"),
+            "a cap of 0 messages",
+            "a whole number ≥ 1",
+        );
+    }
+    if s.run.max_backlog == 0 {
+        c.fail(
+            run.key("max_backlog"),
+            "a cap of 0 messages",
+            "a whole number ≥ 1",
         );
     }
     if s.run.max_events == 0 {
@@ -288,11 +352,25 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             _ => {}
         }
         if let Some(d) = &q.dead_letter_queue {
-            if d == &q.name {
+            let target = s.queues.iter().find(|o| &o.name == d);
+            if dlq_cycle(s, i) {
                 c.fail(
                     p.key("dead_letter_queue"),
-                    "a queue cannot be its own DLQ",
-                    "another queue's name",
+                    "dead-letter queues that lead back to this queue",
+                    "a chain of dead-letter queues that ends",
+                );
+            } else if let Some(t) = target
+                && t.fifo != q.fifo
+            {
+                c.fail(
+                    p.key("dead_letter_queue"),
+                    format!(
+                        "`{d}` is {} but `{}` is {}",
+                        kind(t.fifo),
+                        q.name,
+                        kind(q.fifo)
+                    ),
+                    "a dead-letter queue of the same type (SQS requires it)",
                 );
             } else {
                 c.queue_ref(p.key("dead_letter_queue"), Some(d), &queue_names);
@@ -349,6 +427,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         for (j, st) in pr.profile.iter().enumerate() {
             c.profile(p.key("profile").index(j), st);
         }
+        c.base_changes_apart(&p, &pr.profile);
         let m = p.key("message");
         c.range(
             m.key("key_skew"),
@@ -367,7 +446,11 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         if let Some(d) = &pr.message.cost {
             c.dist(m.key("cost"), d);
         }
-        if pr.rate == 0.0 && pr.initial_backlog == 0 && pr.profile.is_empty() {
+        let sets_rate = pr.profile.iter().any(|st| {
+            matches!(st.kind, ProfileKind::Step | ProfileKind::Ramp)
+                && st.rate.or(st.to_rate).unwrap_or(0.0) > 0.0
+        });
+        if pr.rate == 0.0 && pr.initial_backlog == 0 && !sets_rate {
             c.fail(
                 p.key("rate"),
                 "this producer sends nothing",
@@ -449,6 +532,13 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         0.0,
         1e9,
         "a fraction ≥ 0",
+    );
+    c.range(
+        v.key("max_loss_fraction"),
+        s.verdict.max_loss_fraction,
+        0.0,
+        1.0,
+        "a fraction in [0, 1]",
     );
     c.range(
         v.key("min_growth_messages"),

@@ -74,8 +74,9 @@ pub struct Queue {
     pub wait: Latency,
     pub visible_level: Level,
     pub in_flight_level: Level,
-    /// `c.published` when statistics were last reset (end of warm-up).
-    pub published_mark: u64,
+    /// Offered messages (published + rejected) when statistics were last reset.
+    pub offered_mark: u64,
+    scratch: Vec<u32>,
 }
 
 impl Queue {
@@ -95,8 +96,14 @@ impl Queue {
             wait: Latency::default(),
             visible_level: Level::default(),
             in_flight_level: Level::default(),
-            published_mark: 0,
+            offered_mark: 0,
+            scratch: Vec::new(),
         }
+    }
+
+    /// Publish attempts: accepted and rejected.
+    pub fn offered(&self) -> u64 {
+        self.c.published + self.c.rejected
     }
 
     /// Messages held: visible, in flight and delayed.
@@ -219,8 +226,9 @@ impl Queue {
         got
     }
 
+    /// The receipt is the message's latest and it is still in flight here.
     #[inline]
-    fn holds(&self, arena: &Arena, r: Receipt) -> bool {
+    pub fn holds(&self, arena: &Arena, r: Receipt) -> bool {
         let m = arena.get(r.slot);
         m.generation == r.generation && m.state == State::InFlight && m.queue == self.id
     }
@@ -275,9 +283,17 @@ impl Queue {
     /// Handles every deadline due at `now`: visibility timeouts, delays, retention.
     pub fn on_timer(&mut self, arena: &mut Arena, now: SimTime) {
         self.track(now);
+        // Messages due together (a batch) go back to the front in the order they
+        // were received: collect, then push the last first.
+        let mut due = std::mem::take(&mut self.scratch);
         while let Some(slot) = self.in_flight.pop_due(arena, State::InFlight, now) {
+            due.push(slot);
+        }
+        for &slot in due.iter().rev() {
             self.make_visible(arena, slot);
         }
+        due.clear();
+        self.scratch = due;
         while let Some(slot) = self.delayed.pop_due(arena, State::Delayed, now) {
             let m = arena.get_mut(slot);
             m.state = State::Visible;
@@ -360,11 +376,62 @@ impl Queue {
         self.wait = Latency::default();
         self.visible_level.reset(now);
         self.in_flight_level.reset(now);
-        self.published_mark = self.c.published;
+        self.offered_mark = self.offered();
     }
 
     /// Entries in the deadline structures, stale ones included.
     pub fn bookkeeping_entries(&self) -> usize {
         self.in_flight.len() + self.delayed.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fifo_queue() -> Queue {
+        Queue::new(
+            0,
+            QueueParams {
+                name: "q.fifo".into(),
+                fifo: true,
+                visibility: 10,
+                delay: 0,
+                retention: u64::MAX,
+                max_receive_count: None,
+                dlq: None,
+                max_depth: None,
+                overflow: Overflow::Reject,
+                is_dlq: false,
+            },
+        )
+    }
+
+    fn ids(arena: &Arena, rs: &[Receipt]) -> Vec<u64> {
+        rs.iter().map(|r| arena.get(r.slot).id).collect()
+    }
+
+    #[test]
+    fn a_batch_that_times_out_keeps_its_group_order() {
+        let (mut q, mut arena) = (fifo_queue(), Arena::default());
+        for t in 0..4 {
+            assert!(matches!(
+                q.publish(&mut arena, Message::new(t, 0), t),
+                Publish::Accepted(_)
+            ));
+        }
+        let (mut out, mut dlq) = (vec![], vec![]);
+        q.receive(&mut arena, 5, 3, &mut out, &mut dlq);
+        assert_eq!(ids(&arena, &out), vec![0, 1, 2]);
+        // The group is blocked while they are in flight.
+        let mut more = vec![];
+        assert_eq!(q.receive(&mut arena, 6, 3, &mut more, &mut dlq), 0);
+        q.on_timer(&mut arena, 15);
+        let mut again = vec![];
+        q.receive(&mut arena, 16, 10, &mut again, &mut dlq);
+        assert_eq!(ids(&arena, &again), vec![0, 1, 2, 3]);
+        // Receipts of the first receive are stale now.
+        assert!(!q.delete(&mut arena, out[0], 17));
+        assert!(q.delete(&mut arena, again[0], 17));
     }
 }
