@@ -8,8 +8,9 @@ pub const NANOS_PER_SEC: f64 = 1e9;
 /// become 0, values past ~584 years saturate.
 #[inline]
 pub fn from_secs(s: f64) -> SimTime {
-    let ns = (s * NANOS_PER_SEC).round();
-    if ns.is_nan() || ns <= 0.0 {
+    // +0.5 then truncation rounds positive values (cheaper than f64::round).
+    let ns = s * NANOS_PER_SEC + 0.5;
+    if ns.is_nan() || ns < 1.0 {
         0
     } else if ns >= u64::MAX as f64 {
         u64::MAX

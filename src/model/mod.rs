@@ -133,6 +133,9 @@ impl World {
     #[inline]
     fn arm(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
         let q = &mut self.queues[qi];
+        if !q.needs_arming() {
+            return;
+        }
         if let Some(t) = q.next_deadline(&self.arena)
             && q.timer_at.is_none_or(|a| t < a)
         {

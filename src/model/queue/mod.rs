@@ -68,6 +68,9 @@ pub struct Queue {
     pub in_flight_n: u64,
     pub delayed_n: u64,
     pub timer_at: Option<SimTime>,
+    /// The earliest deadline created since the timer was last armed: the timer
+    /// needs re-arming only if this is earlier than it.
+    new_deadline: Option<SimTime>,
     pub waiters: VecDeque<Waiter>,
     pub c: QueueCounters,
     /// Publish → first receive.
@@ -91,6 +94,7 @@ impl Queue {
             in_flight_n: 0,
             delayed_n: 0,
             timer_at: None,
+            new_deadline: None,
             waiters: VecDeque::new(),
             c: QueueCounters::default(),
             wait: Latency::default(),
@@ -154,10 +158,33 @@ impl Queue {
             m.deadline = now + delay;
             self.delayed.push(m.deadline, slot, m.generation);
             self.delayed_n += 1;
+            let d = m.deadline;
+            self.note(d);
         } else {
             m.state = State::Visible;
             self.ready.push_back(slot, m.key);
+            // Only the head of the line can expire first; a new head is a new deadline.
+            if self.visible_n == 0 {
+                let expiry = m.published.saturating_add(self.p.retention);
+                self.note(expiry);
+            }
             self.visible_n += 1;
+        }
+    }
+
+    #[inline]
+    fn note(&mut self, deadline: SimTime) {
+        self.new_deadline = Some(self.new_deadline.map_or(deadline, |d| d.min(deadline)));
+    }
+
+    /// Whether the timer must be re-armed: it is not armed, or something is now
+    /// due before it. Clears the record of new deadlines.
+    #[inline]
+    pub fn needs_arming(&mut self) -> bool {
+        let new = self.new_deadline.take();
+        match self.timer_at {
+            None => true,
+            Some(at) => new.is_some_and(|d| d < at),
         }
     }
 
@@ -216,6 +243,7 @@ impl Queue {
                 self.wait.record(now - published);
             }
             self.in_flight.push(deadline, slot, generation);
+            self.note(deadline);
             self.in_flight_n += 1;
             self.ready.delivered(key);
             out.push(Receipt { slot, generation });
@@ -268,6 +296,8 @@ impl Queue {
         let m = arena.get_mut(r.slot);
         m.deadline = now.saturating_add(delay);
         self.in_flight.push(m.deadline, r.slot, m.generation);
+        let d = m.deadline;
+        self.note(d);
         true
     }
 
@@ -278,6 +308,8 @@ impl Queue {
         self.visible_n += 1;
         self.c.returns += 1;
         self.ready.push_returned(slot, m.key);
+        let expiry = m.published.saturating_add(self.p.retention);
+        self.note(expiry);
     }
 
     /// Handles every deadline due at `now`: visibility timeouts, delays, retention.
