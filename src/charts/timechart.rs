@@ -2088,3 +2088,7 @@ mod tests {
         assert!(text_width(&text, size, true).expect("width") <= 400.0);
     }
 }
+
+#[cfg(test)]
+#[path = "/tmp/golden/golden.rs"]
+mod golden;

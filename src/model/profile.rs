@@ -142,6 +142,9 @@ impl Profile {
     /// Upper bound of the rate on [t, end) and that segment's end. Base and spikes
     /// are linear/constant between breaks; sines are bounded per eighth of a period.
     pub fn bound(&self, t: f64) -> (f64, f64) {
+        if self.is_flat() {
+            return (self.rate.max(0.0), f64::INFINITY);
+        }
         let mut end = self
             .breaks
             .iter()
