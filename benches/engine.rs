@@ -118,23 +118,10 @@ fn scenario_runs(c: &mut Criterion) {
     g.finish();
 }
 
-/// Registers the fonts criterion's report draws with ("sans-serif").
-fn register_fonts() {
-    use plotters::style::{FontStyle, register_font};
-    for (style, bytes) in [
-        (FontStyle::Normal, dejavu::sans::regular()),
-        (FontStyle::Bold, dejavu::sans::bold()),
-        (FontStyle::Italic, dejavu::sans::oblique()),
-        (FontStyle::Oblique, dejavu::sans::oblique()),
-    ] {
-        if register_font("sans-serif", style, bytes).is_err() {
-            panic!("cannot register the DejaVu Sans font");
-        }
-    }
-}
-
 fn main() {
-    register_fonts();
+    // criterion's HTML report draws with "sans-serif", which only the embedded
+    // fonts provide in this build.
+    flowsim::charts::style::register_fonts();
     let mut c = Criterion::default().configure_from_args();
     mmc_messages(&mut c);
     scenario_runs(&mut c);

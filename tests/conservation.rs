@@ -8,10 +8,15 @@
 //! sides of the processing time, backoff, and run guards that stop a run midway.
 //! `flowsim::run` checks its own ledger and fails with `RunError::Conservation`;
 //! the test also checks the equation from the summary itself. On a failure,
-//! proptest shrinks the case and the message shows the scenario text.
+//! proptest shrinks the case and the message shows the scenario text; a run that
+//! never returns is caught by a watchdog, which prints the scenario and exits.
+//! `CONSERVATION_CASES=5000 cargo test --test conservation` hunts longer.
 
 use proptest::prelude::*;
 use std::fmt::Write as _;
+use std::io::Write as _;
+use std::sync::mpsc;
+use std::time::Duration;
 
 #[derive(Clone, Debug)]
 enum Dist {
@@ -50,7 +55,7 @@ fn dist(lo: f64, hi: f64) -> impl Strategy<Value = Dist> {
 }
 
 #[derive(Clone, Debug)]
-enum Step {
+enum Change {
     Spike {
         at: f64,
         duration: f64,
@@ -72,23 +77,23 @@ enum Step {
     },
 }
 
-impl Step {
+impl Change {
     fn toml(&self) -> String {
         match self {
-            Step::Spike {
+            Change::Spike {
                 at,
                 duration,
                 factor,
             } => format!(
                 "{{ kind = \"spike\", at_s = {at:?}, duration_s = {duration:?}, factor = {factor:?} }}"
             ),
-            Step::Step { at, rate } => {
+            Change::Step { at, rate } => {
                 format!("{{ kind = \"step\", at_s = {at:?}, rate = {rate:?} }}")
             }
-            Step::Ramp { from, to, to_rate } => format!(
+            Change::Ramp { from, to, to_rate } => format!(
                 "{{ kind = \"ramp\", from_s = {from:?}, to_s = {to:?}, to_rate = {to_rate:?} }}"
             ),
-            Step::Sine {
+            Change::Sine {
                 period,
                 amplitude,
                 phase,
@@ -101,24 +106,25 @@ impl Step {
 
 /// A rate profile: spikes and a sine anywhere, and at most one change of the base
 /// rate (a step or a ramp; validation refuses a ramp that overlaps another change).
-fn profile() -> impl Strategy<Value = Vec<Step>> {
-    let spike =
-        (0.0..30.0f64, 0.5..10.0f64, 1.0..5.0f64).prop_map(|(at, duration, factor)| Step::Spike {
+fn profile() -> impl Strategy<Value = Vec<Change>> {
+    let spike = (0.0..30.0f64, 0.5..10.0f64, 1.0..5.0f64).prop_map(|(at, duration, factor)| {
+        Change::Spike {
             at,
             duration,
             factor,
-        });
+        }
+    });
     let sine =
         (0.5..30.0f64, -1.0..=1.0f64, -10.0..10.0f64).prop_map(|(period, amplitude, phase)| {
-            Step::Sine {
+            Change::Sine {
                 period,
                 amplitude,
                 phase,
             }
         });
     let base = prop_oneof![
-        (0.0..30.0f64, 0.0..100.0f64).prop_map(|(at, rate)| Step::Step { at, rate }),
-        (0.0..20.0f64, 0.0..20.0f64, 0.0..100.0f64).prop_map(|(from, len, to_rate)| Step::Ramp {
+        (0.0..30.0f64, 0.0..100.0f64).prop_map(|(at, rate)| Change::Step { at, rate }),
+        (0.0..20.0f64, 0.0..20.0f64, 0.0..100.0f64).prop_map(|(from, len, to_rate)| Change::Ramp {
             from,
             to: from + len,
             to_rate
@@ -222,7 +228,7 @@ struct Producer {
     constant: bool,
     start: f64,
     stop: Option<f64>,
-    profile: Vec<Step>,
+    profile: Vec<Change>,
     initial_backlog: u64,
     keys: u32,
     key_skew: f64,
@@ -464,7 +470,7 @@ impl Case {
                 writeln!(t, "stop_s = {stop:?}").unwrap();
             }
             if !p.profile.is_empty() {
-                let steps: Vec<String> = p.profile.iter().map(Step::toml).collect();
+                let steps: Vec<String> = p.profile.iter().map(Change::toml).collect();
                 writeln!(t, "profile = [{}]", steps.join(", ")).unwrap();
             }
             writeln!(t, "initial_backlog = {}", p.initial_backlog).unwrap();
@@ -521,6 +527,31 @@ impl Case {
     }
 }
 
+/// A generated run takes milliseconds; one still running after this hangs.
+const WATCHDOG: Duration = Duration::from_secs(20);
+
+/// Runs a scenario on its own thread. A run that never returns cannot be reported
+/// by proptest (shrinking would start more of them, each spinning forever), so the
+/// watchdog prints the scenario and ends the test process.
+fn run_watched(s: flowsim::Scenario, text: &str) -> Result<flowsim::RunOutput, flowsim::RunError> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(flowsim::run(&s, "generated.toml"));
+    });
+    match rx.recv_timeout(WATCHDOG) {
+        Ok(res) => res,
+        Err(_) => {
+            // Straight to stderr: the test harness's capture would swallow it.
+            let msg = format!(
+                "\nconservation: flowsim::run did not return within {WATCHDOG:?} (a hang in the \
+                 simulator); the scenario:\n{text}\n"
+            );
+            let _ = std::io::stderr().write_all(msg.as_bytes());
+            std::process::exit(101);
+        }
+    }
+}
+
 /// Runs one generated scenario and checks that its ledger balances.
 fn check(case: &Case) -> Result<(), TestCaseError> {
     let text = case.toml();
@@ -532,19 +563,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             )));
         }
     };
-    let verbose = std::env::var_os("CONSERVATION_VERBOSE").is_some();
-    if verbose {
-        eprintln!("--- running ---\n{text}");
-    }
-    let t0 = std::time::Instant::now();
-    let res = flowsim::run(&s, "generated.toml");
-    if verbose {
-        eprintln!(
-            "--- took {:?}, events {:?}",
-            t0.elapsed(),
-            res.as_ref().map(|o| o.summary.events).ok()
-        );
-    }
+    let res = run_watched(s, &text);
     let out = match res {
         Ok(out) => out,
         Err(e) => {
@@ -644,7 +663,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: std::env::var("CONSERVATION_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64),
+        cases: std::env::var("CONSERVATION_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
         // Failures print the scenario text; write no regression file.
         failure_persistence: None,
         ..ProptestConfig::default()
@@ -669,16 +688,17 @@ sample_interval_s = 1
 [[queue]]
 name = "orders"
 fifo = true
-visibility_timeout_s = 0.5
+visibility_timeout_s = 2
 delay_s = 0.2
 retention_s = 20
 max_receive_count = 2
 dead_letter_queue = "dlq"
-max_depth = 400
+max_depth = 300
 overflow = "drop_oldest"
 
 [[queue]]
 name = "dlq"
+fifo = true
 redrive = { at_s = 30, rate = 20 }
 
 [[queue]]
@@ -688,10 +708,10 @@ overflow = "reject"
 
 [[producer]]
 queue = "orders"
-rate = 80
+rate = 30
 profile = [{ kind = "spike", at_s = 10, duration_s = 5, factor = 4 }]
 initial_backlog = 100
-message = { keys = 20, key_skew = 1.2, poison_probability = 0.05 }
+message = { keys = 50, key_skew = 1.2, poison_probability = 0.05 }
 
 [[producer]]
 queue = "bounded"
@@ -703,7 +723,7 @@ queue = "orders"
 workers = 6
 batch_size = 10
 wait_time_s = 20
-processing_s = { dist = "lognormal", mean = 0.3, cv = 1.5 }
+processing_s = { dist = "lognormal", mean = 0.1, cv = 1.5 }
 error_rate = 0.1
 on_failure = "change_visibility"
 backoff = { base_s = 0.1, cap_s = 2, multiplier = 2, jitter = "decorrelated" }
@@ -727,6 +747,8 @@ processing_s = { dist = "exponential", mean = 0.05 }
     );
     // The mechanisms really fired.
     assert!(l.rejected > 0, "{l:?}");
+    assert!(l.dropped > 0, "{l:?}");
+    assert!(l.expired > 0, "{l:?}");
     assert!(l.processed > 0, "{l:?}");
     let q = |n: &str| out.summary.queues.iter().find(|q| q.name == n).unwrap();
     assert!(q("orders").dead_lettered > 0, "{:?}", q("orders"));

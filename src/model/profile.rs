@@ -154,7 +154,13 @@ impl Profile {
         for s in &self.sines {
             let eighth = s.period / 8.0;
             let k = ((t - s.phase) / eighth).floor() + 1.0;
-            end = end.min(s.phase + k * eighth);
+            // Rounding can put the next boundary at t itself: step past it, so
+            // that callers always advance.
+            let mut next = s.phase + k * eighth;
+            while next <= t {
+                next += eighth;
+            }
+            end = end.min(next);
         }
         let probe = if end.is_finite() { end } else { t };
         // Evaluate the base just inside the segment's end (a step at `end` belongs to the next).
@@ -250,6 +256,24 @@ mod tests {
         assert!((p.rate_at(450.0) - 30.0).abs() < 1e-9);
         assert_eq!(p.rate_at(600.0), 50.0);
         assert_eq!(p.rate_at(800.0), 5.0);
+    }
+
+    #[test]
+    fn segment_ends_always_advance() {
+        // Segment ends that rounding would place at the start itself.
+        for (period, phase) in [(0.7, 0.0), (20.298961760744756, 8.233973735212773)] {
+            let mut sine = step(ProfileKind::Sine);
+            sine.period_s = Some(period);
+            sine.amplitude = Some(0.5);
+            sine.phase_s = Some(phase);
+            let p = Profile::new(10.0, &[sine]);
+            let mut t = 0.0;
+            for _ in 0..10_000 {
+                let (_, end) = p.bound(t);
+                assert!(end > t, "period {period}: stuck at {t}");
+                t = end;
+            }
+        }
     }
 
     #[test]
