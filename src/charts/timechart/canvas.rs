@@ -1,0 +1,216 @@
+//! A drawing area in output pixels: hides the few differences between the bitmap
+//! and SVG backends.
+
+use super::rect::Rect;
+use super::text::{PlacedText, TextSpec, font};
+use crate::charts::style;
+use plotters::backend::DrawingBackend;
+use plotters::coord::Shift;
+use plotters::element::{Circle, PathElement, Polygon, Rectangle};
+use plotters::prelude::DrawingArea;
+use plotters::style::text_anchor::{Pos, VPos};
+use plotters::style::{Color, FontTransform, RGBAColor, ShapeStyle, TextStyle};
+
+/// See `Canvas::text_style`.
+const SVG_TEXT_FACTOR: f64 = 1.24 / 1.164;
+
+pub(super) type Drawn = Result<(), String>;
+
+/// A drawing area plus the factor from output pixels to its pixels.
+pub(super) struct Canvas<'a, DB: DrawingBackend> {
+    pub(super) area: &'a DrawingArea<DB, Shift>,
+    pub(super) scale: f64,
+    pub(super) svg: bool,
+}
+
+impl<DB: DrawingBackend> Canvas<'_, DB> {
+    fn px(&self, v: f64) -> i32 {
+        // Clamped so that wild values cannot overflow the backends' i32 arithmetic.
+        (v * self.scale).round().clamp(-1e7, 1e7) as i32
+    }
+
+    fn pt(&self, (x, y): (f64, f64)) -> (i32, i32) {
+        (self.px(x), self.px(y))
+    }
+
+    fn draw<E>(&self, element: &E) -> Drawn
+    where
+        for<'b> &'b E: plotters::element::PointCollection<'b, (i32, i32)>,
+        E: plotters::element::Drawable<DB>,
+    {
+        self.area.draw(element).map_err(|e| e.to_string())
+    }
+
+    /// Filled rectangle covering exactly [l, r) x [t, b) output pixels (both
+    /// backends treat the second corner as exclusive for filled rectangles).
+    pub(super) fn fill_rect(&self, r: Rect, color: RGBAColor) -> Drawn {
+        let a = (self.px(r.l), self.px(r.t));
+        let b = (self.px(r.r), self.px(r.b));
+        if b.0 <= a.0 || b.1 <= a.1 {
+            return Ok(());
+        }
+        self.draw(&Rectangle::new([a, b], color.filled()))
+    }
+
+    /// One pixel high line from `l` to `r` (exclusive), below `y`.
+    pub(super) fn hline(&self, y: f64, l: f64, r: f64, color: RGBAColor) -> Drawn {
+        self.fill_rect(
+            Rect {
+                l,
+                t: y,
+                r,
+                b: y + 1.0,
+            },
+            color,
+        )
+    }
+
+    /// One pixel wide line from `t` to `b` (exclusive), right of `x`.
+    pub(super) fn vline(&self, x: f64, t: f64, b: f64, color: RGBAColor) -> Drawn {
+        self.fill_rect(
+            Rect {
+                l: x,
+                t,
+                r: x + 1.0,
+                b,
+            },
+            color,
+        )
+    }
+
+    pub(super) fn rect_outline(&self, r: Rect, color: RGBAColor) -> Drawn {
+        let pts = [(r.l, r.t), (r.r, r.t), (r.r, r.b), (r.l, r.b), (r.l, r.t)];
+        self.path(&pts, color, 1.0)
+    }
+
+    /// Solid or dashed polyline.
+    pub(super) fn line(
+        &self,
+        pts: &[(f64, f64)],
+        color: RGBAColor,
+        width: f64,
+        dashed: bool,
+    ) -> Drawn {
+        if dashed {
+            self.dashed(pts, color, width)
+        } else {
+            self.path(pts, color, width)
+        }
+    }
+
+    fn path(&self, pts: &[(f64, f64)], color: RGBAColor, width: f64) -> Drawn {
+        let pts: Vec<(i32, i32)> = pts.iter().map(|p| self.pt(*p)).collect();
+        let style = ShapeStyle {
+            color,
+            filled: false,
+            stroke_width: (width * self.scale).round().max(1.0) as u32,
+        };
+        if self.svg || style.stroke_width <= 1 || pts.len() <= 2 {
+            return self.draw(&PathElement::new(pts, style));
+        }
+        // The bitmap backend fills a wide polyline as one polygon, which leaves holes
+        // where a dense, zig-zagging line crosses itself; stroke segment by segment
+        // and round the joints instead.
+        let radius = style.stroke_width / 2;
+        for seg in pts.windows(2) {
+            self.draw(&PathElement::new(seg.to_vec(), style))?;
+        }
+        for p in &pts[1..pts.len() - 1] {
+            self.draw(&Circle::new(*p, radius, color.filled()))?;
+        }
+        Ok(())
+    }
+
+    /// Dashes measured along the whole polyline, so the pattern continues across
+    /// short segments instead of restarting at each data point.
+    fn dashed(&self, pts: &[(f64, f64)], color: RGBAColor, width: f64) -> Drawn {
+        let (on, off) = style::DASH;
+        let mut dash: Vec<(f64, f64)> = Vec::new();
+        let mut pos = 0.0; // distance into the current on+off period
+        for seg in pts.windows(2) {
+            let (a, b) = (seg[0], seg[1]);
+            let len = (b.0 - a.0).hypot(b.1 - a.1);
+            let at = |t: f64| (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
+            let mut done = 0.0;
+            while done < len {
+                let drawing = pos < on;
+                let room = if drawing { on - pos } else { on + off - pos };
+                let step = room.min(len - done);
+                if drawing {
+                    if dash.is_empty() {
+                        dash.push(at(done / len));
+                    }
+                    dash.push(at((done + step) / len));
+                }
+                done += step;
+                pos += step;
+                if pos >= on && !dash.is_empty() {
+                    self.path(&dash, color, width)?;
+                    dash.clear();
+                }
+                if pos >= on + off {
+                    pos = 0.0;
+                }
+            }
+        }
+        if dash.len() >= 2 {
+            self.path(&dash, color, width)?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn polygon(&self, pts: &[(f64, f64)], color: RGBAColor) -> Drawn {
+        let pts: Vec<(i32, i32)> = pts.iter().map(|p| self.pt(*p)).collect();
+        self.draw(&Polygon::new(pts, color.filled()))
+    }
+
+    pub(super) fn dot(&self, c: (f64, f64), radius: f64, color: RGBAColor) -> Drawn {
+        let r = (radius * self.scale).round().max(1.0) as u32;
+        self.draw(&Circle::new(self.pt(c), r, color.filled()))
+    }
+
+    fn text_style<'s>(&self, spec: &'s TextSpec) -> TextStyle<'s> {
+        // SVG text gets font-size = size / 1.24, the bitmap an em of size / 1.164
+        // (DejaVu's ascent-to-descent): scale SVG text up so both match the layout.
+        let size = if self.svg {
+            spec.size * SVG_TEXT_FACTOR
+        } else {
+            spec.size
+        };
+        let mut f = font(size * self.scale, spec.bold);
+        if spec.up {
+            f = f.transform(FontTransform::Rotate270);
+        }
+        TextStyle::from(f)
+            .color(&spec.color)
+            .pos(Pos::new(spec.h, VPos::Top))
+    }
+
+    /// Distance from a top-anchored text position to the baseline: the bitmap
+    /// font code puts the baseline half a size down, SVG at 0.76 em.
+    fn baseline_offset(&self, size: f64) -> f64 {
+        if self.svg {
+            0.76 * size * SVG_TEXT_FACTOR / 1.24
+        } else {
+            0.5 * size
+        }
+    }
+
+    /// A line of text; see [`PlacedText`] for what `x` and `y` are.
+    pub(super) fn text(&self, text: &str, x: f64, y: f64, spec: &TextSpec) -> Drawn {
+        // Plotters anchors text at its top (its left when rotated).
+        let offset = self.baseline_offset(spec.size);
+        let pos = if spec.up {
+            (self.px(x - offset), self.px(y))
+        } else {
+            (self.px(x), self.px(y - offset))
+        };
+        self.area
+            .draw_text(text, &self.text_style(spec), pos)
+            .map_err(|e| e.to_string())
+    }
+
+    pub(super) fn placed(&self, t: &PlacedText) -> Drawn {
+        self.text(&t.text, t.x, t.y, &t.spec)
+    }
+}

@@ -1,0 +1,147 @@
+//! Painting a plan: bands, grid, data, axes, labels, legend and titles, back to
+//! front.
+
+use super::axis::Axis;
+use super::canvas::{Canvas, Drawn};
+use super::layout::{Plan, TICK_GAP, TICK_LEN};
+use super::rect::rect;
+use super::text::{CAP_HEIGHT, TextSpec, text_width};
+use crate::charts::style;
+use plotters::backend::DrawingBackend;
+use plotters::style::Color;
+use plotters::style::text_anchor::HPos;
+
+const LIMIT_WIDTH: f64 = 1.5;
+
+pub(super) fn draw_chart<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+    c.area.fill(&style::BACKGROUND).map_err(|e| e.to_string())?;
+    draw_bands(plan, c)?;
+    draw_grid(plan, c)?;
+    draw_data(plan, c)?;
+    draw_axes(plan, c)?;
+    for a in &plan.annotations {
+        if a.halo {
+            c.fill_rect(a.halo_box(), style::BACKGROUND.mix(style::LEGEND_ALPHA))?;
+        }
+        c.placed(&a.text)?;
+    }
+    if let Some(legend) = &plan.legend {
+        legend.draw(c)?;
+    }
+    plan.texts.iter().try_for_each(|t| c.placed(t))
+}
+
+/// Dashed horizontal limit line from `l` to `r` at `y` (also the legend's swatch).
+pub(super) fn limit_line<DB: DrawingBackend>(c: &Canvas<DB>, l: f64, r: f64, y: f64) -> Drawn {
+    c.line(&[(l, y), (r, y)], style::LIMIT.to_rgba(), LIMIT_WIDTH, true)
+}
+
+fn draw_bands<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+    for &(a, b) in &plan.bands {
+        // An instant (from == to) still shows, as a darker 2 px band.
+        let (a, b, alpha) = if b - a < 2.0 {
+            let mid = ((a + b) / 2.0).round();
+            (mid - 1.0, mid + 1.0, style::WINDOW_ALPHA * 3.0)
+        } else {
+            (a, b, style::WINDOW_ALPHA)
+        };
+        let r = rect(a, plan.plot.t, b, plan.plot.b);
+        c.fill_rect(r, style::WINDOW.mix(alpha))?;
+    }
+    Ok(())
+}
+
+/// Pixel y of a value on `axis` (grid lines and ticks are snapped to whole pixels
+/// so they stay crisp).
+fn y_px(plan: &Plan, axis: &Axis, v: f64) -> Option<f64> {
+    let f = axis.frac(v)?;
+    Some((plan.plot.b - f * plan.plot.height()).round())
+}
+
+fn x_px(plan: &Plan, v: f64) -> Option<f64> {
+    let f = plan.x.frac(v)?;
+    Some((plan.plot.l + f * plan.plot.width()).round())
+}
+
+fn draw_grid<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+    let p = plan.plot;
+    let (minor, major) = (style::GRID_MINOR.to_rgba(), style::GRID.to_rgba());
+    for y in plan.y.minor.iter().filter_map(|v| y_px(plan, &plan.y, *v)) {
+        c.hline(y, p.l, p.r, minor)?;
+    }
+    for y in plan
+        .y
+        .ticks
+        .iter()
+        .filter_map(|(v, _)| y_px(plan, &plan.y, *v))
+    {
+        c.hline(y, p.l, p.r, major)?;
+    }
+    for x in plan.x.ticks.iter().filter_map(|(v, _)| x_px(plan, *v)) {
+        c.vline(x, p.t, p.b, major)?;
+    }
+    Ok(())
+}
+
+fn draw_data<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+    for line in plan.lines.iter().filter(|l| l.fill) {
+        for poly in line.polylines.iter().filter(|p| p.len() >= 2) {
+            let mut area = poly.clone();
+            area.push((poly[poly.len() - 1].0, line.fill_base));
+            area.push((poly[0].0, line.fill_base));
+            c.polygon(&area, line.color.mix(style::FILL_ALPHA))?;
+        }
+    }
+    for &y in &plan.limit_ys {
+        limit_line(c, plan.plot.l, plan.plot.r, y)?;
+    }
+    for line in &plan.lines {
+        let color = line.color.to_rgba();
+        for poly in &line.polylines {
+            match poly.as_slice() {
+                [p] => c.dot(*p, style::LINE_WIDTH * 1.25, color)?,
+                _ => c.line(poly, color, style::LINE_WIDTH, line.dashed)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+fn draw_axes<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+    let p = plan.plot;
+    let axis = style::AXIS.to_rgba();
+    c.hline(p.b, p.l, p.r + 1.0, axis)?;
+    c.vline(p.l, p.t, p.b + 1.0, axis)?;
+    let tick = TextSpec::new(style::TICK_SIZE, style::TEXT_MUTED);
+    let centre = CAP_HEIGHT * style::TICK_SIZE / 2.0;
+    for (v, label) in &plan.y.ticks {
+        if let Some(y) = y_px(plan, &plan.y, *v) {
+            c.hline(y, p.l - TICK_LEN, p.l, axis)?;
+            let spec = tick.align(HPos::Right);
+            c.text(label, p.l - TICK_LEN - TICK_GAP, y + centre, &spec)?;
+        }
+    }
+    if let Some(y2) = &plan.y2 {
+        c.vline(p.r, p.t, p.b + 1.0, axis)?;
+        for (v, label) in &y2.ticks {
+            if let Some(y) = y_px(plan, y2, *v) {
+                c.hline(y, p.r + 1.0, p.r + 1.0 + TICK_LEN, axis)?;
+                let spec = tick.align(HPos::Left);
+                c.text(label, p.r + 1.0 + TICK_LEN + TICK_GAP, y + centre, &spec)?;
+            }
+        }
+    }
+    let w = f64::from(style::WIDTH);
+    let base = p.b + 1.0 + TICK_LEN + TICK_GAP + CAP_HEIGHT * style::TICK_SIZE;
+    for (v, label) in &plan.x.ticks {
+        if let Some(x) = x_px(plan, *v) {
+            c.vline(x, p.b + 1.0, p.b + 1.0 + TICK_LEN, axis)?;
+            // Keep edge labels on the canvas.
+            let half = text_width(label, style::TICK_SIZE, false)? / 2.0;
+            let cx = x.clamp(half + 4.0, w - half - 4.0);
+            let spec = tick.align(HPos::Center);
+            c.text(label, cx, base, &spec)?;
+        }
+    }
+    Ok(())
+}

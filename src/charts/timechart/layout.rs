@@ -1,0 +1,240 @@
+//! The plan: everything the chart shows, positioned in output pixels (y down).
+
+use super::annotations::{Annotation, place_labels};
+use super::axis::{Axis, aligned_axis, linear_axis, log_axis, time_axis, too_large};
+use super::clean_input::CleanInput;
+use super::legend::{self, Legend};
+use super::lines::{PlotLine, plot_lines};
+use super::rect::{Rect, rect};
+use super::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fit_text};
+use super::{Limit, TimeChart, Window};
+use crate::charts::style;
+use plotters::style::text_anchor::HPos;
+
+pub(super) const TICK_LEN: f64 = 6.0;
+pub(super) const TICK_GAP: f64 = 5.0;
+const AXIS_LABEL_GAP: f64 = 14.0;
+const HEADER_GAP: f64 = 22.0;
+
+/// Everything to draw, computed once and drawn onto both outputs.
+pub(super) struct Plan {
+    pub(super) plot: Rect,
+    pub(super) x: Axis,
+    pub(super) y: Axis,
+    pub(super) y2: Option<Axis>,
+    /// Secondary lines first: primary data is drawn on top.
+    pub(super) lines: Vec<PlotLine>,
+    /// Pixel y of each limit line.
+    pub(super) limit_ys: Vec<f64>,
+    /// Pixel x range of each window band.
+    pub(super) bands: Vec<(f64, f64)>,
+    pub(super) annotations: Vec<Annotation>,
+    pub(super) legend: Option<Legend>,
+    /// Titles, axis labels and the "no data" note.
+    pub(super) texts: Vec<PlacedText>,
+}
+
+impl Plan {
+    pub(super) fn new(chart: &TimeChart) -> Result<Plan, String> {
+        let data = CleanInput::new(chart);
+        let mut texts = Vec::new();
+        let plot_t = header(chart, &mut texts)? + HEADER_GAP;
+        let h = f64::from(style::HEIGHT);
+        let x_label_base = h - style::PAD - DESCENT * style::AXIS_LABEL_SIZE;
+        let plot_b = x_label_base
+            - CAP_HEIGHT * style::AXIS_LABEL_SIZE
+            - AXIS_LABEL_GAP
+            - (DESCENT + CAP_HEIGHT) * style::TICK_SIZE
+            - TICK_LEN
+            - TICK_GAP;
+        let (y, y2) = value_axes(chart, &data, plot_b - plot_t)?;
+        let plot = plot_rect(plot_t, plot_b, &y, y2.as_ref())?;
+        axis_titles(chart, &plot, x_label_base, &mut texts)?;
+        if data.no_data() {
+            let spec = TextSpec::new(style::AXIS_LABEL_SIZE, style::TEXT_MUTED).align(HPos::Center);
+            let (x, y) = ((plot.l + plot.r) / 2.0, (plot.t + plot.b) / 2.0);
+            let text = "no data".to_string();
+            texts.push(PlacedText { text, x, y, spec });
+        }
+
+        let x = x_axis(&data, plot.width())?;
+        let map = Mapper { plot, x: &x };
+        let lines = plot_lines(chart, &data, &map, &y, y2.as_ref());
+        let limits: Vec<(&Limit, f64)> = data
+            .limits
+            .iter()
+            .filter_map(|l| Some((*l, map.point(&y, (x.lo, l.value))?.1)))
+            .collect();
+        let windows: Vec<(&Window, (f64, f64))> = data
+            .windows
+            .iter()
+            .filter_map(|w| Some((*w, map.band(w)?)))
+            .collect();
+        let annotations = place_labels(&windows, &limits, &plot)?;
+        let entries = legend::entries(chart, &data, &lines);
+        let mut plan = Plan {
+            plot,
+            y,
+            y2,
+            lines,
+            limit_ys: limits.iter().map(|(_, ly)| *ly).collect(),
+            bands: windows.iter().map(|(_, b)| *b).collect(),
+            annotations,
+            legend: None,
+            texts,
+            x,
+        };
+        plan.legend = Legend::place(entries, &plan)?;
+        Ok(plan)
+    }
+}
+
+/// Maps data to pixels inside the plot rectangle.
+pub(super) struct Mapper<'a> {
+    pub(super) plot: Rect,
+    x: &'a Axis,
+}
+
+impl Mapper<'_> {
+    pub(super) fn point(&self, y: &Axis, (vx, vy): (f64, f64)) -> Option<(f64, f64)> {
+        // Data lies within the axes by construction; the clamp only guards against
+        // rounding ever drawing outside the plot.
+        let fx = self.x.frac(vx)?.clamp(-0.01, 1.01);
+        let fy = y.frac(vy)?.clamp(-0.01, 1.01);
+        Some((
+            self.plot.l + fx * self.plot.width(),
+            self.plot.b - fy * self.plot.height(),
+        ))
+    }
+
+    /// Pixel y where a filled area ends: zero, or the nearest edge of the plot.
+    pub(super) fn base(&self, y: &Axis) -> f64 {
+        let f = y.frac(0.0).unwrap_or(0.0).clamp(0.0, 1.0);
+        self.plot.b - f * self.plot.height()
+    }
+
+    /// Pixel x range of a window; infinite bounds run to the plot's edge.
+    fn band(&self, w: &Window) -> Option<(f64, f64)> {
+        let (a, b) = (w.from_x.min(w.to_x), w.from_x.max(w.to_x));
+        let fa = self.x.frac(a.max(self.x.lo))?.clamp(0.0, 1.0);
+        let fb = self.x.frac(b.min(self.x.hi))?.clamp(0.0, 1.0);
+        let width = self.plot.width();
+        Some((self.plot.l + fa * width, self.plot.l + fb * width))
+    }
+}
+
+/// Places title and subtitle; returns the y where the header ends.
+fn header(chart: &TimeChart, texts: &mut Vec<PlacedText>) -> Result<f64, String> {
+    let max_w = f64::from(style::WIDTH) - 2.0 * style::PAD;
+    let x = style::PAD;
+    let y = style::PAD + CAP_HEIGHT * style::TITLE_SIZE;
+    let (text, size) = fit_text(&chart.title, style::TITLE_SIZE, true, max_w)?;
+    let spec = TextSpec::new(size, style::TEXT).bold();
+    texts.push(PlacedText { text, x, y, spec });
+    let mut bottom = y + DESCENT * style::TITLE_SIZE;
+    if let Some(sub) = &chart.subtitle {
+        let y = bottom + 10.0 + CAP_HEIGHT * style::SUBTITLE_SIZE;
+        let (text, size) = fit_text(sub, style::SUBTITLE_SIZE, false, max_w)?;
+        let spec = TextSpec::new(size, style::TEXT_MUTED);
+        texts.push(PlacedText { text, x, y, spec });
+        bottom = y + DESCENT * style::SUBTITLE_SIZE;
+    }
+    Ok(bottom)
+}
+
+/// Primary and (if wanted) secondary value axes; the secondary one shares the
+/// primary's grid lines when the primary's ticks are evenly spaced.
+fn value_axes(
+    chart: &TimeChart,
+    data: &CleanInput,
+    height: f64,
+) -> Result<(Axis, Option<Axis>), String> {
+    let max_intervals = ((height / 60.0) as usize).clamp(2, 10);
+    let y_values = data.y_values();
+    let y = if chart.y_log {
+        log_axis(&y_values, max_intervals)?
+    } else {
+        linear_axis(&y_values, max_intervals)?
+    };
+    if chart.y2_label.is_none() && chart.series2.is_empty() {
+        return Ok((y, None));
+    }
+    let y2_values = data.y2_values();
+    let y2 = match y.even_intervals() {
+        Some(n) if n >= 3 => aligned_axis(&y2_values, n)?,
+        _ => linear_axis(&y2_values, max_intervals)?,
+    };
+    Ok((y, Some(y2)))
+}
+
+/// The plot rectangle: what is left after rotated axis titles and tick labels.
+fn plot_rect(t: f64, b: f64, y: &Axis, y2: Option<&Axis>) -> Result<Rect, String> {
+    let w = f64::from(style::WIDTH);
+    let title_band = (CAP_HEIGHT + DESCENT) * style::AXIS_LABEL_SIZE + AXIS_LABEL_GAP;
+    let l = style::PAD + title_band + y.widest_label()? + TICK_LEN + TICK_GAP;
+    let r = match y2 {
+        Some(a) => w - style::PAD - title_band - a.widest_label()? - TICK_LEN - TICK_GAP,
+        // Room for half of a tick label centred on the right end.
+        None => w - style::PAD - 8.0,
+    };
+    Ok(rect(l.round(), t.round(), r.round(), b.round()))
+}
+
+/// Axis titles: x centred under the plot, y and y2 reading upwards beside it.
+fn axis_titles(
+    chart: &TimeChart,
+    plot: &Rect,
+    x_base: f64,
+    texts: &mut Vec<PlacedText>,
+) -> Result<(), String> {
+    let size = style::AXIS_LABEL_SIZE;
+    let spec = TextSpec::new(size, style::TEXT).align(HPos::Center);
+    let place = |text: &str, max_w: f64, x: f64, y: f64, spec: TextSpec| {
+        fit_text(text, size, false, max_w).map(|(text, size)| PlacedText {
+            text,
+            x,
+            y,
+            spec: TextSpec { size, ..spec },
+        })
+    };
+    let mid_x = (plot.l + plot.r) / 2.0;
+    let mid_y = (plot.t + plot.b) / 2.0;
+    let max_up = plot.height() + HEADER_GAP;
+    texts.push(place(&chart.x_label, plot.width(), mid_x, x_base, spec)?);
+    let left_base = style::PAD + CAP_HEIGHT * size;
+    texts.push(place(&chart.y_label, max_up, left_base, mid_y, spec.up())?);
+    if let Some(label) = &chart.y2_label {
+        let right_base = f64::from(style::WIDTH) - style::PAD - DESCENT * size;
+        texts.push(place(label, max_up, right_base, mid_y, spec.up())?);
+    }
+    Ok(())
+}
+
+/// x spans the data and the windows; it starts at 0 when the data starts close
+/// to it (simulations begin at t = 0 even if the first sample comes later).
+fn x_axis(data: &CleanInput, width: f64) -> Result<Axis, String> {
+    let (mut lo, mut hi) = data
+        .x_values()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+    if lo > hi {
+        (lo, hi) = (0.0, 1.0);
+    }
+    if hi == lo {
+        // A single instant: centre it, without going negative for t >= 0.
+        let pad = (lo.abs() * 0.1).max(1.0);
+        (lo, hi) = if lo >= 0.0 && lo < pad {
+            (0.0, lo + pad)
+        } else {
+            (lo - pad, hi + pad)
+        };
+    }
+    if lo > 0.0 && lo < 0.05 * (hi - lo) {
+        lo = 0.0;
+    }
+    if !(hi - lo).is_finite() {
+        return Err(too_large());
+    }
+    time_axis(lo, hi, width)
+}

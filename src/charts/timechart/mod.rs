@@ -1,0 +1,251 @@
+//! Time-series line charts with an optional secondary axis, limit lines and shaded
+//! windows, written as PNG and SVG.
+//!
+//! `layout` computes everything once, in output pixels (axes and ticks, labels,
+//! legend, downsampled lines); `draw` then paints that plan twice, onto a
+//! supersampled bitmap for the PNG and onto an SVG document (`render`). Axes are
+//! drawn by hand rather than with plotters' mesh so that both y axes share grid
+//! lines, counts get whole-number ticks and log axes get ticks on 1-2-5 multiples
+//! or decades.
+
+mod annotations;
+mod atomic_file;
+mod axis;
+mod canvas;
+mod clean_input;
+mod downsample;
+mod draw;
+mod layout;
+mod legend;
+mod lines;
+mod occupancy;
+mod rect;
+mod render;
+#[cfg(test)]
+mod test_support;
+mod text;
+mod tick_labels;
+
+use super::ChartError;
+use super::style;
+use atomic_file::{append_extension, draw_error, write_whole};
+use layout::Plan;
+use render::{render_png, render_svg};
+use std::path::{Path, PathBuf};
+
+/// One line on the chart.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Series {
+    pub label: String,
+    /// (x, y) in drawing order; points with a non-finite coordinate leave a gap.
+    pub points: Vec<(f64, f64)>,
+    pub dashed: bool,
+    /// Index into [`style::PALETTE`] (taken modulo its length); `None` = next unused.
+    pub color: Option<usize>,
+    /// Shade the area between the line and zero.
+    pub fill: bool,
+}
+
+impl Series {
+    /// A solid, unfilled line in the next palette colour.
+    pub fn new(label: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        Series {
+            label: label.into(),
+            points,
+            ..Series::default()
+        }
+    }
+}
+
+/// Horizontal dashed line on the primary axis, labelled at its right end.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Limit {
+    pub label: String,
+    pub value: f64,
+}
+
+/// Shaded vertical band between two x values, labelled at the top.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Window {
+    pub label: String,
+    pub from_x: f64,
+    pub to_x: f64,
+}
+
+/// A chart of y over simulated time; see [`TimeChart::write`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TimeChart {
+    pub title: String,
+    /// Small line under the title (e.g. scenario file and seed).
+    pub subtitle: Option<String>,
+    pub x_label: String,
+    /// Primary (left) axis label, with unit.
+    pub y_label: String,
+    /// Drawn against the primary axis.
+    pub series: Vec<Series>,
+    /// Secondary (right) axis label; the axis is shown if this is set or `series2`
+    /// is not empty.
+    pub y2_label: Option<String>,
+    /// Drawn against the secondary axis.
+    pub series2: Vec<Series>,
+    pub limits: Vec<Limit>,
+    pub windows: Vec<Window>,
+    /// Logarithmic primary axis; values <= 0 then leave gaps.
+    pub y_log: bool,
+}
+
+impl TimeChart {
+    /// Writes `<stem>.png` (1280x720) and `<stem>.svg`; each file is written whole or
+    /// not at all (rendered to a temporary file in the same directory, then renamed).
+    /// Returns the two paths, PNG first.
+    pub fn write(&self, stem: &Path) -> Result<[PathBuf; 2], ChartError> {
+        style::register_fonts();
+        let png = append_extension(stem, "png");
+        let svg = append_extension(stem, "svg");
+        let plan = Plan::new(self).map_err(|message| draw_error(&png, message))?;
+        write_whole(&png, |tmp| render_png(&plan, tmp))?;
+        write_whole(&svg, |tmp| render_svg(&plan, tmp))?;
+        Ok([png, svg])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::{TempDir, demo, read, wave};
+    use super::*;
+
+    #[test]
+    fn writes_png_and_svg_byte_identically_across_runs() {
+        let dir = TempDir::new("identical");
+        let chart = demo(2_000);
+        let first = chart.write(&dir.0.join("a")).expect("first render");
+        let second = chart.write(&dir.0.join("b")).expect("second render");
+        assert_eq!(first[0], dir.0.join("a.png"));
+        assert_eq!(first[1], dir.0.join("a.svg"));
+        for (a, b) in first.iter().zip(&second) {
+            let (a, b) = (read(a), read(b));
+            assert!(!a.is_empty());
+            assert_eq!(a, b, "renders differ");
+        }
+        assert!(read(&first[0]).starts_with(b"\x89PNG"));
+        let svg = String::from_utf8(read(&first[1])).expect("utf-8 svg");
+        assert!(svg.starts_with("<svg width=\"1280\" height=\"720\""));
+        assert!(svg.contains("Backlog under a consumer outage"));
+    }
+
+    #[test]
+    fn bad_input_renders_or_errors_without_panicking() {
+        let dir = TempDir::new("bad");
+        let plain = |series: Vec<Series>| TimeChart {
+            title: "t".into(),
+            series,
+            ..TimeChart::default()
+        };
+        let nan_gaps = wave(100, 10.0, |x| {
+            if (3.0..4.0).contains(&x) { f64::NAN } else { x }
+        });
+        let cases: Vec<(&str, TimeChart, bool)> = vec![
+            ("default", TimeChart::default(), true),
+            (
+                "empty_series",
+                plain(vec![Series::new("none", vec![])]),
+                true,
+            ),
+            (
+                "single",
+                plain(vec![Series::new("one", vec![(5.0, 3.0)])]),
+                true,
+            ),
+            (
+                "zeros",
+                plain(vec![Series::new("z", wave(50, 5.0, |_| 0.0))]),
+                true,
+            ),
+            ("nan", plain(vec![Series::new("n", nan_gaps)]), true),
+            (
+                "all_nan",
+                plain(vec![Series::new("n", vec![(f64::NAN, f64::NAN); 3])]),
+                true,
+            ),
+            (
+                "inf",
+                plain(vec![Series::new(
+                    "i",
+                    vec![(0.0, f64::INFINITY), (1.0, 1.0)],
+                )]),
+                true,
+            ),
+            (
+                "huge",
+                plain(vec![Series::new("h", wave(50, 1e9, |x| x * 1e12))]),
+                true,
+            ),
+            (
+                "negative",
+                plain(vec![Series::new("n", wave(50, 5.0, |x| -x))]),
+                true,
+            ),
+            (
+                "extreme",
+                plain(vec![Series::new(
+                    "e",
+                    vec![(0.0, f64::MAX), (1.0, -f64::MAX)],
+                )]),
+                false,
+            ),
+            (
+                "tiny",
+                plain(vec![Series::new("t", wave(50, 1e-9, |x| x))]),
+                true,
+            ),
+            (
+                "log_nonpositive",
+                TimeChart {
+                    y_log: true,
+                    ..plain(vec![Series::new(
+                        "l",
+                        vec![(0.0, 0.0), (1.0, -1.0), (2.0, 10.0)],
+                    )])
+                },
+                true,
+            ),
+            (
+                "bad_limits_windows",
+                TimeChart {
+                    limits: vec![Limit {
+                        label: "nan".into(),
+                        value: f64::NAN,
+                    }],
+                    windows: vec![
+                        Window {
+                            label: "nan".into(),
+                            from_x: f64::NAN,
+                            to_x: 1.0,
+                        },
+                        Window {
+                            label: "open".into(),
+                            from_x: 2.0,
+                            to_x: f64::INFINITY,
+                        },
+                        Window {
+                            label: "reversed".into(),
+                            from_x: 4.0,
+                            to_x: 3.0,
+                        },
+                    ],
+                    ..plain(vec![Series::new("s", wave(10, 5.0, |x| x))])
+                },
+                true,
+            ),
+        ];
+        for (name, chart, must_succeed) in cases {
+            let result = chart.write(&dir.0.join(name));
+            match result {
+                Ok(paths) => paths
+                    .iter()
+                    .for_each(|p| assert!(!read(p).is_empty(), "{name}: empty file")),
+                Err(e) => assert!(!must_succeed, "{name}: {e}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! The two outputs of a plan: a PNG drawn supersampled and box-filtered down
+//! (plotters' bitmap rasteriser does not anti-alias lines), and an SVG.
+
+use super::atomic_file::RenderError;
+use super::canvas::Canvas;
+use super::draw::draw_chart;
+use super::layout::Plan;
+use crate::charts::style;
+use plotters::backend::DrawingBackend;
+use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
+use std::path::Path;
+
+/// Draws the chart onto `backend`, which has `scale` pixels per output pixel.
+fn draw_on<DB: DrawingBackend>(
+    plan: &Plan,
+    backend: DB,
+    scale: u32,
+    svg: bool,
+) -> Result<(), String> {
+    let root = backend.into_drawing_area();
+    let canvas = Canvas {
+        area: &root,
+        scale: f64::from(scale),
+        svg,
+    };
+    draw_chart(plan, &canvas)?;
+    root.present().map_err(|e| e.to_string())
+}
+
+pub(super) fn render_png(plan: &Plan, tmp: &Path) -> Result<(), RenderError> {
+    let s = style::SUPERSAMPLE.max(1);
+    let (w, h) = (style::WIDTH, style::HEIGHT);
+    let mut big = vec![0u8; (w * s) as usize * (h * s) as usize * 3];
+    draw_on(
+        plan,
+        BitMapBackend::with_buffer(&mut big, (w * s, h * s)),
+        s,
+        false,
+    )?;
+    let small = box_filter(&big, w as usize, h as usize, s as usize);
+    let mut file = BitMapBackend::new(tmp, (w, h));
+    file.blit_bitmap((0, 0), (w, h), &small)
+        .map_err(|e| e.to_string())?;
+    file.present().map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Each output pixel of the `w`x`h` RGB image is the mean of an `s`x`s` block.
+fn box_filter(big: &[u8], w: usize, h: usize, s: usize) -> Vec<u8> {
+    let big_w = w * s;
+    let n = (s * s) as u32;
+    let mut out = vec![0u8; w * h * 3];
+    for y in 0..h {
+        for x in 0..w {
+            for c in 0..3 {
+                let mut sum = 0u32;
+                for dy in 0..s {
+                    let row = (y * s + dy) * big_w;
+                    for dx in 0..s {
+                        sum += u32::from(big[(row + x * s + dx) * 3 + c]);
+                    }
+                }
+                out[(y * w + x) * 3 + c] = ((sum + n / 2) / n) as u8;
+            }
+        }
+    }
+    out
+}
+
+/// The SVG backend takes whole-number coordinates; drawing in units of a quarter
+/// pixel keeps lines smooth. The viewBox maps them back to 1280x720.
+pub(super) fn render_svg(plan: &Plan, tmp: &Path) -> Result<(), RenderError> {
+    let s = style::SVG_UNITS_PER_PIXEL.max(1);
+    let (w, h) = (style::WIDTH, style::HEIGHT);
+    let mut doc = String::new();
+    draw_on(
+        plan,
+        SVGBackend::with_string(&mut doc, (w * s, h * s)),
+        s,
+        true,
+    )?;
+    let size = format!("width=\"{}\" height=\"{}\"", w * s, h * s);
+    let doc = doc.replacen(&size, &format!("width=\"{w}\" height=\"{h}\""), 1);
+    std::fs::write(tmp, doc).map_err(RenderError::Io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn box_filter_averages_blocks_rounding_half_up() {
+        // 2x1 output from a 4x2 input: left block all 10, right block 0, 0, 1, 2.
+        let px = |v: u8| [v, v, v];
+        let big: Vec<u8> = [10, 10, 0, 0, 10, 10, 1, 2]
+            .into_iter()
+            .flat_map(px)
+            .collect();
+        assert_eq!(box_filter(&big, 2, 1, 2), [10, 10, 10, 1, 1, 1]);
+    }
+}

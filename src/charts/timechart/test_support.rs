@@ -1,0 +1,85 @@
+//! Fixtures shared by the chart tests.
+
+use super::{Limit, Series, TimeChart, Window};
+use std::path::{Path, PathBuf};
+
+/// A fresh directory under the system temp dir, removed on drop.
+pub(super) struct TempDir(pub(super) PathBuf);
+
+impl TempDir {
+    pub(super) fn new(name: &str) -> TempDir {
+        let dir =
+            std::env::temp_dir().join(format!("flowsim-charts-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub(super) fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `n` evenly spaced samples of `f` over [0, span).
+pub(super) fn wave(n: usize, span: f64, f: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
+    (0..n)
+        .map(|i| {
+            let x = i as f64 * span / n as f64;
+            (x, f(x))
+        })
+        .collect()
+}
+
+/// Two primary series (one filled, one dashed), a secondary one, a limit and a
+/// window: every element of the chart.
+pub(super) fn demo(points: usize) -> TimeChart {
+    TimeChart {
+        title: "Backlog under a consumer outage".into(),
+        subtitle: Some("scenarios/outage.toml · seed 42".into()),
+        x_label: "simulated time (s)".into(),
+        y_label: "messages".into(),
+        series: vec![
+            Series {
+                fill: true,
+                ..Series::new(
+                    "backlog",
+                    wave(points, 600.0, |x| 1200.0 + 400.0 * (x / 40.0).sin()),
+                )
+            },
+            Series {
+                dashed: true,
+                ..Series::new(
+                    "in flight",
+                    wave(points, 600.0, |x| 800.0 + 100.0 * (x / 9.0).cos()),
+                )
+            },
+        ],
+        y2_label: Some("age of oldest message (s)".into()),
+        series2: vec![Series::new(
+            "age of oldest (right axis)",
+            wave(600, 600.0, |x| {
+                if (300.0..420.0).contains(&x) {
+                    (x - 300.0) * 0.3
+                } else {
+                    0.5
+                }
+            }),
+        )],
+        limits: vec![Limit {
+            label: "queue limit".into(),
+            value: 2000.0,
+        }],
+        windows: vec![Window {
+            label: "consumer outage".into(),
+            from_x: 300.0,
+            to_x: 360.0,
+        }],
+        y_log: false,
+    }
+}
