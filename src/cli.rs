@@ -22,6 +22,49 @@ pub enum Command {
     Run(RunArgs),
     /// Validate scenario files without running them.
     Check(CheckArgs),
+    /// Sweep parameters of a scenario: replications per point, in parallel,
+    /// with confidence intervals and the point where the system collapses.
+    Sweep(SweepArgs),
+    /// Combine the outputs of `sweep --shard` runs into one sweep's reports.
+    Merge(MergeArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SweepArgs {
+    /// Scenario file (TOML), with or without a [sweep] table.
+    pub file: PathBuf,
+    /// Sweep a key: PATH=VALUES with VALUES a list (10,20,50) or a range
+    /// (10..500:step=10, 10..500:count=8, 1..1000:log=7). Repeat for a grid.
+    #[arg(long = "set", value_name = "PATH=VALUES")]
+    pub sets: Vec<String>,
+    /// Replications per point (default: [sweep] reps, or 5).
+    #[arg(long)]
+    pub reps: Option<u32>,
+    /// Override the scenario's `run.seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output folder; the sweep writes DIR/<file stem>-sweep/.
+    #[arg(long, short, default_value = "output")]
+    pub out: PathBuf,
+    /// Keep the runs an interrupted sweep finished; run only the rest.
+    #[arg(long)]
+    pub resume: bool,
+    /// Run only shard I of N (runs whose index is I modulo N), e.g. 0/4.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
+    /// No progress bar and no table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// Shard output folders (each DIR/<stem>-sweep/ of a `sweep --shard` run).
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Output folder; the merged sweep goes to DIR/<stem>-sweep/.
+    #[arg(long, short, default_value = "output")]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug)]

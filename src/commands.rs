@@ -1,9 +1,17 @@
 //! What each subcommand does, with errors rendered for people.
 
-use crate::cli::{CheckArgs, RunArgs};
+use crate::cli::{CheckArgs, MergeArgs, RunArgs, SweepArgs};
 use crate::export::{table, write_run};
 use crate::scenario::{Scenario, ScenarioError, load_file};
 use rayon::prelude::*;
+
+/// Prints to stdout, ignoring a closed pipe (`flowsim … | head` must not panic).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -37,7 +45,7 @@ pub fn check(args: &CheckArgs) -> u8 {
     match load_all(&args.files) {
         Some(ok) => {
             for (f, _) in ok {
-                println!("{}: ok", f.display());
+                say!("{}: ok", f.display());
             }
             0
         }
@@ -90,7 +98,7 @@ pub fn run(args: &RunArgs) -> u8 {
     let mut code = 0;
     for r in results {
         match r {
-            Ok(t) if !args.quiet => println!("{t}"),
+            Ok(t) if !args.quiet => say!("{t}"),
             Ok(_) => {}
             Err(e) => {
                 eprintln!("error: {e}");
@@ -99,4 +107,84 @@ pub fn run(args: &RunArgs) -> u8 {
         }
     }
     code
+}
+
+fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("--shard {s}: expected I/N with 0 ≤ I < N, e.g. 0/4");
+    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+    let (i, n): (u32, u32) = (
+        i.trim().parse().map_err(|_| bad())?,
+        n.trim().parse().map_err(|_| bad())?,
+    );
+    if n == 0 || i >= n {
+        return Err(bad());
+    }
+    Ok((i, n))
+}
+
+fn report_sweep(
+    result: Result<crate::sweep::Outcome, crate::sweep::SweepError>,
+    quiet: bool,
+) -> u8 {
+    use crate::sweep::{Outcome, SweepError};
+    match result {
+        Ok(Outcome::Complete { summary, .. }) => {
+            if !quiet {
+                say!("{summary}");
+            }
+            0
+        }
+        Ok(Outcome::Shard { dir, runs }) => {
+            if !quiet {
+                say!(
+                    "shard done: {runs} runs in {}; combine the shards with `flowsim merge`",
+                    dir.display()
+                );
+            }
+            0
+        }
+        Err(SweepError::Scenario(ScenarioError::Invalid(ds))) => {
+            for d in ds {
+                eprintln!("{d}\n");
+            }
+            EXIT_BAD_INPUT
+        }
+        Err(e @ (SweepError::Scenario(_) | SweepError::Plan(_))) => {
+            eprintln!("error: {e}");
+            EXIT_BAD_INPUT
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            EXIT_FAILED
+        }
+    }
+}
+
+pub fn sweep(args: &SweepArgs) -> u8 {
+    let sets: Result<Vec<_>, String> = args
+        .sets
+        .iter()
+        .map(|s| crate::sweep::parse_set(s))
+        .collect();
+    let shard = args.shard.as_deref().map(parse_shard).transpose();
+    let (sets, shard) = match (sets, shard) {
+        (Ok(s), Ok(h)) => (s, h),
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let result = crate::sweep::plan(&args.file, &sets, args.reps, args.seed).and_then(|plan| {
+        let opts = crate::sweep::Options {
+            resume: args.resume,
+            shard,
+            quiet: args.quiet,
+        };
+        crate::sweep::execute(&plan, &args.out, &opts)
+    });
+    report_sweep(result, args.quiet)
+}
+
+pub fn merge(args: &MergeArgs) -> u8 {
+    report_sweep(crate::sweep::merge(&args.dirs, &args.out), false)
 }

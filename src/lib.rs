@@ -35,6 +35,7 @@ pub mod metrics;
 pub mod model;
 pub mod run;
 pub mod scenario;
+pub mod sweep;
 
 pub use run::{RunError, RunOutput, Summary, run};
 pub use scenario::{Scenario, ScenarioError, load_file, load_str};

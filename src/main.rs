@@ -11,6 +11,8 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Run(args) => commands::run(&args),
         Command::Check(args) => commands::check(&args),
+        Command::Sweep(args) => commands::sweep(&args),
+        Command::Merge(args) => commands::merge(&args),
     };
     ExitCode::from(code)
 }

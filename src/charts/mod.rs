@@ -1,7 +1,9 @@
 //! Chart rendering (PNG + SVG) with fonts embedded in the binary.
 
+pub mod heatmap;
 pub mod run;
 pub mod style;
+pub mod sweep;
 pub mod timechart;
 
 /// Failure to render or write a chart; `path` is the output file concerned.

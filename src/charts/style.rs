@@ -70,5 +70,7 @@ pub const WINDOW_ALPHA: f64 = 0.16;
 pub const WINDOW_TEXT: RGBColor = RGBColor(0x9A, 0x55, 0x00);
 /// Opacity of the area under a filled series.
 pub const FILL_ALPHA: f64 = 0.18;
+/// Opacity of a series' uncertainty band.
+pub const BAND_ALPHA: f64 = 0.2;
 /// Opacity of the legend's and labels' white background.
 pub const LEGEND_ALPHA: f64 = 0.85;

@@ -7,7 +7,7 @@ mod validate;
 
 pub use diagnostics::{Diagnostic, KeyPath};
 pub use schema::*;
-pub use validate::{consumer_name, producer_name};
+pub use validate::{Problem, check, consumer_name, producer_name};
 
 use std::path::Path;
 

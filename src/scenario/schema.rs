@@ -17,6 +17,61 @@ pub struct Scenario {
     pub consumers: Vec<ConsumerConfig>,
     #[serde(default)]
     pub verdict: VerdictConfig,
+    /// Parameters to sweep (`flowsim sweep`); ignored by `flowsim run`.
+    #[serde(default)]
+    pub sweep: Option<SweepConfig>,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SweepConfig {
+    /// Replications per point, on distinct derived seeds.
+    #[serde(default = "defaults::reps")]
+    pub reps: u32,
+    /// Swept keys; several form a grid. The first is the one collapse points are
+    /// searched along.
+    #[serde(default, rename = "param")]
+    pub params: Vec<SweepParam>,
+    /// Summary metrics to chart against the first key (dotted names as in
+    /// sweep.csv); a default set when empty.
+    #[serde(default)]
+    pub metrics: Vec<String>,
+    #[serde(default)]
+    pub objective: Option<Objective>,
+}
+
+/// One swept key: `values`, or a range `from`..`to` by `step` or in `count`
+/// values (evenly, or evenly in log space with `log = true`).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SweepParam {
+    /// Dotted key path, e.g. `consumer[0].workers` or `producer[0].rate`.
+    pub path: String,
+    pub values: Option<Vec<toml::Value>>,
+    pub from: Option<f64>,
+    pub to: Option<f64>,
+    pub step: Option<f64>,
+    pub count: Option<u32>,
+    #[serde(default)]
+    pub log: bool,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Goal {
+    #[default]
+    Min,
+    Max,
+}
+
+/// What "best point" means: the point whose mean `metric` is lowest (or
+/// highest), among points where most replications did not collapse.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    pub metric: String,
+    #[serde(default)]
+    pub goal: Goal,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -326,6 +381,9 @@ mod defaults {
     }
     pub fn workers() -> u32 {
         1
+    }
+    pub fn reps() -> u32 {
+        5
     }
     pub fn batch_size() -> u32 {
         1

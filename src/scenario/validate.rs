@@ -14,6 +14,14 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// One line, for places without the file's text (a sweep point).
+    pub fn describe(&self) -> String {
+        match &self.expected {
+            Some(e) => format!("{}: {} (expected {e})", self.path, self.message),
+            None => format!("{}: {}", self.path, self.message),
+        }
+    }
+
     pub fn locate(self, file: &str, src: &str) -> Diagnostic {
         let cands: Vec<&str> = self.candidates.iter().map(String::as_str).collect();
         at_path(

@@ -1,6 +1,7 @@
 //! Labels inside the plot: window labels along the top, limit labels at the right
 //! end of their lines, kept clear of each other.
 
+use super::layout::is_instant;
 use super::rect::Rect;
 use super::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fit_text, text_box, text_width};
 use super::{Limit, Window};
@@ -34,7 +35,12 @@ pub(super) fn place_labels(
 ) -> Result<Vec<Annotation>, String> {
     let mut out = Vec::new();
     for (win, (a, b)) in windows.iter().filter(|(w, _)| !w.label.is_empty()) {
-        let label = place_window_label(&out, &win.label, (*a + *b) / 2.0, plot)?;
+        let center = (*a + *b) / 2.0;
+        let label = if is_instant((*a, *b)) {
+            place_instant_label(&out, &win.label, center.round(), plot)?
+        } else {
+            place_window_label(&out, &win.label, center, plot)?
+        };
         out.push(label);
     }
     for (limit, y) in limits.iter().filter(|(l, _)| !l.label.is_empty()) {
@@ -70,6 +76,43 @@ fn place_window_label(
     Ok(Annotation {
         text: PlacedText { text, x, y, spec },
         halo: false,
+        bbox,
+    })
+}
+
+/// Labels of marker lines sit beside the line at the top, on its right unless
+/// there is no room there, with a halo (they may lie over data); moved down a row
+/// while they would overlap an earlier label.
+fn place_instant_label(
+    placed: &[Annotation],
+    label: &str,
+    line_x: f64,
+    plot: &Rect,
+) -> Result<Annotation, String> {
+    const GAP: f64 = 6.0;
+    let max_w = (plot.width() / 2.0 - 2.0 * GAP).max(plot.width() * 0.3);
+    let (text, size) = fit_text(label, style::ANNOTATION_SIZE, false, max_w)?;
+    let w = text_width(&text, size, false)?;
+    let (x, h) = if line_x + GAP + w + HALO_PAD <= plot.r || line_x - GAP - w < plot.l {
+        (line_x + GAP, HPos::Left)
+    } else {
+        (line_x - GAP, HPos::Right)
+    };
+    let row = (CAP_HEIGHT + DESCENT) * size + 2.0 * HALO_PAD + 2.0;
+    let mut y = plot.t + 6.0 + HALO_PAD + CAP_HEIGHT * size;
+    let mut bbox = text_box(x, y, w, size, h);
+    while placed
+        .iter()
+        .any(|a| a.halo_box().overlaps(&bbox.grown(HALO_PAD)))
+        && y < plot.b
+    {
+        y += row;
+        bbox = text_box(x, y, w, size, h);
+    }
+    let spec = TextSpec::new(size, style::WINDOW_TEXT).align(h);
+    Ok(Annotation {
+        text: PlacedText { text, x, y, spec },
+        halo: true,
         bbox,
     })
 }

@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// `stem` + "." + `ext`, keeping any dots already in the stem ("run.v2" -> "run.v2.png").
-pub(super) fn append_extension(stem: &Path, ext: &str) -> PathBuf {
+pub(crate) fn append_extension(stem: &Path, ext: &str) -> PathBuf {
     let mut name = stem.as_os_str().to_owned();
     name.push(".");
     name.push(ext);
     PathBuf::from(name)
 }
 
-pub(super) fn draw_error(path: &Path, message: String) -> ChartError {
+pub(crate) fn draw_error(path: &Path, message: String) -> ChartError {
     ChartError::Draw {
         path: path.display().to_string(),
         message,
@@ -22,7 +22,7 @@ pub(super) fn draw_error(path: &Path, message: String) -> ChartError {
 
 /// Failure inside rendering: drawing problems are messages, file problems keep the
 /// io::Error.
-pub(super) enum RenderError {
+pub(crate) enum RenderError {
     Draw(String),
     Io(std::io::Error),
 }
@@ -35,7 +35,7 @@ impl From<String> for RenderError {
 
 /// Renders into a temporary sibling of `path` (same extension, since the PNG encoder
 /// picks the format from it) and renames it into place.
-pub(super) fn write_whole(
+pub(crate) fn write_whole(
     path: &Path,
     render: impl FnOnce(&Path) -> Result<(), RenderError>,
 ) -> Result<(), ChartError> {

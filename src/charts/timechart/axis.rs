@@ -1,8 +1,8 @@
-//! Axis ranges and tick positions: linear value axes (optionally sharing another
-//! axis's grid), log axes and the time axis.
+//! Axis ranges and tick positions of value axes: linear (optionally sharing
+//! another axis's grid) and log; see `span_axis` for the x axis.
 
 use super::text::text_width;
-use super::tick_labels::{format_plain, format_si};
+use super::tick_labels::format_si;
 use crate::charts::style;
 
 const NICE_MANTISSAS: [f64; 4] = [1.0, 2.0, 2.5, 5.0];
@@ -10,18 +10,18 @@ const NICE_MANTISSAS: [f64; 4] = [1.0, 2.0, 2.5, 5.0];
 const MAX_TICK_INDEX: f64 = 1e15;
 
 #[derive(Debug, Clone, PartialEq)]
-pub(super) struct Axis {
-    pub(super) lo: f64,
-    pub(super) hi: f64,
-    pub(super) log: bool,
+pub(crate) struct Axis {
+    pub(crate) lo: f64,
+    pub(crate) hi: f64,
+    pub(crate) log: bool,
     /// Labelled ticks with their labels.
-    pub(super) ticks: Vec<(f64, String)>,
+    pub(crate) ticks: Vec<(f64, String)>,
     /// Unlabelled fainter grid lines (log axes only).
-    pub(super) minor: Vec<f64>,
+    pub(crate) minor: Vec<f64>,
 }
 
 impl Axis {
-    fn linear(lo: f64, hi: f64, ticks: Vec<(f64, String)>) -> Axis {
+    pub(crate) fn linear(lo: f64, hi: f64, ticks: Vec<(f64, String)>) -> Axis {
         Axis {
             lo,
             hi,
@@ -33,7 +33,7 @@ impl Axis {
 
     /// Position of `v` along the axis, 0 at `lo` and 1 at `hi`; `None` where the
     /// value cannot be shown (non-finite, or <= 0 on a log axis).
-    pub(super) fn frac(&self, v: f64) -> Option<f64> {
+    pub(crate) fn frac(&self, v: f64) -> Option<f64> {
         if !v.is_finite() {
             return None;
         }
@@ -50,7 +50,7 @@ impl Axis {
 
     /// Number of equal intervals between labelled ticks spanning the whole axis, if
     /// the ticks are laid out that way (so a second axis can share the grid).
-    pub(super) fn even_intervals(&self) -> Option<usize> {
+    pub(crate) fn even_intervals(&self) -> Option<usize> {
         let n = self.ticks.len().checked_sub(1).filter(|n| *n >= 1)?;
         let even = self.ticks.iter().enumerate().all(|(i, (v, _))| {
             self.frac(*v)
@@ -60,7 +60,7 @@ impl Axis {
     }
 
     /// Width of the widest tick label in output pixels.
-    pub(super) fn widest_label(&self) -> Result<f64, String> {
+    pub(crate) fn widest_label(&self) -> Result<f64, String> {
         self.ticks
             .iter()
             .map(|(_, l)| text_width(l, style::TICK_SIZE, false))
@@ -68,14 +68,19 @@ impl Axis {
     }
 }
 
-pub(super) fn too_large() -> String {
+pub(crate) fn too_large() -> String {
     "value range too large to plot".to_string()
 }
 
 /// A "nice" step (1, 2, 2.5 or 5 times a power of ten; a whole number if
 /// `whole`) and tick indices `k0..=k1` such that `k0*step <= lo`, `k1*step >= hi`
 /// and `k1 - k0 <= max_intervals`, choosing the smallest such step.
-fn nice_step(lo: f64, hi: f64, max_intervals: usize, whole: bool) -> Option<(f64, f64, f64)> {
+pub(crate) fn nice_step(
+    lo: f64,
+    hi: f64,
+    max_intervals: usize,
+    whole: bool,
+) -> Option<(f64, f64, f64)> {
     let span = hi - lo;
     if !(span.is_finite() && span > 0.0) || max_intervals == 0 {
         return None;
@@ -122,7 +127,7 @@ fn all_whole(values: &[f64]) -> bool {
     values.iter().all(|v| v.fract() == 0.0)
 }
 
-pub(super) fn linear_axis(values: &[f64], max_intervals: usize) -> Result<Axis, String> {
+pub(crate) fn linear_axis(values: &[f64], max_intervals: usize) -> Result<Axis, String> {
     let (lo, hi) = padded_extent(values);
     let (step, k0, k1) =
         nice_step(lo, hi, max_intervals, all_whole(values)).ok_or_else(too_large)?;
@@ -131,7 +136,7 @@ pub(super) fn linear_axis(values: &[f64], max_intervals: usize) -> Result<Axis, 
 
 /// Linear axis with exactly `intervals` steps, so its ticks fall on the grid lines
 /// of a primary axis with that many intervals.
-pub(super) fn aligned_axis(values: &[f64], intervals: usize) -> Result<Axis, String> {
+pub(crate) fn aligned_axis(values: &[f64], intervals: usize) -> Result<Axis, String> {
     let (lo, hi) = padded_extent(values);
     let (step, k0, _) = nice_step(lo, hi, intervals, all_whole(values)).ok_or_else(too_large)?;
     Ok(axis_from_steps(step, k0, k0 + intervals as f64))
@@ -150,7 +155,7 @@ fn axis_from_steps(step: f64, k0: f64, k1: f64) -> Axis {
 /// Log axis from below the smallest to above the largest positive value (with
 /// 25% headroom). Over a few decades ticks fall on 1, 2 and 5 times powers of ten,
 /// over more on whole decades; the other multiples get faint grid lines.
-pub(super) fn log_axis(values: &[f64], max_intervals: usize) -> Result<Axis, String> {
+pub(crate) fn log_axis(values: &[f64], max_intervals: usize) -> Result<Axis, String> {
     let positive = values.iter().copied().filter(|v| *v > 0.0);
     let lo = positive.clone().fold(f64::INFINITY, f64::min);
     let hi = positive.fold(0.0, f64::max);
@@ -203,36 +208,6 @@ pub(super) fn log_axis(values: &[f64], max_intervals: usize) -> Result<Axis, Str
             .collect(),
         minor,
     })
-}
-
-/// Time axis over exactly [lo, hi], ticks at multiples of a nice step, as many as
-/// fit with `MIN_GAP` pixels between labels over `width` pixels. Labels are plain
-/// numbers (seconds) unless they would be very long or tiny.
-pub(super) fn time_axis(lo: f64, hi: f64, width: f64) -> Result<Axis, String> {
-    const MIN_GAP: f64 = 36.0;
-    let span = hi - lo;
-    for max_intervals in (2..=16).rev() {
-        let (step, k0, k1) = nice_step(lo, hi, max_intervals, false).ok_or_else(too_large)?;
-        let plain = lo.abs().max(hi.abs()) < 1e6 && step >= 1e-4;
-        let ticks = (k0 as i64..=k1 as i64)
-            .map(|k| k as f64 * step)
-            .filter(|v| *v >= lo - span * 1e-9 && *v <= hi + span * 1e-9)
-            .map(|v| {
-                let label = if plain {
-                    format_plain(v, step)
-                } else {
-                    format_si(v, step)
-                };
-                (v, label)
-            })
-            .collect();
-        let axis = Axis::linear(lo, hi, ticks);
-        if step / span * width >= axis.widest_label()? + MIN_GAP {
-            return Ok(axis);
-        }
-    }
-    let ends = vec![(lo, format_si(lo, span)), (hi, format_si(hi, span))];
-    Ok(Axis::linear(lo, hi, ends))
 }
 
 #[cfg(test)]

@@ -14,13 +14,13 @@ use plotters::style::{Color, FontTransform, RGBAColor, ShapeStyle, TextStyle};
 /// See `Canvas::text_style`.
 const SVG_TEXT_FACTOR: f64 = 1.24 / 1.164;
 
-pub(super) type Drawn = Result<(), String>;
+pub(crate) type Drawn = Result<(), String>;
 
 /// A drawing area plus the factor from output pixels to its pixels.
-pub(super) struct Canvas<'a, DB: DrawingBackend> {
-    pub(super) area: &'a DrawingArea<DB, Shift>,
-    pub(super) scale: f64,
-    pub(super) svg: bool,
+pub(crate) struct Canvas<'a, DB: DrawingBackend> {
+    pub(crate) area: &'a DrawingArea<DB, Shift>,
+    pub(crate) scale: f64,
+    pub(crate) svg: bool,
 }
 
 impl<DB: DrawingBackend> Canvas<'_, DB> {
@@ -43,7 +43,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
 
     /// Filled rectangle covering exactly [l, r) x [t, b) output pixels (both
     /// backends treat the second corner as exclusive for filled rectangles).
-    pub(super) fn fill_rect(&self, r: Rect, color: RGBAColor) -> Drawn {
+    pub(crate) fn fill_rect(&self, r: Rect, color: RGBAColor) -> Drawn {
         let a = (self.px(r.l), self.px(r.t));
         let b = (self.px(r.r), self.px(r.b));
         if b.0 <= a.0 || b.1 <= a.1 {
@@ -53,7 +53,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     }
 
     /// One pixel high line from `l` to `r` (exclusive), below `y`.
-    pub(super) fn hline(&self, y: f64, l: f64, r: f64, color: RGBAColor) -> Drawn {
+    pub(crate) fn hline(&self, y: f64, l: f64, r: f64, color: RGBAColor) -> Drawn {
         self.fill_rect(
             Rect {
                 l,
@@ -66,7 +66,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     }
 
     /// One pixel wide line from `t` to `b` (exclusive), right of `x`.
-    pub(super) fn vline(&self, x: f64, t: f64, b: f64, color: RGBAColor) -> Drawn {
+    pub(crate) fn vline(&self, x: f64, t: f64, b: f64, color: RGBAColor) -> Drawn {
         self.fill_rect(
             Rect {
                 l: x,
@@ -78,13 +78,13 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         )
     }
 
-    pub(super) fn rect_outline(&self, r: Rect, color: RGBAColor) -> Drawn {
+    pub(crate) fn rect_outline(&self, r: Rect, color: RGBAColor) -> Drawn {
         let pts = [(r.l, r.t), (r.r, r.t), (r.r, r.b), (r.l, r.b), (r.l, r.t)];
         self.path(&pts, color, 1.0)
     }
 
     /// Solid or dashed polyline.
-    pub(super) fn line(
+    pub(crate) fn line(
         &self,
         pts: &[(f64, f64)],
         color: RGBAColor,
@@ -159,12 +159,12 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         Ok(())
     }
 
-    pub(super) fn polygon(&self, pts: &[(f64, f64)], color: RGBAColor) -> Drawn {
+    pub(crate) fn polygon(&self, pts: &[(f64, f64)], color: RGBAColor) -> Drawn {
         let pts: Vec<(i32, i32)> = pts.iter().map(|p| self.pt(*p)).collect();
         self.draw(&Polygon::new(pts, color.filled()))
     }
 
-    pub(super) fn dot(&self, c: (f64, f64), radius: f64, color: RGBAColor) -> Drawn {
+    pub(crate) fn dot(&self, c: (f64, f64), radius: f64, color: RGBAColor) -> Drawn {
         let r = (radius * self.scale).round().max(1.0) as u32;
         self.draw(&Circle::new(self.pt(c), r, color.filled()))
     }
@@ -197,7 +197,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
     }
 
     /// A line of text; see [`PlacedText`] for what `x` and `y` are.
-    pub(super) fn text(&self, text: &str, x: f64, y: f64, spec: &TextSpec) -> Drawn {
+    pub(crate) fn text(&self, text: &str, x: f64, y: f64, spec: &TextSpec) -> Drawn {
         // Plotters anchors text at its top (its left when rotated).
         let offset = self.baseline_offset(spec.size);
         let pos = if spec.up {
@@ -210,7 +210,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
             .map_err(|e| e.to_string())
     }
 
-    pub(super) fn placed(&self, t: &PlacedText) -> Drawn {
+    pub(crate) fn placed(&self, t: &PlacedText) -> Drawn {
         self.text(&t.text, t.x, t.y, &t.spec)
     }
 }

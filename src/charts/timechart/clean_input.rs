@@ -1,6 +1,7 @@
 //! The chart's input without what cannot be drawn.
 
-use super::{Limit, Series, TimeChart, Window};
+use super::bands::{BandRuns, band_runs};
+use super::{Limit, Series, TimeChart, Window, XScale};
 
 /// Runs of consecutive drawable points of one series.
 pub(super) type Segments = Vec<Vec<(f64, f64)>>;
@@ -11,18 +12,30 @@ pub(super) struct CleanInput<'a> {
     pub(super) primary: Vec<Segments>,
     /// One entry per series of `TimeChart::series2`, in order.
     pub(super) secondary: Vec<Segments>,
+    /// Bands of the series of `TimeChart::series` (empty where there is none).
+    pub(super) primary_bands: Vec<BandRuns>,
+    pub(super) secondary_bands: Vec<BandRuns>,
     pub(super) limits: Vec<&'a Limit>,
     pub(super) windows: Vec<&'a Window>,
+    x_log: bool,
 }
 
 impl<'a> CleanInput<'a> {
-    pub(super) fn new(chart: &'a TimeChart) -> CleanInput<'a> {
-        let split = |series: &[Series], log: bool| -> Vec<_> {
+    /// Fails only on a band whose length differs from its series'.
+    pub(super) fn new(chart: &'a TimeChart, x_scale: XScale) -> Result<CleanInput<'a>, String> {
+        let x_log = x_scale == XScale::Log;
+        let split = |series: &[Series], y_log: bool| -> Vec<_> {
+            let log = (x_log, y_log);
             series.iter().map(|s| segments(&s.points, log)).collect()
         };
-        CleanInput {
+        let bands = |series: &[Series], y_log: bool| -> Result<Vec<_>, String> {
+            series.iter().map(|s| band_runs(s, x_log, y_log)).collect()
+        };
+        Ok(CleanInput {
             primary: split(&chart.series, chart.y_log),
             secondary: split(&chart.series2, false),
+            primary_bands: bands(&chart.series, chart.y_log)?,
+            secondary_bands: bands(&chart.series2, false)?,
             limits: chart
                 .limits
                 .iter()
@@ -33,49 +46,67 @@ impl<'a> CleanInput<'a> {
                 .iter()
                 .filter(|w| !w.from_x.is_nan() && !w.to_x.is_nan())
                 .collect(),
-        }
+            x_log,
+        })
     }
 
-    /// Everything the primary axis must show: data and limits.
+    /// Everything the primary axis must show: data, bands and limits.
     pub(super) fn y_values(&self) -> Vec<f64> {
         let data = self.primary.iter().flatten().flatten().map(|p| p.1);
-        data.chain(self.limits.iter().map(|l| l.value)).collect()
+        let bands = band_values(&self.primary_bands);
+        let limits = self.limits.iter().map(|l| l.value);
+        data.chain(bands).chain(limits).collect()
     }
 
     pub(super) fn y2_values(&self) -> Vec<f64> {
-        self.secondary
-            .iter()
-            .flatten()
-            .flatten()
-            .map(|p| p.1)
-            .collect()
+        let data = self.secondary.iter().flatten().flatten().map(|p| p.1);
+        data.chain(band_values(&self.secondary_bands)).collect()
     }
 
-    /// Everything the time axis must show: data and finite window bounds.
+    /// Everything the x axis must show: data, bands and finite window bounds
+    /// (positive ones on a log axis).
     pub(super) fn x_values(&self) -> impl Iterator<Item = f64> + '_ {
         let data = self
             .primary
             .iter()
             .chain(&self.secondary)
             .flatten()
-            .flatten();
+            .flatten()
+            .map(|p| p.0);
+        let bands = self
+            .primary_bands
+            .iter()
+            .chain(&self.secondary_bands)
+            .flatten()
+            .flatten()
+            .map(|b| b.0);
         let windows = self.windows.iter().flat_map(|w| [w.from_x, w.to_x]);
-        data.map(|p| p.0).chain(windows.filter(|v| v.is_finite()))
+        let x_log = self.x_log;
+        let shown = move |v: &f64| v.is_finite() && (!x_log || *v > 0.0);
+        data.chain(bands).chain(windows.filter(shown))
     }
 
     pub(super) fn no_data(&self) -> bool {
-        self.primary
-            .iter()
-            .chain(&self.secondary)
-            .all(|s| s.is_empty())
+        let mut lines = self.primary.iter().chain(&self.secondary);
+        let mut bands = self.primary_bands.iter().chain(&self.secondary_bands);
+        lines.all(|s| s.is_empty()) && bands.all(|b| b.is_empty())
     }
 }
 
+/// Band edges an axis must show (a low edge that a log axis cannot show is not).
+fn band_values(bands: &[BandRuns]) -> impl Iterator<Item = f64> + '_ {
+    let edges = bands.iter().flatten().flatten();
+    edges.flat_map(|&(_, lo, hi)| [lo, hi].into_iter().filter(|v| v.is_finite()))
+}
+
 /// Finite points of a series split at non-finite ones (and at values a log axis
-/// cannot show).
-fn segments(points: &[(f64, f64)], log: bool) -> Segments {
+/// cannot show); `log` is (x, y).
+fn segments(points: &[(f64, f64)], (x_log, y_log): (bool, bool)) -> Segments {
+    let drawable = |x: f64, y: f64| {
+        x.is_finite() && y.is_finite() && (!x_log || x > 0.0) && (!y_log || y > 0.0)
+    };
     points
-        .split(|&(x, y)| !(x.is_finite() && y.is_finite() && (!log || y > 0.0)))
+        .split(|&(x, y)| !drawable(x, y))
         .filter(|run| !run.is_empty())
         .map(<[_]>::to_vec)
         .collect()
@@ -90,13 +121,17 @@ mod tests {
         let nan = f64::NAN;
         let points = [(nan, 1.0), (0.0, 1.0), (1.0, 0.0), (2.0, nan), (3.0, 2.0)];
         assert_eq!(
-            segments(&points, false),
+            segments(&points, (false, false)),
             [vec![(0.0, 1.0), (1.0, 0.0)], vec![(3.0, 2.0)]]
         );
         assert_eq!(
-            segments(&points, true),
+            segments(&points, (false, true)),
             [vec![(0.0, 1.0)], vec![(3.0, 2.0)]]
         );
-        assert!(segments(&[(nan, nan)], false).is_empty());
+        assert_eq!(
+            segments(&points, (true, false)),
+            [vec![(1.0, 0.0)], vec![(3.0, 2.0)]]
+        );
+        assert!(segments(&[(nan, nan)], (false, false)).is_empty());
     }
 }

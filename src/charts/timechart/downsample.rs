@@ -34,7 +34,7 @@ pub(super) fn downsample(points: Vec<(f64, f64)>, max_points: usize) -> Vec<(f64
 mod tests {
     use super::super::layout::Plan;
     use super::super::test_support::wave;
-    use super::super::{Series, TimeChart};
+    use super::super::{Series, TimeChart, XScale};
     use super::*;
     use crate::charts::style;
 
@@ -64,7 +64,7 @@ mod tests {
             ..TimeChart::default()
         };
         style::register_fonts();
-        let plan = Plan::new(&chart).expect("plan");
+        let plan = Plan::new(&chart, XScale::Linear).expect("plan");
         let drawn: usize = plan.lines[0].polylines.iter().map(Vec::len).sum();
         assert!(
             drawn <= 4 * plan.plot.width() as usize,

@@ -5,15 +5,26 @@ use super::axis::Axis;
 use super::canvas::{Canvas, Drawn};
 use super::layout::{Plan, TICK_GAP, TICK_LEN};
 use super::rect::rect;
+use super::render::Paint;
 use super::text::{CAP_HEIGHT, TextSpec, text_width};
 use crate::charts::style;
 use plotters::backend::DrawingBackend;
-use plotters::style::Color;
 use plotters::style::text_anchor::HPos;
+use plotters::style::{Color, RGBColor};
 
 const LIMIT_WIDTH: f64 = 1.5;
+const INSTANT_WIDTH: f64 = 2.0;
+/// Radius of data point markers and width of their white ring.
+pub(super) const MARKER_RADIUS: f64 = 4.0;
+const MARKER_RING: f64 = 1.5;
 
-pub(super) fn draw_chart<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+impl Paint for Plan {
+    fn paint<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Drawn {
+        draw_chart(self, c)
+    }
+}
+
+fn draw_chart<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     c.area.fill(&style::BACKGROUND).map_err(|e| e.to_string())?;
     draw_bands(plan, c)?;
     draw_grid(plan, c)?;
@@ -36,17 +47,17 @@ pub(super) fn limit_line<DB: DrawingBackend>(c: &Canvas<DB>, l: f64, r: f64, y: 
     c.line(&[(l, y), (r, y)], style::LIMIT.to_rgba(), LIMIT_WIDTH, true)
 }
 
+/// Solid vertical line at pixel x `x` from `t` to `b` marking an instant (a
+/// window too narrow to shade; also the legend's swatch).
+pub(super) fn instant_line<DB: DrawingBackend>(c: &Canvas<DB>, x: f64, t: f64, b: f64) -> Drawn {
+    let r = rect(x - INSTANT_WIDTH / 2.0, t, x + INSTANT_WIDTH / 2.0, b);
+    c.fill_rect(r, style::WINDOW_TEXT.to_rgba())
+}
+
 fn draw_bands<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     for &(a, b) in &plan.bands {
-        // An instant (from == to) still shows, as a darker 2 px band.
-        let (a, b, alpha) = if b - a < 2.0 {
-            let mid = ((a + b) / 2.0).round();
-            (mid - 1.0, mid + 1.0, style::WINDOW_ALPHA * 3.0)
-        } else {
-            (a, b, style::WINDOW_ALPHA)
-        };
         let r = rect(a, plan.plot.t, b, plan.plot.b);
-        c.fill_rect(r, style::WINDOW.mix(alpha))?;
+        c.fill_rect(r, style::WINDOW.mix(style::WINDOW_ALPHA))?;
     }
     Ok(())
 }
@@ -77,13 +88,27 @@ fn draw_grid<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     {
         c.hline(y, p.l, p.r, major)?;
     }
+    for x in plan.x.minor.iter().filter_map(|v| x_px(plan, *v)) {
+        c.vline(x, p.t, p.b, minor)?;
+    }
     for x in plan.x.ticks.iter().filter_map(|(v, _)| x_px(plan, *v)) {
         c.vline(x, p.t, p.b, major)?;
     }
     Ok(())
 }
 
+/// A data point marker: a dot with a white ring, so that neighbours stay apart.
+pub(super) fn marker<DB: DrawingBackend>(c: &Canvas<DB>, p: (f64, f64), color: RGBColor) -> Drawn {
+    c.dot(p, MARKER_RADIUS + MARKER_RING, style::BACKGROUND.to_rgba())?;
+    c.dot(p, MARKER_RADIUS, color.to_rgba())
+}
+
 fn draw_data<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+    for line in &plan.lines {
+        for poly in line.band.iter().flatten() {
+            c.polygon(poly, line.color.mix(style::BAND_ALPHA))?;
+        }
+    }
     for line in plan.lines.iter().filter(|l| l.fill) {
         for poly in line.polylines.iter().filter(|p| p.len() >= 2) {
             let mut area = poly.clone();
@@ -95,6 +120,9 @@ fn draw_data<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     for &y in &plan.limit_ys {
         limit_line(c, plan.plot.l, plan.plot.r, y)?;
     }
+    for &x in &plan.instants {
+        instant_line(c, x, plan.plot.t, plan.plot.b)?;
+    }
     for line in &plan.lines {
         let color = line.color.to_rgba();
         for poly in &line.polylines {
@@ -103,6 +131,11 @@ fn draw_data<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
                 _ => c.line(poly, color, style::LINE_WIDTH, line.dashed)?,
             }
         }
+    }
+    for line in &plan.lines {
+        line.markers
+            .iter()
+            .try_for_each(|p| marker(c, *p, line.color))?;
     }
     Ok(())
 }

@@ -1,13 +1,14 @@
 //! The plan: everything the chart shows, positioned in output pixels (y down).
 
 use super::annotations::{Annotation, place_labels};
-use super::axis::{Axis, aligned_axis, linear_axis, log_axis, time_axis, too_large};
+use super::axis::{Axis, aligned_axis, linear_axis, log_axis, too_large};
 use super::clean_input::CleanInput;
 use super::legend::{self, Legend};
 use super::lines::{PlotLine, plot_lines};
 use super::rect::{Rect, rect};
-use super::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fit_text};
-use super::{Limit, TimeChart, Window};
+use super::span_axis::{log_x_axis, time_axis};
+use super::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fit_text, header};
+use super::{Limit, TimeChart, Window, XScale};
 use crate::charts::style;
 use plotters::style::text_anchor::HPos;
 
@@ -28,6 +29,9 @@ pub(super) struct Plan {
     pub(super) limit_ys: Vec<f64>,
     /// Pixel x range of each window band.
     pub(super) bands: Vec<(f64, f64)>,
+    /// Pixel x of each window too narrow to shade (e.g. an instant): drawn as a
+    /// marker line.
+    pub(super) instants: Vec<f64>,
     pub(super) annotations: Vec<Annotation>,
     pub(super) legend: Option<Legend>,
     /// Titles, axis labels and the "no data" note.
@@ -35,10 +39,10 @@ pub(super) struct Plan {
 }
 
 impl Plan {
-    pub(super) fn new(chart: &TimeChart) -> Result<Plan, String> {
-        let data = CleanInput::new(chart);
+    pub(super) fn new(chart: &TimeChart, x_scale: XScale) -> Result<Plan, String> {
+        let data = CleanInput::new(chart, x_scale)?;
         let mut texts = Vec::new();
-        let plot_t = header(chart, &mut texts)? + HEADER_GAP;
+        let plot_t = header(&chart.title, chart.subtitle.as_deref(), &mut texts)? + HEADER_GAP;
         let h = f64::from(style::HEIGHT);
         let x_label_base = h - style::PAD - DESCENT * style::AXIS_LABEL_SIZE;
         let plot_b = x_label_base
@@ -57,7 +61,8 @@ impl Plan {
             texts.push(PlacedText { text, x, y, spec });
         }
 
-        let x = x_axis(&data, plot.width())?;
+        let markers = chart.series.iter().chain(&chart.series2).any(|s| s.markers);
+        let x = x_axis(&data, plot.width(), x_scale, markers)?;
         let map = Mapper { plot, x: &x };
         let lines = plot_lines(chart, &data, &map, &y, y2.as_ref());
         let limits: Vec<(&Limit, f64)> = data
@@ -71,14 +76,22 @@ impl Plan {
             .filter_map(|w| Some((*w, map.band(w)?)))
             .collect();
         let annotations = place_labels(&windows, &limits, &plot)?;
-        let entries = legend::entries(chart, &data, &lines);
+        let entries = legend::entries(chart, &data, &lines, &windows);
+        let (instants, bands): (Vec<_>, Vec<_>) = windows
+            .iter()
+            .map(|(_, b)| *b)
+            .partition(|b| is_instant(*b));
         let mut plan = Plan {
             plot,
             y,
             y2,
             lines,
             limit_ys: limits.iter().map(|(_, ly)| *ly).collect(),
-            bands: windows.iter().map(|(_, b)| *b).collect(),
+            bands,
+            instants: instants
+                .iter()
+                .map(|(a, b)| ((a + b) / 2.0).round())
+                .collect(),
             annotations,
             legend: None,
             texts,
@@ -113,9 +126,13 @@ impl Mapper<'_> {
         self.plot.b - f * self.plot.height()
     }
 
-    /// Pixel x range of a window; infinite bounds run to the plot's edge.
+    /// Pixel x range of a window; infinite bounds run to the plot's edge, windows
+    /// wholly outside the axis are not shown.
     fn band(&self, w: &Window) -> Option<(f64, f64)> {
         let (a, b) = (w.from_x.min(w.to_x), w.from_x.max(w.to_x));
+        if b < self.x.lo || a > self.x.hi {
+            return None;
+        }
         let fa = self.x.frac(a.max(self.x.lo))?.clamp(0.0, 1.0);
         let fb = self.x.frac(b.min(self.x.hi))?.clamp(0.0, 1.0);
         let width = self.plot.width();
@@ -123,23 +140,15 @@ impl Mapper<'_> {
     }
 }
 
-/// Places title and subtitle; returns the y where the header ends.
-fn header(chart: &TimeChart, texts: &mut Vec<PlacedText>) -> Result<f64, String> {
-    let max_w = f64::from(style::WIDTH) - 2.0 * style::PAD;
-    let x = style::PAD;
-    let y = style::PAD + CAP_HEIGHT * style::TITLE_SIZE;
-    let (text, size) = fit_text(&chart.title, style::TITLE_SIZE, true, max_w)?;
-    let spec = TextSpec::new(size, style::TEXT).bold();
-    texts.push(PlacedText { text, x, y, spec });
-    let mut bottom = y + DESCENT * style::TITLE_SIZE;
-    if let Some(sub) = &chart.subtitle {
-        let y = bottom + 10.0 + CAP_HEIGHT * style::SUBTITLE_SIZE;
-        let (text, size) = fit_text(sub, style::SUBTITLE_SIZE, false, max_w)?;
-        let spec = TextSpec::new(size, style::TEXT_MUTED);
-        texts.push(PlacedText { text, x, y, spec });
-        bottom = y + DESCENT * style::SUBTITLE_SIZE;
-    }
-    Ok(bottom)
+/// Margin beyond the data of an x axis with markers, as a fraction of its span.
+const MARKER_MARGIN: f64 = 0.03;
+
+/// Windows narrower than this many pixels are drawn as a line.
+const MIN_BAND_WIDTH: f64 = 2.0;
+
+/// Whether a window's pixel range is drawn as a marker line rather than shaded.
+pub(super) fn is_instant((a, b): (f64, f64)) -> bool {
+    b - a < MIN_BAND_WIDTH
 }
 
 /// Primary and (if wanted) secondary value axes; the secondary one shares the
@@ -210,14 +219,23 @@ fn axis_titles(
     Ok(())
 }
 
-/// x spans the data and the windows; it starts at 0 when the data starts close
-/// to it (simulations begin at t = 0 even if the first sample comes later).
-fn x_axis(data: &CleanInput, width: f64) -> Result<Axis, String> {
+/// x spans the data and the windows; a linear axis starts at 0 when the data
+/// starts close to it (simulations begin at t = 0 even if the first sample comes
+/// later). With markers it reaches a little beyond the data (`MARKER_MARGIN` of
+/// the span on either side), so that end markers stay clear of the axes.
+fn x_axis(data: &CleanInput, width: f64, scale: XScale, markers: bool) -> Result<Axis, String> {
     let (mut lo, mut hi) = data
         .x_values()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
             (lo.min(v), hi.max(v))
         });
+    if scale == XScale::Log {
+        if markers && lo < hi {
+            let f = (hi / lo).powf(MARKER_MARGIN);
+            (lo, hi) = (lo / f, hi * f);
+        }
+        return log_x_axis(lo, hi, width);
+    }
     if lo > hi {
         (lo, hi) = (0.0, 1.0);
     }
@@ -232,6 +250,10 @@ fn x_axis(data: &CleanInput, width: f64) -> Result<Axis, String> {
     }
     if lo > 0.0 && lo < 0.05 * (hi - lo) {
         lo = 0.0;
+    }
+    if markers {
+        let pad = MARKER_MARGIN * (hi - lo);
+        (lo, hi) = (if lo == 0.0 { lo } else { lo - pad }, hi + pad);
     }
     if !(hi - lo).is_finite() {
         return Err(too_large());

@@ -1,14 +1,14 @@
 //! The legend: its rows, its placement where it hides the least, and its drawing.
 
-use super::TimeChart;
 use super::canvas::{Canvas, Drawn};
 use super::clean_input::CleanInput;
-use super::draw::limit_line;
-use super::layout::Plan;
+use super::draw::{instant_line, limit_line, marker};
+use super::layout::{Plan, is_instant};
 use super::lines::PlotLine;
 use super::occupancy::Occupancy;
 use super::rect::{Rect, rect};
 use super::text::{CAP_HEIGHT, TextSpec, cut_text, text_width};
+use super::{TimeChart, Window};
 use crate::charts::style;
 use plotters::backend::DrawingBackend;
 use plotters::style::{Color, RGBColor};
@@ -27,14 +27,18 @@ pub(super) enum Swatch {
         color: RGBColor,
         dashed: bool,
         fill: bool,
+        band: bool,
+        markers: bool,
     },
     Limit,
     Window,
+    /// A window drawn as a marker line.
+    Instant,
 }
 
 pub(super) struct Legend {
     rect: Rect,
-    entries: Vec<(Swatch, String)>,
+    pub(super) entries: Vec<(Swatch, String)>,
 }
 
 /// Legend rows in the caller's order: primary series, secondary series, limits,
@@ -43,6 +47,7 @@ pub(super) fn entries(
     chart: &TimeChart,
     data: &CleanInput,
     lines: &[PlotLine],
+    windows: &[(&Window, (f64, f64))],
 ) -> Vec<(Swatch, String)> {
     let (secondary, primary) = lines.split_at(chart.series2.len());
     let series = primary.iter().chain(secondary).map(|line| {
@@ -50,11 +55,20 @@ pub(super) fn entries(
             color: line.color,
             dashed: line.dashed,
             fill: line.fill,
+            band: line.band.is_some(),
+            markers: !line.markers.is_empty(),
         };
         (swatch, &line.label)
     });
     let limits = data.limits.iter().map(|l| (Swatch::Limit, &l.label));
-    let windows = data.windows.iter().map(|w| (Swatch::Window, &w.label));
+    let windows = windows.iter().map(|(w, px)| {
+        let swatch = if is_instant(*px) {
+            Swatch::Instant
+        } else {
+            Swatch::Window
+        };
+        (swatch, &w.label)
+    });
     let mut entries: Vec<(Swatch, String)> = Vec::new();
     for (swatch, label) in series.chain(limits).chain(windows) {
         // Several windows (or limits) of one name get one row.
@@ -107,17 +121,29 @@ impl Legend {
                     color,
                     dashed,
                     fill,
+                    band,
+                    markers,
                 } => {
+                    if *band {
+                        let around = rect(sl, mid - 7.0, sr, mid + 7.0);
+                        c.fill_rect(around, color.mix(style::BAND_ALPHA))?;
+                    }
                     if *fill {
                         let under = rect(sl, mid, sr, mid + 6.0);
                         c.fill_rect(under, color.mix(style::FILL_ALPHA))?;
                     }
                     c.line(&line, color.to_rgba(), style::LINE_WIDTH, *dashed)?;
+                    if *markers {
+                        marker(c, ((sl + sr) / 2.0, mid), *color)?;
+                    }
                 }
                 Swatch::Limit => limit_line(c, sl, sr, mid)?,
                 Swatch::Window => {
                     let block = rect(sl, mid - 6.0, sr, mid + 6.0);
                     c.fill_rect(block, style::WINDOW.mix(style::WINDOW_ALPHA))?;
+                }
+                Swatch::Instant => {
+                    instant_line(c, ((sl + sr) / 2.0).round(), mid - 8.0, mid + 8.0)?
                 }
             }
             let base = mid + CAP_HEIGHT * style::LEGEND_SIZE / 2.0;
@@ -159,7 +185,7 @@ fn best_place(width: f64, height: f64, plan: &Plan) -> Rect {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Limit, Series, Window};
+    use super::super::{Limit, Series, Window, XScale};
     use super::*;
 
     #[test]
@@ -182,7 +208,7 @@ mod tests {
             ..TimeChart::default()
         };
         style::register_fonts();
-        let plan = Plan::new(&chart).expect("plan");
+        let plan = Plan::new(&chart, XScale::Linear).expect("plan");
         let legend = plan.legend.expect("legend");
         let rows: Vec<(&str, &str)> = legend
             .entries
@@ -192,6 +218,7 @@ mod tests {
                     Swatch::Line { .. } => "line",
                     Swatch::Limit => "limit",
                     Swatch::Window => "window",
+                    Swatch::Instant => "instant",
                 };
                 (kind, label.as_str())
             })

@@ -3,6 +3,7 @@
 use super::Series;
 use super::TimeChart;
 use super::axis::Axis;
+use super::bands::{BandRuns, band_polygons};
 use super::clean_input::{CleanInput, Segments};
 use super::downsample::downsample;
 use super::layout::Mapper;
@@ -18,7 +19,15 @@ pub(super) struct PlotLine {
     /// Pixel y of the fill's base (zero, or the axis bottom).
     pub(super) fill_base: f64,
     pub(super) polylines: Vec<Vec<(f64, f64)>>,
+    /// Closed outlines of the uncertainty band, if the series has one.
+    pub(super) band: Option<Vec<Vec<(f64, f64)>>>,
+    /// Where to draw data point markers (empty when not wanted or too dense).
+    pub(super) markers: Vec<(f64, f64)>,
 }
+
+/// Markers are drawn only when there are at most this many pixels per point
+/// on average across the plot (denser ones would merge into a thick line).
+const MIN_PIXELS_PER_MARKER: f64 = 6.0;
 
 /// Pixel polylines for all series, secondary first so that primary data is drawn
 /// on top.
@@ -34,29 +43,42 @@ pub(super) fn plot_lines(
     let (colors1, colors2) = colors.split_at(chart.series.len());
     // Four points per pixel column keep the picture (see `downsample`).
     let max_points = 4 * map.plot.width() as usize;
-    let line = |series: &Series, segs: &Segments, color: RGBColor, axis: &Axis| {
-        let polylines = segs
-            .iter()
-            .map(|seg| {
-                let px = seg.iter().filter_map(|p| map.point(axis, *p)).collect();
-                downsample(px, max_points)
-            })
-            .collect();
-        PlotLine {
-            label: series.label.clone(),
-            color,
-            dashed: series.dashed,
-            fill: series.fill,
-            fill_base: map.base(axis),
-            polylines,
-        }
-    };
-    let secondary = chart.series2.iter().zip(&data.secondary).zip(colors2);
-    let primary = chart.series.iter().zip(&data.primary).zip(colors1);
-    let mut lines: Vec<PlotLine> = secondary
-        .map(|((s, segs), c)| line(s, segs, *c, y2.unwrap_or(y)))
+    let line =
+        |series: &Series, (segs, band): (&Segments, &BandRuns), color: RGBColor, axis: &Axis| {
+            let px: Vec<Vec<(f64, f64)>> = segs
+                .iter()
+                .map(|seg| seg.iter().filter_map(|p| map.point(axis, *p)).collect())
+                .collect();
+            let count: usize = px.iter().map(Vec::len).sum();
+            let markers =
+                if series.markers && count as f64 * MIN_PIXELS_PER_MARKER <= map.plot.width() {
+                    px.iter().flatten().copied().collect()
+                } else {
+                    Vec::new()
+                };
+            let polylines = px.into_iter().map(|p| downsample(p, max_points)).collect();
+            let band = series
+                .band
+                .as_ref()
+                .map(|_| band_polygons(band, map, axis, max_points));
+            PlotLine {
+                label: series.label.clone(),
+                color,
+                dashed: series.dashed,
+                fill: series.fill,
+                fill_base: map.base(axis),
+                polylines,
+                band,
+                markers,
+            }
+        };
+    let secondary = data.secondary.iter().zip(&data.secondary_bands);
+    let primary = data.primary.iter().zip(&data.primary_bands);
+    let mut lines: Vec<PlotLine> = (chart.series2.iter().zip(secondary).zip(colors2))
+        .map(|((s, d), c)| line(s, d, *c, y2.unwrap_or(y)))
         .collect();
-    lines.extend(primary.map(|((s, segs), c)| line(s, segs, *c, y)));
+    let primary = chart.series.iter().zip(primary).zip(colors1);
+    lines.extend(primary.map(|((s, d), c)| line(s, d, *c, y)));
     lines
 }
 

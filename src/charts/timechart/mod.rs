@@ -9,9 +9,11 @@
 //! or decades.
 
 mod annotations;
-mod atomic_file;
-mod axis;
-mod canvas;
+// Shared with the other charts (see `crate::charts::heatmap`).
+pub(crate) mod atomic_file;
+pub(crate) mod axis;
+mod bands;
+pub(crate) mod canvas;
 mod clean_input;
 mod downsample;
 mod draw;
@@ -19,12 +21,15 @@ mod layout;
 mod legend;
 mod lines;
 mod occupancy;
-mod rect;
-mod render;
+pub(crate) mod rect;
+pub(crate) mod render;
+pub(crate) mod span_axis;
 #[cfg(test)]
-mod test_support;
-mod text;
-mod tick_labels;
+mod sweep_tests;
+#[cfg(test)]
+pub(crate) mod test_support;
+pub(crate) mod text;
+pub(crate) mod tick_labels;
 
 use super::ChartError;
 use super::style;
@@ -44,10 +49,17 @@ pub struct Series {
     pub color: Option<usize>,
     /// Shade the area between the line and zero.
     pub fill: bool,
+    /// Uncertainty band: (low, high) for each point of `points` (same length), shaded
+    /// in the series' colour behind all lines; pairs with a non-finite value leave a
+    /// gap. A band of another length is an error.
+    pub band: Option<Vec<(f64, f64)>>,
+    /// A dot at each data point (for sparse data such as parameter sweeps); left out
+    /// when the points are too dense to tell apart.
+    pub markers: bool,
 }
 
 impl Series {
-    /// A solid, unfilled line in the next palette colour.
+    /// A solid, unfilled line in the next palette colour, without band or markers.
     pub fn new(label: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
         Series {
             label: label.into(),
@@ -64,7 +76,8 @@ pub struct Limit {
     pub value: f64,
 }
 
-/// Shaded vertical band between two x values, labelled at the top.
+/// Shaded vertical band between two x values, labelled at the top; with
+/// `from_x == to_x` a vertical marker line (e.g. a collapse point).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Window {
     pub label: String,
@@ -72,7 +85,8 @@ pub struct Window {
     pub to_x: f64,
 }
 
-/// A chart of y over simulated time; see [`TimeChart::write`].
+/// A chart of y over x (simulated time, or a swept parameter); see
+/// [`TimeChart::write`] and [`TimeChart::write_with`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimeChart {
     pub title: String,
@@ -94,15 +108,32 @@ pub struct TimeChart {
     pub y_log: bool,
 }
 
+/// How the x axis maps values. Not a field of [`TimeChart`], so that exhaustive
+/// struct literals of it keep compiling.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum XScale {
+    /// Evenly spaced values, starting at 0 when the data starts close to it.
+    #[default]
+    Linear,
+    /// Logarithmic over exactly the data's positive range (sweeps over 1, 2, 5, 10,
+    /// ...); points with x <= 0 leave gaps.
+    Log,
+}
+
 impl TimeChart {
     /// Writes `<stem>.png` (1280x720) and `<stem>.svg`; each file is written whole or
     /// not at all (rendered to a temporary file in the same directory, then renamed).
     /// Returns the two paths, PNG first.
     pub fn write(&self, stem: &Path) -> Result<[PathBuf; 2], ChartError> {
+        self.write_with(stem, XScale::Linear)
+    }
+
+    /// [`TimeChart::write`] with a choice of x scale.
+    pub fn write_with(&self, stem: &Path, x_scale: XScale) -> Result<[PathBuf; 2], ChartError> {
         style::register_fonts();
         let png = append_extension(stem, "png");
         let svg = append_extension(stem, "svg");
-        let plan = Plan::new(self).map_err(|message| draw_error(&png, message))?;
+        let plan = Plan::new(self, x_scale).map_err(|message| draw_error(&png, message))?;
         write_whole(&png, |tmp| render_png(&plan, tmp))?;
         write_whole(&svg, |tmp| render_svg(&plan, tmp))?;
         Ok([png, svg])

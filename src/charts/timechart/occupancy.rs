@@ -26,6 +26,12 @@ impl Occupancy {
             cells: vec![0; cols * rows],
         };
         for line in &plan.lines {
+            for band in line.band.iter().flatten() {
+                grid.mark_band(band);
+            }
+            for p in &line.markers {
+                grid.mark(*p, 4);
+            }
             for poly in &line.polylines {
                 for seg in poly.windows(2) {
                     grid.mark_segment(seg[0], seg[1], 4);
@@ -43,6 +49,9 @@ impl Occupancy {
         for y in &plan.limit_ys {
             grid.mark_segment((plot.l, *y), (plot.r, *y), 2);
         }
+        for x in &plan.instants {
+            grid.mark_segment((*x, plot.t), (*x, plot.b), 2);
+        }
         grid
     }
 
@@ -56,6 +65,15 @@ impl Occupancy {
     fn mark(&mut self, p: (f64, f64), weight: usize) {
         if let Some(i) = self.cell(p) {
             self.cells[i] = self.cells[i].max(weight);
+        }
+    }
+
+    /// Marks a band outline (upper edge, then lower edge back) with weight 1,
+    /// filling between the edges at each vertex.
+    fn mark_band(&mut self, outline: &[(f64, f64)]) {
+        let n = outline.len();
+        for (i, p) in outline.iter().enumerate().take(n / 2) {
+            self.mark_segment(*p, outline[n - 1 - i], 1);
         }
     }
 

@@ -2,17 +2,20 @@
 //! (plotters' bitmap rasteriser does not anti-alias lines), and an SVG.
 
 use super::atomic_file::RenderError;
-use super::canvas::Canvas;
-use super::draw::draw_chart;
-use super::layout::Plan;
+use super::canvas::{Canvas, Drawn};
 use crate::charts::style;
 use plotters::backend::DrawingBackend;
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 use std::path::Path;
 
+/// A chart laid out in output pixels, ready to be painted onto either backend.
+pub(crate) trait Paint {
+    fn paint<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Drawn;
+}
+
 /// Draws the chart onto `backend`, which has `scale` pixels per output pixel.
-fn draw_on<DB: DrawingBackend>(
-    plan: &Plan,
+fn draw_on<P: Paint, DB: DrawingBackend>(
+    plan: &P,
     backend: DB,
     scale: u32,
     svg: bool,
@@ -23,11 +26,11 @@ fn draw_on<DB: DrawingBackend>(
         scale: f64::from(scale),
         svg,
     };
-    draw_chart(plan, &canvas)?;
+    plan.paint(&canvas)?;
     root.present().map_err(|e| e.to_string())
 }
 
-pub(super) fn render_png(plan: &Plan, tmp: &Path) -> Result<(), RenderError> {
+pub(crate) fn render_png<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
     let s = style::SUPERSAMPLE.max(1);
     let (w, h) = (style::WIDTH, style::HEIGHT);
     let mut big = vec![0u8; (w * s) as usize * (h * s) as usize * 3];
@@ -69,7 +72,7 @@ fn box_filter(big: &[u8], w: usize, h: usize, s: usize) -> Vec<u8> {
 
 /// The SVG backend takes whole-number coordinates; drawing in units of a quarter
 /// pixel keeps lines smooth. The viewBox maps them back to 1280x720.
-pub(super) fn render_svg(plan: &Plan, tmp: &Path) -> Result<(), RenderError> {
+pub(crate) fn render_svg<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
     let s = style::SVG_UNITS_PER_PIXEL.max(1);
     let (w, h) = (style::WIDTH, style::HEIGHT);
     let mut doc = String::new();

@@ -4,10 +4,10 @@ use super::{Limit, Series, TimeChart, Window};
 use std::path::{Path, PathBuf};
 
 /// A fresh directory under the system temp dir, removed on drop.
-pub(super) struct TempDir(pub(super) PathBuf);
+pub(crate) struct TempDir(pub(crate) PathBuf);
 
 impl TempDir {
-    pub(super) fn new(name: &str) -> TempDir {
+    pub(crate) fn new(name: &str) -> TempDir {
         let dir =
             std::env::temp_dir().join(format!("flowsim-charts-{}-{name}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
@@ -22,12 +22,12 @@ impl Drop for TempDir {
     }
 }
 
-pub(super) fn read(path: &Path) -> Vec<u8> {
+pub(crate) fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// `n` evenly spaced samples of `f` over [0, span).
-pub(super) fn wave(n: usize, span: f64, f: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
+pub(crate) fn wave(n: usize, span: f64, f: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
     (0..n)
         .map(|i| {
             let x = i as f64 * span / n as f64;
@@ -38,7 +38,7 @@ pub(super) fn wave(n: usize, span: f64, f: impl Fn(f64) -> f64) -> Vec<(f64, f64
 
 /// Two primary series (one filled, one dashed), a secondary one, a limit and a
 /// window: every element of the chart.
-pub(super) fn demo(points: usize) -> TimeChart {
+pub(crate) fn demo(points: usize) -> TimeChart {
     TimeChart {
         title: "Backlog under a consumer outage".into(),
         subtitle: Some("scenarios/outage.toml · seed 42".into()),
@@ -81,5 +81,46 @@ pub(super) fn demo(points: usize) -> TimeChart {
             to_x: 360.0,
         }],
         y_log: false,
+    }
+}
+
+/// A parameter sweep: three metrics (mean with a 95% confidence band, markers)
+/// over ten arrival rates, with the collapse point marked.
+pub(crate) fn sweep() -> TimeChart {
+    let rates = [
+        100.0, 200.0, 300.0, 400.0, 500.0, 600.0, 700.0, 800.0, 900.0, 1000.0,
+    ];
+    let metric = |label: &str, scale: f64, dashed: bool| {
+        let mean = |r: f64| scale * (0.05 + 1.0 / (1050.0 - r));
+        let points: Vec<(f64, f64)> = rates.iter().map(|&r| (r, mean(r))).collect();
+        let band = points
+            .iter()
+            .map(|&(r, m)| (m * (1.0 - r / 4000.0), m * (1.0 + r / 3000.0)))
+            .collect();
+        Series {
+            dashed,
+            band: Some(band),
+            markers: true,
+            ..Series::new(label, points)
+        }
+    };
+    TimeChart {
+        title: "End-to-end latency against the arrival rate".into(),
+        subtitle: Some(
+            "scenarios/orders.toml · 10 replications per point · mean with 95% CI".into(),
+        ),
+        x_label: "producer[0].rate (messages/s)".into(),
+        y_label: "end-to-end latency (s)".into(),
+        series: vec![
+            metric("p50 latency", 1.0, false),
+            metric("p95 latency", 2.5, false),
+            metric("p99 latency", 4.0, true),
+        ],
+        windows: vec![Window {
+            label: "collapse point: 800 messages/s".into(),
+            from_x: 800.0,
+            to_x: 800.0,
+        }],
+        ..TimeChart::default()
     }
 }

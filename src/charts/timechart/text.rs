@@ -1,29 +1,29 @@
 //! Text: font metrics, fitting long text into a width, and positioned lines.
 
 use super::rect::{Rect, rect};
-use crate::charts::style::FONT;
+use crate::charts::style::{self, FONT};
 use plotters::style::text_anchor::HPos;
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor};
 
 /// Fractions of the plotters font size (ascent to descent of DejaVu Sans).
-pub(super) const CAP_HEIGHT: f64 = 0.63;
-pub(super) const DESCENT: f64 = 0.21;
+pub(crate) const CAP_HEIGHT: f64 = 0.63;
+pub(crate) const DESCENT: f64 = 0.21;
 /// Smallest factor by which too long titles and labels are shrunk before being cut.
 const MIN_SHRINK: f64 = 0.75;
 
 /// How a line of text looks and where it is anchored horizontally.
 #[derive(Clone, Copy)]
-pub(super) struct TextSpec {
-    pub(super) size: f64,
-    pub(super) bold: bool,
-    pub(super) color: RGBColor,
-    pub(super) h: HPos,
+pub(crate) struct TextSpec {
+    pub(crate) size: f64,
+    pub(crate) bold: bool,
+    pub(crate) color: RGBColor,
+    pub(crate) h: HPos,
     /// Reads upwards (rotated a quarter turn anticlockwise).
-    pub(super) up: bool,
+    pub(crate) up: bool,
 }
 
 impl TextSpec {
-    pub(super) fn new(size: f64, color: RGBColor) -> TextSpec {
+    pub(crate) fn new(size: f64, color: RGBColor) -> TextSpec {
         TextSpec {
             size,
             bold: false,
@@ -33,29 +33,29 @@ impl TextSpec {
         }
     }
 
-    pub(super) fn bold(self) -> TextSpec {
+    pub(crate) fn bold(self) -> TextSpec {
         TextSpec { bold: true, ..self }
     }
 
-    pub(super) fn align(self, h: HPos) -> TextSpec {
+    pub(crate) fn align(self, h: HPos) -> TextSpec {
         TextSpec { h, ..self }
     }
 
-    pub(super) fn up(self) -> TextSpec {
+    pub(crate) fn up(self) -> TextSpec {
         TextSpec { up: true, ..self }
     }
 }
 
 /// A line of text; `x`, `y` are the baseline start for horizontal text and the
 /// baseline x and anchor y for text reading upwards (alignment per `spec.h`).
-pub(super) struct PlacedText {
-    pub(super) text: String,
-    pub(super) x: f64,
-    pub(super) y: f64,
-    pub(super) spec: TextSpec,
+pub(crate) struct PlacedText {
+    pub(crate) text: String,
+    pub(crate) x: f64,
+    pub(crate) y: f64,
+    pub(crate) spec: TextSpec,
 }
 
-pub(super) fn font(size: f64, bold: bool) -> FontDesc<'static> {
+pub(crate) fn font(size: f64, bold: bool) -> FontDesc<'static> {
     let weight = if bold {
         FontStyle::Bold
     } else {
@@ -66,7 +66,7 @@ pub(super) fn font(size: f64, bold: bool) -> FontDesc<'static> {
 
 /// Advance width of `text` in output pixels (measured large: the font reports
 /// whole pixels).
-pub(super) fn text_width(text: &str, size: f64, bold: bool) -> Result<f64, String> {
+pub(crate) fn text_width(text: &str, size: f64, bold: bool) -> Result<f64, String> {
     const ZOOM: f64 = 8.0;
     let (w, _) = font(size * ZOOM, bold)
         .box_size(text)
@@ -76,7 +76,7 @@ pub(super) fn text_width(text: &str, size: f64, bold: bool) -> Result<f64, Strin
 
 /// Box around a single line of text whose baseline starts at (`x`, `base`), after
 /// horizontal alignment.
-pub(super) fn text_box(x: f64, base: f64, width: f64, size: f64, h: HPos) -> Rect {
+pub(crate) fn text_box(x: f64, base: f64, width: f64, size: f64, h: HPos) -> Rect {
     let l = match h {
         HPos::Left => x,
         HPos::Center => x - width / 2.0,
@@ -92,7 +92,7 @@ pub(super) fn text_box(x: f64, base: f64, width: f64, size: f64, h: HPos) -> Rec
 
 /// `text` at `size`, shrunk (down to `MIN_SHRINK`) and then cut until it is at
 /// most `max_w` pixels wide.
-pub(super) fn fit_text(
+pub(crate) fn fit_text(
     text: &str,
     size: f64,
     bold: bool,
@@ -107,7 +107,7 @@ pub(super) fn fit_text(
 }
 
 /// `text` cut with an ellipsis until it is at most `max_w` pixels wide.
-pub(super) fn cut_text(text: &str, size: f64, bold: bool, max_w: f64) -> Result<String, String> {
+pub(crate) fn cut_text(text: &str, size: f64, bold: bool, max_w: f64) -> Result<String, String> {
     let mut chars: Vec<char> = text.chars().collect();
     let mut fitted = text.to_string();
     while !chars.is_empty() && text_width(&fitted, size, bold)? > max_w {
@@ -117,10 +117,33 @@ pub(super) fn cut_text(text: &str, size: f64, bold: bool, max_w: f64) -> Result<
     Ok(fitted)
 }
 
+/// Places the title and the subtitle (if any) at the top left; returns the y where
+/// the header ends.
+pub(crate) fn header(
+    title: &str,
+    subtitle: Option<&str>,
+    texts: &mut Vec<PlacedText>,
+) -> Result<f64, String> {
+    let max_w = f64::from(style::WIDTH) - 2.0 * style::PAD;
+    let x = style::PAD;
+    let y = style::PAD + CAP_HEIGHT * style::TITLE_SIZE;
+    let (text, size) = fit_text(title, style::TITLE_SIZE, true, max_w)?;
+    let spec = TextSpec::new(size, style::TEXT).bold();
+    texts.push(PlacedText { text, x, y, spec });
+    let mut bottom = y + DESCENT * style::TITLE_SIZE;
+    if let Some(sub) = subtitle {
+        let y = bottom + 10.0 + CAP_HEIGHT * style::SUBTITLE_SIZE;
+        let (text, size) = fit_text(sub, style::SUBTITLE_SIZE, false, max_w)?;
+        let spec = TextSpec::new(size, style::TEXT_MUTED);
+        texts.push(PlacedText { text, x, y, spec });
+        bottom = y + DESCENT * style::SUBTITLE_SIZE;
+    }
+    Ok(bottom)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charts::style;
 
     #[test]
     fn long_text_is_shrunk_then_cut() {

@@ -19,7 +19,7 @@ fn trim_zeros(s: &str) -> &str {
 }
 
 /// Plain number with as many decimals as `step` needs ("0", "2.5", "1200").
-pub(super) fn format_plain(v: f64, step: f64) -> String {
+pub(crate) fn format_plain(v: f64, step: f64) -> String {
     if v.abs() < step.abs() * 1e-9 {
         return "0".to_string();
     }
@@ -28,7 +28,7 @@ pub(super) fn format_plain(v: f64, step: f64) -> String {
 
 /// Number with an SI suffix chosen per label ("500", "1.5k", "2M"); scientific
 /// notation from 1e21 and below 1e-4.
-pub(super) fn format_si(v: f64, step: f64) -> String {
+pub(crate) fn format_si(v: f64, step: f64) -> String {
     const UNITS: [(f64, &str); 6] = [
         (1e18, "E"),
         (1e15, "P"),

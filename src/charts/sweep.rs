@@ -1,0 +1,172 @@
+//! The charts of a sweep: each chosen metric against the first swept key, mean
+//! with its 95% confidence band, one line per combination of the other keys, the
+//! collapse point marked; with two keys or more, a heat map of the objective over
+//! the first two (further keys at their first value).
+
+use super::ChartError;
+use super::heatmap::HeatMap;
+use super::timechart::{Series, TimeChart, Window};
+use crate::sweep::report::lines;
+use crate::sweep::{PlanInfo, Table};
+use std::path::Path;
+
+/// Lines drawn at most on one chart: beyond that a chart stops being readable.
+const MAX_LINES: usize = 7;
+
+fn x_of(info: &PlanInfo, point: usize) -> f64 {
+    let c = info.coords(point)[0];
+    crate::sweep::values::as_f64(&info.params[0].values[c], c)
+}
+
+/// "the other keys' values" of a line, for its legend.
+fn line_label(info: &PlanInfo, point: usize) -> String {
+    if info.params.len() == 1 {
+        return "mean".into();
+    }
+    let c = info.coords(point);
+    info.params[1..]
+        .iter()
+        .zip(&c[1..])
+        .map(|(p, &i)| format!("{} = {}", p.path, crate::sweep::values::show(&p.values[i])))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A readable axis label from a metric's name and unit suffix.
+pub fn metric_label(m: &str) -> String {
+    if m == "verdict.collapsed" {
+        "fraction of replications collapsed".into()
+    } else if let Some(base) = m.strip_suffix("_per_s") {
+        format!("{base} (per second)")
+    } else if let Some(base) = m.strip_suffix("_s") {
+        format!("{base} (s)")
+    } else {
+        m.to_string()
+    }
+}
+
+fn file_name(m: &str) -> String {
+    m.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
+    let groups = lines(info);
+    let subtitle = format!(
+        "{} · {} replications per point · mean and 95% confidence interval",
+        info.scenario, info.reps
+    );
+    for metric in &info.metrics {
+        let Some(mi) = t.metrics.iter().position(|m| m == metric) else {
+            continue;
+        };
+        let mut series = vec![];
+        let mut windows = vec![];
+        for g in groups.iter().take(MAX_LINES) {
+            let mut s = Series::new(
+                line_label(info, g[0]),
+                g.iter()
+                    .map(|&p| (x_of(info, p), t.stats[p][mi].mean))
+                    .collect(),
+            );
+            s.band = Some(
+                g.iter()
+                    .map(|&p| (t.stats[p][mi].ci_low, t.stats[p][mi].ci_high))
+                    .collect(),
+            );
+            s.markers = true;
+            series.push(s);
+            if let Some(&p) = g.iter().find(|&&p| t.collapsed[p] >= 0.5) {
+                let x = x_of(info, p);
+                let which = if groups.len() > 1 {
+                    format!(" ({})", line_label(info, p))
+                } else {
+                    String::new()
+                };
+                windows.push(Window {
+                    label: format!("collapses at {x}{which}"),
+                    from_x: x,
+                    to_x: x,
+                });
+            }
+        }
+        let chart = TimeChart {
+            title: format!("{} against {}", metric_label(metric), info.params[0].path),
+            subtitle: Some(subtitle.clone()),
+            x_label: info.params[0].path.clone(),
+            y_label: metric_label(metric),
+            series,
+            y2_label: None,
+            series2: vec![],
+            limits: vec![],
+            windows,
+            y_log: false,
+        };
+        chart.write(&dir.join(file_name(metric)))?;
+    }
+    if info.params.len() >= 2 {
+        heat_map(dir, info, t)?;
+    }
+    Ok(())
+}
+
+fn heat_map(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
+    let metric = &info.objective.metric;
+    let Some(mi) = t.metrics.iter().position(|m| m == metric) else {
+        return Ok(());
+    };
+    let (px, py) = (&info.params[0], &info.params[1]);
+    let (nx, ny) = (px.values.len(), py.values.len());
+    let mut values = vec![vec![None; nx]; ny];
+    let mut collapsed = vec![vec![false; nx]; ny];
+    for p in 0..info.points() {
+        let c = info.coords(p);
+        if c[2..].iter().any(|&i| i != 0) {
+            continue;
+        }
+        values[c[1]][c[0]] = Some(t.stats[p][mi].mean).filter(|v| v.is_finite());
+        collapsed[c[1]][c[0]] = t.collapsed[p] >= 0.5;
+    }
+    let axis = |vals: &[toml::Value]| -> Vec<f64> {
+        vals.iter()
+            .enumerate()
+            .map(|(i, v)| crate::sweep::values::as_f64(v, i))
+            .collect()
+    };
+    let fixed = if info.params.len() > 2 {
+        " (further keys at their first value)"
+    } else {
+        ""
+    };
+    let all_positive = values.iter().flatten().flatten().all(|v| *v > 0.0);
+    let (lo, hi) = values
+        .iter()
+        .flatten()
+        .flatten()
+        .fold((f64::INFINITY, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
+    HeatMap {
+        title: format!("{} over {} and {}", metric_label(metric), px.path, py.path),
+        subtitle: Some(format!(
+            "{} · mean of {} replications · collapsed cells marked{fixed}",
+            info.scenario, info.reps
+        )),
+        x_label: px.path.clone(),
+        y_label: py.path.clone(),
+        value_label: metric_label(metric),
+        xs: axis(&px.values),
+        ys: axis(&py.values),
+        values,
+        collapsed,
+        // Latencies span decades between a healthy and a collapsed corner.
+        log_colour: all_positive && hi > 100.0 * lo,
+    }
+    .write(&dir.join("heatmap"))?;
+    Ok(())
+}

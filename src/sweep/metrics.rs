@@ -1,0 +1,84 @@
+//! A run's metrics for a sweep: its summary flattened to dotted names
+//! (`latency.end_to_end.p99_s`, `queues.orders.mean_visible`, `verdict.collapsed`).
+
+use super::{PlanInfo, SweepError};
+use crate::Summary;
+use crate::scenario::Scenario;
+use serde_json::Value;
+
+/// Fields that describe the run rather than measure it.
+const SKIP: [&str; 8] = [
+    "scenario",
+    "title",
+    "seed",
+    "replication",
+    "horizon_s",
+    "warmup_s",
+    "stop",
+    "triggers",
+];
+
+pub fn flatten(s: &Summary) -> Vec<(String, Option<f64>)> {
+    let mut out = vec![];
+    if let Ok(Value::Object(m)) = serde_json::to_value(s) {
+        for (k, v) in m {
+            if !SKIP.contains(&k.as_str()) {
+                walk(&k, &v, &mut out);
+            }
+        }
+    }
+    out
+}
+
+fn walk(name: &str, v: &Value, out: &mut Vec<(String, Option<f64>)>) {
+    match v {
+        Value::Number(n) => out.push((name.to_string(), n.as_f64())),
+        Value::Bool(b) => out.push((name.to_string(), Some(f64::from(u8::from(*b))))),
+        Value::Null => out.push((name.to_string(), None)),
+        Value::Object(m) => {
+            for (k, v) in m {
+                walk(&format!("{name}.{k}"), v, out);
+            }
+        }
+        // Components are named: `queues.orders.…`.
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let key = item
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .map_or(i.to_string(), str::to_string);
+                walk(&format!("{name}.{key}"), item, out);
+            }
+        }
+        Value::String(_) => {}
+    }
+}
+
+/// Checks the chart metrics and the objective name real metrics, by running the
+/// first point for an instant (the summary's shape does not depend on time).
+pub fn check_names(info: &mut PlanInfo, first: &Scenario) -> Result<(), SweepError> {
+    let mut probe = first.clone();
+    probe.run.horizon_s = 1e-6;
+    probe.run.warmup_s = 0.0;
+    let out = crate::run(&probe, "probe").map_err(|e| SweepError::Plan(e.to_string()))?;
+    let names: Vec<String> = flatten(&out.summary).into_iter().map(|(n, _)| n).collect();
+    let known = |m: &str| names.iter().any(|n| n == m);
+    for m in info
+        .metrics
+        .iter()
+        .chain(std::iter::once(&info.objective.metric))
+    {
+        if !known(m) {
+            let cands: Vec<&str> = names.iter().map(String::as_str).collect();
+            let hint = crate::scenario::diagnostics::did_you_mean(m, &cands)
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            return Err(SweepError::Plan(format!(
+                "{}: no metric named `{m}`{hint} (the names are the columns of sweep.csv, e.g. {})",
+                info.scenario,
+                super::DEFAULT_METRICS.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,212 @@
+//! Parameter sweeps for capacity planning: any scenario key, over a list or a
+//! range, several keys as a grid, replications per point on distinct seeds.
+//! Every point is built and validated before anything runs; runs go in parallel
+//! and are appended to a journal as they finish, so an interrupted sweep keeps
+//! them and `--resume` runs only the rest; `--shard I/N` runs a deterministic
+//! part and `merge` assembles the parts. Reports come only from the complete,
+//! ordered set of runs, so they are byte-identical however the runs were made.
+
+mod journal;
+mod metrics;
+mod path;
+pub mod report;
+mod runner;
+pub mod values;
+
+pub use report::{Stat, Table};
+pub use runner::{Options, Outcome, execute, merge};
+pub use values::parse_set;
+
+use crate::scenario::{Goal, Objective, Scenario, SweepParam, load_str};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error(transparent)]
+    Scenario(#[from] crate::scenario::ScenarioError),
+    #[error("{0}")]
+    Plan(String),
+    #[error("{0}")]
+    Io(String),
+    #[error("{0}")]
+    Runs(String),
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Param {
+    pub path: String,
+    pub values: Vec<toml::Value>,
+}
+
+/// What defines a sweep's results: enough to write its reports (also after a
+/// merge of shards run elsewhere). Saved as plan.json.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PlanInfo {
+    pub scenario: String,
+    pub stem: String,
+    pub seed: u64,
+    pub base_replication: u64,
+    pub reps: u32,
+    pub params: Vec<Param>,
+    pub metrics: Vec<String>,
+    pub objective: Objective,
+    /// Hash of the scenario and the sweep: shards of different sweeps never mix.
+    pub hash: String,
+}
+
+impl PlanInfo {
+    pub fn points(&self) -> usize {
+        self.params.iter().map(|p| p.values.len()).product()
+    }
+    pub fn runs(&self) -> usize {
+        self.points() * self.reps as usize
+    }
+    /// The value index of each key at a point; the last key varies fastest.
+    pub fn coords(&self, point: usize) -> Vec<usize> {
+        let mut rest = point;
+        let mut c = vec![0; self.params.len()];
+        for (i, p) in self.params.iter().enumerate().rev() {
+            c[i] = rest % p.values.len();
+            rest /= p.values.len();
+        }
+        c
+    }
+}
+
+/// A sweep ready to run: its plan and one validated scenario per point.
+pub struct Plan {
+    pub info: PlanInfo,
+    pub scenarios: Vec<Scenario>,
+}
+
+pub const DEFAULT_METRICS: [&str; 4] = [
+    "latency.end_to_end.p99_s",
+    "latency.queue_wait.mean_s",
+    "goodput_per_s",
+    "verdict.collapsed",
+];
+
+/// Builds the plan of `file`'s `[sweep]` table with `sets` (`--set`) overriding
+/// keys of the same path and adding others.
+pub fn plan(
+    file: &Path,
+    sets: &[SweepParam],
+    reps: Option<u32>,
+    seed: Option<u64>,
+) -> Result<Plan, SweepError> {
+    let label = file.display().to_string();
+    let src = std::fs::read_to_string(file)
+        .map_err(|e| SweepError::Io(format!("{label}: cannot read: {e}")))?;
+    let base = load_str(&label, &src)?;
+    let mut doc: toml::Table = src
+        .parse()
+        .map_err(|e| SweepError::Plan(format!("{label}: {e}")))?;
+    doc.remove("sweep");
+    let cfg = base.sweep.clone().unwrap_or(crate::scenario::SweepConfig {
+        reps: 5,
+        params: vec![],
+        metrics: vec![],
+        objective: None,
+    });
+    let mut specs = cfg.params.clone();
+    for s in sets {
+        match specs.iter_mut().find(|p| p.path == s.path) {
+            Some(p) => *p = s.clone(),
+            None => specs.push(s.clone()),
+        }
+    }
+    if specs.is_empty() {
+        return Err(SweepError::Plan(format!(
+            "{label}: nothing to sweep: add a [[sweep.param]] table or --set PATH=VALUES"
+        )));
+    }
+    let params = specs
+        .iter()
+        .map(|p| {
+            Ok(Param {
+                path: p.path.clone(),
+                values: values::values_of(p)
+                    .map_err(|e| SweepError::Plan(format!("{label}: {e}")))?,
+            })
+        })
+        .collect::<Result<Vec<_>, SweepError>>()?;
+    let seed = seed.unwrap_or(base.run.seed);
+    let reps = reps.unwrap_or(cfg.reps);
+    if reps == 0 {
+        return Err(SweepError::Plan(format!("{label}: 0 replications")));
+    }
+    let metrics = if cfg.metrics.is_empty() {
+        DEFAULT_METRICS.iter().map(|m| m.to_string()).collect()
+    } else {
+        cfg.metrics.clone()
+    };
+    let objective = cfg.objective.clone().unwrap_or(Objective {
+        metric: DEFAULT_METRICS[0].into(),
+        goal: Goal::Min,
+    });
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "scenario".into());
+    let hash = format!(
+        "{:016x}",
+        fnv(&format!(
+            "{}\n{}\n{seed}\n{reps}\n{}",
+            toml::to_string(&doc).unwrap_or_default(),
+            serde_json::to_string(&params).unwrap_or_default(),
+            base.run.replication
+        ))
+    );
+    let mut info = PlanInfo {
+        scenario: label.clone(),
+        stem,
+        seed,
+        base_replication: base.run.replication,
+        reps,
+        params,
+        metrics,
+        objective,
+        hash,
+    };
+    let scenarios = (0..info.points())
+        .map(|p| point_scenario(&info, &doc, p))
+        .collect::<Result<Vec<_>, _>>()?;
+    metrics::check_names(&mut info, &scenarios[0])?;
+    Ok(Plan { info, scenarios })
+}
+
+fn point_scenario(
+    info: &PlanInfo,
+    doc: &toml::Table,
+    point: usize,
+) -> Result<Scenario, SweepError> {
+    let mut d = doc.clone();
+    let coords = info.coords(point);
+    let mut at = vec![];
+    for (p, &c) in info.params.iter().zip(&coords) {
+        let v = p.values[c].clone();
+        at.push(format!("{} = {}", p.path, values::show(&v)));
+        path::set(&mut d, &p.path, v)
+            .map_err(|e| SweepError::Plan(format!("{}: {e}", info.scenario)))?;
+    }
+    let fail =
+        |msg: String| SweepError::Plan(format!("{}: at {}: {msg}", info.scenario, at.join(", ")));
+    let mut s: Scenario = toml::Value::Table(d)
+        .try_into()
+        .map_err(|e: toml::de::Error| fail(e.message().to_string()))?;
+    s.run.seed = info.seed;
+    s.sweep = None;
+    let problems = crate::scenario::check(&s);
+    if let Some(p) = problems.first() {
+        return Err(fail(p.describe()));
+    }
+    Ok(s)
+}
+
+/// FNV-1a: a stable 64-bit hash for plan identity.
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+    })
+}

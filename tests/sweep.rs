@@ -1,0 +1,240 @@
+//! `flowsim sweep` and `flowsim merge` as a user runs them: the collapse point
+//! against queueing capacity, common random numbers, determinism whatever the
+//! thread count, shards that merge into the single-machine result, and resume.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn flowsim(args: &[&str], threads: &str) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flowsim"))
+        .args(args)
+        .current_dir(root())
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .expect("binary runs")
+}
+
+fn ok(o: Output) -> Output {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    o
+}
+
+const LOAD: &str = "scenarios/sweep-offered-load.toml";
+const REPORTS: [&str; 4] = ["sweep.csv", "points.csv", "summary.json", "plan.json"];
+
+fn read(dir: &Path, f: &str) -> Vec<u8> {
+    std::fs::read(dir.join(f)).unwrap_or_else(|e| panic!("{}: {e}", dir.join(f).display()))
+}
+
+fn json(dir: &Path) -> serde_json::Value {
+    serde_json::from_slice(&read(dir, "summary.json")).unwrap()
+}
+
+/// Chart files of a sweep folder, sorted.
+fn charts(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".png") || n.ends_with(".svg"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn same_reports(a: &Path, b: &Path) {
+    for f in REPORTS.iter().map(|s| s.to_string()).chain(charts(a)) {
+        assert!(
+            read(a, &f) == read(b, &f),
+            "{f} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+    assert_eq!(charts(a), charts(b));
+}
+
+#[test]
+fn offered_load_collapses_just_above_capacity() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().to_str().unwrap();
+    ok(flowsim(&["sweep", LOAD, "--out", out, "-q"], "2"));
+    let dir = t.path().join("sweep-offered-load-sweep");
+    let s = json(&dir);
+    // c·μ = 10 workers × 10/s = 100/s: the first load above it collapses.
+    let at: f64 = s["collapse_points"][0]["collapses_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(at > 100.0 && at <= 110.0, "collapse point {at}");
+    let points = String::from_utf8(read(&dir, "points.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(points.as_bytes());
+    let head = rows.headers().unwrap().clone();
+    let (ri, ci) = (
+        head.iter().position(|h| h == "producer[0].rate").unwrap(),
+        head.iter().position(|h| h == "collapsed_fraction").unwrap(),
+    );
+    for r in rows.records() {
+        let r = r.unwrap();
+        let (rate, frac): (f64, f64) = (r[ri].parse().unwrap(), r[ci].parse().unwrap());
+        if rate < 100.0 {
+            assert_eq!(frac, 0.0, "collapsed below capacity at {rate}");
+        }
+        if rate >= 110.0 {
+            assert_eq!(frac, 1.0, "held above capacity at {rate}");
+        }
+    }
+    // Best goodput without collapse: the highest load that still holds.
+    let best: f64 = s["best"]["point"]["producer[0].rate"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((90.0..=100.0).contains(&best), "best {best}");
+    assert!(!charts(&dir).is_empty());
+}
+
+#[test]
+fn points_share_random_numbers_replication_by_replication() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().to_str().unwrap();
+    // The workers do not touch the producer's streams: same arrivals at every point.
+    ok(flowsim(
+        &[
+            "sweep",
+            LOAD,
+            "--set",
+            "consumer[0].workers=10,12,15",
+            "--set",
+            "producer[0].rate=80",
+            "--reps",
+            "3",
+            "--out",
+            out,
+            "-q",
+        ],
+        "2",
+    ));
+    let text =
+        std::fs::read_to_string(t.path().join("sweep-offered-load-sweep/sweep.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let head = rows.headers().unwrap().clone();
+    let col = |n: &str| {
+        head.iter()
+            .position(|h| h == n)
+            .unwrap_or_else(|| panic!("no {n}"))
+    };
+    let (rep, produced) = (col("replication"), col("ledger.produced"));
+    let mut by_rep: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for r in rows.records() {
+        let r = r.unwrap();
+        by_rep
+            .entry(r[rep].to_string())
+            .or_default()
+            .push(r[produced].to_string());
+    }
+    assert_eq!(by_rep.len(), 3);
+    for (r, v) in &by_rep {
+        assert_eq!(v.len(), 3);
+        assert!(v.iter().all(|x| x == &v[0]), "replication {r}: {v:?}");
+    }
+    let firsts: Vec<&String> = by_rep.values().map(|v| &v[0]).collect();
+    assert!(
+        firsts[0] != firsts[1],
+        "replications must differ: {firsts:?}"
+    );
+}
+
+#[test]
+fn thread_count_shards_and_resume_give_the_same_files() {
+    let t = tempfile::tempdir().unwrap();
+    let p = |s: &str| t.path().join(s).to_str().unwrap().to_string();
+    let args = |out: &str| {
+        vec![
+            "sweep".to_string(),
+            LOAD.into(),
+            "--reps".into(),
+            "3".into(),
+            "--out".into(),
+            out.into(),
+            "-q".into(),
+        ]
+    };
+    let run = |extra: &[&str], out: &str, threads: &str| {
+        let mut a = args(out);
+        a.extend(extra.iter().map(|s| s.to_string()));
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        ok(flowsim(&a, threads))
+    };
+    run(&[], &p("one"), "1");
+    run(&[], &p("two"), "2");
+    let one = t.path().join("one/sweep-offered-load-sweep");
+    same_reports(&one, &t.path().join("two/sweep-offered-load-sweep"));
+
+    // Three shards, merged.
+    for i in 0..3 {
+        run(
+            &["--shard", &format!("{i}/3")],
+            &p(&format!("shard{i}")),
+            "2",
+        );
+    }
+    let shard_dirs: Vec<String> = (0..3)
+        .map(|i| p(&format!("shard{i}/sweep-offered-load-sweep")))
+        .collect();
+    let mut merge = vec!["merge"];
+    merge.extend(shard_dirs.iter().map(String::as_str));
+    let merged = p("merged");
+    merge.extend(["--out", &merged]);
+    ok(flowsim(&merge, "2"));
+    same_reports(&one, &t.path().join("merged/sweep-offered-load-sweep"));
+
+    // Merging an incomplete set is refused.
+    let o = flowsim(&["merge", &shard_dirs[0], "--out", &p("partial")], "2");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("missing"));
+
+    // An interrupted sweep: one shard's journal as the runs finished so far, its
+    // last line torn by the kill. --resume runs the rest and ends identical.
+    let dir = t.path().join("resumed/sweep-offered-load-sweep");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut journal =
+        std::fs::read_to_string(Path::new(&shard_dirs[1]).join("runs-shard-1-of-3.jsonl")).unwrap();
+    journal.push_str("{\"run\":2,\"po");
+    std::fs::write(dir.join("runs.jsonl"), journal).unwrap();
+    run(&["--resume"], &p("resumed"), "2");
+    same_reports(&one, &dir);
+    assert!(
+        !dir.join("runs.jsonl").exists(),
+        "the journal is removed once the reports are written"
+    );
+}
+
+#[test]
+fn bad_keys_and_values_fail_before_anything_runs() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().to_str().unwrap();
+    for (set, says) in [
+        ("consumer[0].wrkers=5", "wrkers"),
+        ("consumer[0].workers=2.5", "expected u32"),
+        ("consumer[3].workers=5", "out of range"),
+        ("producer[0].rate=10..5:step=1", "from ≤ to"),
+        ("producer[0].rate", "PATH=VALUES"),
+    ] {
+        let o = flowsim(&["sweep", LOAD, "--set", set, "--out", out], "2");
+        assert_eq!(o.status.code(), Some(2), "{set}");
+        let e = String::from_utf8_lossy(&o.stderr);
+        assert!(e.contains(says) && !e.contains("panicked"), "{set}: {e}");
+    }
+    let o = flowsim(&["sweep", LOAD, "--shard", "3/3", "--out", out], "2");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        std::fs::read_dir(t.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
