@@ -5,7 +5,7 @@
 
 use super::ChartError;
 use super::heatmap::HeatMap;
-use super::timechart::{Series, TimeChart, Window};
+use super::timechart::{Series, TimeChart, Window, XScale};
 use crate::sweep::report::lines;
 use crate::sweep::{PlanInfo, Table};
 use std::path::Path;
@@ -109,12 +109,33 @@ pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError
             windows,
             y_log: false,
         };
-        chart.write(&dir.join(file_name(metric)))?;
+        chart.write_with(&dir.join(file_name(metric)), x_scale(info))?;
     }
     if info.params.len() >= 2 {
         heat_map(dir, info, t)?;
     }
     Ok(())
+}
+
+/// Log x when the values are positive and span decades (a log range).
+fn x_scale(info: &PlanInfo) -> XScale {
+    let (xs, _) = axis(&info.params[0].values);
+    match (xs.first(), xs.last()) {
+        (Some(&lo), Some(&hi)) if lo > 0.0 && hi >= 50.0 * lo => XScale::Log,
+        _ => XScale::Linear,
+    }
+}
+
+/// A key's values as positions, ascending, and the value index of each.
+fn axis(vals: &[toml::Value]) -> (Vec<f64>, Vec<usize>) {
+    let xs: Vec<f64> = vals
+        .iter()
+        .enumerate()
+        .map(|(i, v)| crate::sweep::values::as_f64(v, i))
+        .collect();
+    let mut order: Vec<usize> = (0..xs.len()).collect();
+    order.sort_by(|&a, &b| xs[a].total_cmp(&xs[b]));
+    (order.iter().map(|&i| xs[i]).collect(), order)
 }
 
 fn heat_map(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
@@ -123,23 +144,20 @@ fn heat_map(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
         return Ok(());
     };
     let (px, py) = (&info.params[0], &info.params[1]);
-    let (nx, ny) = (px.values.len(), py.values.len());
-    let mut values = vec![vec![None; nx]; ny];
-    let mut collapsed = vec![vec![false; nx]; ny];
+    let ((xs, ox), (ys, oy)) = (axis(&px.values), axis(&py.values));
+    // A value's cell is its rank in ascending order.
+    let rank = |order: &[usize], i: usize| order.iter().position(|&j| j == i).unwrap_or(0);
+    let mut values = vec![vec![None; xs.len()]; ys.len()];
+    let mut collapsed = vec![vec![false; xs.len()]; ys.len()];
     for p in 0..info.points() {
         let c = info.coords(p);
         if c[2..].iter().any(|&i| i != 0) {
             continue;
         }
-        values[c[1]][c[0]] = Some(t.stats[p][mi].mean).filter(|v| v.is_finite());
-        collapsed[c[1]][c[0]] = t.collapsed[p] >= 0.5;
+        let (row, col) = (rank(&oy, c[1]), rank(&ox, c[0]));
+        values[row][col] = Some(t.stats[p][mi].mean).filter(|v| v.is_finite());
+        collapsed[row][col] = t.collapsed[p] >= 0.5;
     }
-    let axis = |vals: &[toml::Value]| -> Vec<f64> {
-        vals.iter()
-            .enumerate()
-            .map(|(i, v)| crate::sweep::values::as_f64(v, i))
-            .collect()
-    };
     let fixed = if info.params.len() > 2 {
         " (further keys at their first value)"
     } else {
@@ -160,8 +178,8 @@ fn heat_map(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
         x_label: px.path.clone(),
         y_label: py.path.clone(),
         value_label: metric_label(metric),
-        xs: axis(&px.values),
-        ys: axis(&py.values),
+        xs,
+        ys,
         values,
         collapsed,
         // Latencies span decades between a healthy and a collapsed corner.
