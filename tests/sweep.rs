@@ -238,3 +238,53 @@ fn bad_keys_and_values_fail_before_anything_runs() {
         "nothing written"
     );
 }
+
+#[test]
+fn a_flash_sale_needs_enough_workers_and_more_buy_latency() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().to_str().unwrap();
+    ok(flowsim(
+        &["sweep", "scenarios/sweep-workers.toml", "--out", out, "-q"],
+        "2",
+    ));
+    let s = json(&t.path().join("sweep-workers-sweep"));
+    // 5/s per worker against a base load of 100/s: below 20 workers even the
+    // base load grows the backlog.
+    let at: f64 = s["collapse_points"][0]["collapses_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(at, 15.0, "{s}");
+    let text = std::fs::read_to_string(t.path().join("sweep-workers-sweep/points.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let head = rows.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let (w, c, p99) = (
+        col("consumer[0].workers"),
+        col("collapsed_fraction"),
+        col("latency.end_to_end.p99_s.mean"),
+    );
+    let mut held: Vec<(f64, f64)> = vec![];
+    for r in rows.records() {
+        let r = r.unwrap();
+        let workers: f64 = r[w].parse().unwrap();
+        let collapsed: f64 = r[c].parse().unwrap();
+        if workers < 20.0 {
+            assert_eq!(collapsed, 1.0, "{workers} workers held");
+        } else if workers > 20.0 {
+            assert_eq!(collapsed, 0.0, "{workers} workers collapsed");
+            held.push((workers, r[p99].parse().unwrap()));
+        }
+    }
+    // Past the base load, each step up in workers buys a lower p99: the backlog
+    // of the sale drains faster. 120 workers drain it ~6x faster than 25.
+    assert!(held.windows(2).all(|w| w[1].1 < w[0].1), "{held:?}");
+    assert!(held[0].1 > 5.0 * held.last().unwrap().1, "{held:?}");
+    let best: f64 = s["best"]["point"]["consumer[0].workers"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(best, 120.0);
+}
