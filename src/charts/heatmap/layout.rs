@@ -9,7 +9,7 @@ use super::scale::{ColourScale, param_label};
 use crate::charts::style;
 use crate::charts::timechart::rect::{Rect, rect};
 use crate::charts::timechart::text::{
-    CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fit_text, header, text_width,
+    CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fitted_title, header, text_width,
 };
 use plotters::style::RGBColor;
 use plotters::style::text_anchor::HPos;
@@ -137,14 +137,7 @@ fn axis_titles(
 ) -> Result<(), String> {
     let size = style::AXIS_LABEL_SIZE;
     let spec = TextSpec::new(size, style::TEXT).align(HPos::Center);
-    let place = |text: &str, max_w: f64, x: f64, y: f64, spec: TextSpec| {
-        fit_text(text, size, false, max_w).map(|(text, size)| PlacedText {
-            text,
-            x,
-            y,
-            spec: TextSpec { size, ..spec },
-        })
-    };
+    let place = fitted_title;
     let mid_y = (grid.t + grid.b) / 2.0;
     let max_up = grid.height() + HEADER_GAP;
     let mid_x = (grid.l + grid.r) / 2.0;

@@ -7,7 +7,7 @@ use super::legend::{self, Legend};
 use super::lines::{PlotLine, plot_lines};
 use super::rect::{Rect, rect};
 use super::span_axis::{log_x_axis, time_axis};
-use super::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fit_text, header};
+use super::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fitted_title, header};
 use super::{Limit, TimeChart, Window, XScale};
 use crate::charts::style;
 use plotters::style::text_anchor::HPos;
@@ -198,14 +198,7 @@ fn axis_titles(
 ) -> Result<(), String> {
     let size = style::AXIS_LABEL_SIZE;
     let spec = TextSpec::new(size, style::TEXT).align(HPos::Center);
-    let place = |text: &str, max_w: f64, x: f64, y: f64, spec: TextSpec| {
-        fit_text(text, size, false, max_w).map(|(text, size)| PlacedText {
-            text,
-            x,
-            y,
-            spec: TextSpec { size, ..spec },
-        })
-    };
+    let place = fitted_title;
     let mid_x = (plot.l + plot.r) / 2.0;
     let mid_y = (plot.t + plot.b) / 2.0;
     let max_up = plot.height() + HEADER_GAP;

@@ -106,6 +106,22 @@ pub(crate) fn fit_text(
     Ok((cut_text(text, size, bold, max_w)?, size))
 }
 
+/// An axis title at (x, y) in `spec`, fitted to `max_w` pixels (see [`fit_text`]).
+pub(crate) fn fitted_title(
+    text: &str,
+    max_w: f64,
+    x: f64,
+    y: f64,
+    spec: TextSpec,
+) -> Result<PlacedText, String> {
+    fit_text(text, spec.size, spec.bold, max_w).map(|(text, size)| PlacedText {
+        text,
+        x,
+        y,
+        spec: TextSpec { size, ..spec },
+    })
+}
+
 /// `text` cut with an ellipsis until it is at most `max_w` pixels wide.
 pub(crate) fn cut_text(text: &str, size: f64, bold: bool, max_w: f64) -> Result<String, String> {
     let mut chars: Vec<char> = text.chars().collect();
