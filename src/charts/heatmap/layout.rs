@@ -137,15 +137,26 @@ fn axis_titles(
 ) -> Result<(), String> {
     let size = style::AXIS_LABEL_SIZE;
     let spec = TextSpec::new(size, style::TEXT).align(HPos::Center);
-    let place = fitted_title;
     let mid_y = (grid.t + grid.b) / 2.0;
     let max_up = grid.height() + HEADER_GAP;
     let mid_x = (grid.l + grid.r) / 2.0;
-    texts.push(place(&map.x_label, grid.width(), mid_x, x_base, spec)?);
+    texts.push(fitted_title(
+        &map.x_label,
+        grid.width(),
+        mid_x,
+        x_base,
+        spec,
+    )?);
     let left_base = style::PAD + CAP_HEIGHT * size;
-    texts.push(place(&map.y_label, max_up, left_base, mid_y, spec.up())?);
+    texts.push(fitted_title(
+        &map.y_label,
+        max_up,
+        left_base,
+        mid_y,
+        spec.up(),
+    )?);
     let right_base = f64::from(style::WIDTH) - style::PAD - DESCENT * size;
-    texts.push(place(
+    texts.push(fitted_title(
         &map.value_label,
         max_up,
         right_base,

@@ -1,7 +1,7 @@
 //! Rendering tests of heat maps.
 
 use super::*;
-use crate::charts::timechart::test_support::{TempDir, read};
+use crate::charts::timechart::test_support::{TempDir, assert_identical_renders, read};
 
 /// p99 latency over workers and arrival rate: 6 x 8 cells, collapsed where the
 /// load exceeds the pool, two cells without data; log colours.
@@ -51,18 +51,7 @@ pub(crate) fn demo() -> HeatMap {
 fn writes_png_and_svg_byte_identically_across_runs() {
     let dir = TempDir::new("heatmap-identical");
     let map = demo();
-    let first = map.write(&dir.0.join("a")).expect("first render");
-    let second = map.write(&dir.0.join("b")).expect("second render");
-    assert_eq!(first[0], dir.0.join("a.png"));
-    assert_eq!(first[1], dir.0.join("a.svg"));
-    for (a, b) in first.iter().zip(&second) {
-        let (a, b) = (read(a), read(b));
-        assert!(!a.is_empty());
-        assert_eq!(a, b, "renders differ");
-    }
-    assert!(read(&first[0]).starts_with(b"\x89PNG"));
-    let svg = String::from_utf8(read(&first[1])).expect("utf-8 svg");
-    assert!(svg.starts_with("<svg width=\"1280\" height=\"720\""));
+    let svg = assert_identical_renders(&dir.0, |stem| map.write(stem));
     for text in [
         "p99 end-to-end latency (s)",
         "collapse boundary",

@@ -198,16 +198,27 @@ fn axis_titles(
 ) -> Result<(), String> {
     let size = style::AXIS_LABEL_SIZE;
     let spec = TextSpec::new(size, style::TEXT).align(HPos::Center);
-    let place = fitted_title;
     let mid_x = (plot.l + plot.r) / 2.0;
     let mid_y = (plot.t + plot.b) / 2.0;
     let max_up = plot.height() + HEADER_GAP;
-    texts.push(place(&chart.x_label, plot.width(), mid_x, x_base, spec)?);
+    texts.push(fitted_title(
+        &chart.x_label,
+        plot.width(),
+        mid_x,
+        x_base,
+        spec,
+    )?);
     let left_base = style::PAD + CAP_HEIGHT * size;
-    texts.push(place(&chart.y_label, max_up, left_base, mid_y, spec.up())?);
+    texts.push(fitted_title(
+        &chart.y_label,
+        max_up,
+        left_base,
+        mid_y,
+        spec.up(),
+    )?);
     if let Some(label) = &chart.y2_label {
         let right_base = f64::from(style::WIDTH) - style::PAD - DESCENT * size;
-        texts.push(place(label, max_up, right_base, mid_y, spec.up())?);
+        texts.push(fitted_title(label, max_up, right_base, mid_y, spec.up())?);
     }
     Ok(())
 }

@@ -142,25 +142,14 @@ impl TimeChart {
 
 #[cfg(test)]
 mod tests {
-    use super::test_support::{TempDir, demo, read, wave};
+    use super::test_support::{TempDir, assert_identical_renders, demo, read, wave};
     use super::*;
 
     #[test]
     fn writes_png_and_svg_byte_identically_across_runs() {
         let dir = TempDir::new("identical");
         let chart = demo(2_000);
-        let first = chart.write(&dir.0.join("a")).expect("first render");
-        let second = chart.write(&dir.0.join("b")).expect("second render");
-        assert_eq!(first[0], dir.0.join("a.png"));
-        assert_eq!(first[1], dir.0.join("a.svg"));
-        for (a, b) in first.iter().zip(&second) {
-            let (a, b) = (read(a), read(b));
-            assert!(!a.is_empty());
-            assert_eq!(a, b, "renders differ");
-        }
-        assert!(read(&first[0]).starts_with(b"\x89PNG"));
-        let svg = String::from_utf8(read(&first[1])).expect("utf-8 svg");
-        assert!(svg.starts_with("<svg width=\"1280\" height=\"720\""));
+        let svg = assert_identical_renders(&dir.0, |stem| chart.write(stem));
         assert!(svg.contains("Backlog under a consumer outage"));
     }
 

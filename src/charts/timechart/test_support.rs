@@ -26,6 +26,28 @@ pub(crate) fn read(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Renders twice with `write` (stem -> [png, svg]) and checks both files are
+/// non-empty, byte-identical across the renders, a PNG and a 1280×720 SVG.
+/// Returns the SVG text for further checks.
+pub(crate) fn assert_identical_renders(
+    dir: &Path,
+    write: impl Fn(&Path) -> Result<[PathBuf; 2], crate::charts::ChartError>,
+) -> String {
+    let first = write(&dir.join("a")).expect("first render");
+    let second = write(&dir.join("b")).expect("second render");
+    assert_eq!(first[0], dir.join("a.png"));
+    assert_eq!(first[1], dir.join("a.svg"));
+    for (a, b) in first.iter().zip(&second) {
+        let (a, b) = (read(a), read(b));
+        assert!(!a.is_empty());
+        assert_eq!(a, b, "renders differ");
+    }
+    assert!(read(&first[0]).starts_with(b"\x89PNG"));
+    let svg = String::from_utf8(read(&first[1])).expect("utf-8 svg");
+    assert!(svg.starts_with("<svg width=\"1280\" height=\"720\""));
+    svg
+}
+
 /// `n` evenly spaced samples of `f` over [0, span).
 pub(crate) fn wave(n: usize, span: f64, f: impl Fn(f64) -> f64) -> Vec<(f64, f64)> {
     (0..n)
