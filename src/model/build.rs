@@ -2,15 +2,25 @@
 
 use super::consumer::{Consumer, ConsumerParams};
 use super::dist::Dist;
+use super::downstream::Target;
+use super::downstream::api::{Api, ApiParams};
+use super::downstream::database::{Database, DatabaseParams};
+use super::downstream::faults::Window;
+use super::idempotency::Store;
 use super::message::Arena;
+use super::poller::{Poller, PollerParams};
 use super::producer::{Producer, ProducerParams};
 use super::profile::Profile;
+use super::protection::breaker::Breaker;
+use super::protection::budget::Budget;
 use super::queue::{Queue, QueueParams};
 use super::retry::Backoff;
 use super::{Redrive, World};
 use crate::engine::from_secs;
 use crate::metrics::series::Sampler;
-use crate::scenario::{Scenario, consumer_name, producer_name};
+use crate::scenario::{
+    ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Scenario, consumer_name, producer_name,
+};
 use rand_distr::Zipf;
 
 /// Builds the world; the scenario must have passed validation (a reference that
@@ -87,13 +97,95 @@ pub fn build(s: &Scenario) -> Result<World, String> {
             rep,
         ));
     }
+    let databases: Vec<Database> = s
+        .databases
+        .iter()
+        .map(|d| {
+            Ok(Database::new(
+                DatabaseParams {
+                    name: d.name.clone(),
+                    max_connections: d.max_connections,
+                    cores: d.cores,
+                    query: Dist::new(&d.query_s)?,
+                    pool: d
+                        .pool
+                        .as_ref()
+                        .map(|p| (p.size, from_secs(p.acquire_timeout_s))),
+                    crash: d
+                        .crash
+                        .as_ref()
+                        .map(|c| (from_secs(c.after_s), from_secs(c.recovery_s))),
+                },
+                seed,
+                rep,
+            ))
+        })
+        .collect::<Result<_, String>>()?;
+    let apis: Vec<Api> = s
+        .apis
+        .iter()
+        .map(|a| {
+            Ok(Api::new(
+                ApiParams {
+                    name: a.name.clone(),
+                    rate: a.rate,
+                    burst: a.burst,
+                    call: Dist::new(&a.call_s)?,
+                },
+                seed,
+                rep,
+            ))
+        })
+        .collect::<Result<_, String>>()?;
+    let mut world_downstreams = (databases, apis);
+    let target = |name: &str| -> Result<Target, String> {
+        if let Some(i) = s.databases.iter().position(|d| d.name == name) {
+            Ok(Target::Database(i as u16))
+        } else if let Some(i) = s.apis.iter().position(|a| a.name == name) {
+            Ok(Target::Api(i as u16))
+        } else {
+            Err(format!("no database or API named `{name}`"))
+        }
+    };
+    let mut outages = vec![];
+    for f in &s.faults {
+        let w = Window {
+            from: from_secs(f.from_s),
+            to: from_secs(f.to_s),
+            kind: f.kind,
+            value: match f.kind {
+                FaultKind::Errors => f.error_rate.unwrap_or(1.0),
+                FaultKind::Latency => f.factor.unwrap_or(1.0),
+                FaultKind::Outage => 0.0,
+            },
+        };
+        match target(&f.target)? {
+            Target::Database(d) => {
+                if f.kind == FaultKind::Outage {
+                    outages.push((d, w.from, w.to));
+                }
+                world_downstreams.0[d as usize].faults.add(w);
+            }
+            Target::Api(a) => world_downstreams.1[a as usize].faults.add(w),
+        }
+    }
+    let (databases, apis) = world_downstreams;
     let mut consumers = vec![];
     for (i, c) in s.consumers.iter().enumerate() {
-        consumers.push(Consumer::new(
+        let chain = c
+            .calls
+            .iter()
+            .map(|n| target(n))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut cons = Consumer::new(
             ConsumerParams {
                 name: consumer_name(i, c),
                 queue: qid(c.queue.as_deref())?,
-                workers: c.workers,
+                workers: if c.lambda.is_some() {
+                    initial_pollers(c)
+                } else {
+                    c.workers()
+                },
                 batch_size: c.batch_size,
                 wait: from_secs(c.wait_time_s),
                 empty_poll_pause: from_secs(c.empty_poll_pause_s),
@@ -101,10 +193,49 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                 error_rate: c.error_rate,
                 on_failure: c.on_failure,
                 backoff: Backoff::new(&c.backoff),
+                retry: c
+                    .retry
+                    .as_ref()
+                    .map(|r| (r.attempts, Backoff::new(&r.policy()))),
+                chain,
             },
             seed,
             rep,
-        ));
+        );
+        if let Some(r) = &c.retry
+            && let Some(ratio) = r.budget_ratio
+        {
+            cons.budget = Some(Budget::new(
+                ratio,
+                from_secs(r.budget_window_s),
+                r.budget_min_retries,
+            ));
+        }
+        if let Some(b) = &c.breaker {
+            cons.breakers = (0..c.calls.len())
+                .map(|_| Breaker::new(b.failures, from_secs(b.window_s), from_secs(b.cooldown_s)))
+                .collect();
+        }
+        cons.store = c.idempotency.as_ref().map(|d| Store {
+            ttl: from_secs(d.ttl_s),
+            lock: from_secs(d.lock_s),
+        });
+        if let Some(l) = &c.lambda {
+            let per_minute = l.scale_up_per_minute.unwrap_or(l.scaling.per_minute());
+            cons.poller = Some(Poller::new(PollerParams {
+                scale_up_per_s: per_minute / 60.0,
+                scale_down_per_s: l.scale_down_per_minute / 60.0,
+                error_backoff_per_s: l.error_backoff_per_minute / 60.0,
+                min: initial_pollers(c),
+                max: pollers_cap(c),
+                reserved: l.reserved_concurrency,
+                batch_window: from_secs(l.batch_window_s),
+                timeout: from_secs(l.function_timeout_s),
+                partial: l.report_batch_item_failures,
+                throttle_pause: from_secs(l.throttle_pause_s),
+            }));
+        }
+        consumers.push(cons);
     }
     let redrives = s
         .queues
@@ -125,10 +256,30 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         queues,
         consumers,
         redrives,
+        databases,
+        apis,
+        outages,
+        account_running: 0,
+        account_limit: s.run.account_concurrency,
         sampler: Sampler::default(),
         sample_interval: from_secs(s.run.sample_interval_s).max(1),
         max_backlog: s.run.max_backlog,
         applied_more_than_once: 0,
         scratch_dlq: Vec::new(),
+        scratch_clients: Vec::new(),
     })
+}
+
+/// The most pollers a Lambda-like consumer runs: its event source's maximum
+/// concurrency, within the event source limit.
+pub fn pollers_cap(c: &ConsumerConfig) -> u32 {
+    let l = c.lambda.as_ref().expect("a Lambda-like consumer");
+    l.max_concurrency
+        .unwrap_or(EVENT_SOURCE_LIMIT)
+        .min(EVENT_SOURCE_LIMIT)
+}
+
+fn initial_pollers(c: &ConsumerConfig) -> u32 {
+    let l = c.lambda.as_ref().expect("a Lambda-like consumer");
+    l.initial_concurrency.min(pollers_cap(c)).max(1)
 }

@@ -1,13 +1,22 @@
-//! A pool of workers pulling from one queue: each receives a batch (long polling
-//! returns as soon as a message is there), processes its messages one after
-//! another, deletes each on success, and on failure leaves it to its visibility
-//! timeout or changes its visibility to a backoff delay. Poison messages fail
-//! every time. The world drives the calls between the pool and its queue.
+//! A consumer pulling from one queue: a fixed pool of workers, or a Lambda-like
+//! managed poller whose pollers come and go (`poller`). Each worker receives a
+//! batch (long polling returns as soon as a message is there) and works through
+//! its messages one after another: its own processing time, then the chain of
+//! downstream calls, each retried inside the consumer by its policy. A pool
+//! deletes each message on success and on failure leaves it to its visibility
+//! timeout or changes its visibility to a backoff delay; a Lambda-like consumer
+//! deletes at the end of the invocation. Poison messages fail every time. The
+//! world drives the calls between the consumer, its queue and its downstreams.
 
 use crate::engine::{Rng, SimTime, stream};
 use crate::metrics::Latency;
 use crate::model::dist::Dist;
+use crate::model::downstream::{CallError, Target};
+use crate::model::idempotency::Store;
 use crate::model::message::Receipt;
+use crate::model::poller::Poller;
+use crate::model::protection::breaker::Breaker;
+use crate::model::protection::budget::Budget;
 use crate::model::retry::Backoff;
 use crate::scenario::OnFailure;
 use rand::RngExt;
@@ -24,6 +33,9 @@ pub struct ConsumerParams {
     pub error_rate: f64,
     pub on_failure: OnFailure,
     pub backoff: Backoff,
+    pub chain: Vec<Target>,
+    /// Attempts per call and the delays between them.
+    pub retry: Option<(u32, Backoff)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,12 +47,71 @@ pub enum WorkerState {
     /// Between short polls.
     Pausing,
     Busy,
+    /// A poller holding a partial batch until its batching window ends.
+    Gathering,
+    /// A poller the managed poller has scaled away.
+    Retired,
+}
+
+/// Where a worker is in its current message; the pending `Step` event ends it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    Compute,
+    /// Waiting on an API call of known length.
+    Api,
+    /// Waiting to retry the current call.
+    Backoff,
+    /// Waiting for a pool connection (the step is the acquire timeout).
+    PoolWait,
+    /// A query is running; the database answers (the step is a timeout).
+    Query,
+    /// Gathering a batch (pollers).
+    Gather,
+    /// Outcomes known at once, delivered through a step at the same instant so
+    /// that no chain of calls recurses.
+    CallFailed(CallError),
+    Skip,
+    Conflict,
 }
 
 pub struct Worker {
     pub state: WorkerState,
     pub batch: Vec<Receipt>,
     pub pos: usize,
+    /// Steps carry it; bumping it cancels the pending one.
+    pub generation: u32,
+    pub phase: Phase,
+    /// Index in the call chain, attempt at that call, and its last backoff.
+    pub call: usize,
+    pub attempt: u32,
+    pub backoff_prev: f64,
+    /// A database connection kept across a retry: (database, epoch).
+    pub conn: Option<(u16, u32)>,
+    /// The invocation's timeout (never, for a pool).
+    pub deadline: SimTime,
+    /// Per batch message so far: succeeded? (pollers delete at the end).
+    pub outcomes: Vec<bool>,
+    /// When it last parked on a long poll.
+    pub parked_at: SimTime,
+}
+
+impl Worker {
+    pub fn new(batch_size: u32) -> Worker {
+        Worker {
+            state: WorkerState::Pausing,
+            batch: Vec::with_capacity(batch_size as usize),
+            pos: 0,
+            generation: 0,
+            phase: Phase::Compute,
+            call: 0,
+            attempt: 0,
+            backoff_prev: 0.0,
+            conn: None,
+            deadline: SimTime::MAX,
+            outcomes: Vec::new(),
+            parked_at: 0,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -53,6 +124,12 @@ pub struct ConsumerCounters {
     pub duplicates: u64,
     pub failures: u64,
     pub empty_receives: u64,
+    /// Downstream calls that failed (each attempt), and retries made.
+    pub call_failures: u64,
+    pub retries: u64,
+    /// Deliveries the dedupe store found done (skipped) or locked (failed).
+    pub dedupe_skips: u64,
+    pub dedupe_conflicts: u64,
 }
 
 /// Separate streams, so that changing the error rate does not move a single
@@ -61,6 +138,7 @@ pub struct Streams {
     processing: Rng,
     errors: Rng,
     backoff: Rng,
+    retry: Rng,
 }
 
 pub struct Consumer {
@@ -71,28 +149,55 @@ pub struct Consumer {
     pub c: ConsumerCounters,
     /// Publish → first successful processing.
     pub e2e: Latency,
+    pub budget: Option<Budget>,
+    /// One per link of the call chain.
+    pub breakers: Vec<Breaker>,
+    pub store: Option<Store>,
+    pub poller: Option<Poller>,
 }
 
 impl Consumer {
     pub fn new(p: ConsumerParams, seed: u64, rep: u64) -> Consumer {
-        let workers = (0..p.workers)
-            .map(|_| Worker {
-                state: WorkerState::Pausing,
-                batch: Vec::with_capacity(p.batch_size as usize),
-                pos: 0,
-            })
-            .collect();
+        let workers = (0..p.workers).map(|_| Worker::new(p.batch_size)).collect();
         Consumer {
             rng: Streams {
                 processing: stream(seed, &format!("consumer.{}.processing", p.name), rep),
                 errors: stream(seed, &format!("consumer.{}.errors", p.name), rep),
                 backoff: stream(seed, &format!("consumer.{}.backoff", p.name), rep),
+                retry: stream(seed, &format!("consumer.{}.retry", p.name), rep),
             },
             p,
             workers,
             busy: 0,
             c: ConsumerCounters::default(),
             e2e: Latency::default(),
+            budget: None,
+            breakers: Vec::new(),
+            store: None,
+            poller: None,
+        }
+    }
+
+    /// Delay before retrying a failed call, inside the consumer.
+    pub fn draw_retry_s(&mut self, attempt: u32, prev_s: f64) -> f64 {
+        let (_, b) = self
+            .p
+            .retry
+            .as_ref()
+            .expect("only called with a retry policy");
+        b.delay_s(attempt, prev_s, &mut self.rng.retry)
+    }
+
+    /// Slots in use: busy workers, or a poller's running invocations.
+    pub fn concurrency(&self) -> u32 {
+        self.busy
+    }
+
+    /// Workers in the pool, or pollers running.
+    pub fn slots(&self) -> u32 {
+        match &self.poller {
+            Some(p) => p.active,
+            None => self.workers.len() as u32,
         }
     }
 

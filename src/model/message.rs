@@ -2,6 +2,7 @@
 //! follows what is in the system, never what went through it.
 
 use crate::engine::SimTime;
+use crate::model::idempotency::Record;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum State {
@@ -44,6 +45,8 @@ pub struct Message {
     pub state: State,
     pub poison: bool,
     pub received_once: bool,
+    /// Its dedupe record, for consumers with an idempotency store.
+    pub dedupe: Record,
 }
 
 /// A consumer's handle on a received message.
@@ -141,6 +144,7 @@ impl Message {
             state: State::Visible,
             poison: false,
             received_once: false,
+            dedupe: Record::Absent,
         }
     }
 }

@@ -1,34 +1,51 @@
 //! The simulated system: components that own their state and react to their own
 //! events. `World` routes each event to the component it names and carries the
-//! calls between components (a consumer's receive and delete on its queue); the
-//! engine underneath knows none of this.
+//! calls between components (a consumer's receive and delete on its queue, its
+//! calls to downstreams); the engine underneath knows none of this. The routing
+//! itself lives in `flow/`, one file per conversation.
 
 pub mod build;
 pub mod consumer;
 pub mod dist;
+pub mod downstream;
+mod flow;
+pub mod idempotency;
 pub mod message;
+pub mod poller;
 pub mod producer;
 pub mod profile;
+pub mod protection;
 pub mod queue;
 pub mod retry;
 
-use crate::engine::{Model, Scheduler, SimTime, from_secs, to_secs};
+use crate::engine::{Model, Scheduler, SimTime, to_secs};
 use crate::metrics::series::Sampler;
-use crate::scenario::OnFailure;
-use consumer::{Consumer, WorkerState};
-use message::{Arena, Receipt};
+use consumer::Consumer;
+use downstream::Client;
+use downstream::api::Api;
+use downstream::database::Database;
+use message::Arena;
 use producer::Producer;
-use queue::{Publish, Queue, Waiter};
+use queue::{Publish, Queue};
 
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
     Produce(u16),
     QueueTimer(u16),
-    WorkerDone(u16, u32),
+    /// A worker's current phase ends: (consumer, worker, generation).
+    Step(u16, u32, u32),
     Poll(u16, u32),
     Redrive(u16),
     Sample,
     Warmup,
+    /// A managed poller's scaling tick.
+    Scale(u16),
+    /// A database's earliest query finishes: (database, timer generation).
+    DbFinish(u16, u32),
+    /// A crashed database's recovery time is over.
+    DbUp(u16),
+    /// An outage window on a database starts (true) or ends.
+    Outage(u16, bool),
 }
 
 /// Moving messages from a DLQ back to where they came from.
@@ -48,12 +65,20 @@ pub struct World {
     pub queues: Vec<Queue>,
     pub consumers: Vec<Consumer>,
     pub redrives: Vec<Redrive>,
+    pub databases: Vec<Database>,
+    pub apis: Vec<Api>,
+    /// Outage windows on databases: (database, from, to).
+    pub outages: Vec<(u16, SimTime, SimTime)>,
+    /// Invocations running across Lambda-like consumers, and their limit.
+    pub account_running: u32,
+    pub account_limit: u32,
     pub sampler: Sampler,
     pub sample_interval: SimTime,
     pub max_backlog: u64,
     /// Messages whose side effect was applied two times or more.
     pub applied_more_than_once: u64,
     pub(crate) scratch_dlq: Vec<u32>,
+    pub(crate) scratch_clients: Vec<Client>,
 }
 
 impl Model for World {
@@ -63,11 +88,15 @@ impl Model for World {
         match ev {
             Event::Produce(p) => self.produce(p as usize, sim),
             Event::QueueTimer(q) => self.queue_timer(q as usize, sim),
-            Event::WorkerDone(c, w) => self.worker_done(c as usize, w as usize, sim),
+            Event::Step(c, w, g) => self.step(c as usize, w as usize, g, sim),
             Event::Poll(c, w) => self.poll(c as usize, w as usize, None, sim),
             Event::Redrive(i) => self.redrive(i as usize, sim),
             Event::Sample => self.sample(sim),
             Event::Warmup => self.reset_stats(sim.now()),
+            Event::Scale(c) => self.scale(c as usize, sim),
+            Event::DbFinish(d, g) => self.db_finish(d as usize, g, sim),
+            Event::DbUp(d) => self.db_up(d as usize, sim),
+            Event::Outage(i, starts) => self.outage(i as usize, starts, sim),
         }
     }
 }
@@ -88,6 +117,15 @@ impl World {
         }
         for (i, r) in self.redrives.iter().enumerate() {
             evs.push((r.at, Event::Redrive(i as u16)));
+        }
+        for (c, cons) in self.consumers.iter().enumerate() {
+            if cons.poller.is_some() {
+                evs.push((poller::SCALE_TICK, Event::Scale(c as u16)));
+            }
+        }
+        for (i, &(_, from, to)) in self.outages.iter().enumerate() {
+            evs.push((from, Event::Outage(i as u16, true)));
+            evs.push((to, Event::Outage(i as u16, false)));
         }
         evs
     }
@@ -152,152 +190,6 @@ impl World {
         }
         q.timer_at = None;
         q.on_timer(&mut self.arena, now);
-        self.serve_waiters(qi, sim);
-        self.arm(qi, sim);
-    }
-
-    /// Hands newly visible messages to workers parked on a long poll, oldest first.
-    fn serve_waiters(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
-        while self.queues[qi].has_receivable() {
-            let Some(w) = self.queues[qi].waiters.pop_front() else {
-                break;
-            };
-            let c = &mut self.consumers[w.consumer as usize];
-            let WorkerState::Waiting { since } = c.workers[w.worker as usize].state else {
-                continue;
-            };
-            c.c.empty_receives += c.empty_polls_since(since, sim.now());
-            self.poll(w.consumer as usize, w.worker as usize, Some(since), sim);
-        }
-    }
-
-    /// A worker asks its queue for a batch. `parked_since` is set when the worker
-    /// was waiting on a long poll that is now answered.
-    fn poll(
-        &mut self,
-        ci: usize,
-        wi: usize,
-        parked_since: Option<SimTime>,
-        sim: &mut Scheduler<Event>,
-    ) {
-        let now = sim.now();
-        let c = &mut self.consumers[ci];
-        let qi = c.p.queue as usize;
-        let q = &mut self.queues[qi];
-        let wait = c.p.wait;
-        let w = &mut c.workers[wi];
-        w.batch.clear();
-        w.pos = 0;
-        self.scratch_dlq.clear();
-        let got = q.receive(
-            &mut self.arena,
-            now,
-            c.p.batch_size,
-            &mut w.batch,
-            &mut self.scratch_dlq,
-        );
-        if got > 0 {
-            w.state = WorkerState::Busy;
-            c.busy += 1;
-            self.start_next(ci, wi, sim);
-        } else if c.p.wait > 0 {
-            // Keep waiting; a worker whose answer vanished (expired, dead-lettered)
-            // keeps its place in line.
-            w.state = WorkerState::Waiting {
-                since: parked_since.map_or(now, |s| s + (now - s) / wait * wait),
-            };
-            let waiter = Waiter {
-                consumer: ci as u16,
-                worker: wi as u32,
-            };
-            if parked_since.is_some() {
-                q.waiters.push_front(waiter);
-            } else {
-                q.waiters.push_back(waiter);
-            }
-        } else {
-            w.state = WorkerState::Pausing;
-            c.c.empty_receives += 1;
-            sim.after(c.p.empty_poll_pause, Event::Poll(ci as u16, wi as u32));
-        }
-        self.dead_letter(qi, sim);
-        self.arm(qi, sim);
-    }
-
-    /// Moves what the last receive set aside to the queue's DLQ, and wakes the
-    /// DLQ's timer so that its own consumers see them.
-    fn dead_letter(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
-        if self.scratch_dlq.is_empty() {
-            return;
-        }
-        let now = sim.now();
-        let dlq = self.queues[qi]
-            .p
-            .dlq
-            .expect("only queues with a DLQ set messages aside") as usize;
-        for &slot in &self.scratch_dlq {
-            // Redrive sends it back to where it was dead-lettered from.
-            self.arena.get_mut(slot).origin = qi as u16;
-            self.queues[dlq].adopt(&mut self.arena, slot, now);
-        }
-        self.scratch_dlq.clear();
-        let q = &mut self.queues[dlq];
-        if !q.waiters.is_empty() && q.timer_at.is_none_or(|a| a > now) {
-            q.timer_at = Some(now);
-            sim.at(now, Event::QueueTimer(dlq as u16));
-        }
-    }
-
-    fn start_next(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
-        let c = &mut self.consumers[ci];
-        let r = c.workers[wi].batch[c.workers[wi].pos];
-        let cost = self.arena.get(r.slot).cost;
-        let s = c.draw_processing_s(cost);
-        sim.after(from_secs(s), Event::WorkerDone(ci as u16, wi as u32));
-    }
-
-    fn worker_done(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let c = &mut self.consumers[ci];
-        let qi = c.p.queue as usize;
-        let r: Receipt = c.workers[wi].batch[c.workers[wi].pos];
-        c.c.completions += 1;
-        // Only the latest receipt may change the message's visibility.
-        let held = self.queues[qi].holds(&self.arena, r);
-        let m = self.arena.get_mut(r.slot);
-        m.holders -= 1;
-        if c.fails(m.poison) {
-            c.c.failures += 1;
-            if c.p.on_failure == OnFailure::ChangeVisibility && held {
-                let attempt = m.receive_count.saturating_sub(1);
-                let d = c.draw_backoff_s(attempt, m.backoff_prev_s as f64);
-                m.backoff_prev_s = d as f32;
-                self.queues[qi].change_visibility(&mut self.arena, r, now, from_secs(d));
-            }
-        } else {
-            c.c.successes += 1;
-            m.successes += 1;
-            if m.successes == 1 {
-                c.c.goodput += 1;
-                c.e2e.record(now - m.published);
-            } else {
-                c.c.duplicates += 1;
-            }
-            self.queues[qi].delete(&mut self.arena, r, now);
-        }
-        if let Some(successes) = self.arena.release_if_done(r.slot)
-            && successes >= 2
-        {
-            self.applied_more_than_once += 1;
-        }
-        let w = &mut c.workers[wi];
-        w.pos += 1;
-        if w.pos < w.batch.len() {
-            self.start_next(ci, wi, sim);
-        } else {
-            c.busy -= 1;
-            self.poll(ci, wi, None, sim);
-        }
         self.serve_waiters(qi, sim);
         self.arm(qi, sim);
     }

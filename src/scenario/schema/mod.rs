@@ -2,6 +2,12 @@
 //! ten-line file runs; units are in the key names. Checked by `validate` before
 //! anything runs; the engine never sees TOML.
 
+mod consumer;
+mod downstream;
+
+pub use consumer::*;
+pub use downstream::*;
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -15,6 +21,13 @@ pub struct Scenario {
     pub queues: Vec<QueueConfig>,
     #[serde(default, rename = "consumer")]
     pub consumers: Vec<ConsumerConfig>,
+    #[serde(default, rename = "database")]
+    pub databases: Vec<DatabaseConfig>,
+    #[serde(default, rename = "api")]
+    pub apis: Vec<ApiConfig>,
+    /// Outages, error-rate windows and latency spikes on downstreams.
+    #[serde(default, rename = "fault")]
+    pub faults: Vec<FaultConfig>,
     #[serde(default)]
     pub verdict: VerdictConfig,
     /// Parameters to sweep (`flowsim sweep`); ignored by `flowsim run`.
@@ -89,6 +102,9 @@ pub struct RunConfig {
     pub max_backlog: u64,
     /// Guard against runaway scenarios.
     pub max_events: u64,
+    /// Concurrent invocations allowed to all Lambda-like consumers together (the
+    /// AWS account's regional limit, 1,000 by default).
+    pub account_concurrency: u32,
 }
 
 impl Default for RunConfig {
@@ -102,6 +118,7 @@ impl Default for RunConfig {
             warmup_s: 0.0,
             max_backlog: 20_000_000,
             max_events: 5_000_000_000,
+            account_concurrency: 1000,
         }
     }
 }
@@ -269,75 +286,6 @@ pub struct RedriveConfig {
     pub rate: f64,
 }
 
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum OnFailure {
-    /// Leave the message; it reappears when its visibility timeout expires.
-    #[default]
-    VisibilityTimeout,
-    /// ChangeMessageVisibility to the `backoff` policy's delay for this receive count.
-    ChangeVisibility,
-}
-
-#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Jitter {
-    #[default]
-    None,
-    Full,
-    Equal,
-    Decorrelated,
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields, default)]
-pub struct RetryPolicy {
-    pub base_s: f64,
-    pub cap_s: f64,
-    pub multiplier: f64,
-    pub jitter: Jitter,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            base_s: 1.0,
-            cap_s: 60.0,
-            multiplier: 2.0,
-            jitter: Jitter::Full,
-        }
-    }
-}
-
-#[derive(Clone, Debug, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConsumerConfig {
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Queue to pull from; may be left out when the scenario has exactly one queue.
-    #[serde(default)]
-    pub queue: Option<String>,
-    #[serde(default = "defaults::workers")]
-    pub workers: u32,
-    #[serde(default = "defaults::batch_size")]
-    pub batch_size: u32,
-    /// Long-poll wait; 0 is short polling.
-    #[serde(default = "defaults::wait_time_s")]
-    pub wait_time_s: f64,
-    /// With short polling: pause after an empty receive before polling again.
-    #[serde(default = "defaults::empty_poll_pause_s")]
-    pub empty_poll_pause_s: f64,
-    #[serde(default = "defaults::processing_s")]
-    pub processing_s: DistSpec,
-    /// Probability that a processing of a healthy message fails (transient error).
-    #[serde(default)]
-    pub error_rate: f64,
-    #[serde(default)]
-    pub on_failure: OnFailure,
-    #[serde(default)]
-    pub backoff: RetryPolicy,
-}
-
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct VerdictConfig {
@@ -378,9 +326,6 @@ mod defaults {
     }
     pub fn empty_poll_pause_s() -> f64 {
         1.0
-    }
-    pub fn workers() -> u32 {
-        1
     }
     pub fn reps() -> u32 {
         5

@@ -2,6 +2,8 @@
 //! components, and which keys each kind needs. Each problem names its key path;
 //! `locate` turns it into a diagnostic with line and column.
 
+mod downstream;
+
 use super::diagnostics::{KeyPath, at_path};
 use super::*;
 
@@ -59,17 +61,32 @@ impl Checker {
         }
     }
 
+    /// A reference by name to one of `names` (a `what`: "queue", "database or API").
+    fn reference(&mut self, path: KeyPath, what: &str, name: &str, names: &[String]) -> bool {
+        if names.iter().any(|q| q == name) {
+            return true;
+        }
+        let expected = if names.is_empty() {
+            format!("a {what} defined in the file")
+        } else {
+            format!("one of: {}", names.join(", "))
+        };
+        self.problems.push(Problem {
+            path,
+            message: format!("no {what} named `{name}`"),
+            expected: Some(expected),
+            candidates: names.to_vec(),
+            bad_value: Some(name.to_string()),
+        });
+        false
+    }
+
     /// A reference to a queue by name.
     fn queue_ref(&mut self, path: KeyPath, name: Option<&str>, queues: &[String]) {
         match name {
-            Some(n) if queues.iter().any(|q| q == n) => {}
-            Some(n) => self.problems.push(Problem {
-                path,
-                message: format!("no queue named `{n}`"),
-                expected: Some(format!("one of: {}", queues.join(", "))),
-                candidates: queues.to_vec(),
-                bad_value: Some(n.to_string()),
-            }),
+            Some(n) => {
+                self.reference(path, "queue", n, queues);
+            }
             None if queues.len() == 1 => {}
             None => self.fail(
                 path,
@@ -473,9 +490,10 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         let p = root.key("consumer").index(i);
         cnames.push((p.key("name"), consumer_name(i, co)));
         c.queue_ref(p.key("queue"), co.queue.as_deref(), &queue_names);
-        if co.workers == 0 {
+        if co.workers == Some(0) {
             c.fail(p.key("workers"), "no workers", "a whole number ≥ 1");
         }
+        downstream::consumer(&mut c, &p, co, s);
         if co.batch_size == 0 {
             c.fail(
                 p.key("batch_size"),
@@ -525,6 +543,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         );
     }
     names_unique(&mut c, "consumer", &cnames);
+    downstream::check(&mut c, s);
 
     let v = root.key("verdict");
     c.range(

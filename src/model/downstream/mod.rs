@@ -1,0 +1,40 @@
+//! What consumers call (MODEL.md "Downstream dependencies"): databases with a
+//! connection limit and shared cores, rate-limited APIs, and fault windows on
+//! either. The world routes a consumer's call to them and their answers back.
+
+pub mod api;
+pub mod database;
+pub mod faults;
+
+/// A consumer's worker waiting on an answer; `generation` tells a live caller
+/// from one that has given up (timed out) since.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Client {
+    pub consumer: u16,
+    pub worker: u32,
+    pub generation: u32,
+}
+
+/// One link of a consumer's call chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Database(u16),
+    Api(u16),
+}
+
+/// Why a call failed, as the caller sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallError {
+    /// The database refused a connection (at `max_connections`).
+    Refused,
+    /// No pool connection within the acquire timeout.
+    PoolTimeout,
+    /// Down: crashed, or inside an outage window.
+    Down,
+    /// The API's token bucket was empty.
+    Throttled,
+    /// The call ran and failed (an error-rate window).
+    Error,
+    /// The consumer's circuit breaker is open: the call never left.
+    BreakerOpen,
+}

@@ -1,0 +1,135 @@
+//! Receiving: a worker's poll of its queue (short or long), the hand-over of
+//! newly visible messages to parked workers, and dead-lettering on receive.
+
+use crate::engine::Scheduler;
+use crate::model::consumer::{Phase, WorkerState};
+use crate::model::queue::Waiter;
+use crate::model::{Event, World};
+
+impl World {
+    /// Hands newly visible messages to workers parked on a long poll, oldest first.
+    pub(crate) fn serve_waiters(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        while self.queues[qi].has_receivable() {
+            let Some(w) = self.queues[qi].waiters.pop_front() else {
+                break;
+            };
+            let c = &mut self.consumers[w.consumer as usize];
+            let WorkerState::Waiting { since } = c.workers[w.worker as usize].state else {
+                continue;
+            };
+            c.c.empty_receives += c.empty_polls_since(since, sim.now());
+            self.poll(w.consumer as usize, w.worker as usize, Some(since), sim);
+        }
+    }
+
+    /// A worker asks its queue for a batch. `parked_since` is set when the worker
+    /// was waiting on a long poll that is now answered.
+    pub(crate) fn poll(
+        &mut self,
+        ci: usize,
+        wi: usize,
+        parked_since: Option<u64>,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let now = sim.now();
+        let c = &mut self.consumers[ci];
+        let qi = c.p.queue as usize;
+        let q = &mut self.queues[qi];
+        let wait = c.p.wait;
+        let w = &mut c.workers[wi];
+        w.batch.clear();
+        w.pos = 0;
+        self.scratch_dlq.clear();
+        let got = q.receive(
+            &mut self.arena,
+            now,
+            c.p.batch_size,
+            &mut w.batch,
+            &mut self.scratch_dlq,
+        );
+        if got > 0 {
+            match &c.poller {
+                Some(p) if got < c.p.batch_size && p.p.batch_window > 0 => {
+                    // Gather until the window ends, then top up and invoke.
+                    w.state = WorkerState::Gathering;
+                    w.phase = Phase::Gather;
+                    w.generation = w.generation.wrapping_add(1);
+                    let at = now + p.p.batch_window;
+                    sim.at(at, Event::Step(ci as u16, wi as u32, w.generation));
+                }
+                Some(_) => self.invoke(ci, wi, sim),
+                None => {
+                    w.state = WorkerState::Busy;
+                    c.busy += 1;
+                    self.begin_message(ci, wi, sim);
+                }
+            }
+        } else if c.p.wait > 0 {
+            // Keep waiting; a worker whose answer vanished (expired, dead-lettered)
+            // keeps its place in line.
+            w.state = WorkerState::Waiting {
+                since: parked_since.map_or(now, |s| s + (now - s) / wait * wait),
+            };
+            let waiter = Waiter {
+                consumer: ci as u16,
+                worker: wi as u32,
+            };
+            if parked_since.is_some() {
+                q.waiters.push_front(waiter);
+            } else {
+                w.parked_at = now;
+                q.waiters.push_back(waiter);
+            }
+        } else {
+            w.state = WorkerState::Pausing;
+            c.c.empty_receives += 1;
+            sim.after(c.p.empty_poll_pause, Event::Poll(ci as u16, wi as u32));
+        }
+        self.dead_letter(qi, sim);
+        self.arm(qi, sim);
+    }
+
+    /// The end of a batching window: top the batch up, then invoke.
+    pub(crate) fn gathered(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let c = &mut self.consumers[ci];
+        let qi = c.p.queue as usize;
+        let w = &mut c.workers[wi];
+        let room = c.p.batch_size - w.batch.len() as u32;
+        self.scratch_dlq.clear();
+        self.queues[qi].receive(
+            &mut self.arena,
+            now,
+            room,
+            &mut w.batch,
+            &mut self.scratch_dlq,
+        );
+        self.dead_letter(qi, sim);
+        self.invoke(ci, wi, sim);
+        self.arm(qi, sim);
+    }
+
+    /// Moves what the last receive set aside to the queue's DLQ, and wakes the
+    /// DLQ's timer so that its own consumers see them.
+    pub(crate) fn dead_letter(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        if self.scratch_dlq.is_empty() {
+            return;
+        }
+        let now = sim.now();
+        let dlq = self.queues[qi]
+            .p
+            .dlq
+            .expect("only queues with a DLQ set messages aside") as usize;
+        for &slot in &self.scratch_dlq {
+            // Redrive sends it back to where it was dead-lettered from.
+            self.arena.get_mut(slot).origin = qi as u16;
+            self.queues[dlq].adopt(&mut self.arena, slot, now);
+        }
+        self.scratch_dlq.clear();
+        let q = &mut self.queues[dlq];
+        if !q.waiters.is_empty() && q.timer_at.is_none_or(|a| a > now) {
+            q.timer_at = Some(now);
+            sim.at(now, Event::QueueTimer(dlq as u16));
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! A message's work in a worker: the dedupe check, its own processing time, the
+//! chain of downstream calls (`calls.rs`), and what happens to the message when
+//! it succeeds or fails: a pool deletes it or lets it return at once; a poller
+//! records the outcome and settles the batch when the invocation ends.
+
+use crate::engine::{Scheduler, SimTime, from_secs};
+use crate::model::consumer::Phase;
+use crate::model::idempotency::Check;
+use crate::model::message::Receipt;
+use crate::model::{Event, World};
+use crate::scenario::OnFailure;
+
+impl World {
+    /// Ends the worker's current phase after `d`, or at its invocation's
+    /// timeout if that comes first.
+    pub(crate) fn schedule_step(
+        &mut self,
+        ci: usize,
+        wi: usize,
+        phase: Phase,
+        d: SimTime,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let w = &mut self.consumers[ci].workers[wi];
+        w.phase = phase;
+        w.generation = w.generation.wrapping_add(1);
+        let at = sim.now().saturating_add(d).min(w.deadline);
+        sim.at(at, Event::Step(ci as u16, wi as u32, w.generation));
+    }
+
+    /// Starts the message at the worker's position.
+    pub(crate) fn begin_message(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let c = &mut self.consumers[ci];
+        let w = &mut c.workers[wi];
+        let r = w.batch[w.pos];
+        w.call = 0;
+        w.attempt = 0;
+        w.backoff_prev = 0.0;
+        let m = self.arena.get_mut(r.slot);
+        if let Some(store) = c.store {
+            match store.begin(&mut m.dedupe, now) {
+                Check::Proceed => {}
+                Check::AlreadyDone => return self.schedule_step(ci, wi, Phase::Skip, 0, sim),
+                Check::InProgress => return self.schedule_step(ci, wi, Phase::Conflict, 0, sim),
+            }
+        }
+        let s = c.draw_processing_s(m.cost);
+        self.schedule_step(ci, wi, Phase::Compute, from_secs(s), sim);
+    }
+
+    /// The worker's pending phase has ended.
+    pub(crate) fn step(&mut self, ci: usize, wi: usize, g: u32, sim: &mut Scheduler<Event>) {
+        let w = &self.consumers[ci].workers[wi];
+        if w.generation != g {
+            return; // cancelled: answered or given up since
+        }
+        let phase = w.phase;
+        if phase != Phase::Gather && sim.now() >= w.deadline {
+            return self.invocation_timeout(ci, wi, sim);
+        }
+        match phase {
+            Phase::Compute => {
+                let poison = self.arena.get(self.current(ci, wi).slot).poison;
+                let c = &mut self.consumers[ci];
+                if c.fails(poison) {
+                    self.message_failed(ci, wi, true, sim);
+                } else if c.p.chain.is_empty() {
+                    self.message_succeeded(ci, wi, true, sim);
+                } else {
+                    self.start_call(ci, wi, sim);
+                }
+            }
+            Phase::Api => self.api_answered(ci, wi, sim),
+            Phase::Backoff => self.start_call(ci, wi, sim),
+            Phase::PoolWait => self.pool_timeout(ci, wi, sim),
+            Phase::Query => {} // only its timeout steps, handled above
+            Phase::Gather => self.gathered(ci, wi, sim),
+            Phase::CallFailed(e) => self.call_answered(ci, wi, Err(e), sim),
+            Phase::Skip => {
+                self.consumers[ci].c.dedupe_skips += 1;
+                self.message_succeeded(ci, wi, false, sim);
+            }
+            Phase::Conflict => {
+                self.consumers[ci].c.dedupe_conflicts += 1;
+                self.message_failed(ci, wi, false, sim);
+            }
+        }
+    }
+
+    pub(crate) fn current(&self, ci: usize, wi: usize) -> Receipt {
+        let w = &self.consumers[ci].workers[wi];
+        w.batch[w.pos]
+    }
+
+    /// Success: the side effect is applied (unless the dedupe store found it
+    /// done already) and recorded.
+    pub(crate) fn message_succeeded(
+        &mut self,
+        ci: usize,
+        wi: usize,
+        applied: bool,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let now = sim.now();
+        let r = self.current(ci, wi);
+        let c = &mut self.consumers[ci];
+        c.c.successes += 1;
+        let m = self.arena.get_mut(r.slot);
+        if applied {
+            m.successes += 1;
+            if m.successes == 1 {
+                c.c.goodput += 1;
+                c.e2e.record(now - m.published);
+            } else {
+                c.c.duplicates += 1;
+            }
+            if let Some(store) = c.store {
+                store.complete(&mut m.dedupe, now);
+            }
+        }
+        self.finish_message(ci, wi, true, sim);
+    }
+
+    /// Failure; `own_lock` is false when the dedupe lock belongs to another
+    /// processing (which must keep it).
+    pub(crate) fn message_failed(
+        &mut self,
+        ci: usize,
+        wi: usize,
+        own_lock: bool,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let r = self.current(ci, wi);
+        let c = &mut self.consumers[ci];
+        c.c.failures += 1;
+        if let Some(store) = c.store
+            && own_lock
+        {
+            store.abandon(&mut self.arena.get_mut(r.slot).dedupe);
+        }
+        self.finish_message(ci, wi, false, sim);
+    }
+
+    fn finish_message(&mut self, ci: usize, wi: usize, ok: bool, sim: &mut Scheduler<Event>) {
+        let c = &mut self.consumers[ci];
+        c.c.completions += 1;
+        if c.poller.is_some() {
+            let w = &mut c.workers[wi];
+            w.outcomes.push(ok);
+            w.pos += 1;
+            let partial = c.poller.as_ref().is_some_and(|p| p.p.partial);
+            if !ok && !partial {
+                // The handler threw: the rest of the batch is not processed.
+                return self.end_invocation(ci, wi, false, sim);
+            }
+            if w.pos < w.batch.len() {
+                self.begin_message(ci, wi, sim);
+            } else {
+                self.end_invocation(ci, wi, false, sim);
+            }
+            return;
+        }
+        let now = sim.now();
+        let qi = c.p.queue as usize;
+        let r = self.current(ci, wi);
+        if ok {
+            self.queues[qi].delete(&mut self.arena, r, now);
+        } else {
+            self.return_early(ci, r, now);
+        }
+        self.release(r);
+        let c = &mut self.consumers[ci];
+        let w = &mut c.workers[wi];
+        w.pos += 1;
+        if w.pos < w.batch.len() {
+            self.begin_message(ci, wi, sim);
+        } else {
+            c.busy -= 1;
+            self.poll(ci, wi, None, sim);
+        }
+        self.serve_waiters(qi, sim);
+        self.arm(qi, sim);
+    }
+
+    /// A failed message with `on_failure = "change_visibility"` comes back after
+    /// the backoff delay for its receive count (only under the latest receipt).
+    pub(crate) fn return_early(&mut self, ci: usize, r: Receipt, now: SimTime) {
+        let c = &mut self.consumers[ci];
+        let qi = c.p.queue as usize;
+        if c.p.on_failure != OnFailure::ChangeVisibility || !self.queues[qi].holds(&self.arena, r) {
+            return;
+        }
+        let m = self.arena.get_mut(r.slot);
+        let attempt = m.receive_count.saturating_sub(1);
+        let d = c.draw_backoff_s(attempt, m.backoff_prev_s as f64);
+        m.backoff_prev_s = d as f32;
+        self.queues[qi].change_visibility(&mut self.arena, r, now, from_secs(d));
+    }
+
+    /// The consumer lets go of a message; its slot is freed if it is done.
+    pub(crate) fn release(&mut self, r: Receipt) {
+        self.arena.get_mut(r.slot).holders -= 1;
+        if let Some(successes) = self.arena.release_if_done(r.slot)
+            && successes >= 2
+        {
+            self.applied_more_than_once += 1;
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! What keeps retries from making an overload worse (MODEL.md "Retries and
+//! protection"): a retry budget and a circuit breaker.
+
+pub mod breaker;
+pub mod budget;

@@ -1,0 +1,251 @@
+//! Consumers: a fixed worker pool or a Lambda-like managed poller, the work each
+//! message takes (own processing, then a chain of downstream calls), and the
+//! protections around those calls.
+
+use super::DistSpec;
+use super::defaults;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OnFailure {
+    /// Leave the message; it reappears when its visibility timeout expires.
+    #[default]
+    VisibilityTimeout,
+    /// ChangeMessageVisibility to the `backoff` policy's delay for this receive count.
+    ChangeVisibility,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Jitter {
+    #[default]
+    None,
+    Full,
+    Equal,
+    Decorrelated,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct RetryPolicy {
+    pub base_s: f64,
+    pub cap_s: f64,
+    pub multiplier: f64,
+    pub jitter: Jitter,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            base_s: 1.0,
+            cap_s: 60.0,
+            multiplier: 2.0,
+            jitter: Jitter::Full,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerConfig {
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Queue to pull from; may be left out when the scenario has exactly one queue.
+    #[serde(default)]
+    pub queue: Option<String>,
+    /// Fixed pool size (1 if left out); a Lambda-like consumer scales instead.
+    #[serde(default)]
+    pub workers: Option<u32>,
+    #[serde(default = "defaults::batch_size")]
+    pub batch_size: u32,
+    /// Long-poll wait; 0 is short polling.
+    #[serde(default = "defaults::wait_time_s")]
+    pub wait_time_s: f64,
+    /// With short polling: pause after an empty receive before polling again.
+    #[serde(default = "defaults::empty_poll_pause_s")]
+    pub empty_poll_pause_s: f64,
+    #[serde(default = "defaults::processing_s")]
+    pub processing_s: DistSpec,
+    /// Probability that a processing of a healthy message fails (transient error).
+    #[serde(default)]
+    pub error_rate: f64,
+    #[serde(default)]
+    pub on_failure: OnFailure,
+    #[serde(default)]
+    pub backoff: RetryPolicy,
+    /// Downstreams called for each message, in order, after its own processing
+    /// time: names of `[[database]]` or `[[api]]` tables.
+    #[serde(default)]
+    pub calls: Vec<String>,
+    /// Retries of a failed downstream call inside the consumer (holding its slot
+    /// and any connection while it waits).
+    #[serde(default)]
+    pub retry: Option<CallRetry>,
+    /// A circuit breaker around each downstream this consumer calls.
+    #[serde(default)]
+    pub breaker: Option<BreakerConfig>,
+    /// A dedupe store keyed by message id; without it every processing applies its
+    /// side effect again.
+    #[serde(default)]
+    pub idempotency: Option<IdempotencyConfig>,
+    /// Makes this consumer a managed poller (Lambda reading SQS).
+    #[serde(default)]
+    pub lambda: Option<LambdaConfig>,
+}
+
+impl ConsumerConfig {
+    pub fn workers(&self) -> u32 {
+        self.workers.unwrap_or(1)
+    }
+}
+
+/// How fast the poller adds concurrency: Lambda's SQS event source (300 per
+/// minute) or EventBridge Pipes and older Lambda documentation (60 per minute).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Scaling {
+    #[default]
+    Lambda,
+    Pipes,
+}
+
+impl Scaling {
+    pub fn per_minute(self) -> f64 {
+        match self {
+            Scaling::Lambda => 300.0,
+            Scaling::Pipes => 60.0,
+        }
+    }
+}
+
+/// A Lambda function behind an SQS event source mapping. Figures from the AWS
+/// Lambda documentation unless marked as an assumption (see docs/scenarios.md).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct LambdaConfig {
+    pub scaling: Scaling,
+    /// Overrides the preset's rate of adding concurrent batches.
+    pub scale_up_per_minute: Option<f64>,
+    /// Concurrent batches when messages are first present (AWS: 5).
+    pub initial_concurrency: u32,
+    /// The event source's maximum concurrency (AWS: 2 to 1000); the poller never
+    /// runs more batches than this, so nothing is throttled.
+    pub max_concurrency: Option<u32>,
+    /// The function's reserved concurrency: invocations beyond it are throttled.
+    pub reserved_concurrency: Option<u32>,
+    /// Time spent gathering a batch before invoking (AWS: 0 to 300 s).
+    pub batch_window_s: f64,
+    /// An invocation running longer fails as a whole (AWS default 3 s).
+    pub function_timeout_s: f64,
+    /// Partial batch response: only failed messages return to the queue.
+    pub report_batch_item_failures: bool,
+    /// Assumption: idle pollers (an empty long poll) retire at most this fast.
+    pub scale_down_per_minute: f64,
+    /// Assumption: each failed invocation removes a poller, at most this fast.
+    pub error_backoff_per_minute: f64,
+    /// Assumption: a poller whose invocation was throttled waits this long.
+    pub throttle_pause_s: f64,
+}
+
+impl Default for LambdaConfig {
+    fn default() -> Self {
+        LambdaConfig {
+            scaling: Scaling::Lambda,
+            scale_up_per_minute: None,
+            initial_concurrency: 5,
+            max_concurrency: None,
+            reserved_concurrency: None,
+            batch_window_s: 0.0,
+            function_timeout_s: 3.0,
+            report_batch_item_failures: false,
+            scale_down_per_minute: 60.0,
+            error_backoff_per_minute: 60.0,
+            throttle_pause_s: 1.0,
+        }
+    }
+}
+
+/// The most concurrent batches one SQS event source runs (AWS).
+pub const EVENT_SOURCE_LIMIT: u32 = 1000;
+
+/// In-consumer retries of a failed downstream call.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct CallRetry {
+    /// Attempts per call, the first included (1 = no retry).
+    pub attempts: u32,
+    pub base_s: f64,
+    pub cap_s: f64,
+    pub multiplier: f64,
+    pub jitter: Jitter,
+    /// Retry budget: retries in each window stay below this fraction of the
+    /// window's first attempts (plus `budget_min_retries`). None = no budget.
+    pub budget_ratio: Option<f64>,
+    pub budget_window_s: f64,
+    pub budget_min_retries: u32,
+}
+
+impl Default for CallRetry {
+    fn default() -> Self {
+        CallRetry {
+            attempts: 3,
+            base_s: 0.1,
+            cap_s: 10.0,
+            multiplier: 2.0,
+            jitter: Jitter::Full,
+            budget_ratio: None,
+            budget_window_s: 10.0,
+            budget_min_retries: 10,
+        }
+    }
+}
+
+impl CallRetry {
+    pub fn policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            base_s: self.base_s,
+            cap_s: self.cap_s,
+            multiplier: self.multiplier,
+            jitter: self.jitter,
+        }
+    }
+}
+
+/// Opens after `failures` failed calls within `window_s`; fails calls fast while
+/// open; after `cooldown_s` lets one probe through (half-open).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct BreakerConfig {
+    pub failures: u32,
+    pub window_s: f64,
+    pub cooldown_s: f64,
+}
+
+impl Default for BreakerConfig {
+    fn default() -> Self {
+        BreakerConfig {
+            failures: 5,
+            window_s: 10.0,
+            cooldown_s: 30.0,
+        }
+    }
+}
+
+/// A dedupe store keyed by message id (Powertools' idempotency utility): a
+/// completed record is kept `ttl_s`; an in-progress lock expires after `lock_s`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct IdempotencyConfig {
+    pub ttl_s: f64,
+    pub lock_s: f64,
+}
+
+impl Default for IdempotencyConfig {
+    fn default() -> Self {
+        IdempotencyConfig {
+            ttl_s: 3600.0,
+            lock_s: 60.0,
+        }
+    }
+}

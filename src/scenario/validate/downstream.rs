@@ -1,0 +1,278 @@
+//! Checks for the downstream tables (databases, APIs, fault windows) and for
+//! what a consumer adds on top of its queue: its call chain, retries, breaker,
+//! dedupe store and managed poller.
+
+use super::{Checker, names_unique};
+use crate::scenario::diagnostics::KeyPath;
+use crate::scenario::*;
+
+/// Names a consumer may call: databases, then APIs.
+fn downstream_names(s: &Scenario) -> Vec<String> {
+    s.databases
+        .iter()
+        .map(|d| d.name.clone())
+        .chain(s.apis.iter().map(|a| a.name.clone()))
+        .collect()
+}
+
+const SECONDS: &str = "seconds > 0";
+
+pub(super) fn check(c: &mut Checker, s: &Scenario) {
+    let root = KeyPath::root();
+    if s.run.account_concurrency == 0 {
+        c.fail(
+            root.key("run").key("account_concurrency"),
+            "an account that runs nothing",
+            "a whole number ≥ 1 (AWS default: 1000)",
+        );
+    }
+    let mut names = vec![];
+    for (i, d) in s.databases.iter().enumerate() {
+        let p = root.key("database").index(i);
+        names.push((p.key("name"), d.name.clone()));
+        if d.max_connections == 0 {
+            c.fail(
+                p.key("max_connections"),
+                "a database that accepts no connection",
+                "a whole number ≥ 1",
+            );
+        }
+        if d.cores == 0 {
+            c.fail(p.key("cores"), "no cores", "a whole number ≥ 1");
+        }
+        c.dist(p.key("query_s"), &d.query_s);
+        if let Some(pool) = &d.pool {
+            if pool.size == 0 {
+                c.fail(
+                    p.key("pool").key("size"),
+                    "a pool of 0 connections",
+                    "a whole number ≥ 1, at most max_connections to stop refusals",
+                );
+            }
+            c.range(
+                p.key("pool").key("acquire_timeout_s"),
+                pool.acquire_timeout_s,
+                0.0,
+                1e9,
+                "seconds ≥ 0",
+            );
+        }
+        if let Some(k) = &d.crash {
+            c.range(
+                p.key("crash").key("after_s"),
+                k.after_s,
+                0.0,
+                1e9,
+                "seconds ≥ 0",
+            );
+            c.range(
+                p.key("crash").key("recovery_s"),
+                k.recovery_s,
+                1e-9,
+                1e9,
+                SECONDS,
+            );
+        }
+    }
+    for (i, a) in s.apis.iter().enumerate() {
+        let p = root.key("api").index(i);
+        names.push((p.key("name"), a.name.clone()));
+        c.range(p.key("rate"), a.rate, 1e-9, 1e12, "calls per second > 0");
+        c.range(
+            p.key("burst"),
+            a.burst,
+            1.0,
+            1e12,
+            "a bucket of at least 1 call",
+        );
+        c.dist(p.key("call_s"), &a.call_s);
+    }
+    names_unique(c, "database or API", &names);
+    let known = downstream_names(s);
+    for (i, f) in s.faults.iter().enumerate() {
+        fault(c, root.key("fault").index(i), f, &known);
+    }
+}
+
+fn fault(c: &mut Checker, p: KeyPath, f: &FaultConfig, known: &[String]) {
+    c.reference(p.key("target"), "database or API", &f.target, known);
+    c.range(p.key("from_s"), f.from_s, 0.0, 1e12, "seconds ≥ 0");
+    if !(f.to_s > f.from_s && f.to_s.is_finite()) {
+        c.fail(
+            p.key("to_s"),
+            "the window ends before it starts",
+            "to_s > from_s",
+        );
+    }
+    let (needs, key) = match f.kind {
+        FaultKind::Errors => (Some("error_rate"), f.error_rate),
+        FaultKind::Latency => (Some("factor"), f.factor),
+        FaultKind::Outage => (None, None),
+    };
+    for (k, v) in [("error_rate", f.error_rate), ("factor", f.factor)] {
+        if v.is_some() && needs != Some(k) {
+            c.fail(
+                p.key(k),
+                format!("`{k}` does not apply to a {:?} fault", f.kind),
+                match needs {
+                    Some(n) => format!("`{n}` for this kind"),
+                    None => "an outage takes only target, kind, from_s, to_s".into(),
+                },
+            );
+        }
+    }
+    match (needs, key) {
+        (Some(k), None) => c.fail(
+            p.clone(),
+            format!("a {:?} fault needs `{k}`", f.kind),
+            match f.kind {
+                FaultKind::Errors => "`error_rate = 0.5` (a probability)",
+                _ => "`factor = 5` (calls take 5× longer)",
+            },
+        ),
+        (Some("error_rate"), Some(v)) => {
+            c.range(p.key("error_rate"), v, 0.0, 1.0, "a probability in [0, 1]")
+        }
+        (Some(_), Some(v)) => c.range(p.key("factor"), v, 1e-9, 1e9, "a factor > 0"),
+        _ => {}
+    }
+}
+
+pub(super) fn consumer(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, s: &Scenario) {
+    let known = downstream_names(s);
+    for (j, name) in co.calls.iter().enumerate() {
+        c.reference(p.key("calls").index(j), "database or API", name, &known);
+    }
+    if let Some(r) = &co.retry {
+        let k = p.key("retry");
+        if r.attempts == 0 {
+            c.fail(
+                k.key("attempts"),
+                "0 attempts",
+                "a whole number ≥ 1 (1 = no retry)",
+            );
+        }
+        c.range(k.key("base_s"), r.base_s, 1e-9, 1e9, SECONDS);
+        c.range(
+            k.key("cap_s"),
+            r.cap_s,
+            r.base_s.max(0.0),
+            1e9,
+            "seconds ≥ base_s",
+        );
+        c.range(k.key("multiplier"), r.multiplier, 1.0, 1e3, "a factor ≥ 1");
+        if let Some(ratio) = r.budget_ratio {
+            c.range(
+                k.key("budget_ratio"),
+                ratio,
+                0.0,
+                1e3,
+                "a fraction ≥ 0, like 0.1",
+            );
+        }
+        c.range(
+            k.key("budget_window_s"),
+            r.budget_window_s,
+            1e-6,
+            1e9,
+            SECONDS,
+        );
+        if co.calls.is_empty() {
+            c.fail(
+                k,
+                "retries of downstream calls, but the consumer calls nothing",
+                "`calls = [\"<database or API>\"]`, or retries through the queue with `on_failure`",
+            );
+        }
+    }
+    if let Some(b) = &co.breaker {
+        let k = p.key("breaker");
+        if b.failures == 0 {
+            c.fail(
+                k.key("failures"),
+                "opens on 0 failures",
+                "a whole number ≥ 1",
+            );
+        }
+        c.range(k.key("window_s"), b.window_s, 1e-6, 1e9, SECONDS);
+        c.range(k.key("cooldown_s"), b.cooldown_s, 1e-6, 1e9, SECONDS);
+    }
+    if let Some(d) = &co.idempotency {
+        let k = p.key("idempotency");
+        c.range(k.key("ttl_s"), d.ttl_s, 1e-6, 1e12, SECONDS);
+        c.range(k.key("lock_s"), d.lock_s, 1e-6, 1e12, SECONDS);
+    }
+    if let Some(l) = &co.lambda {
+        lambda(c, p, co, l);
+    }
+}
+
+fn lambda(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, l: &LambdaConfig) {
+    let k = p.key("lambda");
+    if co.workers.is_some() {
+        c.fail(
+            p.key("workers"),
+            "a Lambda-like consumer scales its own concurrency",
+            "no `workers`; cap it with `lambda.max_concurrency`",
+        );
+    }
+    if l.initial_concurrency == 0 {
+        c.fail(
+            k.key("initial_concurrency"),
+            "no pollers to start with",
+            "a whole number ≥ 1 (AWS: 5)",
+        );
+    }
+    if let Some(m) = l.max_concurrency
+        && !(2..=EVENT_SOURCE_LIMIT).contains(&m)
+    {
+        c.fail(
+            k.key("max_concurrency"),
+            format!("{m} is out of range"),
+            "2 to 1000 (the event source's maximum concurrency)",
+        );
+    }
+    if let Some(r) = l.scale_up_per_minute {
+        c.range(
+            k.key("scale_up_per_minute"),
+            r,
+            1e-6,
+            1e9,
+            "pollers per minute > 0",
+        );
+    }
+    c.range(
+        k.key("batch_window_s"),
+        l.batch_window_s,
+        0.0,
+        300.0,
+        "seconds in [0, 300] (AWS)",
+    );
+    c.range(
+        k.key("function_timeout_s"),
+        l.function_timeout_s,
+        1e-3,
+        900.0,
+        "seconds in (0, 900] (AWS)",
+    );
+    for (name, v) in [
+        ("scale_down_per_minute", l.scale_down_per_minute),
+        ("error_backoff_per_minute", l.error_backoff_per_minute),
+    ] {
+        c.range(k.key(name), v, 0.0, 1e9, "pollers per minute ≥ 0");
+    }
+    c.range(
+        k.key("throttle_pause_s"),
+        l.throttle_pause_s,
+        0.0,
+        1e9,
+        "seconds ≥ 0",
+    );
+    if co.wait_time_s == 0.0 {
+        c.fail(
+            p.key("wait_time_s"),
+            "the managed poller long-polls",
+            "wait_time_s > 0 (Lambda's pollers wait 20 s)",
+        );
+    }
+}
