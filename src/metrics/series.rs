@@ -4,6 +4,7 @@
 
 use crate::engine::{SimTime, to_secs};
 use crate::model::World;
+use crate::model::consumer::Consumer;
 
 #[derive(Default)]
 pub struct Sampler {
@@ -77,13 +78,29 @@ impl Sampler {
         }
         for c in &w.consumers {
             r.prefix = &c.p.name;
-            r.gauge("workers", c.workers.len() as f64);
-            r.gauge("busy", c.busy as f64);
-            r.counter("completions", c.c.completions);
-            r.counter("goodput", c.c.goodput);
-            r.counter("failures", c.c.failures);
-            r.counter("duplicates", c.c.duplicates);
-            r.counter("empty_receives", c.c.empty_receives);
+            consumer_columns(&mut r, c);
+        }
+        for d in &w.databases {
+            r.prefix = &d.p.name;
+            r.gauge("up", if d.is_down() { 0.0 } else { 1.0 });
+            r.gauge("connections", d.in_use as f64);
+            r.gauge("queries_running", d.active() as f64);
+            if d.p.pool.is_some() {
+                r.gauge("pool_waiting", d.pool_waiting as f64);
+                r.counter("pool_timeouts", d.c.pool_timeouts);
+            }
+            r.counter("queries", d.c.queries);
+            r.counter("refusals", d.c.refusals);
+            r.counter("down_rejections", d.c.down_rejections);
+            r.counter("errors", d.c.errors);
+        }
+        for a in &w.apis {
+            r.prefix = &a.p.name;
+            r.gauge("tokens", a.tokens_at(now));
+            r.counter("calls", a.c.calls);
+            r.counter("throttles", a.c.throttles);
+            r.counter("errors", a.c.errors);
+            r.counter("down_rejections", a.c.down_rejections);
         }
         if first {
             self.prev = vec![0.0; self.row.len()];
@@ -113,6 +130,45 @@ impl Sampler {
     }
 }
 
+/// A consumer's columns: the pool's or the poller's, then its calls' and its
+/// dedupe store's when it has them.
+fn consumer_columns(r: &mut Row, c: &Consumer) {
+    match &c.poller {
+        Some(p) => {
+            r.gauge("pollers", p.active as f64);
+            r.gauge("concurrency", c.busy as f64);
+            r.counter("invocations", p.c.invocations);
+            r.counter("throttles", p.c.throttles);
+            r.counter("timeouts", p.c.timeouts);
+        }
+        None => {
+            r.gauge("workers", c.workers.len() as f64);
+            r.gauge("busy", c.busy as f64);
+        }
+    }
+    r.counter("completions", c.c.completions);
+    r.counter("goodput", c.c.goodput);
+    r.counter("failures", c.c.failures);
+    r.counter("duplicates", c.c.duplicates);
+    r.counter("empty_receives", c.c.empty_receives);
+    if !c.p.chain.is_empty() {
+        r.counter("call_failures", c.c.call_failures);
+        r.counter("retries", c.c.retries);
+    }
+    if !c.breakers.is_empty() {
+        let worst = c.breakers.iter().map(|b| b.level()).fold(0.0, f64::max);
+        r.gauge("breaker", worst);
+        r.counter(
+            "breaker_rejections",
+            c.breakers.iter().map(|b| b.rejected).sum(),
+        );
+    }
+    if c.store.is_some() {
+        r.counter("dedupe_skips", c.c.dedupe_skips);
+        r.counter("dedupe_conflicts", c.c.dedupe_conflicts);
+    }
+}
+
 /// System-wide columns: what a reader looks at first.
 fn write_totals(r: &mut Row, w: &World, now: SimTime) {
     let main = || w.queues.iter().filter(|q| !q.p.is_dlq);
@@ -132,10 +188,7 @@ fn write_totals(r: &mut Row, w: &World, now: SimTime) {
     );
     r.gauge(
         "workers",
-        w.consumers
-            .iter()
-            .map(|c| c.workers.len() as u64)
-            .sum::<u64>() as f64,
+        w.consumers.iter().map(|c| c.slots() as u64).sum::<u64>() as f64,
     );
     let produced: u64 = w
         .producers

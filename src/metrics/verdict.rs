@@ -14,6 +14,8 @@ pub enum Reason {
     MessageLoss,
     BacklogCap,
     EventLimit,
+    /// A downstream (a database) crashed under the load it was sent.
+    DownstreamCrashed,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -62,8 +64,39 @@ impl Reason {
             Reason::MessageLoss => "message_loss",
             Reason::BacklogCap => "backlog_cap",
             Reason::EventLimit => "event_limit",
+            Reason::DownstreamCrashed => "downstream_crashed",
         }
     }
+}
+
+/// A downstream's crash, as the verdict reports it.
+pub struct Crash<'a> {
+    pub name: &'a str,
+    pub first_s: f64,
+    pub crashes: u64,
+    pub down_s: f64,
+}
+
+/// The first downstream to crash collapses the run, whatever the backlog did:
+/// the crash is the cause, the backlog its consequence.
+pub fn judge_crashes(crashes: &[Crash], then: &Verdict) -> Option<Verdict> {
+    let first = crashes
+        .iter()
+        .filter(|c| c.crashes > 0)
+        .min_by(|a, b| a.first_s.total_cmp(&b.first_s))?;
+    Some(Verdict::collapsed(
+        Reason::DownstreamCrashed,
+        first.first_s,
+        format!(
+            "database `{}` crashed at {:.0} s ({} crash{}, {:.0} s down in all); then: {}",
+            first.name,
+            first.first_s,
+            first.crashes,
+            if first.crashes == 1 { "" } else { "es" },
+            first.down_s,
+            then.detail
+        ),
+    ))
 }
 
 /// Judges a finished run from its time series: backlog growth first, then loss.
@@ -106,15 +139,18 @@ fn judge_loss(s: &Sampler, cfg: &VerdictConfig) -> Option<Verdict> {
     None
 }
 
-/// Judges the backlog column of a finished run.
+/// Judges the messages held by a finished run: the backlog plus those in
+/// flight (a consumer that fails or is throttled hides its backlog in flight).
 pub fn judge_backlog(s: &Sampler, cfg: &VerdictConfig) -> Verdict {
-    let (Some(t), Some(b), Some(a)) = (
+    let (Some(t), Some(waiting), Some(in_flight), Some(a)) = (
         s.column("time_s"),
         s.column("backlog"),
+        s.column("in_flight"),
         s.column("arrivals"),
     ) else {
         return Verdict::stable("no samples".into());
     };
+    let b: Vec<f64> = waiting.iter().zip(&in_flight).map(|(w, f)| w + f).collect();
     let n = t.len();
     let k = ((n as f64 * cfg.window_fraction).ceil() as usize).clamp(2.min(n), n);
     if n < 3 || k < 3 {
@@ -134,12 +170,12 @@ pub fn judge_backlog(s: &Sampler, cfg: &VerdictConfig) -> Verdict {
             Reason::BacklogGrowth,
             t[i],
             format!(
-                "backlog grew by {growth:.0} messages over the last {span:.0} s (threshold {threshold:.0}); {last:.0} waiting at the end"
+                "messages held (waiting + in flight) grew by {growth:.0} over the last {span:.0} s (threshold {threshold:.0}); {last:.0} held at the end"
             ),
         )
     } else {
         Verdict::stable(format!(
-            "backlog trend over the last {span:.0} s: {growth:+.0} messages (threshold {threshold:.0}); {last:.0} waiting at the end"
+            "messages held (waiting + in flight), trend over the last {span:.0} s: {growth:+.0} (threshold {threshold:.0}); {last:.0} held at the end"
         ))
     }
 }

@@ -146,6 +146,7 @@ pub struct Consumer {
     rng: Streams,
     pub workers: Vec<Worker>,
     pub busy: u32,
+    pub peak_busy: u32,
     pub c: ConsumerCounters,
     /// Publish → first successful processing.
     pub e2e: Latency,
@@ -169,6 +170,7 @@ impl Consumer {
             p,
             workers,
             busy: 0,
+            peak_busy: 0,
             c: ConsumerCounters::default(),
             e2e: Latency::default(),
             budget: None,
@@ -188,9 +190,10 @@ impl Consumer {
         b.delay_s(attempt, prev_s, &mut self.rng.retry)
     }
 
-    /// Slots in use: busy workers, or a poller's running invocations.
-    pub fn concurrency(&self) -> u32 {
-        self.busy
+    /// A worker starts a batch (a poller: an invocation).
+    pub fn occupy(&mut self) {
+        self.busy += 1;
+        self.peak_busy = self.peak_busy.max(self.busy);
     }
 
     /// Workers in the pool, or pollers running.

@@ -102,6 +102,13 @@ impl Model for World {
 }
 
 impl World {
+    pub fn target_name(&self, t: downstream::Target) -> &str {
+        match t {
+            downstream::Target::Database(d) => &self.databases[d as usize].p.name,
+            downstream::Target::Api(a) => &self.apis[a as usize].p.name,
+        }
+    }
+
     /// Events that start the run.
     pub fn initial_events(&mut self) -> Vec<(SimTime, Event)> {
         let mut evs = vec![(0, Event::Sample)];

@@ -56,9 +56,9 @@ impl Api {
         }
     }
 
-    pub fn tokens(&mut self, now: SimTime) -> f64 {
-        self.refill(now);
-        self.tokens
+    /// Tokens in the bucket at `now` (without taking any).
+    pub fn tokens_at(&self, now: SimTime) -> f64 {
+        (self.tokens + self.p.rate * to_secs(now.saturating_sub(self.last))).min(self.p.burst)
     }
 
     fn refill(&mut self, now: SimTime) {

@@ -54,6 +54,7 @@ pub struct Database {
     pub epoch: u32,
     /// Crashed until this time.
     pub crashed_until: Option<SimTime>,
+    pub first_crash: Option<SimTime>,
     /// Outage windows in force.
     pub outages: u32,
     /// Callers waiting for a pool connection (some may have given up since:
@@ -87,6 +88,7 @@ impl Database {
             in_use: 0,
             epoch: 0,
             crashed_until: None,
+            first_crash: None,
             outages: 0,
             pool_waiters: VecDeque::new(),
             pool_waiting: 0,
@@ -250,6 +252,7 @@ impl Database {
     pub fn crash_at(&mut self, now: SimTime) -> SimTime {
         let (_, recovery) = self.p.crash.expect("only a database with `crash` crashes");
         self.c.crashes += 1;
+        self.first_crash.get_or_insert(now);
         let up = now + recovery;
         self.crashed_until = Some(up);
         up

@@ -29,7 +29,7 @@ impl World {
         }
         p.c.invocations += 1;
         let timeout = p.p.timeout;
-        c.busy += 1;
+        c.occupy();
         self.account_running += 1;
         let w = &mut c.workers[wi];
         w.state = WorkerState::Busy;

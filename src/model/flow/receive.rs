@@ -60,7 +60,7 @@ impl World {
                 Some(_) => self.invoke(ci, wi, sim),
                 None => {
                     w.state = WorkerState::Busy;
-                    c.busy += 1;
+                    c.occupy();
                     self.begin_message(ci, wi, sim);
                 }
             }

@@ -1,22 +1,14 @@
-//! Running one scenario: build the world, drive the engine, settle the ledger,
-//! judge the run, and summarise it.
+//! What a run reports in summary.json: totals, latencies, the ledger, the verdict,
+//! and one entry per component.
 
-use crate::engine::{Engine, Stop, from_secs, to_secs};
-use crate::metrics::ledger::{self, Ledger};
-use crate::metrics::series::Sampler;
-use crate::metrics::verdict::{self, Reason, Verdict};
+use super::downstream::{self, ApiSummary, CallsSummary, DatabaseSummary, LambdaSummary};
+use crate::engine::{Stop, to_secs};
+use crate::metrics::ledger::Ledger;
+use crate::metrics::verdict::{Crash, Verdict, judge_crashes};
 use crate::metrics::{Latency, LatencySummary};
-use crate::model::{Event, World, build::build};
-use crate::scenario::{ProfileKind, Scenario, producer_name};
+use crate::model::World;
+use crate::scenario::{FaultKind, ProfileKind, Scenario, producer_name};
 use serde::Serialize;
-
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    #[error("{0}")]
-    Build(String),
-    #[error("conservation violated (a simulator bug, please report it with the scenario): {0}")]
-    Conservation(String),
-}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct QueueSummary {
@@ -60,14 +52,26 @@ pub struct ProducerSummary {
 pub struct ConsumerSummary {
     pub name: String,
     pub queue: String,
+    /// "pool" (fixed workers) or "lambda" (a managed poller).
+    pub kind: &'static str,
+    /// Pool size, or the pollers running at the end.
     pub workers: u32,
+    /// Most messages (pool) or invocations (lambda) in progress at once.
+    pub peak_concurrency: u32,
     pub completions: u64,
     pub goodput: u64,
     pub failures: u64,
     pub duplicates: u64,
     pub empty_receives: u64,
+    /// Deliveries the dedupe store found already done (skipped) or locked.
+    pub dedupe_skips: u64,
+    pub dedupe_conflicts: u64,
     /// Publish → first successful processing, after warm-up.
     pub end_to_end: LatencySummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<LambdaSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calls: Option<CallsSummary>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -108,68 +112,12 @@ pub struct Summary {
     pub producers: Vec<ProducerSummary>,
     pub queues: Vec<QueueSummary>,
     pub consumers: Vec<ConsumerSummary>,
-}
-
-pub struct RunOutput {
-    pub summary: Summary,
-    pub series: Sampler,
-}
-
-/// Runs a validated scenario. `label` names it in the summary (usually its path).
-pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
-    let mut world = build(s).map_err(RunError::Build)?;
-    world.seed_backlogs();
-    world.reset_stats(0);
-    let mut engine: Engine<Event> = Engine::new();
-    for (t, e) in world.initial_events() {
-        engine.schedule(t, e);
-    }
-    let warmup = from_secs(s.run.warmup_s);
-    if warmup > 0 {
-        engine.schedule(warmup, Event::Warmup);
-    }
-    let horizon = from_secs(s.run.horizon_s);
-    let stop = engine.run(&mut world, horizon, s.run.max_events);
-    let end = engine.now();
-    // A guard stopped the run between samples: keep its last state.
-    if !matches!(stop, Stop::Horizon) {
-        let mut sampler = std::mem::take(&mut world.sampler);
-        for c in &mut world.consumers {
-            c.settle_waits(end);
-        }
-        if sampler.column("time_s").and_then(|t| t.last().copied()) != Some(to_secs(end)) {
-            sampler.record(&world, end);
-        }
-        world.sampler = sampler;
-    }
-    let ledger = ledger::settle(&world).map_err(RunError::Conservation)?;
-    let verdict = match &stop {
-        Stop::Model(why) => Verdict::collapsed(Reason::BacklogCap, to_secs(end), why.clone()),
-        Stop::EventLimit => Verdict::collapsed(
-            Reason::EventLimit,
-            to_secs(end),
-            format!("stopped after {} events (run.max_events)", engine.events()),
-        ),
-        Stop::Horizon | Stop::Drained => verdict::judge(&world.sampler, &s.verdict),
-    };
-    let summary = summarise(
-        s,
-        label,
-        &world,
-        end,
-        &stop,
-        engine.events(),
-        ledger,
-        verdict,
-    );
-    Ok(RunOutput {
-        summary,
-        series: std::mem::take(&mut world.sampler),
-    })
+    pub databases: Vec<DatabaseSummary>,
+    pub apis: Vec<ApiSummary>,
 }
 
 #[allow(clippy::too_many_arguments)]
-fn summarise(
+pub(super) fn summarise(
     s: &Scenario,
     label: &str,
     w: &World,
@@ -217,16 +165,27 @@ fn summarise(
         .iter()
         .map(|c| {
             e2e.merge(&c.e2e);
+            let chain =
+                c.p.chain
+                    .iter()
+                    .map(|t| w.target_name(*t).to_string())
+                    .collect();
             ConsumerSummary {
                 name: c.p.name.clone(),
                 queue: w.queues[c.p.queue as usize].p.name.clone(),
-                workers: c.p.workers,
+                kind: if c.poller.is_some() { "lambda" } else { "pool" },
+                workers: c.slots(),
+                peak_concurrency: c.peak_busy,
                 completions: c.c.completions,
                 goodput: c.c.goodput,
                 failures: c.c.failures,
                 duplicates: c.c.duplicates,
                 empty_receives: c.c.empty_receives,
+                dedupe_skips: c.c.dedupe_skips,
+                dedupe_conflicts: c.c.dedupe_conflicts,
                 end_to_end: c.e2e.summary(),
+                lambda: downstream::lambda(c, w.account_limit),
+                calls: downstream::calls(c, chain),
             }
         })
         .collect();
@@ -235,6 +194,20 @@ fn summarise(
         .filter(|q| !q.dead_letter_queue)
         .map(|q| q.arrival_rate_per_s)
         .sum();
+    let databases: Vec<DatabaseSummary> = w
+        .databases
+        .iter()
+        .map(|d| downstream::database(d, end))
+        .collect();
+    let crashes: Vec<Crash> = databases
+        .iter()
+        .map(|d| Crash {
+            name: &d.name,
+            first_s: d.first_crash_s.unwrap_or(f64::INFINITY),
+            crashes: d.crashes,
+            down_s: d.down_s,
+        })
+        .collect();
     Summary {
         scenario: label.to_string(),
         title: s.run.title.clone(),
@@ -257,7 +230,7 @@ fn summarise(
             queue_wait: wait.summary(),
         },
         ledger,
-        verdict,
+        verdict: judge_crashes(&crashes, &verdict).unwrap_or(verdict),
         triggers: triggers(s),
         producers: w
             .producers
@@ -272,6 +245,8 @@ fn summarise(
             .collect(),
         queues,
         consumers,
+        databases,
+        apis: w.apis.iter().map(downstream::api).collect(),
     }
 }
 
@@ -290,6 +265,18 @@ fn triggers(s: &Scenario) -> Vec<Trigger> {
                 to_s: from_s + st.duration_s.unwrap_or(0.0),
             });
         }
+    }
+    for f in &s.faults {
+        let what = match f.kind {
+            FaultKind::Outage => "outage".to_string(),
+            FaultKind::Errors => format!("errors {:.0} %", 100.0 * f.error_rate.unwrap_or(1.0)),
+            FaultKind::Latency => format!("latency ×{}", f.factor.unwrap_or(1.0)),
+        };
+        out.push(Trigger {
+            label: format!("{what} ({})", f.target),
+            from_s: f.from_s,
+            to_s: f.to_s,
+        });
     }
     out
 }
