@@ -1,5 +1,6 @@
 //! The charts of one run: backlog and age of oldest; arrivals vs throughput vs
-//! goodput; busy workers against the pool size. Trigger windows (spikes) shaded.
+//! goodput; busy workers against the pool size (pools only); and, with pollers or
+//! downstreams, `concurrency` and `downstream_calls`. Trigger windows (spikes) shaded.
 
 use super::ChartError;
 use super::timechart::{Limit, Series, TimeChart, Window};
@@ -8,7 +9,7 @@ use crate::run::Summary;
 use std::path::Path;
 
 /// A gauge as sampled.
-fn gauge(s: &Sampler, name: &str, label: &str) -> Option<Series> {
+pub(super) fn gauge(s: &Sampler, name: &str, label: &str) -> Option<Series> {
     let t = s.column("time_s")?;
     let v = s.column(name)?;
     Some(Series::new(label, t.into_iter().zip(v).collect()))
@@ -16,13 +17,13 @@ fn gauge(s: &Sampler, name: &str, label: &str) -> Option<Series> {
 
 /// Samples in the moving average of rate charts: about 1/200 of the run, so a
 /// low-rate scenario is readable and a spike's edges stay sharp.
-fn smoothing(s: &Sampler) -> usize {
+pub(super) fn smoothing(s: &Sampler) -> usize {
     (s.rows().count() / 200).max(1)
 }
 
 /// A counter as a rate per second: each row counts its interval; the average is
 /// taken over the `w` intervals ending at each point (the first row covers none).
-fn rate(s: &Sampler, name: &str, label: &str, w: usize) -> Option<Series> {
+pub(super) fn rate(s: &Sampler, name: &str, label: &str, w: usize) -> Option<Series> {
     let t = s.column("time_s")?;
     let v = s.column(name)?;
     let mut points = Vec::with_capacity(t.len());
@@ -41,7 +42,7 @@ fn rate(s: &Sampler, name: &str, label: &str, w: usize) -> Option<Series> {
     Some(Series::new(label, points))
 }
 
-fn dashed(mut s: Series) -> Series {
+pub(super) fn dashed(mut s: Series) -> Series {
     s.dashed = true;
     s
 }
@@ -61,7 +62,7 @@ fn subtitle(s: &Summary) -> String {
     format!("{title}{} · seed {} · {verdict}", s.scenario, s.seed)
 }
 
-fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
+pub(super) fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
     TimeChart {
         title: title.into(),
         subtitle: Some(subtitle(s)),
@@ -102,17 +103,7 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
 
     // Flow: what came in against what went out, and what of it was useful.
     let w = smoothing(sampler);
-    let dt = sampler
-        .column("time_s")
-        .map_or(1.0, |t| if t.len() > 1 { t[1] - t[0] } else { 1.0 });
-    let y = if w > 1 {
-        format!(
-            "messages per second ({:.0} s moving average)",
-            w as f64 * dt
-        )
-    } else {
-        "messages per second".to_string()
-    };
+    let y = rate_label(sampler, "messages", w);
     let mut c = chart("Arrivals, throughput and goodput", s, &y);
     c.series.extend(rate(sampler, "arrivals", "arrivals", w));
     // Dashed: it lies on goodput whenever every processing is a first success.
@@ -129,19 +120,63 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
     }
     c.write(&dir.join("throughput"))?;
 
-    // Concurrency: busy workers against the pool.
+    workers(dir, s, sampler)?;
+    super::concurrency::draw(dir, s, sampler)?;
+    super::downstream::draw(dir, s, sampler)
+}
+
+/// "<what> per second", with the moving average's span when there is one.
+pub(super) fn rate_label(s: &Sampler, what: &str, w: usize) -> String {
+    let dt = s
+        .column("time_s")
+        .map_or(1.0, |t| if t.len() > 1 { t[1] - t[0] } else { 1.0 });
+    if w > 1 {
+        format!("{what} per second ({:.0} s moving average)", w as f64 * dt)
+    } else {
+        format!("{what} per second")
+    }
+}
+
+/// Busy workers against the pool size. A Lambda-like consumer has no pool (its
+/// `workers` is the pollers at the end): it is left out, and drawn in `concurrency`.
+fn workers(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+    let pools: Vec<_> = s.consumers.iter().filter(|c| c.kind == "pool").collect();
+    if pools.is_empty() {
+        return Ok(());
+    }
     let mut c = chart("Busy workers against the pool size", s, "workers");
-    c.series
-        .extend(gauge(sampler, "busy_workers", "busy workers"));
     // A worker holds its whole batch: in flight = busy workers × batch.
     c.y2_label = Some("messages in flight".into());
-    c.series2
-        .extend(gauge(sampler, "in_flight", "messages in flight (right axis)").map(dashed));
-    let workers: u32 = s.consumers.iter().map(|c| c.workers).sum();
+    if pools.len() == s.consumers.len() {
+        c.series
+            .extend(gauge(sampler, "busy_workers", "busy workers"));
+        c.series2
+            .extend(gauge(sampler, "in_flight", "messages in flight (right axis)").map(dashed));
+    } else {
+        // The totals count the pollers' invocations and messages too: sum the pools'.
+        let busy: Vec<String> = pools.iter().map(|p| format!("{}.busy", p.name)).collect();
+        c.series.extend(sum(sampler, &busy, "busy workers"));
+        let mut queues: Vec<String> = pools.iter().map(|p| format!("{}.in_flight", p.queue)).collect();
+        queues.dedup();
+        c.series2.extend(
+            sum(sampler, &queues, "messages in flight, pools' queues (right axis)").map(dashed),
+        );
+    }
+    let workers: u32 = pools.iter().map(|c| c.workers).sum();
     c.limits.push(Limit {
         label: format!("pool size ({workers} workers)"),
         value: workers as f64,
     });
     c.write(&dir.join("workers"))?;
     Ok(())
+}
+
+/// The sum of gauges, row by row.
+fn sum(s: &Sampler, names: &[String], label: &str) -> Option<Series> {
+    let mut total = gauge(s, names.first()?, label)?;
+    for name in &names[1..] {
+        let v = s.column(name)?;
+        total.points.iter_mut().zip(v).for_each(|(p, v)| p.1 += v);
+    }
+    Some(total)
 }

@@ -14,12 +14,40 @@ impl World {
                 break;
             };
             let c = &mut self.consumers[w.consumer as usize];
-            let WorkerState::Waiting { since } = c.workers[w.worker as usize].state else {
-                continue;
-            };
-            c.c.empty_receives += c.empty_polls_since(since, sim.now());
-            self.poll(w.consumer as usize, w.worker as usize, Some(since), sim);
+            match c.workers[w.worker as usize].state {
+                WorkerState::Waiting { since } => {
+                    c.c.empty_receives += c.empty_polls_since(since, sim.now());
+                    self.poll(w.consumer as usize, w.worker as usize, Some(since), sim);
+                }
+                WorkerState::Gathering => self.top_up(w, sim),
+                _ => {}
+            }
         }
+    }
+
+    /// A poller gathering a batch keeps receiving until the batch is full (then
+    /// invokes at once) or its window ends.
+    fn top_up(&mut self, waiter: Waiter, sim: &mut Scheduler<Event>) {
+        let (ci, wi) = (waiter.consumer as usize, waiter.worker as usize);
+        let c = &mut self.consumers[ci];
+        let qi = c.p.queue as usize;
+        let w = &mut c.workers[wi];
+        let room = c.p.batch_size - w.batch.len() as u32;
+        self.scratch_dlq.clear();
+        self.queues[qi].receive(
+            &mut self.arena,
+            sim.now(),
+            room,
+            &mut w.batch,
+            &mut self.scratch_dlq,
+        );
+        if w.batch.len() as u32 == c.p.batch_size {
+            w.generation = w.generation.wrapping_add(1); // cancels the window's end
+            self.invoke(ci, wi, sim);
+        } else {
+            self.queues[qi].waiters.push_front(waiter);
+        }
+        self.dead_letter(qi, sim);
     }
 
     /// A worker asks its queue for a batch. `parked_since` is set when the worker
@@ -56,6 +84,10 @@ impl World {
                     w.generation = w.generation.wrapping_add(1);
                     let at = now + p.p.batch_window;
                     sim.at(at, Event::Step(ci as u16, wi as u32, w.generation));
+                    q.waiters.push_back(Waiter {
+                        consumer: ci as u16,
+                        worker: wi as u32,
+                    });
                 }
                 Some(_) => self.invoke(ci, wi, sim),
                 None => {
