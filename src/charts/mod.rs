@@ -1,5 +1,6 @@
 //! Chart rendering (PNG + SVG) with fonts embedded in the binary.
 
+mod downstream;
 pub mod heatmap;
 pub mod run;
 pub mod style;

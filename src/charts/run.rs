@@ -86,6 +86,17 @@ pub(super) fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
     }
 }
 
+/// Each database's down intervals (crashed or in an outage), shaded.
+pub(super) fn down_windows(s: &Summary) -> impl Iterator<Item = Window> + '_ {
+    s.databases.iter().flat_map(|d| {
+        d.down.iter().map(|&[from_x, to_x]| Window {
+            label: format!("{} down", d.name),
+            from_x,
+            to_x,
+        })
+    })
+}
+
 pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
     // Backlog: what waits, what is being worked on, what was given up on.
     let mut c = chart("Backlog and age of the oldest message", s, "messages");
@@ -121,8 +132,7 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
     c.write(&dir.join("throughput"))?;
 
     workers(dir, s, sampler)?;
-    super::concurrency::draw(dir, s, sampler)?;
-    super::downstream::draw(dir, s, sampler)
+    super::downstream::draw_all(dir, s, sampler)
 }
 
 /// "<what> per second", with the moving average's span when there is one.
@@ -156,10 +166,19 @@ fn workers(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError>
         // The totals count the pollers' invocations and messages too: sum the pools'.
         let busy: Vec<String> = pools.iter().map(|p| format!("{}.busy", p.name)).collect();
         c.series.extend(sum(sampler, &busy, "busy workers"));
-        let mut queues: Vec<String> = pools.iter().map(|p| format!("{}.in_flight", p.queue)).collect();
+        let mut queues: Vec<String> = pools
+            .iter()
+            .map(|p| format!("{}.in_flight", p.queue))
+            .collect();
+        queues.sort();
         queues.dedup();
         c.series2.extend(
-            sum(sampler, &queues, "messages in flight, pools' queues (right axis)").map(dashed),
+            sum(
+                sampler,
+                &queues,
+                "messages in flight, pools' queues (right axis)",
+            )
+            .map(dashed),
         );
     }
     let workers: u32 = pools.iter().map(|c| c.workers).sum();

@@ -1,0 +1,85 @@
+//! The `downstream_calls` chart: how calls to databases and APIs fail, are
+//! retried or throttled, and the state of the consumers' circuit breakers.
+
+use crate::charts::ChartError;
+use crate::charts::run::{chart, dashed, down_windows, gauge, rate, rate_label, smoothing};
+use crate::metrics::series::Sampler;
+use crate::run::Summary;
+use std::path::Path;
+
+/// Drawn when some consumer calls a downstream.
+pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+    let callers: Vec<_> = s.consumers.iter().filter(|c| c.calls.is_some()).collect();
+    if callers.is_empty() {
+        return Ok(());
+    }
+    // (column, label): what went wrong, from the downstreams' side, then the callers'.
+    let mut trouble: Vec<(String, String)> = vec![];
+    let mut add = |prefix: &str, column: &str, label: &str| {
+        trouble.push((format!("{prefix}.{column}"), format!("{prefix} {label}")));
+    };
+    for d in &s.databases {
+        add(&d.name, "refusals", "connections refused");
+        add(&d.name, "pool_timeouts", "pool acquire timeouts");
+        add(&d.name, "down_rejections", "calls while down");
+        add(&d.name, "errors", "query errors");
+    }
+    for a in &s.apis {
+        add(&a.name, "throttles", "calls throttled");
+        add(&a.name, "down_rejections", "calls while down");
+        add(&a.name, "errors", "call errors");
+    }
+    for c in &callers {
+        add(&c.name, "call_failures", "failed call attempts");
+        add(&c.name, "retries", "call retries");
+        add(&c.name, "throttles", "invocations throttled");
+        add(&c.name, "timeouts", "invocations timed out");
+    }
+    let w = smoothing(sampler);
+    let y = rate_label(sampler, "calls or invocations", w);
+    let mut c = chart("", s, &y);
+    c.windows.extend(down_windows(s));
+    // All-zero lines only lengthen the legend.
+    let happened = |column: &str| {
+        sampler
+            .column(column)
+            .is_some_and(|v| v.iter().any(|&x| x > 0.0))
+    };
+    for (column, label) in trouble.iter().filter(|(col, _)| happened(col)) {
+        c.series.extend(rate(sampler, column, label, w));
+    }
+    c.title = if c.series.is_empty() {
+        "Downstream calls: none failed, retried or throttled".into()
+    } else {
+        "Downstream calls: failures, retries and throttles".into()
+    };
+    // Context: the calls that went through, dashed so failures stand out.
+    for d in &s.databases {
+        let queries = rate(
+            sampler,
+            &format!("{}.queries", d.name),
+            &format!("{} queries run", d.name),
+            w,
+        );
+        c.series.extend(queries.map(dashed));
+    }
+    for a in &s.apis {
+        let calls = rate(
+            sampler,
+            &format!("{}.calls", a.name),
+            &format!("{} calls admitted", a.name),
+            w,
+        );
+        c.series.extend(calls.map(dashed));
+    }
+    const BREAKER: &str = "breaker state (0 closed, 1 half-open, 2 open)";
+    for con in &callers {
+        let label = format!("{} {BREAKER} (right axis)", con.name);
+        if let Some(b) = gauge(sampler, &format!("{}.breaker", con.name), &label) {
+            c.y2_label = Some(BREAKER.into());
+            c.series2.push(b);
+        }
+    }
+    c.write(&dir.join("downstream_calls"))?;
+    Ok(())
+}
