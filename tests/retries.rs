@@ -1,0 +1,177 @@
+//! Retries, protections and idempotency: retry-jitter.toml and idempotency.toml
+//! held to their comments' numbers, and the retry budget and circuit breaker
+//! held to what they promise.
+
+mod common;
+use common::{run_scenario, run_text};
+use flowsim::metrics::series::Sampler;
+
+fn col(s: &Sampler, name: &str) -> Vec<f64> {
+    s.column(name)
+        .unwrap_or_else(|| panic!("no column {name}; have {:?}", s.columns))
+}
+
+/// Calls per second at the busiest 0.1 s bin during the outage, after the
+/// first failures (2 s, the same for every policy); and when the last
+/// payment was done (None if some never were).
+fn jitter_run(jitter: &str) -> (f64, Option<f64>, u64) {
+    let edit = format!("jitter = \"{jitter}\"");
+    let out = run_scenario("retry-jitter.toml", &[("jitter = \"none\"", &edit)]);
+    let s = &out.series;
+    let t = col(s, "time_s");
+    let attempts: Vec<f64> = ["calls", "throttles", "down_rejections"]
+        .iter()
+        .map(|c| col(s, &format!("provider.{c}")))
+        .fold(vec![0.0; t.len()], |acc, v| {
+            acc.iter().zip(&v).map(|(a, b)| a + b).collect()
+        });
+    let dt = t[1] - t[0];
+    let peak = (0..t.len())
+        .filter(|&i| t[i] > 2.2 && t[i] <= 32.0)
+        .map(|i| attempts[i] / dt)
+        .fold(0.0, f64::max);
+    let sum = &out.summary;
+    let done = (sum.ledger.processed == sum.ledger.produced)
+        .then(|| sum.latency.end_to_end.max_s);
+    (peak, done, sum.consumers[0].failures)
+}
+
+#[test]
+fn without_jitter_retries_come_in_spikes_and_jitter_spreads_them() {
+    let (none, none_done, none_failed) = jitter_run("none");
+    let (equal, equal_done, _) = jitter_run("equal");
+    let (full, full_done, _) = jitter_run("full");
+    let (decorrelated, _, decorrelated_failed) = jitter_run("decorrelated");
+    // 200 workers in one 60 ms window each round: 2,000 calls per second.
+    assert!(none >= 1500.0, "no jitter peaks at {none}/s");
+    assert!(equal <= none / 3.0, "equal {equal}/s vs none {none}/s");
+    assert!(full <= none / 4.0, "full {full}/s vs none {none}/s");
+    assert!(decorrelated <= none / 8.0, "decorrelated {decorrelated}/s");
+    // The round at 33 s is the first after the outage: done at ~37 s.
+    let none_done = none_done.expect("all done");
+    assert!((36.0..=38.5).contains(&none_done), "none done at {none_done}");
+    assert_eq!(none_failed, 0);
+    // Jittered retries wait on their draws: ~20 s later.
+    for (name, done) in [("equal", equal_done), ("full", full_done)] {
+        let done = done.unwrap_or_else(|| panic!("{name}: not all done"));
+        assert!((50.0..=66.0).contains(&done), "{name} done at {done}");
+    }
+    // Decorrelated delays can stay short: some payments use up 12 attempts.
+    assert!(decorrelated_failed >= 1);
+}
+
+#[test]
+fn dedupe_store_applies_each_message_once_under_a_zombie_loop() {
+    let with = run_scenario("idempotency.toml", &[]).summary;
+    let n = with.ledger.produced;
+    assert!(n > 800);
+    assert_eq!(with.ledger.duplicates, 0);
+    assert_eq!(with.ledger.applied_more_than_once, 0);
+    let c = &with.consumers[0];
+    assert!(c.dedupe_skips as f64 > 0.95 * n as f64, "{c:?}");
+    assert!(c.dedupe_conflicts as f64 > 0.95 * n as f64, "{c:?}");
+    assert!(with.ledger.processed as f64 > 0.97 * n as f64);
+
+    let without = run_scenario(
+        "idempotency.toml",
+        &[("[consumer.idempotency]\nttl_s = 3600\nlock_s = 60", "")],
+    )
+    .summary;
+    assert_eq!(without.ledger.produced, n, "same arrivals");
+    let per = (without.consumers[0].goodput + without.ledger.duplicates) as f64 / n as f64;
+    assert!((2.8..=3.05).contains(&per), "{per} charges per payment");
+
+    // A lock shorter than the processing lets the second delivery through.
+    let short = run_scenario("idempotency.toml", &[("lock_s = 60", "lock_s = 3")]).summary;
+    assert!(short.ledger.applied_more_than_once as f64 > 0.95 * n as f64);
+    let per = (short.consumers[0].goodput + short.ledger.duplicates) as f64 / n as f64;
+    assert!((1.9..=2.1).contains(&per), "{per} charges per payment");
+}
+
+/// 100 msg/s, 20 workers, one call each to an API that fails from 30 to 90 s.
+const FAILING_API: &str = r#"
+[run]
+horizon_s = 150
+seed = 2
+
+[[queue]]
+name = "q"
+visibility_timeout_s = 300
+
+[[producer]]
+rate = 100.0
+
+[[consumer]]
+workers = 20
+processing_s = { dist = "constant", mean = 0.01 }
+calls = ["api"]
+PROTECTION
+
+[[api]]
+name = "api"
+rate = 100000
+burst = 1000
+call_s = { dist = "constant", mean = 0.02 }
+
+[[fault]]
+target = "api"
+kind = "errors"
+error_rate = 1.0
+from_s = 30
+to_s = 90
+"#;
+
+fn calls_in(out: &flowsim::RunOutput, from: f64, to: f64) -> f64 {
+    let t = col(&out.series, "time_s");
+    let calls = col(&out.series, "api.calls");
+    (0..t.len())
+        .filter(|&i| t[i] > from && t[i] <= to)
+        .map(|i| calls[i])
+        .sum()
+}
+
+#[test]
+fn retry_budget_caps_retries_at_its_fraction_of_requests() {
+    let retry = "[consumer.retry]\nattempts = 5\nbase_s = 0.05\ncap_s = 0.2";
+    let open = run_text(&FAILING_API.replace("PROTECTION", retry));
+    let budgeted = run_text(&FAILING_API.replace(
+        "PROTECTION",
+        &format!("{retry}\nbudget_ratio = 0.1\nbudget_min_retries = 0"),
+    ));
+    let (o, b) = (&open.summary.consumers[0], &budgeted.summary.consumers[0]);
+    let (oc, bc) = (o.calls.as_ref().unwrap(), b.calls.as_ref().unwrap());
+    // Unbudgeted: every message that failed used its 4 retries.
+    assert!(o.failures > 1000, "{o:?}");
+    assert!(oc.retries.abs_diff(4 * o.failures) <= 4 * 20, "{oc:?} {o:?}");
+    // Budgeted: retries ≤ 10 % of first attempts (plus nothing), per window.
+    // Every attempt reached the API (the fault fails them there).
+    let first_attempts = (budgeted.summary.apis[0].calls - bc.retries) as f64;
+    assert!(
+        (bc.retries as f64) <= 0.1 * first_attempts + 1.0,
+        "{} retries for {first_attempts} first attempts",
+        bc.retries
+    );
+    assert!(bc.retry_budget_denied > 1000, "{bc:?}");
+    // Outside the outage no retry was needed, so load there is the same.
+    let before = (calls_in(&open, 0.0, 30.0), calls_in(&budgeted, 0.0, 30.0));
+    assert_eq!(before.0, before.1);
+}
+
+#[test]
+fn circuit_breaker_stops_calls_while_open_and_probes_back() {
+    let breaker = "[consumer.breaker]\nfailures = 5\nwindow_s = 10\ncooldown_s = 20";
+    let out = run_text(&FAILING_API.replace("PROTECTION", breaker));
+    let c = out.summary.consumers[0].calls.as_ref().unwrap();
+    // During the 60 s outage: open 20 s, one probe, open again… 3 openings,
+    // a handful of calls instead of ~6,000.
+    assert!((2..=4).contains(&c.breaker_opened), "{c:?}");
+    let during = calls_in(&out, 31.0, 90.0);
+    assert!(during < 20.0, "{during} calls reached the failing API");
+    assert!(c.breaker_rejections > 5000, "{c:?}");
+    // After the outage the probe succeeds and calls flow again at the full rate.
+    let after = calls_in(&out, 110.0, 150.0);
+    assert!((after - 4000.0).abs() < 400.0, "{after} calls in the last 40 s");
+    let state = col(&out.series, "consumer1.breaker");
+    assert_eq!(*state.last().unwrap(), 0.0, "closed at the end");
+    assert!(state.contains(&2.0));
+}
