@@ -31,8 +31,8 @@ fn jitter_run(jitter: &str) -> (f64, Option<f64>, u64) {
         .map(|i| attempts[i] / dt)
         .fold(0.0, f64::max);
     let sum = &out.summary;
-    let done = (sum.ledger.processed == sum.ledger.produced)
-        .then(|| sum.latency.end_to_end.max_s);
+    let done =
+        (sum.ledger.processed == sum.ledger.produced).then_some(sum.latency.end_to_end.max_s);
     (peak, done, sum.consumers[0].failures)
 }
 
@@ -49,7 +49,10 @@ fn without_jitter_retries_come_in_spikes_and_jitter_spreads_them() {
     assert!(decorrelated <= none / 8.0, "decorrelated {decorrelated}/s");
     // The round at 33 s is the first after the outage: done at ~37 s.
     let none_done = none_done.expect("all done");
-    assert!((36.0..=38.5).contains(&none_done), "none done at {none_done}");
+    assert!(
+        (36.0..=38.5).contains(&none_done),
+        "none done at {none_done}"
+    );
     assert_eq!(none_failed, 0);
     // Jittered retries wait on their draws: ~20 s later.
     for (name, done) in [("equal", equal_done), ("full", full_done)] {
@@ -142,7 +145,10 @@ fn retry_budget_caps_retries_at_its_fraction_of_requests() {
     let (oc, bc) = (o.calls.as_ref().unwrap(), b.calls.as_ref().unwrap());
     // Unbudgeted: every message that failed used its 4 retries.
     assert!(o.failures > 1000, "{o:?}");
-    assert!(oc.retries.abs_diff(4 * o.failures) <= 4 * 20, "{oc:?} {o:?}");
+    assert!(
+        oc.retries.abs_diff(4 * o.failures) <= 4 * 20,
+        "{oc:?} {o:?}"
+    );
     // Budgeted: retries ≤ 10 % of first attempts (plus nothing), per window.
     // Every attempt reached the API (the fault fails them there).
     let first_attempts = (budgeted.summary.apis[0].calls - bc.retries) as f64;
@@ -170,7 +176,10 @@ fn circuit_breaker_stops_calls_while_open_and_probes_back() {
     assert!(c.breaker_rejections > 5000, "{c:?}");
     // After the outage the probe succeeds and calls flow again at the full rate.
     let after = calls_in(&out, 110.0, 150.0);
-    assert!((after - 4000.0).abs() < 400.0, "{after} calls in the last 40 s");
+    assert!(
+        (after - 4000.0).abs() < 400.0,
+        "{after} calls in the last 40 s"
+    );
     let state = col(&out.series, "consumer1.breaker");
     assert_eq!(*state.last().unwrap(), 0.0, "closed at the end");
     assert!(state.contains(&2.0));

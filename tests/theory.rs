@@ -6,7 +6,7 @@
 //! independent samples). A bounded queue with no waiting room is Erlang B.
 
 mod common;
-use common::{Ci, replicate};
+use common::{Ci, check, erlang_b, erlang_c, replicate};
 
 const REPS: u64 = 30;
 
@@ -38,31 +38,6 @@ processing_s = {processing}
 
 fn mean_wait(s: &flowsim::Summary) -> f64 {
     s.latency.queue_wait.mean_s
-}
-
-/// Erlang C: probability of waiting in M/M/c with offered load a = λ/μ.
-fn erlang_c(c: u32, a: f64) -> f64 {
-    let b = erlang_b(c, a);
-    let rho = a / c as f64;
-    b / (1.0 - rho + rho * b)
-}
-
-/// Erlang B by its stable recursion.
-fn erlang_b(c: u32, a: f64) -> f64 {
-    (1..=c).fold(1.0, |b, k| a * b / (k as f64 + a * b))
-}
-
-fn check(name: &str, ci: Ci, theory: f64) {
-    eprintln!(
-        "{name}: simulated {:.4} ± {:.4}, theory {theory:.4}",
-        ci.mean, ci.half
-    );
-    assert!(
-        ci.contains(theory),
-        "{name}: theory {theory} outside {ci:?}"
-    );
-    // A CI so wide that it would contain anything proves nothing.
-    assert!(ci.half < 0.05 * theory, "{name}: CI too wide: {ci:?}");
 }
 
 #[test]

@@ -78,7 +78,7 @@ impl Sampler {
         }
         for c in &w.consumers {
             r.prefix = &c.p.name;
-            consumer_columns(&mut r, c);
+            consumer_columns(&mut r, c, now);
         }
         for d in &w.databases {
             r.prefix = &d.p.name;
@@ -132,7 +132,7 @@ impl Sampler {
 
 /// A consumer's columns: the pool's or the poller's, then its calls' and its
 /// dedupe store's when it has them.
-fn consumer_columns(r: &mut Row, c: &Consumer) {
+fn consumer_columns(r: &mut Row, c: &Consumer, now: SimTime) {
     match &c.poller {
         Some(p) => {
             r.gauge("pollers", p.active as f64);
@@ -156,7 +156,7 @@ fn consumer_columns(r: &mut Row, c: &Consumer) {
         r.counter("retries", c.c.retries);
     }
     if !c.breakers.is_empty() {
-        let worst = c.breakers.iter().map(|b| b.level()).fold(0.0, f64::max);
+        let worst = c.breakers.iter().map(|b| b.level(now)).fold(0.0, f64::max);
         r.gauge("breaker", worst);
         r.counter(
             "breaker_rejections",

@@ -186,7 +186,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                 } else {
                     c.workers()
                 },
-                batch_size: c.batch_size,
+                batch_size: c.batch_size(),
                 wait: from_secs(c.wait_time_s),
                 empty_poll_pause: from_secs(c.empty_poll_pause_s),
                 processing: Dist::new(&c.processing_s)?,

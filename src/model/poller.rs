@@ -103,10 +103,9 @@ impl Poller {
         }
     }
 
-    /// A poller whose invocation failed may be taken away (not with partial
-    /// batch responses: a reported failure is not a function error).
+    /// A poller whose invocation ended in a function error may be taken away.
     pub fn back_off(&mut self) -> bool {
-        !self.p.partial && self.active > self.p.min && spend(&mut self.backoff) && {
+        self.active > self.p.min && spend(&mut self.backoff) && {
             self.active -= 1;
             true
         }

@@ -85,7 +85,7 @@ pub fn database(d: &Database, end: u64) -> DatabaseSummary {
         orphaned_queries: d.c.orphaned,
         crashes: d.c.crashes,
         first_crash_s: d.first_crash.map(to_secs),
-        down_s: down.iter().map(|w| w[1] - w[0]).sum(),
+        down_s: down.iter().fold(0.0, |s, w| s + w[1] - w[0]),
         down,
     }
 }

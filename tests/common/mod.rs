@@ -70,3 +70,29 @@ pub fn replicate(template: &str, reps: u64, metric: impl Fn(&Summary) -> f64 + S
         })
         .collect()
 }
+
+/// Erlang C: probability of waiting in M/M/c with offered load a = λ/μ.
+pub fn erlang_c(c: u32, a: f64) -> f64 {
+    let b = erlang_b(c, a);
+    let rho = a / c as f64;
+    b / (1.0 - rho + rho * b)
+}
+
+/// Erlang B by its stable recursion.
+pub fn erlang_b(c: u32, a: f64) -> f64 {
+    (1..=c).fold(1.0, |b, k| a * b / (k as f64 + a * b))
+}
+
+/// Theory inside the 95 % interval, and the interval narrow enough to mean it.
+pub fn check(name: &str, ci: Ci, theory: f64) {
+    eprintln!(
+        "{name}: simulated {:.4} ± {:.4}, theory {theory:.4}",
+        ci.mean, ci.half
+    );
+    assert!(
+        ci.contains(theory),
+        "{name}: theory {theory} outside {ci:?}"
+    );
+    // A CI so wide that it would contain anything proves nothing.
+    assert!(ci.half < 0.05 * theory, "{name}: CI too wide: {ci:?}");
+}

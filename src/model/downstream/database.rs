@@ -40,8 +40,10 @@ pub struct DatabaseCounters {
     pub peak_connections: u32,
 }
 
-/// A refusal streak longer than this gap is a new streak.
-const OVERLOAD_GAP: SimTime = 1_000_000_000;
+/// Refusals further apart than this end a streak of overload: a busy database
+/// refuses in bursts, not at every instant, and a crash needs sustained
+/// overload, not a single burst.
+const OVERLOAD_GAP: SimTime = 5_000_000_000;
 
 pub struct Database {
     pub p: DatabaseParams,
@@ -348,11 +350,11 @@ mod tests {
         let mut d = db(1);
         let s = from_secs;
         assert!(!d.refuse(s(0.0)));
-        assert!(!d.refuse(s(0.9)));
-        // A gap over a second starts a new streak at 2.5 s.
-        assert!(!d.refuse(s(2.5)));
-        // 4.5 s without a refusal: a new streak again, not a crash.
-        assert!(!d.refuse(s(7.0)));
+        assert!(!d.refuse(s(4.9)));
+        // A gap over 5 s starts a new streak at 10.5 s.
+        assert!(!d.refuse(s(10.5)));
+        // 5.5 s without a refusal: a new streak again, not a crash.
+        assert!(!d.refuse(s(16.0)));
         let mut d = db(1);
         for i in 0..=10 {
             let crashed = d.refuse(s(i as f64 * 0.5));

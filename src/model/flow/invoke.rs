@@ -4,7 +4,8 @@
 //! scaling tick that adds and retires pollers.
 
 use crate::engine::Scheduler;
-use crate::model::consumer::{Worker, WorkerState};
+use crate::model::consumer::{Phase, Worker, WorkerState};
+use crate::model::downstream::Target;
 use crate::model::poller::SCALE_TICK;
 use crate::model::{Event, World};
 
@@ -51,6 +52,11 @@ impl World {
         c.c.failures += 1;
         let w = &mut c.workers[wi];
         w.generation = w.generation.wrapping_add(1);
+        if w.phase == Phase::PoolWait
+            && let Target::Database(d) = c.p.chain[w.call]
+        {
+            self.databases[d as usize].left_pool();
+        }
         self.release_connection(ci, wi, sim);
         self.end_invocation(ci, wi, true, sim);
     }
@@ -72,10 +78,13 @@ impl World {
         let w = &mut c.workers[wi];
         let all_ok =
             !timed_out && w.outcomes.len() == w.batch.len() && w.outcomes.iter().all(|&ok| ok);
-        if !all_ok {
+        let partial = p.p.partial && !timed_out;
+        // A function error: a timeout, or a failure without partial responses
+        // (a reported item failure is a successful invocation).
+        let function_error = !all_ok && !partial;
+        if function_error {
             p.c.failed_invocations += 1;
         }
-        let partial = p.p.partial && !timed_out;
         for i in 0..self.consumers[ci].workers[wi].batch.len() {
             let w = &self.consumers[ci].workers[wi];
             let (r, ok) = (w.batch[i], w.outcomes.get(i) == Some(&true));
@@ -93,7 +102,7 @@ impl World {
         w.deadline = u64::MAX;
         w.batch.clear();
         let p = c.poller.as_mut().expect("only pollers invoke");
-        if !all_ok && p.back_off() {
+        if function_error && p.back_off() {
             w.state = WorkerState::Retired;
         } else {
             self.poll(ci, wi, None, sim);

@@ -51,10 +51,13 @@ impl World {
 
     /// The worker's pending phase has ended.
     pub(crate) fn step(&mut self, ci: usize, wi: usize, g: u32, sim: &mut Scheduler<Event>) {
-        let w = &self.consumers[ci].workers[wi];
+        let w = &mut self.consumers[ci].workers[wi];
         if w.generation != g {
             return; // cancelled: answered or given up since
         }
+        // The phase is over: whatever was registered under it (a place in a
+        // pool's line, a running query) no longer answers to this worker.
+        w.generation = w.generation.wrapping_add(1);
         let phase = w.phase;
         if phase != Phase::Gather && sim.now() >= w.deadline {
             return self.invocation_timeout(ci, wi, sim);

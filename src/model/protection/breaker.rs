@@ -90,12 +90,13 @@ impl Breaker {
         self.opened += 1;
     }
 
-    /// 0 closed, 1 half-open, 2 open: for the time series.
-    pub fn level(&self) -> f64 {
+    /// 0 closed, 1 half-open, 2 open, as of `now` (an open breaker whose
+    /// cooldown is over lets the next call probe: half-open).
+    pub fn level(&self, now: SimTime) -> f64 {
         match self.state {
             State::Closed => 0.0,
-            State::HalfOpen { .. } => 1.0,
-            State::Open { .. } => 2.0,
+            State::Open { until } if now < until => 2.0,
+            _ => 1.0,
         }
     }
 }

@@ -57,8 +57,9 @@ pub struct ConsumerConfig {
     /// Fixed pool size (1 if left out); a Lambda-like consumer scales instead.
     #[serde(default)]
     pub workers: Option<u32>,
-    #[serde(default = "defaults::batch_size")]
-    pub batch_size: u32,
+    /// Messages per receive: 1 by default, 10 for a Lambda-like consumer (AWS).
+    #[serde(default)]
+    pub batch_size: Option<u32>,
     /// Long-poll wait; 0 is short polling.
     #[serde(default = "defaults::wait_time_s")]
     pub wait_time_s: f64,
@@ -97,6 +98,10 @@ pub struct ConsumerConfig {
 impl ConsumerConfig {
     pub fn workers(&self) -> u32 {
         self.workers.unwrap_or(1)
+    }
+    pub fn batch_size(&self) -> u32 {
+        let default = if self.lambda.is_some() { 10 } else { 1 };
+        self.batch_size.unwrap_or(default)
     }
 }
 

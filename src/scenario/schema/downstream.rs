@@ -39,7 +39,7 @@ pub struct PoolConfig {
 #[serde(deny_unknown_fields)]
 pub struct CrashConfig {
     /// The database crashes once it has been refusing connections this long
-    /// (refusals no more than a second apart).
+    /// (refusals no more than 5 s apart).
     pub after_s: f64,
     /// It stays down this long, then comes back with no connections.
     pub recovery_s: f64,

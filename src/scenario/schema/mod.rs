@@ -330,9 +330,6 @@ mod defaults {
     pub fn reps() -> u32 {
         5
     }
-    pub fn batch_size() -> u32 {
-        1
-    }
     pub fn processing_s() -> DistSpec {
         DistSpec {
             dist: DistKind::Constant,

@@ -46,7 +46,7 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
                 c.fail(
                     p.key("pool").key("size"),
                     "a pool of 0 connections",
-                    "a whole number ≥ 1, at most max_connections to stop refusals",
+                    "a whole number ≥ 1 (callers beyond it wait; it never opens more than max_connections)",
                 );
             }
             c.range(
@@ -88,9 +88,40 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         c.dist(p.key("call_s"), &a.call_s);
     }
     names_unique(c, "database or API", &names);
+    distinct_across_kinds(c, s, &names);
     let known = downstream_names(s);
     for (i, f) in s.faults.iter().enumerate() {
         fault(c, root.key("fault").index(i), f, &known);
+    }
+}
+
+/// Time-series columns are prefixed with component names, so a queue, a
+/// consumer and a database or API must not share one.
+fn distinct_across_kinds(c: &mut Checker, s: &Scenario, downstreams: &[(KeyPath, String)]) {
+    let root = KeyPath::root();
+    let mut named: Vec<(&str, KeyPath, String)> = vec![];
+    for (i, q) in s.queues.iter().enumerate() {
+        named.push((
+            "queue",
+            root.key("queue").index(i).key("name"),
+            q.name.clone(),
+        ));
+    }
+    for (i, co) in s.consumers.iter().enumerate() {
+        let path = root.key("consumer").index(i).key("name");
+        named.push(("consumer", path, consumer_name(i, co)));
+    }
+    for (path, n) in downstreams {
+        named.push(("database or API", path.clone(), n.clone()));
+    }
+    for (j, (kind, path, name)) in named.iter().enumerate() {
+        if let Some((other, _, _)) = named[..j].iter().find(|(k, _, n)| n == name && k != kind) {
+            c.fail(
+                path.clone(),
+                format!("a {other} is also named `{name}`"),
+                "a name no other component uses (time-series columns are prefixed with it)",
+            );
+        }
     }
 }
 
@@ -113,10 +144,10 @@ fn fault(c: &mut Checker, p: KeyPath, f: &FaultConfig, known: &[String]) {
         if v.is_some() && needs != Some(k) {
             c.fail(
                 p.key(k),
-                format!("`{k}` does not apply to a {:?} fault", f.kind),
+                format!("`{k}` does not apply to {} fault", kind_name(f.kind)),
                 match needs {
                     Some(n) => format!("`{n}` for this kind"),
-                    None => "an outage takes only target, kind, from_s, to_s".into(),
+                    None => "an outage takes only target, kind, from_s and to_s".into(),
                 },
             );
         }
@@ -124,7 +155,7 @@ fn fault(c: &mut Checker, p: KeyPath, f: &FaultConfig, known: &[String]) {
     match (needs, key) {
         (Some(k), None) => c.fail(
             p.clone(),
-            format!("a {:?} fault needs `{k}`", f.kind),
+            format!("{} fault needs `{k}`", kind_name(f.kind)),
             match f.kind {
                 FaultKind::Errors => "`error_rate = 0.5` (a probability)",
                 _ => "`factor = 5` (calls take 5× longer)",
@@ -135,6 +166,14 @@ fn fault(c: &mut Checker, p: KeyPath, f: &FaultConfig, known: &[String]) {
         }
         (Some(_), Some(v)) => c.range(p.key("factor"), v, 1e-9, 1e9, "a factor > 0"),
         _ => {}
+    }
+}
+
+fn kind_name(k: FaultKind) -> &'static str {
+    match k {
+        FaultKind::Outage => "an outage",
+        FaultKind::Errors => "an errors",
+        FaultKind::Latency => "a latency",
     }
 }
 

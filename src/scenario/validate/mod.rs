@@ -293,13 +293,6 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             "a whole number ≥ 1",
         );
     }
-    if s.run.max_backlog == 0 {
-        c.fail(
-            run.key("max_backlog"),
-            "a cap of 0 messages",
-            "a whole number ≥ 1",
-        );
-    }
     if s.run.max_events == 0 {
         c.fail(
             run.key("max_events"),
@@ -494,7 +487,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             c.fail(p.key("workers"), "no workers", "a whole number ≥ 1");
         }
         downstream::consumer(&mut c, &p, co, s);
-        if co.batch_size == 0 {
+        if co.batch_size == Some(0) {
             c.fail(
                 p.key("batch_size"),
                 "batches of 0",
