@@ -291,6 +291,115 @@ struct Consumer {
     change_visibility: bool,
     /// base, cap above base, multiplier, jitter
     backoff: (f64, f64, f64, &'static str),
+    extras: Extras,
+}
+
+/// What a consumer may add on its queue: a managed poller, downstream calls
+/// and the protections around them.
+#[derive(Clone, Debug)]
+struct Extras {
+    /// max concurrency, reserved concurrency, batching window, function timeout,
+    /// partial batch responses
+    lambda: Option<(u32, Option<u32>, f64, f64, bool)>,
+    /// Links of the call chain: 0 the database, 1 the API.
+    calls: Vec<usize>,
+    /// attempts, base, jitter, budget ratio
+    retry: Option<(u32, f64, &'static str, Option<f64>)>,
+    breaker: bool,
+    /// ttl, lock
+    idempotency: Option<(f64, f64)>,
+}
+
+fn extras() -> impl Strategy<Value = Extras> {
+    (
+        prop::option::weighted(
+            0.3,
+            (
+                2..30u32,
+                prop::option::of(0..20u32),
+                0.0..2.0f64,
+                0.05..8.0f64,
+                any::<bool>(),
+            ),
+        ),
+        prop::collection::vec(0..2usize, 0..=2),
+        prop::option::weighted(
+            0.4,
+            (
+                1..5u32,
+                0.01..1.0f64,
+                prop::sample::select(vec!["none", "full", "equal", "decorrelated"]),
+                prop::option::of(0.0..0.5f64),
+            ),
+        ),
+        prop::bool::weighted(0.3),
+        prop::option::weighted(0.3, (1.0..100.0f64, 0.1..20.0f64)),
+    )
+        .prop_map(|(lambda, calls, retry, breaker, idempotency)| Extras {
+            lambda,
+            calls,
+            retry,
+            breaker,
+            idempotency,
+        })
+}
+
+/// The downstreams every generated scenario defines (consumers may call them).
+#[derive(Clone, Debug)]
+struct Downstreams {
+    max_connections: u32,
+    cores: u32,
+    query: Dist,
+    /// size, acquire timeout
+    pool: Option<(u32, f64)>,
+    /// after, recovery
+    crash: Option<(f64, f64)>,
+    api_rate: f64,
+    api_burst: f64,
+    call: Dist,
+    /// target (0 database, 1 API), kind, from, length, value
+    faults: Vec<(usize, &'static str, f64, f64, f64)>,
+}
+
+fn downstreams() -> impl Strategy<Value = Downstreams> {
+    (
+        (1..20u32, 1..8u32, dist(0.001, 0.5)),
+        (
+            prop::option::weighted(0.4, (1..20u32, 0.0..2.0f64)),
+            prop::option::weighted(0.3, (0.0..5.0f64, 0.5..10.0f64)),
+        ),
+        (1.0..200.0f64, 1.0..50.0f64, dist(0.001, 0.5)),
+        prop::collection::vec(
+            (
+                0..2usize,
+                prop::sample::select(vec!["outage", "errors", "latency"]),
+                0.0..30.0f64,
+                0.1..15.0f64,
+                0.0..1.0f64,
+            ),
+            0..3,
+        ),
+    )
+        .prop_map(
+            |(
+                (max_connections, cores, query),
+                (pool, crash),
+                (api_rate, api_burst, call),
+                faults,
+            )| {
+                Downstreams {
+                    max_connections,
+                    cores,
+                    query,
+                    pool,
+                    crash,
+                    api_rate,
+                    api_burst,
+                    call,
+                    faults,
+                }
+            },
+        )
 }
 
 fn consumer() -> impl Strategy<Value = Consumer> {
@@ -308,6 +417,7 @@ fn consumer() -> impl Strategy<Value = Consumer> {
             1.0..4.0f64,
             prop::sample::select(vec!["none", "full", "equal", "decorrelated"]),
         ),
+        extras(),
     )
         .prop_map(
             |(
@@ -316,6 +426,7 @@ fn consumer() -> impl Strategy<Value = Consumer> {
                 processing,
                 (error_rate, change_visibility),
                 backoff,
+                extras,
             )| {
                 Consumer {
                     queue,
@@ -328,6 +439,7 @@ fn consumer() -> impl Strategy<Value = Consumer> {
                     error_rate,
                     change_visibility,
                     backoff,
+                    extras,
                 }
             },
         )
@@ -344,6 +456,7 @@ struct Case {
     queues: Vec<Queue>,
     producers: Vec<Producer>,
     consumers: Vec<Consumer>,
+    downstreams: Downstreams,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -359,6 +472,7 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec(queue(), 1..=2),
         prop::collection::vec(producer(), 1..=3),
         prop::collection::vec(consumer(), 1..=3),
+        downstreams(),
     )
         .prop_map(
             |(
@@ -368,6 +482,7 @@ fn case() -> impl Strategy<Value = Case> {
                 queues,
                 producers,
                 consumers,
+                downstreams,
             )| Case {
                 seed,
                 horizon,
@@ -378,6 +493,7 @@ fn case() -> impl Strategy<Value = Case> {
                 queues,
                 producers,
                 consumers,
+                downstreams,
             },
         )
 }
@@ -495,13 +611,25 @@ impl Case {
                 Self::queue_name(c.queue % self.queues.len())
             };
             writeln!(t, "\n[[consumer]]\nname = \"c{i}\"\nqueue = \"{q}\"").unwrap();
-            writeln!(t, "workers = {}\nbatch_size = {}", c.workers, c.batch_size).unwrap();
+            let x = &c.extras;
+            if x.lambda.is_none() {
+                writeln!(t, "workers = {}", c.workers).unwrap();
+            }
+            writeln!(t, "batch_size = {}", c.batch_size).unwrap();
+            // A managed poller long-polls.
+            let wait = if x.lambda.is_some() {
+                c.wait.max(0.5)
+            } else {
+                c.wait
+            };
             writeln!(
                 t,
-                "wait_time_s = {:?}\nempty_poll_pause_s = {:?}",
-                c.wait, c.pause
+                "wait_time_s = {wait:?}\nempty_poll_pause_s = {:?}",
+                c.pause
             )
             .unwrap();
+            let calls: Vec<&str> = x.calls.iter().map(|&k| ["db", "api"][k]).collect();
+            writeln!(t, "calls = {calls:?}").unwrap();
             writeln!(
                 t,
                 "processing_s = {}\nerror_rate = {:?}",
@@ -522,6 +650,86 @@ impl Case {
                 base + extra
             )
             .unwrap();
+            if let Some((attempts, base, jitter, budget)) = x.retry
+                && !x.calls.is_empty()
+            {
+                write!(
+                    t,
+                    "retry = {{ attempts = {attempts}, base_s = {base:?}, cap_s = {:?}, jitter = \"{jitter}\"",
+                    base * 8.0
+                )
+                .unwrap();
+                if let Some(r) = budget {
+                    write!(t, ", budget_ratio = {r:?}, budget_window_s = 2.0").unwrap();
+                }
+                writeln!(t, " }}").unwrap();
+            }
+            if x.breaker {
+                writeln!(
+                    t,
+                    "breaker = {{ failures = 3, window_s = 2, cooldown_s = 1.5 }}"
+                )
+                .unwrap();
+            }
+            if let Some((ttl, lock)) = x.idempotency {
+                writeln!(t, "idempotency = {{ ttl_s = {ttl:?}, lock_s = {lock:?} }}").unwrap();
+            }
+            if let Some((max, reserved, window, timeout, partial)) = x.lambda {
+                write!(
+                    t,
+                    "lambda = {{ max_concurrency = {max}, batch_window_s = {window:?}, function_timeout_s = {timeout:?}, report_batch_item_failures = {partial}"
+                )
+                .unwrap();
+                if let Some(r) = reserved {
+                    write!(t, ", reserved_concurrency = {r}").unwrap();
+                }
+                writeln!(t, " }}").unwrap();
+            }
+        }
+        let d = &self.downstreams;
+        writeln!(
+            t,
+            "\n[[database]]\nname = \"db\"\nmax_connections = {}\ncores = {}\nquery_s = {}",
+            d.max_connections,
+            d.cores,
+            d.query.toml()
+        )
+        .unwrap();
+        if let Some((size, timeout)) = d.pool {
+            writeln!(
+                t,
+                "pool = {{ size = {size}, acquire_timeout_s = {timeout:?} }}"
+            )
+            .unwrap();
+        }
+        if let Some((after, recovery)) = d.crash {
+            writeln!(
+                t,
+                "crash = {{ after_s = {after:?}, recovery_s = {recovery:?} }}"
+            )
+            .unwrap();
+        }
+        writeln!(
+            t,
+            "\n[[api]]\nname = \"api\"\nrate = {:?}\nburst = {:?}\ncall_s = {}",
+            d.api_rate,
+            d.api_burst,
+            d.call.toml()
+        )
+        .unwrap();
+        for &(target, kind, from, len, value) in &d.faults {
+            write!(
+                t,
+                "\n[[fault]]\ntarget = \"{}\"\nkind = \"{kind}\"\nfrom_s = {from:?}\nto_s = {:?}\n",
+                ["db", "api"][target],
+                from + len
+            )
+            .unwrap();
+            match kind {
+                "errors" => writeln!(t, "error_rate = {value:?}").unwrap(),
+                "latency" => writeln!(t, "factor = {:?}", 0.5 + 5.0 * value).unwrap(),
+                _ => {}
+            }
         }
         t
     }
@@ -587,6 +795,24 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         l,
         text
     );
+    // Limits hold: connections, and a poller's concurrency.
+    for d in &sum.databases {
+        let limit = d
+            .pool_size
+            .map_or(d.max_connections, |p| p.min(d.max_connections));
+        prop_assert!(d.peak_connections <= limit, "{:?}\n{}", d, text);
+    }
+    for (c, cfg) in sum.consumers.iter().zip(&case.consumers) {
+        if let Some(l) = &c.lambda {
+            let cap = l
+                .pollers_cap
+                .min(l.reserved_concurrency.unwrap_or(u32::MAX));
+            prop_assert!(c.peak_concurrency <= cap, "{:?}\n{}", c, text);
+            prop_assert!(l.peak_pollers <= l.pollers_cap, "{:?}\n{}", c, text);
+        } else {
+            prop_assert!(c.peak_concurrency <= cfg.workers, "{:?}\n{}", c, text);
+        }
+    }
     // The ledger's parts agree with the per-queue figures.
     let main = || sum.queues.iter().filter(|q| !q.dead_letter_queue);
     let dlq = || sum.queues.iter().filter(|q| q.dead_letter_queue);
