@@ -163,6 +163,68 @@ wait_time_s = 20
 processing_s = { dist = "lognormal", mean = 2.5, cv = 0.6 }
 "#,
     ),
+    (
+        "lambda_db",
+        r#"
+[run]
+title = "poller, database with a pool and a crash rule, API, faults, retries"
+seed = 8
+horizon_s = 200
+sample_interval_s = 1
+
+[[queue]]
+name = "orders"
+visibility_timeout_s = 20
+max_receive_count = 4
+dead_letter_queue = "orders-dlq"
+
+[[queue]]
+name = "orders-dlq"
+
+[[producer]]
+name = "shop"
+queue = "orders"
+rate = 80
+profile = [{ kind = "spike", at_s = 40, duration_s = 40, factor = 5 }]
+message = { poison_probability = 0.02 }
+
+[[consumer]]
+name = "fn"
+queue = "orders"
+processing_s = { dist = "lognormal", mean = 0.02, cv = 0.5 }
+calls = ["db", "psp"]
+retry = { attempts = 3, base_s = 0.1, cap_s = 2, jitter = "full", budget_ratio = 0.2 }
+breaker = { failures = 10, window_s = 5, cooldown_s = 5 }
+idempotency = { ttl_s = 600, lock_s = 5 }
+lambda = { max_concurrency = 200, batch_window_s = 0.5, function_timeout_s = 3, report_batch_item_failures = true }
+
+[[database]]
+name = "db"
+max_connections = 30
+cores = 4
+query_s = { dist = "exponential", mean = 0.02 }
+pool = { size = 25, acquire_timeout_s = 0.5 }
+
+[[api]]
+name = "psp"
+rate = 300
+burst = 50
+call_s = { dist = "gamma", mean = 0.05, cv = 0.7 }
+
+[[fault]]
+target = "psp"
+kind = "errors"
+error_rate = 0.5
+from_s = 100
+to_s = 130
+
+[[fault]]
+target = "db"
+kind = "outage"
+from_s = 150
+to_s = 160
+"#,
+    ),
 ];
 
 fn write_scenarios(dir: &Path, texts: &[(&str, String)]) -> Vec<PathBuf> {
