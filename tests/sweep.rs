@@ -288,3 +288,56 @@ fn a_flash_sale_needs_enough_workers_and_more_buy_latency() {
         .unwrap();
     assert_eq!(best, 120.0);
 }
+
+#[test]
+fn maximum_concurrency_holds_up_to_the_connection_count_and_crashes_past_it() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().to_str().unwrap();
+    ok(flowsim(
+        &[
+            "sweep",
+            "scenarios/sweep-max-concurrency.toml",
+            "--out",
+            out,
+            "-q",
+        ],
+        "2",
+    ));
+    let dir = t.path().join("sweep-max-concurrency-sweep");
+    let s = json(&dir);
+    let at: f64 = s["collapse_points"][0]["collapses_at"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((50.0..=80.0).contains(&at), "collapse at {at}: {s}");
+    let text = std::fs::read_to_string(dir.join("points.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let head = rows.headers().unwrap().clone();
+    let col = |n: &str| head.iter().position(|h| h == n).unwrap();
+    let (m, crashes, p99) = (
+        col("consumer[0].lambda.max_concurrency"),
+        col("databases.orders-db.crashes.mean"),
+        col("latency.end_to_end.p99_s.mean"),
+    );
+    let mut held = vec![];
+    for r in rows.records() {
+        let r = r.unwrap();
+        let max: f64 = r[m].parse().unwrap();
+        let crashed: f64 = r[crashes].parse().unwrap();
+        if max <= 50.0 {
+            assert_eq!(crashed, 0.0, "crashed at max_concurrency {max}");
+            held.push((max, r[p99].parse::<f64>().unwrap()));
+        } else if max >= 100.0 {
+            assert!(crashed >= 1.0, "no crash at max_concurrency {max}");
+        }
+    }
+    // Up to the connection count, more concurrency drains the sale sooner.
+    assert!(held.windows(2).all(|w| w[1].1 < w[0].1), "{held:?}");
+    let best: f64 = s["best"]["point"]["consumer[0].lambda.max_concurrency"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(best, 50.0);
+}
