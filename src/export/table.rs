@@ -91,8 +91,71 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
             secs(lat.max_s)
         );
     }
+    components(&mut t, s);
     if let Some(d) = out_dir {
         let _ = writeln!(t, "  outputs     {d}");
     }
     t
+}
+
+/// One line per poller and per downstream: its limit next to what it reached.
+fn components(t: &mut String, s: &Summary) {
+    for c in &s.consumers {
+        if let Some(l) = &c.lambda {
+            let reserved = l
+                .reserved_concurrency
+                .map_or(String::new(), |r| format!(", reserved {r}"));
+            let _ = writeln!(
+                t,
+                "  {:<11} pollers peak {} (cap {}{reserved})  concurrency peak {}  invocations {}  throttled {}  timed out {}",
+                c.name,
+                l.peak_pollers,
+                l.pollers_cap,
+                c.peak_concurrency,
+                thousands(l.invocations),
+                thousands(l.throttles),
+                thousands(l.timeouts)
+            );
+        }
+        if let Some(k) = &c.calls {
+            let _ = writeln!(
+                t,
+                "  {:<11} calls {}: failed {}  retries {}  budget denied {}  breaker opened {} (rejected {})",
+                c.name,
+                k.chain.join(" → "),
+                thousands(k.call_failures),
+                thousands(k.retries),
+                thousands(k.retry_budget_denied),
+                k.breaker_opened,
+                thousands(k.breaker_rejections)
+            );
+        }
+    }
+    for d in &s.databases {
+        let crash = d.first_crash_s.map_or(String::new(), |at| {
+            format!("  CRASHED at {} ({} down)", secs(at), secs(d.down_s))
+        });
+        let _ = writeln!(
+            t,
+            "  {:<11} connections peak {} of {}  queries {}  refused {}  pool timeouts {}  errors {}{crash}",
+            d.name,
+            d.peak_connections,
+            d.max_connections,
+            thousands(d.queries),
+            thousands(d.refusals),
+            thousands(d.pool_timeouts),
+            thousands(d.errors)
+        );
+    }
+    for a in &s.apis {
+        let _ = writeln!(
+            t,
+            "  {:<11} calls {}  throttled {}  errors {}  down {}",
+            a.name,
+            thousands(a.calls),
+            thousands(a.throttles),
+            thousands(a.errors),
+            thousands(a.down_rejections)
+        );
+    }
 }
