@@ -103,3 +103,92 @@ fn distributions_need_their_parameters() {
     );
     assert!(problems(&src).contains("max is below min"));
 }
+
+const LAMBDA: &str = r#"
+[[queue]]
+name = "orders"
+
+[[producer]]
+rate = 1.0
+
+[[consumer]]
+name = "fn"
+calls = ["orders-db"]
+
+[consumer.lambda]
+max_concurrency = 50
+
+[[database]]
+name = "orders-db"
+max_connections = 50
+"#;
+
+#[test]
+fn the_lambda_base_is_valid_and_batches_ten() {
+    let s = load_str("v.toml", LAMBDA).unwrap();
+    assert_eq!(s.consumers[0].batch_size(), 10);
+}
+
+#[test]
+fn a_call_to_an_unknown_downstream_names_the_ones_there_are() {
+    let e = problems(&LAMBDA.replace("calls = [\"orders-db\"]", "calls = [\"order-db\"]"));
+    assert!(
+        e.contains("no database or API named `order-db`")
+            && e.contains("consumer[0].calls[0]")
+            && e.contains("orders-db"),
+        "{e}"
+    );
+    // The line of the bad value is shown.
+    assert!(e.contains("v.toml:10:10"), "{e}");
+}
+
+#[test]
+fn lambda_rules_are_checked_against_the_real_limits() {
+    let e = problems(&LAMBDA.replace("max_concurrency = 50", "max_concurrency = 5000"));
+    assert!(
+        e.contains("2 to 1000") && e.contains("consumer[0].lambda.max_concurrency"),
+        "{e}"
+    );
+    let e = problems(&LAMBDA.replace("name = \"fn\"", "name = \"fn\"\nworkers = 10"));
+    assert!(e.contains("scales its own concurrency"), "{e}");
+    let e = problems(&LAMBDA.replace("max_concurrency = 50", "batch_window_s = 400"));
+    assert!(e.contains("[0, 300]"), "{e}");
+    // A misspelt key inside the table is found by serde, with a suggestion.
+    let e = match load_str(
+        "v.toml",
+        &LAMBDA.replace("max_concurrency", "max_concurency"),
+    ) {
+        Err(ScenarioError::Invalid(ds)) => ds[0].to_string(),
+        other => panic!("{:?}", other.map(|_| ())),
+    };
+    assert!(
+        e.contains("max_concurency") && e.contains("max_concurrency"),
+        "{e}"
+    );
+}
+
+#[test]
+fn faults_need_the_value_of_their_kind_and_names_stay_distinct() {
+    let fault = "\n[[fault]]\ntarget = \"orders-db\"\nkind = \"errors\"\nfrom_s = 10\nto_s = 20\n";
+    let e = problems(&format!("{LAMBDA}{fault}"));
+    assert!(e.contains("an errors fault needs `error_rate`"), "{e}");
+    let e = problems(&format!(
+        "{LAMBDA}{}",
+        fault.replace("kind = \"errors\"", "kind = \"outage\"\nfactor = 2")
+    ));
+    assert!(
+        e.contains("`factor` does not apply to an outage fault"),
+        "{e}"
+    );
+    let e = problems(&format!(
+        "{LAMBDA}{}",
+        fault.replace("to_s = 20", "to_s = 5")
+    ));
+    assert!(e.contains("ends before it starts"), "{e}");
+    let e = problems(
+        &LAMBDA
+            .replace("name = \"fn\"", "name = \"orders-db\"\ncalls = []")
+            .replace("calls = [\"orders-db\"]\n", ""),
+    );
+    assert!(e.contains("also named `orders-db`"), "{e}");
+}
