@@ -118,6 +118,31 @@ fn scenario_runs(c: &mut Criterion) {
     g.finish();
 }
 
+/// The poller and database path: lambda-sqs-db-capped.toml (~460,000 orders
+/// through a managed poller, one query each on a processor-sharing database),
+/// measured in events per second.
+fn poller_database(c: &mut Criterion) {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/scenarios/lambda-sqs-db-capped.toml"
+    );
+    let s = flowsim::load_file(std::path::Path::new(path)).unwrap_or_else(|e| panic!("{e}"));
+    let first = flowsim::run(&s, "lambda.toml").unwrap_or_else(|e| panic!("{e}"));
+    eprintln!(
+        "poller_database: {} messages, {} events per run",
+        first.summary.ledger.produced, first.summary.events
+    );
+    let mut g = c.benchmark_group("poller_database");
+    g.sample_size(10);
+    g.sampling_mode(SamplingMode::Flat);
+    g.measurement_time(Duration::from_secs(10));
+    g.throughput(Throughput::Elements(first.summary.events));
+    g.bench_function("lambda_sqs_db_capped_events", |b| {
+        b.iter(|| flowsim::run(black_box(&s), "lambda.toml").unwrap())
+    });
+    g.finish();
+}
+
 fn main() {
     // criterion's HTML report draws with "sans-serif", which only the embedded
     // fonts provide in this build.
@@ -125,5 +150,6 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     mmc_messages(&mut c);
     scenario_runs(&mut c);
+    poller_database(&mut c);
     Criterion::default().configure_from_args().final_summary();
 }
