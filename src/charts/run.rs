@@ -86,15 +86,32 @@ pub(super) fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
     }
 }
 
-/// Each database's down intervals (crashed or in an outage), shaded.
-pub(super) fn down_windows(s: &Summary) -> impl Iterator<Item = Window> + '_ {
-    s.databases.iter().flat_map(|d| {
-        d.down.iter().map(|&[from_x, to_x]| Window {
-            label: format!("{} down", d.name),
-            from_x,
-            to_x,
-        })
-    })
+/// Each database's down intervals (crashed or in an outage) not already shaded
+/// as a trigger (an outage fault). Only the first is labelled: a label per crash
+/// fills the top of the plot, where the legend should go; the legend names them.
+pub(super) fn down_windows(s: &Summary) -> Vec<Window> {
+    let shaded = |[from, to]: [f64; 2]| {
+        s.triggers
+            .iter()
+            .any(|t| t.from_s <= from + 1e-6 && to <= t.to_s + 1e-6)
+    };
+    let mut out = vec![];
+    for d in &s.databases {
+        let first = out.len();
+        for &[from_x, to_x] in d.down.iter().filter(|&&w| !shaded(w)) {
+            let label = if out.len() == first {
+                format!("{} down", d.name)
+            } else {
+                String::new()
+            };
+            out.push(Window {
+                label,
+                from_x,
+                to_x,
+            });
+        }
+    }
+    out
 }
 
 pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
@@ -141,7 +158,9 @@ pub(super) fn rate_label(s: &Sampler, what: &str, w: usize) -> String {
         .column("time_s")
         .map_or(1.0, |t| if t.len() > 1 { t[1] - t[0] } else { 1.0 });
     if w > 1 {
-        format!("{what} per second ({:.0} s moving average)", w as f64 * dt)
+        // One decimal at most: a 0.4 s average must not read "0 s".
+        let span = (w as f64 * dt * 10.0).round() / 10.0;
+        format!("{what} per second ({span} s moving average)")
     } else {
         format!("{what} per second")
     }

@@ -44,6 +44,8 @@ pub struct Poller {
     up: f64,
     down: f64,
     backoff: f64,
+    /// An invocation was throttled since the last tick.
+    pub throttled_since_tick: bool,
     pub c: PollerCounters,
 }
 
@@ -71,6 +73,7 @@ impl Poller {
             up: 0.0,
             down: 0.0,
             backoff: 0.0,
+            throttled_since_tick: false,
             c: PollerCounters {
                 peak_pollers: p.min,
                 ..Default::default()

@@ -3,6 +3,7 @@
 
 use crate::charts::ChartError;
 use crate::charts::run::{chart, dashed, down_windows, gauge, rate, rate_label, smoothing};
+use crate::charts::timechart::Series;
 use crate::metrics::series::Sampler;
 use crate::run::Summary;
 use std::path::Path;
@@ -13,10 +14,17 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
     if callers.is_empty() {
         return Ok(());
     }
-    // (column, label): what went wrong, from the downstreams' side, then the callers'.
-    let mut trouble: Vec<(String, String)> = vec![];
+    // (column, label, dashed): what went wrong, from the downstreams' side, then
+    // the callers'. Failed attempts and retries are dashed: with one downstream
+    // they lie on its failures, which should still show.
+    let mut trouble: Vec<(String, String, bool)> = vec![];
     let mut add = |prefix: &str, column: &str, label: &str| {
-        trouble.push((format!("{prefix}.{column}"), format!("{prefix} {label}")));
+        let dashed = matches!(column, "call_failures" | "retries");
+        trouble.push((
+            format!("{prefix}.{column}"),
+            format!("{prefix} {label}"),
+            dashed,
+        ));
     };
     for d in &s.databases {
         add(&d.name, "refusals", "connections refused");
@@ -45,15 +53,18 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
             .column(column)
             .is_some_and(|v| v.iter().any(|&x| x > 0.0))
     };
-    for (column, label) in trouble.iter().filter(|(col, _)| happened(col)) {
-        c.series.extend(rate(sampler, column, label, w));
+    for (column, label, dash) in trouble.iter().filter(|(col, ..)| happened(col)) {
+        let line = rate(sampler, column, label, w);
+        c.series.extend(if *dash { line.map(dashed) } else { line });
     }
-    c.title = if c.series.is_empty() {
+    let trouble_free = c.series.is_empty();
+    c.title = if trouble_free {
         "Downstream calls: none failed, retried or throttled".into()
     } else {
         "Downstream calls: failures, retries and throttles".into()
     };
-    // Context: the calls that went through, dashed so failures stand out.
+    // Context: the calls that went through, dashed so any failures stand out.
+    let context = |x: Series| if trouble_free { x } else { dashed(x) };
     for d in &s.databases {
         let queries = rate(
             sampler,
@@ -61,7 +72,7 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
             &format!("{} queries run", d.name),
             w,
         );
-        c.series.extend(queries.map(dashed));
+        c.series.extend(queries.map(context));
     }
     for a in &s.apis {
         let calls = rate(
@@ -70,11 +81,11 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
             &format!("{} calls admitted", a.name),
             w,
         );
-        c.series.extend(calls.map(dashed));
+        c.series.extend(calls.map(context));
     }
     const BREAKER: &str = "breaker state (0 closed, 1 half-open, 2 open)";
     for con in &callers {
-        let label = format!("{} {BREAKER} (right axis)", con.name);
+        let label = format!("{} breaker state (right axis)", con.name);
         if let Some(b) = gauge(sampler, &format!("{}.breaker", con.name), &label) {
             c.y2_label = Some(BREAKER.into());
             c.series2.push(b);

@@ -16,16 +16,26 @@ impl World {
         let c = &mut self.consumers[ci];
         let p = c.poller.as_mut().expect("only pollers invoke");
         if !p.may_invoke(c.busy, self.account_running, self.account_limit) {
-            // The batch stays in flight until its visibility timeout.
+            // The batch stays in flight until its visibility timeout. A throttle
+            // is a failed invocation: the poller backs off as on an error.
             p.c.throttles += 1;
+            p.throttled_since_tick = true;
             let pause = p.p.throttle_pause;
+            let retire = p.back_off();
             let w = &mut c.workers[wi];
-            w.state = WorkerState::Pausing;
+            w.state = if retire {
+                WorkerState::Retired
+            } else {
+                WorkerState::Pausing
+            };
             for i in 0..w.batch.len() {
                 let r = self.consumers[ci].workers[wi].batch[i];
                 self.release(r);
             }
-            sim.after(pause, Event::Poll(ci as u16, wi as u32));
+            self.consumers[ci].workers[wi].batch.clear();
+            if !retire {
+                sim.after(pause, Event::Poll(ci as u16, wi as u32));
+            }
             return;
         }
         p.c.invocations += 1;
@@ -120,7 +130,10 @@ impl World {
         let p = c.poller.as_mut().expect("only pollers scale");
         p.tick();
         let visible = self.queues[qi].visible_n;
-        let mut add = if visible > 0 {
+        // No growth while invocations are being throttled: more pollers would
+        // only be throttled too.
+        let throttled = std::mem::take(&mut p.throttled_since_tick);
+        let mut add = if visible > 0 && !throttled {
             p.grow(visible.div_ceil(batch))
         } else {
             0
