@@ -1,8 +1,10 @@
 //! Fault windows on a downstream: outages, error-rate windows and latency spikes
 //! between two times. A downstream asks what is in force at the moment of a call.
 
-use crate::engine::SimTime;
+use super::CallError;
+use crate::engine::{Rng, SimTime};
 use crate::scenario::FaultKind;
+use rand::RngExt;
 
 #[derive(Clone, Debug)]
 pub struct Window {
@@ -41,6 +43,17 @@ impl Faults {
 
     pub fn is_empty(&self) -> bool {
         self.windows.is_empty()
+    }
+
+    /// The outcome of a call that ran and ends at `now`: it fails at the error
+    /// rate in force (drawn from the downstream's error stream).
+    pub fn error_at(&self, now: SimTime, rng: &mut Rng) -> Result<(), CallError> {
+        let p = self.at(now).error_rate;
+        if p > 0.0 && rng.random_bool(p.min(1.0)) {
+            Err(CallError::Error)
+        } else {
+            Ok(())
+        }
     }
 
     /// Overlapping windows combine: any outage is an outage, error rates combine

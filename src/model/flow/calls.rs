@@ -7,7 +7,6 @@ use crate::engine::{Scheduler, from_secs};
 use crate::model::consumer::Phase;
 use crate::model::downstream::{CallError, Client, Target};
 use crate::model::{Event, World};
-use rand::RngExt;
 
 impl World {
     fn client(&self, ci: usize, wi: usize) -> Client {
@@ -159,21 +158,11 @@ impl World {
         }
         w.generation = w.generation.wrapping_add(1); // cancels the timeout step
         w.conn = Some((d as u16, db.epoch));
-        let p = db.faults.at(sim.now()).error_rate;
-        let failed = p > 0.0 && db.rng_errors.random_bool(p.min(1.0));
-        if failed {
+        let outcome = db.faults.error_at(sim.now(), &mut db.rng_errors);
+        if outcome.is_err() {
             db.c.errors += 1;
         }
-        self.call_answered(
-            ci,
-            wi,
-            if failed {
-                Err(CallError::Error)
-            } else {
-                Ok(())
-            },
-            sim,
-        );
+        self.call_answered(ci, wi, outcome, sim);
     }
 
     pub(crate) fn api_answered(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
@@ -181,21 +170,11 @@ impl World {
             unreachable!("an API phase on a database link");
         };
         let api = &mut self.apis[a as usize];
-        let p = api.faults.at(sim.now()).error_rate;
-        let failed = p > 0.0 && api.rng_errors.random_bool(p.min(1.0));
-        if failed {
+        let outcome = api.faults.error_at(sim.now(), &mut api.rng_errors);
+        if outcome.is_err() {
             api.c.errors += 1;
         }
-        self.call_answered(
-            ci,
-            wi,
-            if failed {
-                Err(CallError::Error)
-            } else {
-                Ok(())
-            },
-            sim,
-        );
+        self.call_answered(ci, wi, outcome, sim);
     }
 
     pub(crate) fn pool_timeout(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {

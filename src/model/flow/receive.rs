@@ -29,6 +29,20 @@ impl World {
     /// invokes at once) or its window ends.
     fn top_up(&mut self, waiter: Waiter, sim: &mut Scheduler<Event>) {
         let (ci, wi) = (waiter.consumer as usize, waiter.worker as usize);
+        let (qi, full) = self.fill_batch(ci, wi, sim.now());
+        if full {
+            let w = &mut self.consumers[ci].workers[wi];
+            w.generation = w.generation.wrapping_add(1); // cancels the window's end
+            self.invoke(ci, wi, sim);
+        } else {
+            self.queues[qi].waiters.push_front(waiter);
+        }
+        self.dead_letter(qi, sim);
+    }
+
+    /// Receives into the room left in a gathering poller's batch; returns its
+    /// queue and whether the batch is now full.
+    fn fill_batch(&mut self, ci: usize, wi: usize, now: u64) -> (usize, bool) {
         let c = &mut self.consumers[ci];
         let qi = c.p.queue as usize;
         let w = &mut c.workers[wi];
@@ -36,18 +50,12 @@ impl World {
         self.scratch_dlq.clear();
         self.queues[qi].receive(
             &mut self.arena,
-            sim.now(),
+            now,
             room,
             &mut w.batch,
             &mut self.scratch_dlq,
         );
-        if w.batch.len() as u32 == c.p.batch_size {
-            w.generation = w.generation.wrapping_add(1); // cancels the window's end
-            self.invoke(ci, wi, sim);
-        } else {
-            self.queues[qi].waiters.push_front(waiter);
-        }
-        self.dead_letter(qi, sim);
+        (qi, w.batch.len() as u32 == c.p.batch_size)
     }
 
     /// A worker asks its queue for a batch. `parked_since` is set when the worker
@@ -123,19 +131,7 @@ impl World {
 
     /// The end of a batching window: top the batch up, then invoke.
     pub(crate) fn gathered(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let c = &mut self.consumers[ci];
-        let qi = c.p.queue as usize;
-        let w = &mut c.workers[wi];
-        let room = c.p.batch_size - w.batch.len() as u32;
-        self.scratch_dlq.clear();
-        self.queues[qi].receive(
-            &mut self.arena,
-            now,
-            room,
-            &mut w.batch,
-            &mut self.scratch_dlq,
-        );
+        let (qi, _) = self.fill_batch(ci, wi, sim.now());
         self.dead_letter(qi, sim);
         self.invoke(ci, wi, sim);
         self.arm(qi, sim);

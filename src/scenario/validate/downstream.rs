@@ -191,15 +191,7 @@ pub(super) fn consumer(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, s: &Sc
                 "a whole number ≥ 1 (1 = no retry)",
             );
         }
-        c.range(k.key("base_s"), r.base_s, 1e-9, 1e9, SECONDS);
-        c.range(
-            k.key("cap_s"),
-            r.cap_s,
-            r.base_s.max(0.0),
-            1e9,
-            "seconds ≥ base_s",
-        );
-        c.range(k.key("multiplier"), r.multiplier, 1.0, 1e3, "a factor ≥ 1");
+        c.backoff(k.clone(), &r.policy());
         if let Some(ratio) = r.budget_ratio {
             c.range(
                 k.key("budget_ratio"),

@@ -61,6 +61,26 @@ impl Checker {
         }
     }
 
+    /// A backoff policy: base > 0, cap ≥ base, multiplier ≥ 1.
+    fn backoff(&mut self, path: KeyPath, b: &RetryPolicy) {
+        self.range(path.key("base_s"), b.base_s, 1e-9, 1e9, "seconds > 0");
+        let cap_range = "seconds ≥ base_s";
+        self.range(
+            path.key("cap_s"),
+            b.cap_s,
+            b.base_s.max(0.0),
+            1e9,
+            cap_range,
+        );
+        self.range(
+            path.key("multiplier"),
+            b.multiplier,
+            1.0,
+            1e3,
+            "a factor ≥ 1",
+        );
+    }
+
     /// A reference by name to one of `names` (a `what`: "queue", "database or API").
     fn reference(&mut self, path: KeyPath, what: &str, name: &str, names: &[String]) -> bool {
         if names.iter().any(|q| q == name) {
@@ -518,22 +538,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             1.0,
             "a probability in [0, 1]",
         );
-        let b = p.key("backoff");
-        c.range(b.key("base_s"), co.backoff.base_s, 1e-9, 1e9, "seconds > 0");
-        c.range(
-            b.key("cap_s"),
-            co.backoff.cap_s,
-            co.backoff.base_s.max(0.0),
-            1e9,
-            "seconds ≥ base_s",
-        );
-        c.range(
-            b.key("multiplier"),
-            co.backoff.multiplier,
-            1.0,
-            1e3,
-            "a factor ≥ 1",
-        );
+        c.backoff(p.key("backoff"), &co.backoff);
     }
     names_unique(&mut c, "consumer", &cnames);
     downstream::check(&mut c, s);
