@@ -231,3 +231,50 @@ fn function_timeout_fails_the_whole_invocation() {
     // The first half of each batch ran: side effects applied, then redone.
     assert!(s.ledger.applied_more_than_once > 1000);
 }
+
+#[test]
+fn the_account_limit_is_shared_by_every_function() {
+    // Two functions that would each run ~20 invocations, in an account of 25.
+    let one = |name: &str| {
+        format!(
+            r#"
+[[queue]]
+name = "{name}"
+visibility_timeout_s = 30
+
+[[producer]]
+name = "{name}-in"
+queue = "{name}"
+rate = 200.0
+
+[[consumer]]
+name = "{name}-fn"
+queue = "{name}"
+processing_s = {{ dist = "constant", mean = 0.1 }}
+
+[consumer.lambda]
+max_concurrency = 40
+"#
+        )
+    };
+    let text = format!(
+        "[run]\nhorizon_s = 120\naccount_concurrency = 25\n{}{}",
+        one("a"),
+        one("b")
+    );
+    let out = run_text(&text);
+    let (a, b) = (
+        col(&out.series, "a-fn.concurrency"),
+        col(&out.series, "b-fn.concurrency"),
+    );
+    let together = a.iter().zip(&b).map(|(x, y)| x + y).fold(0.0, f64::max);
+    assert!(together <= 25.0, "{together} invocations at once");
+    assert!(together >= 24.0, "never reached the limit: {together}");
+    let throttles: u64 = out
+        .summary
+        .consumers
+        .iter()
+        .map(|c| c.lambda.as_ref().unwrap().throttles)
+        .sum();
+    assert!(throttles > 0);
+}
