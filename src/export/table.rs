@@ -131,6 +131,35 @@ fn components(t: &mut String, s: &Summary) {
             );
         }
     }
+    for c in &s.consumers {
+        let Some(g) = &c.group else { continue };
+        let hot = g.partitions.iter().max_by_key(|p| p.lag);
+        let hot = hot.filter(|p| p.lag > 0).map_or(String::new(), |p| {
+            format!(" (most: partition {}, {})", p.partition, thousands(p.lag))
+        });
+        let _ = writeln!(
+            t,
+            "  {:<11} group on {}: members {} ({} idle)  processed {}  lag {}{hot}, oldest {}  lost to retention {}",
+            c.name,
+            g.topic,
+            g.members,
+            g.idle_members,
+            thousands(g.processed),
+            thousands(g.lag),
+            secs(g.max_lag_s),
+            thousands(g.lost)
+        );
+    }
+    for tp in &s.topics {
+        let _ = writeln!(
+            t,
+            "  {:<11} topic: {} partitions  appended {}  deleted by retention {}",
+            tp.name,
+            tp.partitions,
+            thousands(tp.appended),
+            thousands(tp.deleted)
+        );
+    }
     for d in &s.databases {
         let crash = d.first_crash_s.map_or(String::new(), |at| {
             format!("  CRASHED at {} ({} down)", secs(at), secs(d.down_s))

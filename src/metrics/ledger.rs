@@ -44,9 +44,11 @@ pub struct Ledger {
 pub fn settle(w: &World) -> Result<Ledger, String> {
     let main = || w.queues.iter().filter(|q| !q.p.is_dlq);
     let mut l = Ledger {
+        // Messages to queues; a topic's records are accounted per group.
         produced: w
             .producers
             .iter()
+            .filter(|p| p.p.topic.is_none())
             .map(|p| p.c.produced + p.c.rejected)
             .sum(),
         processed: w.queues.iter().map(|q| q.c.deletes).sum(),
@@ -86,16 +88,17 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
             l.rejected
         ));
     }
-    if w.arena.created() != l.produced - l.rejected {
+    let created = w.arena.created() - w.record_copies;
+    if created != l.produced - l.rejected {
         problems.push(format!(
-            "{} messages created for {} accepted publishes",
-            w.arena.created(),
+            "{created} messages created for {} accepted publishes",
             l.produced - l.rejected
         ));
     }
+    problems.extend(log_problems(w));
     // What the queues say they hold must be what the arena holds, state by state.
     let (mut vis, mut fl, mut del) = (0u64, 0u64, 0u64);
-    for m in w.arena.iter_live() {
+    for m in w.arena.iter_live().filter(|m| m.state != State::Fetched) {
         match m.state {
             State::Visible => vis += 1,
             State::InFlight => fl += 1,
@@ -125,4 +128,27 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
     } else {
         Err(problems.join("; "))
     }
+}
+
+/// Each group, each partition: every record appended is processed, lost to
+/// retention, or still to be read (lag), and the offsets agree.
+fn log_problems(w: &World) -> Vec<String> {
+    let mut out = vec![];
+    for c in &w.consumers {
+        let Some(g) = &c.group else { continue };
+        let topic = &w.topics[g.topic as usize];
+        for (i, (s, part)) in g.partitions.iter().zip(&topic.partitions).enumerate() {
+            let lag = part.end() - s.committed;
+            if s.processed + s.lost + lag != part.end() {
+                out.push(format!(
+                    "group {} partition {i}: {} appended but {} processed + {} lost + {lag} to read",
+                    c.p.name,
+                    part.end(),
+                    s.processed,
+                    s.lost
+                ));
+            }
+        }
+    }
+    out
 }

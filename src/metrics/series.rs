@@ -5,6 +5,7 @@
 use crate::engine::{SimTime, to_secs};
 use crate::model::World;
 use crate::model::consumer::Consumer;
+use crate::model::log::group::GroupState;
 
 #[derive(Default)]
 pub struct Sampler {
@@ -79,6 +80,9 @@ impl Sampler {
         for c in &w.consumers {
             r.prefix = &c.p.name;
             consumer_columns(&mut r, c, now);
+            if let Some(g) = &c.group {
+                group_columns(&mut r, w, g, now);
+            }
         }
         for d in &w.databases {
             r.prefix = &d.p.name;
@@ -169,15 +173,54 @@ fn consumer_columns(r: &mut Row, c: &Consumer, now: SimTime) {
     }
 }
 
+/// Records all groups have yet to process, and the oldest one's age.
+fn group_lag(w: &World, now: SimTime) -> (u64, SimTime) {
+    let mut total = (0, 0);
+    for g in w.consumers.iter().filter_map(|c| c.group.as_ref()) {
+        let topic = &w.topics[g.topic as usize];
+        for p in 0..g.partitions.len() {
+            let (n, age) = g.lag(p, topic, now);
+            total = (total.0 + n, total.1.max(age));
+        }
+    }
+    total
+}
+
+/// A group's lag, in all and per partition, and what each partition processed.
+fn group_columns(r: &mut Row, w: &World, g: &GroupState, now: SimTime) {
+    let topic = &w.topics[g.topic as usize];
+    let lags: Vec<(u64, SimTime)> = (0..g.partitions.len())
+        .map(|p| g.lag(p, topic, now))
+        .collect();
+    r.gauge("lag", lags.iter().map(|l| l.0).sum::<u64>() as f64);
+    r.gauge(
+        "lag_s",
+        to_secs(lags.iter().map(|l| l.1).max().unwrap_or(0)),
+    );
+    r.counter("lost", g.partitions.iter().map(|s| s.lost).sum());
+    for (p, (lag, _)) in lags.iter().enumerate() {
+        r.gauge(&format!("p{p}.lag"), *lag as f64);
+    }
+    for (p, s) in g.partitions.iter().enumerate() {
+        r.counter(&format!("p{p}.processed"), s.processed);
+    }
+}
+
 /// System-wide columns: what a reader looks at first.
 fn write_totals(r: &mut Row, w: &World, now: SimTime) {
     let main = || w.queues.iter().filter(|q| !q.p.is_dlq);
     let dlqs = || w.queues.iter().filter(|q| q.p.is_dlq);
     let sum = |f: &dyn Fn(&crate::model::queue::Queue) -> u64| main().map(f).sum::<u64>();
-    r.gauge("backlog", sum(&|q| q.visible_n + q.delayed_n) as f64);
+    // Records a group has yet to process wait like a queue's backlog.
+    let (lag, lag_age) = group_lag(w, now);
+    r.gauge(
+        "backlog",
+        (sum(&|q| q.visible_n + q.delayed_n) + lag) as f64,
+    );
     r.gauge("in_flight", sum(&|q| q.in_flight_n) as f64);
     let oldest = main()
         .map(|q| q.oldest_age(&w.arena, now))
+        .chain([lag_age])
         .max()
         .unwrap_or(0);
     r.gauge("oldest_age_s", to_secs(oldest));
@@ -208,7 +251,17 @@ fn write_totals(r: &mut Row, w: &World, now: SimTime) {
         w.consumers.iter().map(|c| c.c.duplicates).sum(),
     );
     r.counter("dead_lettered", sum(&|q| q.c.dead_lettered));
-    r.counter("expired", w.queues.iter().map(|q| q.c.expired).sum());
+    // A group's records deleted by retention before it read them: lost.
+    let lost: u64 = w
+        .consumers
+        .iter()
+        .filter_map(|c| c.group.as_ref())
+        .map(|g| g.partitions.iter().map(|s| s.lost).sum::<u64>())
+        .sum();
+    r.counter(
+        "expired",
+        w.queues.iter().map(|q| q.c.expired).sum::<u64>() + lost,
+    );
     r.counter("dropped", w.queues.iter().map(|q| q.c.dropped).sum());
     r.counter("rejected", w.queues.iter().map(|q| q.c.rejected).sum());
 }

@@ -7,6 +7,8 @@ use super::downstream::api::{Api, ApiParams};
 use super::downstream::database::{Database, DatabaseParams};
 use super::downstream::faults::Window;
 use super::idempotency::Store;
+use super::log::group::GroupState;
+use super::log::{Topic, TopicParams};
 use super::message::Arena;
 use super::poller::{Poller, PollerParams};
 use super::producer::{Producer, ProducerParams};
@@ -40,6 +42,31 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                 .ok_or_else(|| format!("no queue named `{n}`")),
         }
     };
+    let tid = |name: &Option<String>| -> Result<Option<u16>, String> {
+        name.as_ref()
+            .map(|n| {
+                s.topics
+                    .iter()
+                    .position(|t| &t.name == n)
+                    .map(|i| i as u16)
+                    .ok_or_else(|| format!("no topic named `{n}`"))
+            })
+            .transpose()
+    };
+    let mut topics: Vec<Topic> = s
+        .topics
+        .iter()
+        .map(|t| {
+            Topic::new(
+                TopicParams {
+                    name: t.name.clone(),
+                    retention: from_secs(t.retention_s),
+                    retention_bytes: t.retention_bytes,
+                },
+                t.partitions,
+            )
+        })
+        .collect();
     let mut queues = vec![];
     for (i, q) in s.queues.iter().enumerate() {
         let is_dlq = s
@@ -81,7 +108,12 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         producers.push(Producer::new(
             ProducerParams {
                 name: producer_name(i, p),
-                queue: qid(p.queue.as_deref())?,
+                queue: if p.topic.is_some() {
+                    0
+                } else {
+                    qid(p.queue.as_deref())?
+                },
+                topic: tid(&p.topic)?,
                 arrivals: p.arrivals,
                 profile: Profile::new(p.rate, &p.profile),
                 start_s: p.start_s,
@@ -89,6 +121,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                 initial_backlog: p.initial_backlog,
                 size_bytes: m.size_bytes,
                 keys: m.keys,
+                key_parts: m.key_parts,
                 zipf,
                 poison_probability: m.poison_probability,
                 cost,
@@ -180,7 +213,12 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         let mut cons = Consumer::new(
             ConsumerParams {
                 name: consumer_name(i, c),
-                queue: qid(c.queue.as_deref())?,
+                queue: if c.topic.is_some() {
+                    0
+                } else {
+                    qid(c.queue.as_deref())?
+                },
+                topic: tid(&c.topic)?,
                 workers: if c.lambda.is_some() {
                     initial_pollers(c)
                 } else {
@@ -220,6 +258,15 @@ pub fn build(s: &Scenario) -> Result<World, String> {
             ttl: from_secs(d.ttl_s),
             lock: from_secs(d.lock_s),
         });
+        if let Some(t) = cons.p.topic {
+            let topic = &mut topics[t as usize];
+            topic.groups.push(i as u16);
+            cons.group = Some(GroupState::new(
+                t,
+                topic.partitions.len(),
+                c.workers() as usize,
+            ));
+        }
         if let Some(l) = &c.lambda {
             let per_minute = l.scale_up_per_minute.unwrap_or(l.scaling.per_minute());
             cons.poller = Some(Poller::new(PollerParams {
@@ -256,6 +303,8 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         queues,
         consumers,
         redrives,
+        topics,
+        record_copies: 0,
         databases,
         apis,
         outages,

@@ -13,6 +13,7 @@ use crate::metrics::Latency;
 use crate::model::dist::Dist;
 use crate::model::downstream::{CallError, Target};
 use crate::model::idempotency::Store;
+use crate::model::log::group::GroupState;
 use crate::model::message::Receipt;
 use crate::model::poller::Poller;
 use crate::model::protection::breaker::Breaker;
@@ -24,6 +25,8 @@ use rand::RngExt;
 pub struct ConsumerParams {
     pub name: String,
     pub queue: u16,
+    /// Reads this topic as a consumer group instead of the queue.
+    pub topic: Option<u16>,
     pub workers: u32,
     pub batch_size: u32,
     /// Long-poll wait; 0 means short polling.
@@ -67,6 +70,9 @@ pub enum Phase {
     Query,
     /// Gathering a batch (pollers).
     Gather,
+    /// Waiting to process the same record again (a group's partition is blocked
+    /// behind it).
+    Redo,
     /// Outcomes known at once, delivered through a step at the same instant so
     /// that no chain of calls recurses.
     CallFailed(CallError),
@@ -155,6 +161,7 @@ pub struct Consumer {
     pub breakers: Vec<Breaker>,
     pub store: Option<Store>,
     pub poller: Option<Poller>,
+    pub group: Option<GroupState>,
 }
 
 impl Consumer {
@@ -177,6 +184,7 @@ impl Consumer {
             breakers: Vec::new(),
             store: None,
             poller: None,
+            group: None,
         }
     }
 

@@ -9,6 +9,8 @@ pub enum State {
     Delayed,
     Visible,
     InFlight,
+    /// A copy of a topic's record, fetched by a group member for processing.
+    Fetched,
     /// Terminal states: the slot is freed once no consumer still holds the message.
     Deleted,
     Expired,
@@ -47,6 +49,8 @@ pub struct Message {
     pub received_once: bool,
     /// Its dedupe record, for consumers with an idempotency store.
     pub dedupe: Record,
+    /// For a fetched record: its offset in its partition (`queue`).
+    pub offset: u64,
 }
 
 /// A consumer's handle on a received message.
@@ -145,6 +149,7 @@ impl Message {
             poison: false,
             received_once: false,
             dedupe: Record::Absent,
+            offset: 0,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod dist;
 pub mod downstream;
 mod flow;
 pub mod idempotency;
+pub mod log;
 pub mod message;
 pub mod poller;
 pub mod producer;
@@ -65,6 +66,9 @@ pub struct World {
     pub queues: Vec<Queue>,
     pub consumers: Vec<Consumer>,
     pub redrives: Vec<Redrive>,
+    pub topics: Vec<log::Topic>,
+    /// Record copies made in the arena for group members (not messages).
+    pub record_copies: u64,
     pub databases: Vec<Database>,
     pub apis: Vec<Api>,
     /// Outage windows on databases: (database, from, to).
@@ -139,7 +143,14 @@ impl World {
 
     /// The initial backlog: messages already waiting at time 0.
     pub fn seed_backlogs(&mut self) {
-        for p in &mut self.producers {
+        for pi in 0..self.producers.len() {
+            if self.producers[pi].p.topic.is_some() {
+                for _ in 0..self.producers[pi].p.initial_backlog {
+                    self.append_record(pi, 0, None);
+                }
+            }
+        }
+        for p in self.producers.iter_mut().filter(|p| p.p.topic.is_none()) {
             let q = &mut self.queues[p.p.queue as usize];
             for _ in 0..p.p.initial_backlog {
                 let m = p.make_message(0, q.id);
@@ -153,6 +164,14 @@ impl World {
 
     fn produce(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
+        if self.producers[pi].p.topic.is_some() {
+            self.append_record(pi, now, Some(sim));
+            let p = &mut self.producers[pi];
+            if let Some(t) = p.next_arrival() {
+                sim.at(t, Event::Produce(pi as u16));
+            }
+            return;
+        }
         let p = &mut self.producers[pi];
         let qi = p.p.queue as usize;
         let m = p.make_message(now, qi as u16);
@@ -231,6 +250,7 @@ impl World {
 
     fn sample(&mut self, sim: &mut Scheduler<Event>) {
         let now = sim.now();
+        self.apply_retention(now);
         for c in &mut self.consumers {
             c.settle_waits(now);
         }
@@ -246,6 +266,9 @@ impl World {
         }
         for c in &mut self.consumers {
             c.reset_stats();
+        }
+        for t in &mut self.topics {
+            t.appended_mark = t.appended;
         }
     }
 }

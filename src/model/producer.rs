@@ -14,6 +14,8 @@ use rand_distr::{Distribution, Exp1, Zipf};
 pub struct ProducerParams {
     pub name: String,
     pub queue: u16,
+    /// Writes to this topic instead of the queue.
+    pub topic: Option<u16>,
     pub arrivals: Arrivals,
     pub profile: Profile,
     pub start_s: f64,
@@ -21,6 +23,7 @@ pub struct ProducerParams {
     pub initial_backlog: u64,
     pub size_bytes: u32,
     pub keys: u32,
+    pub key_parts: u32,
     pub zipf: Option<Zipf<f64>>,
     pub poison_probability: f64,
     pub cost: Option<Dist>,
@@ -123,6 +126,9 @@ impl Producer {
         m.size = self.p.size_bytes;
         if let Some(z) = &self.p.zipf {
             m.key = (z.sample(&mut self.keys_rng) as u32).saturating_sub(1);
+            if self.p.key_parts > 1 {
+                m.key = m.key * self.p.key_parts + self.keys_rng.random_range(0..self.p.key_parts);
+            }
         }
         if self.p.poison_probability > 0.0 {
             m.poison = self.poison_rng.random_bool(self.p.poison_probability);

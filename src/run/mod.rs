@@ -2,9 +2,11 @@
 //! judge the run, and summarise it.
 
 mod downstream;
+mod log;
 mod summary;
 
 pub use downstream::{ApiSummary, DatabaseSummary, LambdaSummary};
+pub use log::{GroupSummary, PartitionLag, TopicSummary};
 pub use summary::*;
 
 use crate::engine::{Engine, Stop, from_secs, to_secs};

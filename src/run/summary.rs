@@ -2,6 +2,7 @@
 //! and one entry per component.
 
 use super::downstream::{self, ApiSummary, CallsSummary, DatabaseSummary, LambdaSummary};
+use super::log::{GroupSummary, TopicSummary};
 use crate::engine::{Stop, to_secs};
 use crate::metrics::ledger::Ledger;
 use crate::metrics::verdict::{Crash, Verdict, judge_crashes};
@@ -72,6 +73,9 @@ pub struct ConsumerSummary {
     pub lambda: Option<LambdaSummary>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calls: Option<CallsSummary>,
+    /// A consumer group on a topic: its partitions' progress and lag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupSummary>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -114,6 +118,7 @@ pub struct Summary {
     pub consumers: Vec<ConsumerSummary>,
     pub databases: Vec<DatabaseSummary>,
     pub apis: Vec<ApiSummary>,
+    pub topics: Vec<TopicSummary>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -172,8 +177,15 @@ pub(super) fn summarise(
                     .collect();
             ConsumerSummary {
                 name: c.p.name.clone(),
-                queue: w.queues[c.p.queue as usize].p.name.clone(),
-                kind: if c.poller.is_some() { "lambda" } else { "pool" },
+                queue: match c.p.topic {
+                    Some(t) => w.topics[t as usize].p.name.clone(),
+                    None => w.queues[c.p.queue as usize].p.name.clone(),
+                },
+                kind: match (&c.poller, &c.group) {
+                    (Some(_), _) => "lambda",
+                    (_, Some(_)) => "group",
+                    _ => "pool",
+                },
                 workers: c.slots(),
                 peak_concurrency: c.peak_busy,
                 completions: c.c.completions,
@@ -186,6 +198,7 @@ pub(super) fn summarise(
                 end_to_end: c.e2e.summary(),
                 lambda: downstream::lambda(c, w.account_limit),
                 calls: downstream::calls(c, chain),
+                group: super::log::group(w, c, end),
             }
         })
         .collect();
@@ -193,7 +206,11 @@ pub(super) fn summarise(
         .iter()
         .filter(|q| !q.dead_letter_queue)
         .map(|q| q.arrival_rate_per_s)
-        .sum();
+        .sum::<f64>()
+        + w.topics
+            .iter()
+            .map(|t| (t.appended - t.appended_mark) as f64 / span)
+            .sum::<f64>();
     let databases: Vec<DatabaseSummary> = w
         .databases
         .iter()
@@ -237,7 +254,10 @@ pub(super) fn summarise(
             .iter()
             .map(|p| ProducerSummary {
                 name: p.p.name.clone(),
-                queue: w.queues[p.p.queue as usize].p.name.clone(),
+                queue: match p.p.topic {
+                    Some(t) => w.topics[t as usize].p.name.clone(),
+                    None => w.queues[p.p.queue as usize].p.name.clone(),
+                },
                 produced: p.c.produced,
                 rejected: p.c.rejected,
                 poison: p.c.poison,
@@ -247,6 +267,7 @@ pub(super) fn summarise(
         consumers,
         databases,
         apis: w.apis.iter().map(downstream::api).collect(),
+        topics: super::log::topics(w),
     }
 }
 

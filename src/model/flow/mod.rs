@@ -4,5 +4,6 @@
 
 mod calls;
 mod invoke;
+mod log;
 mod receive;
 mod work;

@@ -67,6 +67,9 @@ impl World {
         parked_since: Option<u64>,
         sim: &mut Scheduler<Event>,
     ) {
+        if self.consumers[ci].group.is_some() {
+            return self.fetch(ci, wi, sim);
+        }
         let now = sim.now();
         let c = &mut self.consumers[ci];
         let qi = c.p.queue as usize;

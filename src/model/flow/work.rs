@@ -79,6 +79,7 @@ impl World {
             Phase::PoolWait => self.pool_timeout(ci, wi, sim),
             Phase::Query => {} // only its timeout steps, handled above
             Phase::Gather => self.gathered(ci, wi, sim),
+            Phase::Redo => self.begin_message(ci, wi, sim),
             Phase::CallFailed(e) => self.call_answered(ci, wi, Err(e), sim),
             Phase::Skip => {
                 self.consumers[ci].c.dedupe_skips += 1;
@@ -148,6 +149,9 @@ impl World {
     fn finish_message(&mut self, ci: usize, wi: usize, ok: bool, sim: &mut Scheduler<Event>) {
         let c = &mut self.consumers[ci];
         c.c.completions += 1;
+        if c.group.is_some() {
+            return self.finish_record(ci, wi, ok, sim);
+        }
         if c.poller.is_some() {
             let w = &mut c.workers[wi];
             w.outcomes.push(ok);

@@ -54,6 +54,10 @@ pub struct ConsumerConfig {
     /// Queue to pull from; may be left out when the scenario has exactly one queue.
     #[serde(default)]
     pub queue: Option<String>,
+    /// A topic to read instead: the consumer is a consumer group, its workers the
+    /// group's members, `batch_size` the records per fetch (max.poll.records).
+    #[serde(default)]
+    pub topic: Option<String>,
     /// Fixed pool size (1 if left out); a Lambda-like consumer scales instead.
     #[serde(default)]
     pub workers: Option<u32>,
@@ -100,7 +104,13 @@ impl ConsumerConfig {
         self.workers.unwrap_or(1)
     }
     pub fn batch_size(&self) -> u32 {
-        let default = if self.lambda.is_some() { 10 } else { 1 };
+        let default = if self.lambda.is_some() {
+            10
+        } else if self.topic.is_some() {
+            500 // Kafka's max.poll.records
+        } else {
+            1
+        };
         self.batch_size.unwrap_or(default)
     }
 }

@@ -19,6 +19,9 @@ pub struct Scenario {
     pub producers: Vec<ProducerConfig>,
     #[serde(default, rename = "queue")]
     pub queues: Vec<QueueConfig>,
+    /// Partitioned logs (Kafka-like topics).
+    #[serde(default, rename = "topic")]
+    pub topics: Vec<TopicConfig>,
     #[serde(default, rename = "consumer")]
     pub consumers: Vec<ConsumerConfig>,
     #[serde(default, rename = "database")]
@@ -139,6 +142,9 @@ pub struct ProducerConfig {
     /// Target queue; may be left out when the scenario has exactly one queue.
     #[serde(default)]
     pub queue: Option<String>,
+    /// Target topic, instead of a queue.
+    #[serde(default)]
+    pub topic: Option<String>,
     /// Base publish rate, messages per second.
     #[serde(default)]
     pub rate: f64,
@@ -197,6 +203,10 @@ pub struct MessageConfig {
     pub keys: u32,
     /// Zipf exponent over the keys: 0 is uniform, ~1 gives hot keys.
     pub key_skew: f64,
+    /// A composite key: each key is split into this many sub-keys (key + a
+    /// uniform suffix), spreading a hot key over partitions at the cost of its
+    /// order. 1 = the plain key.
+    pub key_parts: u32,
     /// Probability that a message is poison: it fails every time it is processed.
     pub poison_probability: f64,
     /// Multiplier on the consumer's processing time; constant 1 by default.
@@ -209,6 +219,7 @@ impl Default for MessageConfig {
             size_bytes: 1024,
             keys: 0,
             key_skew: 0.0,
+            key_parts: 1,
             poison_probability: 0.0,
             cost: None,
         }
@@ -278,6 +289,23 @@ pub struct QueueConfig {
     pub redrive: Option<RedriveConfig>,
 }
 
+/// A topic: `partitions` append-only logs. A keyed record goes to partition
+/// hash(key) mod P, a record without a key round robin. Records older than
+/// `retention_s`, or beyond `retention_bytes` per partition, are deleted from the
+/// head of the log whether or not every group has read them.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicConfig {
+    pub name: String,
+    #[serde(default = "defaults::partitions")]
+    pub partitions: u32,
+    /// Kafka's default: 7 days.
+    #[serde(default = "defaults::topic_retention_s")]
+    pub retention_s: f64,
+    #[serde(default)]
+    pub retention_bytes: Option<u64>,
+}
+
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RedriveConfig {
@@ -320,6 +348,12 @@ mod defaults {
     }
     pub fn retention_s() -> f64 {
         345_600.0
+    }
+    pub fn partitions() -> u32 {
+        1
+    }
+    pub fn topic_retention_s() -> f64 {
+        604_800.0
     }
     pub fn wait_time_s() -> f64 {
         20.0

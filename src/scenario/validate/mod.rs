@@ -3,6 +3,7 @@
 //! `locate` turns it into a diagnostic with line and column.
 
 mod downstream;
+mod log;
 
 use super::diagnostics::{KeyPath, at_path};
 use super::*;
@@ -329,7 +330,9 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     }
 
     let queue_names: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
-    if s.queues.is_empty() && !(s.producers.is_empty() && s.consumers.is_empty()) {
+    let on_queues = s.producers.iter().any(|p| p.topic.is_none())
+        || s.consumers.iter().any(|c| c.topic.is_none());
+    if s.queues.is_empty() && on_queues {
         c.fail(
             root.clone(),
             "no queue defined",
@@ -450,7 +453,9 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     for (i, pr) in s.producers.iter().enumerate() {
         let p = root.key("producer").index(i);
         pnames.push((p.key("name"), producer_name(i, pr)));
-        c.queue_ref(p.key("queue"), pr.queue.as_deref(), &queue_names);
+        if pr.topic.is_none() {
+            c.queue_ref(p.key("queue"), pr.queue.as_deref(), &queue_names);
+        }
         c.range(p.key("rate"), pr.rate, 0.0, 1e12, "messages per second ≥ 0");
         c.range(p.key("start_s"), pr.start_s, 0.0, 1e12, "seconds ≥ 0");
         if let Some(stop) = pr.stop_s
@@ -502,7 +507,9 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     for (i, co) in s.consumers.iter().enumerate() {
         let p = root.key("consumer").index(i);
         cnames.push((p.key("name"), consumer_name(i, co)));
-        c.queue_ref(p.key("queue"), co.queue.as_deref(), &queue_names);
+        if co.topic.is_none() {
+            c.queue_ref(p.key("queue"), co.queue.as_deref(), &queue_names);
+        }
         if co.workers == Some(0) {
             c.fail(p.key("workers"), "no workers", "a whole number ≥ 1");
         }
@@ -542,6 +549,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     }
     names_unique(&mut c, "consumer", &cnames);
     downstream::check(&mut c, s);
+    log::check(&mut c, s);
 
     let v = root.key("verdict");
     c.range(

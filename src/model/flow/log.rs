@@ -1,0 +1,146 @@
+//! The log's conversations: a producer appends to a topic (and wakes the
+//! members that own the partition), a group member fetches a batch from one of
+//! its partitions and works through it in order, committing after each record;
+//! a record that fails is tried again after a backoff, blocking its partition.
+//! Retention deletes from the head, and groups that had not got there lose it.
+//!
+//! A fetched record is copied into the message arena for the time it is being
+//! processed, so that a member's work (processing, calls, retries) is the same
+//! code as a queue consumer's.
+
+use crate::engine::{Scheduler, SimTime, from_secs};
+use crate::model::consumer::{Phase, WorkerState};
+use crate::model::log::Record;
+use crate::model::message::{Message, Receipt, State};
+use crate::model::{Event, World};
+
+impl World {
+    /// A producer's record to its topic; wakes the owners of its partition.
+    pub(crate) fn append_record(
+        &mut self,
+        pi: usize,
+        now: SimTime,
+        sim: Option<&mut Scheduler<Event>>,
+    ) {
+        let p = &mut self.producers[pi];
+        let ti = p.p.topic.expect("a topic producer") as usize;
+        let keyed = p.p.keys > 0;
+        let m = p.make_message(now, 0);
+        p.c.produced += 1;
+        let topic = &mut self.topics[ti];
+        let part = topic.append(
+            Record {
+                published: now,
+                key: m.key,
+                size: m.size,
+                cost: m.cost,
+                poison: m.poison,
+            },
+            keyed,
+        );
+        let start = topic.trim(part, now);
+        self.log_start_moved(ti, part, start);
+        let Some(sim) = sim else { return };
+        for gi in 0..self.topics[ti].groups.len() {
+            let ci = self.topics[ti].groups[gi] as usize;
+            let c = &self.consumers[ci];
+            let g = c.group.as_ref().expect("a group");
+            let wi = g.owner(part);
+            if let WorkerState::Waiting { .. } = c.workers[wi].state {
+                self.fetch(ci, wi, sim);
+            }
+        }
+    }
+
+    fn log_start_moved(&mut self, ti: usize, part: usize, start: u64) {
+        for &ci in &self.topics[ti].groups {
+            if let Some(g) = &mut self.consumers[ci as usize].group {
+                g.log_start_moved(part, start);
+            }
+        }
+    }
+
+    /// Retention runs on time too, not only when records arrive.
+    pub(crate) fn apply_retention(&mut self, now: SimTime) {
+        for ti in 0..self.topics.len() {
+            for part in 0..self.topics[ti].partitions.len() {
+                let start = self.topics[ti].trim(part, now);
+                self.log_start_moved(ti, part, start);
+            }
+        }
+    }
+
+    /// A member fetches the next batch from one of its partitions, or parks.
+    pub(crate) fn fetch(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let c = &mut self.consumers[ci];
+        let g = c.group.as_mut().expect("only group members fetch");
+        let topic = &self.topics[g.topic as usize];
+        let w = &mut c.workers[wi];
+        w.batch.clear();
+        w.pos = 0;
+        let Some(part) = g.next_partition(wi, topic) else {
+            w.state = WorkerState::Waiting { since: now };
+            return;
+        };
+        let from = g.partitions[part].position;
+        let n = (topic.partitions[part].end() - from).min(c.p.batch_size as u64);
+        for offset in from..from + n {
+            let r = topic.partitions[part]
+                .get(offset)
+                .expect("fetched below the end");
+            let mut m = Message::new(r.published, part as u16);
+            (m.key, m.size, m.cost, m.poison) = (r.key, r.size, r.cost, r.poison);
+            m.offset = offset;
+            m.state = State::Fetched;
+            m.holders = 1;
+            let slot = self.arena.insert(m);
+            let generation = self.arena.get(slot).generation;
+            w.batch.push(Receipt { slot, generation });
+        }
+        self.record_copies += n;
+        g.partitions[part].position = from + n;
+        w.state = WorkerState::Busy;
+        c.occupy();
+        self.begin_message(ci, wi, sim);
+    }
+
+    /// A member is done with a record: success commits past it; failure blocks
+    /// the partition and tries the same record again after a backoff.
+    pub(crate) fn finish_record(
+        &mut self,
+        ci: usize,
+        wi: usize,
+        ok: bool,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let r = self.current(ci, wi);
+        let m = self.arena.get_mut(r.slot);
+        let (part, offset) = (m.queue as usize, m.offset);
+        let c = &mut self.consumers[ci];
+        if !ok {
+            m.receive_count += 1;
+            let d = c.draw_backoff_s(m.receive_count - 1, m.backoff_prev_s as f64);
+            m.backoff_prev_s = d as f32;
+            return self.schedule_step(ci, wi, Phase::Redo, from_secs(d), sim);
+        }
+        let g = c.group.as_mut().expect("a group");
+        let s = &mut g.partitions[part];
+        // Retention may have passed it while it was being processed.
+        if offset >= s.committed {
+            s.processed += 1;
+            s.committed = offset + 1;
+        }
+        m.state = State::Deleted;
+        self.release(r);
+        let c = &mut self.consumers[ci];
+        let w = &mut c.workers[wi];
+        w.pos += 1;
+        if w.pos < w.batch.len() {
+            self.begin_message(ci, wi, sim);
+        } else {
+            c.busy -= 1;
+            self.fetch(ci, wi, sim);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! The partitioned log (MODEL.md "Log (Kafka-like)"): a topic of P append-only
+//! partitions. Records stay until retention deletes them from the head, whatever
+//! the consumer groups have read; each group keeps its own offsets (`group.rs`).
+
+pub mod group;
+
+use crate::engine::SimTime;
+use std::collections::VecDeque;
+
+#[derive(Clone, Copy, Debug)]
+pub struct Record {
+    pub published: SimTime,
+    pub key: u32,
+    pub size: u32,
+    pub cost: f32,
+    pub poison: bool,
+}
+
+#[derive(Default)]
+pub struct Partition {
+    pub log: VecDeque<Record>,
+    /// Offset of the first record still in the log (the log start).
+    pub start: u64,
+    pub bytes: u64,
+}
+
+impl Partition {
+    /// The next offset to be written (the log end).
+    pub fn end(&self) -> u64 {
+        self.start + self.log.len() as u64
+    }
+
+    pub fn get(&self, offset: u64) -> Option<&Record> {
+        offset
+            .checked_sub(self.start)
+            .and_then(|i| self.log.get(i as usize))
+    }
+}
+
+pub struct TopicParams {
+    pub name: String,
+    pub retention: SimTime,
+    pub retention_bytes: Option<u64>,
+}
+
+pub struct Topic {
+    pub p: TopicParams,
+    pub partitions: Vec<Partition>,
+    /// Next partition for a record without a key.
+    round_robin: usize,
+    /// Consumers (groups) reading this topic.
+    pub groups: Vec<u16>,
+    pub appended: u64,
+    /// `appended` when statistics were last reset (the warm-up's end).
+    pub appended_mark: u64,
+    pub deleted: u64,
+}
+
+/// A key's partition: a fixed mix of the key (Kafka hashes the key bytes with
+/// murmur2; any good mix gives the same spread), modulo P.
+pub fn partition_of(key: u32, partitions: usize) -> usize {
+    let mut z = (key as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    ((z ^ (z >> 31)) % partitions as u64) as usize
+}
+
+impl Topic {
+    pub fn new(p: TopicParams, partitions: u32) -> Topic {
+        Topic {
+            p,
+            partitions: (0..partitions).map(|_| Partition::default()).collect(),
+            round_robin: 0,
+            groups: Vec::new(),
+            appended: 0,
+            appended_mark: 0,
+            deleted: 0,
+        }
+    }
+
+    /// Appends a record (keyed or not); returns its partition.
+    pub fn append(&mut self, r: Record, keyed: bool) -> usize {
+        let n = self.partitions.len();
+        let p = if keyed {
+            partition_of(r.key, n)
+        } else {
+            self.round_robin = (self.round_robin + 1) % n;
+            self.round_robin
+        };
+        let part = &mut self.partitions[p];
+        part.bytes += r.size as u64;
+        part.log.push_back(r);
+        self.appended += 1;
+        p
+    }
+
+    /// Deletes from the head of partition `p` what retention no longer keeps;
+    /// returns the new log start.
+    pub fn trim(&mut self, p: usize, now: SimTime) -> u64 {
+        let (retention, max_bytes) = (self.p.retention, self.p.retention_bytes);
+        let part = &mut self.partitions[p];
+        while let Some(r) = part.log.front() {
+            let too_old = now.saturating_sub(r.published) >= retention;
+            let too_big = max_bytes.is_some_and(|b| part.bytes > b);
+            if !(too_old || too_big) {
+                break;
+            }
+            part.bytes -= r.size as u64;
+            part.log.pop_front();
+            part.start += 1;
+            self.deleted += 1;
+        }
+        part.start
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(published: SimTime, key: u32) -> Record {
+        Record {
+            published,
+            key,
+            size: 100,
+            cost: 1.0,
+            poison: false,
+        }
+    }
+
+    #[test]
+    fn keys_stick_to_a_partition_and_unkeyed_records_rotate() {
+        let params = || TopicParams {
+            name: "t".into(),
+            retention: 1000,
+            retention_bytes: Some(250),
+        };
+        let mut t = Topic::new(params(), 4);
+        let p = t.append(record(0, 7), true);
+        assert!((0..20).all(|_| t.append(record(0, 7), true) == p));
+        let rr: Vec<usize> = (0..8).map(|_| t.append(record(0, 0), false)).collect();
+        assert_eq!(rr, vec![1, 2, 3, 0, 1, 2, 3, 0]);
+        // Bytes: 250 per partition keeps the last 2 records of 100 bytes.
+        let mut t = Topic::new(params(), 1);
+        for i in 0..5 {
+            t.append(record(i, 1), true);
+        }
+        assert_eq!(t.trim(0, 5), 3);
+        assert_eq!(t.partitions[0].end(), 5);
+        // Time: records published at 3 and 4 are gone at 1004.
+        assert_eq!(t.trim(0, 1004), 5);
+        assert_eq!(t.deleted, 5);
+    }
+
+    #[test]
+    fn keys_spread_over_partitions() {
+        let mut counts = [0u32; 6];
+        for k in 0..6000 {
+            counts[partition_of(k, 6)] += 1;
+        }
+        assert!(
+            counts.iter().all(|&c| (900..1100).contains(&c)),
+            "{counts:?}"
+        );
+    }
+}

@@ -1,0 +1,87 @@
+//! The summary's entries for topics and consumer groups: where each partition's
+//! log stands and how far behind each group is.
+
+use crate::engine::{SimTime, to_secs};
+use crate::model::World;
+use crate::model::consumer::Consumer;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TopicSummary {
+    pub name: String,
+    pub partitions: u32,
+    pub appended: u64,
+    /// Records deleted by retention.
+    pub deleted: u64,
+    /// Records appended to each partition.
+    pub per_partition: Vec<u64>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PartitionLag {
+    pub partition: u32,
+    pub member: u32,
+    pub processed: u64,
+    /// Deleted by retention before the group processed them.
+    pub lost: u64,
+    /// Records still to process at the end, and the age of the oldest.
+    pub lag: u64,
+    pub lag_s: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct GroupSummary {
+    pub topic: String,
+    pub members: u32,
+    /// Members that own no partition (more members than partitions).
+    pub idle_members: u32,
+    pub processed: u64,
+    pub lost: u64,
+    pub lag: u64,
+    pub max_lag_s: f64,
+    pub partitions: Vec<PartitionLag>,
+}
+
+pub fn topics(w: &World) -> Vec<TopicSummary> {
+    w.topics
+        .iter()
+        .map(|t| TopicSummary {
+            name: t.p.name.clone(),
+            partitions: t.partitions.len() as u32,
+            appended: t.appended,
+            deleted: t.deleted,
+            per_partition: t.partitions.iter().map(|p| p.end()).collect(),
+        })
+        .collect()
+}
+
+pub fn group(w: &World, c: &Consumer, end: SimTime) -> Option<GroupSummary> {
+    let g = c.group.as_ref()?;
+    let topic = &w.topics[g.topic as usize];
+    let partitions: Vec<PartitionLag> = g
+        .partitions
+        .iter()
+        .enumerate()
+        .map(|(p, s)| {
+            let (lag, age) = g.lag(p, topic, end);
+            PartitionLag {
+                partition: p as u32,
+                member: g.owner(p) as u32,
+                processed: s.processed,
+                lost: s.lost,
+                lag,
+                lag_s: to_secs(age),
+            }
+        })
+        .collect();
+    Some(GroupSummary {
+        topic: topic.p.name.clone(),
+        members: g.assigned.len() as u32,
+        idle_members: g.assigned.iter().filter(|a| a.is_empty()).count() as u32,
+        processed: partitions.iter().map(|p| p.processed).sum(),
+        lost: partitions.iter().map(|p| p.lost).sum(),
+        lag: partitions.iter().map(|p| p.lag).sum(),
+        max_lag_s: partitions.iter().map(|p| p.lag_s).fold(0.0, f64::max),
+        partitions,
+    })
+}

@@ -1,0 +1,82 @@
+//! Checks for topics and for what reads or writes them.
+
+use super::{Checker, names_unique};
+use crate::scenario::diagnostics::KeyPath;
+use crate::scenario::*;
+
+pub(super) fn check(c: &mut Checker, s: &Scenario) {
+    let root = KeyPath::root();
+    let names: Vec<String> = s.topics.iter().map(|t| t.name.clone()).collect();
+    let mut paths = vec![];
+    for (i, t) in s.topics.iter().enumerate() {
+        let p = root.key("topic").index(i);
+        paths.push((p.key("name"), t.name.clone()));
+        if !(1..=10_000).contains(&t.partitions) {
+            c.fail(
+                p.key("partitions"),
+                format!("{} partitions", t.partitions),
+                "a whole number from 1 to 10000",
+            );
+        }
+        c.range(
+            p.key("retention_s"),
+            t.retention_s,
+            1e-9,
+            1e12,
+            "seconds > 0 (Kafka: 604800, 7 days)",
+        );
+        if t.retention_bytes == Some(0) {
+            c.fail(
+                p.key("retention_bytes"),
+                "a partition that keeps nothing",
+                "bytes ≥ 1 per partition, or leave it out",
+            );
+        }
+    }
+    names_unique(c, "topic", &paths);
+    for (i, pr) in s.producers.iter().enumerate() {
+        let p = root.key("producer").index(i);
+        let m = &pr.message;
+        if m.key_parts == 0 || (m.keys as u64) * (m.key_parts as u64) > u32::MAX as u64 {
+            c.fail(
+                p.key("message").key("key_parts"),
+                format!("{} parts", m.key_parts),
+                "a whole number ≥ 1 (1 = the plain key), with keys × key_parts < 2³²",
+            );
+        }
+        if let Some(t) = &pr.topic {
+            c.reference(p.key("topic"), "topic", t, &names);
+            if pr.queue.is_some() {
+                c.fail(
+                    p.key("topic"),
+                    "a producer with both a queue and a topic",
+                    "one of `queue` or `topic`",
+                );
+            }
+        }
+    }
+    for (i, co) in s.consumers.iter().enumerate() {
+        let p = root.key("consumer").index(i);
+        let Some(t) = &co.topic else { continue };
+        c.reference(p.key("topic"), "topic", t, &names);
+        if co.queue.is_some() {
+            c.fail(
+                p.key("topic"),
+                "a consumer with both a queue and a topic",
+                "one of `queue` or `topic`",
+            );
+        }
+        for (key, set) in [
+            ("lambda", co.lambda.is_some()),
+            ("idempotency", co.idempotency.is_some()),
+        ] {
+            if set {
+                c.fail(
+                    p.key(key),
+                    format!("`{key}` is not available to a consumer group yet"),
+                    "a queue consumer for this, or leave it out",
+                );
+            }
+        }
+    }
+}
