@@ -139,15 +139,18 @@ fn components(t: &mut String, s: &Summary) {
         });
         let _ = writeln!(
             t,
-            "  {:<11} group on {}: members {} ({} idle)  processed {}  lag {}{hot}, oldest {}  lost to retention {}",
+            "  {:<11} group on {}: members {} ({} idle)  processed {}  duplicates {}  lag {}{hot}, oldest {}  lost {} (retention) + {} (crashes)  dead-lettered {}",
             c.name,
             g.topic,
             g.members,
             g.idle_members,
             thousands(g.processed),
+            thousands(g.duplicates),
             thousands(g.lag),
             secs(g.max_lag_s),
-            thousands(g.lost)
+            thousands(g.lost_to_retention),
+            thousands(g.lost_to_crashes),
+            thousands(g.dead_lettered)
         );
     }
     for tp in &s.topics {

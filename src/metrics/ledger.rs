@@ -130,22 +130,26 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
     }
 }
 
-/// Each group, each partition: every record appended is processed, lost to
-/// retention, or still to be read (lag), and the offsets agree.
+/// Each group, each partition: every offset below `done` was processed once,
+/// lost (retention or a crash) or dead-lettered, and nothing is done beyond
+/// the log's end.
 fn log_problems(w: &World) -> Vec<String> {
     let mut out = vec![];
     for c in &w.consumers {
         let Some(g) = &c.group else { continue };
         let topic = &w.topics[g.topic as usize];
         for (i, (s, part)) in g.partitions.iter().zip(&topic.partitions).enumerate() {
-            let lag = part.end() - s.committed;
-            if s.processed + s.lost + lag != part.end() {
+            let accounted = s.processed + s.lost_to_retention + s.lost_to_crashes + s.dead_lettered;
+            if accounted != s.done || s.done > part.end() || s.committed > part.end() {
                 out.push(format!(
-                    "group {} partition {i}: {} appended but {} processed + {} lost + {lag} to read",
+                    "group {} partition {i}: done up to {} of {} but {} processed + {} lost to retention + {} lost to crashes + {} dead-lettered",
                     c.p.name,
+                    s.done,
                     part.end(),
                     s.processed,
-                    s.lost
+                    s.lost_to_retention,
+                    s.lost_to_crashes,
+                    s.dead_lettered
                 ));
             }
         }

@@ -5,7 +5,7 @@
 use crate::engine::{SimTime, to_secs};
 use crate::model::World;
 use crate::model::consumer::Consumer;
-use crate::model::log::group::GroupState;
+use crate::model::log::group::{GroupState, PartitionState};
 
 #[derive(Default)]
 pub struct Sampler {
@@ -197,7 +197,9 @@ fn group_columns(r: &mut Row, w: &World, g: &GroupState, now: SimTime) {
         "lag_s",
         to_secs(lags.iter().map(|l| l.1).max().unwrap_or(0)),
     );
-    r.counter("lost", g.partitions.iter().map(|s| s.lost).sum());
+    let sum = |f: fn(&PartitionState) -> u64| g.partitions.iter().map(f).sum::<u64>();
+    r.counter("lost", sum(|s| s.lost_to_retention + s.lost_to_crashes));
+    r.counter("dead_lettered", sum(|s| s.dead_lettered));
     for (p, (lag, _)) in lags.iter().enumerate() {
         r.gauge(&format!("p{p}.lag"), *lag as f64);
     }
@@ -256,7 +258,12 @@ fn write_totals(r: &mut Row, w: &World, now: SimTime) {
         .consumers
         .iter()
         .filter_map(|c| c.group.as_ref())
-        .map(|g| g.partitions.iter().map(|s| s.lost).sum::<u64>())
+        .map(|g| {
+            g.partitions
+                .iter()
+                .map(|s| s.lost_to_retention + s.lost_to_crashes)
+                .sum::<u64>()
+        })
         .sum();
     r.counter(
         "expired",

@@ -7,7 +7,7 @@ use super::downstream::api::{Api, ApiParams};
 use super::downstream::database::{Database, DatabaseParams};
 use super::downstream::faults::Window;
 use super::idempotency::Store;
-use super::log::group::GroupState;
+use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};
 use super::message::Arena;
 use super::poller::{Poller, PollerParams};
@@ -261,10 +261,18 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         if let Some(t) = cons.p.topic {
             let topic = &mut topics[t as usize];
             topic.groups.push(i as u16);
+            let gc = c.group.clone().unwrap_or_default();
             cons.group = Some(GroupState::new(
                 t,
                 topic.partitions.len(),
                 c.workers() as usize,
+                GroupParams {
+                    commit: gc.commit,
+                    commit_interval: from_secs(gc.commit_interval_s).max(1),
+                    crashes: gc.crash_at_s.iter().map(|&s| from_secs(s)).collect(),
+                    rebalance: from_secs(gc.rebalance_s),
+                    max_attempts: gc.max_attempts,
+                },
             ));
         }
         if let Some(l) = &c.lambda {

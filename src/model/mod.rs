@@ -47,6 +47,12 @@ pub enum Event {
     DbUp(u16),
     /// An outage window on a database starts (true) or ends.
     Outage(u16, bool),
+    /// A member of a consumer group crashes.
+    MemberCrash(u16),
+    /// A group's rebalance is over.
+    Rebalanced(u16),
+    /// A group's auto-commit tick.
+    AutoCommit(u16),
 }
 
 /// Moving messages from a DLQ back to where they came from.
@@ -101,6 +107,9 @@ impl Model for World {
             Event::DbFinish(d, g) => self.db_finish(d as usize, g, sim),
             Event::DbUp(d) => self.db_up(d as usize, sim),
             Event::Outage(i, starts) => self.outage(i as usize, starts, sim),
+            Event::MemberCrash(c) => self.member_crash(c as usize, sim),
+            Event::Rebalanced(c) => self.rebalanced(c as usize, sim),
+            Event::AutoCommit(c) => self.auto_commit(c as usize, sim),
         }
     }
 }
@@ -132,6 +141,15 @@ impl World {
         for (c, cons) in self.consumers.iter().enumerate() {
             if cons.poller.is_some() {
                 evs.push((poller::SCALE_TICK, Event::Scale(c as u16)));
+            }
+        }
+        for (c, cons) in self.consumers.iter().enumerate() {
+            let Some(g) = &cons.group else { continue };
+            for &t in &g.p.crashes {
+                evs.push((t, Event::MemberCrash(c as u16)));
+            }
+            if g.p.commit == crate::scenario::Commit::Timer {
+                evs.push((g.p.commit_interval, Event::AutoCommit(c as u16)));
             }
         }
         for (i, &(_, from, to)) in self.outages.iter().enumerate() {

@@ -60,6 +60,15 @@ impl World {
         }
         c.c.completions += 1;
         c.c.failures += 1;
+        self.drop_current_call(ci, wi, sim);
+        self.end_invocation(ci, wi, true, sim);
+    }
+
+    /// The worker stops where it is (killed): its pending step is void, its
+    /// place in a pool's line given up, a connection it kept closed. A running
+    /// query runs on at the database.
+    pub(crate) fn drop_current_call(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
+        let c = &mut self.consumers[ci];
         let w = &mut c.workers[wi];
         w.generation = w.generation.wrapping_add(1);
         if w.phase == Phase::PoolWait
@@ -68,7 +77,6 @@ impl World {
             self.databases[d as usize].left_pool();
         }
         self.release_connection(ci, wi, sim);
-        self.end_invocation(ci, wi, true, sim);
     }
 
     /// Settles the batch: delete what succeeded (everything, only if all did,

@@ -79,6 +79,10 @@ impl World {
         let w = &mut c.workers[wi];
         w.batch.clear();
         w.pos = 0;
+        if g.paused_until.is_some() {
+            w.state = WorkerState::Pausing; // the rebalance's end restarts it
+            return;
+        }
         let Some(part) = g.next_partition(wi, topic) else {
             w.state = WorkerState::Waiting { since: now };
             return;
@@ -94,19 +98,22 @@ impl World {
             m.offset = offset;
             m.state = State::Fetched;
             m.holders = 1;
+            // Processed before a rebalance rewound the group: a duplicate.
+            m.successes = u32::from(offset < g.partitions[part].done);
             let slot = self.arena.insert(m);
             let generation = self.arena.get(slot).generation;
             w.batch.push(Receipt { slot, generation });
         }
         self.record_copies += n;
-        g.partitions[part].position = from + n;
+        g.fetched(part, from + n);
         w.state = WorkerState::Busy;
         c.occupy();
         self.begin_message(ci, wi, sim);
     }
 
-    /// A member is done with a record: success commits past it; failure blocks
-    /// the partition and tries the same record again after a backoff.
+    /// A member is done with a record: success moves past it; failure tries the
+    /// same record again after a backoff (blocking the partition), until
+    /// `max_attempts` sends it to the dead-letter topic.
     pub(crate) fn finish_record(
         &mut self,
         ci: usize,
@@ -118,19 +125,17 @@ impl World {
         let m = self.arena.get_mut(r.slot);
         let (part, offset) = (m.queue as usize, m.offset);
         let c = &mut self.consumers[ci];
+        let g = c.group.as_mut().expect("a group");
+        let max_attempts = g.p.max_attempts;
         if !ok {
             m.receive_count += 1;
-            let d = c.draw_backoff_s(m.receive_count - 1, m.backoff_prev_s as f64);
-            m.backoff_prev_s = d as f32;
-            return self.schedule_step(ci, wi, Phase::Redo, from_secs(d), sim);
+            if max_attempts == 0 || m.receive_count < max_attempts {
+                let d = c.draw_backoff_s(m.receive_count - 1, m.backoff_prev_s as f64);
+                m.backoff_prev_s = d as f32;
+                return self.schedule_step(ci, wi, Phase::Redo, from_secs(d), sim);
+            }
         }
-        let g = c.group.as_mut().expect("a group");
-        let s = &mut g.partitions[part];
-        // Retention may have passed it while it was being processed.
-        if offset >= s.committed {
-            s.processed += 1;
-            s.committed = offset + 1;
-        }
+        g.completed(part, offset, !ok);
         m.state = State::Deleted;
         self.release(r);
         let c = &mut self.consumers[ci];
@@ -139,8 +144,56 @@ impl World {
         if w.pos < w.batch.len() {
             self.begin_message(ci, wi, sim);
         } else {
+            let g = c.group.as_mut().expect("a group");
+            g.batch_done(part, offset + 1);
             c.busy -= 1;
             self.fetch(ci, wi, sim);
         }
+    }
+
+    /// A member crashes: the group stops (an eager rebalance: every member drops
+    /// its batch), rewinds to its committed offsets, and resumes after the
+    /// rebalance time.
+    pub(crate) fn member_crash(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        for wi in 0..self.consumers[ci].workers.len() {
+            let c = &mut self.consumers[ci];
+            let w = &mut c.workers[wi];
+            if w.state == WorkerState::Busy {
+                self.drop_current_call(ci, wi, sim);
+                let c = &mut self.consumers[ci];
+                c.busy -= 1;
+                let w = &mut c.workers[wi];
+                for i in w.pos..w.batch.len() {
+                    let r = self.consumers[ci].workers[wi].batch[i];
+                    self.arena.get_mut(r.slot).state = State::Deleted;
+                    self.release(r);
+                }
+            }
+            let w = &mut self.consumers[ci].workers[wi];
+            w.batch.clear();
+            w.state = WorkerState::Pausing;
+        }
+        let g = self.consumers[ci].group.as_mut().expect("a group");
+        g.rewind();
+        g.paused_until = Some(now + g.p.rebalance);
+        sim.after(g.p.rebalance, Event::Rebalanced(ci as u16));
+    }
+
+    pub(crate) fn rebalanced(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
+        let g = self.consumers[ci].group.as_mut().expect("a group");
+        g.paused_until = None;
+        for wi in 0..self.consumers[ci].workers.len() {
+            self.fetch(ci, wi, sim);
+        }
+    }
+
+    /// Auto-commit's tick.
+    pub(crate) fn auto_commit(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
+        let g = self.consumers[ci].group.as_mut().expect("a group");
+        if g.paused_until.is_none() {
+            g.commit_positions();
+        }
+        sim.after(g.p.commit_interval, Event::AutoCommit(ci as u16));
     }
 }

@@ -1,42 +1,69 @@
 //! A consumer group's view of a topic: which member owns which partition, how
-//! far each partition has been fetched (position) and processed (committed: the
-//! group commits after processing), and what retention took before the group
-//! read it. Lag is the distance from the committed offset to the log end.
+//! far each partition has been fetched (position), committed, and processed,
+//! and what retention, crashes and the dead-letter topic took. Lag is the
+//! distance from the committed offset to the log end: where the group would
+//! resume.
+//!
+//! Every offset below `done` was processed once, lost, or dead-lettered: the
+//! group's ledger. A record processed again below it is a duplicate.
 
 use super::Topic;
 use crate::engine::SimTime;
+use crate::scenario::Commit;
 
 #[derive(Clone, Debug, Default)]
 pub struct PartitionState {
     /// Next offset to fetch.
     pub position: u64,
-    /// Next offset to process (committed after processing).
+    /// Where the group resumes after a rebalance.
     pub committed: u64,
+    /// Every offset below has been processed, lost or dead-lettered.
+    pub done: u64,
+    /// Records processed (first time only).
     pub processed: u64,
-    /// Records deleted by retention before the group processed them.
-    pub lost: u64,
+    pub duplicates: u64,
+    /// Deleted by retention before the group processed them.
+    pub lost_to_retention: u64,
+    /// Committed before processing, then dropped by a crash.
+    pub lost_to_crashes: u64,
+    pub dead_lettered: u64,
+}
+
+pub struct GroupParams {
+    pub commit: Commit,
+    pub commit_interval: SimTime,
+    pub crashes: Vec<SimTime>,
+    pub rebalance: SimTime,
+    pub max_attempts: u32,
 }
 
 pub struct GroupState {
     pub topic: u16,
+    pub p: GroupParams,
     pub partitions: Vec<PartitionState>,
     /// Each member's partitions (round robin; members beyond P own none).
     pub assigned: Vec<Vec<usize>>,
     /// Where each member's next fetch starts looking, for fairness.
     cursor: Vec<usize>,
+    /// Stopped for a rebalance until this time.
+    pub paused_until: Option<SimTime>,
+    pub rebalances: u64,
 }
 
 impl GroupState {
-    pub fn new(topic: u16, partitions: usize, members: usize) -> GroupState {
+    pub fn new(topic: u16, partitions: usize, members: usize, p: GroupParams) -> GroupState {
         let mut assigned = vec![Vec::new(); members];
-        for p in 0..partitions {
-            assigned[p % members.max(1)].push(p);
+        for part in 0..partitions {
+            assigned[part % members.max(1)].push(part);
         }
         GroupState {
             topic,
+            p,
             partitions: vec![PartitionState::default(); partitions],
             assigned,
             cursor: vec![0; members],
+            paused_until: None,
+            rebalances: 0,
         }
     }
 
@@ -49,26 +76,81 @@ impl GroupState {
     pub fn next_partition(&mut self, member: usize, topic: &Topic) -> Option<usize> {
         let mine = &self.assigned[member];
         let n = mine.len();
-        (0..n)
+        let found = (0..n)
             .map(|i| mine[(self.cursor[member] + i) % n])
-            .find(|&p| self.partitions[p].position < topic.partitions[p].end())
-            .inspect(|&p| {
-                let i = mine.iter().position(|&q| q == p).unwrap_or(0);
-                self.cursor[member] = (i + 1) % n;
-            })
+            .find(|&p| self.partitions[p].position < topic.partitions[p].end())?;
+        let i = mine.iter().position(|&q| q == found).unwrap_or(0);
+        self.cursor[member] = (i + 1) % n;
+        Some(found)
     }
 
-    /// The log start moved to `start`: whatever the group had not reached is lost.
+    /// Records [from, to) were fetched.
+    pub fn fetched(&mut self, p: usize, to: u64) {
+        let s = &mut self.partitions[p];
+        s.position = to;
+        if self.p.commit == Commit::BeforeProcessing {
+            s.committed = to;
+        }
+    }
+
+    /// Offset `o` of partition `p` was processed (or dead-lettered); false if it
+    /// had been before (a duplicate).
+    pub fn completed(&mut self, p: usize, o: u64, dead_lettered: bool) -> bool {
+        let s = &mut self.partitions[p];
+        if o < s.done {
+            s.duplicates += u64::from(!dead_lettered);
+            return false;
+        }
+        if dead_lettered {
+            s.dead_lettered += 1;
+        } else {
+            s.processed += 1;
+        }
+        s.done = o + 1;
+        true
+    }
+
+    /// A fetched batch, up to offset `to`, is done: commit after processing.
+    pub fn batch_done(&mut self, p: usize, to: u64) {
+        if self.p.commit == Commit::AfterProcessing {
+            let s = &mut self.partitions[p];
+            s.committed = s.committed.max(to);
+        }
+    }
+
+    /// Auto-commit: the fetched positions become the committed offsets.
+    pub fn commit_positions(&mut self) {
+        for s in &mut self.partitions {
+            s.committed = s.position;
+        }
+    }
+
+    /// A rebalance: every partition resumes from its committed offset. What was
+    /// committed but never processed is lost.
+    pub fn rewind(&mut self) {
+        self.rebalances += 1;
+        for s in &mut self.partitions {
+            if s.committed > s.done {
+                s.lost_to_crashes += s.committed - s.done;
+                s.done = s.committed;
+            }
+            s.position = s.committed;
+        }
+    }
+
+    /// The log start moved to `start`: whatever the group had not done is lost.
     pub fn log_start_moved(&mut self, p: usize, start: u64) {
         let s = &mut self.partitions[p];
-        if s.committed < start {
-            s.lost += start - s.committed;
-            s.committed = start;
+        if s.done < start {
+            s.lost_to_retention += start - s.done;
+            s.done = start;
         }
+        s.committed = s.committed.max(start);
         s.position = s.position.max(start);
     }
 
-    /// Records not yet processed, and the age of the oldest of them.
+    /// Records not yet processed past the committed offset, and the age of the
+    /// oldest of them.
     pub fn lag(&self, p: usize, topic: &Topic, now: SimTime) -> (u64, SimTime) {
         let s = &self.partitions[p];
         let part = &topic.partitions[p];
@@ -77,5 +159,73 @@ impl GroupState {
             .get(s.committed)
             .map_or(0, |r| now.saturating_sub(r.published));
         (records, age)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group(commit: Commit) -> GroupState {
+        GroupState::new(
+            0,
+            2,
+            3,
+            GroupParams {
+                commit,
+                commit_interval: 0,
+                crashes: vec![],
+                rebalance: 0,
+                max_attempts: 0,
+            },
+        )
+    }
+
+    #[test]
+    fn members_beyond_the_partitions_idle() {
+        let g = group(Commit::AfterProcessing);
+        assert_eq!(g.assigned, vec![vec![0], vec![1], vec![]]);
+    }
+
+    #[test]
+    fn commit_after_reprocesses_and_commit_before_loses() {
+        // After: a batch of 4 done and committed, then 6 fetched, 3 processed,
+        // crash: resume at 4, nothing lost, 3 to be processed again.
+        let mut g = group(Commit::AfterProcessing);
+        g.fetched(0, 4);
+        for o in 0..4 {
+            assert!(g.completed(0, o, false));
+        }
+        g.batch_done(0, 4);
+        g.fetched(0, 10);
+        for o in 4..7 {
+            g.completed(0, o, false);
+        }
+        g.rewind();
+        assert_eq!(g.partitions[0].position, 4);
+        assert_eq!(g.partitions[0].lost_to_crashes, 0);
+        assert!(!g.completed(0, 4, false), "processed again: a duplicate");
+        // Before: 10 fetched and committed, 4 processed, crash: 6 lost.
+        let mut g = group(Commit::BeforeProcessing);
+        g.fetched(0, 10);
+        for o in 0..4 {
+            g.completed(0, o, false);
+        }
+        g.rewind();
+        assert_eq!(g.partitions[0].lost_to_crashes, 6);
+        assert_eq!(g.partitions[0].position, 10);
+        // Timer: committed 10 at the tick, processed 4, crash: 6 lost; and a
+        // tick before the processing caught up, then more processing: dups.
+        let mut g = group(Commit::Timer);
+        g.fetched(0, 10);
+        for o in 0..8 {
+            g.completed(0, o, false);
+        }
+        g.rewind(); // nothing committed yet: back to 0
+        assert_eq!(g.partitions[0].position, 0);
+        assert!(!g.completed(0, 0, false), "a duplicate");
+        assert_eq!(g.partitions[0].duplicates, 1);
+        let s = &g.partitions[0];
+        assert_eq!(s.processed + s.lost_to_crashes + s.dead_lettered, s.done);
     }
 }

@@ -97,6 +97,49 @@ pub struct ConsumerConfig {
     /// Makes this consumer a managed poller (Lambda reading SQS).
     #[serde(default)]
     pub lambda: Option<LambdaConfig>,
+    /// How a consumer group (with `topic`) commits, fails and rebalances.
+    #[serde(default)]
+    pub group: Option<GroupConfig>,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Commit {
+    /// After each record is processed: at-least-once (a crash reprocesses).
+    #[default]
+    AfterProcessing,
+    /// When a batch is fetched, before processing: at-most-once (a crash loses).
+    BeforeProcessing,
+    /// The fetched position every `commit_interval_s` (Kafka's auto-commit).
+    Timer,
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct GroupConfig {
+    pub commit: Commit,
+    /// Kafka's auto.commit.interval.ms: 5 s.
+    pub commit_interval_s: f64,
+    /// A member crashes at each of these times (member 0, then 1, … in turn).
+    pub crash_at_s: Vec<f64>,
+    /// The group stops for this long after a crash, then every member resumes
+    /// from the last committed offsets.
+    pub rebalance_s: f64,
+    /// A record that fails this many times goes to the dead-letter topic and is
+    /// skipped; 0 retries it forever (it blocks its partition).
+    pub max_attempts: u32,
+}
+
+impl Default for GroupConfig {
+    fn default() -> Self {
+        GroupConfig {
+            commit: Commit::AfterProcessing,
+            commit_interval_s: 5.0,
+            crash_at_s: Vec::new(),
+            rebalance_s: 10.0,
+            max_attempts: 0,
+        }
+    }
 }
 
 impl ConsumerConfig {

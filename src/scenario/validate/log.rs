@@ -57,6 +57,9 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
     }
     for (i, co) in s.consumers.iter().enumerate() {
         let p = root.key("consumer").index(i);
+        if let Some(g) = &co.group {
+            group(c, p.key("group"), g, co.topic.is_some());
+        }
         let Some(t) = &co.topic else { continue };
         c.reference(p.key("topic"), "topic", t, &names);
         if co.queue.is_some() {
@@ -78,5 +81,26 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
                 );
             }
         }
+    }
+}
+
+fn group(c: &mut Checker, p: KeyPath, g: &GroupConfig, on_topic: bool) {
+    if !on_topic {
+        c.fail(
+            p.clone(),
+            "group settings on a consumer that reads a queue",
+            "`topic = \"<topic>\"` on this consumer, or no `[consumer.group]`",
+        );
+    }
+    c.range(
+        p.key("commit_interval_s"),
+        g.commit_interval_s,
+        1e-3,
+        1e9,
+        "seconds > 0 (Kafka: 5)",
+    );
+    c.range(p.key("rebalance_s"), g.rebalance_s, 0.0, 1e9, "seconds ≥ 0");
+    for (j, &t) in g.crash_at_s.iter().enumerate() {
+        c.range(p.key("crash_at_s").index(j), t, 0.0, 1e12, "seconds ≥ 0");
     }
 }
