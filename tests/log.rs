@@ -1,0 +1,141 @@
+//! The partitioned log's scenarios (scenarios/hot-partition.toml,
+//! auto-commit-loss.toml, poison-partition.toml, replay.toml,
+//! more-consumers-than-partitions.toml), held to their comments' numbers.
+
+mod common;
+use common::run_scenario;
+use flowsim::run::GroupSummary;
+
+fn group(s: &flowsim::Summary, name: &str) -> GroupSummary {
+    s.consumers
+        .iter()
+        .find(|c| c.name == name)
+        .and_then(|c| c.group.clone())
+        .unwrap_or_else(|| panic!("no group {name}"))
+}
+
+#[test]
+fn a_whale_tenant_makes_one_partition_lag_and_a_composite_key_fixes_it() {
+    let out = run_scenario("hot-partition.toml", &[]);
+    let g = group(&out.summary, "indexer");
+    let hot = g.partitions.iter().max_by_key(|p| p.lag).unwrap();
+    // ~218/s into a partition that takes ~125/s: ~93/s for 300 s.
+    assert!((hot.lag as f64 - 28_000.0).abs() < 4_000.0, "{hot:?}");
+    assert!(
+        hot.lag as f64 > 0.99 * g.lag as f64,
+        "one partition holds the lag: {g:?}"
+    );
+    let lag = out
+        .series
+        .column(&format!("indexer.p{}.lag", hot.partition))
+        .unwrap();
+    assert!(
+        lag[lag.len() / 2] < lag[lag.len() - 1],
+        "and it keeps growing"
+    );
+    assert_eq!(
+        out.summary.verdict.reason.map(|r| r.name()),
+        Some("backlog_growth")
+    );
+
+    let fixed = run_scenario("hot-partition.toml", &[("key_parts = 1", "key_parts = 64")]);
+    let g = group(&fixed.summary, "indexer");
+    assert!(g.partitions.iter().all(|p| p.lag < 200), "{g:?}");
+    assert!(
+        !fixed.summary.verdict.collapsed,
+        "{:?}",
+        fixed.summary.verdict
+    );
+}
+
+#[test]
+fn auto_commit_loses_records_on_crashes_and_commit_after_processing_reprocesses() {
+    let timer = group(
+        &run_scenario("auto-commit-loss.toml", &[]).summary,
+        "ledger",
+    );
+    assert_eq!(timer.rebalances, 3);
+    assert!(timer.lost_to_crashes > 300, "{timer:?}");
+    assert!(timer.duplicates > 0);
+
+    let after = group(
+        &run_scenario(
+            "auto-commit-loss.toml",
+            &[(
+                "commit = \"timer\"\ncommit_interval_s",
+                "commit = \"after_processing\"\ncommit_interval_s",
+            )],
+        )
+        .summary,
+        "ledger",
+    );
+    assert_eq!(after.lost_to_crashes, 0, "{after:?}");
+    assert!(after.duplicates > 1000, "{after:?}");
+    assert!(after.processed > timer.processed);
+}
+
+#[test]
+fn a_poison_record_blocks_its_partition_unless_it_is_dead_lettered() {
+    let out = run_scenario("poison-partition.toml", &[]);
+    let s = &out.summary;
+    let poison = s.producers[0].poison;
+    assert!(poison >= 5, "{poison} poison records");
+    let g = group(s, "fulfilment");
+    // Every partition met a poison and stopped there: lag of minutes.
+    assert!(g.partitions.iter().all(|p| p.lag_s > 60.0), "{g:?}");
+    assert_eq!(g.dead_lettered, 0);
+
+    let dlt = run_scenario(
+        "poison-partition.toml",
+        &[(
+            "[consumer.group]\nmax_attempts = 0",
+            "[consumer.group]\nmax_attempts = 3",
+        )],
+    );
+    let g = group(&dlt.summary, "fulfilment");
+    assert_eq!(g.dead_lettered, poison);
+    assert_eq!(
+        g.processed + g.dead_lettered + g.lag,
+        dlt.summary.topics[0].appended
+    );
+    assert!(g.lag < 20, "{g:?}");
+}
+
+#[test]
+fn two_groups_each_read_the_whole_stream_at_their_own_speed() {
+    let out = run_scenario("replay.toml", &[]);
+    let appended = out.summary.topics[0].appended;
+    for name in ["realtime", "batch"] {
+        let g = group(&out.summary, name);
+        assert_eq!(g.processed, appended, "{name}: {g:?}");
+        assert_eq!(g.duplicates + g.lost_to_retention + g.lost_to_crashes, 0);
+    }
+    let t = out.series.column("time_s").unwrap();
+    let lag = out.series.column("batch.lag").unwrap();
+    let peak = lag.iter().copied().fold(0.0, f64::max);
+    assert!(
+        (12_000.0..=15_000.0).contains(&peak),
+        "batch lag peak {peak}"
+    );
+    let caught_up = t[(0..t.len())
+        .find(|&i| t[i] > 600.0 && lag[i] == 0.0)
+        .unwrap()];
+    assert!(caught_up < 800.0, "caught up at {caught_up}");
+    let realtime = out.series.column("realtime.lag").unwrap();
+    assert!(realtime.iter().all(|&l| l < 100.0));
+}
+
+#[test]
+fn members_beyond_the_partition_count_idle() {
+    let out = run_scenario("more-consumers-than-partitions.toml", &[]);
+    let g = group(&out.summary, "workers");
+    assert_eq!((g.members, g.idle_members), (7, 1));
+    let owners: Vec<u32> = g.partitions.iter().map(|p| p.member).collect();
+    assert!(!owners.contains(&6), "member 6 owns nothing: {owners:?}");
+    // Round robin without keys: ~50/s per partition, each kept up with.
+    for p in &g.partitions {
+        let rate = p.processed as f64 / 300.0;
+        assert!((rate - 50.0).abs() < 1.0, "{p:?}");
+        assert!(p.lag < 20);
+    }
+}
