@@ -1,6 +1,7 @@
 //! Chart rendering (PNG + SVG) with fonts embedded in the binary.
 
 mod downstream;
+mod lag;
 pub mod heatmap;
 pub mod run;
 pub mod style;

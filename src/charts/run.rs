@@ -149,6 +149,7 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
     c.write(&dir.join("throughput"))?;
 
     workers(dir, s, sampler)?;
+    super::lag::draw(dir, s, sampler)?;
     super::downstream::draw_all(dir, s, sampler)
 }
 

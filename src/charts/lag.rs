@@ -1,0 +1,65 @@
+//! The lag chart of a run with consumer groups: records waiting per partition,
+//! so that a hot partition stands out, and the age of the oldest one.
+
+use super::ChartError;
+use super::run::{chart, dashed, gauge};
+use crate::metrics::series::Sampler;
+use crate::run::Summary;
+use std::path::Path;
+
+/// Partitions drawn per group: the ones that lagged most (a legend of 100
+/// partitions helps nobody).
+const MOST: usize = 10;
+
+pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+    let groups: Vec<_> = s
+        .consumers
+        .iter()
+        .filter_map(|c| c.group.as_ref().map(|g| (c.name.as_str(), g)))
+        .collect();
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let mut c = chart("Consumer lag per partition", s, "records not yet processed");
+    for (name, g) in &groups {
+        let mut parts: Vec<(f64, u32)> = g
+            .partitions
+            .iter()
+            .map(|p| {
+                let peak = sampler
+                    .column(&format!("{name}.p{}.lag", p.partition))
+                    .map_or(0.0, |v| v.iter().copied().fold(0.0, f64::max));
+                (peak, p.partition)
+            })
+            .collect();
+        parts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let shown = parts.len().min(MOST);
+        for &(_, p) in &parts[..shown] {
+            let label = if groups.len() > 1 {
+                format!("{name} partition {p}")
+            } else {
+                format!("partition {p}")
+            };
+            c.series
+                .extend(gauge(sampler, &format!("{name}.p{p}.lag"), &label));
+        }
+        if parts.len() > shown {
+            c.subtitle = c.subtitle.map(|t| {
+                format!(
+                    "{t} · {name}: the {shown} partitions that lagged most of {}",
+                    parts.len()
+                )
+            });
+        }
+        c.series2.extend(
+            gauge(
+                sampler,
+                &format!("{name}.lag_s"),
+                &format!("{name}: oldest unprocessed record (right axis)"),
+            )
+            .map(dashed),
+        );
+    }
+    c.y2_label = Some("age of the oldest unprocessed record (s)".into());
+    c.write(&dir.join("lag")).map(|_| ())
+}
