@@ -225,6 +225,61 @@ from_s = 150
 to_s = 160
 "#,
     ),
+    (
+        "log",
+        r#"
+[run]
+title = "a keyed topic, two groups, crashes, auto-commit, retention, dead letters"
+seed = 21
+horizon_s = 200
+sample_interval_s = 1
+
+[[topic]]
+name = "events"
+partitions = 5
+retention_s = 60
+retention_bytes = 200000
+
+[[producer]]
+name = "tenants"
+topic = "events"
+rate = 300
+message = { keys = 50, key_skew = 1.2, key_parts = 2, poison_probability = 0.001, size_bytes = 512 }
+
+[[consumer]]
+name = "fast"
+topic = "events"
+workers = 6
+batch_size = 50
+processing_s = { dist = "exponential", mean = 0.01 }
+calls = ["svc"]
+retry = { attempts = 2, base_s = 0.05 }
+backoff = { base_s = 0.1, cap_s = 1, jitter = "full" }
+
+[consumer.group]
+commit = "timer"
+commit_interval_s = 2
+crash_at_s = [50, 120]
+rebalance_s = 5
+max_attempts = 3
+
+[[consumer]]
+name = "slow"
+topic = "events"
+workers = 2
+processing_s = { dist = "lognormal", mean = 0.02, cv = 1.0 }
+
+[consumer.group]
+crash_at_s = [80]
+max_attempts = 2
+
+[[api]]
+name = "svc"
+rate = 1000
+burst = 100
+call_s = { dist = "constant", mean = 0.002 }
+"#,
+    ),
 ];
 
 fn write_scenarios(dir: &Path, texts: &[(&str, String)]) -> Vec<PathBuf> {
