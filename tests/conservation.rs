@@ -308,6 +308,9 @@ struct Extras {
     breaker: bool,
     /// ttl, lock
     idempotency: Option<(f64, f64)>,
+    /// Reads the topic as a group (when there is one): commit mode, commit
+    /// interval, crash times, rebalance time, max attempts.
+    group: Option<(&'static str, f64, Vec<f64>, f64, u32)>,
 }
 
 fn extras() -> impl Strategy<Value = Extras> {
@@ -334,14 +337,27 @@ fn extras() -> impl Strategy<Value = Extras> {
         ),
         prop::bool::weighted(0.3),
         prop::option::weighted(0.3, (1.0..100.0f64, 0.1..20.0f64)),
+        prop::option::weighted(
+            0.35,
+            (
+                prop::sample::select(vec!["after_processing", "before_processing", "timer"]),
+                0.1..5.0f64,
+                prop::collection::vec(0.0..40.0f64, 0..3),
+                0.0..3.0f64,
+                0..4u32,
+            ),
+        ),
     )
-        .prop_map(|(lambda, calls, retry, breaker, idempotency)| Extras {
-            lambda,
-            calls,
-            retry,
-            breaker,
-            idempotency,
-        })
+        .prop_map(
+            |(lambda, calls, retry, breaker, idempotency, group)| Extras {
+                lambda,
+                calls,
+                retry,
+                breaker,
+                idempotency,
+                group,
+            },
+        )
 }
 
 /// The downstreams every generated scenario defines (consumers may call them).
@@ -457,6 +473,9 @@ struct Case {
     producers: Vec<Producer>,
     consumers: Vec<Consumer>,
     downstreams: Downstreams,
+    /// A topic with its own producer: partitions, retention, retention bytes,
+    /// rate, keys, key parts, poison.
+    topic: Option<(u32, f64, Option<u64>, f64, u32, u32, f64)>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -473,6 +492,18 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec(producer(), 1..=3),
         prop::collection::vec(consumer(), 1..=3),
         downstreams(),
+        prop::option::weighted(
+            0.5,
+            (
+                1..7u32,
+                1.0..60.0f64,
+                prop::option::weighted(0.3, 1000..100_000u64),
+                1.0..200.0f64,
+                0..50u32,
+                1..4u32,
+                0.0..0.05f64,
+            ),
+        ),
     )
         .prop_map(
             |(
@@ -483,6 +514,7 @@ fn case() -> impl Strategy<Value = Case> {
                 producers,
                 consumers,
                 downstreams,
+                topic,
             )| Case {
                 seed,
                 horizon,
@@ -494,6 +526,7 @@ fn case() -> impl Strategy<Value = Case> {
                 producers,
                 consumers,
                 downstreams,
+                topic,
             },
         )
 }
@@ -610,9 +643,14 @@ impl Case {
             } else {
                 Self::queue_name(c.queue % self.queues.len())
             };
-            writeln!(t, "\n[[consumer]]\nname = \"c{i}\"\nqueue = \"{q}\"").unwrap();
             let x = &c.extras;
-            if x.lambda.is_none() {
+            let group = x.group.as_ref().filter(|_| self.topic.is_some());
+            if group.is_some() {
+                writeln!(t, "\n[[consumer]]\nname = \"c{i}\"\ntopic = \"log\"").unwrap();
+            } else {
+                writeln!(t, "\n[[consumer]]\nname = \"c{i}\"\nqueue = \"{q}\"").unwrap();
+            }
+            if x.lambda.is_none() || group.is_some() {
                 writeln!(t, "workers = {}", c.workers).unwrap();
             }
             writeln!(t, "batch_size = {}", c.batch_size).unwrap();
@@ -671,6 +709,14 @@ impl Case {
                 )
                 .unwrap();
             }
+            if let Some((commit, interval, crashes, rebalance, attempts)) = group {
+                writeln!(
+                    t,
+                    "group = {{ commit = \"{commit}\", commit_interval_s = {interval:?}, crash_at_s = {crashes:?}, rebalance_s = {rebalance:?}, max_attempts = {attempts} }}"
+                )
+                .unwrap();
+                continue;
+            }
             if let Some((ttl, lock)) = x.idempotency {
                 writeln!(t, "idempotency = {{ ttl_s = {ttl:?}, lock_s = {lock:?} }}").unwrap();
             }
@@ -685,6 +731,21 @@ impl Case {
                 }
                 writeln!(t, " }}").unwrap();
             }
+        }
+        if let Some((partitions, retention, bytes, rate, keys, parts, poison)) = self.topic {
+            writeln!(
+                t,
+                "\n[[topic]]\nname = \"log\"\npartitions = {partitions}\nretention_s = {retention:?}"
+            )
+            .unwrap();
+            if let Some(b) = bytes {
+                writeln!(t, "retention_bytes = {b}").unwrap();
+            }
+            writeln!(
+                t,
+                "\n[[producer]]\nname = \"to-log\"\ntopic = \"log\"\nrate = {rate:?}\nmessage = {{ keys = {keys}, key_parts = {parts}, poison_probability = {poison:?} }}"
+            )
+            .unwrap();
         }
         let d = &self.downstreams;
         writeln!(

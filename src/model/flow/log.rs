@@ -182,9 +182,14 @@ impl World {
 
     pub(crate) fn rebalanced(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
         let g = self.consumers[ci].group.as_mut().expect("a group");
+        if g.paused_until.is_some_and(|t| t > sim.now()) {
+            return; // another crash during the rebalance restarted it
+        }
         g.paused_until = None;
         for wi in 0..self.consumers[ci].workers.len() {
-            self.fetch(ci, wi, sim);
+            if self.consumers[ci].workers[wi].state == WorkerState::Pausing {
+                self.fetch(ci, wi, sim);
+            }
         }
     }
 
