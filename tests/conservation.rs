@@ -461,6 +461,9 @@ fn consumer() -> impl Strategy<Value = Consumer> {
         )
 }
 
+/// partitions, retention, retention bytes, rate, keys, key parts, poison
+type TopicGen = (u32, f64, Option<u64>, f64, u32, u32, f64);
+
 #[derive(Clone, Debug)]
 struct Case {
     seed: u64,
@@ -475,7 +478,7 @@ struct Case {
     downstreams: Downstreams,
     /// A topic with its own producer: partitions, retention, retention bytes,
     /// rate, keys, key parts, poison.
-    topic: Option<(u32, f64, Option<u64>, f64, u32, u32, f64)>,
+    topic: Option<TopicGen>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
