@@ -139,3 +139,34 @@ fn members_beyond_the_partition_count_idle() {
         assert!(p.lag < 20);
     }
 }
+
+#[test]
+fn random_crashes_come_at_their_rate_and_commit_after_processing_still_loses_nothing() {
+    let edit = |commit: &str| {
+        run_scenario(
+            "auto-commit-loss.toml",
+            &[
+                (
+                    "crash_at_s = [60, 76, 92]",
+                    "crashes_per_hour = 120\nrebalance_s = 2",
+                ),
+                ("rebalance_s = 10", ""),
+                (
+                    "commit = \"timer\"\ncommit_interval_s",
+                    &format!("commit = \"{commit}\"\ncommit_interval_s"),
+                ),
+            ],
+        )
+        .summary
+    };
+    let after = group(&edit("after_processing"), "ledger");
+    // 120 an hour over 300 s: 10 expected (a Poisson count: 3 to 20).
+    assert!((3..=20).contains(&after.rebalances), "{after:?}");
+    assert_eq!(after.lost_to_crashes, 0);
+    let before = group(&edit("before_processing"), "ledger");
+    assert_eq!(before.rebalances, after.rebalances, "the same crash times");
+    // At most once: never processed twice, and what a crash caught is gone.
+    assert_eq!(before.duplicates, 0, "{before:?}");
+    assert!(before.lost_to_crashes > 0, "{before:?}");
+    assert!(after.duplicates > 0, "{after:?}");
+}

@@ -270,10 +270,15 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                     commit: gc.commit,
                     commit_interval: from_secs(gc.commit_interval_s).max(1),
                     crashes: gc.crash_at_s.iter().map(|&s| from_secs(s)).collect(),
+                    crash_rate: gc.crashes_per_hour / 3600.0,
                     rebalance: from_secs(gc.rebalance_s),
                     max_attempts: gc.max_attempts,
                 },
             ));
+            if let Some(g) = &mut cons.group {
+                let name = format!("consumer.{}.crashes", consumer_name(i, c));
+                g.crash_rng = Some(crate::engine::stream(seed, &name, rep));
+            }
         }
         if let Some(l) = &c.lambda {
             let per_minute = l.scale_up_per_minute.unwrap_or(l.scaling.per_minute());

@@ -47,8 +47,9 @@ pub enum Event {
     DbUp(u16),
     /// An outage window on a database starts (true) or ends.
     Outage(u16, bool),
-    /// A member of a consumer group crashes.
-    MemberCrash(u16),
+    /// A member of a consumer group crashes (true: a random crash, which
+    /// schedules the next one).
+    MemberCrash(u16, bool),
     /// A group's rebalance is over.
     Rebalanced(u16),
     /// A group's auto-commit tick.
@@ -107,7 +108,12 @@ impl Model for World {
             Event::DbFinish(d, g) => self.db_finish(d as usize, g, sim),
             Event::DbUp(d) => self.db_up(d as usize, sim),
             Event::Outage(i, starts) => self.outage(i as usize, starts, sim),
-            Event::MemberCrash(c) => self.member_crash(c as usize, sim),
+            Event::MemberCrash(c, random) => {
+                self.member_crash(c as usize, sim);
+                if random {
+                    self.schedule_random_crash(c as usize, sim);
+                }
+            }
             Event::Rebalanced(c) => self.rebalanced(c as usize, sim),
             Event::AutoCommit(c) => self.auto_commit(c as usize, sim),
         }
@@ -143,10 +149,13 @@ impl World {
                 evs.push((poller::SCALE_TICK, Event::Scale(c as u16)));
             }
         }
-        for (c, cons) in self.consumers.iter().enumerate() {
-            let Some(g) = &cons.group else { continue };
+        for (c, cons) in self.consumers.iter_mut().enumerate() {
+            let Some(g) = &mut cons.group else { continue };
             for &t in &g.p.crashes {
-                evs.push((t, Event::MemberCrash(c as u16)));
+                evs.push((t, Event::MemberCrash(c as u16, false)));
+            }
+            if let Some(t) = g.next_crash_in() {
+                evs.push((t, Event::MemberCrash(c as u16, true)));
             }
             if g.p.commit == crate::scenario::Commit::Timer {
                 evs.push((g.p.commit_interval, Event::AutoCommit(c as u16)));

@@ -193,6 +193,13 @@ impl World {
         }
     }
 
+    pub(crate) fn schedule_random_crash(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
+        let g = self.consumers[ci].group.as_mut().expect("a group");
+        if let Some(d) = g.next_crash_in() {
+            sim.after(d, Event::MemberCrash(ci as u16, true));
+        }
+    }
+
     /// Auto-commit's tick.
     pub(crate) fn auto_commit(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
         let g = self.consumers[ci].group.as_mut().expect("a group");

@@ -8,8 +8,9 @@
 //! group's ledger. A record processed again below it is a duplicate.
 
 use super::Topic;
-use crate::engine::SimTime;
+use crate::engine::{Rng, SimTime, from_secs};
 use crate::scenario::Commit;
+use rand::RngExt;
 
 #[derive(Clone, Debug, Default)]
 pub struct PartitionState {
@@ -33,6 +34,8 @@ pub struct GroupParams {
     pub commit: Commit,
     pub commit_interval: SimTime,
     pub crashes: Vec<SimTime>,
+    /// Random crashes per second (0: none).
+    pub crash_rate: f64,
     pub rebalance: SimTime,
     pub max_attempts: u32,
 }
@@ -48,6 +51,8 @@ pub struct GroupState {
     /// Stopped for a rebalance until this time.
     pub paused_until: Option<SimTime>,
     pub rebalances: u64,
+    /// Draws the times of random crashes.
+    pub crash_rng: Option<Rng>,
 }
 
 impl GroupState {
@@ -64,7 +69,16 @@ impl GroupState {
             cursor: vec![0; members],
             paused_until: None,
             rebalances: 0,
+            crash_rng: None,
         }
+    }
+
+    /// Time to the next random crash, if crashes come at a rate.
+    pub fn next_crash_in(&mut self) -> Option<SimTime> {
+        let rate = self.p.crash_rate;
+        let rng = self.crash_rng.as_mut().filter(|_| rate > 0.0)?;
+        let u: f64 = rng.random();
+        Some(from_secs(-(1.0 - u).ln() / rate).max(1))
     }
 
     /// The owner of a partition.
@@ -175,6 +189,7 @@ mod tests {
                 commit,
                 commit_interval: 0,
                 crashes: vec![],
+                crash_rate: 0.0,
                 rebalance: 0,
                 max_attempts: 0,
             },

@@ -120,8 +120,10 @@ pub struct GroupConfig {
     pub commit: Commit,
     /// Kafka's auto.commit.interval.ms: 5 s.
     pub commit_interval_s: f64,
-    /// A member crashes at each of these times (member 0, then 1, … in turn).
+    /// A member crashes at each of these times.
     pub crash_at_s: Vec<f64>,
+    /// And at random, at this rate (a Poisson process over the group).
+    pub crashes_per_hour: f64,
     /// The group stops for this long after a crash, then every member resumes
     /// from the last committed offsets.
     pub rebalance_s: f64,
@@ -136,6 +138,7 @@ impl Default for GroupConfig {
             commit: Commit::AfterProcessing,
             commit_interval_s: 5.0,
             crash_at_s: Vec::new(),
+            crashes_per_hour: 0.0,
             rebalance_s: 10.0,
             max_attempts: 0,
         }

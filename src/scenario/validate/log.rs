@@ -100,6 +100,13 @@ fn group(c: &mut Checker, p: KeyPath, g: &GroupConfig, on_topic: bool) {
         "seconds > 0 (Kafka: 5)",
     );
     c.range(p.key("rebalance_s"), g.rebalance_s, 0.0, 1e9, "seconds ≥ 0");
+    c.range(
+        p.key("crashes_per_hour"),
+        g.crashes_per_hour,
+        0.0,
+        3.6e6,
+        "crashes per hour ≥ 0",
+    );
     for (j, &t) in g.crash_at_s.iter().enumerate() {
         c.range(p.key("crash_at_s").index(j), t, 0.0, 1e12, "seconds ≥ 0");
     }
