@@ -130,7 +130,7 @@ fn judge_loss(s: &Sampler, cfg: &VerdictConfig) -> Option<Verdict> {
             Reason::MessageLoss,
             first.map_or(t[n - k], |i| t[i]),
             format!(
-                "{:.1} % of the messages that arrived in the last {:.0} s were rejected, dropped or expired",
+                "{:.1} % of the messages that arrived in the last {:.0} s were rejected, dropped, expired or lost by a consumer group",
                 100.0 * lost / arrived,
                 t[n - 1] - t[n - k]
             ),
