@@ -89,11 +89,15 @@ fn a_poison_record_blocks_its_partition_unless_it_is_dead_lettered() {
         "poison-partition.toml",
         &[(
             "[consumer.group]\nmax_attempts = 0",
-            "[consumer.group]\nmax_attempts = 3",
+            "[consumer.group]\nmax_attempts = 3\ndead_letter_topic = \"orders-dlt\"",
         )],
     );
     let g = group(&dlt.summary, "fulfilment");
     assert_eq!(g.dead_lettered, poison);
+    assert_eq!(
+        dlt.summary.topics[1].appended, poison,
+        "the dead-letter topic"
+    );
     assert_eq!(
         g.processed + g.dead_lettered + g.lag,
         dlt.summary.topics[0].appended

@@ -273,6 +273,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                     crash_rate: gc.crashes_per_hour / 3600.0,
                     rebalance: from_secs(gc.rebalance_s),
                     max_attempts: gc.max_attempts,
+                    dead_letter_topic: tid(&gc.dead_letter_topic)?,
                 },
             ));
             if let Some(g) = &mut cons.group {

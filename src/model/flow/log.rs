@@ -27,17 +27,28 @@ impl World {
         let keyed = p.p.keys > 0;
         let m = p.make_message(now, 0);
         p.c.produced += 1;
+        let record = Record {
+            published: now,
+            key: m.key,
+            size: m.size,
+            cost: m.cost,
+            poison: m.poison,
+        };
+        self.append_to_topic(ti, record, keyed, now, sim);
+    }
+
+    /// Appends a record, applies retention, and wakes the owners of its
+    /// partition in every group.
+    fn append_to_topic(
+        &mut self,
+        ti: usize,
+        record: Record,
+        keyed: bool,
+        now: SimTime,
+        sim: Option<&mut Scheduler<Event>>,
+    ) {
         let topic = &mut self.topics[ti];
-        let part = topic.append(
-            Record {
-                published: now,
-                key: m.key,
-                size: m.size,
-                cost: m.cost,
-                poison: m.poison,
-            },
-            keyed,
-        );
+        let part = topic.append(record, keyed);
         let start = topic.trim(part, now);
         self.log_start_moved(ti, part, start);
         let Some(sim) = sim else { return };
@@ -135,7 +146,20 @@ impl World {
                 return self.schedule_step(ci, wi, Phase::Redo, from_secs(d), sim);
             }
         }
-        g.completed(part, offset, !ok);
+        let first = g.completed(part, offset, !ok);
+        if let (false, true, Some(dlt)) = (ok, first, g.p.dead_letter_topic) {
+            // The original record, keyed as it was, in the dead-letter topic.
+            let record = Record {
+                published: m.published,
+                key: m.key,
+                size: m.size,
+                cost: m.cost,
+                poison: m.poison,
+            };
+            let keyed = self.topics[g.topic as usize].keyed;
+            self.append_to_topic(dlt as usize, record, keyed, sim.now(), Some(sim));
+        }
+        let m = self.arena.get_mut(r.slot);
         m.state = State::Deleted;
         self.release(r);
         let c = &mut self.consumers[ci];

@@ -38,6 +38,8 @@ pub struct GroupParams {
     pub crash_rate: f64,
     pub rebalance: SimTime,
     pub max_attempts: u32,
+    /// Where dead-lettered records are appended (else they are only counted).
+    pub dead_letter_topic: Option<u16>,
 }
 
 pub struct GroupState {
@@ -192,6 +194,7 @@ mod tests {
                 crash_rate: 0.0,
                 rebalance: 0,
                 max_attempts: 0,
+                dead_letter_topic: None,
             },
         )
     }

@@ -51,6 +51,8 @@ pub struct Topic {
     /// Consumers (groups) reading this topic.
     pub groups: Vec<u16>,
     pub appended: u64,
+    /// Its records carry keys (a dead-letter copy keeps them the same way).
+    pub keyed: bool,
     /// `appended` when statistics were last reset (the warm-up's end).
     pub appended_mark: u64,
     pub deleted: u64,
@@ -73,6 +75,7 @@ impl Topic {
             round_robin: 0,
             groups: Vec::new(),
             appended: 0,
+            keyed: false,
             appended_mark: 0,
             deleted: 0,
         }
@@ -87,6 +90,7 @@ impl Topic {
             self.round_robin = (self.round_robin + 1) % n;
             self.round_robin
         };
+        self.keyed |= keyed;
         let part = &mut self.partitions[p];
         part.bytes += r.size as u64;
         part.log.push_back(r);

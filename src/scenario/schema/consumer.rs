@@ -130,6 +130,9 @@ pub struct GroupConfig {
     /// A record that fails this many times goes to the dead-letter topic and is
     /// skipped; 0 retries it forever (it blocks its partition).
     pub max_attempts: u32,
+    /// The topic dead-lettered records are appended to; without it they are
+    /// counted and dropped.
+    pub dead_letter_topic: Option<String>,
 }
 
 impl Default for GroupConfig {
@@ -141,6 +144,7 @@ impl Default for GroupConfig {
             crashes_per_hour: 0.0,
             rebalance_s: 10.0,
             max_attempts: 0,
+            dead_letter_topic: None,
         }
     }
 }

@@ -59,6 +59,23 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         let p = root.key("consumer").index(i);
         if let Some(g) = &co.group {
             group(c, p.key("group"), g, co.topic.is_some());
+            if let Some(d) = &g.dead_letter_topic {
+                let k = p.key("group").key("dead_letter_topic");
+                if c.reference(k.clone(), "topic", d, &names) && co.topic.as_ref() == Some(d) {
+                    c.fail(
+                        k.clone(),
+                        "a group that dead-letters into the topic it reads",
+                        "another topic",
+                    );
+                }
+                if g.max_attempts == 0 {
+                    c.fail(
+                        k,
+                        "a dead-letter topic, but records are retried forever",
+                        "also `max_attempts = 3` (or another limit)",
+                    );
+                }
+            }
         }
         let Some(t) = &co.topic else { continue };
         c.reference(p.key("topic"), "topic", t, &names);
