@@ -192,3 +192,49 @@ fn faults_need_the_value_of_their_kind_and_names_stay_distinct() {
     );
     assert!(e.contains("also named `orders-db`"), "{e}");
 }
+
+const LOG: &str = r#"
+[[topic]]
+name = "events"
+partitions = 3
+
+[[topic]]
+name = "events-dlt"
+
+[[producer]]
+topic = "events"
+rate = 1.0
+
+[[consumer]]
+name = "group"
+topic = "events"
+workers = 2
+
+[consumer.group]
+max_attempts = 3
+dead_letter_topic = "events-dlt"
+"#;
+
+#[test]
+fn topics_and_groups_are_checked() {
+    load_str("v.toml", LOG).unwrap();
+    let e = problems(&LOG.replace("topic = \"events\"\nrate", "topic = \"event\"\nrate"));
+    assert!(
+        e.contains("no topic named `event`") && e.contains("did you mean `events`"),
+        "{e}"
+    );
+    let e = problems(&LOG.replace(
+        "dead_letter_topic = \"events-dlt\"",
+        "dead_letter_topic = \"events\"",
+    ));
+    assert!(e.contains("dead-letters into the topic it reads"), "{e}");
+    let e = problems(&LOG.replace("max_attempts = 3", "max_attempts = 0"));
+    assert!(e.contains("retried forever"), "{e}");
+    let e = problems(&LOG.replace("partitions = 3", "partitions = 0"));
+    assert!(e.contains("topic[0].partitions"), "{e}");
+    let e = problems(&LOG.replace("topic = \"events\"\nworkers", "queue = \"q\"\nworkers"));
+    assert!(
+        e.contains("group settings on a consumer that reads a queue"),
+        "{e}"
+    );
+}
