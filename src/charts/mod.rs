@@ -1,8 +1,8 @@
 //! Chart rendering (PNG + SVG) with fonts embedded in the binary.
 
 mod downstream;
-mod lag;
 pub mod heatmap;
+mod lag;
 pub mod run;
 pub mod style;
 pub mod sweep;
