@@ -118,27 +118,24 @@ fn scenario_runs(c: &mut Criterion) {
     g.finish();
 }
 
-/// The poller and database path: lambda-sqs-db-capped.toml (~460,000 orders
-/// through a managed poller, one query each on a processor-sharing database),
-/// measured in events per second.
-fn poller_database(c: &mut Criterion) {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/scenarios/lambda-sqs-db-capped.toml"
-    );
-    let s = flowsim::load_file(std::path::Path::new(path)).unwrap_or_else(|e| panic!("{e}"));
-    let first = flowsim::run(&s, "lambda.toml").unwrap_or_else(|e| panic!("{e}"));
-    eprintln!(
-        "poller_database: {} messages, {} events per run",
-        first.summary.ledger.produced, first.summary.events
-    );
-    let mut g = c.benchmark_group("poller_database");
+/// Events per second through a scenario file: the poller and database path
+/// (lambda-sqs-db-capped.toml, ~460,000 orders, one query each on a
+/// processor-sharing database) and the log path (replay.toml: one topic, two
+/// consumer groups, 60,000 records each).
+fn scenario_events(c: &mut Criterion, group: &str, id: &str, file: &str) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios")
+        .join(file);
+    let s = flowsim::load_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    let first = flowsim::run(&s, file).unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("{group}: {} events per run", first.summary.events);
+    let mut g = c.benchmark_group(group);
     g.sample_size(10);
     g.sampling_mode(SamplingMode::Flat);
     g.measurement_time(Duration::from_secs(10));
     g.throughput(Throughput::Elements(first.summary.events));
-    g.bench_function("lambda_sqs_db_capped_events", |b| {
-        b.iter(|| flowsim::run(black_box(&s), "lambda.toml").unwrap())
+    g.bench_function(id, |b| {
+        b.iter(|| flowsim::run(black_box(&s), file).unwrap())
     });
     g.finish();
 }
@@ -150,6 +147,12 @@ fn main() {
     let mut c = Criterion::default().configure_from_args();
     mmc_messages(&mut c);
     scenario_runs(&mut c);
-    poller_database(&mut c);
+    scenario_events(
+        &mut c,
+        "poller_database",
+        "lambda_sqs_db_capped_events",
+        "lambda-sqs-db-capped.toml",
+    );
+    scenario_events(&mut c, "log_groups", "replay_events", "replay.toml");
     Criterion::default().configure_from_args().final_summary();
 }

@@ -174,3 +174,39 @@ fn random_crashes_come_at_their_rate_and_commit_after_processing_still_loses_not
     assert!(before.lost_to_crashes > 0, "{before:?}");
     assert!(after.duplicates > 0, "{after:?}");
 }
+
+#[test]
+fn retention_takes_what_a_lagging_group_never_fetched_and_nothing_twice() {
+    // 100/s on 2 partitions, 30 ms each: members keep up with 66/s of it, and
+    // the log keeps 5 s. Fetched batches are processed even after retention
+    // deleted them from the log; what was never fetched is lost.
+    let out = common::run_text(
+        r#"
+[run]
+horizon_s = 120
+
+[[topic]]
+name = "t"
+partitions = 2
+retention_s = 5
+
+[[producer]]
+topic = "t"
+rate = 100.0
+
+[[consumer]]
+name = "g"
+topic = "t"
+workers = 2
+processing_s = { dist = "constant", mean = 0.03 }
+"#,
+    );
+    let s = &out.summary;
+    let g = group(s, "g");
+    assert_eq!(g.duplicates, 0, "{g:?}");
+    assert_eq!(g.processed, s.consumers[0].goodput);
+    // ~66.7/s processed of ~100/s: about a third lost.
+    let lost = g.lost_to_retention as f64 / s.topics[0].appended as f64;
+    assert!((0.25..0.40).contains(&lost), "lost {lost}");
+    assert_eq!(s.verdict.reason.map(|r| r.name()), Some("message_loss"));
+}

@@ -1,5 +1,6 @@
-//! The lag chart of a run with consumer groups: records waiting per partition,
-//! so that a hot partition stands out, and the age of the oldest one.
+//! The lag chart of a run with consumer groups: records past each partition's
+//! committed offset, so that a hot partition stands out, and the age of the
+//! oldest of them (where the group would resume).
 
 use super::ChartError;
 use super::run::{chart, dashed, gauge};
@@ -55,11 +56,11 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
             gauge(
                 sampler,
                 &format!("{name}.lag_s"),
-                &format!("{name}: oldest unprocessed record (right axis)"),
+                &format!("{name}: age of the oldest uncommitted record (right axis)"),
             )
             .map(dashed),
         );
     }
-    c.y2_label = Some("age of the oldest unprocessed record (s)".into());
+    c.y2_label = Some("age of the oldest uncommitted record (s)".into());
     c.write(&dir.join("lag")).map(|_| ())
 }

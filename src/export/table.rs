@@ -156,7 +156,7 @@ fn components(t: &mut String, s: &Summary) {
     for tp in &s.topics {
         let _ = writeln!(
             t,
-            "  {:<11} topic: {} partitions  appended {}  deleted by retention {}",
+            "  {:<11} topic: {} partition(s)  appended {}  deleted by retention {}",
             tp.name,
             tp.partitions,
             thousands(tp.appended),

@@ -140,7 +140,7 @@ fn log_problems(w: &World) -> Vec<String> {
         let topic = &w.topics[g.topic as usize];
         for (i, (s, part)) in g.partitions.iter().zip(&topic.partitions).enumerate() {
             let accounted = s.processed + s.lost_to_retention + s.lost_to_crashes + s.dead_lettered;
-            if accounted != s.done || s.done > part.end() || s.committed > part.end() {
+            if accounted != s.accounted_to() || s.done > part.end() || s.committed > part.end() {
                 out.push(format!(
                     "group {} partition {i}: done up to {} of {} but {} processed + {} lost to retention + {} lost to crashes + {} dead-lettered",
                     c.p.name,

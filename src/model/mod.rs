@@ -295,7 +295,7 @@ impl World {
             c.reset_stats();
         }
         for t in &mut self.topics {
-            t.appended_mark = t.appended;
+            t.appended_mark = t.appended - t.dead_letter_appends;
         }
     }
 }

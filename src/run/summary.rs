@@ -209,7 +209,7 @@ pub(super) fn summarise(
         .sum::<f64>()
         + w.topics
             .iter()
-            .map(|t| (t.appended - t.appended_mark) as f64 / span)
+            .map(|t| (t.appended - t.dead_letter_appends - t.appended_mark) as f64 / span)
             .sum::<f64>();
     let databases: Vec<DatabaseSummary> = w
         .databases

@@ -1,6 +1,6 @@
 //! The log's conversations: a producer appends to a topic (and wakes the
 //! members that own the partition), a group member fetches a batch from one of
-//! its partitions and works through it in order, committing after each record;
+//! its partitions and works through it in order, committing as its mode says;
 //! a record that fails is tried again after a backoff, blocking its partition.
 //! Retention deletes from the head, and groups that had not got there lose it.
 //!
@@ -157,6 +157,7 @@ impl World {
                 poison: m.poison,
             };
             let keyed = self.topics[g.topic as usize].keyed;
+            self.topics[dlt as usize].dead_letter_appends += 1;
             self.append_to_topic(dlt as usize, record, keyed, sim.now(), Some(sim));
         }
         let m = self.arena.get_mut(r.slot);
@@ -199,7 +200,12 @@ impl World {
             w.state = WorkerState::Pausing;
         }
         let g = self.consumers[ci].group.as_mut().expect("a group");
-        g.rewind();
+        let starts: Vec<u64> = self.topics[g.topic as usize]
+            .partitions
+            .iter()
+            .map(|p| p.start)
+            .collect();
+        g.rewind(&starts);
         g.paused_until = Some(now + g.p.rebalance);
         sim.after(g.p.rebalance, Event::Rebalanced(ci as u16));
     }

@@ -11,6 +11,7 @@ use super::Topic;
 use crate::engine::{Rng, SimTime, from_secs};
 use crate::scenario::Commit;
 use rand::RngExt;
+use std::collections::VecDeque;
 
 #[derive(Clone, Debug, Default)]
 pub struct PartitionState {
@@ -28,6 +29,26 @@ pub struct PartitionState {
     /// Committed before processing, then dropped by a crash.
     pub lost_to_crashes: u64,
     pub dead_lettered: u64,
+    /// Ranges retention deleted before the group fetched them while records
+    /// below them were still in a member's hands: counted lost already; `done`
+    /// jumps over each when the member gets there.
+    pub gaps: VecDeque<(u64, u64)>,
+}
+
+impl PartitionState {
+    /// Offsets accounted for: everything below `done`, and the pending gaps.
+    pub fn accounted_to(&self) -> u64 {
+        self.done + self.gaps.iter().map(|(a, b)| b - a).sum::<u64>()
+    }
+
+    fn jump_gaps(&mut self) {
+        while let Some(&(a, b)) = self.gaps.front()
+            && self.done >= a
+        {
+            self.done = self.done.max(b);
+            self.gaps.pop_front();
+        }
+    }
 }
 
 pub struct GroupParams {
@@ -123,6 +144,7 @@ impl GroupState {
             s.processed += 1;
         }
         s.done = o + 1;
+        s.jump_gaps();
         true
     }
 
@@ -142,10 +164,19 @@ impl GroupState {
     }
 
     /// A rebalance: every partition resumes from its committed offset. What was
-    /// committed but never processed is lost.
-    pub fn rewind(&mut self) {
+    /// committed but never processed is lost. `starts` are the log starts: the
+    /// records members dropped below them are gone, lost to retention.
+    pub fn rewind(&mut self, starts: &[u64]) {
         self.rebalances += 1;
-        for s in &mut self.partitions {
+        for (s, &start) in self.partitions.iter_mut().zip(starts) {
+            while let Some((a, b)) = s.gaps.pop_front() {
+                s.lost_to_retention += a - s.done;
+                s.done = b;
+            }
+            if s.done < start {
+                s.lost_to_retention += start - s.done;
+                s.done = start;
+            }
             if s.committed > s.done {
                 s.lost_to_crashes += s.committed - s.done;
                 s.done = s.committed;
@@ -157,9 +188,17 @@ impl GroupState {
     /// The log start moved to `start`: whatever the group had not done is lost.
     pub fn log_start_moved(&mut self, p: usize, start: u64) {
         let s = &mut self.partitions[p];
-        if s.done < start {
-            s.lost_to_retention += start - s.done;
-            s.done = start;
+        // Fetched records below the new start will still be processed; only
+        // what was never fetched is lost.
+        let counted = s.gaps.back().map_or(s.done, |g| g.1).max(s.done);
+        let from = s.position.max(counted);
+        if from < start {
+            s.lost_to_retention += start - from;
+            if from == s.done && s.gaps.is_empty() {
+                s.done = start;
+            } else {
+                s.gaps.push_back((from, start));
+            }
         }
         s.committed = s.committed.max(start);
         s.position = s.position.max(start);
@@ -219,7 +258,7 @@ mod tests {
         for o in 4..7 {
             g.completed(0, o, false);
         }
-        g.rewind();
+        g.rewind(&[0, 0]);
         assert_eq!(g.partitions[0].position, 4);
         assert_eq!(g.partitions[0].lost_to_crashes, 0);
         assert!(!g.completed(0, 4, false), "processed again: a duplicate");
@@ -229,7 +268,7 @@ mod tests {
         for o in 0..4 {
             g.completed(0, o, false);
         }
-        g.rewind();
+        g.rewind(&[0, 0]);
         assert_eq!(g.partitions[0].lost_to_crashes, 6);
         assert_eq!(g.partitions[0].position, 10);
         // Timer: committed 10 at the tick, processed 4, crash: 6 lost; and a

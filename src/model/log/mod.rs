@@ -51,6 +51,8 @@ pub struct Topic {
     /// Consumers (groups) reading this topic.
     pub groups: Vec<u16>,
     pub appended: u64,
+    /// Records appended by groups dead-lettering into it (not arrivals).
+    pub dead_letter_appends: u64,
     /// Its records carry keys (a dead-letter copy keeps them the same way).
     pub keyed: bool,
     /// `appended` when statistics were last reset (the warm-up's end).
@@ -76,6 +78,7 @@ impl Topic {
             groups: Vec::new(),
             appended: 0,
             keyed: false,
+            dead_letter_appends: 0,
             appended_mark: 0,
             deleted: 0,
         }

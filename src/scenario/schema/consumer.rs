@@ -105,7 +105,7 @@ pub struct ConsumerConfig {
 #[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Commit {
-    /// After each record is processed: at-least-once (a crash reprocesses).
+    /// When each fetched batch is processed: at-least-once (a crash reprocesses).
     #[default]
     AfterProcessing,
     /// When a batch is fetched, before processing: at-most-once (a crash loses).
