@@ -278,7 +278,7 @@ mod tests {
         for o in 0..8 {
             g.completed(0, o, false);
         }
-        g.rewind(); // nothing committed yet: back to 0
+        g.rewind(&[0, 0]); // nothing committed yet: back to 0
         assert_eq!(g.partitions[0].position, 0);
         assert!(!g.completed(0, 0, false), "a duplicate");
         assert_eq!(g.partitions[0].duplicates, 1);
