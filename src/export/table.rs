@@ -56,17 +56,21 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
     };
     let _ = writeln!(t, "  verdict     {verdict}");
     let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
-    let _ = writeln!(
-        t,
-        "  messages    produced {}  processed {}  dead-lettered {}  expired {}  dropped {}  rejected {}  still queued {}",
-        thousands(l.produced),
-        thousands(l.processed),
-        thousands(l.dead_lettered),
-        thousands(l.expired),
-        thousands(l.dropped),
-        thousands(l.rejected),
-        thousands(held)
-    );
+    // A topic-only run has no queue messages: its groups' lines say it all.
+    let queues_used = l.produced > 0 || s.topics.is_empty();
+    if queues_used {
+        let _ = writeln!(
+            t,
+            "  messages    produced {}  processed {}  dead-lettered {}  expired {}  dropped {}  rejected {}  still queued {}",
+            thousands(l.produced),
+            thousands(l.processed),
+            thousands(l.dead_lettered),
+            thousands(l.expired),
+            thousands(l.dropped),
+            thousands(l.rejected),
+            thousands(held)
+        );
+    }
     let _ = writeln!(
         t,
         "  rates       arrivals {:.1}/s  goodput {:.1}/s  duplicates {}  applied twice+ {}  DLQ'd after success {}",

@@ -8,7 +8,7 @@ use crate::metrics::ledger::Ledger;
 use crate::metrics::verdict::{Crash, Verdict, judge_crashes};
 use crate::metrics::{Latency, LatencySummary};
 use crate::model::World;
-use crate::scenario::{FaultKind, ProfileKind, Scenario, producer_name};
+use crate::scenario::{FaultKind, ProfileKind, Scenario, consumer_name, producer_name};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -284,6 +284,16 @@ fn triggers(s: &Scenario) -> Vec<Trigger> {
                 ),
                 from_s,
                 to_s: from_s + st.duration_s.unwrap_or(0.0),
+            });
+        }
+    }
+    for (i, c) in s.consumers.iter().enumerate() {
+        let Some(g) = &c.group else { continue };
+        for &at in &g.crash_at_s {
+            out.push(Trigger {
+                label: format!("crash ({})", consumer_name(i, c)),
+                from_s: at,
+                to_s: at,
             });
         }
     }

@@ -34,7 +34,20 @@ impl World {
             cost: m.cost,
             poison: m.poison,
         };
-        self.append_to_topic(ti, record, keyed, now, sim);
+        let held: u64 = self.topics.iter().map(|t| t.appended - t.deleted).sum();
+        if let Some(sim) = sim {
+            // Memory guard: a topic keeps every record for its retention.
+            let total = held + self.arena.live() as u64;
+            if total > self.max_backlog {
+                sim.stop(format!(
+                    "{total} records and messages held ({held} in topics), beyond the cap of {} (run.max_backlog)",
+                    self.max_backlog
+                ));
+            }
+            self.append_to_topic(ti, record, keyed, now, Some(sim));
+        } else {
+            self.append_to_topic(ti, record, keyed, now, None);
+        }
     }
 
     /// Appends a record, applies retention, and wakes the owners of its

@@ -583,6 +583,9 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     if s.queues.len() > u16::MAX as usize
         || s.producers.len() > u16::MAX as usize
         || s.consumers.len() > u16::MAX as usize
+        || s.topics.len() > u16::MAX as usize
+        || s.databases.len() > u16::MAX as usize
+        || s.apis.len() > u16::MAX as usize
     {
         c.fail(root, "too many components", "at most 65535 of each kind");
     }
