@@ -210,3 +210,61 @@ processing_s = { dist = "constant", mean = 0.03 }
     assert!((0.25..0.40).contains(&lost), "lost {lost}");
     assert_eq!(s.verdict.reason.map(|r| r.name()), Some("message_loss"));
 }
+
+#[test]
+fn group_members_call_downstreams_and_retry_like_queue_consumers() {
+    // The same call chain and retry policy as a queue consumer: an API that
+    // is down for 10 s; members retry inside the consumer, holding the
+    // partition, and nothing is lost or processed twice.
+    let out = common::run_text(
+        r#"
+[run]
+horizon_s = 60
+
+[[topic]]
+name = "t"
+partitions = 2
+
+[[producer]]
+topic = "t"
+rate = 50.0
+
+[[consumer]]
+name = "g"
+topic = "t"
+workers = 2
+processing_s = { dist = "constant", mean = 0.001 }
+calls = ["api"]
+retry = { attempts = 8, base_s = 0.5, cap_s = 4, jitter = "full" }
+
+[[api]]
+name = "api"
+rate = 1000
+burst = 100
+call_s = { dist = "constant", mean = 0.005 }
+
+[[fault]]
+target = "api"
+kind = "outage"
+from_s = 20
+to_s = 30
+"#,
+    );
+    let s = &out.summary;
+    let g = group(s, "g");
+    let calls = s.consumers[0].calls.as_ref().unwrap();
+    assert!(calls.retries > 10, "{calls:?}");
+    assert!(s.apis[0].down_rejections > 10);
+    assert_eq!(
+        g.duplicates + g.lost_to_retention + g.dead_lettered,
+        0,
+        "{g:?}"
+    );
+    assert!(g.lag < 10, "caught up: {g:?}");
+    // The outage held the partitions: the oldest record waited ~10 s.
+    assert!(
+        s.latency.end_to_end.max_s > 8.0,
+        "{:?}",
+        s.latency.end_to_end
+    );
+}
