@@ -4,6 +4,7 @@
 
 use super::ChartError;
 use super::run::{chart, dashed, gauge};
+use super::timechart::Series;
 use crate::metrics::series::Sampler;
 use crate::run::Summary;
 use std::path::Path;
@@ -52,6 +53,25 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
                 )
             });
         }
+        // What crashes and retention did: running totals, on the same axis.
+        let lost = g.lost_to_retention + g.lost_to_crashes;
+        for (col, total, label) in [
+            ("lost", lost, "records lost (running total)"),
+            (
+                "duplicates",
+                g.duplicates,
+                "records processed again (running total)",
+            ),
+        ] {
+            if total > 0 {
+                let series = running_total(
+                    sampler,
+                    &format!("{name}.{col}"),
+                    &format!("{name}: {label}"),
+                );
+                c.series.extend(series.map(dashed));
+            }
+        }
         c.series2.extend(
             gauge(
                 sampler,
@@ -63,4 +83,19 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
     }
     c.y2_label = Some("age of the oldest uncommitted record (s)".into());
     c.write(&dir.join("lag")).map(|_| ())
+}
+
+/// A per-interval counter column summed up to each sample.
+fn running_total(s: &Sampler, name: &str, label: &str) -> Option<Series> {
+    let t = s.column("time_s")?;
+    let v = s.column(name)?;
+    let points = t
+        .into_iter()
+        .zip(v)
+        .scan(0.0, |sum, (x, y)| {
+            *sum += y;
+            Some((x, *sum))
+        })
+        .collect();
+    Some(Series::new(label, points))
 }

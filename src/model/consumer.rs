@@ -255,5 +255,8 @@ impl Consumer {
 
     pub fn reset_stats(&mut self) {
         self.e2e = Latency::default();
+        if let Some(g) = &mut self.group {
+            g.wait = Latency::default();
+        }
     }
 }

@@ -165,6 +165,9 @@ pub(super) fn summarise(
             }
         })
         .collect::<Vec<_>>();
+    for g in w.consumers.iter().filter_map(|c| c.group.as_ref()) {
+        wait.merge(&g.wait);
+    }
     let consumers = w
         .consumers
         .iter()

@@ -123,7 +123,11 @@ impl World {
             m.state = State::Fetched;
             m.holders = 1;
             // Processed before a rebalance rewound the group: a duplicate.
-            m.successes = u32::from(offset < g.partitions[part].done);
+            let again = offset < g.partitions[part].done;
+            m.successes = u32::from(again);
+            if !again {
+                g.wait.record(now - r.published);
+            }
             let slot = self.arena.insert(m);
             let generation = self.arena.get(slot).generation;
             w.batch.push(Receipt { slot, generation });

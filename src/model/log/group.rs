@@ -9,6 +9,7 @@
 
 use super::Topic;
 use crate::engine::{Rng, SimTime, from_secs};
+use crate::metrics::Latency;
 use crate::scenario::Commit;
 use rand::RngExt;
 use std::collections::VecDeque;
@@ -76,6 +77,8 @@ pub struct GroupState {
     pub rebalances: u64,
     /// Draws the times of random crashes.
     pub crash_rng: Option<Rng>,
+    /// Append → first fetch by this group (a queue's receive wait).
+    pub wait: Latency,
 }
 
 impl GroupState {
@@ -93,6 +96,7 @@ impl GroupState {
             paused_until: None,
             rebalances: 0,
             crash_rng: None,
+            wait: Latency::default(),
         }
     }
 
