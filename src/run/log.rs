@@ -57,7 +57,7 @@ pub fn topics(w: &World) -> Vec<TopicSummary> {
             name: t.p.name.clone(),
             partitions: t.partitions.len() as u32,
             appended: t.appended,
-            deleted: t.deleted,
+            deleted: t.deleted(),
             per_partition: t.partitions.iter().map(|p| p.end()).collect(),
         })
         .collect()

@@ -27,14 +27,8 @@ impl World {
         let keyed = p.p.keys > 0;
         let m = p.make_message(now, 0);
         p.c.produced += 1;
-        let record = Record {
-            published: now,
-            key: m.key,
-            size: m.size,
-            cost: m.cost,
-            poison: m.poison,
-        };
-        let held: u64 = self.topics.iter().map(|t| t.appended - t.deleted).sum();
+        let record = Record::of(&m);
+        let held: u64 = self.topics.iter().map(|t| t.held()).sum();
         if let Some(sim) = sim {
             // Memory guard: a topic keeps every record for its retention.
             let total = held + self.arena.live() as u64;
@@ -166,13 +160,7 @@ impl World {
         let first = g.completed(part, offset, !ok);
         if let (false, true, Some(dlt)) = (ok, first, g.p.dead_letter_topic) {
             // The original record, keyed as it was, in the dead-letter topic.
-            let record = Record {
-                published: m.published,
-                key: m.key,
-                size: m.size,
-                cost: m.cost,
-                poison: m.poison,
-            };
+            let record = Record::of(m);
             let keyed = self.topics[g.topic as usize].keyed;
             self.topics[dlt as usize].dead_letter_appends += 1;
             self.append_to_topic(dlt as usize, record, keyed, sim.now(), Some(sim));

@@ -5,6 +5,7 @@
 pub mod group;
 
 use crate::engine::SimTime;
+use crate::model::message::Message;
 use std::collections::VecDeque;
 
 #[derive(Clone, Copy, Debug)]
@@ -14,6 +15,20 @@ pub struct Record {
     pub size: u32,
     pub cost: f32,
     pub poison: bool,
+}
+
+impl Record {
+    /// A message's record: what a producer appends, or what a group
+    /// dead-letters (with its original publish time).
+    pub fn of(m: &Message) -> Record {
+        Record {
+            published: m.published,
+            key: m.key,
+            size: m.size,
+            cost: m.cost,
+            poison: m.poison,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -57,7 +72,6 @@ pub struct Topic {
     pub keyed: bool,
     /// `appended` when statistics were last reset (the warm-up's end).
     pub appended_mark: u64,
-    pub deleted: u64,
 }
 
 /// A key's partition: a fixed mix of the key (Kafka hashes the key bytes with
@@ -80,8 +94,17 @@ impl Topic {
             keyed: false,
             dead_letter_appends: 0,
             appended_mark: 0,
-            deleted: 0,
         }
+    }
+
+    /// Records deleted by retention: everything below the log starts.
+    pub fn deleted(&self) -> u64 {
+        self.partitions.iter().map(|p| p.start).sum()
+    }
+
+    /// Records the topic holds.
+    pub fn held(&self) -> u64 {
+        self.partitions.iter().map(|p| p.log.len() as u64).sum()
     }
 
     /// Appends a record (keyed or not); returns its partition.
@@ -115,7 +138,6 @@ impl Topic {
             part.bytes -= r.size as u64;
             part.log.pop_front();
             part.start += 1;
-            self.deleted += 1;
         }
         part.start
     }
@@ -156,7 +178,7 @@ mod tests {
         assert_eq!(t.partitions[0].end(), 5);
         // Time: records published at 3 and 4 are gone at 1004.
         assert_eq!(t.trim(0, 1004), 5);
-        assert_eq!(t.deleted, 5);
+        assert_eq!(t.deleted(), 5);
     }
 
     #[test]

@@ -45,14 +45,7 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
             );
         }
         if let Some(t) = &pr.topic {
-            c.reference(p.key("topic"), "topic", t, &names);
-            if pr.queue.is_some() {
-                c.fail(
-                    p.key("topic"),
-                    "a producer with both a queue and a topic",
-                    "one of `queue` or `topic`",
-                );
-            }
+            topic_ref(c, p.key("topic"), t, pr.queue.is_some(), "producer", &names);
         }
     }
     for (i, co) in s.consumers.iter().enumerate() {
@@ -78,14 +71,7 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
             }
         }
         let Some(t) = &co.topic else { continue };
-        c.reference(p.key("topic"), "topic", t, &names);
-        if co.queue.is_some() {
-            c.fail(
-                p.key("topic"),
-                "a consumer with both a queue and a topic",
-                "one of `queue` or `topic`",
-            );
-        }
+        topic_ref(c, p.key("topic"), t, co.queue.is_some(), "consumer", &names);
         for (key, set) in [
             ("lambda", co.lambda.is_some()),
             ("idempotency", co.idempotency.is_some()),
@@ -126,5 +112,24 @@ fn group(c: &mut Checker, p: KeyPath, g: &GroupConfig, on_topic: bool) {
     );
     for (j, &t) in g.crash_at_s.iter().enumerate() {
         c.range(p.key("crash_at_s").index(j), t, 0.0, 1e12, "seconds ≥ 0");
+    }
+}
+
+/// A producer's or consumer's topic: one that exists, and no queue besides.
+fn topic_ref(
+    c: &mut Checker,
+    path: KeyPath,
+    topic: &str,
+    has_queue: bool,
+    what: &str,
+    names: &[String],
+) {
+    c.reference(path.clone(), "topic", topic, names);
+    if has_queue {
+        c.fail(
+            path,
+            format!("a {what} with both a queue and a topic"),
+            "one of `queue` or `topic`",
+        );
     }
 }
