@@ -57,7 +57,7 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
     let _ = writeln!(t, "  verdict     {verdict}");
     let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
     // A topic-only run has no queue messages: its groups' lines say it all.
-    let queues_used = l.produced > 0 || s.topics.is_empty();
+    let queues_used = l.produced > 0 || (s.topics.is_empty() && !s.producers.is_empty());
     if queues_used {
         let _ = writeln!(
             t,
@@ -71,6 +71,21 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
             thousands(held)
         );
     }
+    if !s.producers.is_empty() {
+        messages(&mut t, s);
+    }
+    components(&mut t, s);
+    clients(&mut t, s);
+    recovery(&mut t, s);
+    if let Some(d) = out_dir {
+        let _ = writeln!(t, "  outputs     {d}");
+    }
+    t
+}
+
+/// Message rates and latencies (runs with producers).
+fn messages(t: &mut String, s: &Summary) {
+    let l = &s.ledger;
     let _ = writeln!(
         t,
         "  rates       arrivals {:.1}/s  goodput {:.1}/s  duplicates {}  applied twice+ {}  DLQ'd after success {}",
@@ -95,11 +110,75 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
             secs(lat.max_s)
         );
     }
-    components(&mut t, s);
-    if let Some(d) = out_dir {
-        let _ = writeln!(t, "  outputs     {d}");
+}
+
+/// One line per client population, service and record.
+fn clients(t: &mut String, s: &Summary) {
+    for c in &s.clients {
+        let _ = writeln!(
+            t,
+            "  client      {} → {}: {} requests, {} attempts (×{:.2}), {} succeeded, {} gave up, {} timeouts, {} rejected; p99 {}",
+            c.name,
+            c.target,
+            thousands(c.requests),
+            thousands(c.attempts),
+            c.amplification,
+            thousands(c.successes),
+            thousands(c.gave_up),
+            thousands(c.timeouts),
+            thousands(c.rejections + c.breaker_rejections),
+            secs(c.latency.p99_s)
+        );
     }
-    t
+    for v in &s.services {
+        let wasted = if v.completed > 0 {
+            100.0 * v.wasted as f64 / v.completed as f64
+        } else {
+            0.0
+        };
+        let _ = writeln!(
+            t,
+            "  service     {}: peak {} in service, mean {:.1}; {} completed, {:.0} % for clients that had given up; {} shed, {} down",
+            v.name,
+            thousands(v.peak_in_service as u64),
+            v.mean_in_service,
+            thousands(v.completed),
+            wasted,
+            thousands(v.rejected),
+            thousands(v.down_rejections)
+        );
+    }
+    for r in &s.records {
+        let _ = writeln!(
+            t,
+            "  record      {}: {} writes, {} conflicts, {} landed",
+            r.name,
+            thousands(r.writes),
+            thousands(r.conflicts),
+            thousands(r.version)
+        );
+    }
+}
+
+/// Whether goodput came back after the last trigger.
+fn recovery(t: &mut String, s: &Summary) {
+    let Some(r) = &s.recovery else { return };
+    let how = match (r.recovered, r.recovered_at_s) {
+        (_, Some(at)) => format!("recovered at {}", secs(at)),
+        (Some(false), _) => format!(
+            "NOT recovered by {} (goodput {:.0} % of the offered load over the last window)",
+            secs(r.should_recover_by_s),
+            100.0 * r.final_goodput_fraction.unwrap_or(0.0)
+        ),
+        _ => "the run ended within a window of it".into(),
+    };
+    let _ = writeln!(
+        t,
+        "  recovery    after `{}` ({}–{}): {how}",
+        r.trigger,
+        secs(r.trigger_from_s),
+        secs(r.trigger_to_s)
+    );
 }
 
 /// One line per poller and per downstream: its limit next to what it reached.

@@ -96,6 +96,7 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
         ));
     }
     problems.extend(log_problems(w));
+    problems.extend(client_problems(w));
     // What the queues say they hold must be what the arena holds, state by state.
     let (mut vis, mut fl, mut del) = (0u64, 0u64, 0u64);
     for m in w.arena.iter_live().filter(|m| m.state != State::Fetched) {
@@ -128,6 +129,50 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
     } else {
         Err(problems.join("; "))
     }
+}
+
+/// Every logical request succeeded, was given up, or is still in progress;
+/// every request a service accepted finished, was failed by an outage, or is
+/// still in service.
+fn client_problems(w: &World) -> Vec<String> {
+    let mut out = vec![];
+    for cl in &w.clients {
+        let c = &cl.c;
+        if c.requests != c.successes + c.gave_up + cl.in_progress() {
+            out.push(format!(
+                "client `{}`: {} requests but {} succeeded + {} gave up + {} in progress",
+                cl.p.name,
+                c.requests,
+                c.successes,
+                c.gave_up,
+                cl.in_progress()
+            ));
+        }
+    }
+    let sent: u64 = w
+        .clients
+        .iter()
+        .filter(|cl| matches!(cl.p.target, crate::model::client::Target::Service(_)))
+        .map(|cl| cl.c.attempts)
+        .sum();
+    let mut reached = 0;
+    for s in &w.services {
+        let failed_in_service = s.c.accepted - s.c.completed - s.in_service as u64;
+        reached += s.c.accepted + s.c.rejected + s.c.down_rejections - failed_in_service;
+        if s.c.accepted < s.c.completed + s.in_service as u64 {
+            out.push(format!(
+                "service `{}`: accepted {} but completed {} + {} in service",
+                s.p.name, s.c.accepted, s.c.completed, s.in_service
+            ));
+        }
+    }
+    // Attempts still on the wire make up the difference.
+    if reached > sent {
+        out.push(format!(
+            "services saw {reached} attempts, clients sent {sent}"
+        ));
+    }
+    out
 }
 
 /// Each group, each partition: every offset below `done` was processed once,

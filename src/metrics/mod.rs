@@ -3,6 +3,7 @@
 
 pub mod latency;
 pub mod ledger;
+pub mod recovery;
 pub mod level;
 pub mod series;
 pub mod verdict;

@@ -4,6 +4,7 @@
 
 use crate::engine::{SimTime, to_secs};
 use crate::model::World;
+use crate::model::client::ClientCounters;
 use crate::model::consumer::Consumer;
 use crate::model::log::group::{GroupState, PartitionState};
 
@@ -15,6 +16,9 @@ pub struct Sampler {
     is_counter: Vec<bool>,
     prev: Vec<f64>,
     row: Vec<f64>,
+    /// The derived `amplification` column and the `attempts` and `requests`
+    /// columns it divides, filled after the counters' deltas.
+    amplification: Option<(usize, (usize, usize))>,
 }
 
 /// Collects one row; names are formatted only for the first row.
@@ -106,8 +110,45 @@ impl Sampler {
             r.counter("errors", a.c.errors);
             r.counter("down_rejections", a.c.down_rejections);
         }
+        for cl in &w.clients {
+            r.prefix = &cl.p.name;
+            r.gauge("in_progress", cl.in_progress() as f64);
+            r.gauge("attempts_out", cl.out as f64);
+            r.counter("requests", cl.c.requests);
+            r.counter("attempts", cl.c.attempts);
+            r.counter("successes", cl.c.successes);
+            r.counter("gave_up", cl.c.gave_up);
+            r.counter("timeouts", cl.c.timeouts);
+            r.counter("rejections", cl.c.rejections);
+            r.counter("errors", cl.c.errors + cl.c.conflicts);
+            r.counter("retries", cl.c.retries);
+            r.counter("late_answers", cl.c.late_answers);
+            if let Some(b) = &cl.breaker {
+                r.gauge("breaker", b.level(now));
+                r.counter("breaker_rejections", cl.c.breaker_rejections);
+            }
+        }
+        for v in &w.services {
+            r.prefix = &v.p.name;
+            r.gauge("in_service", v.in_service as f64);
+            r.gauge("latency_s", v.latency_s(now));
+            r.counter("accepted", v.c.accepted);
+            r.counter("completed", v.c.completed);
+            r.counter("wasted", v.c.wasted);
+            r.counter("rejected", v.c.rejected);
+            r.counter("down_rejections", v.c.down_rejections);
+            r.counter("errors", v.c.errors);
+        }
+        for rec in &w.records {
+            r.prefix = &rec.p.name;
+            r.counter("reads", rec.c.reads);
+            r.counter("writes", rec.c.writes);
+            r.counter("conflicts", rec.c.conflicts);
+        }
         if first {
             self.prev = vec![0.0; self.row.len()];
+            let at = |name: &str| self.columns.iter().position(|c| c == name);
+            self.amplification = at("amplification").zip(at("attempts").zip(at("requests")));
         }
         for ((v, p), &is_counter) in self
             .row
@@ -120,6 +161,11 @@ impl Sampler {
                 *v -= *p;
                 *p = cum;
             }
+        }
+        // Attempts per request offered, in the interval (1: no retries).
+        if let Some((i, (a, q))) = self.amplification {
+            let (attempts, requests) = (self.row[a], self.row[q]);
+            self.row[i] = if requests > 0.0 { attempts / requests } else { 0.0 };
         }
         self.values.extend_from_slice(&self.row);
     }
@@ -271,4 +317,21 @@ fn write_totals(r: &mut Row, w: &World, now: SimTime) {
     );
     r.counter("dropped", w.queues.iter().map(|q| q.c.dropped).sum());
     r.counter("rejected", w.queues.iter().map(|q| q.c.rejected).sum());
+    if !w.clients.is_empty() {
+        client_totals(r, w);
+    }
+}
+
+/// The load clients offer and what comes of it: logical requests, attempts,
+/// successes (their goodput), rejections and timeouts, and the amplification.
+fn client_totals(r: &mut Row, w: &World) {
+    let sum = |f: &dyn Fn(&ClientCounters) -> u64| w.clients.iter().map(|c| f(&c.c)).sum::<u64>();
+    r.counter("requests", sum(&|c| c.requests));
+    r.counter("attempts", sum(&|c| c.attempts));
+    r.counter("successes", sum(&|c| c.successes));
+    r.gauge("amplification", 0.0);
+    r.counter("client_rejections", sum(&|c| c.rejections + c.breaker_rejections));
+    r.counter("client_timeouts", sum(&|c| c.timeouts));
+    r.counter("client_errors", sum(&|c| c.errors + c.conflicts));
+    r.counter("gave_up", sum(&|c| c.gave_up));
 }

@@ -16,6 +16,8 @@ pub enum Reason {
     EventLimit,
     /// A downstream (a database) crashed under the load it was sent.
     DownstreamCrashed,
+    /// The trigger is gone and goodput stays far below the offered load.
+    Metastable,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -65,6 +67,7 @@ impl Reason {
             Reason::BacklogCap => "backlog_cap",
             Reason::EventLimit => "event_limit",
             Reason::DownstreamCrashed => "downstream_crashed",
+            Reason::Metastable => "metastable",
         }
     }
 }

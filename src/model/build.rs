@@ -1,11 +1,15 @@
 //! Turns a validated scenario into a world of components with their own streams.
 
+use super::arrivals::ArrivalProcess;
+use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::{Consumer, ConsumerParams};
 use super::dist::Dist;
 use super::downstream::Target;
 use super::downstream::api::{Api, ApiParams};
 use super::downstream::database::{Database, DatabaseParams};
 use super::downstream::faults::Window;
+use super::downstream::record::{Record, RecordParams};
+use super::downstream::service::{Service, ServiceParams};
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};
@@ -21,7 +25,7 @@ use super::{Redrive, World};
 use crate::engine::from_secs;
 use crate::metrics::series::Sampler;
 use crate::scenario::{
-    ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Scenario, consumer_name, producer_name,
+    CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Scenario, consumer_name, producer_name,
 };
 use rand_distr::Zipf;
 
@@ -180,7 +184,24 @@ pub fn build(s: &Scenario) -> Result<World, String> {
             Err(format!("no database or API named `{name}`"))
         }
     };
+    let mut services: Vec<Service> = s
+        .services
+        .iter()
+        .map(|v| {
+            Service::new(
+                ServiceParams {
+                    name: v.name.clone(),
+                    base_s: v.base_s,
+                    slope_s: v.slope_s,
+                    max_concurrency: v.max_concurrency,
+                },
+                seed,
+                rep,
+            )
+        })
+        .collect();
     let mut outages = vec![];
+    let mut service_outages = vec![];
     for f in &s.faults {
         let w = Window {
             from: from_secs(f.from_s),
@@ -192,6 +213,13 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                 FaultKind::Outage => 0.0,
             },
         };
+        if let Some(i) = s.services.iter().position(|v| v.name == f.target) {
+            if f.kind == FaultKind::Outage {
+                service_outages.push((i as u16, w.from));
+            }
+            services[i].faults.add(w);
+            continue;
+        }
         match target(&f.target)? {
             Target::Database(d) => {
                 if f.kind == FaultKind::Outage {
@@ -311,6 +339,26 @@ pub fn build(s: &Scenario) -> Result<World, String> {
             })
         })
         .collect();
+    let records = s
+        .records
+        .iter()
+        .map(|r| {
+            Ok(Record::new(
+                RecordParams {
+                    name: r.name.clone(),
+                    read: Dist::new(&r.read_s)?,
+                    write: Dist::new(&r.write_s)?,
+                },
+                seed,
+                rep,
+            ))
+        })
+        .collect::<Result<_, String>>()?;
+    let clients = s
+        .clients
+        .iter()
+        .map(|c| clients(c, s))
+        .collect::<Result<_, String>>()?;
     Ok(World {
         arena: Arena::default(),
         producers,
@@ -330,7 +378,80 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         applied_more_than_once: 0,
         scratch_dlq: Vec::new(),
         scratch_clients: Vec::new(),
+        scratch_callers: Vec::new(),
+        clients,
+        services,
+        records,
+        service_outages,
     })
+}
+
+/// A population of clients, its arrival process (open loop), retry budget and
+/// breaker.
+fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, String> {
+    let (seed, rep) = (s.run.seed, s.run.replication);
+    let target = if let Some(i) = s.services.iter().position(|v| v.name == c.target) {
+        client::Target::Service(i as u16)
+    } else if let Some(i) = s.records.iter().position(|r| r.name == c.target) {
+        client::Target::Record(i as u16)
+    } else {
+        return Err(format!("no service or record named `{}`", c.target));
+    };
+    let retry = c.retry.clone().unwrap_or(CallRetry {
+        attempts: 1,
+        ..CallRetry::default()
+    });
+    let closed = match c.count {
+        Some(count) => Some(ClosedLoop {
+            count,
+            think: match &c.think_s {
+                Some(t) => Dist::new(t)?,
+                None => Dist::constant(0.0),
+            },
+            requests_each: c.requests_each,
+            spread: from_secs(c.start_spread_s),
+        }),
+        None => None,
+    };
+    let arrivals = closed.is_none().then(|| {
+        ArrivalProcess::new(
+            c.arrivals,
+            Profile::new(c.rate.unwrap_or(0.0), &c.profile),
+            c.start_s,
+            c.stop_s.unwrap_or(f64::INFINITY),
+            crate::engine::stream(seed, &format!("client.{}.arrivals", c.name), rep),
+        )
+    });
+    let mut cl = Clients::new(
+        ClientParams {
+            name: c.name.clone(),
+            target,
+            closed,
+            start: from_secs(c.start_s),
+            timeout: c.timeout_s.map(from_secs),
+            network: Dist::new(&c.network_s)?,
+            attempts: retry.attempts,
+            backoff: Backoff::new(&retry.policy()),
+        },
+        arrivals,
+        seed,
+        rep,
+    );
+    if let Some(ratio) = retry.budget_ratio {
+        cl.budget = Some(Budget::new(
+            ratio,
+            from_secs(retry.budget_window_s),
+            retry.budget_min_retries,
+        ));
+    }
+    if let Some(b) = &c.breaker {
+        cl.breaker = Some(Breaker::new(
+            b.failures,
+            from_secs(b.window_s),
+            from_secs(b.cooldown_s),
+        ));
+    }
+    Ok(cl)
 }
 
 /// The most pollers a Lambda-like consumer runs: its event source's maximum

@@ -4,7 +4,9 @@
 //! calls to downstreams); the engine underneath knows none of this. The routing
 //! itself lives in `flow/`, one file per conversation.
 
+pub mod arrivals;
 pub mod build;
+pub mod client;
 pub mod consumer;
 pub mod dist;
 pub mod downstream;
@@ -54,6 +56,17 @@ pub enum Event {
     Rebalanced(u16),
     /// A group's auto-commit tick.
     AutoCommit(u16),
+    /// An open-loop client population's next request.
+    ClientArrival(u16),
+    /// A client request's think time, backoff or attempt timeout is over:
+    /// (clients, request slot, generation).
+    ClientTimer(u16, u32, u32),
+    /// A message between a client and its target arrives.
+    Wire(u16, u32, u32, client::Hop),
+    /// A service request's time is up: (service, entry, entry generation).
+    ServiceDone(u16, u32, u32),
+    /// An outage window on a service starts.
+    ServiceDown(u16),
 }
 
 /// Moving messages from a DLQ back to where they came from.
@@ -83,6 +96,11 @@ pub struct World {
     /// Invocations running across Lambda-like consumers, and their limit.
     pub account_running: u32,
     pub account_limit: u32,
+    pub clients: Vec<client::Clients>,
+    pub services: Vec<downstream::service::Service>,
+    pub records: Vec<downstream::record::Record>,
+    /// Outage windows on services: (service, from).
+    pub service_outages: Vec<(u16, SimTime)>,
     pub sampler: Sampler,
     pub sample_interval: SimTime,
     pub max_backlog: u64,
@@ -90,6 +108,7 @@ pub struct World {
     pub applied_more_than_once: u64,
     pub(crate) scratch_dlq: Vec<u32>,
     pub(crate) scratch_clients: Vec<Client>,
+    pub(crate) scratch_callers: Vec<downstream::service::Caller>,
 }
 
 impl Model for World {
@@ -116,6 +135,11 @@ impl Model for World {
             }
             Event::Rebalanced(c) => self.rebalanced(c as usize, sim),
             Event::AutoCommit(c) => self.auto_commit(c as usize, sim),
+            Event::ClientArrival(k) => self.client_arrival(k as usize, sim),
+            Event::ClientTimer(k, r, g) => self.client_timer(k as usize, r, g, sim),
+            Event::Wire(k, r, g, hop) => self.wire(k as usize, r, g, hop, sim),
+            Event::ServiceDone(s, e, g) => self.service_done(s as usize, e, g, sim),
+            Event::ServiceDown(i) => self.service_down(i as usize, sim),
         }
     }
 }
@@ -160,6 +184,25 @@ impl World {
             if g.p.commit == crate::scenario::Commit::Timer {
                 evs.push((g.p.commit_interval, Event::AutoCommit(c as u16)));
             }
+        }
+        for (k, cl) in self.clients.iter_mut().enumerate() {
+            match &cl.p.closed {
+                Some(closed) => {
+                    let n = closed.count as u64;
+                    for i in 0..n {
+                        let t = cl.p.start + (closed.spread as u128 * i as u128 / n as u128) as SimTime;
+                        evs.push((t, Event::ClientTimer(k as u16, i as u32, 0)));
+                    }
+                }
+                None => {
+                    if let Some(t) = cl.arrivals.as_mut().and_then(|a| a.next()) {
+                        evs.push((t, Event::ClientArrival(k as u16)));
+                    }
+                }
+            }
+        }
+        for (i, &(_, from)) in self.service_outages.iter().enumerate() {
+            evs.push((from, Event::ServiceDown(i as u16)));
         }
         for (i, &(_, from, to)) in self.outages.iter().enumerate() {
             evs.push((from, Event::Outage(i as u16, true)));
@@ -293,6 +336,9 @@ impl World {
         }
         for c in &mut self.consumers {
             c.reset_stats();
+        }
+        for cl in &mut self.clients {
+            cl.reset_stats();
         }
         for t in &mut self.topics {
             t.appended_mark = t.appended - t.dead_letter_appends;

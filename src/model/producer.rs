@@ -3,13 +3,14 @@
 //! cost). Arrival times and attributes use separate streams, so changing the
 //! poison rate does not move a single arrival.
 
-use crate::engine::{Rng, SimTime, from_secs, stream};
+use crate::engine::{Rng, SimTime, stream};
+use crate::model::arrivals::ArrivalProcess;
 use crate::model::dist::Dist;
 use crate::model::message::Message;
 use crate::model::profile::Profile;
 use crate::scenario::Arrivals;
 use rand::RngExt;
-use rand_distr::{Distribution, Exp1, Zipf};
+use rand_distr::{Distribution, Zipf};
 
 pub struct ProducerParams {
     pub name: String,
@@ -40,24 +41,27 @@ pub struct ProducerCounters {
 
 pub struct Producer {
     pub p: ProducerParams,
-    arrivals_rng: Rng,
+    arrivals: ArrivalProcess,
     /// One stream per attribute: turning poison on does not move keys or costs.
     keys_rng: Rng,
     poison_rng: Rng,
     cost_rng: Rng,
-    /// Time of the last arrival drawn, seconds.
-    t_s: f64,
     pub c: ProducerCounters,
 }
 
 impl Producer {
     pub fn new(p: ProducerParams, seed: u64, rep: u64) -> Producer {
         Producer {
-            arrivals_rng: stream(seed, &format!("producer.{}.arrivals", p.name), rep),
+            arrivals: ArrivalProcess::new(
+                p.arrivals,
+                p.profile.clone(),
+                p.start_s,
+                p.stop_s,
+                stream(seed, &format!("producer.{}.arrivals", p.name), rep),
+            ),
             keys_rng: stream(seed, &format!("producer.{}.keys", p.name), rep),
             poison_rng: stream(seed, &format!("producer.{}.poison", p.name), rep),
             cost_rng: stream(seed, &format!("producer.{}.cost", p.name), rep),
-            t_s: p.start_s,
             p,
             c: ProducerCounters::default(),
         }
@@ -65,59 +69,7 @@ impl Producer {
 
     /// The next arrival time, or None when the producer is done.
     pub fn next_arrival(&mut self) -> Option<SimTime> {
-        let t = match self.p.arrivals {
-            Arrivals::Poisson => self.next_poisson(),
-            Arrivals::Constant => self.next_even(),
-        }?;
-        self.t_s = t;
-        (t < self.p.stop_s).then(|| from_secs(t))
-    }
-
-    /// Thinning (Lewis–Shedler) against the profile's per-segment bound; memoryless,
-    /// so a candidate past a segment's end restarts from that end.
-    fn next_poisson(&mut self) -> Option<f64> {
-        let mut t = self.t_s;
-        loop {
-            let (bound, end) = self.p.profile.bound(t);
-            if bound <= 0.0 {
-                if !end.is_finite() || end >= self.p.stop_s {
-                    return None;
-                }
-                t = end;
-                continue;
-            }
-            let e: f64 = Exp1.sample(&mut self.arrivals_rng);
-            let cand = t + e / bound;
-            if cand >= end {
-                t = end;
-                continue;
-            }
-            t = cand;
-            if self.p.profile.is_flat()
-                || self.arrivals_rng.random::<f64>() * bound <= self.p.profile.rate_at(t)
-            {
-                return Some(t);
-            }
-            if t >= self.p.stop_s {
-                return None;
-            }
-        }
-    }
-
-    /// Evenly spaced at the current rate: the next message 1/rate(t) after the last.
-    fn next_even(&mut self) -> Option<f64> {
-        let mut t = self.t_s;
-        loop {
-            let r = self.p.profile.rate_at(t);
-            if r > 0.0 {
-                return Some(t + 1.0 / r);
-            }
-            let (_, end) = self.p.profile.bound(t);
-            if !end.is_finite() || end >= self.p.stop_s {
-                return None;
-            }
-            t = end;
-        }
+        self.arrivals.next()
     }
 
     /// A new message with this producer's attributes; `queue` set by the caller.

@@ -1,10 +1,12 @@
 //! Running one scenario: build the world, drive the engine, settle the ledger,
 //! judge the run, and summarise it.
 
+mod client;
 mod downstream;
 mod log;
 mod summary;
 
+pub use client::{ClientSummary, RecordSummary, ServiceSummary};
 pub use downstream::{ApiSummary, DatabaseSummary, LambdaSummary};
 pub use log::{GroupSummary, PartitionLag, TopicSummary};
 pub use summary::*;

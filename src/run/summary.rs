@@ -2,10 +2,12 @@
 //! and one entry per component.
 
 use super::downstream::{self, ApiSummary, CallsSummary, DatabaseSummary, LambdaSummary};
+use super::client::{ClientSummary, RecordSummary, ServiceSummary};
 use super::log::{GroupSummary, TopicSummary};
 use crate::engine::{Stop, to_secs};
 use crate::metrics::ledger::Ledger;
-use crate::metrics::verdict::{Crash, Verdict, judge_crashes};
+use crate::metrics::recovery::{self, Recovery, TriggerWindow};
+use crate::metrics::verdict::{Crash, Reason, Verdict, judge_crashes};
 use crate::metrics::{Latency, LatencySummary};
 use crate::model::World;
 use crate::scenario::{FaultKind, ProfileKind, Scenario, consumer_name, producer_name};
@@ -113,12 +115,20 @@ pub struct Summary {
     pub ledger: Ledger,
     pub verdict: Verdict,
     pub triggers: Vec<Trigger>,
+    /// Recovery after the last trigger that ended (None without one).
+    pub recovery: Option<Recovery>,
     pub producers: Vec<ProducerSummary>,
     pub queues: Vec<QueueSummary>,
     pub consumers: Vec<ConsumerSummary>,
     pub databases: Vec<DatabaseSummary>,
     pub apis: Vec<ApiSummary>,
     pub topics: Vec<TopicSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<ClientSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<RecordSummary>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -228,6 +238,16 @@ pub(super) fn summarise(
             down_s: d.down_s,
         })
         .collect();
+    let triggers = triggers(s);
+    let windows: Vec<TriggerWindow> = triggers
+        .iter()
+        .map(|t| TriggerWindow {
+            label: &t.label,
+            from_s: t.from_s,
+            to_s: t.to_s,
+        })
+        .collect();
+    let recovery = recovery::judge(&w.sampler, &windows, &s.verdict);
     Summary {
         scenario: label.to_string(),
         title: s.run.title.clone(),
@@ -250,8 +270,12 @@ pub(super) fn summarise(
             queue_wait: wait.summary(),
         },
         ledger,
-        verdict: judge_crashes(&crashes, &verdict).unwrap_or(verdict),
-        triggers: triggers(s),
+        verdict: judge_crashes(&crashes, &verdict)
+            .or_else(|| guarded(&verdict).then(|| verdict.clone()))
+            .or_else(|| recovery::verdict(recovery.as_ref()?, &s.verdict))
+            .unwrap_or(verdict),
+        triggers,
+        recovery,
         producers: w
             .producers
             .iter()
@@ -271,7 +295,15 @@ pub(super) fn summarise(
         databases,
         apis: w.apis.iter().map(downstream::api).collect(),
         topics: super::log::topics(w),
+        clients: super::client::clients(w),
+        services: super::client::services(w, end),
+        records: super::client::records(w),
     }
+}
+
+/// A guard (the backlog cap, the event limit) stopped the run: its verdict stands.
+fn guarded(v: &Verdict) -> bool {
+    matches!(v.reason, Some(Reason::BacklogCap | Reason::EventLimit))
 }
 
 fn triggers(s: &Scenario) -> Vec<Trigger> {

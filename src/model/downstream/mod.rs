@@ -5,6 +5,8 @@
 pub mod api;
 pub mod database;
 pub mod faults;
+pub mod record;
+pub mod service;
 
 /// A consumer's worker waiting on an answer; `generation` tells a live caller
 /// from one that has given up (timed out) since.

@@ -3,6 +3,7 @@
 //! the calls themselves, and a managed poller's invocations and scaling.
 
 mod calls;
+mod client;
 mod invoke;
 mod log;
 mod receive;

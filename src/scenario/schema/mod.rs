@@ -2,9 +2,11 @@
 //! ten-line file runs; units are in the key names. Checked by `validate` before
 //! anything runs; the engine never sees TOML.
 
+mod client;
 mod consumer;
 mod downstream;
 
+pub use client::*;
 pub use consumer::*;
 pub use downstream::*;
 
@@ -28,6 +30,14 @@ pub struct Scenario {
     pub databases: Vec<DatabaseConfig>,
     #[serde(default, rename = "api")]
     pub apis: Vec<ApiConfig>,
+    /// Clients that call a service or a record and retry.
+    #[serde(default, rename = "client")]
+    pub clients: Vec<ClientConfig>,
+    #[serde(default, rename = "service")]
+    pub services: Vec<ServiceConfig>,
+    /// Records under optimistic concurrency.
+    #[serde(default, rename = "record")]
+    pub records: Vec<RecordConfig>,
     /// Outages, error-rate windows and latency spikes on downstreams.
     #[serde(default, rename = "fault")]
     pub faults: Vec<FaultConfig>,
@@ -327,6 +337,11 @@ pub struct VerdictConfig {
     /// Collapsed if more than this fraction of the window's arrivals were lost
     /// (rejected, dropped or expired).
     pub max_loss_fraction: f64,
+    /// Metastable: after the last trigger ends, goodput stays below this
+    /// fraction of the offered load…
+    pub recovery_fraction: f64,
+    /// …in every window of this length, up to the end of the run.
+    pub recovery_window_s: f64,
 }
 
 impl Default for VerdictConfig {
@@ -336,6 +351,8 @@ impl Default for VerdictConfig {
             min_growth_fraction: 0.05,
             min_growth_messages: 100.0,
             max_loss_fraction: 0.01,
+            recovery_fraction: 0.5,
+            recovery_window_s: 60.0,
         }
     }
 }

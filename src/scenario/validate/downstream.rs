@@ -89,7 +89,10 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
     }
     names_unique(c, "database or API", &names);
     distinct_across_kinds(c, s, &names);
-    let known = downstream_names(s);
+    let known: Vec<String> = downstream_names(s)
+        .into_iter()
+        .chain(s.services.iter().map(|v| v.name.clone()))
+        .collect();
     for (i, f) in s.faults.iter().enumerate() {
         fault(c, root.key("fault").index(i), f, &known);
     }
@@ -114,6 +117,18 @@ fn distinct_across_kinds(c: &mut Checker, s: &Scenario, downstreams: &[(KeyPath,
     for (path, n) in downstreams {
         named.push(("database or API", path.clone(), n.clone()));
     }
+    for (i, k) in s.clients.iter().enumerate() {
+        let path = root.key("client").index(i).key("name");
+        named.push(("client", path, k.name.clone()));
+    }
+    for (i, v) in s.services.iter().enumerate() {
+        let path = root.key("service").index(i).key("name");
+        named.push(("service", path, v.name.clone()));
+    }
+    for (i, r) in s.records.iter().enumerate() {
+        let path = root.key("record").index(i).key("name");
+        named.push(("record", path, r.name.clone()));
+    }
     for (j, (kind, path, name)) in named.iter().enumerate() {
         if let Some((other, _, _)) = named[..j].iter().find(|(k, _, n)| n == name && k != kind) {
             c.fail(
@@ -126,7 +141,7 @@ fn distinct_across_kinds(c: &mut Checker, s: &Scenario, downstreams: &[(KeyPath,
 }
 
 fn fault(c: &mut Checker, p: KeyPath, f: &FaultConfig, known: &[String]) {
-    c.reference(p.key("target"), "database or API", &f.target, known);
+    c.reference(p.key("target"), "database, API or service", &f.target, known);
     c.range(p.key("from_s"), f.from_s, 0.0, 1e12, "seconds ≥ 0");
     if !(f.to_s > f.from_s && f.to_s.is_finite()) {
         c.fail(
@@ -184,30 +199,7 @@ pub(super) fn consumer(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, s: &Sc
     }
     if let Some(r) = &co.retry {
         let k = p.key("retry");
-        if r.attempts == 0 {
-            c.fail(
-                k.key("attempts"),
-                "0 attempts",
-                "a whole number ≥ 1 (1 = no retry)",
-            );
-        }
-        c.backoff(k.clone(), &r.policy());
-        if let Some(ratio) = r.budget_ratio {
-            c.range(
-                k.key("budget_ratio"),
-                ratio,
-                0.0,
-                1e3,
-                "a fraction ≥ 0, like 0.1",
-            );
-        }
-        c.range(
-            k.key("budget_window_s"),
-            r.budget_window_s,
-            1e-6,
-            1e9,
-            SECONDS,
-        );
+        retry(c, &k, r);
         if co.calls.is_empty() {
             c.fail(
                 k,
@@ -217,16 +209,7 @@ pub(super) fn consumer(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, s: &Sc
         }
     }
     if let Some(b) = &co.breaker {
-        let k = p.key("breaker");
-        if b.failures == 0 {
-            c.fail(
-                k.key("failures"),
-                "opens on 0 failures",
-                "a whole number ≥ 1",
-            );
-        }
-        c.range(k.key("window_s"), b.window_s, 1e-6, 1e9, SECONDS);
-        c.range(k.key("cooldown_s"), b.cooldown_s, 1e-6, 1e9, SECONDS);
+        breaker(c, &p.key("breaker"), b);
     }
     if let Some(d) = &co.idempotency {
         let k = p.key("idempotency");
@@ -236,6 +219,46 @@ pub(super) fn consumer(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, s: &Sc
     if let Some(l) = &co.lambda {
         lambda(c, p, co, l);
     }
+}
+
+/// A retry policy with its attempts and budget (consumers' calls, clients).
+pub(super) fn retry(c: &mut Checker, k: &KeyPath, r: &CallRetry) {
+    if r.attempts == 0 {
+        c.fail(
+            k.key("attempts"),
+            "0 attempts",
+            "a whole number ≥ 1 (1 = no retry)",
+        );
+    }
+    c.backoff(k.clone(), &r.policy());
+    if let Some(ratio) = r.budget_ratio {
+        c.range(
+            k.key("budget_ratio"),
+            ratio,
+            0.0,
+            1e3,
+            "a fraction ≥ 0, like 0.1",
+        );
+    }
+    c.range(
+        k.key("budget_window_s"),
+        r.budget_window_s,
+        1e-6,
+        1e9,
+        SECONDS,
+    );
+}
+
+pub(super) fn breaker(c: &mut Checker, k: &KeyPath, b: &BreakerConfig) {
+    if b.failures == 0 {
+        c.fail(
+            k.key("failures"),
+            "opens on 0 failures",
+            "a whole number ≥ 1",
+        );
+    }
+    c.range(k.key("window_s"), b.window_s, 1e-6, 1e9, SECONDS);
+    c.range(k.key("cooldown_s"), b.cooldown_s, 1e-6, 1e9, SECONDS);
 }
 
 fn lambda(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, l: &LambdaConfig) {

@@ -2,6 +2,7 @@
 //! components, and which keys each kind needs. Each problem names its key path;
 //! `locate` turns it into a diagnostic with line and column.
 
+mod client;
 mod downstream;
 mod log;
 
@@ -64,7 +65,13 @@ impl Checker {
 
     /// A backoff policy: base > 0, cap ≥ base, multiplier ≥ 1.
     fn backoff(&mut self, path: KeyPath, b: &RetryPolicy) {
-        self.range(path.key("base_s"), b.base_s, 1e-9, 1e9, "seconds > 0");
+        self.range(
+            path.key("base_s"),
+            b.base_s,
+            0.0,
+            1e9,
+            "seconds ≥ 0 (0: retry at once)",
+        );
         let cap_range = "seconds ≥ base_s";
         self.range(
             path.key("cap_s"),
@@ -550,6 +557,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     names_unique(&mut c, "consumer", &cnames);
     downstream::check(&mut c, s);
     log::check(&mut c, s);
+    client::check(&mut c, s);
 
     let v = root.key("verdict");
     c.range(
@@ -586,6 +594,9 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         || s.topics.len() > u16::MAX as usize
         || s.databases.len() > u16::MAX as usize
         || s.apis.len() > u16::MAX as usize
+        || s.clients.len() > u16::MAX as usize
+        || s.services.len() > u16::MAX as usize
+        || s.records.len() > u16::MAX as usize
     {
         c.fail(root, "too many components", "at most 65535 of each kind");
     }

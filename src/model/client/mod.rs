@@ -1,0 +1,219 @@
+//! Clients that call a service or a record and retry (MODEL.md "Producers":
+//! closed-loop clients). A logical request makes attempts; each attempt crosses
+//! the network, may time out at the client (the target is not told), and a
+//! failed one is retried after the policy's backoff, within a retry budget and
+//! behind a circuit breaker when the scenario has them. Open loop: requests
+//! start at the arrival process's times whatever happens to them. Closed loop:
+//! `count` clients each hold one request and think between requests.
+
+use super::arrivals::ArrivalProcess;
+use super::dist::Dist;
+use super::protection::breaker::Breaker;
+use super::protection::budget::Budget;
+use super::retry::Backoff;
+use crate::engine::{Rng, SimTime, from_secs, stream};
+use crate::metrics::Latency;
+
+/// What a population of clients calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Service(u16),
+    Record(u16),
+}
+
+pub struct ClosedLoop {
+    pub count: u32,
+    pub think: Dist,
+    pub requests_each: Option<u64>,
+    pub spread: SimTime,
+}
+
+pub struct ClientParams {
+    pub name: String,
+    pub target: Target,
+    pub closed: Option<ClosedLoop>,
+    pub start: SimTime,
+    pub timeout: Option<SimTime>,
+    pub network: Dist,
+    /// Attempts per logical request, the first included.
+    pub attempts: u32,
+    pub backoff: Backoff,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// A closed-loop client between requests (or an open-loop slot unused).
+    Thinking,
+    /// Waiting to retry.
+    Backoff,
+    /// An attempt is out: on the wire, at the target, or coming back.
+    Out,
+    /// A closed-loop client that made all its requests.
+    Done,
+}
+
+/// One logical request in progress (closed loop: one per client).
+#[derive(Clone, Copy, Debug)]
+pub struct Request {
+    /// Bumped at every phase change; events carry it, so an answer or timer
+    /// meant for an attempt given up since is recognised as late.
+    pub generation: u32,
+    pub phase: Phase,
+    pub started: SimTime,
+    /// Attempts made for this request, sent or stopped by the breaker.
+    pub attempt: u32,
+    pub prev_delay_s: f64,
+    /// The record version the current attempt read.
+    pub read_version: u64,
+    /// Closed loop: requests this client finished.
+    pub finished: u64,
+}
+
+impl Request {
+    fn new() -> Request {
+        Request {
+            generation: 0,
+            phase: Phase::Thinking,
+            started: 0,
+            attempt: 0,
+            prev_delay_s: 0.0,
+            read_version: 0,
+            finished: 0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ClientCounters {
+    /// Logical requests started: the offered load.
+    pub requests: u64,
+    /// Attempts sent to the target.
+    pub attempts: u64,
+    pub successes: u64,
+    /// Requests that ran out of attempts (or of retry budget).
+    pub gave_up: u64,
+    pub timeouts: u64,
+    /// Turned away: load shedding, or the target down.
+    pub rejections: u64,
+    /// Failed at the target: errors and write conflicts.
+    pub errors: u64,
+    pub conflicts: u64,
+    pub retries: u64,
+    /// Answers that came back after their attempt was given up.
+    pub late_answers: u64,
+    pub breaker_rejections: u64,
+    pub budget_denied: u64,
+}
+
+pub struct Streams {
+    pub network: Rng,
+    pub think: Rng,
+    pub retry: Rng,
+}
+
+pub struct Clients {
+    pub p: ClientParams,
+    pub arrivals: Option<ArrivalProcess>,
+    pub requests: Vec<Request>,
+    /// Open loop: request slots free for reuse.
+    pub free: Vec<u32>,
+    pub rng: Streams,
+    pub budget: Option<Budget>,
+    pub breaker: Option<Breaker>,
+    pub c: ClientCounters,
+    /// Logical request start → success, after warm-up.
+    pub latency: Latency,
+    /// Requests with an attempt out, and waiting to retry.
+    pub out: u32,
+    pub backing_off: u32,
+    pub last_success: Option<SimTime>,
+}
+
+impl Clients {
+    pub fn new(p: ClientParams, arrivals: Option<ArrivalProcess>, seed: u64, rep: u64) -> Self {
+        let s = |what: &str| stream(seed, &format!("client.{}.{what}", p.name), rep);
+        let n = p.closed.as_ref().map_or(0, |c| c.count as usize);
+        Clients {
+            rng: Streams {
+                network: s("network"),
+                think: s("think"),
+                retry: s("retry"),
+            },
+            arrivals,
+            requests: vec![Request::new(); n],
+            free: Vec::new(),
+            budget: None,
+            breaker: None,
+            c: ClientCounters::default(),
+            latency: Latency::default(),
+            out: 0,
+            backing_off: 0,
+            last_success: None,
+            p,
+        }
+    }
+
+    /// An open-loop request slot.
+    pub fn alloc(&mut self) -> u32 {
+        match self.free.pop() {
+            Some(i) => i,
+            None => {
+                self.requests.push(Request::new());
+                (self.requests.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Moves a request to `phase`, keeping the gauges, and returns its new
+    /// generation.
+    pub fn set_phase(&mut self, slot: u32, phase: Phase) -> u32 {
+        let r = &mut self.requests[slot as usize];
+        match r.phase {
+            Phase::Out => self.out -= 1,
+            Phase::Backoff => self.backing_off -= 1,
+            _ => {}
+        }
+        match phase {
+            Phase::Out => self.out += 1,
+            Phase::Backoff => self.backing_off += 1,
+            _ => {}
+        }
+        r.phase = phase;
+        r.generation = r.generation.wrapping_add(1);
+        r.generation
+    }
+
+    pub fn network_delay(&mut self) -> SimTime {
+        from_secs(self.p.network.sample(&mut self.rng.network))
+    }
+
+    /// Requests in progress: started and not yet succeeded or given up.
+    pub fn in_progress(&self) -> u64 {
+        (self.out + self.backing_off) as u64
+    }
+
+    pub fn reset_stats(&mut self) {
+        self.latency = Latency::default();
+    }
+}
+
+/// A message between a client and its target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hop {
+    /// An attempt reaches the service.
+    ToService,
+    /// An attempt's read, then its conditional write, reach the record.
+    ToRead,
+    ToWrite,
+    /// An answer reaches the client.
+    Back(Answer),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    Done,
+    /// The read's version is in; the write goes out.
+    ReadDone,
+    Failed(super::downstream::CallError),
+    Conflict,
+}

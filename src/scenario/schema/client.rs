@@ -1,0 +1,106 @@
+//! Clients that call a service and retry (MODEL.md "Producers", closed-loop
+//! clients), and the two downstreams they call: a service whose latency grows
+//! with its concurrency, and a record under optimistic concurrency.
+
+use super::{Arrivals, BreakerConfig, CallRetry, DistSpec, ProfileStep};
+use serde::{Deserialize, Serialize};
+
+/// A population of clients. Open loop: logical requests start at `rate` (with
+/// `profile`) whatever the answers. Closed loop: `count` clients, each with one
+/// request at a time and `think_s` between requests. Every attempt may time out
+/// at the client, and failed attempts are retried with `retry`.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    pub name: String,
+    /// The `[[service]]` or `[[record]]` called.
+    pub target: String,
+    /// Open loop: logical requests per second.
+    #[serde(default)]
+    pub rate: Option<f64>,
+    #[serde(default)]
+    pub arrivals: Arrivals,
+    #[serde(default)]
+    pub profile: Vec<ProfileStep>,
+    #[serde(default)]
+    pub start_s: f64,
+    #[serde(default)]
+    pub stop_s: Option<f64>,
+    /// Closed loop: this many clients.
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Closed loop: a client's pause between the end of a request and the next.
+    #[serde(default)]
+    pub think_s: Option<DistSpec>,
+    /// Closed loop: a client stops after this many requests (success or not).
+    #[serde(default)]
+    pub requests_each: Option<u64>,
+    /// Closed loop: clients start spread evenly over this span after `start_s`
+    /// (0: all at once, a fleet restarting).
+    #[serde(default)]
+    pub start_spread_s: f64,
+    /// An attempt without an answer after this long is given up (and retried);
+    /// the target is not told. None: wait for the answer.
+    #[serde(default)]
+    pub timeout_s: Option<f64>,
+    /// Network delay, each way.
+    #[serde(default = "defaults::network_s")]
+    pub network_s: DistSpec,
+    /// Attempts per logical request and the delays between them.
+    #[serde(default)]
+    pub retry: Option<CallRetry>,
+    #[serde(default)]
+    pub breaker: Option<BreakerConfig>,
+}
+
+impl ClientConfig {
+    pub fn closed_loop(&self) -> bool {
+        self.count.is_some()
+    }
+}
+
+/// A service whose latency grows with the requests it is serving: a request
+/// that starts with `n` others in service takes `base_s + slope_s·n` (fixed at
+/// its start). It finishes every request it accepted, even those whose client
+/// gave up. Beyond `max_concurrency` it rejects at once (load shedding).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    pub name: String,
+    pub base_s: f64,
+    #[serde(default)]
+    pub slope_s: f64,
+    #[serde(default)]
+    pub max_concurrency: Option<u32>,
+}
+
+/// A record under optimistic concurrency: an attempt reads its version, then
+/// writes on condition that no write landed since the read.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordConfig {
+    pub name: String,
+    #[serde(default = "defaults::record_s")]
+    pub read_s: DistSpec,
+    #[serde(default = "defaults::record_s")]
+    pub write_s: DistSpec,
+}
+
+mod defaults {
+    use crate::scenario::{DistKind, DistSpec};
+    fn constant(mean: f64) -> DistSpec {
+        DistSpec {
+            dist: DistKind::Constant,
+            mean: Some(mean),
+            cv: None,
+            min: None,
+            max: None,
+        }
+    }
+    pub fn network_s() -> DistSpec {
+        constant(0.0005)
+    }
+    pub fn record_s() -> DistSpec {
+        constant(0.002)
+    }
+}

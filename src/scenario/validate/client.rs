@@ -1,0 +1,139 @@
+//! Checks for clients and what they call: services and records.
+
+use super::downstream::{breaker, retry};
+use super::{Checker, names_unique};
+use crate::scenario::diagnostics::KeyPath;
+use crate::scenario::*;
+
+pub(super) fn check(c: &mut Checker, s: &Scenario) {
+    let root = KeyPath::root();
+    let mut names = vec![];
+    for (i, v) in s.services.iter().enumerate() {
+        let p = root.key("service").index(i);
+        names.push((p.key("name"), v.name.clone()));
+        c.range(p.key("base_s"), v.base_s, 0.0, 1e9, "seconds ≥ 0");
+        c.range(
+            p.key("slope_s"),
+            v.slope_s,
+            0.0,
+            1e9,
+            "seconds per request in service, ≥ 0",
+        );
+        if v.max_concurrency == Some(0) {
+            c.fail(
+                p.key("max_concurrency"),
+                "a service that accepts nothing",
+                "a whole number ≥ 1, or leave it out (no limit)",
+            );
+        }
+    }
+    for (i, r) in s.records.iter().enumerate() {
+        let p = root.key("record").index(i);
+        names.push((p.key("name"), r.name.clone()));
+        c.dist(p.key("read_s"), &r.read_s);
+        c.dist(p.key("write_s"), &r.write_s);
+    }
+    names_unique(c, "service or record", &names);
+    let targets: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
+    let mut cnames = vec![];
+    for (i, k) in s.clients.iter().enumerate() {
+        let p = root.key("client").index(i);
+        cnames.push((p.key("name"), k.name.clone()));
+        c.reference(p.key("target"), "service or record", &k.target, &targets);
+        if k.closed_loop() {
+            closed_loop(c, &p, k);
+        } else {
+            open_loop(c, &p, k);
+        }
+        if let Some(t) = k.timeout_s {
+            c.range(p.key("timeout_s"), t, 1e-9, 1e9, "seconds > 0");
+            if s.records.iter().any(|r| r.name == k.target) {
+                c.fail(
+                    p.key("timeout_s"),
+                    "a record's clients wait for their answers",
+                    "no `timeout_s` for clients of a record",
+                );
+            }
+        }
+        c.dist(p.key("network_s"), &k.network_s);
+        if let Some(r) = &k.retry {
+            retry(c, &p.key("retry"), r);
+        }
+        if let Some(b) = &k.breaker {
+            breaker(c, &p.key("breaker"), b);
+        }
+    }
+    names_unique(c, "client", &cnames);
+}
+
+fn open_loop(c: &mut Checker, p: &KeyPath, k: &ClientConfig) {
+    match k.rate {
+        Some(r) => c.range(p.key("rate"), r, 0.0, 1e12, "requests per second ≥ 0"),
+        None => c.fail(
+            p.clone(),
+            "how many requests?",
+            "`rate = 50` (open loop: requests per second) or `count = 100` (closed loop: clients)",
+        ),
+    }
+    for (key, set) in [
+        ("think_s", k.think_s.is_some()),
+        ("requests_each", k.requests_each.is_some()),
+        ("start_spread_s", k.start_spread_s != 0.0),
+    ] {
+        if set {
+            c.fail(
+                p.key(key),
+                format!("`{key}` applies to closed-loop clients"),
+                "also `count = <clients>`, or leave it out",
+            );
+        }
+    }
+    for (j, st) in k.profile.iter().enumerate() {
+        c.profile(p.key("profile").index(j), st);
+    }
+    c.base_changes_apart(p, &k.profile);
+    c.range(p.key("start_s"), k.start_s, 0.0, 1e12, "seconds ≥ 0");
+    if let Some(stop) = k.stop_s
+        && (stop < k.start_s || stop.is_nan())
+    {
+        c.fail(
+            p.key("stop_s"),
+            "the clients stop before they start",
+            "stop_s ≥ start_s",
+        );
+    }
+}
+
+fn closed_loop(c: &mut Checker, p: &KeyPath, k: &ClientConfig) {
+    if k.count == Some(0) {
+        c.fail(p.key("count"), "no clients", "a whole number ≥ 1");
+    }
+    if k.rate.is_some() || !k.profile.is_empty() {
+        c.fail(
+            p.key(if k.rate.is_some() { "rate" } else { "profile" }),
+            "closed-loop clients send as fast as their answers and think time allow",
+            "either `count` (closed loop) or `rate` (open loop), not both",
+        );
+    }
+    if k.stop_s.is_some() {
+        c.fail(
+            p.key("stop_s"),
+            "closed-loop clients stop after `requests_each`",
+            "`requests_each = <n>`, or leave it out",
+        );
+    }
+    if let Some(t) = &k.think_s {
+        c.dist(p.key("think_s"), t);
+    }
+    if k.requests_each == Some(0) {
+        c.fail(p.key("requests_each"), "0 requests", "a whole number ≥ 1");
+    }
+    c.range(p.key("start_s"), k.start_s, 0.0, 1e12, "seconds ≥ 0");
+    c.range(
+        p.key("start_spread_s"),
+        k.start_spread_s,
+        0.0,
+        1e12,
+        "seconds ≥ 0",
+    );
+}
