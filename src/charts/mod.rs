@@ -3,6 +3,7 @@
 mod downstream;
 pub mod heatmap;
 mod lag;
+mod load;
 pub mod run;
 pub mod style;
 pub mod sweep;

@@ -115,6 +115,11 @@ pub(super) fn down_windows(s: &Summary) -> Vec<Window> {
 }
 
 pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+    super::load::draw(dir, s, sampler)?;
+    // Clients alone send no messages: the message charts would be empty.
+    if s.producers.is_empty() && !s.clients.is_empty() {
+        return Ok(());
+    }
     // Backlog: what waits, what is being worked on, what was given up on.
     let mut c = chart("Backlog and age of the oldest message", s, "messages");
     c.series

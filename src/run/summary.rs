@@ -273,7 +273,7 @@ pub(super) fn summarise(
         verdict: judge_crashes(&crashes, &verdict)
             .or_else(|| guarded(&verdict).then(|| verdict.clone()))
             .or_else(|| recovery::verdict(recovery.as_ref()?, &s.verdict))
-            .unwrap_or(verdict),
+            .unwrap_or_else(|| clients_only(s, recovery.as_ref()).unwrap_or(verdict)),
         triggers,
         recovery,
         producers: w
@@ -299,6 +299,26 @@ pub(super) fn summarise(
         services: super::client::services(w, end),
         records: super::client::records(w),
     }
+}
+
+/// A run of clients alone holds no messages: its stable verdict speaks of
+/// their goodput instead.
+fn clients_only(s: &Scenario, r: Option<&Recovery>) -> Option<Verdict> {
+    if !s.producers.is_empty() || s.clients.is_empty() {
+        return None;
+    }
+    Some(Verdict::stable(match r {
+        Some(r) => match r.recovered_at_s {
+            Some(at) => format!(
+                "goodput came back to {:.0} % of the offered load at {at:.0} s, {:.0} s after `{}` ended",
+                100.0 * s.verdict.recovery_fraction,
+                at - r.trigger_to_s,
+                r.trigger
+            ),
+            None => format!("the run ended within {:.0} s of `{}`", s.verdict.recovery_window_s, r.trigger),
+        },
+        None => "no trigger to recover from".into(),
+    }))
 }
 
 /// A guard (the backlog cap, the event limit) stopped the run: its verdict stands.

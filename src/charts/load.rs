@@ -1,0 +1,109 @@
+//! Charts of clients and the services they call: the `load` chart (offered
+//! load, attempts, goodput, rejections and timeouts, with the retry
+//! amplification on the right axis) and the `service` chart (requests in
+//! service and the latency a new one gets). Triggers are shaded; the time the
+//! system should have recovered by is marked.
+
+use super::ChartError;
+use super::run::{chart, dashed, gauge, rate, rate_label, smoothing};
+use super::timechart::{Series, Window};
+use crate::metrics::series::Sampler;
+use crate::run::Summary;
+use std::path::Path;
+
+pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+    if s.clients.is_empty() {
+        return Ok(());
+    }
+    load(dir, s, sampler)?;
+    service(dir, s, sampler)
+}
+
+fn recovery_marker(s: &Summary) -> Option<Window> {
+    let r = s.recovery.as_ref()?;
+    Some(Window {
+        label: match r.recovered {
+            Some(false) => "should have recovered by here: did not".into(),
+            _ => "should have recovered by".into(),
+        },
+        from_x: r.should_recover_by_s,
+        to_x: r.should_recover_by_s,
+    })
+}
+
+fn load(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+    let w = smoothing(sampler);
+    let y = rate_label(sampler, "requests or attempts", w);
+    let mut c = chart("Offered load, attempts and goodput", s, &y);
+    c.series
+        .extend(rate(sampler, "requests", "offered load (requests)", w));
+    c.series
+        .extend(rate(sampler, "attempts", "attempts (with retries)", w).map(dashed));
+    c.series
+        .extend(rate(sampler, "successes", "goodput (successful requests)", w));
+    let happened = |column: &str| {
+        sampler
+            .column(column)
+            .is_some_and(|v| v.iter().any(|&x| x > 0.0))
+    };
+    for (column, label) in [
+        ("client_timeouts", "timeouts"),
+        ("client_rejections", "rejections (shed, down, breaker)"),
+        ("client_errors", "errors and write conflicts"),
+    ] {
+        if happened(column) {
+            c.series.extend(rate(sampler, column, label, w));
+        }
+    }
+    // Amplification from the same moving averages, so its line is as smooth
+    // as the rates it divides.
+    if let (Some(a), Some(r)) = (
+        rate(sampler, "attempts", "", w),
+        rate(sampler, "requests", "", w),
+    ) {
+        let points = a
+            .points
+            .iter()
+            .zip(&r.points)
+            .map(|(&(t, a), &(_, r))| (t, if r > 0.0 { a / r } else { f64::NAN }))
+            .collect();
+        c.y2_label = Some("attempts per request offered".into());
+        c.series2.push(dashed(Series::new(
+            "retry amplification (right axis)",
+            points,
+        )));
+    }
+    c.windows.extend(recovery_marker(s));
+    c.write(&dir.join("load"))?;
+    Ok(())
+}
+
+fn service(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+    if s.services.is_empty() {
+        return Ok(());
+    }
+    let mut c = chart(
+        "Requests in service, and the latency a new one gets",
+        s,
+        "requests in service",
+    );
+    for v in &s.services {
+        c.series.extend(gauge(
+            sampler,
+            &format!("{}.in_service", v.name),
+            &format!("{} requests in service", v.name),
+        ));
+        c.series2.extend(
+            gauge(
+                sampler,
+                &format!("{}.latency_s", v.name),
+                &format!("{} latency of a new request (right axis)", v.name),
+            )
+            .map(dashed),
+        );
+    }
+    c.y2_label = Some("seconds".into());
+    c.windows.extend(recovery_marker(s));
+    c.write(&dir.join("service"))?;
+    Ok(())
+}
