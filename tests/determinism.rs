@@ -280,6 +280,64 @@ burst = 100
 call_s = { dist = "constant", mean = 0.002 }
 "#,
     ),
+    (
+        "clients",
+        r#"
+[run]
+horizon_s = 120
+sample_interval_s = 0.5
+
+[[service]]
+name = "checkout"
+base_s = 0.05
+slope_s = 0.004
+max_concurrency = 400
+
+[[record]]
+name = "counter"
+write_s = { dist = "exponential", mean = 0.002 }
+
+[[client]]
+name = "shoppers"
+target = "checkout"
+rate = 150
+timeout_s = 0.5
+network_s = { dist = "exponential", mean = 0.003 }
+profile = [{ kind = "spike", at_s = 30, duration_s = 10, factor = 3 }]
+retry = { attempts = 4, base_s = 0.05, cap_s = 1, jitter = "decorrelated", budget_ratio = 0.2 }
+breaker = { failures = 30, window_s = 2, cooldown_s = 3 }
+
+[[client]]
+name = "fleet"
+target = "checkout"
+count = 40
+think_s = { dist = "exponential", mean = 0.5 }
+start_spread_s = 2
+timeout_s = 1
+retry = { attempts = 3, base_s = 0.1, jitter = "equal" }
+
+[[client]]
+name = "writers"
+target = "counter"
+count = 30
+requests_each = 3
+think_s = { dist = "uniform", min = 0.1, max = 2 }
+retry = { attempts = 1000, base_s = 0.005, cap_s = 0.5, jitter = "full" }
+
+[[fault]]
+target = "checkout"
+kind = "latency"
+factor = 4
+from_s = 60
+to_s = 70
+
+[[fault]]
+target = "checkout"
+kind = "outage"
+from_s = 90
+to_s = 95
+"#,
+    ),
 ];
 
 fn write_scenarios(dir: &Path, texts: &[(&str, String)]) -> Vec<PathBuf> {

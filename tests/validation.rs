@@ -238,3 +238,45 @@ fn topics_and_groups_are_checked() {
         "{e}"
     );
 }
+
+#[test]
+fn clients_name_their_target_and_their_loop() {
+    let base = r#"
+[[service]]
+name = "checkout"
+base_s = 0.1
+
+[[record]]
+name = "counter"
+"#;
+    let both =
+        format!("{base}\n[[client]]\nname = \"a\"\ntarget = \"chekout\"\nrate = 10\ncount = 5\n");
+    let p = problems(&both);
+    assert!(
+        p.contains("client[0].target") && p.contains("did you mean `checkout`"),
+        "{p}"
+    );
+    assert!(
+        p.contains("client[0].rate") && p.contains("not both"),
+        "{p}"
+    );
+    let neither = format!(
+        "{base}\n[[client]]\nname = \"a\"\ntarget = \"checkout\"\nthink_s = {{ dist = \"exponential\", mean = 1 }}\n"
+    );
+    let p = problems(&neither);
+    assert!(
+        p.contains("how many requests?") && p.contains("applies to closed-loop clients"),
+        "{p}"
+    );
+    let timeout = format!(
+        "{base}\n[[client]]\nname = \"a\"\ntarget = \"counter\"\ncount = 3\ntimeout_s = 1\n"
+    );
+    assert!(problems(&timeout).contains("client[0].timeout_s"));
+    let shared =
+        format!("{base}\n[[client]]\nname = \"checkout\"\ntarget = \"counter\"\ncount = 3\n");
+    assert!(problems(&shared).contains("also named `checkout`"));
+    let fault = format!(
+        "{base}\n[[client]]\nname = \"a\"\ntarget = \"checkout\"\nrate = 1\n[[fault]]\ntarget = \"counter\"\nkind = \"outage\"\nfrom_s = 1\nto_s = 2\n"
+    );
+    assert!(problems(&fault).contains("fault[0].target"));
+}

@@ -39,8 +39,12 @@ fn load(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
         .extend(rate(sampler, "requests", "offered load (requests)", w));
     c.series
         .extend(rate(sampler, "attempts", "attempts (with retries)", w).map(dashed));
-    c.series
-        .extend(rate(sampler, "successes", "goodput (successful requests)", w));
+    c.series.extend(rate(
+        sampler,
+        "successes",
+        "goodput (successful requests)",
+        w,
+    ));
     let happened = |column: &str| {
         sampler
             .column(column)

@@ -3,8 +3,8 @@
 
 pub mod latency;
 pub mod ledger;
-pub mod recovery;
 pub mod level;
+pub mod recovery;
 pub mod series;
 pub mod verdict;
 

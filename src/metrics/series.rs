@@ -165,7 +165,11 @@ impl Sampler {
         // Attempts per request offered, in the interval (1: no retries).
         if let Some((i, (a, q))) = self.amplification {
             let (attempts, requests) = (self.row[a], self.row[q]);
-            self.row[i] = if requests > 0.0 { attempts / requests } else { 0.0 };
+            self.row[i] = if requests > 0.0 {
+                attempts / requests
+            } else {
+                0.0
+            };
         }
         self.values.extend_from_slice(&self.row);
     }
@@ -330,7 +334,10 @@ fn client_totals(r: &mut Row, w: &World) {
     r.counter("attempts", sum(&|c| c.attempts));
     r.counter("successes", sum(&|c| c.successes));
     r.gauge("amplification", 0.0);
-    r.counter("client_rejections", sum(&|c| c.rejections + c.breaker_rejections));
+    r.counter(
+        "client_rejections",
+        sum(&|c| c.rejections + c.breaker_rejections),
+    );
     r.counter("client_timeouts", sum(&|c| c.timeouts));
     r.counter("client_errors", sum(&|c| c.errors + c.conflicts));
     r.counter("gave_up", sum(&|c| c.gave_up));

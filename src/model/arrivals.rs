@@ -29,7 +29,7 @@ impl ArrivalProcess {
     }
 
     /// The next arrival time, or None when the process is done.
-    pub fn next(&mut self) -> Option<SimTime> {
+    pub fn next_time(&mut self) -> Option<SimTime> {
         let t = match self.kind {
             Arrivals::Poisson => self.next_poisson(),
             Arrivals::Constant => self.next_even(),

@@ -25,7 +25,8 @@ use super::{Redrive, World};
 use crate::engine::from_secs;
 use crate::metrics::series::Sampler;
 use crate::scenario::{
-    CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Scenario, consumer_name, producer_name,
+    CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Scenario,
+    consumer_name, producer_name,
 };
 use rand_distr::Zipf;
 

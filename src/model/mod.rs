@@ -190,12 +190,13 @@ impl World {
                 Some(closed) => {
                     let n = closed.count as u64;
                     for i in 0..n {
-                        let t = cl.p.start + (closed.spread as u128 * i as u128 / n as u128) as SimTime;
+                        let t =
+                            cl.p.start + (closed.spread as u128 * i as u128 / n as u128) as SimTime;
                         evs.push((t, Event::ClientTimer(k as u16, i as u32, 0)));
                     }
                 }
                 None => {
-                    if let Some(t) = cl.arrivals.as_mut().and_then(|a| a.next()) {
+                    if let Some(t) = cl.arrivals.as_mut().and_then(|a| a.next_time()) {
                         evs.push((t, Event::ClientArrival(k as u16)));
                     }
                 }
@@ -339,6 +340,10 @@ impl World {
         }
         for cl in &mut self.clients {
             cl.reset_stats();
+        }
+        for v in &mut self.services {
+            v.level.advance(now, v.in_service as u64);
+            v.level.reset(now);
         }
         for t in &mut self.topics {
             t.appended_mark = t.appended - t.dead_letter_appends;

@@ -69,7 +69,7 @@ impl Producer {
 
     /// The next arrival time, or None when the producer is done.
     pub fn next_arrival(&mut self) -> Option<SimTime> {
-        self.arrivals.next()
+        self.arrivals.next_time()
     }
 
     /// A new message with this producer's attributes; `queue` set by the caller.

@@ -84,7 +84,11 @@ fn client(w: &World, c: &Clients) -> ClientSummary {
             Target::Service(s) => w.services[s as usize].p.name.clone(),
             Target::Record(r) => w.records[r as usize].p.name.clone(),
         },
-        kind: if c.p.closed.is_some() { "closed" } else { "open" },
+        kind: if c.p.closed.is_some() {
+            "closed"
+        } else {
+            "open"
+        },
         clients: c.p.closed.as_ref().map(|l| l.count),
         requests: k.requests,
         attempts: k.attempts,

@@ -1,8 +1,8 @@
 //! What a run reports in summary.json: totals, latencies, the ledger, the verdict,
 //! and one entry per component.
 
-use super::downstream::{self, ApiSummary, CallsSummary, DatabaseSummary, LambdaSummary};
 use super::client::{ClientSummary, RecordSummary, ServiceSummary};
+use super::downstream::{self, ApiSummary, CallsSummary, DatabaseSummary, LambdaSummary};
 use super::log::{GroupSummary, TopicSummary};
 use crate::engine::{Stop, to_secs};
 use crate::metrics::ledger::Ledger;
@@ -315,7 +315,10 @@ fn clients_only(s: &Scenario, r: Option<&Recovery>) -> Option<Verdict> {
                 at - r.trigger_to_s,
                 r.trigger
             ),
-            None => format!("the run ended within {:.0} s of `{}`", s.verdict.recovery_window_s, r.trigger),
+            None => format!(
+                "the run ended within {:.0} s of `{}`",
+                s.verdict.recovery_window_s, r.trigger
+            ),
         },
         None => "no trigger to recover from".into(),
     }))

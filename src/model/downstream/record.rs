@@ -41,7 +41,10 @@ impl Record {
     /// The version now, and how long the read takes to answer.
     pub fn read(&mut self) -> (u64, SimTime) {
         self.c.reads += 1;
-        (self.version, from_secs(self.p.read.sample(&mut self.rng_read)))
+        (
+            self.version,
+            from_secs(self.p.read.sample(&mut self.rng_read)),
+        )
     }
 
     /// A conditional write on the version read: whether it landed, and how long

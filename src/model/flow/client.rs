@@ -11,7 +11,7 @@ impl World {
     pub(crate) fn client_arrival(&mut self, k: usize, sim: &mut Scheduler<Event>) {
         let cl = &mut self.clients[k];
         let slot = cl.alloc();
-        if let Some(t) = cl.arrivals.as_mut().and_then(|a| a.next()) {
+        if let Some(t) = cl.arrivals.as_mut().and_then(|a| a.next_time()) {
             sim.at(t, Event::ClientArrival(k as u16));
         }
         self.begin_request(k, slot, sim);
@@ -55,13 +55,28 @@ impl World {
     }
 
     /// Sends an answer back to the client over the network, `after` from now.
-    fn answer(&mut self, k: usize, slot: u32, g: u32, a: Answer, after: SimTime, sim: &mut Scheduler<Event>) {
+    fn answer(
+        &mut self,
+        k: usize,
+        slot: u32,
+        g: u32,
+        a: Answer,
+        after: SimTime,
+        sim: &mut Scheduler<Event>,
+    ) {
         let d = self.clients[k].network_delay();
         sim.after(after + d, Event::Wire(k as u16, slot, g, Hop::Back(a)));
     }
 
     /// A message arrives at its end of the wire.
-    pub(crate) fn wire(&mut self, k: usize, slot: u32, g: u32, hop: Hop, sim: &mut Scheduler<Event>) {
+    pub(crate) fn wire(
+        &mut self,
+        k: usize,
+        slot: u32,
+        g: u32,
+        hop: Hop,
+        sim: &mut Scheduler<Event>,
+    ) {
         let now = sim.now();
         let target = self.clients[k].p.target;
         match (hop, target) {
@@ -95,7 +110,13 @@ impl World {
     }
 
     /// A service request's time is up: its answer goes back.
-    pub(crate) fn service_done(&mut self, s: usize, entry: u32, eg: u32, sim: &mut Scheduler<Event>) {
+    pub(crate) fn service_done(
+        &mut self,
+        s: usize,
+        entry: u32,
+        eg: u32,
+        sim: &mut Scheduler<Event>,
+    ) {
         let now = sim.now();
         let Some(((k, slot, g), outcome)) = self.services[s].finish(now, entry, eg) else {
             return; // failed by an outage already
@@ -201,7 +222,9 @@ impl World {
             return self.end_request(k, slot, sim);
         }
         cl.c.retries += 1;
-        let d = cl.p.backoff.delay_s(r.attempt - 1, r.prev_delay_s, &mut cl.rng.retry);
+        let d =
+            cl.p.backoff
+                .delay_s(r.attempt - 1, r.prev_delay_s, &mut cl.rng.retry);
         cl.requests[slot as usize].prev_delay_s = d;
         let g = cl.set_phase(slot, Phase::Backoff);
         sim.after(from_secs(d), Event::ClientTimer(k as u16, slot, g));

@@ -141,7 +141,12 @@ fn distinct_across_kinds(c: &mut Checker, s: &Scenario, downstreams: &[(KeyPath,
 }
 
 fn fault(c: &mut Checker, p: KeyPath, f: &FaultConfig, known: &[String]) {
-    c.reference(p.key("target"), "database, API or service", &f.target, known);
+    c.reference(
+        p.key("target"),
+        "database, API or service",
+        &f.target,
+        known,
+    );
     c.range(p.key("from_s"), f.from_s, 0.0, 1e12, "seconds ≥ 0");
     if !(f.to_s > f.from_s && f.to_s.is_finite()) {
         c.fail(

@@ -588,6 +588,20 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         1e15,
         "a count ≥ 0",
     );
+    c.range(
+        v.key("recovery_fraction"),
+        s.verdict.recovery_fraction,
+        0.0,
+        1.0,
+        "a fraction in [0, 1]",
+    );
+    c.range(
+        v.key("recovery_window_s"),
+        s.verdict.recovery_window_s,
+        1e-9,
+        1e12,
+        "seconds > 0",
+    );
     if s.queues.len() > u16::MAX as usize
         || s.producers.len() > u16::MAX as usize
         || s.consumers.len() > u16::MAX as usize
