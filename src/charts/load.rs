@@ -6,6 +6,7 @@
 
 use super::ChartError;
 use super::run::{chart, dashed, gauge, rate, rate_label, smoothing};
+
 use super::timechart::{Series, Window};
 use crate::metrics::series::Sampler;
 use crate::run::Summary;
@@ -32,7 +33,8 @@ fn recovery_marker(s: &Summary) -> Option<Window> {
 }
 
 fn load(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
-    let w = smoothing(sampler);
+    // Unsmoothed: retry waves last a fraction of a second and are the point.
+    let w = 1;
     let y = rate_label(sampler, "requests or attempts", w);
     let mut c = chart("Offered load, attempts and goodput", s, &y);
     c.series
@@ -59,17 +61,31 @@ fn load(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
             c.series.extend(rate(sampler, column, label, w));
         }
     }
-    // Amplification from the same moving averages, so its line is as smooth
-    // as the rates it divides.
+    // Amplification over a moving average, and only where requests keep
+    // coming: closed-loop clients stuck retrying start none, and attempts per
+    // almost no request would say nothing.
+    let sw = smoothing(sampler);
     if let (Some(a), Some(r)) = (
-        rate(sampler, "attempts", "", w),
-        rate(sampler, "requests", "", w),
+        rate(sampler, "attempts", "", sw),
+        rate(sampler, "requests", "", sw),
     ) {
+        let mut sorted: Vec<f64> = r.points.iter().map(|p| p.1).collect();
+        sorted.sort_by(f64::total_cmp);
+        let floor = 0.1 * sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
         let points = a
             .points
             .iter()
             .zip(&r.points)
-            .map(|(&(t, a), &(_, r))| (t, if r > 0.0 { a / r } else { f64::NAN }))
+            .map(|(&(t, a), &(_, r))| {
+                (
+                    t,
+                    if r > floor && r > 0.0 {
+                        a / r
+                    } else {
+                        f64::NAN
+                    },
+                )
+            })
             .collect();
         c.y2_label = Some("attempts per request offered".into());
         c.series2.push(dashed(Series::new(

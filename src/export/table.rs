@@ -164,6 +164,12 @@ fn clients(t: &mut String, s: &Summary) {
 fn recovery(t: &mut String, s: &Summary) {
     let Some(r) = &s.recovery else { return };
     let how = match (r.recovered, r.recovered_at_s) {
+        (_, Some(at)) if at > r.should_recover_by_s => format!(
+            "recovered at {}, {} after it should have (by {})",
+            secs(at),
+            secs(at - r.should_recover_by_s),
+            secs(r.should_recover_by_s)
+        ),
         (_, Some(at)) => format!("recovered at {}", secs(at)),
         (Some(false), _) => format!(
             "NOT recovered by {} (goodput {:.0} % of the offered load over the last window)",

@@ -18,10 +18,12 @@ pub struct Recovery {
     pub trigger_to_s: f64,
     /// The end of the trigger plus one window: healthy by then.
     pub should_recover_by_s: f64,
-    /// None when the run ended less than a window after the trigger.
+    /// Healthy at the end of the run: the last window's goodput reached the
+    /// fraction of its offered load. None when the run ended less than a
+    /// window after the trigger.
     pub recovered: Option<bool>,
-    /// The start of the first window after the trigger whose goodput reached
-    /// the fraction of its offered load.
+    /// Since when it has been healthy: the start of the first window after
+    /// the last one that fell short.
     pub recovered_at_s: Option<f64>,
     /// Goodput / offered load over the run's last window.
     pub final_goodput_fraction: Option<f64>,
@@ -74,39 +76,43 @@ pub fn judge(s: &Sampler, triggers: &[TriggerWindow], cfg: &VerdictConfig) -> Op
         o <= 0.0 || g >= cfg.recovery_fraction * o
     };
     // Windows (t[i], t[j]] with t[i] ≥ the trigger's end and t[j] − t[i] ≥ w.
-    let mut recovered_at = None;
-    let mut j = 0;
-    for i in t.iter().position(|&x| x >= last.to_s)?..t.len() {
+    // Recovered means healthy at the end: from the start after the last
+    // unhealthy window on (a system that comes back and falls again has not).
+    let first = t.iter().position(|&x| x >= last.to_s)?;
+    let (mut j, mut seen, mut last_bad, mut last_ok) = (0, false, None, true);
+    for i in first..t.len() {
         while j < t.len() && t[j] - t[i] < w {
             j += 1;
         }
         if j == t.len() {
             break;
         }
-        if healthy(i, j) {
-            recovered_at = Some(t[i]);
-            break;
+        seen = true;
+        last_ok = healthy(i, j);
+        if !last_ok {
+            last_bad = Some(i);
         }
     }
+    let recovered = seen.then_some(last_ok);
+    let recovered_at = (recovered == Some(true)).then(|| t[last_bad.map_or(first, |i| i + 1)]);
     let tail = t.iter().rposition(|&x| end - x >= w);
     let final_fraction = tail.and_then(|i| {
         let o = co[t.len() - 1] - co[i];
         (o > 0.0).then(|| (cg[t.len() - 1] - cg[i]) / o)
     });
-    let observed = end - last.to_s >= w;
     Some(Recovery {
         trigger: last.label.to_string(),
         trigger_from_s: last.from_s,
         trigger_to_s: last.to_s,
         should_recover_by_s: last.to_s + w,
-        recovered: observed.then_some(recovered_at.is_some()),
+        recovered,
         recovered_at_s: recovered_at,
         final_goodput_fraction: final_fraction,
     })
 }
 
-/// Metastable when a full window was observed after the trigger and none of
-/// the windows since reached the fraction.
+/// Metastable when a full window was observed after the trigger and the
+/// system is not healthy at the end.
 pub fn verdict(r: &Recovery, cfg: &VerdictConfig) -> Option<Verdict> {
     if r.recovered != Some(false) {
         return None;
@@ -115,7 +121,7 @@ pub fn verdict(r: &Recovery, cfg: &VerdictConfig) -> Option<Verdict> {
         Reason::Metastable,
         r.trigger_to_s,
         format!(
-            "after `{}` ended at {:.0} s, goodput stayed below {:.0} % of the offered load in every {:.0} s window up to the end ({:.0} % in the last)",
+            "after `{}` ended at {:.0} s, goodput was still below {:.0} % of the offered load over the last {:.0} s of the run ({:.0} %)",
             r.trigger,
             r.trigger_to_s,
             100.0 * cfg.recovery_fraction,
@@ -176,6 +182,22 @@ mod tests {
         assert!((r.final_goodput_fraction.unwrap() - 0.3).abs() < 1e-9);
         let v = verdict(&r, &cfg()).unwrap();
         assert_eq!((v.reason, v.at_s), (Some(Reason::Metastable), Some(20.0)));
+    }
+
+    #[test]
+    fn a_system_that_comes_back_and_falls_again_has_not_recovered() {
+        // Healthy from 40 s to 60 s only.
+        let rows: Vec<_> = (0..=100)
+            .map(|i| {
+                (
+                    i as f64,
+                    10.0,
+                    if (40..60).contains(&i) { 10.0 } else { 0.0 },
+                )
+            })
+            .collect();
+        let r = judge(&sampler(&rows), &[SPIKE], &cfg()).unwrap();
+        assert_eq!((r.recovered, r.recovered_at_s), (Some(false), None));
     }
 
     #[test]
