@@ -121,7 +121,8 @@ fn scenario_runs(c: &mut Criterion) {
 /// Events per second through a scenario file: the poller and database path
 /// (lambda-sqs-db-capped.toml, ~460,000 orders, one query each on a
 /// processor-sharing database) and the log path (replay.toml: one topic, two
-/// consumer groups, 60,000 records each).
+/// consumer groups, 60,000 records each), and the client path
+/// (thundering-herd.toml: 2,000 closed-loop clients, a service, retries).
 fn scenario_events(c: &mut Criterion, group: &str, id: &str, file: &str) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios")
@@ -154,5 +155,11 @@ fn main() {
         "lambda-sqs-db-capped.toml",
     );
     scenario_events(&mut c, "log_groups", "replay_events", "replay.toml");
+    scenario_events(
+        &mut c,
+        "client_retries",
+        "thundering_herd_events",
+        "thundering-herd.toml",
+    );
     Criterion::default().configure_from_args().final_summary();
 }

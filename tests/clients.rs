@@ -308,3 +308,163 @@ to_s = 25
     assert!(c.rejections > 0 && c.timeouts > 0 && c.gave_up > 0);
     assert!(s.services[0].rejected > 0 && s.services[0].down_rejections > 0);
 }
+
+mod random {
+    //! Random client populations against a service and a record, with every
+    //! mechanism in the mix: every run balances its own ledger (requests,
+    //! service admissions), and a shedding service never passes its limit.
+    use proptest::prelude::*;
+    use std::fmt::Write as _;
+
+    #[derive(Clone, Debug)]
+    struct Case {
+        base: f64,
+        slope: f64,
+        max: Option<u32>,
+        open_rate: f64,
+        closed: u32,
+        writers: u32,
+        timeout: Option<f64>,
+        attempts: u32,
+        jitter: &'static str,
+        budget: Option<f64>,
+        breaker: bool,
+        fault: Option<(&'static str, f64, f64)>,
+        horizon: f64,
+    }
+
+    fn case() -> impl Strategy<Value = Case> {
+        (
+            (0.001..0.3f64, 0.0..0.02f64, proptest::option::of(1u32..200)),
+            (0.0..300f64, 0u32..100, 0u32..40),
+            (proptest::option::of(0.01..2.0f64), 1u32..6),
+            prop::sample::select(vec!["none", "full", "equal", "decorrelated"]),
+            (proptest::option::of(0.0..0.5f64), any::<bool>()),
+            proptest::option::of((
+                prop::sample::select(vec!["outage", "errors", "latency"]),
+                0.0..20f64,
+                0.1..20f64,
+            )),
+            5.0..40f64,
+        )
+            .prop_map(
+                |(
+                    (base, slope, max),
+                    (open_rate, closed, writers),
+                    (timeout, attempts),
+                    jitter,
+                    (budget, breaker),
+                    fault,
+                    horizon,
+                )| Case {
+                    base,
+                    slope,
+                    max,
+                    open_rate,
+                    closed,
+                    writers,
+                    timeout,
+                    attempts,
+                    jitter,
+                    budget,
+                    breaker,
+                    fault,
+                    horizon,
+                },
+            )
+    }
+
+    fn text(c: &Case) -> String {
+        let mut t = format!(
+            "[run]\nhorizon_s = {:?}\nsample_interval_s = 0.5\n\n[[service]]\nname = \"svc\"\nbase_s = {:?}\nslope_s = {:?}\n",
+            c.horizon, c.base, c.slope
+        );
+        if let Some(m) = c.max {
+            let _ = writeln!(t, "max_concurrency = {m}");
+        }
+        let _ = writeln!(t, "\n[[record]]\nname = \"rec\"");
+        let retry = |t: &mut String| {
+            let _ = write!(
+                t,
+                "retry = {{ attempts = {}, base_s = 0.01, cap_s = 1, jitter = \"{}\"",
+                c.attempts, c.jitter
+            );
+            if let Some(b) = c.budget {
+                let _ = write!(t, ", budget_ratio = {b:?}, budget_window_s = 2");
+            }
+            let _ = writeln!(t, " }}");
+            if c.breaker {
+                let _ = writeln!(
+                    t,
+                    "breaker = {{ failures = 5, window_s = 1, cooldown_s = 0.5 }}"
+                );
+            }
+        };
+        let timeout = c
+            .timeout
+            .map(|x| format!("timeout_s = {x:?}\n"))
+            .unwrap_or_default();
+        if c.open_rate > 0.0 {
+            let _ = write!(
+                t,
+                "\n[[client]]\nname = \"open\"\ntarget = \"svc\"\nrate = {:?}\n{timeout}network_s = {{ dist = \"exponential\", mean = 0.002 }}\n",
+                c.open_rate
+            );
+            retry(&mut t);
+        }
+        if c.closed > 0 {
+            let _ = write!(
+                t,
+                "\n[[client]]\nname = \"closed\"\ntarget = \"svc\"\ncount = {}\nthink_s = {{ dist = \"exponential\", mean = 0.2 }}\nstart_spread_s = 1\n{timeout}",
+                c.closed
+            );
+            retry(&mut t);
+        }
+        if c.writers > 0 {
+            let _ = write!(
+                t,
+                "\n[[client]]\nname = \"writers\"\ntarget = \"rec\"\ncount = {}\nrequests_each = 2\nnetwork_s = {{ dist = \"uniform\", min = 0.0005, max = 0.002 }}\n",
+                c.writers
+            );
+            retry(&mut t);
+        }
+        if let Some((kind, from, len)) = c.fault {
+            let _ = write!(
+                t,
+                "\n[[fault]]\ntarget = \"svc\"\nkind = \"{kind}\"\nfrom_s = {from:?}\nto_s = {:?}\n",
+                from + len
+            );
+            match kind {
+                "errors" => t.push_str("error_rate = 0.5\n"),
+                "latency" => t.push_str("factor = 4\n"),
+                _ => {}
+            }
+        }
+        t
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(
+            std::env::var("CONSERVATION_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(64)
+        ))]
+        #[test]
+        fn requests_and_admissions_balance(c in case()) {
+            let src = text(&c);
+            let s = flowsim::load_str("case.toml", &src).map_err(|e| TestCaseError::fail(format!("{e}\n{src}")))?;
+            let out = flowsim::run(&s, "case.toml").map_err(|e| TestCaseError::fail(format!("{e}\n{src}")))?;
+            let sum = &out.summary;
+            prop_assert!(sum.ledger.balanced);
+            for cl in &sum.clients {
+                prop_assert_eq!(cl.requests, cl.successes + cl.gave_up + cl.in_progress_at_end, "{}", src);
+                prop_assert!(cl.attempts <= cl.requests * c.attempts as u64, "{}", src);
+            }
+            let v = &sum.services[0];
+            if let Some(m) = c.max {
+                prop_assert!(v.peak_in_service <= m, "{}", src);
+            }
+            let landed = sum.records[0].version;
+            let writers = sum.clients.iter().find(|k| k.name == "writers");
+            prop_assert_eq!(landed, writers.map_or(0, |w| w.successes), "{}", src);
+        }
+    }
+}
