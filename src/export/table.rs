@@ -167,6 +167,9 @@ fn components(t: &mut String, s: &Summary) {
             thousands(tp.deleted)
         );
     }
+    for p in &s.pushes {
+        push_lines(t, p);
+    }
     for d in &s.databases {
         let crash = d.first_crash_s.map_or(String::new(), |at| {
             format!("  CRASHED at {} ({} down)", secs(at), secs(d.down_s))
@@ -192,6 +195,49 @@ fn components(t: &mut String, s: &Summary) {
             thousands(a.throttles),
             thousands(a.errors),
             thousands(a.down_rejections)
+        );
+    }
+}
+
+/// A push topic's fan-out, then one line per endpoint: what its deliveries
+/// came to.
+fn push_lines(t: &mut String, p: &crate::run::PushSummary) {
+    let queues: Vec<String> = p
+        .queues
+        .iter()
+        .map(|q| {
+            let lost = if q.rejected > 0 {
+                format!(" ({} refused)", thousands(q.rejected))
+            } else {
+                String::new()
+            };
+            format!("{}{lost}", q.queue)
+        })
+        .collect();
+    let endpoints: Vec<&str> = p.endpoints.iter().map(|e| e.consumer.as_str()).collect();
+    let _ = writeln!(
+        t,
+        "  {:<11} push: published {}  to queues [{}]  endpoints [{}]",
+        p.name,
+        thousands(p.published),
+        queues.join(", "),
+        endpoints.join(", ")
+    );
+    for e in &p.endpoints {
+        let _ = writeln!(
+            t,
+            "  {:<11} deliveries: attempts {}  acked {}  refused (busy) {}  timed out {}  failed {}  retries {}  late answers {}  dead-lettered {}  dropped {}  pending {}",
+            e.consumer,
+            thousands(e.attempts),
+            thousands(e.acked),
+            thousands(e.rejected),
+            thousands(e.timed_out),
+            thousands(e.failed),
+            thousands(e.retries),
+            thousands(e.late),
+            thousands(e.dead_lettered),
+            thousands(e.dropped),
+            thousands(e.pending_at_end)
         );
     }
 }

@@ -5,5 +5,7 @@
 mod calls;
 mod invoke;
 mod log;
+mod prefetch;
+mod push;
 mod receive;
 mod work;
