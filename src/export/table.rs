@@ -71,6 +71,19 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
             thousands(held)
         );
     }
+    if let Some(p) = &l.push {
+        let _ = writeln!(
+            t,
+            "  push        published {}  to endpoints {}: acked {}  dead-lettered {}  dropped {}  pending {}  (copies to queues {}, counted above)",
+            thousands(p.published),
+            thousands(p.endpoint_copies),
+            thousands(p.acked),
+            thousands(p.dead_lettered),
+            thousands(p.dropped),
+            thousands(p.pending),
+            thousands(p.queue_copies)
+        );
+    }
     let _ = writeln!(
         t,
         "  rates       arrivals {:.1}/s  goodput {:.1}/s  duplicates {}  applied twice+ {}  DLQ'd after success {}",

@@ -143,9 +143,8 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
             l.push.as_ref().map(|p| p.pending)
         ));
     }
-    let in_queues = |m: &&crate::model::message::Message| {
-        !matches!(m.state, State::Fetched | State::Pushed)
-    };
+    let in_queues =
+        |m: &&crate::model::message::Message| !matches!(m.state, State::Fetched | State::Pushed);
     for m in w.arena.iter_live().filter(in_queues) {
         match m.state {
             State::Visible => vis += 1,

@@ -1,5 +1,6 @@
 //! Turns a validated scenario into a world of components with their own streams.
 
+use super::consumer::WorkerState;
 use super::consumer::{Consumer, ConsumerParams};
 use super::dist::Dist;
 use super::downstream::Target;
@@ -15,7 +16,6 @@ use super::producer::{Producer, ProducerParams};
 use super::profile::Profile;
 use super::protection::breaker::Breaker;
 use super::protection::budget::Budget;
-use super::consumer::WorkerState;
 use super::push::{Endpoint, PushTopic};
 use super::queue::{Queue, QueueParams, Waiter};
 use super::retry::Backoff;
@@ -108,7 +108,9 @@ pub fn build(s: &Scenario) -> Result<World, String> {
             .iter()
             .any(|o| o.dead_letter_queue.as_deref() == Some(&q.name))
             || s.consumers.iter().any(|c| {
-                c.delivery.as_ref().and_then(|d| d.dead_letter_queue.as_deref())
+                c.delivery
+                    .as_ref()
+                    .and_then(|d| d.dead_letter_queue.as_deref())
                     == Some(&q.name)
             });
         let dlq = match &q.dead_letter_queue {
@@ -299,7 +301,10 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         });
         if let Some(t) = pid(&c.push)? {
             pushes[t as usize].endpoints.push(i as u16);
-            let dlq = c.delivery.as_ref().and_then(|d| d.dead_letter_queue.as_deref());
+            let dlq = c
+                .delivery
+                .as_ref()
+                .and_then(|d| d.dead_letter_queue.as_deref());
             let policy = c.delivery.clone().unwrap_or_default().resolve();
             cons.endpoint = Some(Endpoint::new(
                 &consumer_name(i, c),

@@ -42,7 +42,10 @@ impl World {
             (copy.state, copy.queue, copy.offset) = (State::Pushed, ci, now);
             let slot = self.arena.insert(copy);
             self.endpoint_copies += 1;
-            let ep = self.consumers[ci as usize].endpoint.as_mut().expect("an endpoint");
+            let ep = self.consumers[ci as usize]
+                .endpoint
+                .as_mut()
+                .expect("an endpoint");
             ep.c.copies += 1;
             ep.pending += 1;
             self.attempt(slot, sim);

@@ -165,13 +165,9 @@ impl DeliveryPolicy {
             // Each delay a constant ratio times the one before.
             BackoffFunction::Geometric => lo * (hi / lo.max(1e-9)).powf(x),
             // Doubling from the min delay, capped at the max.
-            BackoffFunction::Exponential => {
-                (lo * 2f64.powi(j.min(1023) as i32)).min(hi).max(if j == n {
-                    hi
-                } else {
-                    lo
-                })
-            }
+            BackoffFunction::Exponential => (lo * 2f64.powi(j.min(1023) as i32))
+                .min(hi)
+                .max(if j == n { hi } else { lo }),
         }
     }
 
@@ -254,7 +250,10 @@ mod tests {
             }
             .resolve()
         };
-        assert_eq!(delays(&p(BackoffFunction::Linear)), vec![5.0, 10.0, 15.0, 20.0]);
+        assert_eq!(
+            delays(&p(BackoffFunction::Linear)),
+            vec![5.0, 10.0, 15.0, 20.0]
+        );
         assert_eq!(
             delays(&p(BackoffFunction::Arithmetic)),
             vec![2.0, 6.0, 12.0, 20.0]

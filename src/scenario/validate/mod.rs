@@ -335,8 +335,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         .producers
         .iter()
         .any(|p| p.topic.is_none() && p.push.is_none())
-        || s
-            .consumers
+        || s.consumers
             .iter()
             .any(|c| c.topic.is_none() && c.push.is_none());
     if s.queues.is_empty() && on_queues {

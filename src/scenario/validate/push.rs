@@ -20,7 +20,10 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
                 c.fail(k, format!("`{q}` is subscribed twice"), "each queue once");
             }
         }
-        let endpoints = s.consumers.iter().filter(|co| co.push.as_ref() == Some(&t.name));
+        let endpoints = s
+            .consumers
+            .iter()
+            .filter(|co| co.push.as_ref() == Some(&t.name));
         if t.queues.is_empty() && endpoints.count() == 0 {
             c.fail(
                 p.clone(),
@@ -123,9 +126,21 @@ fn delivery(c: &mut Checker, k: &KeyPath, d: &DeliveryConfig, s: &Scenario, queu
     );
     if let Some(m) = p.max_s {
         let hi = if http { HTTP_MAX_TOTAL_S } else { 1e12 };
-        c.range(k.key("max_s"), m, 1e-3, hi, "seconds > 0 (HTTP/S: at most 3600)");
+        c.range(
+            k.key("max_s"),
+            m,
+            1e-3,
+            hi,
+            "seconds > 0 (HTTP/S: at most 3600)",
+        );
     }
-    c.range(k.key("timeout_s"), p.timeout_s, 1e-6, 1e9, "seconds > 0 (SNS HTTP/S: 15)");
+    c.range(
+        k.key("timeout_s"),
+        p.timeout_s,
+        1e-6,
+        1e9,
+        "seconds > 0 (SNS HTTP/S: 15)",
+    );
     if let Some(r) = p.throttle_per_s {
         c.range(
             k.key("throttle_per_s"),
