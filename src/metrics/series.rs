@@ -196,7 +196,8 @@ fn endpoint_columns(r: &mut Row, e: &Endpoint) {
     r.counter("rejected", e.c.rejected);
     r.counter("timed_out", e.c.timed_out);
     r.counter("failed", e.c.failed);
-    r.counter("retries", e.c.retries);
+    // Not `retries`: an endpoint with calls has that column for its call retries.
+    r.counter("delivery_retries", e.c.retries);
     r.counter("throttled", e.c.throttled);
     r.counter("late", e.c.late);
     r.counter("dead_lettered", e.c.dead_lettered);
