@@ -3,6 +3,7 @@
 mod downstream;
 pub mod heatmap;
 mod lag;
+mod push;
 pub mod run;
 pub mod style;
 pub mod sweep;
