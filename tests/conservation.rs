@@ -311,6 +311,8 @@ struct Extras {
     /// Reads the topic as a group (when there is one): commit mode, commit
     /// interval, crash times, rebalance time, max attempts.
     group: Option<(&'static str, f64, Vec<f64>, f64, u32)>,
+    /// A pool the queue pushes to, holding at most this many unacked.
+    prefetch: Option<u32>,
 }
 
 fn extras() -> impl Strategy<Value = Extras> {
@@ -347,17 +349,99 @@ fn extras() -> impl Strategy<Value = Extras> {
                 0..4u32,
             ),
         ),
+        prop::option::weighted(0.2, 1..50u32),
     )
         .prop_map(
-            |(lambda, calls, retry, breaker, idempotency, group)| Extras {
+            |(lambda, calls, retry, breaker, idempotency, group, prefetch)| Extras {
                 lambda,
                 calls,
                 retry,
                 breaker,
                 idempotency,
                 group,
+                prefetch,
             },
         )
+}
+
+/// An endpoint subscription of the push topic.
+#[derive(Clone, Debug)]
+struct Endpoint {
+    workers: u32,
+    processing: Dist,
+    error_rate: f64,
+    /// Links of the call chain: 0 the database, 1 the API.
+    calls: Vec<usize>,
+    aws_managed: bool,
+    jitter: &'static str,
+    timeout: f64,
+    throttle: Option<f64>,
+    max_s: Option<f64>,
+    dlq: bool,
+    idempotency: bool,
+}
+
+fn endpoint() -> impl Strategy<Value = Endpoint> {
+    (
+        (
+            1..30u32,
+            dist(0.001, 2.0),
+            prop_oneof![Just(0.0), 0.0..0.5f64],
+        ),
+        prop::collection::vec(0..2usize, 0..=2),
+        (
+            any::<bool>(),
+            prop::sample::select(vec!["none", "full", "equal"]),
+            0.05..5.0f64,
+        ),
+        (
+            prop::option::weighted(0.3, 1.0..100.0f64),
+            prop::option::weighted(0.3, 0.5..60.0f64),
+            any::<bool>(),
+            prop::bool::weighted(0.2),
+        ),
+    )
+        .prop_map(
+            |(
+                (workers, processing, error_rate),
+                calls,
+                (aws_managed, jitter, timeout),
+                (throttle, max_s, dlq, idempotency),
+            )| Endpoint {
+                workers,
+                processing,
+                error_rate,
+                calls,
+                aws_managed,
+                jitter,
+                timeout,
+                throttle,
+                max_s,
+                dlq,
+                idempotency,
+            },
+        )
+}
+
+/// A push topic: its publish rate, which queues it copies to, its endpoints.
+#[derive(Clone, Debug)]
+struct Push {
+    rate: f64,
+    queues: Vec<bool>,
+    endpoints: Vec<Endpoint>,
+}
+
+fn push() -> impl Strategy<Value = Push> {
+    (
+        1.0..150.0f64,
+        prop::collection::vec(any::<bool>(), 2),
+        prop::collection::vec(endpoint(), 1..=2),
+    )
+        .prop_map(|(rate, queues, endpoints)| Push {
+            rate,
+            queues,
+            endpoints,
+        })
 }
 
 /// The downstreams every generated scenario defines (consumers may call them).
@@ -479,6 +563,8 @@ struct Case {
     /// A topic with its own producer: partitions, retention, retention bytes,
     /// rate, keys, key parts, poison.
     topic: Option<TopicGen>,
+    /// A push topic with its own producer.
+    push: Option<Push>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -507,6 +593,7 @@ fn case() -> impl Strategy<Value = Case> {
                 0.0..0.05f64,
             ),
         ),
+        prop::option::weighted(0.4, push()),
     )
         .prop_map(
             |(
@@ -518,6 +605,7 @@ fn case() -> impl Strategy<Value = Case> {
                 consumers,
                 downstreams,
                 topic,
+                push,
             )| Case {
                 seed,
                 horizon,
@@ -530,6 +618,7 @@ fn case() -> impl Strategy<Value = Case> {
                 consumers,
                 downstreams,
                 topic,
+                push,
             },
         )
 }
@@ -656,7 +745,10 @@ impl Case {
             if x.lambda.is_none() || group.is_some() {
                 writeln!(t, "workers = {}", c.workers).unwrap();
             }
-            writeln!(t, "batch_size = {}", c.batch_size).unwrap();
+            match x.prefetch.filter(|_| x.lambda.is_none() && group.is_none()) {
+                Some(n) => writeln!(t, "prefetch = {n}").unwrap(),
+                None => writeln!(t, "batch_size = {}", c.batch_size).unwrap(),
+            }
             // A managed poller long-polls.
             let wait = if x.lambda.is_some() {
                 c.wait.max(0.5)
@@ -750,6 +842,9 @@ impl Case {
             )
             .unwrap();
         }
+        if let Some(p) = &self.push {
+            self.push_toml(&mut t, p);
+        }
         let d = &self.downstreams;
         writeln!(
             t,
@@ -796,6 +891,61 @@ impl Case {
             }
         }
         t
+    }
+}
+
+impl Case {
+    /// The push topic, its producer, its endpoints and their dead-letter queue.
+    fn push_toml(&self, t: &mut String, p: &Push) {
+        // Standard queues only: a standard push topic cannot feed a FIFO one.
+        let queues: Vec<String> = (0..self.queues.len())
+            .filter(|&i| p.queues[i] && !self.queues[i].fifo)
+            .map(|i| format!("\"{}\"", Self::queue_name(i)))
+            .collect();
+        writeln!(
+            t,
+            "\n[[push]]\nname = \"fan\"\nqueues = [{}]",
+            queues.join(", ")
+        )
+        .unwrap();
+        writeln!(
+            t,
+            "\n[[queue]]\nname = \"fan-dlq\"\n\n[[producer]]\nname = \"to-fan\"\npush = \"fan\"\nrate = {:?}",
+            p.rate
+        )
+        .unwrap();
+        for (i, e) in p.endpoints.iter().enumerate() {
+            writeln!(
+                t,
+                "\n[[consumer]]\nname = \"e{i}\"\npush = \"fan\"\nworkers = {}\nprocessing_s = {}\nerror_rate = {:?}",
+                e.workers,
+                e.processing.toml(),
+                e.error_rate
+            )
+            .unwrap();
+            let calls: Vec<&str> = e.calls.iter().map(|&k| ["db", "api"][k]).collect();
+            writeln!(t, "calls = {calls:?}").unwrap();
+            if e.idempotency {
+                writeln!(t, "idempotency = {{ ttl_s = 30.0, lock_s = 2.0 }}").unwrap();
+            }
+            let preset = if e.aws_managed { "aws_managed" } else { "http" };
+            write!(
+                t,
+                "delivery = {{ preset = \"{preset}\", jitter = \"{}\", timeout_s = {:?}",
+                e.jitter, e.timeout
+            )
+            .unwrap();
+            if let Some(r) = e.throttle {
+                write!(t, ", throttle_per_s = {r:?}").unwrap();
+            }
+            if let Some(m) = e.max_s {
+                write!(t, ", max_s = {m:?}").unwrap();
+            }
+            if e.dlq {
+                write!(t, ", dead_letter_queue = \"fan-dlq\"").unwrap();
+            }
+            writeln!(t, " }}").unwrap();
+        }
     }
 }
 
@@ -930,6 +1080,24 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         "{}",
         text
     );
+    // Every endpoint copy ends once; each publish made one per endpoint.
+    if let Some(p) = &l.push {
+        prop_assert_eq!(
+            p.acked + p.dead_lettered + p.dropped + p.pending,
+            p.endpoint_copies,
+            "{:?}\n{}",
+            p,
+            text
+        );
+        let endpoints = sum.pushes[0].endpoints.len() as u64;
+        prop_assert_eq!(p.endpoint_copies, p.published * endpoints, "{}", text);
+        for e in &sum.pushes[0].endpoints {
+            let answered = e.acked + e.failed + e.rejected + e.timed_out;
+            prop_assert!(answered <= e.attempts, "{:?}\n{}", e, text);
+            let c = sum.consumers.iter().find(|c| c.name == e.consumer).unwrap();
+            prop_assert!(c.peak_concurrency <= e.workers, "{:?}\n{}", c, text);
+        }
+    }
     // Publish attempts include the initial backlog.
     let backlog: u64 = case.producers.iter().map(|p| p.initial_backlog).sum();
     prop_assert!(

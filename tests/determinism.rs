@@ -338,6 +338,68 @@ from_s = 90
 to_s = 95
 "#,
     ),
+    (
+        "push_fanout",
+        r#"
+[run]
+title = "a push topic: a queue, a throttled endpoint, a flaky endpoint, prefetch"
+seed = 17
+horizon_s = 200
+sample_interval_s = 1
+
+[[push]]
+name = "orders"
+queues = ["billing"]
+
+[[queue]]
+name = "billing"
+max_receive_count = 3
+dead_letter_queue = "billing-dlq"
+
+[[queue]]
+name = "billing-dlq"
+
+[[queue]]
+name = "hook-dlq"
+
+[[producer]]
+name = "shop"
+push = "orders"
+rate = 60
+profile = [{ kind = "spike", at_s = 50, duration_s = 30, factor = 4 }]
+message = { poison_probability = 0.01 }
+
+[[consumer]]
+name = "billers"
+queue = "billing"
+workers = 3
+prefetch = 20
+processing_s = { dist = "exponential", mean = 0.03 }
+error_rate = 0.05
+
+[[consumer]]
+name = "hook"
+push = "orders"
+workers = 12
+processing_s = { dist = "lognormal", mean = 0.1, cv = 1.5 }
+error_rate = 0.1
+calls = ["db"]
+delivery = { preset = "aws_managed", timeout_s = 0.5, max_s = 60, dead_letter_queue = "hook-dlq" }
+
+[[consumer]]
+name = "audit"
+push = "orders"
+workers = 2
+processing_s = { dist = "exponential", mean = 0.02 }
+delivery = { throttle_per_s = 40, jitter = "full" }
+
+[[database]]
+name = "db"
+max_connections = 8
+cores = 2
+query_s = { dist = "exponential", mean = 0.02 }
+"#,
+    ),
 ];
 
 fn write_scenarios(dir: &Path, texts: &[(&str, String)]) -> Vec<PathBuf> {

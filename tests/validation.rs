@@ -280,3 +280,117 @@ name = "counter"
     );
     assert!(problems(&fault).contains("fault[0].target"));
 }
+
+const PUSH: &str = r#"
+[[push]]
+name = "orders"
+queues = ["receipt"]
+[[queue]]
+name = "receipt"
+[[queue]]
+name = "hook-dlq"
+[[producer]]
+push = "orders"
+rate = 1.0
+[[consumer]]
+queue = "receipt"
+[[consumer]]
+name = "hook"
+push = "orders"
+workers = 10
+delivery = { dead_letter_queue = "hook-dlq" }
+"#;
+
+#[test]
+fn push_topics_and_their_subscriptions_are_checked() {
+    load_str("v.toml", PUSH).unwrap();
+    let e = problems(&PUSH.replace("queues = [\"receipt\"]", "queues = [\"reciept\"]"));
+    assert!(
+        e.contains("push[0].queues[0]") && e.contains("receipt"),
+        "{e}"
+    );
+    let e = problems(&PUSH.replace("push = \"orders\"\nrate", "push = \"order\"\nrate"));
+    assert!(
+        e.contains("producer[0].push") && e.contains("orders"),
+        "{e}"
+    );
+    let e = problems(&PUSH.replace(
+        "name = \"hook\"\npush",
+        "name = \"hook\"\nqueue = \"receipt\"\npush",
+    ));
+    assert!(
+        e.contains("consumer[1].push") && e.contains("one of `queue`, `topic` or `push`"),
+        "{e}"
+    );
+    let e = problems(&PUSH.replace("workers = 10", "workers = 10\nlambda = {}\nbatch_size = 5"));
+    assert!(
+        e.contains("consumer[1].lambda") && e.contains("consumer[1].batch_size"),
+        "{e}"
+    );
+    let e = problems(&PUSH.replace("rate = 1.0", "rate = 1.0\ninitial_backlog = 5"));
+    assert!(e.contains("producer[0].initial_backlog"), "{e}");
+    // A name shared with a queue, and a FIFO subscription.
+    let e = problems(&PUSH.replace("name = \"hook-dlq\"", "name = \"orders\""));
+    assert!(e.contains("also named `orders`"), "{e}");
+    let e = problems(&PUSH.replace(
+        "name = \"receipt\"\n[[queue]]",
+        "name = \"receipt\"\nfifo = true\n[[queue]]",
+    ));
+    assert!(e.contains("FIFO"), "{e}");
+    // Delivery policies on something not pushed to.
+    let e = problems(&PUSH.replace(
+        "queue = \"receipt\"\n[[consumer]]",
+        "queue = \"receipt\"\ndelivery = {}\n[[consumer]]",
+    ));
+    assert!(e.contains("consumer[0].delivery"), "{e}");
+}
+
+#[test]
+fn delivery_policies_keep_to_the_sns_http_limits() {
+    let with = |d: &str| PUSH.replace("delivery = { dead_letter_queue = \"hook-dlq\" }", d);
+    let e = problems(&with("delivery = { backoff_retries = 101 }"));
+    assert!(
+        e.contains("101 retries") && e.contains("at most 100"),
+        "{e}"
+    );
+    let e = problems(&with(
+        "delivery = { post_backoff_retries = 50, max_delay_s = 100 }",
+    ));
+    assert!(e.contains("add up to") && e.contains("3600"), "{e}");
+    // The AWS-managed preset is exempt: 100,015 attempts over days.
+    load_str("v.toml", &with("delivery = { preset = \"aws_managed\" }")).unwrap();
+    let e = problems(&with("delivery = { min_delay_s = 30, max_delay_s = 10 }"));
+    assert!(e.contains("consumer[1].delivery.max_delay_s"), "{e}");
+    let e = problems(&with(
+        "delivery = { timeout_s = 0, throttle_per_s = -1, max_s = 4000 }",
+    ));
+    for k in ["timeout_s", "throttle_per_s", "max_s"] {
+        assert!(e.contains(&format!("consumer[1].delivery.{k}")), "{k}: {e}");
+    }
+    let e = problems(&with("delivery = { backoff_function = \"cubic\" }"));
+    assert!(e.contains("backoff_function") || e.contains("cubic"), "{e}");
+    let e = problems(&with("delivery = { dead_letter_queue = \"hook-dlg\" }"));
+    assert!(e.contains("hook-dlq"), "{e}");
+}
+
+#[test]
+fn prefetch_is_for_worker_pools_on_a_queue() {
+    let base = PUSH.replace(
+        "[[consumer]]\nqueue = \"receipt\"",
+        "[[consumer]]\nqueue = \"receipt\"\nprefetch = 10",
+    );
+    load_str("v.toml", &base).unwrap();
+    let e = problems(&base.replace("prefetch = 10", "prefetch = 0"));
+    assert!(
+        e.contains("consumer[0].prefetch") && e.contains("unlimited"),
+        "{e}"
+    );
+    let e = problems(&base.replace(
+        "prefetch = 10",
+        "prefetch = 10\nbatch_size = 10\nlambda = {}",
+    ));
+    assert!(
+        e.contains("consumer[0].batch_size") && e.contains("consumer[0].lambda"),
+        "{e}"
+    );
+}

@@ -4,6 +4,7 @@ mod downstream;
 pub mod heatmap;
 mod lag;
 mod load;
+mod push;
 pub mod run;
 pub mod style;
 pub mod sweep;

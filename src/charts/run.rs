@@ -155,6 +155,7 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
 
     workers(dir, s, sampler)?;
     super::lag::draw(dir, s, sampler)?;
+    super::push::draw(dir, s, sampler)?;
     super::downstream::draw_all(dir, s, sampler)
 }
 

@@ -86,6 +86,19 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
 /// Message rates and latencies (runs with producers).
 fn messages(t: &mut String, s: &Summary) {
     let l = &s.ledger;
+    if let Some(p) = &l.push {
+        let _ = writeln!(
+            t,
+            "  push        published {}  to endpoints {}: acked {}  dead-lettered {}  dropped {}  pending {}  (copies to queues {}, counted above)",
+            thousands(p.published),
+            thousands(p.endpoint_copies),
+            thousands(p.acked),
+            thousands(p.dead_lettered),
+            thousands(p.dropped),
+            thousands(p.pending),
+            thousands(p.queue_copies)
+        );
+    }
     let _ = writeln!(
         t,
         "  rates       arrivals {:.1}/s  goodput {:.1}/s  duplicates {}  applied twice+ {}  DLQ'd after success {}",
@@ -252,6 +265,9 @@ fn components(t: &mut String, s: &Summary) {
             thousands(tp.deleted)
         );
     }
+    for p in &s.pushes {
+        push_lines(t, p);
+    }
     for d in &s.databases {
         let crash = d.first_crash_s.map_or(String::new(), |at| {
             format!("  CRASHED at {} ({} down)", secs(at), secs(d.down_s))
@@ -277,6 +293,49 @@ fn components(t: &mut String, s: &Summary) {
             thousands(a.throttles),
             thousands(a.errors),
             thousands(a.down_rejections)
+        );
+    }
+}
+
+/// A push topic's fan-out, then one line per endpoint: what its deliveries
+/// came to.
+fn push_lines(t: &mut String, p: &crate::run::PushSummary) {
+    let queues: Vec<String> = p
+        .queues
+        .iter()
+        .map(|q| {
+            let lost = if q.rejected > 0 {
+                format!(" ({} refused)", thousands(q.rejected))
+            } else {
+                String::new()
+            };
+            format!("{}{lost}", q.queue)
+        })
+        .collect();
+    let endpoints: Vec<&str> = p.endpoints.iter().map(|e| e.consumer.as_str()).collect();
+    let _ = writeln!(
+        t,
+        "  {:<11} push: published {}  to queues [{}]  endpoints [{}]",
+        p.name,
+        thousands(p.published),
+        queues.join(", "),
+        endpoints.join(", ")
+    );
+    for e in &p.endpoints {
+        let _ = writeln!(
+            t,
+            "  {:<11} deliveries: attempts {}  acked {}  refused (busy) {}  timed out {}  failed {}  retries {}  late answers {}  dead-lettered {}  dropped {}  pending {}",
+            e.consumer,
+            thousands(e.attempts),
+            thousands(e.acked),
+            thousands(e.rejected),
+            thousands(e.timed_out),
+            thousands(e.failed),
+            thousands(e.retries),
+            thousands(e.late),
+            thousands(e.dead_lettered),
+            thousands(e.dropped),
+            thousands(e.pending_at_end)
         );
     }
 }

@@ -38,19 +38,40 @@ pub struct Ledger {
     pub dead_lettered_after_success: u64,
     /// Poison messages among those held by dead-letter queues.
     pub dead_lettered_poison: u64,
+    /// Push topics' endpoint copies, when the scenario has push topics.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub push: Option<PushLedger>,
     pub balanced: bool,
+}
+
+/// Every endpoint copy ends exactly once: acked, dead-lettered (into a queue,
+/// where the queues' ledger takes it over), dropped, or still pending.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct PushLedger {
+    pub published: u64,
+    /// Copies put into subscribed queues (they are in `produced` above).
+    pub queue_copies: u64,
+    pub endpoint_copies: u64,
+    pub acked: u64,
+    pub dead_lettered: u64,
+    pub dropped: u64,
+    /// Waiting for a retry or being delivered at the end.
+    pub pending: u64,
 }
 
 pub fn settle(w: &World) -> Result<Ledger, String> {
     let main = || w.queues.iter().filter(|q| !q.p.is_dlq);
+    let endpoints = || w.consumers.iter().filter_map(|c| c.endpoint.as_ref());
     let mut l = Ledger {
         // Messages to queues; a topic's records are accounted per group.
         produced: w
             .producers
             .iter()
-            .filter(|p| p.p.topic.is_none())
+            .filter(|p| p.p.topic.is_none() && p.p.push.is_none())
             .map(|p| p.c.produced + p.c.rejected)
-            .sum(),
+            .sum::<u64>()
+            + w.pushes.iter().map(|t| t.queue_copies).sum::<u64>()
+            + endpoints().map(|e| e.c.dead_lettered).sum::<u64>(),
         processed: w.queues.iter().map(|q| q.c.deletes).sum(),
         dead_lettered: w
             .queues
@@ -70,6 +91,15 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
         applied_more_than_once: w.applied_more_than_once,
         dead_lettered_after_success: 0,
         dead_lettered_poison: 0,
+        push: (!w.pushes.is_empty()).then(|| PushLedger {
+            published: w.pushes.iter().map(|t| t.published).sum(),
+            queue_copies: w.pushes.iter().map(|t| t.queue_copies).sum(),
+            endpoint_copies: endpoints().map(|e| e.c.copies).sum(),
+            acked: endpoints().map(|e| e.c.acked).sum(),
+            dead_lettered: endpoints().map(|e| e.c.dead_lettered).sum(),
+            dropped: endpoints().map(|e| e.c.dropped).sum(),
+            pending: endpoints().map(|e| e.pending).sum(),
+        }),
         balanced: false,
     };
     let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
@@ -81,25 +111,42 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
             l.produced, l.processed, l.dead_lettered, l.expired, l.dropped, l.rejected
         ));
     }
-    let producer_rejected: u64 = w.producers.iter().map(|p| p.c.rejected).sum();
+    let producer_rejected: u64 = w.producers.iter().map(|p| p.c.rejected).sum::<u64>()
+        + w.pushes.iter().flat_map(|t| &t.queue_rejected).sum::<u64>();
     if producer_rejected != l.rejected {
         problems.push(format!(
-            "producers saw {producer_rejected} rejections, queues made {}",
+            "producers and push topics saw {producer_rejected} rejections, queues made {}",
             l.rejected
         ));
     }
-    let created = w.arena.created() - w.record_copies;
-    if created != l.produced - l.rejected {
+    // Endpoint copies are created as copies; a dead-lettered one enters a
+    // queue without a new message.
+    let adopted: u64 = endpoints().map(|e| e.c.dead_lettered).sum();
+    let created = w.arena.created() - w.record_copies - w.endpoint_copies;
+    if created != l.produced - l.rejected - adopted {
         problems.push(format!(
             "{created} messages created for {} accepted publishes",
-            l.produced - l.rejected
+            l.produced - l.rejected - adopted
         ));
+    }
+    if let Some(p) = &l.push {
+        problems.extend(push_problems(w, p));
     }
     problems.extend(log_problems(w));
     problems.extend(client_problems(w));
     // What the queues say they hold must be what the arena holds, state by state.
     let (mut vis, mut fl, mut del) = (0u64, 0u64, 0u64);
-    for m in w.arena.iter_live().filter(|m| m.state != State::Fetched) {
+    let pushed = w.arena.iter_live().filter(|m| m.state == State::Pushed);
+    let pushed = pushed.count() as u64;
+    if pushed != l.push.as_ref().map_or(0, |p| p.pending) {
+        problems.push(format!(
+            "{pushed} push copies in the arena, endpoints count {:?} pending",
+            l.push.as_ref().map(|p| p.pending)
+        ));
+    }
+    let in_queues =
+        |m: &&crate::model::message::Message| !matches!(m.state, State::Fetched | State::Pushed);
+    for m in w.arena.iter_live().filter(in_queues) {
         match m.state {
             State::Visible => vis += 1,
             State::InFlight => fl += 1,
@@ -198,6 +245,43 @@ fn log_problems(w: &World) -> Vec<String> {
                 ));
             }
         }
+    }
+    out
+}
+
+/// Each copy ends once, and the topics made one copy per publish and
+/// subscription.
+fn push_problems(w: &World, p: &PushLedger) -> Vec<String> {
+    let mut out = vec![];
+    let settled = p.acked + p.dead_lettered + p.dropped + p.pending;
+    if settled != p.endpoint_copies {
+        out.push(format!(
+            "{} endpoint copies but {} acked + {} dead-lettered + {} dropped + {} pending",
+            p.endpoint_copies, p.acked, p.dead_lettered, p.dropped, p.pending
+        ));
+    }
+    for t in &w.pushes {
+        let copies: u64 = t
+            .endpoints
+            .iter()
+            .filter_map(|&c| w.consumers[c as usize].endpoint.as_ref())
+            .map(|e| e.c.copies)
+            .sum();
+        let subs = (t.queues.len() + t.endpoints.len()) as u64;
+        if copies + t.queue_copies != t.published * subs {
+            out.push(format!(
+                "push topic {}: {} publishes to {subs} subscriptions but {} copies",
+                t.name,
+                t.published,
+                copies + t.queue_copies
+            ));
+        }
+    }
+    if w.endpoint_copies != p.endpoint_copies {
+        out.push(format!(
+            "{} endpoint copies made, endpoints count {}",
+            w.endpoint_copies, p.endpoint_copies
+        ));
     }
     out
 }

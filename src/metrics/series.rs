@@ -7,6 +7,7 @@ use crate::model::World;
 use crate::model::client::ClientCounters;
 use crate::model::consumer::Consumer;
 use crate::model::log::group::{GroupState, PartitionState};
+use crate::model::push::Endpoint;
 
 #[derive(Default)]
 pub struct Sampler {
@@ -81,9 +82,20 @@ impl Sampler {
             r.counter("dropped", q.c.dropped);
             r.counter("rejected", q.c.rejected);
         }
+        for t in &w.pushes {
+            r.prefix = &t.name;
+            r.counter("published", t.published);
+        }
         for c in &w.consumers {
             r.prefix = &c.p.name;
             consumer_columns(&mut r, c, now);
+            if let Some(e) = &c.endpoint {
+                endpoint_columns(&mut r, e);
+            }
+            if c.prefetch.is_some() {
+                let held: usize = c.workers.iter().map(|w| w.batch.len()).sum();
+                r.gauge("unacked", held as f64);
+            }
             if let Some(g) = &c.group {
                 group_columns(&mut r, w, g, now);
             }
@@ -223,6 +235,44 @@ fn consumer_columns(r: &mut Row, c: &Consumer, now: SimTime) {
     }
 }
 
+/// An endpoint subscription's deliveries: plain cumulative counters (attempts,
+/// refusals, timeouts...) and the copies still pending.
+fn endpoint_columns(r: &mut Row, e: &Endpoint) {
+    r.gauge("pending", e.pending as f64);
+    r.gauge("outstanding", e.outstanding as f64);
+    r.counter("copies", e.c.copies);
+    r.counter("attempts", e.c.attempts);
+    r.counter("acked", e.c.acked);
+    r.counter("rejected", e.c.rejected);
+    r.counter("timed_out", e.c.timed_out);
+    r.counter("failed", e.c.failed);
+    // Not `retries`: an endpoint with calls has that column for its call retries.
+    r.counter("delivery_retries", e.c.retries);
+    r.counter("throttled", e.c.throttled);
+    r.counter("late", e.c.late);
+    r.counter("dead_lettered", e.c.dead_lettered);
+    r.counter("dropped", e.c.dropped);
+}
+
+/// Totals over push endpoints, for runs that have push topics.
+fn push_totals(r: &mut Row, w: &World) {
+    let eps = || w.consumers.iter().filter_map(|c| c.endpoint.as_ref());
+    let sum = |f: fn(&Endpoint) -> u64| eps().map(f).sum::<u64>();
+    r.gauge("push_pending", sum(|e| e.pending) as f64);
+    r.counter(
+        "push_copies",
+        sum(|e| e.c.copies) + w.pushes.iter().map(|t| t.queue_copies).sum::<u64>(),
+    );
+    r.counter("push_attempts", sum(|e| e.c.attempts));
+    r.counter("push_acked", sum(|e| e.c.acked));
+    r.counter("push_rejected", sum(|e| e.c.rejected));
+    r.counter("push_timed_out", sum(|e| e.c.timed_out));
+    r.counter("push_failed", sum(|e| e.c.failed));
+    r.counter("push_retries", sum(|e| e.c.retries));
+    r.counter("push_dead_lettered", sum(|e| e.c.dead_lettered));
+    r.counter("push_dropped", sum(|e| e.c.dropped));
+}
+
 /// Records all groups have yet to process, and the oldest one's age.
 fn group_lag(w: &World, now: SimTime) -> (u64, SimTime) {
     let mut total = (0, 0);
@@ -341,4 +391,7 @@ fn client_totals(r: &mut Row, w: &World) {
     r.counter("client_timeouts", sum(&|c| c.timeouts));
     r.counter("client_errors", sum(&|c| c.errors + c.conflicts));
     r.counter("gave_up", sum(&|c| c.gave_up));
+    if !w.pushes.is_empty() {
+        push_totals(r, w);
+    }
 }

@@ -121,7 +121,10 @@ fn judge_loss(s: &Sampler, cfg: &VerdictConfig) -> Option<Verdict> {
     if n < 3 || k < 2 {
         return None;
     }
-    let lost_cols = ["rejected", "dropped", "expired"].map(|c| s.column(c).unwrap_or_default());
+    let lost_cols: Vec<Vec<f64>> = ["rejected", "dropped", "expired", "push_dropped"]
+        .iter()
+        .filter_map(|c| s.column(c))
+        .collect();
     let lost: f64 = lost_cols
         .iter()
         .map(|v| v[n - k + 1..].iter().sum::<f64>())
@@ -153,7 +156,14 @@ pub fn judge_backlog(s: &Sampler, cfg: &VerdictConfig) -> Verdict {
     ) else {
         return Verdict::stable("no samples".into());
     };
-    let b: Vec<f64> = waiting.iter().zip(&in_flight).map(|(w, f)| w + f).collect();
+    // Push copies waiting for a retry or being delivered are held too.
+    let pending = s.column("push_pending");
+    let b: Vec<f64> = waiting
+        .iter()
+        .zip(&in_flight)
+        .enumerate()
+        .map(|(i, (w, f))| w + f + pending.as_ref().map_or(0.0, |p| p[i]))
+        .collect();
     let n = t.len();
     let k = ((n as f64 * cfg.window_fraction).ceil() as usize).clamp(2.min(n), n);
     if n < 3 || k < 3 {

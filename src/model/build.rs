@@ -2,6 +2,7 @@
 
 use super::arrivals::ArrivalProcess;
 use super::client::{self, ClientParams, Clients, ClosedLoop};
+use super::consumer::WorkerState;
 use super::consumer::{Consumer, ConsumerParams};
 use super::dist::Dist;
 use super::downstream::Target;
@@ -19,7 +20,8 @@ use super::producer::{Producer, ProducerParams};
 use super::profile::Profile;
 use super::protection::breaker::Breaker;
 use super::protection::budget::Budget;
-use super::queue::{Queue, QueueParams};
+use super::push::{Endpoint, PushTopic};
+use super::queue::{Queue, QueueParams, Waiter};
 use super::retry::Backoff;
 use super::{Redrive, World};
 use crate::engine::from_secs;
@@ -58,6 +60,38 @@ pub fn build(s: &Scenario) -> Result<World, String> {
             })
             .transpose()
     };
+    let pid = |name: &Option<String>| -> Result<Option<u16>, String> {
+        name.as_ref()
+            .map(|n| {
+                s.pushes
+                    .iter()
+                    .position(|t| &t.name == n)
+                    .map(|i| i as u16)
+                    .ok_or_else(|| format!("no push topic named `{n}`"))
+            })
+            .transpose()
+    };
+    let mut pushes = s
+        .pushes
+        .iter()
+        .map(|t| {
+            let subscribed = t.queues.len();
+            Ok(PushTopic {
+                name: t.name.clone(),
+                queues: t
+                    .queues
+                    .iter()
+                    .map(|q| qid(Some(q)))
+                    .collect::<Result<_, String>>()?,
+                endpoints: vec![],
+                published: 0,
+                published_mark: 0,
+                queue_copies_mark: 0,
+                queue_copies: 0,
+                queue_rejected: vec![0; subscribed],
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
     let mut topics: Vec<Topic> = s
         .topics
         .iter()
@@ -77,7 +111,13 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         let is_dlq = s
             .queues
             .iter()
-            .any(|o| o.dead_letter_queue.as_deref() == Some(&q.name));
+            .any(|o| o.dead_letter_queue.as_deref() == Some(&q.name))
+            || s.consumers.iter().any(|c| {
+                c.delivery
+                    .as_ref()
+                    .and_then(|d| d.dead_letter_queue.as_deref())
+                    == Some(&q.name)
+            });
         let dlq = match &q.dead_letter_queue {
             Some(d) => Some(qid(Some(d))?),
             None => None,
@@ -113,12 +153,13 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         producers.push(Producer::new(
             ProducerParams {
                 name: producer_name(i, p),
-                queue: if p.topic.is_some() {
+                queue: if p.topic.is_some() || p.push.is_some() {
                     0
                 } else {
                     qid(p.queue.as_deref())?
                 },
                 topic: tid(&p.topic)?,
+                push: pid(&p.push)?,
                 arrivals: p.arrivals,
                 profile: Profile::new(p.rate, &p.profile),
                 start_s: p.start_s,
@@ -242,7 +283,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         let mut cons = Consumer::new(
             ConsumerParams {
                 name: consumer_name(i, c),
-                queue: if c.topic.is_some() {
+                queue: if c.topic.is_some() || c.push.is_some() {
                     0
                 } else {
                     qid(c.queue.as_deref())?
@@ -287,6 +328,36 @@ pub fn build(s: &Scenario) -> Result<World, String> {
             ttl: from_secs(d.ttl_s),
             lock: from_secs(d.lock_s),
         });
+        if let Some(t) = pid(&c.push)? {
+            pushes[t as usize].endpoints.push(i as u16);
+            let dlq = c
+                .delivery
+                .as_ref()
+                .and_then(|d| d.dead_letter_queue.as_deref());
+            let policy = c.delivery.clone().unwrap_or_default().resolve();
+            cons.endpoint = Some(Endpoint::new(
+                &consumer_name(i, c),
+                t,
+                policy,
+                dlq.map(|q| qid(Some(q))).transpose()?,
+                c.workers(),
+                seed,
+                rep,
+            ));
+            for w in &mut cons.workers {
+                w.state = WorkerState::Idle;
+            }
+        }
+        if let Some(n) = c.prefetch {
+            cons.prefetch = Some(n);
+            let q = &mut queues[cons.p.queue as usize];
+            for w in 0..c.workers() {
+                q.pushers.push(Waiter {
+                    consumer: i as u16,
+                    worker: w,
+                });
+            }
+        }
         if let Some(t) = cons.p.topic {
             let topic = &mut topics[t as usize];
             topic.groups.push(i as u16);
@@ -367,6 +438,8 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         consumers,
         redrives,
         topics,
+        pushes,
+        endpoint_copies: 0,
         record_copies: 0,
         databases,
         apis,

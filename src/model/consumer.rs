@@ -18,6 +18,7 @@ use crate::model::message::Receipt;
 use crate::model::poller::Poller;
 use crate::model::protection::breaker::Breaker;
 use crate::model::protection::budget::Budget;
+use crate::model::push::Endpoint;
 use crate::model::retry::Backoff;
 use crate::scenario::OnFailure;
 use rand::RngExt;
@@ -54,6 +55,8 @@ pub enum WorkerState {
     Gathering,
     /// A poller the managed poller has scaled away.
     Retired,
+    /// A push endpoint's worker with nothing to do: the next delivery takes it.
+    Idle,
 }
 
 /// Where a worker is in its current message; the pending `Step` event ends it.
@@ -162,6 +165,11 @@ pub struct Consumer {
     pub store: Option<Store>,
     pub poller: Option<Poller>,
     pub group: Option<GroupState>,
+    /// An endpoint subscription of a push topic.
+    pub endpoint: Option<Endpoint>,
+    /// Prefetch-limited push from the queue (RabbitMQ basic.qos): unacked
+    /// messages each worker may hold.
+    pub prefetch: Option<u32>,
 }
 
 impl Consumer {
@@ -185,6 +193,8 @@ impl Consumer {
             store: None,
             poller: None,
             group: None,
+            endpoint: None,
+            prefetch: None,
         }
     }
 

@@ -11,6 +11,9 @@ pub enum State {
     InFlight,
     /// A copy of a topic's record, fetched by a group member for processing.
     Fetched,
+    /// A push topic's copy for an endpoint, until it is acked, dead-lettered
+    /// or dropped.
+    Pushed,
     /// Terminal states: the slot is freed once no consumer still holds the message.
     Deleted,
     Expired,
@@ -49,7 +52,8 @@ pub struct Message {
     pub received_once: bool,
     /// Its dedupe record, for consumers with an idempotency store.
     pub dedupe: Record,
-    /// For a fetched record: its offset in its partition (`queue`).
+    /// For a fetched record: its offset in its partition (`queue`). For a
+    /// push copy: the time of its first attempt (`queue` is its endpoint).
     pub offset: u64,
 }
 

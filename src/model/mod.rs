@@ -18,6 +18,7 @@ pub mod poller;
 pub mod producer;
 pub mod profile;
 pub mod protection;
+pub mod push;
 pub mod queue;
 pub mod retry;
 
@@ -67,6 +68,12 @@ pub enum Event {
     ServiceDone(u16, u32, u32),
     /// An outage window on a service starts.
     ServiceDown(u16),
+    /// A push copy (slot, generation) is due for a retry (through the throttle).
+    PushRetry(u32, u32),
+    /// A push copy's attempt, past the throttle, reaches its endpoint.
+    PushDeliver(u32, u32),
+    /// A push attempt's delivery timeout.
+    PushTimeout(u32, u32),
 }
 
 /// Moving messages from a DLQ back to where they came from.
@@ -87,6 +94,9 @@ pub struct World {
     pub consumers: Vec<Consumer>,
     pub redrives: Vec<Redrive>,
     pub topics: Vec<log::Topic>,
+    pub pushes: Vec<push::PushTopic>,
+    /// Copies made in the arena for push endpoints.
+    pub endpoint_copies: u64,
     /// Record copies made in the arena for group members (not messages).
     pub record_copies: u64,
     pub databases: Vec<Database>,
@@ -140,6 +150,9 @@ impl Model for World {
             Event::Wire(k, r, g, hop) => self.wire(k as usize, r, g, hop, sim),
             Event::ServiceDone(s, e, g) => self.service_done(s as usize, e, g, sim),
             Event::ServiceDown(i) => self.service_down(i as usize, sim),
+            Event::PushRetry(s, g) => self.push_retry(s, g, false, sim),
+            Event::PushDeliver(s, g) => self.push_retry(s, g, true, sim),
+            Event::PushTimeout(s, g) => self.push_timeout(s, g, sim),
         }
     }
 }
@@ -161,6 +174,9 @@ impl World {
             }
         }
         for (c, cons) in self.consumers.iter().enumerate() {
+            if cons.endpoint.is_some() {
+                continue; // pushed to, never polls
+            }
             for w in 0..cons.workers.len() {
                 evs.push((0, Event::Poll(c as u16, w as u32)));
             }
@@ -221,7 +237,11 @@ impl World {
                 }
             }
         }
-        for p in self.producers.iter_mut().filter(|p| p.p.topic.is_none()) {
+        for p in self
+            .producers
+            .iter_mut()
+            .filter(|p| p.p.topic.is_none() && p.p.push.is_none())
+        {
             let q = &mut self.queues[p.p.queue as usize];
             for _ in 0..p.p.initial_backlog {
                 let m = p.make_message(0, q.id);
@@ -235,6 +255,14 @@ impl World {
 
     fn produce(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
+        if self.producers[pi].p.push.is_some() {
+            self.publish_push(pi, sim);
+            let p = &mut self.producers[pi];
+            if let Some(t) = p.next_arrival() {
+                sim.at(t, Event::Produce(pi as u16));
+            }
+            return;
+        }
         if self.producers[pi].p.topic.is_some() {
             self.append_record(pi, now, Some(sim));
             let p = &mut self.producers[pi];
@@ -347,6 +375,10 @@ impl World {
         }
         for t in &mut self.topics {
             t.appended_mark = t.appended - t.dead_letter_appends;
+        }
+        for t in &mut self.pushes {
+            t.published_mark = t.published;
+            t.queue_copies_mark = t.queue_copies;
         }
     }
 }

@@ -17,6 +17,8 @@ pub struct ProducerParams {
     pub queue: u16,
     /// Writes to this topic instead of the queue.
     pub topic: Option<u16>,
+    /// Publishes to this push topic instead.
+    pub push: Option<u16>,
     pub arrivals: Arrivals,
     pub profile: Profile,
     pub start_s: f64,

@@ -4,11 +4,13 @@
 mod client;
 mod downstream;
 mod log;
+mod push;
 mod summary;
 
 pub use client::{ClientSummary, RecordSummary, ServiceSummary};
 pub use downstream::{ApiSummary, DatabaseSummary, LambdaSummary};
 pub use log::{GroupSummary, PartitionLag, TopicSummary};
+pub use push::{EndpointSubscription, PolicySummary, PushSummary, QueueSubscription};
 pub use summary::*;
 
 use crate::engine::{Engine, Stop, from_secs, to_secs};

@@ -55,8 +55,12 @@ pub struct ProducerSummary {
 pub struct ConsumerSummary {
     pub name: String,
     pub queue: String,
-    /// "pool" (fixed workers) or "lambda" (a managed poller).
+    /// "pool" (fixed workers), "lambda" (a managed poller), "group" (a
+    /// consumer group) or "endpoint" (a push topic's endpoint).
     pub kind: &'static str,
+    /// A pool the queue pushes to: unacked messages per worker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefetch: Option<u32>,
     /// Pool size, or the pollers running at the end.
     pub workers: u32,
     /// Most messages (pool) or invocations (lambda) in progress at once.
@@ -129,6 +133,7 @@ pub struct Summary {
     pub services: Vec<ServiceSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<RecordSummary>,
+    pub pushes: Vec<super::PushSummary>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -190,15 +195,18 @@ pub(super) fn summarise(
                     .collect();
             ConsumerSummary {
                 name: c.p.name.clone(),
-                queue: match c.p.topic {
-                    Some(t) => w.topics[t as usize].p.name.clone(),
-                    None => w.queues[c.p.queue as usize].p.name.clone(),
+                queue: match (c.p.topic, &c.endpoint) {
+                    (Some(t), _) => w.topics[t as usize].p.name.clone(),
+                    (_, Some(e)) => w.pushes[e.topic as usize].name.clone(),
+                    _ => w.queues[c.p.queue as usize].p.name.clone(),
                 },
-                kind: match (&c.poller, &c.group) {
-                    (Some(_), _) => "lambda",
-                    (_, Some(_)) => "group",
+                kind: match (&c.poller, &c.group, &c.endpoint) {
+                    (Some(_), _, _) => "lambda",
+                    (_, Some(_), _) => "group",
+                    (_, _, Some(_)) => "endpoint",
                     _ => "pool",
                 },
+                prefetch: c.prefetch,
                 workers: c.slots(),
                 peak_concurrency: c.peak_busy,
                 completions: c.c.completions,
@@ -223,6 +231,14 @@ pub(super) fn summarise(
         + w.topics
             .iter()
             .map(|t| (t.appended - t.dead_letter_appends - t.appended_mark) as f64 / span)
+            .sum::<f64>()
+        // A publish to a push topic is one arrival, whatever its copies.
+        + w.pushes
+            .iter()
+            .map(|t| {
+                let copies = t.queue_copies - t.queue_copies_mark;
+                (t.published - t.published_mark) as f64 / span - copies as f64 / span
+            })
             .sum::<f64>();
     let databases: Vec<DatabaseSummary> = w
         .databases
@@ -281,9 +297,10 @@ pub(super) fn summarise(
             .iter()
             .map(|p| ProducerSummary {
                 name: p.p.name.clone(),
-                queue: match p.p.topic {
-                    Some(t) => w.topics[t as usize].p.name.clone(),
-                    None => w.queues[p.p.queue as usize].p.name.clone(),
+                queue: match (p.p.topic, p.p.push) {
+                    (Some(t), _) => w.topics[t as usize].p.name.clone(),
+                    (_, Some(t)) => w.pushes[t as usize].name.clone(),
+                    _ => w.queues[p.p.queue as usize].p.name.clone(),
                 },
                 produced: p.c.produced,
                 rejected: p.c.rejected,
@@ -298,6 +315,7 @@ pub(super) fn summarise(
         clients: super::client::clients(w),
         services: super::client::services(w, end),
         records: super::client::records(w),
+        pushes: super::push::pushes(w),
     }
 }
 

@@ -39,7 +39,7 @@ impl World {
             && !b.allow(now)
         {
             cl.c.breaker_rejections += 1;
-            return self.attempt_failed(k, slot, false, sim);
+            return self.client_attempt_failed(k, slot, false, sim);
         }
         cl.c.attempts += 1;
         let g = cl.set_phase(slot, Phase::Out);
@@ -169,14 +169,14 @@ impl World {
             }
             Answer::Conflict => {
                 cl.c.conflicts += 1;
-                self.attempt_failed(k, slot, true, sim);
+                self.client_attempt_failed(k, slot, true, sim);
             }
             Answer::Failed(e) => {
                 match e {
                     CallError::Refused | CallError::Down => cl.c.rejections += 1,
                     _ => cl.c.errors += 1,
                 }
-                self.attempt_failed(k, slot, true, sim);
+                self.client_attempt_failed(k, slot, true, sim);
             }
         }
     }
@@ -193,7 +193,7 @@ impl World {
             Phase::Backoff => self.send_attempt(k, slot, sim),
             Phase::Out => {
                 self.clients[k].c.timeouts += 1;
-                self.attempt_failed(k, slot, true, sim);
+                self.client_attempt_failed(k, slot, true, sim);
             }
             Phase::Done => {}
         }
@@ -201,7 +201,13 @@ impl World {
 
     /// The attempt failed (`sent`: it reached the wire, so the breaker counts
     /// it): retry after the backoff if attempts and budget allow, else give up.
-    fn attempt_failed(&mut self, k: usize, slot: u32, sent: bool, sim: &mut Scheduler<Event>) {
+    fn client_attempt_failed(
+        &mut self,
+        k: usize,
+        slot: u32,
+        sent: bool,
+        sim: &mut Scheduler<Event>,
+    ) {
         let now = sim.now();
         let cl = &mut self.clients[k];
         if sent && let Some(b) = &mut cl.breaker {

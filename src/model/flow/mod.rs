@@ -6,5 +6,7 @@ mod calls;
 mod client;
 mod invoke;
 mod log;
+mod prefetch;
+mod push;
 mod receive;
 mod work;

@@ -9,6 +9,9 @@ use crate::model::{Event, World};
 impl World {
     /// Hands newly visible messages to workers parked on a long poll, oldest first.
     pub(crate) fn serve_waiters(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        if !self.queues[qi].pushers.is_empty() {
+            self.push_ready(qi, sim);
+        }
         while self.queues[qi].has_receivable() {
             let Some(w) = self.queues[qi].waiters.pop_front() else {
                 break;
@@ -69,6 +72,12 @@ impl World {
     ) {
         if self.consumers[ci].group.is_some() {
             return self.fetch(ci, wi, sim);
+        }
+        if self.consumers[ci].prefetch.is_some() {
+            // A prefetch worker does not poll: it tells the queue it is there.
+            let qi = self.consumers[ci].p.queue as usize;
+            self.push_ready(qi, sim);
+            return self.arm(qi, sim);
         }
         let now = sim.now();
         let c = &mut self.consumers[ci];
@@ -157,10 +166,18 @@ impl World {
             self.queues[dlq].adopt(&mut self.arena, slot, now);
         }
         self.scratch_dlq.clear();
-        let q = &mut self.queues[dlq];
-        if !q.waiters.is_empty() && q.timer_at.is_none_or(|a| a > now) {
+        self.wake(dlq, sim);
+    }
+
+    /// Lets a queue's parked workers see what just arrived, through its timer
+    /// at this instant (not now: the caller may be in the middle of a receive).
+    pub(crate) fn wake(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let q = &mut self.queues[qi];
+        let listening = !q.waiters.is_empty() || !q.pushers.is_empty();
+        if listening && q.timer_at.is_none_or(|a| a > now) {
             q.timer_at = Some(now);
-            sim.at(now, Event::QueueTimer(dlq as u16));
+            sim.at(now, Event::QueueTimer(qi as u16));
         }
     }
 }

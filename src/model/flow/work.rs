@@ -149,6 +149,9 @@ impl World {
     fn finish_message(&mut self, ci: usize, wi: usize, ok: bool, sim: &mut Scheduler<Event>) {
         let c = &mut self.consumers[ci];
         c.c.completions += 1;
+        if c.endpoint.is_some() {
+            return self.finish_delivery(ci, wi, ok, sim);
+        }
         if c.group.is_some() {
             return self.finish_record(ci, wi, ok, sim);
         }
@@ -177,6 +180,12 @@ impl World {
             self.return_early(ci, r, now);
         }
         self.release(r);
+        if self.consumers[ci].prefetch.is_some() {
+            self.next_held(ci, wi, sim);
+            self.serve_waiters(qi, sim);
+            self.arm(qi, sim);
+            return;
+        }
         let c = &mut self.consumers[ci];
         let w = &mut c.workers[wi];
         w.pos += 1;
@@ -192,9 +201,14 @@ impl World {
 
     /// A failed message with `on_failure = "change_visibility"` comes back after
     /// the backoff delay for its receive count (only under the latest receipt).
+    /// A prefetch consumer otherwise nacks it: requeued at once.
     pub(crate) fn return_early(&mut self, ci: usize, r: Receipt, now: SimTime) {
         let c = &mut self.consumers[ci];
         let qi = c.p.queue as usize;
+        if c.p.on_failure != OnFailure::ChangeVisibility && c.prefetch.is_some() {
+            self.queues[qi].change_visibility(&mut self.arena, r, now, 0);
+            return;
+        }
         if c.p.on_failure != OnFailure::ChangeVisibility || !self.queues[qi].holds(&self.arena, r) {
             return;
         }

@@ -72,6 +72,10 @@ pub struct Queue {
     /// needs re-arming only if this is earlier than it.
     new_deadline: Option<SimTime>,
     pub waiters: VecDeque<Waiter>,
+    /// Workers the queue pushes to (prefetch consumers), in round-robin
+    /// order, and the next one's turn.
+    pub pushers: Vec<Waiter>,
+    pub next_pusher: usize,
     pub c: QueueCounters,
     /// Publish → first receive.
     pub wait: Latency,
@@ -96,6 +100,8 @@ impl Queue {
             timer_at: None,
             new_deadline: None,
             waiters: VecDeque::new(),
+            pushers: Vec::new(),
+            next_pusher: 0,
             c: QueueCounters::default(),
             wait: Latency::default(),
             visible_level: Level::default(),
@@ -210,6 +216,30 @@ impl Queue {
         out: &mut Vec<Receipt>,
         to_dlq: &mut Vec<u32>,
     ) -> u32 {
+        self.take(arena, now, max, out, to_dlq, true)
+    }
+
+    /// Pushes one message to a prefetch consumer: received like any other, but
+    /// held without a visibility timeout until it is acked or nacked.
+    pub fn push_one(
+        &mut self,
+        arena: &mut Arena,
+        now: SimTime,
+        out: &mut Vec<Receipt>,
+        to_dlq: &mut Vec<u32>,
+    ) -> u32 {
+        self.take(arena, now, 1, out, to_dlq, false)
+    }
+
+    fn take(
+        &mut self,
+        arena: &mut Arena,
+        now: SimTime,
+        max: u32,
+        out: &mut Vec<Receipt>,
+        to_dlq: &mut Vec<u32>,
+        visibility: bool,
+    ) -> u32 {
         self.track(now);
         self.c.receives += 1;
         let mut got = 0;
@@ -233,7 +263,11 @@ impl Queue {
             m.receive_count += 1;
             m.generation = m.generation.wrapping_add(1);
             m.state = State::InFlight;
-            m.deadline = now.saturating_add(self.p.visibility);
+            m.deadline = if visibility {
+                now.saturating_add(self.p.visibility)
+            } else {
+                SimTime::MAX
+            };
             m.holders += 1;
             let first = !m.received_once;
             m.received_once = true;
@@ -242,8 +276,10 @@ impl Queue {
             if first {
                 self.wait.record(now - published);
             }
-            self.in_flight.push(deadline, slot, generation);
-            self.note(deadline);
+            if visibility {
+                self.in_flight.push(deadline, slot, generation);
+                self.note(deadline);
+            }
             self.in_flight_n += 1;
             self.ready.delivered(key);
             out.push(Receipt { slot, generation });

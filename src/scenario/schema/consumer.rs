@@ -58,6 +58,18 @@ pub struct ConsumerConfig {
     /// group's members, `batch_size` the records per fetch (max.poll.records).
     #[serde(default)]
     pub topic: Option<String>,
+    /// A push topic instead: the consumer is an endpoint subscription, its
+    /// workers its concurrency; the topic's deliveries find a free worker or
+    /// are refused.
+    #[serde(default)]
+    pub push: Option<String>,
+    /// How the push topic retries deliveries to this endpoint.
+    #[serde(default)]
+    pub delivery: Option<super::DeliveryConfig>,
+    /// RabbitMQ basic.qos: the queue pushes to each worker up to this many
+    /// unacknowledged messages (no polling, no visibility timeout).
+    #[serde(default)]
+    pub prefetch: Option<u32>,
     /// Fixed pool size (1 if left out); a Lambda-like consumer scales instead.
     #[serde(default)]
     pub workers: Option<u32>,

@@ -5,10 +5,12 @@
 mod client;
 mod consumer;
 mod downstream;
+mod push;
 
 pub use client::*;
 pub use consumer::*;
 pub use downstream::*;
+pub use push::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +26,9 @@ pub struct Scenario {
     /// Partitioned logs (Kafka-like topics).
     #[serde(default, rename = "topic")]
     pub topics: Vec<TopicConfig>,
+    /// Push topics (SNS-like fan-out).
+    #[serde(default, rename = "push")]
+    pub pushes: Vec<PushConfig>,
     #[serde(default, rename = "consumer")]
     pub consumers: Vec<ConsumerConfig>,
     #[serde(default, rename = "database")]
@@ -155,6 +160,9 @@ pub struct ProducerConfig {
     /// Target topic, instead of a queue.
     #[serde(default)]
     pub topic: Option<String>,
+    /// Target push topic, instead of a queue or a topic.
+    #[serde(default)]
+    pub push: Option<String>,
     /// Base publish rate, messages per second.
     #[serde(default)]
     pub rate: f64,

@@ -129,6 +129,10 @@ fn distinct_across_kinds(c: &mut Checker, s: &Scenario, downstreams: &[(KeyPath,
         let path = root.key("record").index(i).key("name");
         named.push(("record", path, r.name.clone()));
     }
+    for (i, t) in s.pushes.iter().enumerate() {
+        let path = root.key("push").index(i).key("name");
+        named.push(("push topic", path, t.name.clone()));
+    }
     for (j, (kind, path, name)) in named.iter().enumerate() {
         if let Some((other, _, _)) = named[..j].iter().find(|(k, _, n)| n == name && k != kind) {
             c.fail(

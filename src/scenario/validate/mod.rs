@@ -5,6 +5,7 @@
 mod client;
 mod downstream;
 mod log;
+mod push;
 
 use super::diagnostics::{KeyPath, at_path};
 use super::*;
@@ -337,8 +338,13 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     }
 
     let queue_names: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
-    let on_queues = s.producers.iter().any(|p| p.topic.is_none())
-        || s.consumers.iter().any(|c| c.topic.is_none());
+    let on_queues = s
+        .producers
+        .iter()
+        .any(|p| p.topic.is_none() && p.push.is_none())
+        || s.consumers
+            .iter()
+            .any(|c| c.topic.is_none() && c.push.is_none());
     if s.queues.is_empty() && on_queues {
         c.fail(
             root.clone(),
@@ -460,7 +466,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     for (i, pr) in s.producers.iter().enumerate() {
         let p = root.key("producer").index(i);
         pnames.push((p.key("name"), producer_name(i, pr)));
-        if pr.topic.is_none() {
+        if pr.topic.is_none() && pr.push.is_none() {
             c.queue_ref(p.key("queue"), pr.queue.as_deref(), &queue_names);
         }
         c.range(p.key("rate"), pr.rate, 0.0, 1e12, "messages per second ≥ 0");
@@ -514,7 +520,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     for (i, co) in s.consumers.iter().enumerate() {
         let p = root.key("consumer").index(i);
         cnames.push((p.key("name"), consumer_name(i, co)));
-        if co.topic.is_none() {
+        if co.topic.is_none() && co.push.is_none() {
             c.queue_ref(p.key("queue"), co.queue.as_deref(), &queue_names);
         }
         if co.workers == Some(0) {
@@ -558,6 +564,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     downstream::check(&mut c, s);
     log::check(&mut c, s);
     client::check(&mut c, s);
+    push::check(&mut c, s);
 
     let v = root.key("verdict");
     c.range(
@@ -606,6 +613,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         || s.producers.len() > u16::MAX as usize
         || s.consumers.len() > u16::MAX as usize
         || s.topics.len() > u16::MAX as usize
+        || s.pushes.len() > u16::MAX as usize
         || s.databases.len() > u16::MAX as usize
         || s.apis.len() > u16::MAX as usize
         || s.clients.len() > u16::MAX as usize

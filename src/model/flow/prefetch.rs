@@ -1,0 +1,58 @@
+//! Prefetch-limited push (RabbitMQ basic.qos): the queue pushes each visible
+//! message to the next worker, round robin, that holds fewer unacknowledged
+//! messages than its consumer's prefetch. A worker works through what it holds
+//! one message at a time and acks each as it finishes, which frees room for the
+//! next push. Held messages have no visibility timeout: they stay in flight
+//! until acked, or nacked and requeued at the front (or delayed by the
+//! consumer's backoff with `on_failure = "change_visibility"`).
+
+use crate::engine::Scheduler;
+use crate::model::consumer::WorkerState;
+use crate::model::{Event, World};
+
+impl World {
+    /// Pushes what is visible to workers with room, round robin.
+    pub(crate) fn push_ready(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        let n = self.queues[qi].pushers.len();
+        let now = sim.now();
+        // Workers passed over in a row: all of them full ends the round.
+        let mut full = 0;
+        while full < n && self.queues[qi].has_receivable() {
+            let q = &mut self.queues[qi];
+            let to = q.pushers[q.next_pusher];
+            q.next_pusher = (q.next_pusher + 1) % n;
+            let (ci, wi) = (to.consumer as usize, to.worker as usize);
+            let c = &mut self.consumers[ci];
+            let w = &mut c.workers[wi];
+            if w.batch.len() as u32 >= c.prefetch.expect("a prefetch consumer") {
+                full += 1;
+                continue;
+            }
+            full = 0;
+            self.scratch_dlq.clear();
+            let got = q.push_one(&mut self.arena, now, &mut w.batch, &mut self.scratch_dlq);
+            if got > 0 && w.state != WorkerState::Busy {
+                w.state = WorkerState::Busy;
+                w.pos = 0;
+                c.occupy();
+                self.begin_message(ci, wi, sim);
+            }
+            self.dead_letter(qi, sim);
+        }
+    }
+
+    /// A prefetch worker acked or nacked the message it was on: on to the next
+    /// one it holds, or idle until the queue pushes again.
+    pub(crate) fn next_held(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
+        let c = &mut self.consumers[ci];
+        let w = &mut c.workers[wi];
+        w.batch.remove(0);
+        w.pos = 0;
+        if w.batch.is_empty() {
+            w.state = WorkerState::Idle;
+            c.busy -= 1;
+        } else {
+            self.begin_message(ci, wi, sim);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! The push topic's conversations: a publish fans out at once (a copy into each
+//! subscribed queue, a copy to each endpoint); a copy's attempt takes a free
+//! worker of the endpoint or is refused; an attempt fails on a refusal, a
+//! failed processing or its delivery timeout (the worker keeps working: a late
+//! success is a side effect the topic does not know of); a failed attempt is
+//! retried by the delivery policy, then dead-lettered or dropped.
+//!
+//! A copy lives in the arena in state `Pushed` while the topic owns it, with
+//! `queue` = its endpoint consumer, `offset` = its first attempt's time and
+//! `receive_count` = attempts made. Its generation is bumped at each attempt
+//! and each failure, so an attempt's timeout, retry or late answer that no
+//! longer applies is recognised and ignored.
+
+use crate::engine::Scheduler;
+use crate::model::consumer::WorkerState;
+use crate::model::message::{Receipt, State};
+use crate::model::queue::Publish;
+use crate::model::{Event, World};
+
+impl World {
+    /// A producer's publish to its push topic.
+    pub(crate) fn publish_push(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let p = &mut self.producers[pi];
+        let ti = p.p.push.expect("a push producer") as usize;
+        let m = p.make_message(now, 0);
+        p.c.produced += 1;
+        self.pushes[ti].published += 1;
+        for j in 0..self.pushes[ti].queues.len() {
+            let qi = self.pushes[ti].queues[j] as usize;
+            let t = &mut self.pushes[ti];
+            t.queue_copies += 1;
+            if let Publish::Rejected = self.queues[qi].publish(&mut self.arena, m.clone(), now) {
+                t.queue_rejected[j] += 1;
+            }
+            self.serve_waiters(qi, sim);
+            self.arm(qi, sim);
+        }
+        for j in 0..self.pushes[ti].endpoints.len() {
+            let ci = self.pushes[ti].endpoints[j];
+            let mut copy = m.clone();
+            (copy.state, copy.queue, copy.offset) = (State::Pushed, ci, now);
+            let slot = self.arena.insert(copy);
+            self.endpoint_copies += 1;
+            let ep = self.consumers[ci as usize]
+                .endpoint
+                .as_mut()
+                .expect("an endpoint");
+            ep.c.copies += 1;
+            ep.pending += 1;
+            self.attempt(slot, sim);
+        }
+        if self.arena.live() as u64 > self.max_backlog {
+            sim.stop(format!(
+                "{} messages held, beyond the cap of {} (run.max_backlog)",
+                self.arena.live(),
+                self.max_backlog
+            ));
+        }
+    }
+
+    /// A retry (or a throttled attempt) is due, if the copy still waits for it.
+    pub(crate) fn push_retry(
+        &mut self,
+        slot: u32,
+        generation: u32,
+        throttled: bool,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let m = self.arena.get(slot);
+        if m.generation != generation || m.state != State::Pushed {
+            return;
+        }
+        if throttled {
+            self.deliver(slot, sim);
+        } else {
+            self.attempt(slot, sim);
+        }
+    }
+
+    /// An attempt: now, or when the subscription's throttle allows it.
+    fn attempt(&mut self, slot: u32, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let m = self.arena.get(slot);
+        let (ci, generation) = (m.queue as usize, m.generation);
+        let ep = self.consumers[ci].endpoint.as_mut().expect("an endpoint");
+        if let Some(interval) = ep.interval {
+            let at = ep.next_free.max(now);
+            ep.next_free = at.saturating_add(interval);
+            if at > now {
+                ep.c.throttled += 1;
+                sim.at(at, Event::PushDeliver(slot, generation));
+                return;
+            }
+        }
+        self.deliver(slot, sim);
+    }
+
+    /// The attempt reaches the endpoint: a free worker takes it, or it is refused.
+    fn deliver(&mut self, slot: u32, sim: &mut Scheduler<Event>) {
+        let m = self.arena.get_mut(slot);
+        let ci = m.queue as usize;
+        m.receive_count += 1;
+        let c = &mut self.consumers[ci];
+        let ep = c.endpoint.as_mut().expect("an endpoint");
+        ep.c.attempts += 1;
+        let Some(wi) = ep.idle.pop() else {
+            ep.c.rejected += 1;
+            return self.attempt_failed(slot, sim);
+        };
+        ep.outstanding += 1;
+        m.generation = m.generation.wrapping_add(1);
+        m.holders += 1;
+        let generation = m.generation;
+        sim.after(ep.timeout, Event::PushTimeout(slot, generation));
+        let w = &mut c.workers[wi as usize];
+        w.batch.clear();
+        w.batch.push(Receipt { slot, generation });
+        w.pos = 0;
+        w.state = WorkerState::Busy;
+        c.occupy();
+        self.begin_message(ci, wi as usize, sim);
+    }
+
+    /// The attempt's delivery timeout: if it is still unanswered, the topic
+    /// counts it failed and retries; the worker carries on regardless.
+    pub(crate) fn push_timeout(&mut self, slot: u32, generation: u32, sim: &mut Scheduler<Event>) {
+        let m = self.arena.get(slot);
+        if m.generation != generation || m.state != State::Pushed {
+            return;
+        }
+        let ep = self.consumers[m.queue as usize].endpoint.as_mut();
+        let ep = ep.expect("an endpoint");
+        ep.c.timed_out += 1;
+        ep.outstanding -= 1;
+        self.attempt_failed(slot, sim);
+    }
+
+    /// An endpoint's worker is done with its delivery: the topic hears the
+    /// answer if the attempt has not timed out meanwhile.
+    pub(crate) fn finish_delivery(
+        &mut self,
+        ci: usize,
+        wi: usize,
+        ok: bool,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let r = self.current(ci, wi);
+        let m = self.arena.get_mut(r.slot);
+        let current = m.generation == r.generation && m.state == State::Pushed;
+        let c = &mut self.consumers[ci];
+        c.busy -= 1;
+        let w = &mut c.workers[wi];
+        w.batch.clear();
+        w.state = WorkerState::Idle;
+        let ep = c.endpoint.as_mut().expect("an endpoint");
+        ep.idle.push(wi as u32);
+        if !current {
+            ep.c.late += 1;
+        } else {
+            ep.outstanding -= 1;
+            if ok {
+                ep.c.acked += 1;
+                ep.pending -= 1;
+                m.state = State::Deleted;
+            } else {
+                ep.c.failed += 1;
+            }
+        }
+        self.release(r);
+        if current && !ok {
+            self.attempt_failed(r.slot, sim);
+        }
+    }
+
+    /// A failed attempt: the next retry by the policy, or the end of the policy.
+    fn attempt_failed(&mut self, slot: u32, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let m = self.arena.get_mut(slot);
+        m.generation = m.generation.wrapping_add(1);
+        let (attempts, first, generation) = (m.receive_count as u64, m.offset, m.generation);
+        let ep = self.consumers[m.queue as usize].endpoint.as_mut();
+        let ep = ep.expect("an endpoint");
+        let retry = ep.retry_delay(attempts).filter(|&d| {
+            let limit = ep.policy.max_s.map(crate::engine::from_secs);
+            limit.is_none_or(|l| now.saturating_add(d) - first <= l)
+        });
+        match retry {
+            Some(d) => {
+                ep.c.retries += 1;
+                sim.after(d, Event::PushRetry(slot, generation));
+            }
+            None => self.exhausted(slot, sim),
+        }
+    }
+
+    /// The policy ran out: the copy goes to the subscription's dead-letter
+    /// queue, or is dropped.
+    fn exhausted(&mut self, slot: u32, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let m = self.arena.get_mut(slot);
+        let ep = self.consumers[m.queue as usize].endpoint.as_mut();
+        let ep = ep.expect("an endpoint");
+        ep.pending -= 1;
+        match ep.dlq {
+            Some(q) => {
+                ep.c.dead_lettered += 1;
+                m.origin = q;
+                self.queues[q as usize].adopt(&mut self.arena, slot, now);
+                self.wake(q as usize, sim);
+            }
+            None => {
+                ep.c.dropped += 1;
+                m.state = State::Dropped;
+                if let Some(successes) = self.arena.release_if_done(slot)
+                    && successes >= 2
+                {
+                    self.applied_more_than_once += 1;
+                }
+            }
+        }
+    }
+}
