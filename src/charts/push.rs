@@ -1,9 +1,10 @@
 //! The deliveries chart of a run with push endpoints: what the topics tried
 //! against what the endpoints took, refused and let time out, and what the
-//! delivery policies gave up on; copies still pending on the right axis.
+//! delivery policies gave up on; the retry amplification on the right axis.
 
 use super::ChartError;
-use super::run::{chart, dashed, gauge, rate, rate_label, smoothing};
+use super::run::{chart, dashed, down_windows, rate, rate_label, smoothing};
+use super::timechart::Series;
 use crate::metrics::series::Sampler;
 use crate::run::Summary;
 use std::path::Path;
@@ -15,6 +16,12 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
     let w = smoothing(sampler);
     let y = rate_label(sampler, "deliveries", w);
     let mut c = chart("Push deliveries to endpoints", s, &y);
+    c.series.extend(rate(
+        sampler,
+        "push_offered",
+        "offered (copies to endpoints)",
+        w,
+    ));
     for (col, label) in [
         ("push_attempts", "attempts (first and retries)"),
         ("push_acked", "acked"),
@@ -28,12 +35,33 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
             .column(col)
             .is_some_and(|v| v.iter().any(|&x| x > 0.0));
         if any {
-            c.series.extend(rate(sampler, col, label, w));
+            // Dashed: with every attempt failing it lies on `failed`.
+            let line = rate(sampler, col, label, w);
+            c.series.extend(if col == "push_attempts" {
+                line.map(dashed)
+            } else {
+                line
+            });
         }
     }
-    c.y2_label = Some("copies pending".into());
-    c.series2
-        .extend(gauge(sampler, "push_pending", "copies pending (right axis)").map(dashed));
+    c.windows.extend(down_windows(s));
+    // Attempts per copy offered, from the same moving averages.
+    if let (Some(a), Some(o)) = (
+        rate(sampler, "push_attempts", "", w),
+        rate(sampler, "push_offered", "", w),
+    ) {
+        let points = a
+            .points
+            .iter()
+            .zip(&o.points)
+            .map(|(&(t, a), &(_, o))| (t, if o > 0.0 { a / o } else { f64::NAN }))
+            .collect();
+        c.y2_label = Some("attempts per copy offered".into());
+        c.series2.push(dashed(Series::new(
+            "retry amplification (right axis)",
+            points,
+        )));
+    }
     c.write(&dir.join("deliveries"))?;
     Ok(())
 }

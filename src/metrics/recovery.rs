@@ -37,18 +37,24 @@ pub struct TriggerWindow<'a> {
 }
 
 /// Offered load and goodput per interval: messages published and first
-/// processed, plus client requests started and succeeded.
+/// processed, plus client requests started and succeeded. A publish to a
+/// push topic offers one message per subscription (its copies).
 fn offered_and_goodput(s: &Sampler) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
     let t = s.column("time_s")?;
-    let add = |names: [&str; 2]| -> Vec<f64> {
+    let add = |names: &[(&str, f64)]| -> Vec<f64> {
         let mut sum = vec![0.0; t.len()];
-        for c in names.iter().filter_map(|n| s.column(n)) {
-            sum.iter_mut().zip(c).for_each(|(a, b)| *a += b);
+        for (c, sign) in names.iter().filter_map(|(n, k)| Some((s.column(n)?, k))) {
+            sum.iter_mut().zip(c).for_each(|(a, b)| *a += sign * b);
         }
         sum
     };
-    let offered = add(["arrivals", "requests"]);
-    let goodput = add(["goodput", "successes"]);
+    let offered = add(&[
+        ("arrivals", 1.0),
+        ("requests", 1.0),
+        ("push_published", -1.0),
+        ("push_copies", 1.0),
+    ]);
+    let goodput = add(&[("goodput", 1.0), ("successes", 1.0)]);
     Some((t, offered, goodput))
 }
 

@@ -259,6 +259,8 @@ fn push_totals(r: &mut Row, w: &World) {
     let eps = || w.consumers.iter().filter_map(|c| c.endpoint.as_ref());
     let sum = |f: fn(&Endpoint) -> u64| eps().map(f).sum::<u64>();
     r.gauge("push_pending", sum(|e| e.pending) as f64);
+    r.counter("push_published", w.pushes.iter().map(|t| t.published).sum());
+    r.counter("push_offered", sum(|e| e.c.copies));
     r.counter(
         "push_copies",
         sum(|e| e.c.copies) + w.pushes.iter().map(|t| t.queue_copies).sum::<u64>(),
@@ -374,6 +376,9 @@ fn write_totals(r: &mut Row, w: &World, now: SimTime) {
     if !w.clients.is_empty() {
         client_totals(r, w);
     }
+    if !w.pushes.is_empty() {
+        push_totals(r, w);
+    }
 }
 
 /// The load clients offer and what comes of it: logical requests, attempts,
@@ -391,7 +396,4 @@ fn client_totals(r: &mut Row, w: &World) {
     r.counter("client_timeouts", sum(&|c| c.timeouts));
     r.counter("client_errors", sum(&|c| c.errors + c.conflicts));
     r.counter("gave_up", sum(&|c| c.gave_up));
-    if !w.pushes.is_empty() {
-        push_totals(r, w);
-    }
 }

@@ -133,6 +133,7 @@ pub struct Summary {
     pub services: Vec<ServiceSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<RecordSummary>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pushes: Vec<super::PushSummary>,
 }
 
