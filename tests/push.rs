@@ -60,7 +60,8 @@ fn fanout_gives_every_queue_every_message_and_only_the_slow_one_falls_behind() {
 
 #[test]
 fn pushing_a_flash_sale_floods_the_database_pulling_it_only_delays() {
-    let push = run_scenario("push-vs-pull-push.toml", &[]).summary;
+    let push_out = run_scenario("push-vs-pull-push.toml", &[]);
+    let push = push_out.summary;
     let pull = run_scenario("push-vs-pull-pull.toml", &[]).summary;
     // Same orders on both sides.
     assert_eq!(push.pushes[0].published, pull.producers[0].produced);
@@ -85,6 +86,13 @@ fn pushing_a_flash_sale_floods_the_database_pulling_it_only_delays() {
         p.acked + p.dead_lettered + p.dropped + p.pending,
         p.endpoint_copies
     );
+    // The time series carries the same deliveries: retries multiply the
+    // offered load (the amplification the deliveries chart draws).
+    let series = &push_out.series;
+    let total = |c: &str| col(series, c).iter().sum::<f64>();
+    assert_eq!(total("push_attempts"), e.attempts as f64);
+    assert_eq!(total("push_offered"), e.copies as f64);
+    assert!(total("push_attempts") > 2.0 * total("push_offered"));
 
     let db = &pull.databases[0];
     assert_eq!(db.refusals, 0);
