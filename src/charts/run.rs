@@ -125,6 +125,20 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
     c.series
         .extend(gauge(sampler, "backlog", "backlog (visible + delayed)"));
     c.series.extend(gauge(sampler, "in_flight", "in flight"));
+    // Several queues (a fan-out): which one holds the backlog.
+    let mains: Vec<_> = s.queues.iter().filter(|q| !q.dead_letter_queue).collect();
+    if (2..=8).contains(&mains.len()) {
+        for q in mains {
+            c.series.extend(
+                gauge(
+                    sampler,
+                    &format!("{}.visible", q.name),
+                    &format!("{} visible", q.name),
+                )
+                .map(dashed),
+            );
+        }
+    }
     if s.queues.iter().any(|q| q.dead_letter_queue) {
         c.series
             .extend(gauge(sampler, "dlq_depth", "dead-letter queue depth"));

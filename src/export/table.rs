@@ -86,7 +86,7 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
 /// Message rates and latencies (runs with producers).
 fn messages(t: &mut String, s: &Summary) {
     let l = &s.ledger;
-    if let Some(p) = &l.push {
+    if let Some(p) = l.push.as_ref().filter(|p| p.endpoint_copies > 0) {
         let _ = writeln!(
             t,
             "  push        published {}  to endpoints {}: acked {}  dead-lettered {}  dropped {}  pending {}  (copies to queues {}, counted above)",
