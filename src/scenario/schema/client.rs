@@ -87,20 +87,11 @@ pub struct RecordConfig {
 }
 
 mod defaults {
-    use crate::scenario::{DistKind, DistSpec};
-    fn constant(mean: f64) -> DistSpec {
-        DistSpec {
-            dist: DistKind::Constant,
-            mean: Some(mean),
-            cv: None,
-            min: None,
-            max: None,
-        }
-    }
+    use crate::scenario::DistSpec;
     pub fn network_s() -> DistSpec {
-        constant(0.0005)
+        DistSpec::constant(0.0005)
     }
     pub fn record_s() -> DistSpec {
-        constant(0.002)
+        DistSpec::constant(0.002)
     }
 }

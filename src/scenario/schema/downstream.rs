@@ -82,26 +82,17 @@ pub struct FaultConfig {
 }
 
 mod defaults {
-    use crate::scenario::{DistKind, DistSpec};
+    use crate::scenario::DistSpec;
     pub fn cores() -> u32 {
         4
     }
     pub fn acquire_timeout_s() -> f64 {
         1.0
     }
-    fn constant(mean: f64) -> DistSpec {
-        DistSpec {
-            dist: DistKind::Constant,
-            mean: Some(mean),
-            cv: None,
-            min: None,
-            max: None,
-        }
-    }
     pub fn query_s() -> DistSpec {
-        constant(0.01)
+        DistSpec::constant(0.01)
     }
     pub fn call_s() -> DistSpec {
-        constant(0.05)
+        DistSpec::constant(0.05)
     }
 }

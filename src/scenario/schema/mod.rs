@@ -269,6 +269,19 @@ pub struct DistSpec {
     pub max: Option<f64>,
 }
 
+impl DistSpec {
+    /// Always `mean`: the defaults of time keys.
+    pub fn constant(mean: f64) -> DistSpec {
+        DistSpec {
+            dist: DistKind::Constant,
+            mean: Some(mean),
+            cv: None,
+            min: None,
+            max: None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Overflow {
@@ -366,7 +379,7 @@ impl Default for VerdictConfig {
 }
 
 mod defaults {
-    use super::{DistKind, DistSpec};
+    use super::DistSpec;
     // SQS defaults: visibility 30 s, retention 4 days, long-poll wait up to 20 s.
     pub fn visibility_timeout_s() -> f64 {
         30.0
@@ -390,12 +403,6 @@ mod defaults {
         5
     }
     pub fn processing_s() -> DistSpec {
-        DistSpec {
-            dist: DistKind::Constant,
-            mean: Some(0.1),
-            cv: None,
-            min: None,
-            max: None,
-        }
+        DistSpec::constant(0.1)
     }
 }
