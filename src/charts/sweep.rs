@@ -126,6 +126,18 @@ fn x_scale(info: &PlanInfo) -> XScale {
     }
 }
 
+/// Words for a key's values in the order of `axis`, when they are words
+/// (`jitter = "full"`); empty for numbers.
+fn axis_names(vals: &[toml::Value], order: &[usize]) -> Vec<String> {
+    if vals.iter().all(|v| v.is_integer() || v.is_float()) {
+        return vec![];
+    }
+    order
+        .iter()
+        .map(|&i| crate::sweep::values::show(&vals[i]))
+        .collect()
+}
+
 /// A key's values as positions, ascending, and the value index of each.
 fn axis(vals: &[toml::Value]) -> (Vec<f64>, Vec<usize>) {
     let xs: Vec<f64> = vals
@@ -178,6 +190,8 @@ fn heat_map(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
         x_label: px.path.clone(),
         y_label: py.path.clone(),
         value_label: metric_label(metric),
+        x_names: axis_names(&px.values, &ox),
+        y_names: axis_names(&py.values, &oy),
         xs,
         ys,
         values,

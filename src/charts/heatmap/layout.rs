@@ -63,7 +63,7 @@ impl Plan {
         let title_band = (CAP_HEIGHT + DESCENT) * style::AXIS_LABEL_SIZE + AXIS_LABEL_GAP;
         let bar_r = (w - style::PAD - title_band - bar_labels - TICK_LEN - TICK_GAP).round();
         let bar = rect(bar_r - BAR_WIDTH, top, bar_r, bottom);
-        let y_labels: Vec<String> = map.ys.iter().map(|v| param_label(*v)).collect();
+        let y_labels = names(&map.y_names, &map.ys);
         let y_label_w = widest(&y_labels)?;
         let left = (style::PAD + title_band + y_label_w + LABEL_GAP).round();
         let grid = rect(left, top, bar.l - BAR_GAP, bottom);
@@ -83,6 +83,15 @@ impl Plan {
     }
 }
 
+/// The given names when there is one per value, else the values.
+fn names(given: &[String], values: &[f64]) -> Vec<String> {
+    if given.len() == values.len() {
+        given.to_vec()
+    } else {
+        values.iter().map(|v| param_label(*v)).collect()
+    }
+}
+
 fn widest(labels: &[String]) -> Result<f64, String> {
     labels
         .iter()
@@ -99,7 +108,7 @@ fn tick_labels(
     texts: &mut Vec<PlacedText>,
 ) -> Result<(), String> {
     let spec = TextSpec::new(style::TICK_SIZE, style::TEXT_MUTED);
-    let x_labels: Vec<String> = map.xs.iter().map(|v| param_label(*v)).collect();
+    let x_labels = names(&map.x_names, &map.xs);
     let x_every = ((widest(&x_labels)? + 12.0) / cells.col_width())
         .ceil()
         .max(1.0) as usize;

@@ -39,6 +39,10 @@ pub struct HeatMap {
     pub xs: Vec<f64>,
     /// Distinct y values, ascending (rows from the bottom up).
     pub ys: Vec<f64>,
+    /// Tick labels for `xs` and `ys` (a parameter whose values are words);
+    /// empty: the numbers.
+    pub x_names: Vec<String>,
+    pub y_names: Vec<String>,
     /// `values[yi][xi]`; `None` = no data (drawn grey and hatched).
     pub values: Vec<Vec<Option<f64>>>,
     /// Same shape as `values`: collapsed cells are marked with ×, and a thick line

@@ -38,6 +38,8 @@ pub(crate) fn demo() -> HeatMap {
         value_label: "p99 end-to-end latency (s)".into(),
         xs,
         ys,
+        x_names: vec![],
+        y_names: vec![],
         values,
         collapsed,
         log_colour: true,
@@ -136,4 +138,21 @@ fn bad_input_is_an_error_and_writes_nothing() {
         assert!(!dir.0.join(format!("{name}.png")).exists(), "{name}");
     }
     assert_eq!(std::fs::read_dir(&dir.0).expect("list").count(), 0);
+}
+
+#[test]
+fn words_label_the_values_of_a_parameter_given_as_words() {
+    let dir = TempDir::new("heatmap-words");
+    let map = HeatMap {
+        xs: vec![5.0, 10.0],
+        ys: vec![0.0, 1.0],
+        y_names: vec!["none".into(), "decorrelated".into()],
+        values: vec![vec![Some(1.0), Some(2.0)], vec![Some(3.0), Some(4.0)]],
+        collapsed: vec![vec![false; 2]; 2],
+        ..HeatMap::default()
+    };
+    let svg = assert_identical_renders(&dir.0, |stem| map.write(stem));
+    assert!(svg.contains("\nnone\n") && svg.contains("\ndecorrelated\n"));
+    // Numbers stay numbers.
+    assert!(svg.contains("\n10\n"));
 }
