@@ -341,3 +341,37 @@ fn maximum_concurrency_holds_up_to_the_connection_count_and_crashes_past_it() {
         .unwrap();
     assert_eq!(best, 50.0);
 }
+
+/// The retry storm of retry-storm.toml swept over load and attempts: after
+/// the trigger, every client times out and sends `attempts` attempts per
+/// request, so the service can never drain once attempts × rate reaches its
+/// capacity 1/slope = 100/s. Below that it recovers, however slowly.
+#[test]
+fn retries_lower_the_load_at_which_a_trigger_becomes_a_collapse() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().to_str().unwrap();
+    ok(flowsim(
+        &[
+            "sweep",
+            "scenarios/sweep-retry-storm.toml",
+            "--out",
+            out,
+            "-q",
+        ],
+        "2",
+    ));
+    let s = json(&t.path().join("sweep-retry-storm-sweep"));
+    let rates = [20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0];
+    for p in s["collapse_points"].as_array().unwrap() {
+        let attempts: f64 = p["at"]["client[0].retry.attempts"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let theory = rates.iter().copied().find(|r| attempts * r >= 100.0);
+        let at = p["collapses_at"]
+            .as_str()
+            .map(|v| v.parse::<f64>().unwrap());
+        assert_eq!(at, theory, "attempts {attempts}: {p}");
+    }
+}

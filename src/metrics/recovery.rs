@@ -58,13 +58,15 @@ fn offered_and_goodput(s: &Sampler) -> Option<(Vec<f64>, Vec<f64>, Vec<f64>)> {
     Some((t, offered, goodput))
 }
 
-/// Judges recovery after the last trigger that ended before the run did.
+/// Judges recovery after the last trigger to end.
 pub fn judge(s: &Sampler, triggers: &[TriggerWindow], cfg: &VerdictConfig) -> Option<Recovery> {
     let (t, offered, goodput) = offered_and_goodput(s)?;
     let end = *t.last()?;
+    // The last trigger to end, even after the run (then undecided): sweeps
+    // find the same fields in every run.
     let last = triggers
         .iter()
-        .filter(|w| w.to_s > w.from_s && w.to_s < end)
+        .filter(|w| w.to_s > w.from_s)
         .max_by(|a, b| a.to_s.total_cmp(&b.to_s))?;
     let w = cfg.recovery_window_s;
     // Cumulative sums: interval i covers (t[i-1], t[i]].
@@ -84,7 +86,7 @@ pub fn judge(s: &Sampler, triggers: &[TriggerWindow], cfg: &VerdictConfig) -> Op
     // Windows (t[i], t[j]] with t[i] ≥ the trigger's end and t[j] − t[i] ≥ w.
     // Recovered means healthy at the end: from the start after the last
     // unhealthy window on (a system that comes back and falls again has not).
-    let first = t.iter().position(|&x| x >= last.to_s)?;
+    let first = t.iter().position(|&x| x >= last.to_s).unwrap_or(t.len());
     let (mut j, mut seen, mut last_bad, mut last_ok) = (0, false, None, true);
     for i in first..t.len() {
         while j < t.len() && t[j] - t[i] < w {
