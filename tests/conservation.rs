@@ -1128,7 +1128,12 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     for b in policies {
         prop_assert!(b.peak_buffered <= b.buffer as u64, "{:?}\n{}", b, text);
         // The buffer, and a blocked producer's message in hand.
-        prop_assert!(b.buffered_at_end <= b.buffer as u64 + 1, "{:?}\n{}", b, text);
+        prop_assert!(
+            b.buffered_at_end <= b.buffer as u64 + 1,
+            "{:?}\n{}",
+            b,
+            text
+        );
         prop_assert!(b.crashed_at_s.is_none() || b.buffered_at_end == 0);
         buffered += b.buffered_at_end;
     }
@@ -1257,7 +1262,10 @@ processing_s = { dist = "exponential", mean = 0.05 }
     let l = &out.summary.ledger;
     assert!(l.balanced);
     let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
-    let p = l.producers.as_ref().expect("a producer with a publish policy");
+    let p = l
+        .producers
+        .as_ref()
+        .expect("a producer with a publish policy");
     assert_eq!(
         l.produced,
         l.processed
@@ -1270,7 +1278,10 @@ processing_s = { dist = "exponential", mean = 0.05 }
             + p.lost()
     );
     // The mechanisms really fired.
-    assert!(p.dropped_full > 0 && p.gave_up > 0 && p.accepted > 0, "{p:?}");
+    assert!(
+        p.dropped_full > 0 && p.gave_up > 0 && p.accepted > 0,
+        "{p:?}"
+    );
     assert!(l.rejected > 0, "{l:?}");
     assert!(l.dropped > 0, "{l:?}");
     assert!(l.expired > 0, "{l:?}");

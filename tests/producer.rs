@@ -6,8 +6,8 @@
 mod common;
 
 use common::{run_scenario, run_text};
-use flowsim::metrics::verdict::Reason;
 use flowsim::RunOutput;
+use flowsim::metrics::verdict::Reason;
 use flowsim::run::PublishSummary;
 
 const FILE: &str = "producer-buffer.toml";
@@ -25,7 +25,12 @@ fn publish(out: &RunOutput) -> &PublishSummary {
 
 /// Messages the producer made: accepted, held, or lost at the producer.
 fn made(out: &RunOutput) -> u64 {
-    out.summary.ledger.producers.as_ref().expect("a policy").messages
+    out.summary
+        .ledger
+        .producers
+        .as_ref()
+        .expect("a policy")
+        .messages
 }
 
 fn column(out: &RunOutput, name: &str) -> Vec<(f64, f64)> {
@@ -46,7 +51,10 @@ fn drop_loses_the_overflow_but_keeps_producing() {
     assert_eq!((b.gave_up, b.lost_at_crash, b.blocked_arrivals), (0, 0, 0));
     assert_eq!(b.peak_buffered, 20_000);
     assert_eq!(b.buffered_at_end, 0, "the retries drain the buffer");
-    assert_eq!(l.rejected, 0, "a refusal is retried, never lost at the queue");
+    assert_eq!(
+        l.rejected, 0,
+        "a refusal is retried, never lost at the queue"
+    );
     assert_eq!(p.messages, p.accepted + p.lost() + p.buffered);
     let first_refusal = column(&out, "shop.publish_failures")
         .into_iter()
@@ -59,7 +67,10 @@ fn drop_loses_the_overflow_but_keeps_producing() {
         .filter(|&(_, v)| v > 0.0)
         .map(|(t, _)| t)
         .collect();
-    assert!(lost[0] > 135.0 && *lost.last().unwrap() <= 181.0, "{lost:?}");
+    assert!(
+        lost[0] > 135.0 && *lost.last().unwrap() <= 181.0,
+        "{lost:?}"
+    );
     // The producer never stopped: it made every arrival of the profile.
     assert!(column(&out, "shop.up").iter().all(|&(_, v)| v == 1.0));
     assert!((130_000..145_000).contains(&p.messages), "{p:?}");
@@ -86,7 +97,10 @@ fn block_loses_nothing_but_slows_the_producer() {
         .filter(|&(_, v)| v > 0.0)
         .map(|(t, _)| t)
         .collect();
-    assert!(when[0] > 135.0 && *when.last().unwrap() <= 182.0, "{when:?}");
+    assert!(
+        when[0] > 135.0 && *when.last().unwrap() <= 182.0,
+        "{when:?}"
+    );
     // The queue took as many as with drop (its consumers set the pace), and
     // every message made was processed.
     let l = &out.summary.ledger;
@@ -95,7 +109,10 @@ fn block_loses_nothing_but_slows_the_producer() {
         drop.summary.producers[0].produced as f64,
     );
     assert!((ours / theirs - 1.0).abs() < 0.01, "{ours} vs {theirs}");
-    assert_eq!(l.processed + l.in_system.visible + l.in_system.in_flight, made(&out));
+    assert_eq!(
+        l.processed + l.in_system.visible + l.in_system.in_flight,
+        made(&out)
+    );
     assert!(!out.summary.verdict.collapsed, "{:?}", out.summary.verdict);
 }
 
@@ -203,7 +220,8 @@ fn attempts_run_out_and_the_message_is_given_up() {
 
 #[test]
 fn a_blocked_producer_stays_blocked_while_nothing_leaves_its_buffer() {
-    let policy = "[producer.publish]\nattempts = 1000\nbase_s = 1.0\nbuffer = 5\non_full = \"block\"";
+    let policy =
+        "[producer.publish]\nattempts = 1000\nbase_s = 1.0\nbuffer = 5\non_full = \"block\"";
     let out = run_text(&STUCK.replace("POLICY", policy));
     let b = publish(&out);
     // Ten accepted by 1.0 s, five buffered, the sixteenth refused at 1.6 s:

@@ -121,9 +121,7 @@ pub fn judge_producer_crashes(
     downstream_first_s: Option<f64>,
     then: &Verdict,
 ) -> Option<Verdict> {
-    let first = producers
-        .iter()
-        .min_by(|a, b| a.at_s.total_cmp(&b.at_s))?;
+    let first = producers.iter().min_by(|a, b| a.at_s.total_cmp(&b.at_s))?;
     if downstream_first_s.is_some_and(|d| d <= first.at_s) {
         return None;
     }
@@ -163,9 +161,9 @@ fn judge_loss(s: &Sampler, cfg: &VerdictConfig) -> Option<Verdict> {
         "push_dropped",
         "producer_lost",
     ]
-        .iter()
-        .filter_map(|c| s.column(c))
-        .collect();
+    .iter()
+    .filter_map(|c| s.column(c))
+    .collect();
     let lost: f64 = lost_cols
         .iter()
         .map(|v| v[n - k + 1..].iter().sum::<f64>())

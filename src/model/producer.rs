@@ -143,14 +143,6 @@ impl PublishBuffer {
         self.heap.len() as u64 + u64::from(self.held.is_some())
     }
 
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
-    }
-
     pub fn has_room(&self) -> bool {
         self.heap.len() < self.cfg.buffer as usize
     }
@@ -249,7 +241,10 @@ impl Producer {
             poison_rng: stream(seed, &format!("producer.{}.poison", p.name), rep),
             cost_rng: stream(seed, &format!("producer.{}.cost", p.name), rep),
             buffer: p.publish.clone().map(|cfg| {
-                PublishBuffer::new(cfg, stream(seed, &format!("producer.{}.retry", p.name), rep))
+                PublishBuffer::new(
+                    cfg,
+                    stream(seed, &format!("producer.{}.retry", p.name), rep),
+                )
             }),
             p,
             c: ProducerCounters::default(),

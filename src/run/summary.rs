@@ -326,9 +326,9 @@ pub(super) fn summarise(
             &verdict,
         )
         .or_else(|| judge_crashes(&crashes, &verdict))
-            .or_else(|| guarded(&verdict).then(|| verdict.clone()))
-            .or_else(|| recovery::verdict(recovery.as_ref()?, &s.verdict))
-            .unwrap_or_else(|| clients_only(s, recovery.as_ref()).unwrap_or(verdict)),
+        .or_else(|| guarded(&verdict).then(|| verdict.clone()))
+        .or_else(|| recovery::verdict(recovery.as_ref()?, &s.verdict))
+        .unwrap_or_else(|| clients_only(s, recovery.as_ref()).unwrap_or(verdict)),
         triggers,
         recovery,
         producers: w

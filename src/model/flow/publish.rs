@@ -102,7 +102,10 @@ impl World {
     /// Schedules the producer's retry timer if a retry is due earlier than it
     /// is armed for.
     pub(crate) fn arm_producer(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
-        let b = self.producers[pi].buffer.as_mut().expect("a publish policy");
+        let b = self.producers[pi]
+            .buffer
+            .as_mut()
+            .expect("a publish policy");
         if let Some(t) = b.next_due()
             && b.timer_at.is_none_or(|a| t < a)
         {
