@@ -234,6 +234,8 @@ struct Producer {
     key_skew: f64,
     poison: f64,
     cost: Option<Dist>,
+    /// A publish policy: attempts, base, jitter, buffer, on_full.
+    publish: Option<(u32, f64, &'static str, u32, &'static str)>,
 }
 
 fn producer() -> impl Strategy<Value = Producer> {
@@ -253,6 +255,16 @@ fn producer() -> impl Strategy<Value = Producer> {
             prop_oneof![1 => Just(0.0), 2 => 0.0..0.3f64, 1 => Just(1.0)],
             prop::option::weighted(0.3, dist(0.3, 3.0)),
         ),
+        prop::option::weighted(
+            0.3,
+            (
+                1..8u32,
+                0.01..2.0f64,
+                prop::sample::select(vec!["none", "full", "equal", "decorrelated"]),
+                1..400u32,
+                prop::sample::select(vec!["block", "drop", "crash"]),
+            ),
+        ),
     )
         .prop_map(
             |(
@@ -260,6 +272,7 @@ fn producer() -> impl Strategy<Value = Producer> {
                 profile,
                 initial_backlog,
                 (keys, key_skew, poison, cost),
+                publish,
             )| Producer {
                 queue,
                 rate,
@@ -272,6 +285,7 @@ fn producer() -> impl Strategy<Value = Producer> {
                 key_skew,
                 poison,
                 cost,
+                publish,
             },
         )
 }
@@ -725,6 +739,14 @@ impl Case {
                 write!(t, ", cost = {}", c.toml()).unwrap();
             }
             writeln!(t, " }}").unwrap();
+            if let Some((attempts, base, jitter, buffer, on_full)) = p.publish {
+                writeln!(
+                    t,
+                    "[producer.publish]\nattempts = {attempts}\nbase_s = {base:?}\ncap_s = {:?}\njitter = \"{jitter}\"\nbuffer = {buffer}\non_full = \"{on_full}\"",
+                    base * 20.0
+                )
+                .unwrap();
+            }
         }
         let dlqs: Vec<usize> = (0..self.queues.len())
             .filter(|&i| self.queues[i].dlq.is_some())
@@ -997,7 +1019,9 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let sum = &out.summary;
     let l = &sum.ledger;
     let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
-    let accounted = l.processed + l.dead_lettered + l.expired + l.dropped + l.rejected + held;
+    let at_producers = l.producers.as_ref().map_or(0, |p| p.buffered + p.lost());
+    let accounted =
+        l.processed + l.dead_lettered + l.expired + l.dropped + l.rejected + held + at_producers;
     prop_assert!(
         l.balanced,
         "ledger not balanced: {l:?}\n--- scenario ---\n{text}"
@@ -1098,8 +1122,38 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
             prop_assert!(c.peak_concurrency <= e.workers, "{:?}\n{}", c, text);
         }
     }
-    // Publish attempts include the initial backlog.
-    let backlog: u64 = case.producers.iter().map(|p| p.initial_backlog).sum();
+    // Producers' buffers: within their bound, and what the ledger says.
+    let policies = sum.producers.iter().filter_map(|p| p.publish.as_ref());
+    let mut buffered = 0;
+    for b in policies {
+        prop_assert!(b.peak_buffered <= b.buffer as u64, "{:?}\n{}", b, text);
+        // The buffer, and a blocked producer's message in hand.
+        prop_assert!(
+            b.buffered_at_end <= b.buffer as u64 + 1,
+            "{:?}\n{}",
+            b,
+            text
+        );
+        prop_assert!(b.crashed_at_s.is_none() || b.buffered_at_end == 0);
+        buffered += b.buffered_at_end;
+    }
+    prop_assert_eq!(
+        buffered,
+        l.producers.as_ref().map_or(0, |p| p.buffered),
+        "{}",
+        text
+    );
+    if let Some(p) = &l.producers {
+        prop_assert_eq!(p.messages, p.accepted + p.buffered + p.lost(), "{}", text);
+    }
+    // Publish attempts include the initial backlog (of a producer that cannot
+    // block or crash while making it).
+    let backlog: u64 = case
+        .producers
+        .iter()
+        .filter(|p| p.publish.is_none())
+        .map(|p| p.initial_backlog)
+        .sum();
     prop_assert!(
         l.produced >= backlog,
         "produced {} < initial backlog {backlog}\n{text}",
@@ -1176,6 +1230,15 @@ queue = "bounded"
 rate = 200
 arrivals = "constant"
 
+[[producer]]
+queue = "bounded"
+rate = 50
+[producer.publish]
+attempts = 6
+base_s = 0.2
+buffer = 20
+on_full = "drop"
+
 [[consumer]]
 queue = "orders"
 workers = 6
@@ -1199,11 +1262,26 @@ processing_s = { dist = "exponential", mean = 0.05 }
     let l = &out.summary.ledger;
     assert!(l.balanced);
     let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
+    let p = l
+        .producers
+        .as_ref()
+        .expect("a producer with a publish policy");
     assert_eq!(
         l.produced,
-        l.processed + l.dead_lettered + l.expired + l.dropped + l.rejected + held
+        l.processed
+            + l.dead_lettered
+            + l.expired
+            + l.dropped
+            + l.rejected
+            + held
+            + p.buffered
+            + p.lost()
     );
     // The mechanisms really fired.
+    assert!(
+        p.dropped_full > 0 && p.gave_up > 0 && p.accepted > 0,
+        "{p:?}"
+    );
     assert!(l.rejected > 0, "{l:?}");
     assert!(l.dropped > 0, "{l:?}");
     assert!(l.expired > 0, "{l:?}");

@@ -10,7 +10,8 @@ use std::process::Command;
 /// Scenario files run together in one invocation, so that rayon spreads them.
 /// Between them: a Poisson producer with a spike profile, Zipf-skewed keys, poison,
 /// a DLQ with max_receive_count and redrive, a FIFO queue, lognormal processing,
-/// a bounded queue, short retention, change-visibility backoff, zombie redelivery.
+/// a bounded queue, producers retrying into their buffers, short retention,
+/// change-visibility backoff, zombie redelivery.
 const SCENARIOS: &[(&str, &str)] = &[
     (
         "flash_sale",
@@ -128,6 +129,52 @@ wait_time_s = 0
 empty_poll_pause_s = 0.2
 processing_s = { dist = "exponential", mean = 0.08 }
 error_rate = 0.05
+"#,
+    ),
+    (
+        "producer_buffer",
+        r#"
+[run]
+title = "producers retrying into their buffers"
+seed = 21
+horizon_s = 200
+sample_interval_s = 1
+
+[[queue]]
+name = "tight"
+max_depth = 300
+overflow = "reject"
+
+[[producer]]
+name = "blocking"
+queue = "tight"
+rate = 60
+profile = [{ kind = "spike", at_s = 40, duration_s = 40, factor = 4 }]
+[producer.publish]
+attempts = 200
+base_s = 0.05
+cap_s = 2
+jitter = "full"
+buffer = 1000
+on_full = "block"
+
+[[producer]]
+name = "dropping"
+queue = "tight"
+rate = 30
+[producer.publish]
+attempts = 5
+base_s = 0.1
+jitter = "decorrelated"
+buffer = 20
+on_full = "drop"
+
+[[consumer]]
+name = "slow"
+queue = "tight"
+workers = 8
+batch_size = 1
+processing_s = { dist = "exponential", mean = 0.05 }
 "#,
     ),
     (

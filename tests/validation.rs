@@ -394,3 +394,43 @@ fn prefetch_is_for_worker_pools_on_a_queue() {
         "{e}"
     );
 }
+
+#[test]
+fn bad_publish_policies_are_refused_at_their_keys() {
+    let with = |policy: &str| format!("{BASE}[producer.publish]\n{policy}\n");
+    let e = problems(&with("attempts = 0"));
+    assert!(e.contains("producer[0].publish.attempts"), "{e}");
+    let e = problems(&with("buffer = 0"));
+    assert!(e.contains("producer[0].publish.buffer"), "{e}");
+    let e = problems(&with("base_s = 0"));
+    assert!(e.contains("producer[0].publish.base_s"), "{e}");
+    let e = problems(&with("base_s = 5\ncap_s = 1"));
+    assert!(e.contains("producer[0].publish.cap_s"), "{e}");
+    let e = problems(&with("multiplier = 0.5"));
+    assert!(e.contains("producer[0].publish.multiplier"), "{e}");
+    // Unknown keys and values are serde's, with the key named.
+    match load_str("v.toml", &with("on_full = \"explode\"")) {
+        Err(e) => assert!(e.to_string().contains("on_full"), "{e}"),
+        Ok(_) => panic!("accepted on_full = explode"),
+    }
+    match load_str("v.toml", &with("bufer = 10")) {
+        Err(e) => assert!(e.to_string().contains("bufer"), "{e}"),
+        Ok(_) => panic!("accepted a misspelt key"),
+    }
+    // Only a queue refuses a publish.
+    let topic = r#"
+[[topic]]
+name = "t"
+[[producer]]
+topic = "t"
+rate = 1.0
+[producer.publish]
+buffer = 10
+"#;
+    let e = problems(topic);
+    assert!(
+        e.contains("producer[0].publish") && e.contains("queue"),
+        "{e}"
+    );
+    load_str("v.toml", &with("on_full = \"crash\"\nbuffer = 5")).unwrap();
+}

@@ -125,6 +125,25 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
     c.series
         .extend(gauge(sampler, "backlog", "backlog (visible + delayed)"));
     c.series.extend(gauge(sampler, "in_flight", "in flight"));
+    // Messages producers hold because their queue refused them, against the
+    // buffers' size: a full buffer blocks, drops or crashes.
+    let buffers: Vec<u64> = s
+        .producers
+        .iter()
+        .filter_map(|p| p.publish.as_ref().map(|b| b.buffer as u64))
+        .collect();
+    if !buffers.is_empty() {
+        c.series.extend(gauge(
+            sampler,
+            "producer_buffered",
+            "producer buffer (refused, waiting for a retry)",
+        ));
+        let size: u64 = buffers.iter().sum();
+        c.limits.push(Limit {
+            label: format!("producer buffer size ({size})"),
+            value: size as f64,
+        });
+    }
     // Several queues (a fan-out): which one holds the backlog.
     let mains: Vec<_> = s.queues.iter().filter(|q| !q.dead_letter_queue).collect();
     if (2..=8).contains(&mains.len()) {

@@ -99,6 +99,30 @@ fn messages(t: &mut String, s: &Summary) {
             thousands(p.queue_copies)
         );
     }
+    for p in &s.producers {
+        let Some(b) = &p.publish else { continue };
+        let crashed = b
+            .crashed_at_s
+            .map(|at| format!("  OUT OF MEMORY at {}", secs(at)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            t,
+            "  producer    {} → {}: {} refusals, {} retries; buffer peak {} of {}, {} at the end; lost {} (buffer full {}, gave up {}, in the crash {}); blocked {} ({} arrivals not made){crashed}",
+            p.name,
+            p.queue,
+            thousands(b.refusals),
+            thousands(b.retries),
+            thousands(b.peak_buffered),
+            thousands(b.buffer as u64),
+            thousands(b.buffered_at_end),
+            thousands(b.dropped_full + b.gave_up + b.lost_at_crash),
+            thousands(b.dropped_full),
+            thousands(b.gave_up),
+            thousands(b.lost_at_crash),
+            secs(b.blocked_s),
+            thousands(b.blocked_arrivals),
+        );
+    }
     let _ = writeln!(
         t,
         "  rates       arrivals {:.1}/s  goodput {:.1}/s  duplicates {}  applied twice+ {}  DLQ'd after success {}",

@@ -41,7 +41,31 @@ pub struct Ledger {
     /// Push topics' endpoint copies, when the scenario has push topics.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub push: Option<PushLedger>,
+    /// Producers with a publish policy: what their buffers hold and lost.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub producers: Option<ProducerLedger>,
     pub balanced: bool,
+}
+
+/// Every message a producer with a publish policy made was accepted by its
+/// queue, is still in its buffer (or in hand, blocked), or was lost there:
+/// buffer full, attempts exhausted, or the buffer lost in a crash.
+#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+pub struct ProducerLedger {
+    /// Messages made (they are in `produced` above).
+    pub messages: u64,
+    pub accepted: u64,
+    /// In the buffers at the end (in `in_system`'s count, not its fields).
+    pub buffered: u64,
+    pub dropped_full: u64,
+    pub gave_up: u64,
+    pub lost_at_crash: u64,
+}
+
+impl ProducerLedger {
+    pub fn lost(&self) -> u64 {
+        self.dropped_full + self.gave_up + self.lost_at_crash
+    }
 }
 
 /// Every endpoint copy ends exactly once: acked, dead-lettered (into a queue,
@@ -68,7 +92,7 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
             .producers
             .iter()
             .filter(|p| p.p.topic.is_none() && p.p.push.is_none())
-            .map(|p| p.c.produced + p.c.rejected)
+            .map(|p| p.messages())
             .sum::<u64>()
             + w.pushes.iter().map(|t| t.queue_copies).sum::<u64>()
             + endpoints().map(|e| e.c.dead_lettered).sum::<u64>(),
@@ -100,15 +124,44 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
             dropped: endpoints().map(|e| e.c.dropped).sum(),
             pending: endpoints().map(|e| e.pending).sum(),
         }),
+        producers: producer_ledger(w),
         balanced: false,
     };
     let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
-    let accounted = l.processed + l.dead_lettered + l.expired + l.dropped + l.rejected + held;
+    let (buffered, producer_lost) = l
+        .producers
+        .as_ref()
+        .map_or((0, 0), |p| (p.buffered, p.lost()));
+    let accounted = l.processed
+        + l.dead_lettered
+        + l.expired
+        + l.dropped
+        + l.rejected
+        + held
+        + buffered
+        + producer_lost;
     let mut problems = vec![];
     if accounted != l.produced {
         problems.push(format!(
-            "produced {} but accounted for {accounted} (processed {} + dead-lettered {} + expired {} + dropped {} + rejected {} + held {held})",
+            "produced {} but accounted for {accounted} (processed {} + dead-lettered {} + expired {} + dropped {} + rejected {} + held {held} + in producers' buffers {buffered} + lost at producers {producer_lost})",
             l.produced, l.processed, l.dead_lettered, l.expired, l.dropped, l.rejected
+        ));
+    }
+    let policy_rejected: u64 = w
+        .producers
+        .iter()
+        .filter(|p| p.buffer.is_some())
+        .map(|p| p.c.rejected)
+        .sum();
+    if let Some(p) = &l.producers
+        && (p.messages != p.accepted + p.buffered + p.lost() || policy_rejected > 0)
+    {
+        problems.push(format!(
+            "producers with a publish policy made {} messages but {} accepted + {} buffered + {} lost ({policy_rejected} rejected)",
+            p.messages,
+            p.accepted,
+            p.buffered,
+            p.lost()
         ));
     }
     let producer_rejected: u64 = w.producers.iter().map(|p| p.c.rejected).sum::<u64>()
@@ -122,11 +175,12 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
     // Endpoint copies are created as copies; a dead-lettered one enters a
     // queue without a new message.
     let adopted: u64 = endpoints().map(|e| e.c.dead_lettered).sum();
+    // A message in a producer's buffer, or lost there, never entered the arena.
     let created = w.arena.created() - w.record_copies - w.endpoint_copies;
-    if created != l.produced - l.rejected - adopted {
+    let accepted = l.produced - l.rejected - adopted - buffered - producer_lost;
+    if created != accepted {
         problems.push(format!(
-            "{created} messages created for {} accepted publishes",
-            l.produced - l.rejected - adopted
+            "{created} messages created for {accepted} accepted publishes"
         ));
     }
     if let Some(p) = &l.push {
@@ -176,6 +230,21 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
     } else {
         Err(problems.join("; "))
     }
+}
+
+fn producer_ledger(w: &World) -> Option<ProducerLedger> {
+    let mut out: Option<ProducerLedger> = None;
+    for p in &w.producers {
+        let Some(b) = &p.buffer else { continue };
+        let l = out.get_or_insert_with(ProducerLedger::default);
+        l.messages += p.c.made;
+        l.accepted += p.c.produced;
+        l.buffered += b.held_messages();
+        l.dropped_full += b.c.dropped_full;
+        l.gave_up += b.c.gave_up;
+        l.lost_at_crash += b.c.lost_at_crash;
+    }
+    out
 }
 
 /// Every logical request succeeded, was given up, or is still in progress;

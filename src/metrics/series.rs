@@ -86,6 +86,19 @@ impl Sampler {
             r.prefix = &t.name;
             r.counter("published", t.published);
         }
+        for p in &w.producers {
+            let Some(b) = &p.buffer else { continue };
+            r.prefix = &p.p.name;
+            r.gauge("buffered", b.held_messages() as f64);
+            r.gauge("up", if b.crashed_at.is_some() { 0.0 } else { 1.0 });
+            r.counter("accepted", p.c.produced);
+            r.counter("publish_failures", b.c.refusals);
+            r.counter("publish_retries", b.c.retries);
+            r.counter("lost", b.lost());
+            r.counter("blocked", b.c.blocked);
+            // Seconds blocked during the interval.
+            r.put("blocked_s", b.blocked_s(now), true);
+        }
         for c in &w.consumers {
             r.prefix = &c.p.name;
             consumer_columns(&mut r, c, now);
@@ -337,11 +350,7 @@ fn write_totals(r: &mut Row, w: &World, now: SimTime) {
         "workers",
         w.consumers.iter().map(|c| c.slots() as u64).sum::<u64>() as f64,
     );
-    let produced: u64 = w
-        .producers
-        .iter()
-        .map(|p| p.c.produced + p.c.rejected)
-        .sum();
+    let produced: u64 = w.producers.iter().map(|p| p.messages()).sum();
     r.counter("arrivals", produced);
     r.counter("deliveries", sum(&|q| q.c.deliveries));
     r.counter(
@@ -373,12 +382,28 @@ fn write_totals(r: &mut Row, w: &World, now: SimTime) {
     );
     r.counter("dropped", w.queues.iter().map(|q| q.c.dropped).sum());
     r.counter("rejected", w.queues.iter().map(|q| q.c.rejected).sum());
+    if w.producers.iter().any(|p| p.buffer.is_some()) {
+        producer_totals(r, w);
+    }
     if !w.clients.is_empty() {
         client_totals(r, w);
     }
     if !w.pushes.is_empty() {
         push_totals(r, w);
     }
+}
+
+/// Producers' buffers of unsent messages, for runs with a publish policy.
+fn producer_totals(r: &mut Row, w: &World) {
+    let bufs = || w.producers.iter().filter_map(|p| p.buffer.as_ref());
+    r.gauge(
+        "producer_buffered",
+        bufs().map(|b| b.held_messages()).sum::<u64>() as f64,
+    );
+    r.counter("producer_refusals", bufs().map(|b| b.c.refusals).sum());
+    r.counter("producer_retries", bufs().map(|b| b.c.retries).sum());
+    r.counter("producer_lost", bufs().map(|b| b.lost()).sum());
+    r.counter("producer_blocked", bufs().map(|b| b.c.blocked).sum());
 }
 
 /// The load clients offer and what comes of it: logical requests, attempts,

@@ -18,6 +18,9 @@ pub enum Reason {
     DownstreamCrashed,
     /// The trigger is gone and goodput stays far below the offered load.
     Metastable,
+    /// A producer's buffer of unsent messages filled up with
+    /// `on_full = "crash"`: it stopped for good, its buffer lost.
+    ProducerOutOfMemory,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -68,6 +71,7 @@ impl Reason {
             Reason::EventLimit => "event_limit",
             Reason::DownstreamCrashed => "downstream_crashed",
             Reason::Metastable => "metastable",
+            Reason::ProducerOutOfMemory => "producer_out_of_memory",
         }
     }
 }
@@ -102,6 +106,35 @@ pub fn judge_crashes(crashes: &[Crash], then: &Verdict) -> Option<Verdict> {
     ))
 }
 
+/// A producer's crash (out of memory), as the verdict reports it.
+pub struct ProducerCrash<'a> {
+    pub name: &'a str,
+    pub at_s: f64,
+    /// Messages lost with its buffer.
+    pub lost: u64,
+}
+
+/// The first producer to run out of memory collapses the run, unless a
+/// downstream crashed before it (the downstream's crash is then the cause).
+pub fn judge_producer_crashes(
+    producers: &[ProducerCrash],
+    downstream_first_s: Option<f64>,
+    then: &Verdict,
+) -> Option<Verdict> {
+    let first = producers.iter().min_by(|a, b| a.at_s.total_cmp(&b.at_s))?;
+    if downstream_first_s.is_some_and(|d| d <= first.at_s) {
+        return None;
+    }
+    Some(Verdict::collapsed(
+        Reason::ProducerOutOfMemory,
+        first.at_s,
+        format!(
+            "producer `{}` ran out of memory at {:.1} s: its buffer was full, {} messages lost with it, and it stopped producing; then: {}",
+            first.name, first.at_s, first.lost, then.detail
+        ),
+    ))
+}
+
 /// Judges a finished run from its time series: backlog growth first, then loss.
 pub fn judge(s: &Sampler, cfg: &VerdictConfig) -> Verdict {
     let growth = judge_backlog(s, cfg);
@@ -121,10 +154,16 @@ fn judge_loss(s: &Sampler, cfg: &VerdictConfig) -> Option<Verdict> {
     if n < 3 || k < 2 {
         return None;
     }
-    let lost_cols: Vec<Vec<f64>> = ["rejected", "dropped", "expired", "push_dropped"]
-        .iter()
-        .filter_map(|c| s.column(c))
-        .collect();
+    let lost_cols: Vec<Vec<f64>> = [
+        "rejected",
+        "dropped",
+        "expired",
+        "push_dropped",
+        "producer_lost",
+    ]
+    .iter()
+    .filter_map(|c| s.column(c))
+    .collect();
     let lost: f64 = lost_cols
         .iter()
         .map(|v| v[n - k + 1..].iter().sum::<f64>())
@@ -156,13 +195,17 @@ pub fn judge_backlog(s: &Sampler, cfg: &VerdictConfig) -> Verdict {
     ) else {
         return Verdict::stable("no samples".into());
     };
-    // Push copies waiting for a retry or being delivered are held too.
+    // Push copies waiting for a retry or being delivered are held too, and so
+    // are the messages in producers' buffers.
     let pending = s.column("push_pending");
+    let buffered = s.column("producer_buffered");
     let b: Vec<f64> = waiting
         .iter()
         .zip(&in_flight)
         .enumerate()
-        .map(|(i, (w, f))| w + f + pending.as_ref().map_or(0.0, |p| p[i]))
+        .map(|(i, (w, f))| {
+            w + f + pending.as_ref().map_or(0.0, |p| p[i]) + buffered.as_ref().map_or(0.0, |p| p[i])
+        })
         .collect();
     let n = t.len();
     let k = ((n as f64 * cfg.window_fraction).ceil() as usize).clamp(2.min(n), n);

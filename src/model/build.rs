@@ -171,6 +171,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                 zipf,
                 poison_probability: m.poison_probability,
                 cost,
+                publish: p.publish.clone(),
             },
             seed,
             rep,

@@ -74,6 +74,8 @@ pub enum Event {
     PushDeliver(u32, u32),
     /// A push attempt's delivery timeout.
     PushTimeout(u32, u32),
+    /// A producer's buffered publishes are due for a retry.
+    ProducerRetry(u16),
 }
 
 /// Moving messages from a DLQ back to where they came from.
@@ -153,6 +155,7 @@ impl Model for World {
             Event::PushRetry(s, g) => self.push_retry(s, g, false, sim),
             Event::PushDeliver(s, g) => self.push_retry(s, g, true, sim),
             Event::PushTimeout(s, g) => self.push_timeout(s, g, sim),
+            Event::ProducerRetry(p) => self.producer_retry(p as usize, sim),
         }
     }
 }
@@ -169,6 +172,16 @@ impl World {
     pub fn initial_events(&mut self) -> Vec<(SimTime, Event)> {
         let mut evs = vec![(0, Event::Sample)];
         for (i, p) in self.producers.iter_mut().enumerate() {
+            if let Some(b) = &mut p.buffer {
+                // The initial backlog's refused messages wait for their retry.
+                if let Some(t) = b.next_due() {
+                    b.timer_at = Some(t);
+                    evs.push((t, Event::ProducerRetry(i as u16)));
+                }
+                if b.crashed_at.is_some() {
+                    continue;
+                }
+            }
             if let Some(t) = p.next_arrival() {
                 evs.push((t, Event::Produce(i as u16)));
             }
@@ -244,7 +257,25 @@ impl World {
         {
             let q = &mut self.queues[p.p.queue as usize];
             for _ in 0..p.p.initial_backlog {
+                // Stopped, or blocked with a message in hand: the rest of the
+                // backlog is never made (a blocked producer counts it).
+                if let Some(b) = &mut p.buffer {
+                    if b.crashed_at.is_some() {
+                        break;
+                    }
+                    if b.blocked_since.is_some() {
+                        b.c.blocked += 1;
+                        continue;
+                    }
+                }
                 let m = p.make_message(0, q.id);
+                if let Some(b) = &mut p.buffer {
+                    match q.try_publish(&mut self.arena, m, 0) {
+                        Ok(_) => p.c.produced += 1,
+                        Err(m) => b.refused_new(m, 0),
+                    }
+                    continue;
+                }
                 match q.publish(&mut self.arena, m, 0) {
                     Publish::Accepted(_) => p.c.produced += 1,
                     Publish::Rejected => p.c.rejected += 1,
@@ -271,6 +302,10 @@ impl World {
             }
             return;
         }
+        if self.producers[pi].buffer.is_some() {
+            self.produce_buffered(pi, sim);
+            return;
+        }
         let p = &mut self.producers[pi];
         let qi = p.p.queue as usize;
         let m = p.make_message(now, qi as u16);
@@ -281,6 +316,11 @@ impl World {
         if let Some(t) = p.next_arrival() {
             sim.at(t, Event::Produce(pi as u16));
         }
+        self.after_publish(qi, sim);
+    }
+
+    /// The guard on messages held, and the queue's waiting receives and timer.
+    fn after_publish(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
         if self.arena.live() as u64 > self.max_backlog {
             sim.stop(format!(
                 "{} messages held, beyond the cap of {} (run.max_backlog)",

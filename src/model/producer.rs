@@ -3,14 +3,17 @@
 //! cost). Arrival times and attributes use separate streams, so changing the
 //! poison rate does not move a single arrival.
 
-use crate::engine::{Rng, SimTime, stream};
+use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::dist::Dist;
 use crate::model::message::Message;
 use crate::model::profile::Profile;
-use crate::scenario::Arrivals;
+use crate::model::retry::Backoff;
+use crate::scenario::{Arrivals, OnFull, PublishConfig};
 use rand::RngExt;
 use rand_distr::{Distribution, Zipf};
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 pub struct ProducerParams {
     pub name: String,
@@ -30,6 +33,8 @@ pub struct ProducerParams {
     pub zipf: Option<Zipf<f64>>,
     pub poison_probability: f64,
     pub cost: Option<Dist>,
+    /// Retries of refused publishes from a bounded buffer (queue producers).
+    pub publish: Option<PublishConfig>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -39,6 +44,8 @@ pub struct ProducerCounters {
     pub rejected: u64,
     /// Poison messages among all sent (accepted or not).
     pub poison: u64,
+    /// Messages made, whatever became of them.
+    pub made: u64,
 }
 
 pub struct Producer {
@@ -49,6 +56,175 @@ pub struct Producer {
     poison_rng: Rng,
     cost_rng: Rng,
     pub c: ProducerCounters,
+    /// Refused publishes waiting for their retry, with a policy.
+    pub buffer: Option<PublishBuffer>,
+}
+
+/// A message waiting in the buffer for its next publish attempt.
+pub struct Pending {
+    pub due: SimTime,
+    seq: u64,
+    /// Attempts made so far (≥ 1: the first was refused).
+    pub attempts: u32,
+    pub m: Message,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, o: &Self) -> bool {
+        (self.due, self.seq) == (o.due, o.seq)
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl Ord for Pending {
+    /// Reversed: the max-heap yields the earliest due, then the first buffered.
+    fn cmp(&self, o: &Self) -> Ordering {
+        (o.due, o.seq).cmp(&(self.due, self.seq))
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PublishCounters {
+    /// Publish attempts refused by the queue (first attempts and retries).
+    pub refusals: u64,
+    /// Retry attempts made from the buffer (accepted or not).
+    pub retries: u64,
+    /// New messages lost because the buffer was full (`on_full = "drop"`).
+    pub dropped_full: u64,
+    /// Messages lost after `attempts` refused attempts.
+    pub gave_up: u64,
+    /// Messages lost with the buffer when the producer crashed.
+    pub lost_at_crash: u64,
+    /// Arrivals not generated while the producer was blocked.
+    pub blocked: u64,
+    /// Time spent blocked, nanoseconds (the current block not included).
+    pub blocked_ns: SimTime,
+    pub peak_buffered: u64,
+}
+
+/// The producer's buffer of unsent messages and what it does when full.
+pub struct PublishBuffer {
+    pub cfg: PublishConfig,
+    backoff: Backoff,
+    rng: Rng,
+    heap: BinaryHeap<Pending>,
+    seq: u64,
+    /// The message a blocked producer holds until the buffer has room.
+    pub held: Option<Message>,
+    pub blocked_since: Option<SimTime>,
+    pub crashed_at: Option<SimTime>,
+    /// The retry timer's time, when one is scheduled.
+    pub timer_at: Option<SimTime>,
+    pub c: PublishCounters,
+}
+
+impl PublishBuffer {
+    pub fn new(cfg: PublishConfig, rng: Rng) -> Self {
+        PublishBuffer {
+            backoff: Backoff::new(&cfg.policy()),
+            cfg,
+            rng,
+            heap: BinaryHeap::new(),
+            seq: 0,
+            held: None,
+            blocked_since: None,
+            crashed_at: None,
+            timer_at: None,
+            c: PublishCounters::default(),
+        }
+    }
+
+    /// Messages held: the buffer, and a blocked producer's message in hand.
+    pub fn held_messages(&self) -> u64 {
+        self.heap.len() as u64 + u64::from(self.held.is_some())
+    }
+
+    pub fn has_room(&self) -> bool {
+        self.heap.len() < self.cfg.buffer as usize
+    }
+
+    /// Messages lost at the producer: buffer full, attempts exhausted, crash.
+    pub fn lost(&self) -> u64 {
+        self.c.dropped_full + self.c.gave_up + self.c.lost_at_crash
+    }
+
+    /// Time blocked up to `now`, seconds.
+    pub fn blocked_s(&self, now: SimTime) -> f64 {
+        let current = self.blocked_since.map_or(0, |t| now.saturating_sub(t));
+        crate::engine::to_secs(self.c.blocked_ns + current)
+    }
+
+    /// Records a refused attempt (`attempts` made so far, the refused one
+    /// included): the message waits for its next attempt, or is given up.
+    /// Gives the message back when the buffer has no room (the caller decides).
+    pub fn refused(&mut self, mut m: Message, attempts: u32, now: SimTime) -> Result<(), Message> {
+        self.c.refusals += 1;
+        if attempts >= self.cfg.attempts {
+            self.c.gave_up += 1;
+            return Ok(());
+        }
+        if !self.has_room() {
+            return Err(m);
+        }
+        let prev = f64::from(m.backoff_prev_s);
+        let d = self.backoff.delay_s(attempts - 1, prev, &mut self.rng);
+        m.backoff_prev_s = d as f32;
+        self.seq += 1;
+        self.heap.push(Pending {
+            due: now + from_secs(d),
+            seq: self.seq,
+            attempts,
+            m,
+        });
+        self.c.peak_buffered = self.c.peak_buffered.max(self.heap.len() as u64);
+        Ok(())
+    }
+
+    /// A new message's first attempt was refused: it waits in the buffer, or,
+    /// the buffer full, `on_full` decides.
+    pub fn refused_new(&mut self, m: Message, now: SimTime) {
+        let Err(m) = self.refused(m, 1, now) else {
+            return;
+        };
+        match self.cfg.on_full {
+            OnFull::Drop => self.c.dropped_full += 1,
+            OnFull::Block => {
+                self.held = Some(m);
+                self.blocked_since = Some(now);
+            }
+            OnFull::Crash => {
+                self.held = Some(m);
+                self.crash(now);
+            }
+        }
+    }
+
+    /// The earliest retry due.
+    pub fn next_due(&self) -> Option<SimTime> {
+        self.heap.peek().map(|p| p.due)
+    }
+
+    /// Takes every message due by `now` into `out`.
+    pub fn take_due(&mut self, now: SimTime, out: &mut Vec<Pending>) {
+        while self.heap.peek().is_some_and(|p| p.due <= now) {
+            out.push(self.heap.pop().expect("peeked"));
+        }
+    }
+
+    /// Out of memory: the buffer and the message in hand are lost.
+    pub fn crash(&mut self, now: SimTime) {
+        self.c.lost_at_crash += self.held_messages();
+        self.heap.clear();
+        self.held = None;
+        self.crashed_at = Some(now);
+        if let Some(t) = self.blocked_since.take() {
+            self.c.blocked_ns += now - t;
+        }
+    }
 }
 
 impl Producer {
@@ -64,9 +240,26 @@ impl Producer {
             keys_rng: stream(seed, &format!("producer.{}.keys", p.name), rep),
             poison_rng: stream(seed, &format!("producer.{}.poison", p.name), rep),
             cost_rng: stream(seed, &format!("producer.{}.cost", p.name), rep),
+            buffer: p.publish.clone().map(|cfg| {
+                PublishBuffer::new(
+                    cfg,
+                    stream(seed, &format!("producer.{}.retry", p.name), rep),
+                )
+            }),
             p,
             c: ProducerCounters::default(),
         }
+    }
+
+    /// Messages this producer made (for a queue producer: accepted, rejected,
+    /// held in its buffer, or lost at the producer).
+    pub fn messages(&self) -> u64 {
+        self.c.produced
+            + self.c.rejected
+            + self
+                .buffer
+                .as_ref()
+                .map_or(0, |b| b.held_messages() + b.lost())
     }
 
     /// The next arrival time, or None when the producer is done.
@@ -77,6 +270,7 @@ impl Producer {
     /// A new message with this producer's attributes; `queue` set by the caller.
     pub fn make_message(&mut self, now: SimTime, queue: u16) -> Message {
         let mut m = Message::new(now, queue);
+        self.c.made += 1;
         m.size = self.p.size_bytes;
         if let Some(z) = &self.p.zipf {
             m.key = (z.sample(&mut self.keys_rng) as u32).saturating_sub(1);

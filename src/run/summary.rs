@@ -7,7 +7,9 @@ use super::log::{GroupSummary, TopicSummary};
 use crate::engine::{Stop, to_secs};
 use crate::metrics::ledger::Ledger;
 use crate::metrics::recovery::{self, Recovery, TriggerWindow};
-use crate::metrics::verdict::{Crash, Reason, Verdict, judge_crashes};
+use crate::metrics::verdict::{
+    Crash, ProducerCrash, Reason, Verdict, judge_crashes, judge_producer_crashes,
+};
 use crate::metrics::{Latency, LatencySummary};
 use crate::model::World;
 use crate::scenario::{FaultKind, ProfileKind, Scenario, consumer_name, producer_name};
@@ -49,6 +51,33 @@ pub struct ProducerSummary {
     pub rejected: u64,
     /// Poison messages among all sent.
     pub poison: u64,
+    /// With a publish policy: its retries and buffer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish: Option<PublishSummary>,
+}
+
+/// A producer's retries of refused publishes and its buffer of unsent messages.
+#[derive(Clone, Debug, Serialize)]
+pub struct PublishSummary {
+    /// "block", "drop" or "crash".
+    pub on_full: crate::scenario::OnFull,
+    pub buffer: u32,
+    /// Publish attempts refused by the queue (first attempts and retries).
+    pub refusals: u64,
+    pub retries: u64,
+    pub buffered_at_end: u64,
+    pub peak_buffered: u64,
+    /// New messages lost to a full buffer (`drop`).
+    pub dropped_full: u64,
+    /// Messages lost after `attempts` refused attempts.
+    pub gave_up: u64,
+    /// Messages lost with the buffer in a crash.
+    pub lost_at_crash: u64,
+    /// Arrivals not generated while blocked (`block`).
+    pub blocked_arrivals: u64,
+    pub blocked_s: f64,
+    /// When the producer ran out of memory (`crash`).
+    pub crashed_at_s: Option<f64>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -287,10 +316,19 @@ pub(super) fn summarise(
             queue_wait: wait.summary(),
         },
         ledger,
-        verdict: judge_crashes(&crashes, &verdict)
-            .or_else(|| guarded(&verdict).then(|| verdict.clone()))
-            .or_else(|| recovery::verdict(recovery.as_ref()?, &s.verdict))
-            .unwrap_or_else(|| clients_only(s, recovery.as_ref()).unwrap_or(verdict)),
+        verdict: judge_producer_crashes(
+            &producer_crashes(w),
+            crashes
+                .iter()
+                .filter(|c| c.crashes > 0)
+                .map(|c| c.first_s)
+                .reduce(f64::min),
+            &verdict,
+        )
+        .or_else(|| judge_crashes(&crashes, &verdict))
+        .or_else(|| guarded(&verdict).then(|| verdict.clone()))
+        .or_else(|| recovery::verdict(recovery.as_ref()?, &s.verdict))
+        .unwrap_or_else(|| clients_only(s, recovery.as_ref()).unwrap_or(verdict)),
         triggers,
         recovery,
         producers: w
@@ -306,6 +344,20 @@ pub(super) fn summarise(
                 produced: p.c.produced,
                 rejected: p.c.rejected,
                 poison: p.c.poison,
+                publish: p.buffer.as_ref().map(|b| PublishSummary {
+                    on_full: b.cfg.on_full,
+                    buffer: b.cfg.buffer,
+                    refusals: b.c.refusals,
+                    retries: b.c.retries,
+                    buffered_at_end: b.held_messages(),
+                    peak_buffered: b.c.peak_buffered,
+                    dropped_full: b.c.dropped_full,
+                    gave_up: b.c.gave_up,
+                    lost_at_crash: b.c.lost_at_crash,
+                    blocked_arrivals: b.c.blocked,
+                    blocked_s: b.blocked_s(end),
+                    crashed_at_s: b.crashed_at.map(to_secs),
+                }),
             })
             .collect(),
         queues,
@@ -318,6 +370,21 @@ pub(super) fn summarise(
         records: super::client::records(w),
         pushes: super::push::pushes(w),
     }
+}
+
+/// Producers that ran out of memory.
+fn producer_crashes(w: &World) -> Vec<ProducerCrash<'_>> {
+    w.producers
+        .iter()
+        .filter_map(|p| {
+            let b = p.buffer.as_ref()?;
+            Some(ProducerCrash {
+                name: &p.p.name,
+                at_s: to_secs(b.crashed_at?),
+                lost: b.c.lost_at_crash,
+            })
+        })
+        .collect()
 }
 
 /// A run of clients alone holds no messages: its stable verdict speaks of

@@ -7,6 +7,7 @@ mod client;
 mod invoke;
 mod log;
 mod prefetch;
+mod publish;
 mod push;
 mod receive;
 mod work;

@@ -128,15 +128,31 @@ impl Queue {
     }
 
     /// Publishes a new message (the arena assigns its id).
-    pub fn publish(&mut self, arena: &mut Arena, mut m: Message, now: SimTime) -> Publish {
+    pub fn publish(&mut self, arena: &mut Arena, m: Message, now: SimTime) -> Publish {
+        match self.try_publish(arena, m, now) {
+            Ok(slot) => Publish::Accepted(slot),
+            Err(_) => {
+                self.c.rejected += 1;
+                Publish::Rejected
+            }
+        }
+    }
+
+    /// A publish the producer may retry: a refused message comes back, and the
+    /// queue does not count it as rejected (lost).
+    pub fn try_publish(
+        &mut self,
+        arena: &mut Arena,
+        mut m: Message,
+        now: SimTime,
+    ) -> Result<u32, Message> {
         self.track(now);
         if let Some(max) = self.p.max_depth
             && self.depth() >= max
         {
             let room = self.p.overflow == Overflow::DropOldest && self.drop_oldest(arena);
             if !room {
-                self.c.rejected += 1;
-                return Publish::Rejected;
+                return Err(m);
             }
         }
         self.c.published += 1;
@@ -144,7 +160,7 @@ impl Queue {
         m.origin = self.id;
         let slot = arena.insert(m);
         self.enter(arena, slot, now, self.p.delay);
-        Publish::Accepted(slot)
+        Ok(slot)
     }
 
     /// Takes in a message that already exists (dead-lettered into this queue, or

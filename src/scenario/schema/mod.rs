@@ -179,6 +179,69 @@ pub struct ProducerConfig {
     pub initial_backlog: u64,
     #[serde(default)]
     pub message: MessageConfig,
+    /// What the producer does when a queue refuses a publish (`max_depth` with
+    /// `overflow = "reject"`): retry from a bounded buffer. Without it a refused
+    /// publish is lost at once.
+    #[serde(default)]
+    pub publish: Option<PublishConfig>,
+}
+
+/// What a producer does when the buffer of unsent messages is full.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum OnFull {
+    /// The producer stops producing until the buffer has room (Kafka's
+    /// `send()` blocking for `max.block.ms`): the arrivals meanwhile are not
+    /// generated — the upstream is slowed down.
+    #[default]
+    Block,
+    /// The new message is lost (counted).
+    Drop,
+    /// The producer runs out of memory: it stops for good and its buffer is lost.
+    Crash,
+}
+
+/// A producer's publish retries and its buffer of unsent messages.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct PublishConfig {
+    /// Publish attempts per message, the first included (1 = no retry).
+    pub attempts: u32,
+    pub base_s: f64,
+    pub cap_s: f64,
+    pub multiplier: f64,
+    pub jitter: Jitter,
+    /// Messages the buffer holds while they wait for a retry.
+    pub buffer: u32,
+    pub on_full: OnFull,
+}
+
+impl Default for PublishConfig {
+    fn default() -> Self {
+        PublishConfig {
+            // The AWS SDKs' standard retry mode: 3 attempts, full jitter,
+            // backoff capped at 20 s (the JavaScript SDK's base delay: 100 ms).
+            attempts: 3,
+            base_s: 0.1,
+            cap_s: 20.0,
+            multiplier: 2.0,
+            jitter: Jitter::Full,
+            // Kafka's buffer.memory (32 MiB) in messages of the default 1 KiB.
+            buffer: 32_768,
+            on_full: OnFull::Block,
+        }
+    }
+}
+
+impl PublishConfig {
+    pub fn policy(&self) -> RetryPolicy {
+        RetryPolicy {
+            base_s: self.base_s,
+            cap_s: self.cap_s,
+            multiplier: self.multiplier,
+            jitter: self.jitter,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize, PartialEq, Eq)]

@@ -502,6 +502,9 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         if let Some(d) = &pr.message.cost {
             c.dist(m.key("cost"), d);
         }
+        if let Some(pb) = &pr.publish {
+            publish(&mut c, &p, pr, pb);
+        }
         let sets_rate = pr.profile.iter().any(|st| {
             matches!(st.kind, ProfileKind::Step | ProfileKind::Ramp)
                 && st.rate.or(st.to_rate).unwrap_or(0.0) > 0.0
@@ -623,6 +626,40 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         c.fail(root, "too many components", "at most 65535 of each kind");
     }
     c.problems
+}
+
+/// A producer's publish policy: only on queues, which can refuse a publish.
+fn publish(c: &mut Checker, p: &KeyPath, pr: &ProducerConfig, pb: &PublishConfig) {
+    let k = p.key("publish");
+    if pr.topic.is_some() || pr.push.is_some() {
+        c.fail(
+            k.clone(),
+            "a publish policy applies to a producer that publishes to a queue",
+            "`queue = \"...\"` instead of `topic`/`push`, or leave `publish` out",
+        );
+    }
+    if pb.attempts == 0 {
+        c.fail(
+            k.key("attempts"),
+            "0 attempts",
+            "a whole number ≥ 1 (1 = no retry)",
+        );
+    }
+    c.backoff(k.clone(), &pb.policy());
+    if pb.base_s <= 0.0 && pb.base_s.is_finite() {
+        c.fail(
+            k.key("base_s"),
+            "a retry at once would find the queue just as full",
+            "seconds > 0, like 0.1",
+        );
+    }
+    if pb.buffer == 0 {
+        c.fail(
+            k.key("buffer"),
+            "a buffer that holds nothing",
+            "a whole number ≥ 1 (messages)",
+        );
+    }
 }
 
 pub fn producer_name(i: usize, p: &ProducerConfig) -> String {
