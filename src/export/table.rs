@@ -154,7 +154,7 @@ fn clients(t: &mut String, s: &Summary) {
     for c in &s.clients {
         let _ = writeln!(
             t,
-            "  client      {} → {}: {} requests, {} attempts (×{:.2}), {} succeeded, {} gave up, {} timeouts, {} rejected; p99 {}",
+            "  {:<11} client → {}: {} requests, {} attempts (×{:.2}), {} succeeded, {} gave up, {} timeouts, {} rejected; p99 {}",
             c.name,
             c.target,
             thousands(c.requests),
@@ -175,7 +175,7 @@ fn clients(t: &mut String, s: &Summary) {
         };
         let _ = writeln!(
             t,
-            "  service     {}: peak {} in service, mean {:.1}; {} completed, {:.0} % for clients that had given up; {} shed, {} down",
+            "  {:<11} service: peak {} in service, mean {:.1}; {} completed, {:.0} % for clients that had given up; {} shed, {} down",
             v.name,
             thousands(v.peak_in_service as u64),
             v.mean_in_service,
@@ -188,7 +188,7 @@ fn clients(t: &mut String, s: &Summary) {
     for r in &s.records {
         let _ = writeln!(
             t,
-            "  record      {}: {} writes, {} conflicts, {} landed",
+            "  {:<11} record: {} writes, {} conflicts, {} landed",
             r.name,
             thousands(r.writes),
             thousands(r.conflicts),
