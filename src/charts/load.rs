@@ -7,7 +7,7 @@
 use super::ChartError;
 use super::run::{chart, dashed, gauge, rate, rate_label, smoothing};
 
-use super::timechart::{Series, Window};
+use super::timechart::{Limit, Series, Window};
 use crate::metrics::series::Sampler;
 use crate::run::Summary;
 use std::path::Path;
@@ -108,6 +108,12 @@ fn service(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError>
         "requests in service",
     );
     for v in &s.services {
+        if let Some(m) = v.max_concurrency {
+            c.limits.push(Limit {
+                label: format!("{} max_concurrency ({m})", v.name),
+                value: f64::from(m),
+            });
+        }
         c.series.extend(gauge(
             sampler,
             &format!("{}.in_service", v.name),
