@@ -34,6 +34,12 @@ fn json(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&read(dir, "summary.json")).unwrap()
 }
 
+/// A value the sweep reports as text (`"50"`), as a number; None for null.
+fn number(v: &serde_json::Value) -> Option<f64> {
+    v.as_str()
+        .map(|x| x.parse().unwrap_or_else(|e| panic!("{x}: {e}")))
+}
+
 /// Chart files of a sweep folder, sorted.
 fn charts(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
@@ -66,11 +72,7 @@ fn offered_load_collapses_just_above_capacity() {
     let dir = t.path().join("sweep-offered-load-sweep");
     let s = json(&dir);
     // c·μ = 10 workers × 10/s = 100/s: the first load above it collapses.
-    let at: f64 = s["collapse_points"][0]["collapses_at"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let at = number(&s["collapse_points"][0]["collapses_at"]).expect("a collapse point");
     assert!(at > 100.0 && at <= 110.0, "collapse point {at}");
     let points = String::from_utf8(read(&dir, "points.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(points.as_bytes());
@@ -250,11 +252,7 @@ fn a_flash_sale_needs_enough_workers_and_more_buy_latency() {
     let s = json(&t.path().join("sweep-workers-sweep"));
     // 5/s per worker against a base load of 100/s: below 20 workers even the
     // base load grows the backlog.
-    let at: f64 = s["collapse_points"][0]["collapses_at"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let at = number(&s["collapse_points"][0]["collapses_at"]).expect("a collapse point");
     assert_eq!(at, 15.0, "{s}");
     let text = std::fs::read_to_string(t.path().join("sweep-workers-sweep/points.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(text.as_bytes());
@@ -305,11 +303,7 @@ fn maximum_concurrency_holds_up_to_the_connection_count_and_crashes_past_it() {
     ));
     let dir = t.path().join("sweep-max-concurrency-sweep");
     let s = json(&dir);
-    let at: f64 = s["collapse_points"][0]["collapses_at"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let at = number(&s["collapse_points"][0]["collapses_at"]).expect("a collapse point");
     assert!((50.0..=80.0).contains(&at), "collapse at {at}: {s}");
     let text = std::fs::read_to_string(dir.join("points.csv")).unwrap();
     let mut rows = csv::Reader::from_reader(text.as_bytes());
@@ -363,15 +357,9 @@ fn retries_lower_the_load_at_which_a_trigger_becomes_a_collapse() {
     let s = json(&t.path().join("sweep-retry-storm-sweep"));
     let rates = [20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0];
     for p in s["collapse_points"].as_array().unwrap() {
-        let attempts: f64 = p["at"]["client[0].retry.attempts"]
-            .as_str()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let attempts = number(&p["at"]["client[0].retry.attempts"]).unwrap();
         let theory = rates.iter().copied().find(|r| attempts * r >= 100.0);
-        let at = p["collapses_at"]
-            .as_str()
-            .map(|v| v.parse::<f64>().unwrap());
+        let at = number(&p["collapses_at"]);
         assert_eq!(at, theory, "attempts {attempts}: {p}");
     }
 }

@@ -5,9 +5,9 @@
 //! system should have recovered by is marked.
 
 use super::ChartError;
-use super::run::{chart, dashed, gauge, rate, rate_label, smoothing};
+use super::run::{chart, dashed, gauge, rate, rate_label, ratio, smoothing};
 
-use super::timechart::{Limit, Series, Window};
+use super::timechart::{Limit, Window};
 use crate::metrics::series::Sampler;
 use crate::run::Summary;
 use std::path::Path;
@@ -64,34 +64,22 @@ fn load(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
     // Amplification over a moving average, and only where requests keep
     // coming: closed-loop clients stuck retrying start none, and attempts per
     // almost no request would say nothing.
-    let sw = smoothing(sampler);
-    if let (Some(a), Some(r)) = (
-        rate(sampler, "attempts", "", sw),
-        rate(sampler, "requests", "", sw),
-    ) {
-        let mut sorted: Vec<f64> = r.points.iter().map(|p| p.1).collect();
+    let tenth_of_median = |v: &[f64]| {
+        let mut sorted = v.to_vec();
         sorted.sort_by(f64::total_cmp);
-        let floor = 0.1 * sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
-        let points = a
-            .points
-            .iter()
-            .zip(&r.points)
-            .map(|(&(t, a), &(_, r))| {
-                (
-                    t,
-                    if r > floor && r > 0.0 {
-                        a / r
-                    } else {
-                        f64::NAN
-                    },
-                )
-            })
-            .collect();
+        0.1 * sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
+    };
+    let label = "retry amplification (right axis)";
+    if let Some(a) = ratio(
+        sampler,
+        "attempts",
+        "requests",
+        smoothing(sampler),
+        tenth_of_median,
+        label,
+    ) {
         c.y2_label = Some("attempts per request offered".into());
-        c.series2.push(dashed(Series::new(
-            "retry amplification (right axis)",
-            points,
-        )));
+        c.series2.push(a);
     }
     c.windows.extend(recovery_marker(s));
     c.write(&dir.join("load"))?;

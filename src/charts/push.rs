@@ -3,8 +3,7 @@
 //! delivery policies gave up on; the retry amplification on the right axis.
 
 use super::ChartError;
-use super::run::{chart, dashed, down_windows, rate, rate_label, smoothing};
-use super::timechart::Series;
+use super::run::{chart, dashed, down_windows, rate, rate_label, ratio, smoothing};
 use crate::metrics::series::Sampler;
 use crate::run::Summary;
 use std::path::Path;
@@ -46,21 +45,10 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
     }
     c.windows.extend(down_windows(s));
     // Attempts per copy offered, from the same moving averages.
-    if let (Some(a), Some(o)) = (
-        rate(sampler, "push_attempts", "", w),
-        rate(sampler, "push_offered", "", w),
-    ) {
-        let points = a
-            .points
-            .iter()
-            .zip(&o.points)
-            .map(|(&(t, a), &(_, o))| (t, if o > 0.0 { a / o } else { f64::NAN }))
-            .collect();
+    let label = "retry amplification (right axis)";
+    if let Some(a) = ratio(sampler, "push_attempts", "push_offered", w, |_| 0.0, label) {
         c.y2_label = Some("attempts per copy offered".into());
-        c.series2.push(dashed(Series::new(
-            "retry amplification (right axis)",
-            points,
-        )));
+        c.series2.push(a);
     }
     c.write(&dir.join("deliveries"))?;
     Ok(())

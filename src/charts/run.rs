@@ -42,6 +42,28 @@ pub(super) fn rate(s: &Sampler, name: &str, label: &str, w: usize) -> Option<Ser
     Some(Series::new(label, points))
 }
 
+/// One counter's rate over another's (both averaged over `w` intervals), as
+/// a dashed line: a gap where the denominator is at most `floor`.
+pub(super) fn ratio(
+    s: &Sampler,
+    num: &str,
+    den: &str,
+    w: usize,
+    floor: impl Fn(&[f64]) -> f64,
+    label: &str,
+) -> Option<Series> {
+    let (n, d) = (rate(s, num, "", w)?, rate(s, den, "", w)?);
+    let dens: Vec<f64> = d.points.iter().map(|p| p.1).collect();
+    let floor = floor(&dens).max(0.0);
+    let points = n
+        .points
+        .iter()
+        .zip(&d.points)
+        .map(|(&(t, a), &(_, b))| (t, if b > floor { a / b } else { f64::NAN }))
+        .collect();
+    Some(dashed(Series::new(label, points)))
+}
+
 pub(super) fn dashed(mut s: Series) -> Series {
     s.dashed = true;
     s

@@ -454,6 +454,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
         scratch_dlq: Vec::new(),
         scratch_clients: Vec::new(),
         scratch_callers: Vec::new(),
+        scratch_pending: Vec::new(),
         clients,
         services,
         records,

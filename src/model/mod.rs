@@ -121,6 +121,7 @@ pub struct World {
     pub(crate) scratch_dlq: Vec<u32>,
     pub(crate) scratch_clients: Vec<Client>,
     pub(crate) scratch_callers: Vec<downstream::service::Caller>,
+    pub(crate) scratch_pending: Vec<producer::Pending>,
 }
 
 impl Model for World {
@@ -288,19 +289,11 @@ impl World {
         let now = sim.now();
         if self.producers[pi].p.push.is_some() {
             self.publish_push(pi, sim);
-            let p = &mut self.producers[pi];
-            if let Some(t) = p.next_arrival() {
-                sim.at(t, Event::Produce(pi as u16));
-            }
-            return;
+            return self.schedule_arrival(pi, sim);
         }
         if self.producers[pi].p.topic.is_some() {
             self.append_record(pi, now, Some(sim));
-            let p = &mut self.producers[pi];
-            if let Some(t) = p.next_arrival() {
-                sim.at(t, Event::Produce(pi as u16));
-            }
-            return;
+            return self.schedule_arrival(pi, sim);
         }
         if self.producers[pi].buffer.is_some() {
             self.produce_buffered(pi, sim);
@@ -313,10 +306,15 @@ impl World {
             Publish::Accepted(_) => p.c.produced += 1,
             Publish::Rejected => p.c.rejected += 1,
         }
-        if let Some(t) = p.next_arrival() {
+        self.schedule_arrival(pi, sim);
+        self.after_publish(qi, sim);
+    }
+
+    /// The producer's next arrival, if it has one.
+    pub(crate) fn schedule_arrival(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
+        if let Some(t) = self.producers[pi].next_arrival() {
             sim.at(t, Event::Produce(pi as u16));
         }
-        self.after_publish(qi, sim);
     }
 
     /// The guard on messages held, and the queue's waiting receives and timer.

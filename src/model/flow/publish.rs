@@ -10,7 +10,6 @@
 //! older ones wait in the buffer (no ordering between them).
 
 use crate::engine::Scheduler;
-use crate::model::producer::Pending;
 use crate::model::{Event, World};
 
 impl World {
@@ -26,10 +25,7 @@ impl World {
         if b.blocked_since.is_some() {
             // Blocked: this arrival never becomes a message.
             b.c.blocked += 1;
-            if let Some(t) = p.next_arrival() {
-                sim.at(t, Event::Produce(pi as u16));
-            }
-            return;
+            return self.schedule_arrival(pi, sim);
         }
         let m = p.make_message(now, qi as u16);
         let b = p.buffer.as_mut().expect("a publish policy");
@@ -37,9 +33,8 @@ impl World {
             Ok(_) => p.c.produced += 1,
             Err(m) => b.refused_new(m, now),
         }
-        let crashed = b.crashed_at.is_some();
-        if !crashed && let Some(t) = p.next_arrival() {
-            sim.at(t, Event::Produce(pi as u16));
+        if b.crashed_at.is_none() {
+            self.schedule_arrival(pi, sim);
         }
         self.arm_producer(pi, sim);
         self.after_publish(qi, sim);
@@ -59,10 +54,12 @@ impl World {
         if b.crashed_at.is_some() {
             return;
         }
-        let mut due: Vec<Pending> = Vec::new();
+        // Collected first: a retry refused again may be due at once (a jitter
+        // draw of 0) and must wait for the next timer.
+        let mut due = std::mem::take(&mut self.scratch_pending);
         b.take_due(now, &mut due);
         let mut accepted = false;
-        for e in due {
+        for e in due.drain(..) {
             b.c.retries += 1;
             match self.queues[qi].try_publish(&mut self.arena, e.m, now) {
                 Ok(_) => {
@@ -76,6 +73,9 @@ impl World {
                 }
             }
         }
+        self.scratch_pending = due;
+        let p = &mut self.producers[pi];
+        let b = p.buffer.as_mut().expect("a publish policy");
         if b.has_room()
             && let Some(m) = b.held.take()
         {
