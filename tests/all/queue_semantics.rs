@@ -1,8 +1,8 @@
 //! The queue's rules one by one (MODEL.md "Queue (SQS-like, pull)"), each in a
 //! small scenario where the rule decides a number.
 
-mod common;
-use common::run_text;
+
+use crate::common::run_text;
 
 fn col(out: &flowsim::RunOutput, name: &str) -> Vec<f64> {
     out.series

@@ -2,8 +2,8 @@
 //! auto-commit-loss.toml, poison-partition.toml, replay.toml,
 //! more-consumers-than-partitions.toml), held to their comments' numbers.
 
-mod common;
-use common::run_scenario;
+
+use crate::common::{self, run_scenario};
 use flowsim::run::GroupSummary;
 
 fn group(s: &flowsim::Summary, name: &str) -> GroupSummary {

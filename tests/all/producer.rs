@@ -3,9 +3,9 @@
 //! refused publishes from a buffer of 20,000. What a full buffer does — drop,
 //! block, crash — and what a buffer large enough does: nothing is lost.
 
-mod common;
 
-use common::{run_scenario, run_text};
+
+use crate::common::{run_scenario, run_text};
 use flowsim::RunOutput;
 use flowsim::metrics::verdict::Reason;
 use flowsim::run::PublishSummary;

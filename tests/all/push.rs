@@ -4,8 +4,8 @@
 //! held to the numbers their opening comments promise; small runs check the
 //! delivery policy's schedule, the throttle and the delivery timeout.
 
-mod common;
-use common::{run_scenario, run_text};
+
+use crate::common::{run_scenario, run_text};
 use flowsim::metrics::series::Sampler;
 use flowsim::run::EndpointSubscription;
 

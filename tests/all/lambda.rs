@@ -2,8 +2,8 @@
 //! zombie-loop-lambda*.toml, partial-batch.toml), held to the numbers their
 //! opening comments promise, and the poller's rules on small systems.
 
-mod common;
-use common::{run_scenario, run_text};
+
+use crate::common::{run_scenario, run_text};
 use flowsim::metrics::series::Sampler;
 
 fn col(s: &Sampler, name: &str) -> Vec<f64> {

@@ -2,8 +2,8 @@
 //! held to their comments' numbers, and the retry budget and circuit breaker
 //! held to what they promise.
 
-mod common;
-use common::{run_scenario, run_text};
+
+use crate::common::{run_scenario, run_text};
 use flowsim::metrics::series::Sampler;
 
 fn col(s: &Sampler, name: &str) -> Vec<f64> {

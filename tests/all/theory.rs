@@ -5,8 +5,8 @@
 //! (waits of successive messages are correlated: one run's messages are not
 //! independent samples). A bounded queue with no waiting room is Erlang B.
 
-mod common;
-use common::{Ci, check, erlang_b, erlang_c, replicate};
+
+use crate::common::{Ci, check, erlang_b, erlang_c, replicate};
 
 const REPS: u64 = 30;
 

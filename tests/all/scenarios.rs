@@ -1,8 +1,8 @@
 //! Each scenario in scenarios/ shows one mechanism; these tests hold it to the
 //! numbers its opening comment promises.
 
-mod common;
-use common::run_scenario;
+
+use crate::common::run_scenario;
 use flowsim::metrics::series::Sampler;
 
 fn col(s: &Sampler, name: &str) -> Vec<f64> {

@@ -3,9 +3,9 @@
 //! theory they must agree with, and the scenarios that show retry storms,
 //! thundering herds and contention.
 
-mod common;
 
-use common::{Ci, check, replicate, run_scenario, run_text};
+
+use crate::common::{Ci, check, replicate, run_scenario, run_text};
 use flowsim::Summary;
 use flowsim::metrics::series::Sampler;
 

@@ -1,7 +1,7 @@
 //! The collapse verdict and the guards that stop runaway runs.
 
-mod common;
-use common::run_text;
+
+use crate::common::run_text;
 use flowsim::metrics::verdict::Reason;
 
 fn queue(rate: f64, run_extra: &str) -> String {

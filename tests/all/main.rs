@@ -1,0 +1,21 @@
+//! flowsim's integration tests, in one crate: each module used to be a test
+//! binary of its own, and every binary linked the whole library again.
+
+mod common;
+
+mod cli;
+mod clients;
+mod conservation;
+mod determinism;
+mod downstream;
+mod lambda;
+mod log;
+mod producer;
+mod push;
+mod queue_semantics;
+mod retries;
+mod scenarios;
+mod sweep;
+mod theory;
+mod validation;
+mod verdict;
