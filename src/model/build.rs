@@ -15,7 +15,7 @@ use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};
 use super::message::Arena;
-use super::poller::{Poller, PollerParams};
+use super::consumer::poller::{Poller, PollerParams};
 use super::producer::{Producer, ProducerParams};
 use super::profile::Profile;
 use super::protection::breaker::Breaker;

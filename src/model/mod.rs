@@ -10,11 +10,9 @@ pub mod client;
 pub mod consumer;
 pub mod dist;
 pub mod downstream;
-mod flow;
 pub mod idempotency;
 pub mod log;
 pub mod message;
-pub mod poller;
 pub mod producer;
 pub mod profile;
 pub mod protection;
@@ -200,7 +198,7 @@ impl World {
         }
         for (c, cons) in self.consumers.iter().enumerate() {
             if cons.poller.is_some() {
-                evs.push((poller::SCALE_TICK, Event::Scale(c as u16)));
+                evs.push((consumer::poller::SCALE_TICK, Event::Scale(c as u16)));
             }
         }
         for (c, cons) in self.consumers.iter_mut().enumerate() {

@@ -6,6 +6,8 @@
 //! start at the arrival process's times whatever happens to them. Closed loop:
 //! `count` clients each hold one request and think between requests.
 
+mod requests;
+
 use super::arrivals::ArrivalProcess;
 use super::dist::Dist;
 use super::protection::breaker::Breaker;

@@ -2,6 +2,8 @@
 //! partitions. Records stay until retention deletes them from the head, whatever
 //! the consumer groups have read; each group keeps its own offsets (`group.rs`).
 
+mod flow;
+
 pub mod group;
 
 use crate::engine::SimTime;

@@ -8,6 +8,13 @@
 //! deletes at the end of the invocation. Poison messages fail every time. The
 //! world drives the calls between the consumer, its queue and its downstreams.
 
+mod calls;
+mod invoke;
+pub mod poller;
+mod prefetch;
+mod receive;
+mod work;
+
 use crate::engine::{Rng, SimTime, stream};
 use crate::metrics::Latency;
 use crate::model::dist::Dist;
@@ -15,7 +22,7 @@ use crate::model::downstream::{CallError, Target};
 use crate::model::idempotency::Store;
 use crate::model::log::group::GroupState;
 use crate::model::message::Receipt;
-use crate::model::poller::Poller;
+use crate::model::consumer::poller::Poller;
 use crate::model::protection::breaker::Breaker;
 use crate::model::protection::budget::Budget;
 use crate::model::push::Endpoint;

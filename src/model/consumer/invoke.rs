@@ -6,7 +6,7 @@
 use crate::engine::Scheduler;
 use crate::model::consumer::{Phase, Worker, WorkerState};
 use crate::model::downstream::Target;
-use crate::model::poller::SCALE_TICK;
+use crate::model::consumer::poller::SCALE_TICK;
 use crate::model::{Event, World};
 
 impl World {

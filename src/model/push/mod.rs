@@ -4,6 +4,8 @@
 //! and retries by the subscription's delivery policy until it is acknowledged,
 //! dead-lettered or dropped. The conversations live in `flow/push.rs`.
 
+mod delivery;
+
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::scenario::{DeliveryJitter, DeliveryPolicy};
 use rand::RngExt;
