@@ -3,6 +3,7 @@
 use super::arrivals::ArrivalProcess;
 use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::WorkerState;
+use super::consumer::poller::{Poller, PollerParams};
 use super::consumer::{Consumer, ConsumerParams};
 use super::dist::Dist;
 use super::downstream::Target;
@@ -15,7 +16,6 @@ use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};
 use super::message::Arena;
-use super::consumer::poller::{Poller, PollerParams};
 use super::producer::{Producer, ProducerParams};
 use super::profile::Profile;
 use super::protection::breaker::Breaker;

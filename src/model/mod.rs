@@ -10,6 +10,7 @@ pub mod client;
 pub mod consumer;
 pub mod dist;
 pub mod downstream;
+pub mod event;
 pub mod idempotency;
 pub mod log;
 pub mod message;
@@ -26,55 +27,11 @@ use consumer::Consumer;
 use downstream::Client;
 use downstream::api::Api;
 use downstream::database::Database;
+pub use event::Event;
+use event::*;
 use message::Arena;
 use producer::Producer;
 use queue::{Publish, Queue};
-
-#[derive(Clone, Copy, Debug)]
-pub enum Event {
-    Produce(u16),
-    QueueTimer(u16),
-    /// A worker's current phase ends: (consumer, worker, generation).
-    Step(u16, u32, u32),
-    Poll(u16, u32),
-    Redrive(u16),
-    Sample,
-    Warmup,
-    /// A managed poller's scaling tick.
-    Scale(u16),
-    /// A database's earliest query finishes: (database, timer generation).
-    DbFinish(u16, u32),
-    /// A crashed database's recovery time is over.
-    DbUp(u16),
-    /// An outage window on a database starts (true) or ends.
-    Outage(u16, bool),
-    /// A member of a consumer group crashes (true: a random crash, which
-    /// schedules the next one).
-    MemberCrash(u16, bool),
-    /// A group's rebalance is over.
-    Rebalanced(u16),
-    /// A group's auto-commit tick.
-    AutoCommit(u16),
-    /// An open-loop client population's next request.
-    ClientArrival(u16),
-    /// A client request's think time, backoff or attempt timeout is over:
-    /// (clients, request slot, generation).
-    ClientTimer(u16, u32, u32),
-    /// A message between a client and its target arrives.
-    Wire(u16, u32, u32, client::Hop),
-    /// A service request's time is up: (service, entry, entry generation).
-    ServiceDone(u16, u32, u32),
-    /// An outage window on a service starts.
-    ServiceDown(u16),
-    /// A push copy (slot, generation) is due for a retry (through the throttle).
-    PushRetry(u32, u32),
-    /// A push copy's attempt, past the throttle, reaches its endpoint.
-    PushDeliver(u32, u32),
-    /// A push attempt's delivery timeout.
-    PushTimeout(u32, u32),
-    /// A producer's buffered publishes are due for a retry.
-    ProducerRetry(u16),
-}
 
 /// Moving messages from a DLQ back to where they came from.
 pub struct Redrive {
@@ -127,34 +84,67 @@ impl Model for World {
 
     fn handle(&mut self, ev: Event, sim: &mut Scheduler<Event>) {
         match ev {
-            Event::Produce(p) => self.produce(p as usize, sim),
-            Event::QueueTimer(q) => self.queue_timer(q as usize, sim),
-            Event::Step(c, w, g) => self.step(c as usize, w as usize, g, sim),
-            Event::Poll(c, w) => self.poll(c as usize, w as usize, None, sim),
-            Event::Redrive(i) => self.redrive(i as usize, sim),
-            Event::Sample => self.sample(sim),
+            Event::Producer(p, ProducerEvent::Produce) => self.produce(p.index(), sim),
+            Event::Producer(p, ProducerEvent::Retry) => self.producer_retry(p.index(), sim),
+            Event::Queue(q, QueueEvent::Timer) => self.queue_timer(q.index(), sim),
+            Event::Consumer(c, ev) => self.consumer_event(c.index(), ev, sim),
+            Event::Database(d, DatabaseEvent::Finish { generation }) => {
+                self.db_finish(d.index(), generation, sim)
+            }
+            Event::Database(d, DatabaseEvent::Up) => self.db_up(d.index(), sim),
+            Event::Clients(k, ClientEvent::Arrival) => self.client_arrival(k.index(), sim),
+            Event::Clients(
+                k,
+                ClientEvent::Timer {
+                    request,
+                    generation,
+                },
+            ) => self.client_timer(k.index(), request.0, generation, sim),
+            Event::Clients(
+                k,
+                ClientEvent::Wire {
+                    request,
+                    generation,
+                    hop,
+                },
+            ) => self.wire(k.index(), request.0, generation, hop, sim),
+            Event::Service(s, ServiceEvent::Done { entry, generation }) => {
+                self.service_done(s.index(), entry, generation, sim)
+            }
+            Event::PushCopy(copy, PushCopyEvent::Retry { generation }) => {
+                self.push_retry(copy.0, generation, false, sim)
+            }
+            Event::PushCopy(copy, PushCopyEvent::Deliver { generation }) => {
+                self.push_retry(copy.0, generation, true, sim)
+            }
+            Event::PushCopy(copy, PushCopyEvent::Timeout { generation }) => {
+                self.push_timeout(copy.0, generation, sim)
+            }
+            Event::Redrive(r) => self.redrive(r.index(), sim),
+            Event::DatabaseOutage { window, starts } => self.outage(window as usize, starts, sim),
+            Event::ServiceOutage { window } => self.service_down(window as usize, sim),
             Event::Warmup => self.reset_stats(sim.now()),
-            Event::Scale(c) => self.scale(c as usize, sim),
-            Event::DbFinish(d, g) => self.db_finish(d as usize, g, sim),
-            Event::DbUp(d) => self.db_up(d as usize, sim),
-            Event::Outage(i, starts) => self.outage(i as usize, starts, sim),
-            Event::MemberCrash(c, random) => {
-                self.member_crash(c as usize, sim);
+            Event::Sample => self.sample(sim),
+        }
+    }
+}
+
+impl World {
+    fn consumer_event(&mut self, ci: usize, ev: ConsumerEvent, sim: &mut Scheduler<Event>) {
+        match ev {
+            ConsumerEvent::Step { worker, generation } => {
+                self.step(ci, worker.index(), generation, sim)
+            }
+            ConsumerEvent::Poll { worker } => self.poll(ci, worker.index(), None, sim),
+            ConsumerEvent::Scale => self.scale(ci, sim),
+            ConsumerEvent::MemberCrash { random } => {
+                self.member_crash(ci, sim);
                 if random {
-                    self.schedule_random_crash(c as usize, sim);
+                    self.schedule_random_crash(ci, sim);
                 }
             }
-            Event::Rebalanced(c) => self.rebalanced(c as usize, sim),
-            Event::AutoCommit(c) => self.auto_commit(c as usize, sim),
-            Event::ClientArrival(k) => self.client_arrival(k as usize, sim),
-            Event::ClientTimer(k, r, g) => self.client_timer(k as usize, r, g, sim),
-            Event::Wire(k, r, g, hop) => self.wire(k as usize, r, g, hop, sim),
-            Event::ServiceDone(s, e, g) => self.service_done(s as usize, e, g, sim),
-            Event::ServiceDown(i) => self.service_down(i as usize, sim),
-            Event::PushRetry(s, g) => self.push_retry(s, g, false, sim),
-            Event::PushDeliver(s, g) => self.push_retry(s, g, true, sim),
-            Event::PushTimeout(s, g) => self.push_timeout(s, g, sim),
-            Event::ProducerRetry(p) => self.producer_retry(p as usize, sim),
+            ConsumerEvent::Rebalanced => self.rebalanced(ci, sim),
+            ConsumerEvent::AutoCommit => self.auto_commit(ci, sim),
         }
     }
 }
@@ -175,14 +165,17 @@ impl World {
                 // The initial backlog's refused messages wait for their retry.
                 if let Some(t) = b.next_due() {
                     b.timer_at = Some(t);
-                    evs.push((t, Event::ProducerRetry(i as u16)));
+                    evs.push((t, Event::Producer(ProducerId::of(i), ProducerEvent::Retry)));
                 }
                 if b.crashed_at.is_some() {
                     continue;
                 }
             }
             if let Some(t) = p.next_arrival() {
-                evs.push((t, Event::Produce(i as u16)));
+                evs.push((
+                    t,
+                    Event::Producer(ProducerId::of(i), ProducerEvent::Produce),
+                ));
             }
         }
         for (c, cons) in self.consumers.iter().enumerate() {
@@ -190,27 +183,53 @@ impl World {
                 continue; // pushed to, never polls
             }
             for w in 0..cons.workers.len() {
-                evs.push((0, Event::Poll(c as u16, w as u32)));
+                evs.push((
+                    0,
+                    Event::Consumer(
+                        ConsumerId::of(c),
+                        ConsumerEvent::Poll {
+                            worker: WorkerId::of(w),
+                        },
+                    ),
+                ));
             }
         }
         for (i, r) in self.redrives.iter().enumerate() {
-            evs.push((r.at, Event::Redrive(i as u16)));
+            evs.push((r.at, Event::Redrive(RedriveId::of(i))));
         }
         for (c, cons) in self.consumers.iter().enumerate() {
             if cons.poller.is_some() {
-                evs.push((consumer::poller::SCALE_TICK, Event::Scale(c as u16)));
+                evs.push((
+                    consumer::poller::SCALE_TICK,
+                    Event::Consumer(ConsumerId::of(c), ConsumerEvent::Scale),
+                ));
             }
         }
         for (c, cons) in self.consumers.iter_mut().enumerate() {
             let Some(g) = &mut cons.group else { continue };
             for &t in &g.p.crashes {
-                evs.push((t, Event::MemberCrash(c as u16, false)));
+                evs.push((
+                    t,
+                    Event::Consumer(
+                        ConsumerId::of(c),
+                        ConsumerEvent::MemberCrash { random: false },
+                    ),
+                ));
             }
             if let Some(t) = g.next_crash_in() {
-                evs.push((t, Event::MemberCrash(c as u16, true)));
+                evs.push((
+                    t,
+                    Event::Consumer(
+                        ConsumerId::of(c),
+                        ConsumerEvent::MemberCrash { random: true },
+                    ),
+                ));
             }
             if g.p.commit == crate::scenario::Commit::Timer {
-                evs.push((g.p.commit_interval, Event::AutoCommit(c as u16)));
+                evs.push((
+                    g.p.commit_interval,
+                    Event::Consumer(ConsumerId::of(c), ConsumerEvent::AutoCommit),
+                ));
             }
         }
         for (k, cl) in self.clients.iter_mut().enumerate() {
@@ -220,22 +239,43 @@ impl World {
                     for i in 0..n {
                         let t =
                             cl.p.start + (closed.spread as u128 * i as u128 / n as u128) as SimTime;
-                        evs.push((t, Event::ClientTimer(k as u16, i as u32, 0)));
+                        evs.push((
+                            t,
+                            Event::Clients(
+                                ClientsId::of(k),
+                                ClientEvent::Timer {
+                                    request: RequestId(i as u32),
+                                    generation: 0,
+                                },
+                            ),
+                        ));
                     }
                 }
                 None => {
                     if let Some(t) = cl.arrivals.as_mut().and_then(|a| a.next_time()) {
-                        evs.push((t, Event::ClientArrival(k as u16)));
+                        evs.push((t, Event::Clients(ClientsId::of(k), ClientEvent::Arrival)));
                     }
                 }
             }
         }
         for (i, &(_, from)) in self.service_outages.iter().enumerate() {
-            evs.push((from, Event::ServiceDown(i as u16)));
+            evs.push((from, Event::ServiceOutage { window: i as u16 }));
         }
         for (i, &(_, from, to)) in self.outages.iter().enumerate() {
-            evs.push((from, Event::Outage(i as u16, true)));
-            evs.push((to, Event::Outage(i as u16, false)));
+            evs.push((
+                from,
+                Event::DatabaseOutage {
+                    window: i as u16,
+                    starts: true,
+                },
+            ));
+            evs.push((
+                to,
+                Event::DatabaseOutage {
+                    window: i as u16,
+                    starts: false,
+                },
+            ));
         }
         evs
     }
@@ -311,7 +351,10 @@ impl World {
     /// The producer's next arrival, if it has one.
     pub(crate) fn schedule_arrival(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
         if let Some(t) = self.producers[pi].next_arrival() {
-            sim.at(t, Event::Produce(pi as u16));
+            sim.at(
+                t,
+                Event::Producer(ProducerId::of(pi), ProducerEvent::Produce),
+            );
         }
     }
 
@@ -339,7 +382,7 @@ impl World {
             && q.timer_at.is_none_or(|a| t < a)
         {
             q.timer_at = Some(t);
-            sim.at(t, Event::QueueTimer(qi as u16));
+            sim.at(t, Event::Queue(QueueId::of(qi), QueueEvent::Timer));
         }
     }
 
@@ -376,7 +419,7 @@ impl World {
         }
         if self.queues[qi].has_visible() {
             self.redrives[ri].budget = budget;
-            sim.after(REDRIVE_TICK, Event::Redrive(ri as u16));
+            sim.after(REDRIVE_TICK, Event::Redrive(RedriveId::of(ri)));
         } else {
             self.redrives[ri].budget = 0.0;
         }

@@ -3,8 +3,6 @@
 //! theory they must agree with, and the scenarios that show retry storms,
 //! thundering herds and contention.
 
-
-
 use crate::common::{Ci, check, replicate, run_scenario, run_text};
 use flowsim::Summary;
 use flowsim::metrics::series::Sampler;

@@ -5,7 +5,6 @@
 //! pool of that size and no acquire timeout, an M/M/c queue (Erlang C).
 //! Confidence intervals come from independent replications after a warm-up.
 
-
 use crate::common::{Ci, check, erlang_b, erlang_c, replicate, run_text};
 
 const REPS: u64 = 30;

@@ -2,7 +2,6 @@
 //! zombie-loop-lambda*.toml, partial-batch.toml), held to the numbers their
 //! opening comments promise, and the poller's rules on small systems.
 
-
 use crate::common::{run_scenario, run_text};
 use flowsim::metrics::series::Sampler;
 

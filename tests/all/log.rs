@@ -2,7 +2,6 @@
 //! auto-commit-loss.toml, poison-partition.toml, replay.toml,
 //! more-consumers-than-partitions.toml), held to their comments' numbers.
 
-
 use crate::common::{self, run_scenario};
 use flowsim::run::GroupSummary;
 

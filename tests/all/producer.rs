@@ -3,8 +3,6 @@
 //! refused publishes from a buffer of 20,000. What a full buffer does — drop,
 //! block, crash — and what a buffer large enough does: nothing is lost.
 
-
-
 use crate::common::{run_scenario, run_text};
 use flowsim::RunOutput;
 use flowsim::metrics::verdict::Reason;

@@ -4,7 +4,6 @@
 //! held to the numbers their opening comments promise; small runs check the
 //! delivery policy's schedule, the throttle and the delivery timeout.
 
-
 use crate::common::{run_scenario, run_text};
 use flowsim::metrics::series::Sampler;
 use flowsim::run::EndpointSubscription;

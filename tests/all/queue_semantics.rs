@@ -1,7 +1,6 @@
 //! The queue's rules one by one (MODEL.md "Queue (SQS-like, pull)"), each in a
 //! small scenario where the rule decides a number.
 
-
 use crate::common::run_text;
 
 fn col(out: &flowsim::RunOutput, name: &str) -> Vec<f64> {

@@ -2,7 +2,6 @@
 //! held to their comments' numbers, and the retry budget and circuit breaker
 //! held to what they promise.
 
-
 use crate::common::{run_scenario, run_text};
 use flowsim::metrics::series::Sampler;
 

@@ -1,7 +1,6 @@
 //! Each scenario in scenarios/ shows one mechanism; these tests hold it to the
 //! numbers its opening comment promises.
 
-
 use crate::common::run_scenario;
 use flowsim::metrics::series::Sampler;
 

@@ -5,7 +5,6 @@
 //! (waits of successive messages are correlated: one run's messages are not
 //! independent samples). A bounded queue with no waiting room is Erlang B.
 
-
 use crate::common::{Ci, check, erlang_b, erlang_c, replicate};
 
 const REPS: u64 = 30;

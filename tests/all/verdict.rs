@@ -1,6 +1,5 @@
 //! The collapse verdict and the guards that stop runaway runs.
 
-
 use crate::common::run_text;
 use flowsim::metrics::verdict::Reason;
 

@@ -4,6 +4,7 @@
 use crate::engine::{Scheduler, SimTime, from_secs};
 use crate::model::client::{Answer, Hop, Phase, Target};
 use crate::model::downstream::CallError;
+use crate::model::event::{ClientEvent, ClientsId, RequestId, ServiceEvent, ServiceId};
 use crate::model::{Event, World};
 
 impl World {
@@ -12,7 +13,7 @@ impl World {
         let cl = &mut self.clients[k];
         let slot = cl.alloc();
         if let Some(t) = cl.arrivals.as_mut().and_then(|a| a.next_time()) {
-            sim.at(t, Event::ClientArrival(k as u16));
+            sim.at(t, Event::Clients(ClientsId::of(k), ClientEvent::Arrival));
         }
         self.begin_request(k, slot, sim);
     }
@@ -44,14 +45,33 @@ impl World {
         cl.c.attempts += 1;
         let g = cl.set_phase(slot, Phase::Out);
         if let Some(t) = cl.p.timeout {
-            sim.after(t, Event::ClientTimer(k as u16, slot, g));
+            sim.after(
+                t,
+                Event::Clients(
+                    ClientsId::of(k),
+                    ClientEvent::Timer {
+                        request: RequestId(slot),
+                        generation: g,
+                    },
+                ),
+            );
         }
         let hop = match cl.p.target {
             Target::Service(_) => Hop::ToService,
             Target::Record(_) => Hop::ToRead,
         };
         let d = cl.network_delay();
-        sim.after(d, Event::Wire(k as u16, slot, g, hop));
+        sim.after(
+            d,
+            Event::Clients(
+                ClientsId::of(k),
+                ClientEvent::Wire {
+                    request: RequestId(slot),
+                    generation: g,
+                    hop,
+                },
+            ),
+        );
     }
 
     /// Sends an answer back to the client over the network, `after` from now.
@@ -65,7 +85,17 @@ impl World {
         sim: &mut Scheduler<Event>,
     ) {
         let d = self.clients[k].network_delay();
-        sim.after(after + d, Event::Wire(k as u16, slot, g, Hop::Back(a)));
+        sim.after(
+            after + d,
+            Event::Clients(
+                ClientsId::of(k),
+                ClientEvent::Wire {
+                    request: RequestId(slot),
+                    generation: g,
+                    hop: Hop::Back(a),
+                },
+            ),
+        );
     }
 
     /// A message arrives at its end of the wire.
@@ -85,7 +115,16 @@ impl World {
                 // has given up since.
                 match self.services[s as usize].admit(now, (k as u16, slot, g)) {
                     Ok((entry, eg, latency)) => {
-                        sim.after(latency, Event::ServiceDone(s, entry, eg));
+                        sim.after(
+                            latency,
+                            Event::Service(
+                                ServiceId(s),
+                                ServiceEvent::Done {
+                                    entry,
+                                    generation: eg,
+                                },
+                            ),
+                        );
                     }
                     Err(e) => self.answer(k, slot, g, Answer::Failed(e), 0, sim),
                 }
@@ -156,7 +195,17 @@ impl World {
         match a {
             Answer::ReadDone => {
                 let d = cl.network_delay();
-                sim.after(d, Event::Wire(k as u16, slot, g, Hop::ToWrite));
+                sim.after(
+                    d,
+                    Event::Clients(
+                        ClientsId::of(k),
+                        ClientEvent::Wire {
+                            request: RequestId(slot),
+                            generation: g,
+                            hop: Hop::ToWrite,
+                        },
+                    ),
+                );
             }
             Answer::Done => {
                 if let Some(b) = &mut cl.breaker {
@@ -233,7 +282,16 @@ impl World {
                 .delay_s(r.attempt - 1, r.prev_delay_s, &mut cl.rng.retry);
         cl.requests[slot as usize].prev_delay_s = d;
         let g = cl.set_phase(slot, Phase::Backoff);
-        sim.after(from_secs(d), Event::ClientTimer(k as u16, slot, g));
+        sim.after(
+            from_secs(d),
+            Event::Clients(
+                ClientsId::of(k),
+                ClientEvent::Timer {
+                    request: RequestId(slot),
+                    generation: g,
+                },
+            ),
+        );
     }
 
     /// The request succeeded or was given up: a closed-loop client thinks
@@ -253,6 +311,15 @@ impl World {
         }
         let think = from_secs(closed.think.sample(&mut cl.rng.think));
         let g = cl.set_phase(slot, Phase::Thinking);
-        sim.after(think, Event::ClientTimer(k as u16, slot, g));
+        sim.after(
+            think,
+            Event::Clients(
+                ClientsId::of(k),
+                ClientEvent::Timer {
+                    request: RequestId(slot),
+                    generation: g,
+                },
+            ),
+        );
     }
 }

@@ -6,6 +6,7 @@
 use crate::engine::{Scheduler, from_secs};
 use crate::model::consumer::Phase;
 use crate::model::downstream::{CallError, Client, Target};
+use crate::model::event::{ConsumerEvent, ConsumerId, DatabaseEvent, DatabaseId, WorkerId};
 use crate::model::{Event, World};
 
 impl World {
@@ -78,7 +79,16 @@ impl World {
                     let at = now.saturating_add(timeout).min(w.deadline);
                     w.phase = Phase::PoolWait;
                     w.generation = w.generation.wrapping_add(1);
-                    sim.at(at, Event::Step(ci as u16, wi as u32, w.generation));
+                    sim.at(
+                        at,
+                        Event::Consumer(
+                            ConsumerId::of(ci),
+                            ConsumerEvent::Step {
+                                worker: WorkerId::of(wi),
+                                generation: w.generation,
+                            },
+                        ),
+                    );
                     let client = self.client(ci, wi);
                     self.databases[d].wait_for_pool(client);
                     if self.databases[d].pool_needs_compacting() {
@@ -105,7 +115,16 @@ impl World {
         w.phase = Phase::Query;
         w.generation = w.generation.wrapping_add(1);
         if w.deadline != u64::MAX {
-            sim.at(w.deadline, Event::Step(ci as u16, wi as u32, w.generation));
+            sim.at(
+                w.deadline,
+                Event::Consumer(
+                    ConsumerId::of(ci),
+                    ConsumerEvent::Step {
+                        worker: WorkerId::of(wi),
+                        generation: w.generation,
+                    },
+                ),
+            );
         }
         let client = self.client(ci, wi);
         let db = &mut self.databases[d];
@@ -120,7 +139,12 @@ impl World {
         if let Some(t) = db.next_finish() {
             sim.at(
                 t.max(sim.now()),
-                Event::DbFinish(d as u16, db.timer_generation),
+                Event::Database(
+                    DatabaseId::of(d),
+                    DatabaseEvent::Finish {
+                        generation: db.timer_generation,
+                    },
+                ),
             );
         }
     }
@@ -301,7 +325,7 @@ impl World {
     fn crash_database(&mut self, d: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         let up = self.databases[d].crash_at(now);
-        sim.at(up, Event::DbUp(d as u16));
+        sim.at(up, Event::Database(DatabaseId::of(d), DatabaseEvent::Up));
         self.fail_callers(d, sim);
     }
 

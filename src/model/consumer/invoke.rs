@@ -4,9 +4,10 @@
 //! scaling tick that adds and retires pollers.
 
 use crate::engine::Scheduler;
+use crate::model::consumer::poller::SCALE_TICK;
 use crate::model::consumer::{Phase, Worker, WorkerState};
 use crate::model::downstream::Target;
-use crate::model::consumer::poller::SCALE_TICK;
+use crate::model::event::{ConsumerEvent, ConsumerId, WorkerId};
 use crate::model::{Event, World};
 
 impl World {
@@ -34,7 +35,15 @@ impl World {
             }
             self.consumers[ci].workers[wi].batch.clear();
             if !retire {
-                sim.after(pause, Event::Poll(ci as u16, wi as u32));
+                sim.after(
+                    pause,
+                    Event::Consumer(
+                        ConsumerId::of(ci),
+                        ConsumerEvent::Poll {
+                            worker: WorkerId::of(wi),
+                        },
+                    ),
+                );
             }
             return;
         }
@@ -176,6 +185,9 @@ impl World {
         for wi in started {
             self.poll(ci, wi, None, sim);
         }
-        sim.after(SCALE_TICK, Event::Scale(ci as u16));
+        sim.after(
+            SCALE_TICK,
+            Event::Consumer(ConsumerId::of(ci), ConsumerEvent::Scale),
+        );
     }
 }

@@ -17,12 +17,12 @@ mod work;
 
 use crate::engine::{Rng, SimTime, stream};
 use crate::metrics::Latency;
+use crate::model::consumer::poller::Poller;
 use crate::model::dist::Dist;
 use crate::model::downstream::{CallError, Target};
 use crate::model::idempotency::Store;
 use crate::model::log::group::GroupState;
 use crate::model::message::Receipt;
-use crate::model::consumer::poller::Poller;
 use crate::model::protection::breaker::Breaker;
 use crate::model::protection::budget::Budget;
 use crate::model::push::Endpoint;

@@ -3,6 +3,7 @@
 
 use crate::engine::Scheduler;
 use crate::model::consumer::{Phase, WorkerState};
+use crate::model::event::{ConsumerEvent, ConsumerId, QueueEvent, QueueId, WorkerId};
 use crate::model::queue::Waiter;
 use crate::model::{Event, World};
 
@@ -103,7 +104,16 @@ impl World {
                     w.phase = Phase::Gather;
                     w.generation = w.generation.wrapping_add(1);
                     let at = now + p.p.batch_window;
-                    sim.at(at, Event::Step(ci as u16, wi as u32, w.generation));
+                    sim.at(
+                        at,
+                        Event::Consumer(
+                            ConsumerId::of(ci),
+                            ConsumerEvent::Step {
+                                worker: WorkerId::of(wi),
+                                generation: w.generation,
+                            },
+                        ),
+                    );
                     q.waiters.push_back(Waiter {
                         consumer: ci as u16,
                         worker: wi as u32,
@@ -135,7 +145,15 @@ impl World {
         } else {
             w.state = WorkerState::Pausing;
             c.c.empty_receives += 1;
-            sim.after(c.p.empty_poll_pause, Event::Poll(ci as u16, wi as u32));
+            sim.after(
+                c.p.empty_poll_pause,
+                Event::Consumer(
+                    ConsumerId::of(ci),
+                    ConsumerEvent::Poll {
+                        worker: WorkerId::of(wi),
+                    },
+                ),
+            );
         }
         self.dead_letter(qi, sim);
         self.arm(qi, sim);
@@ -177,7 +195,7 @@ impl World {
         let listening = !q.waiters.is_empty() || !q.pushers.is_empty();
         if listening && q.timer_at.is_none_or(|a| a > now) {
             q.timer_at = Some(now);
-            sim.at(now, Event::QueueTimer(qi as u16));
+            sim.at(now, Event::Queue(QueueId::of(qi), QueueEvent::Timer));
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::engine::{Scheduler, SimTime, from_secs};
 use crate::model::consumer::Phase;
+use crate::model::event::{ConsumerEvent, ConsumerId, WorkerId};
 use crate::model::idempotency::Check;
 use crate::model::message::Receipt;
 use crate::model::{Event, World};
@@ -25,7 +26,16 @@ impl World {
         w.phase = phase;
         w.generation = w.generation.wrapping_add(1);
         let at = sim.now().saturating_add(d).min(w.deadline);
-        sim.at(at, Event::Step(ci as u16, wi as u32, w.generation));
+        sim.at(
+            at,
+            Event::Consumer(
+                ConsumerId::of(ci),
+                ConsumerEvent::Step {
+                    worker: WorkerId::of(wi),
+                    generation: w.generation,
+                },
+            ),
+        );
     }
 
     /// Starts the message at the worker's position.

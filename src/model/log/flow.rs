@@ -10,6 +10,7 @@
 
 use crate::engine::{Scheduler, SimTime, from_secs};
 use crate::model::consumer::{Phase, WorkerState};
+use crate::model::event::{ConsumerEvent, ConsumerId};
 use crate::model::log::Record;
 use crate::model::message::{Message, Receipt, State};
 use crate::model::{Event, World};
@@ -212,7 +213,10 @@ impl World {
             .collect();
         g.rewind(&starts);
         g.paused_until = Some(now + g.p.rebalance);
-        sim.after(g.p.rebalance, Event::Rebalanced(ci as u16));
+        sim.after(
+            g.p.rebalance,
+            Event::Consumer(ConsumerId::of(ci), ConsumerEvent::Rebalanced),
+        );
     }
 
     pub(crate) fn rebalanced(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
@@ -231,7 +235,13 @@ impl World {
     pub(crate) fn schedule_random_crash(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
         let g = self.consumers[ci].group.as_mut().expect("a group");
         if let Some(d) = g.next_crash_in() {
-            sim.after(d, Event::MemberCrash(ci as u16, true));
+            sim.after(
+                d,
+                Event::Consumer(
+                    ConsumerId::of(ci),
+                    ConsumerEvent::MemberCrash { random: true },
+                ),
+            );
         }
     }
 
@@ -241,6 +251,9 @@ impl World {
         if g.paused_until.is_none() {
             g.commit_positions();
         }
-        sim.after(g.p.commit_interval, Event::AutoCommit(ci as u16));
+        sim.after(
+            g.p.commit_interval,
+            Event::Consumer(ConsumerId::of(ci), ConsumerEvent::AutoCommit),
+        );
     }
 }

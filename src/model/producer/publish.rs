@@ -10,6 +10,7 @@
 //! older ones wait in the buffer (no ordering between them).
 
 use crate::engine::Scheduler;
+use crate::model::event::{ProducerEvent, ProducerId};
 use crate::model::{Event, World};
 
 impl World {
@@ -110,7 +111,7 @@ impl World {
             && b.timer_at.is_none_or(|a| t < a)
         {
             b.timer_at = Some(t);
-            sim.at(t, Event::ProducerRetry(pi as u16));
+            sim.at(t, Event::Producer(ProducerId::of(pi), ProducerEvent::Retry));
         }
     }
 }

@@ -13,6 +13,7 @@
 
 use crate::engine::Scheduler;
 use crate::model::consumer::WorkerState;
+use crate::model::event::{MessageId, PushCopyEvent};
 use crate::model::message::{Receipt, State};
 use crate::model::queue::Publish;
 use crate::model::{Event, World};
@@ -89,7 +90,10 @@ impl World {
             ep.next_free = at.saturating_add(interval);
             if at > now {
                 ep.c.throttled += 1;
-                sim.at(at, Event::PushDeliver(slot, generation));
+                sim.at(
+                    at,
+                    Event::PushCopy(MessageId(slot), PushCopyEvent::Deliver { generation }),
+                );
                 return;
             }
         }
@@ -112,7 +116,10 @@ impl World {
         m.generation = m.generation.wrapping_add(1);
         m.holders += 1;
         let generation = m.generation;
-        sim.after(ep.timeout, Event::PushTimeout(slot, generation));
+        sim.after(
+            ep.timeout,
+            Event::PushCopy(MessageId(slot), PushCopyEvent::Timeout { generation }),
+        );
         let w = &mut c.workers[wi as usize];
         w.batch.clear();
         w.batch.push(Receipt { slot, generation });
@@ -188,7 +195,10 @@ impl World {
         match retry {
             Some(d) => {
                 ep.c.retries += 1;
-                sim.after(d, Event::PushRetry(slot, generation));
+                sim.after(
+                    d,
+                    Event::PushCopy(MessageId(slot), PushCopyEvent::Retry { generation }),
+                );
             }
             None => self.exhausted(slot, sim),
         }
