@@ -1,5 +1,5 @@
-//! Recovery after a trigger, and the metastable verdict (MODEL.md "What a run
-//! reports"): once the last trigger (a spike, an outage, a latency window) has
+//! Recovery after a trigger, and the metastable verdict (docs/model.md "How a run judges
+//! recovery"): once the last trigger (a spike, an outage, a latency window) has
 //! ended, goodput should come back to at least a fraction of the offered load
 //! within a window. A system that stays below it in every window up to the
 //! end of the run is metastable: the trigger is gone, the failure sustains

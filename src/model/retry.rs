@@ -1,4 +1,4 @@
-//! Backoff delays of a retry policy (MODEL.md "Retries and protection").
+//! Backoff delays of a retry policy (docs/model.md "Retries and protection").
 //! attempt 0 is the first retry: the exponential ceiling is base·multiplier^attempt,
 //! capped at `cap`.
 

@@ -1,4 +1,4 @@
-//! The managed poller of a Lambda-like consumer (MODEL.md "Consumers"): it starts
+//! The managed poller of a Lambda-like consumer (docs/model.md "Consumers"): it starts
 //! with a few pollers, adds concurrent batches while messages wait (at a bounded
 //! rate), retires pollers whose long polls come back empty, and backs off on
 //! function errors. Pollers never exceed the event source's maximum concurrency;

@@ -1,4 +1,4 @@
-//! A database (MODEL.md "Downstream dependencies"): at most `max_connections`
+//! A database (docs/model.md "Downstream dependencies"): at most `max_connections`
 //! open connections, refusing beyond (or making callers wait in a pool with an
 //! acquire timeout); queries share `cores` by processor sharing, so each one
 //! slows down as more run at once; optionally it crashes after refusing

@@ -1,4 +1,4 @@
-//! What consumers call (MODEL.md "Downstream dependencies"): databases with a
+//! What consumers call (docs/model.md "Downstream dependencies"): databases with a
 //! connection limit and shared cores, rate-limited APIs, and fault windows on
 //! either. The world routes a consumer's call to them and their answers back.
 

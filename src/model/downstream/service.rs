@@ -1,4 +1,4 @@
-//! A service whose latency grows with its concurrency (MODEL.md "Downstream
+//! A service whose latency grows with its concurrency (docs/model.md "Downstream
 //! dependencies"): a request that starts with `n` others in service takes
 //! (base + slope·n) × the latency factor in force, fixed at its start. Its
 //! capacity tends to 1/slope requests per second. It never learns that a client

@@ -1,4 +1,4 @@
-//! The partitioned log (MODEL.md "Log (Kafka-like)"): a topic of P append-only
+//! The partitioned log (docs/model.md "Log (Kafka-like)"): a topic of P append-only
 //! partitions. Records stay until retention deletes them from the head, whatever
 //! the consumer groups have read; each group keeps its own offsets (`group.rs`).
 

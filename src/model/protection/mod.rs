@@ -1,4 +1,4 @@
-//! What keeps retries from making an overload worse (MODEL.md "Retries and
+//! What keeps retries from making an overload worse (docs/model.md "Retries and
 //! protection"): a retry budget and a circuit breaker.
 
 pub mod breaker;

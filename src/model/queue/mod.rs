@@ -1,4 +1,4 @@
-//! An SQS-like queue (MODEL.md "Queue"): delayed → visible → in flight → deleted |
+//! An SQS-like queue (docs/model.md "Queue"): delayed → visible → in flight → deleted |
 //! dead-lettered | expired. Receives hand out receipts; a delete with a stale
 //! receipt does nothing; an expired visibility timeout makes the message visible
 //! again with its receive count kept. The queue owns one timer: the earliest of

@@ -1,5 +1,5 @@
-//! Clients that call a service and retry (MODEL.md "Producers", closed-loop
-//! clients), and the two downstreams they call: a service whose latency grows
+//! Clients that call a service and retry (docs/model.md "Clients: open and closed
+//! loop"), and the two downstreams they call: a service whose latency grows
 //! with its concurrency, and a record under optimistic concurrency.
 
 use super::{Arrivals, BreakerConfig, CallRetry, DistSpec, ProfileStep};

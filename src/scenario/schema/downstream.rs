@@ -1,4 +1,4 @@
-//! Downstream dependencies a consumer calls (MODEL.md "Downstream dependencies"):
+//! Downstream dependencies a consumer calls (docs/model.md "Downstream dependencies"):
 //! a database with a connection limit, a rate-limited API, and fault windows.
 
 use super::DistSpec;
