@@ -1,4 +1,4 @@
-//! Clients that call a service or a record and retry (docs/model.md "Clients: open and closed loop"):
+//! Clients that call a service or a record and retry (docs/model.md "Clients: open and closed loop").
 //! A logical request makes attempts; each attempt crosses
 //! the network, may time out at the client (the target is not told), and a
 //! failed one is retried after the policy's backoff, within a retry budget and
