@@ -85,7 +85,7 @@ pub struct PushLedger {
 
 pub fn settle(w: &World) -> Result<Ledger, String> {
     let main = || w.queues.iter().filter(|q| !q.p.is_dlq);
-    let endpoints = || w.consumers.iter().filter_map(|c| c.endpoint.as_ref());
+    let endpoints = || w.consumers.iter().filter_map(|c| c.kind.endpoint());
     let mut l = Ledger {
         // Messages to queues; a topic's records are accounted per group.
         produced: w
@@ -297,7 +297,7 @@ fn client_problems(w: &World) -> Vec<String> {
 fn log_problems(w: &World) -> Vec<String> {
     let mut out = vec![];
     for c in &w.consumers {
-        let Some(g) = &c.group else { continue };
+        let Some(g) = c.kind.group() else { continue };
         let topic = &w.topics[g.topic as usize];
         for (i, (s, part)) in g.partitions.iter().zip(&topic.partitions).enumerate() {
             let accounted = s.processed + s.lost_to_retention + s.lost_to_crashes + s.dead_lettered;
@@ -333,7 +333,7 @@ fn push_problems(w: &World, p: &PushLedger) -> Vec<String> {
         let copies: u64 = t
             .endpoints
             .iter()
-            .filter_map(|&c| w.consumers[c as usize].endpoint.as_ref())
+            .filter_map(|&c| w.consumers[c as usize].kind.endpoint())
             .map(|e| e.c.copies)
             .sum();
         let subs = (t.queues.len() + t.endpoints.len()) as u64;

@@ -102,14 +102,14 @@ impl Sampler {
         for c in &w.consumers {
             r.prefix = &c.p.name;
             consumer_columns(&mut r, c, now);
-            if let Some(e) = &c.endpoint {
+            if let Some(e) = c.kind.endpoint() {
                 endpoint_columns(&mut r, e);
             }
-            if c.prefetch.is_some() {
+            if c.kind.prefetch().is_some() {
                 let held: usize = c.workers.iter().map(|w| w.batch.len()).sum();
                 r.gauge("unacked", held as f64);
             }
-            if let Some(g) = &c.group {
+            if let Some(g) = c.kind.group() {
                 group_columns(&mut r, w, g, now);
             }
         }
@@ -212,7 +212,7 @@ impl Sampler {
 /// A consumer's columns: the pool's or the poller's, then its calls' and its
 /// dedupe store's when it has them.
 fn consumer_columns(r: &mut Row, c: &Consumer, now: SimTime) {
-    match &c.poller {
+    match c.kind.poller() {
         Some(p) => {
             r.gauge("pollers", p.active as f64);
             r.gauge("concurrency", c.busy as f64);
@@ -229,7 +229,7 @@ fn consumer_columns(r: &mut Row, c: &Consumer, now: SimTime) {
     r.counter("goodput", c.c.goodput);
     r.counter("failures", c.c.failures);
     r.counter("duplicates", c.c.duplicates);
-    r.counter("empty_receives", c.c.empty_receives);
+    r.counter("empty_receives", c.empty_receives_at(now));
     if !c.p.chain.is_empty() {
         r.counter("call_failures", c.c.call_failures);
         r.counter("retries", c.c.retries);
@@ -269,7 +269,7 @@ fn endpoint_columns(r: &mut Row, e: &Endpoint) {
 
 /// Totals over push endpoints, for runs that have push topics.
 fn push_totals(r: &mut Row, w: &World) {
-    let eps = || w.consumers.iter().filter_map(|c| c.endpoint.as_ref());
+    let eps = || w.consumers.iter().filter_map(|c| c.kind.endpoint());
     let sum = |f: fn(&Endpoint) -> u64| eps().map(f).sum::<u64>();
     r.gauge("push_pending", sum(|e| e.pending) as f64);
     r.counter("push_published", w.pushes.iter().map(|t| t.published).sum());
@@ -291,7 +291,7 @@ fn push_totals(r: &mut Row, w: &World) {
 /// Records all groups have yet to process, and the oldest one's age.
 fn group_lag(w: &World, now: SimTime) -> (u64, SimTime) {
     let mut total = (0, 0);
-    for g in w.consumers.iter().filter_map(|c| c.group.as_ref()) {
+    for g in w.consumers.iter().filter_map(|c| c.kind.group()) {
         let topic = &w.topics[g.topic as usize];
         for p in 0..g.partitions.len() {
             let (n, age) = g.lag(p, topic, now);
@@ -368,7 +368,7 @@ fn write_totals(r: &mut Row, w: &World, now: SimTime) {
     let lost: u64 = w
         .consumers
         .iter()
-        .filter_map(|c| c.group.as_ref())
+        .filter_map(|c| c.kind.group())
         .map(|g| {
             g.partitions
                 .iter()

@@ -4,7 +4,7 @@ use super::arrivals::ArrivalProcess;
 use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::WorkerState;
 use super::consumer::poller::{Poller, PollerParams};
-use super::consumer::{Consumer, ConsumerParams};
+use super::consumer::{Consumer, ConsumerParams, Kind};
 use super::dist::Dist;
 use super::downstream::Target;
 use super::downstream::api::{Api, ApiParams};
@@ -101,6 +101,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                     name: t.name.clone(),
                     retention: from_secs(t.retention_s),
                     retention_bytes: t.retention_bytes,
+                    retention_check: from_secs(t.retention_check_s),
                 },
                 t.partitions,
             )
@@ -336,7 +337,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                 .as_ref()
                 .and_then(|d| d.dead_letter_queue.as_deref());
             let policy = c.delivery.clone().unwrap_or_default().resolve();
-            cons.endpoint = Some(Endpoint::new(
+            cons.kind = Kind::Endpoint(Endpoint::new(
                 &consumer_name(i, c),
                 t,
                 policy,
@@ -350,7 +351,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
             }
         }
         if let Some(n) = c.prefetch {
-            cons.prefetch = Some(n);
+            cons.kind = Kind::Prefetch { limit: n };
             let q = &mut queues[cons.p.queue as usize];
             for w in 0..c.workers() {
                 q.pushers.push(Waiter {
@@ -363,7 +364,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
             let topic = &mut topics[t as usize];
             topic.groups.push(i as u16);
             let gc = c.group.clone().unwrap_or_default();
-            cons.group = Some(GroupState::new(
+            let mut group = GroupState::new(
                 t,
                 topic.partitions.len(),
                 c.workers() as usize,
@@ -376,15 +377,14 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                     max_attempts: gc.max_attempts,
                     dead_letter_topic: tid(&gc.dead_letter_topic)?,
                 },
-            ));
-            if let Some(g) = &mut cons.group {
-                let name = format!("consumer.{}.crashes", consumer_name(i, c));
-                g.crash_rng = Some(crate::engine::stream(seed, &name, rep));
-            }
+            );
+            let name = format!("consumer.{}.crashes", consumer_name(i, c));
+            group.crash_rng = Some(crate::engine::stream(seed, &name, rep));
+            cons.kind = Kind::Member(group);
         }
         if let Some(l) = &c.lambda {
             let per_minute = l.scale_up_per_minute.unwrap_or(l.scaling.per_minute());
-            cons.poller = Some(Poller::new(PollerParams {
+            cons.kind = Kind::Poller(Poller::new(PollerParams {
                 scale_up_per_s: per_minute / 60.0,
                 scale_down_per_s: l.scale_down_per_minute / 60.0,
                 error_backoff_per_s: l.error_backoff_per_minute / 60.0,

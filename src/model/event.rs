@@ -37,6 +37,10 @@ id!(
     QueueId(u16)
 );
 id!(
+    /// A topic (`[[topic]]`) of the partitioned log.
+    TopicId(u16)
+);
+id!(
     /// A consumer of any kind (`[[consumer]]`): pool, poller, member, endpoint.
     ConsumerId(u16)
 );
@@ -73,6 +77,7 @@ id!(
 pub enum Event {
     Producer(ProducerId, ProducerEvent),
     Queue(QueueId, QueueEvent),
+    Topic(TopicId, TopicEvent),
     Consumer(ConsumerId, ConsumerEvent),
     Database(DatabaseId, DatabaseEvent),
     Clients(ClientsId, ClientEvent),
@@ -112,6 +117,12 @@ pub enum ProducerEvent {
 pub enum QueueEvent {
     /// The earliest deadline (delay, visibility timeout, retention) is due.
     Timer,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum TopicEvent {
+    /// Retention's periodic look at every partition.
+    RetentionCheck,
 }
 
 #[derive(Clone, Copy, Debug)]

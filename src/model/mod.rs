@@ -87,6 +87,7 @@ impl Model for World {
             Event::Producer(p, ProducerEvent::Produce) => self.produce(p.index(), sim),
             Event::Producer(p, ProducerEvent::Retry) => self.producer_retry(p.index(), sim),
             Event::Queue(q, QueueEvent::Timer) => self.queue_timer(q.index(), sim),
+            Event::Topic(t, TopicEvent::RetentionCheck) => self.retention_check(t.index(), sim),
             Event::Consumer(c, ev) => self.consumer_event(c.index(), ev, sim),
             Event::Database(d, DatabaseEvent::Finish { generation }) => {
                 self.db_finish(d.index(), generation, sim)
@@ -159,7 +160,12 @@ impl World {
 
     /// Events that start the run.
     pub fn initial_events(&mut self) -> Vec<(SimTime, Event)> {
-        let mut evs = vec![(0, Event::Sample)];
+        // Retention before the sample of the same instant: the sample sees the
+        // partitions trimmed.
+        let mut evs: Vec<_> = (0..self.topics.len())
+            .map(|t| (0, Event::Topic(TopicId::of(t), TopicEvent::RetentionCheck)))
+            .collect();
+        evs.push((0, Event::Sample));
         for (i, p) in self.producers.iter_mut().enumerate() {
             if let Some(b) = &mut p.buffer {
                 // The initial backlog's refused messages wait for their retry.
@@ -179,7 +185,7 @@ impl World {
             }
         }
         for (c, cons) in self.consumers.iter().enumerate() {
-            if cons.endpoint.is_some() {
+            if cons.kind.endpoint().is_some() {
                 continue; // pushed to, never polls
             }
             for w in 0..cons.workers.len() {
@@ -198,7 +204,7 @@ impl World {
             evs.push((r.at, Event::Redrive(RedriveId::of(i))));
         }
         for (c, cons) in self.consumers.iter().enumerate() {
-            if cons.poller.is_some() {
+            if cons.kind.poller().is_some() {
                 evs.push((
                     consumer::poller::SCALE_TICK,
                     Event::Consumer(ConsumerId::of(c), ConsumerEvent::Scale),
@@ -206,7 +212,9 @@ impl World {
             }
         }
         for (c, cons) in self.consumers.iter_mut().enumerate() {
-            let Some(g) = &mut cons.group else { continue };
+            let Some(g) = cons.kind.group_mut() else {
+                continue;
+            };
             for &t in &g.p.crashes {
                 evs.push((
                     t,
@@ -428,10 +436,6 @@ impl World {
 
     fn sample(&mut self, sim: &mut Scheduler<Event>) {
         let now = sim.now();
-        self.apply_retention(now);
-        for c in &mut self.consumers {
-            c.settle_waits(now);
-        }
         let mut sampler = std::mem::take(&mut self.sampler);
         sampler.record(self, now);
         self.sampler = sampler;

@@ -103,7 +103,7 @@ pub fn api(a: &Api) -> ApiSummary {
 }
 
 pub fn lambda(c: &Consumer, account_concurrency: u32) -> Option<LambdaSummary> {
-    let p = c.poller.as_ref()?;
+    let p = c.kind.poller()?;
     Some(LambdaSummary {
         pollers_cap: p.p.max,
         reserved_concurrency: p.p.reserved,

@@ -64,7 +64,7 @@ pub fn topics(w: &World) -> Vec<TopicSummary> {
 }
 
 pub fn group(w: &World, c: &Consumer, end: SimTime) -> Option<GroupSummary> {
-    let g = c.group.as_ref()?;
+    let g = c.kind.group()?;
     let topic = &w.topics[g.topic as usize];
     let partitions: Vec<PartitionLag> = g
         .partitions

@@ -52,9 +52,6 @@ pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
     // A guard stopped the run between samples: keep its last state.
     if !matches!(stop, Stop::Horizon) {
         let mut sampler = std::mem::take(&mut world.sampler);
-        for c in &mut world.consumers {
-            c.settle_waits(end);
-        }
         if sampler.column("time_s").and_then(|t| t.last().copied()) != Some(to_secs(end)) {
             sampler.record(&world, end);
         }

@@ -101,7 +101,7 @@ pub fn pushes(w: &World) -> Vec<PushSummary> {
                 .iter()
                 .map(|&ci| {
                     let c = &w.consumers[ci as usize];
-                    let e = c.endpoint.as_ref().expect("an endpoint");
+                    let e = c.kind.endpoint().expect("an endpoint");
                     EndpointSubscription {
                         consumer: c.p.name.clone(),
                         workers: c.workers.len() as u32,

@@ -12,6 +12,7 @@ use crate::metrics::verdict::{
 };
 use crate::metrics::{Latency, LatencySummary};
 use crate::model::World;
+use crate::model::consumer::Kind;
 use crate::scenario::{FaultKind, ProfileKind, Scenario, consumer_name, producer_name};
 use serde::Serialize;
 
@@ -210,7 +211,7 @@ pub(super) fn summarise(
             }
         })
         .collect::<Vec<_>>();
-    for g in w.consumers.iter().filter_map(|c| c.group.as_ref()) {
+    for g in w.consumers.iter().filter_map(|c| c.kind.group()) {
         wait.merge(&g.wait);
     }
     let consumers = w
@@ -225,25 +226,22 @@ pub(super) fn summarise(
                     .collect();
             ConsumerSummary {
                 name: c.p.name.clone(),
-                queue: match (c.p.topic, &c.endpoint) {
-                    (Some(t), _) => w.topics[t as usize].p.name.clone(),
-                    (_, Some(e)) => w.pushes[e.topic as usize].name.clone(),
-                    _ => w.queues[c.p.queue as usize].p.name.clone(),
+                queue: match &c.kind {
+                    Kind::Member(g) => w.topics[g.topic as usize].p.name.clone(),
+                    Kind::Endpoint(e) => w.pushes[e.topic as usize].name.clone(),
+                    Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_) => {
+                        w.queues[c.p.queue as usize].p.name.clone()
+                    }
                 },
-                kind: match (&c.poller, &c.group, &c.endpoint) {
-                    (Some(_), _, _) => "lambda",
-                    (_, Some(_), _) => "group",
-                    (_, _, Some(_)) => "endpoint",
-                    _ => "pool",
-                },
-                prefetch: c.prefetch,
+                kind: c.kind.name(),
+                prefetch: c.kind.prefetch(),
                 workers: c.slots(),
                 peak_concurrency: c.peak_busy,
                 completions: c.c.completions,
                 goodput: c.c.goodput,
                 failures: c.c.failures,
                 duplicates: c.c.duplicates,
-                empty_receives: c.c.empty_receives,
+                empty_receives: c.empty_receives_at(end),
                 dedupe_skips: c.c.dedupe_skips,
                 dedupe_conflicts: c.c.dedupe_conflicts,
                 end_to_end: c.e2e.summary(),

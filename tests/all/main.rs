@@ -14,6 +14,7 @@ mod producer;
 mod push;
 mod queue_semantics;
 mod retries;
+mod sampling;
 mod scenarios;
 mod sweep;
 mod theory;

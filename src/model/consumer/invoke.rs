@@ -15,7 +15,7 @@ impl World {
     pub(crate) fn invoke(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         let c = &mut self.consumers[ci];
-        let p = c.poller.as_mut().expect("only pollers invoke");
+        let p = c.kind.poller_mut().expect("only pollers invoke");
         if !p.may_invoke(c.busy, self.account_running, self.account_limit) {
             // The batch stays in flight until its visibility timeout. A throttle
             // is a failed invocation: the poller backs off as on an error.
@@ -64,7 +64,7 @@ impl World {
     /// expires (the function was killed before it could clear it).
     pub(crate) fn invocation_timeout(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
         let c = &mut self.consumers[ci];
-        if let Some(p) = &mut c.poller {
+        if let Some(p) = c.kind.poller_mut() {
             p.c.timeouts += 1;
         }
         c.c.completions += 1;
@@ -101,7 +101,7 @@ impl World {
         let now = sim.now();
         let c = &mut self.consumers[ci];
         let qi = c.p.queue as usize;
-        let p = c.poller.as_mut().expect("only pollers invoke");
+        let p = c.kind.poller_mut().expect("only pollers invoke");
         let w = &mut c.workers[wi];
         let all_ok =
             !timed_out && w.outcomes.len() == w.batch.len() && w.outcomes.iter().all(|&ok| ok);
@@ -128,7 +128,7 @@ impl World {
         let w = &mut c.workers[wi];
         w.deadline = u64::MAX;
         w.batch.clear();
-        let p = c.poller.as_mut().expect("only pollers invoke");
+        let p = c.kind.poller_mut().expect("only pollers invoke");
         if function_error && p.back_off() {
             w.state = WorkerState::Retired;
         } else {
@@ -144,7 +144,7 @@ impl World {
         let c = &mut self.consumers[ci];
         let qi = c.p.queue as usize;
         let (wait, batch) = (c.p.wait, c.p.batch_size as u64);
-        let p = c.poller.as_mut().expect("only pollers scale");
+        let p = c.kind.poller_mut().expect("only pollers scale");
         p.tick();
         let visible = self.queues[qi].visible_n;
         // No growth while invocations are being throttled: more pollers would

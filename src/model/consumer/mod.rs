@@ -170,13 +170,79 @@ pub struct Consumer {
     /// One per link of the call chain.
     pub breakers: Vec<Breaker>,
     pub store: Option<Store>,
-    pub poller: Option<Poller>,
-    pub group: Option<GroupState>,
-    /// An endpoint subscription of a push topic.
-    pub endpoint: Option<Endpoint>,
-    /// Prefetch-limited push from the queue (RabbitMQ basic.qos): unacked
-    /// messages each worker may hold.
-    pub prefetch: Option<u32>,
+    pub kind: Kind,
+}
+
+/// What a consumer is: how its workers get what they process. Each kind keeps
+/// the state only it has.
+pub enum Kind {
+    /// A fixed pool of workers, each polling its queue.
+    Pool,
+    /// A pool the queue pushes to (RabbitMQ basic.qos): each worker holds at
+    /// most `limit` unacknowledged messages.
+    Prefetch { limit: u32 },
+    /// A Lambda-like function behind a managed poller.
+    Poller(Poller),
+    /// A consumer group's members reading a topic.
+    Member(GroupState),
+    /// A push topic's endpoint: pushed to, never polls.
+    Endpoint(Endpoint),
+}
+
+impl Kind {
+    pub fn poller(&self) -> Option<&Poller> {
+        match self {
+            Kind::Poller(p) => Some(p),
+            _ => None,
+        }
+    }
+    pub fn poller_mut(&mut self) -> Option<&mut Poller> {
+        match self {
+            Kind::Poller(p) => Some(p),
+            _ => None,
+        }
+    }
+    pub fn group(&self) -> Option<&GroupState> {
+        match self {
+            Kind::Member(g) => Some(g),
+            _ => None,
+        }
+    }
+    pub fn group_mut(&mut self) -> Option<&mut GroupState> {
+        match self {
+            Kind::Member(g) => Some(g),
+            _ => None,
+        }
+    }
+    pub fn endpoint(&self) -> Option<&Endpoint> {
+        match self {
+            Kind::Endpoint(e) => Some(e),
+            _ => None,
+        }
+    }
+    pub fn endpoint_mut(&mut self) -> Option<&mut Endpoint> {
+        match self {
+            Kind::Endpoint(e) => Some(e),
+            _ => None,
+        }
+    }
+    /// The prefetch limit of a consumer the queue pushes to.
+    pub fn prefetch(&self) -> Option<u32> {
+        match *self {
+            Kind::Prefetch { limit } => Some(limit),
+            _ => None,
+        }
+    }
+
+    /// The kind's name in summaries.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Kind::Pool | Kind::Prefetch { .. } => "pool",
+            Kind::Poller(_) => "lambda",
+            Kind::Member(_) => "group",
+            Kind::Endpoint(_) => "endpoint",
+        }
+    }
 }
 
 impl Consumer {
@@ -198,10 +264,7 @@ impl Consumer {
             budget: None,
             breakers: Vec::new(),
             store: None,
-            poller: None,
-            group: None,
-            endpoint: None,
-            prefetch: None,
+            kind: Kind::Pool,
         }
     }
 
@@ -223,7 +286,7 @@ impl Consumer {
 
     /// Workers in the pool, or pollers running.
     pub fn slots(&self) -> u32 {
-        match &self.poller {
+        match self.kind.poller() {
             Some(p) => p.active,
             None => self.workers.len() as u32,
         }
@@ -254,25 +317,25 @@ impl Consumer {
         (now - since).checked_div(self.p.wait).unwrap_or(0)
     }
 
-    /// Books the empty long polls of parked workers up to `now` (the time series
-    /// calls this before each sample, so counts land in the right interval).
-    pub fn settle_waits(&mut self, now: SimTime) {
-        if self.p.wait == 0 {
-            return;
-        }
-        let wait = self.p.wait;
-        for w in &mut self.workers {
-            if let WorkerState::Waiting { since } = &mut w.state {
-                let n = (now - *since) / wait;
-                self.c.empty_receives += n;
-                *since += n * wait;
-            }
-        }
+    /// Empty receives up to `now`: those booked, and the long polls of parked
+    /// workers that have come back empty since they parked (booked when the
+    /// worker is served). Reading it changes nothing, so observing a run at any
+    /// interval leaves it as it is.
+    pub fn empty_receives_at(&self, now: SimTime) -> u64 {
+        let parked: u64 = self
+            .workers
+            .iter()
+            .map(|w| match w.state {
+                WorkerState::Waiting { since } => self.empty_polls_since(since, now),
+                _ => 0,
+            })
+            .sum();
+        self.c.empty_receives + parked
     }
 
     pub fn reset_stats(&mut self) {
         self.e2e = Latency::default();
-        if let Some(g) = &mut self.group {
+        if let Some(g) = self.kind.group_mut() {
             g.wait = Latency::default();
         }
     }

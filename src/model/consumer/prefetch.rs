@@ -24,7 +24,7 @@ impl World {
             let (ci, wi) = (to.consumer as usize, to.worker as usize);
             let c = &mut self.consumers[ci];
             let w = &mut c.workers[wi];
-            if w.batch.len() as u32 >= c.prefetch.expect("a prefetch consumer") {
+            if w.batch.len() as u32 >= c.kind.prefetch().expect("a prefetch consumer") {
                 full += 1;
                 continue;
             }

@@ -2,7 +2,7 @@
 //! newly visible messages to parked workers, and dead-lettering on receive.
 
 use crate::engine::Scheduler;
-use crate::model::consumer::{Phase, WorkerState};
+use crate::model::consumer::{Kind, Phase, WorkerState};
 use crate::model::event::{ConsumerEvent, ConsumerId, QueueEvent, QueueId, WorkerId};
 use crate::model::queue::Waiter;
 use crate::model::{Event, World};
@@ -71,14 +71,15 @@ impl World {
         parked_since: Option<u64>,
         sim: &mut Scheduler<Event>,
     ) {
-        if self.consumers[ci].group.is_some() {
-            return self.fetch(ci, wi, sim);
-        }
-        if self.consumers[ci].prefetch.is_some() {
-            // A prefetch worker does not poll: it tells the queue it is there.
-            let qi = self.consumers[ci].p.queue as usize;
-            self.push_ready(qi, sim);
-            return self.arm(qi, sim);
+        match self.consumers[ci].kind {
+            Kind::Member(_) => return self.fetch(ci, wi, sim),
+            Kind::Prefetch { .. } => {
+                // A prefetch worker does not poll: it tells the queue it is there.
+                let qi = self.consumers[ci].p.queue as usize;
+                self.push_ready(qi, sim);
+                return self.arm(qi, sim);
+            }
+            Kind::Pool | Kind::Poller(_) | Kind::Endpoint(_) => {}
         }
         let now = sim.now();
         let c = &mut self.consumers[ci];
@@ -97,7 +98,7 @@ impl World {
             &mut self.scratch_dlq,
         );
         if got > 0 {
-            match &c.poller {
+            match c.kind.poller() {
                 Some(p) if got < c.p.batch_size && p.p.batch_window > 0 => {
                     // Gather until the window ends, then top up and invoke.
                     w.state = WorkerState::Gathering;

@@ -4,7 +4,7 @@
 //! records the outcome and settles the batch when the invocation ends.
 
 use crate::engine::{Scheduler, SimTime, from_secs};
-use crate::model::consumer::Phase;
+use crate::model::consumer::{Kind, Phase};
 use crate::model::event::{ConsumerEvent, ConsumerId, WorkerId};
 use crate::model::idempotency::Check;
 use crate::model::message::Receipt;
@@ -159,27 +159,26 @@ impl World {
     fn finish_message(&mut self, ci: usize, wi: usize, ok: bool, sim: &mut Scheduler<Event>) {
         let c = &mut self.consumers[ci];
         c.c.completions += 1;
-        if c.endpoint.is_some() {
-            return self.finish_delivery(ci, wi, ok, sim);
-        }
-        if c.group.is_some() {
-            return self.finish_record(ci, wi, ok, sim);
-        }
-        if c.poller.is_some() {
-            let w = &mut c.workers[wi];
-            w.outcomes.push(ok);
-            w.pos += 1;
-            let partial = c.poller.as_ref().is_some_and(|p| p.p.partial);
-            if !ok && !partial {
-                // The handler threw: the rest of the batch is not processed.
-                return self.end_invocation(ci, wi, false, sim);
+        match &c.kind {
+            Kind::Endpoint(_) => return self.finish_delivery(ci, wi, ok, sim),
+            Kind::Member(_) => return self.finish_record(ci, wi, ok, sim),
+            Kind::Poller(p) => {
+                let partial = p.p.partial;
+                let w = &mut c.workers[wi];
+                w.outcomes.push(ok);
+                w.pos += 1;
+                if !ok && !partial {
+                    // The handler threw: the rest of the batch is not processed.
+                    return self.end_invocation(ci, wi, false, sim);
+                }
+                if w.pos < w.batch.len() {
+                    self.begin_message(ci, wi, sim);
+                } else {
+                    self.end_invocation(ci, wi, false, sim);
+                }
+                return;
             }
-            if w.pos < w.batch.len() {
-                self.begin_message(ci, wi, sim);
-            } else {
-                self.end_invocation(ci, wi, false, sim);
-            }
-            return;
+            Kind::Pool | Kind::Prefetch { .. } => {}
         }
         let now = sim.now();
         let qi = c.p.queue as usize;
@@ -190,7 +189,7 @@ impl World {
             self.return_early(ci, r, now);
         }
         self.release(r);
-        if self.consumers[ci].prefetch.is_some() {
+        if self.consumers[ci].kind.prefetch().is_some() {
             self.next_held(ci, wi, sim);
             self.serve_waiters(qi, sim);
             self.arm(qi, sim);
@@ -215,7 +214,7 @@ impl World {
     pub(crate) fn return_early(&mut self, ci: usize, r: Receipt, now: SimTime) {
         let c = &mut self.consumers[ci];
         let qi = c.p.queue as usize;
-        if c.p.on_failure != OnFailure::ChangeVisibility && c.prefetch.is_some() {
+        if c.p.on_failure != OnFailure::ChangeVisibility && c.kind.prefetch().is_some() {
             self.queues[qi].change_visibility(&mut self.arena, r, now, 0);
             return;
         }

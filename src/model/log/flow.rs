@@ -10,7 +10,7 @@
 
 use crate::engine::{Scheduler, SimTime, from_secs};
 use crate::model::consumer::{Phase, WorkerState};
-use crate::model::event::{ConsumerEvent, ConsumerId};
+use crate::model::event::{ConsumerEvent, ConsumerId, TopicEvent, TopicId};
 use crate::model::log::Record;
 use crate::model::message::{Message, Receipt, State};
 use crate::model::{Event, World};
@@ -63,7 +63,7 @@ impl World {
         for gi in 0..self.topics[ti].groups.len() {
             let ci = self.topics[ti].groups[gi] as usize;
             let c = &self.consumers[ci];
-            let g = c.group.as_ref().expect("a group");
+            let g = c.kind.group().expect("a group");
             let wi = g.owner(part);
             if let WorkerState::Waiting { .. } = c.workers[wi].state {
                 self.fetch(ci, wi, sim);
@@ -73,27 +73,32 @@ impl World {
 
     fn log_start_moved(&mut self, ti: usize, part: usize, start: u64) {
         for &ci in &self.topics[ti].groups {
-            if let Some(g) = &mut self.consumers[ci as usize].group {
+            if let Some(g) = self.consumers[ci as usize].kind.group_mut() {
                 g.log_start_moved(part, start);
             }
         }
     }
 
-    /// Retention runs on time too, not only when records arrive.
-    pub(crate) fn apply_retention(&mut self, now: SimTime) {
-        for ti in 0..self.topics.len() {
-            for part in 0..self.topics[ti].partitions.len() {
-                let start = self.topics[ti].trim(part, now);
-                self.log_start_moved(ti, part, start);
-            }
+    /// Retention runs on its own timer too, not only when records arrive, so
+    /// that a partition nobody writes to is trimmed as well.
+    pub(crate) fn retention_check(&mut self, ti: usize, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        for part in 0..self.topics[ti].partitions.len() {
+            let start = self.topics[ti].trim(part, now);
+            self.log_start_moved(ti, part, start);
         }
+        let every = self.topics[ti].p.retention_check;
+        sim.after(
+            every,
+            Event::Topic(TopicId::of(ti), TopicEvent::RetentionCheck),
+        );
     }
 
     /// A member fetches the next batch from one of its partitions, or parks.
     pub(crate) fn fetch(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         let c = &mut self.consumers[ci];
-        let g = c.group.as_mut().expect("only group members fetch");
+        let g = c.kind.group_mut().expect("only group members fetch");
         let topic = &self.topics[g.topic as usize];
         let w = &mut c.workers[wi];
         w.batch.clear();
@@ -148,7 +153,7 @@ impl World {
         let m = self.arena.get_mut(r.slot);
         let (part, offset) = (m.queue as usize, m.offset);
         let c = &mut self.consumers[ci];
-        let g = c.group.as_mut().expect("a group");
+        let g = c.kind.group_mut().expect("a group");
         let max_attempts = g.p.max_attempts;
         if !ok {
             m.receive_count += 1;
@@ -175,7 +180,7 @@ impl World {
         if w.pos < w.batch.len() {
             self.begin_message(ci, wi, sim);
         } else {
-            let g = c.group.as_mut().expect("a group");
+            let g = c.kind.group_mut().expect("a group");
             g.batch_done(part, offset + 1);
             c.busy -= 1;
             self.fetch(ci, wi, sim);
@@ -205,7 +210,7 @@ impl World {
             w.batch.clear();
             w.state = WorkerState::Pausing;
         }
-        let g = self.consumers[ci].group.as_mut().expect("a group");
+        let g = self.consumers[ci].kind.group_mut().expect("a group");
         let starts: Vec<u64> = self.topics[g.topic as usize]
             .partitions
             .iter()
@@ -220,7 +225,7 @@ impl World {
     }
 
     pub(crate) fn rebalanced(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
-        let g = self.consumers[ci].group.as_mut().expect("a group");
+        let g = self.consumers[ci].kind.group_mut().expect("a group");
         if g.paused_until.is_some_and(|t| t > sim.now()) {
             return; // another crash during the rebalance restarted it
         }
@@ -233,7 +238,7 @@ impl World {
     }
 
     pub(crate) fn schedule_random_crash(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
-        let g = self.consumers[ci].group.as_mut().expect("a group");
+        let g = self.consumers[ci].kind.group_mut().expect("a group");
         if let Some(d) = g.next_crash_in() {
             sim.after(
                 d,
@@ -247,7 +252,7 @@ impl World {
 
     /// Auto-commit's tick.
     pub(crate) fn auto_commit(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
-        let g = self.consumers[ci].group.as_mut().expect("a group");
+        let g = self.consumers[ci].kind.group_mut().expect("a group");
         if g.paused_until.is_none() {
             g.commit_positions();
         }

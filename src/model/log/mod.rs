@@ -58,6 +58,9 @@ pub struct TopicParams {
     pub name: String,
     pub retention: SimTime,
     pub retention_bytes: Option<u64>,
+    /// The period of the retention timer, which trims partitions that receive
+    /// nothing (an append trims its own partition at once).
+    pub retention_check: SimTime,
 }
 
 pub struct Topic {
@@ -165,6 +168,7 @@ mod tests {
             name: "t".into(),
             retention: 1000,
             retention_bytes: Some(250),
+            retention_check: 1_000_000_000,
         };
         let mut t = Topic::new(params(), 4);
         let p = t.append(record(0, 7), true);

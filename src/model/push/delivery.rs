@@ -44,8 +44,8 @@ impl World {
             let slot = self.arena.insert(copy);
             self.endpoint_copies += 1;
             let ep = self.consumers[ci as usize]
-                .endpoint
-                .as_mut()
+                .kind
+                .endpoint_mut()
                 .expect("an endpoint");
             ep.c.copies += 1;
             ep.pending += 1;
@@ -84,7 +84,7 @@ impl World {
         let now = sim.now();
         let m = self.arena.get(slot);
         let (ci, generation) = (m.queue as usize, m.generation);
-        let ep = self.consumers[ci].endpoint.as_mut().expect("an endpoint");
+        let ep = self.consumers[ci].kind.endpoint_mut().expect("an endpoint");
         if let Some(interval) = ep.interval {
             let at = ep.next_free.max(now);
             ep.next_free = at.saturating_add(interval);
@@ -106,7 +106,7 @@ impl World {
         let ci = m.queue as usize;
         m.receive_count += 1;
         let c = &mut self.consumers[ci];
-        let ep = c.endpoint.as_mut().expect("an endpoint");
+        let ep = c.kind.endpoint_mut().expect("an endpoint");
         ep.c.attempts += 1;
         let Some(wi) = ep.idle.pop() else {
             ep.c.rejected += 1;
@@ -136,7 +136,7 @@ impl World {
         if m.generation != generation || m.state != State::Pushed {
             return;
         }
-        let ep = self.consumers[m.queue as usize].endpoint.as_mut();
+        let ep = self.consumers[m.queue as usize].kind.endpoint_mut();
         let ep = ep.expect("an endpoint");
         ep.c.timed_out += 1;
         ep.outstanding -= 1;
@@ -160,7 +160,7 @@ impl World {
         let w = &mut c.workers[wi];
         w.batch.clear();
         w.state = WorkerState::Idle;
-        let ep = c.endpoint.as_mut().expect("an endpoint");
+        let ep = c.kind.endpoint_mut().expect("an endpoint");
         ep.idle.push(wi as u32);
         if !current {
             ep.c.late += 1;
@@ -186,7 +186,7 @@ impl World {
         let m = self.arena.get_mut(slot);
         m.generation = m.generation.wrapping_add(1);
         let (attempts, first, generation) = (m.receive_count as u64, m.offset, m.generation);
-        let ep = self.consumers[m.queue as usize].endpoint.as_mut();
+        let ep = self.consumers[m.queue as usize].kind.endpoint_mut();
         let ep = ep.expect("an endpoint");
         let retry = ep.retry_delay(attempts).filter(|&d| {
             let limit = ep.policy.max_s.map(crate::engine::from_secs);
@@ -209,7 +209,7 @@ impl World {
     fn exhausted(&mut self, slot: u32, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         let m = self.arena.get_mut(slot);
-        let ep = self.consumers[m.queue as usize].endpoint.as_mut();
+        let ep = self.consumers[m.queue as usize].kind.endpoint_mut();
         let ep = ep.expect("an endpoint");
         ep.pending -= 1;
         match ep.dlq {

@@ -398,6 +398,9 @@ pub struct TopicConfig {
     pub retention_s: f64,
     #[serde(default)]
     pub retention_bytes: Option<u64>,
+    /// How often retention looks at every partition, besides each append.
+    #[serde(default = "defaults::retention_check_s")]
+    pub retention_check_s: f64,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -455,6 +458,9 @@ mod defaults {
     }
     pub fn topic_retention_s() -> f64 {
         604_800.0
+    }
+    pub fn retention_check_s() -> f64 {
+        1.0
     }
     pub fn wait_time_s() -> f64 {
         20.0

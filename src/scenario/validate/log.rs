@@ -25,6 +25,13 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
             1e12,
             "seconds > 0 (Kafka: 604800, 7 days)",
         );
+        c.range(
+            p.key("retention_check_s"),
+            t.retention_check_s,
+            1e-3,
+            1e9,
+            "seconds from 0.001 (Kafka's log.retention.check.interval.ms: 300000, 5 min)",
+        );
         if t.retention_bytes == Some(0) {
             c.fail(
                 p.key("retention_bytes"),
