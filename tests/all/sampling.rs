@@ -73,7 +73,7 @@ fn the_sample_interval_changes_no_result() {
     // retention timer trims), and parked workers come back empty. Sampled
     // by the sampler, as before, these moved with the interval (3,144 lost
     // at 1 s, 2,918 at 13 s; 30 empty receives against 28).
-    let lost = reference["ledger"]["lost_to_retention"]
+    let lost = reference["consumers"][0]["group"]["lost_to_retention"]
         .as_u64()
         .expect("records lost to retention");
     assert!(lost > 1000, "retention took {lost} records");
