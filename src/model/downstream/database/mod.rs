@@ -9,6 +9,8 @@
 //! the clock has advanced by its work. One pending event, for the earliest
 //! finish, is rescheduled whenever n changes.
 
+mod calls;
+
 use super::Client;
 use super::faults::Faults;
 use crate::engine::{Rng, SimTime, from_secs, stream, to_secs};
@@ -106,6 +108,12 @@ impl Database {
             down_windows: Vec::new(),
             c: DatabaseCounters::default(),
         }
+    }
+
+    /// The work of a new query, in seconds on one core: drawn from the query
+    /// distribution, slowed by a latency fault active at `now`.
+    pub fn draw_query_work_s(&mut self, now: SimTime) -> f64 {
+        self.p.query.sample(&mut self.rng_query) * self.faults.at(now).factor
     }
 
     pub fn is_down(&self) -> bool {
