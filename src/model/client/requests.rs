@@ -4,7 +4,7 @@
 use crate::engine::{Scheduler, SimTime, from_secs};
 use crate::model::client::{Answer, Hop, Phase, Target};
 use crate::model::downstream::CallError;
-use crate::model::event::{ClientEvent, ClientsId, RequestId, ServiceEvent, ServiceId};
+use crate::model::event::{ClientEvent, ClientsId, RequestId};
 use crate::model::{Event, World};
 
 impl World {
@@ -75,7 +75,7 @@ impl World {
     }
 
     /// Sends an answer back to the client over the network, `after` from now.
-    fn answer(
+    pub(crate) fn answer(
         &mut self,
         k: usize,
         slot: u32,
@@ -107,27 +107,10 @@ impl World {
         hop: Hop,
         sim: &mut Scheduler<Event>,
     ) {
-        let now = sim.now();
         let target = self.clients[k].p.target;
         match (hop, target) {
             (Hop::ToService, Target::Service(s)) => {
-                // The request was sent: the service takes it even if its client
-                // has given up since.
-                match self.services[s as usize].admit(now, (k as u16, slot, g)) {
-                    Ok((entry, eg, latency)) => {
-                        sim.after(
-                            latency,
-                            Event::Service(
-                                ServiceId(s),
-                                ServiceEvent::Done {
-                                    entry,
-                                    generation: eg,
-                                },
-                            ),
-                        );
-                    }
-                    Err(e) => self.answer(k, slot, g, Answer::Failed(e), 0, sim),
-                }
+                self.service_receives(s as usize, k, slot, g, sim)
             }
             (Hop::ToRead, Target::Record(r)) => {
                 let (version, d) = self.records[r as usize].read();
@@ -146,42 +129,6 @@ impl World {
             (Hop::Back(a), _) => self.answered(k, slot, g, a, sim),
             _ => unreachable!("a hop to the wrong kind of target"),
         }
-    }
-
-    /// A service request's time is up: its answer goes back.
-    pub(crate) fn service_done(
-        &mut self,
-        s: usize,
-        entry: u32,
-        eg: u32,
-        sim: &mut Scheduler<Event>,
-    ) {
-        let now = sim.now();
-        let Some(((k, slot, g), outcome)) = self.services[s].finish(now, entry, eg) else {
-            return; // failed by an outage already
-        };
-        let (k, slot) = (k as usize, slot);
-        if self.clients[k].requests[slot as usize].generation != g {
-            self.services[s].c.wasted += 1;
-        }
-        let a = match outcome {
-            Ok(()) => Answer::Done,
-            Err(e) => Answer::Failed(e),
-        };
-        self.answer(k, slot, g, a, 0, sim);
-    }
-
-    /// An outage begins on a service: what it was serving fails now.
-    pub(crate) fn service_down(&mut self, i: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let s = self.service_outages[i].0 as usize;
-        let mut callers = std::mem::take(&mut self.scratch_callers);
-        self.services[s].go_down(now, &mut callers);
-        for &(k, slot, g) in &callers {
-            self.answer(k as usize, slot, g, Answer::Failed(CallError::Down), 0, sim);
-        }
-        callers.clear();
-        self.scratch_callers = callers;
     }
 
     fn answered(&mut self, k: usize, slot: u32, g: u32, a: Answer, sim: &mut Scheduler<Event>) {

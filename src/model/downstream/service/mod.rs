@@ -5,6 +5,8 @@
 //! gave up: an abandoned request keeps its place until it finishes, which is
 //! what lets timeouts and retries sustain an overload after its trigger is gone.
 
+mod calls;
+
 use super::CallError;
 use super::faults::Faults;
 use crate::engine::{Rng, SimTime, from_secs, stream};
