@@ -1,5 +1,6 @@
 //! Turns a validated scenario into a world of components with their own streams.
 
+use super::World;
 use super::arrivals::ArrivalProcess;
 use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::WorkerState;
@@ -21,9 +22,9 @@ use super::profile::Profile;
 use super::protection::breaker::Breaker;
 use super::protection::budget::Budget;
 use super::push::{Endpoint, PushTopic};
+use super::queue::redrive::Redrive;
 use super::queue::{Queue, QueueParams, Waiter};
 use super::retry::Backoff;
-use super::{Redrive, World};
 use crate::engine::from_secs;
 use crate::metrics::series::Sampler;
 use crate::scenario::{

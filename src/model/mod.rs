@@ -1,8 +1,11 @@
-//! The simulated system: components that own their state and react to their own
-//! events. `World` routes each event to the component it names and carries the
-//! calls between components (a consumer's receive and delete on its queue, its
-//! calls to downstreams); the engine underneath knows none of this. The routing
-//! itself lives in `flow/`, one file per conversation.
+//! The simulated system. Each component has a folder with its state and the
+//! handling of its own events: `producer/`, `queue/`, `consumer/`, `log/`,
+//! `push/`, `client/`, `downstream/{database,service,…}`. `World` holds the
+//! message arena and the component tables, and routes each event (`event.rs`)
+//! to its owner. A conversation between two components (a receive, a call and
+//! its answer) is a method on `World` in the folder of the component that owns
+//! that side of it, because it borrows both tables at once; the engine
+//! underneath knows none of this.
 
 pub mod arrivals;
 pub mod build;
@@ -21,7 +24,7 @@ pub mod push;
 pub mod queue;
 pub mod retry;
 
-use crate::engine::{Model, Scheduler, SimTime, to_secs};
+use crate::engine::{Model, Scheduler, SimTime};
 use crate::metrics::series::Sampler;
 use consumer::Consumer;
 use downstream::Client;
@@ -31,18 +34,8 @@ pub use event::Event;
 use event::*;
 use message::Arena;
 use producer::Producer;
-use queue::{Publish, Queue};
-
-/// Moving messages from a DLQ back to where they came from.
-pub struct Redrive {
-    pub queue: u16,
-    pub at: SimTime,
-    pub rate: f64,
-    /// Messages allowed but not yet moved (fractional budget of the rate).
-    pub budget: f64,
-}
-
-pub const REDRIVE_TICK: SimTime = 100_000_000; // 0.1 s
+use queue::Queue;
+use queue::redrive::Redrive;
 
 pub struct World {
     pub arena: Arena,
@@ -286,152 +279,6 @@ impl World {
             ));
         }
         evs
-    }
-
-    /// The initial backlog: messages already waiting at time 0.
-    pub fn seed_backlogs(&mut self) {
-        for pi in 0..self.producers.len() {
-            if self.producers[pi].p.topic.is_some() {
-                for _ in 0..self.producers[pi].p.initial_backlog {
-                    self.append_record(pi, 0, None);
-                }
-            }
-        }
-        for p in self
-            .producers
-            .iter_mut()
-            .filter(|p| p.p.topic.is_none() && p.p.push.is_none())
-        {
-            let q = &mut self.queues[p.p.queue as usize];
-            for _ in 0..p.p.initial_backlog {
-                // Stopped, or blocked with a message in hand: the rest of the
-                // backlog is never made (a blocked producer counts it).
-                if let Some(b) = &mut p.buffer {
-                    if b.crashed_at.is_some() {
-                        break;
-                    }
-                    if b.blocked_since.is_some() {
-                        b.c.blocked += 1;
-                        continue;
-                    }
-                }
-                let m = p.make_message(0, q.id);
-                if let Some(b) = &mut p.buffer {
-                    match q.try_publish(&mut self.arena, m, 0) {
-                        Ok(_) => p.c.produced += 1,
-                        Err(m) => b.refused_new(m, 0),
-                    }
-                    continue;
-                }
-                match q.publish(&mut self.arena, m, 0) {
-                    Publish::Accepted(_) => p.c.produced += 1,
-                    Publish::Rejected => p.c.rejected += 1,
-                }
-            }
-        }
-    }
-
-    fn produce(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        if self.producers[pi].p.push.is_some() {
-            self.publish_push(pi, sim);
-            return self.schedule_arrival(pi, sim);
-        }
-        if self.producers[pi].p.topic.is_some() {
-            self.append_record(pi, now, Some(sim));
-            return self.schedule_arrival(pi, sim);
-        }
-        if self.producers[pi].buffer.is_some() {
-            self.produce_buffered(pi, sim);
-            return;
-        }
-        let p = &mut self.producers[pi];
-        let qi = p.p.queue as usize;
-        let m = p.make_message(now, qi as u16);
-        match self.queues[qi].publish(&mut self.arena, m, now) {
-            Publish::Accepted(_) => p.c.produced += 1,
-            Publish::Rejected => p.c.rejected += 1,
-        }
-        self.schedule_arrival(pi, sim);
-        self.after_publish(qi, sim);
-    }
-
-    /// The producer's next arrival, if it has one.
-    pub(crate) fn schedule_arrival(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
-        if let Some(t) = self.producers[pi].next_arrival() {
-            sim.at(
-                t,
-                Event::Producer(ProducerId::of(pi), ProducerEvent::Produce),
-            );
-        }
-    }
-
-    /// The guard on messages held, and the queue's waiting receives and timer.
-    fn after_publish(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
-        if self.arena.live() as u64 > self.max_backlog {
-            sim.stop(format!(
-                "{} messages held, beyond the cap of {} (run.max_backlog)",
-                self.arena.live(),
-                self.max_backlog
-            ));
-        }
-        self.serve_waiters(qi, sim);
-        self.arm(qi, sim);
-    }
-
-    /// Schedules the queue's timer if something is due earlier than it is armed for.
-    #[inline]
-    fn arm(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
-        let q = &mut self.queues[qi];
-        if !q.needs_arming() {
-            return;
-        }
-        if let Some(t) = q.next_deadline(&self.arena)
-            && q.timer_at.is_none_or(|a| t < a)
-        {
-            q.timer_at = Some(t);
-            sim.at(t, Event::Queue(QueueId::of(qi), QueueEvent::Timer));
-        }
-    }
-
-    fn queue_timer(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let q = &mut self.queues[qi];
-        if q.timer_at != Some(now) {
-            return; // superseded by an earlier timer
-        }
-        q.timer_at = None;
-        q.on_timer(&mut self.arena, now);
-        self.serve_waiters(qi, sim);
-        self.arm(qi, sim);
-    }
-
-    /// A DLQ redrive tick: moves up to rate × tick messages back to the queues they
-    /// were dead-lettered from (receive count reset, original publish time kept).
-    /// It runs from its start time until the DLQ has nothing visible.
-    fn redrive(&mut self, ri: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let qi = self.redrives[ri].queue as usize;
-        let mut budget = self.redrives[ri].budget + self.redrives[ri].rate * to_secs(REDRIVE_TICK);
-        while budget >= 1.0 {
-            let Some(slot) = self.queues[qi].take_visible(&mut self.arena, now) else {
-                break;
-            };
-            budget -= 1.0;
-            let origin = self.arena.get(slot).origin as usize;
-            self.arena.get_mut(slot).receive_count = 0;
-            self.queues[qi].c.redriven += 1;
-            self.queues[origin].adopt(&mut self.arena, slot, now);
-            self.serve_waiters(origin, sim);
-            self.arm(origin, sim);
-        }
-        if self.queues[qi].has_visible() {
-            self.redrives[ri].budget = budget;
-            sim.after(REDRIVE_TICK, Event::Redrive(RedriveId::of(ri)));
-        } else {
-            self.redrives[ri].budget = 0.0;
-        }
-        self.arm(qi, sim);
     }
 
     fn sample(&mut self, sim: &mut Scheduler<Event>) {

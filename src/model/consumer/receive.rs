@@ -3,35 +3,14 @@
 
 use crate::engine::Scheduler;
 use crate::model::consumer::{Kind, Phase, WorkerState};
-use crate::model::event::{ConsumerEvent, ConsumerId, QueueEvent, QueueId, WorkerId};
+use crate::model::event::{ConsumerEvent, ConsumerId, WorkerId};
 use crate::model::queue::Waiter;
 use crate::model::{Event, World};
 
 impl World {
-    /// Hands newly visible messages to workers parked on a long poll, oldest first.
-    pub(crate) fn serve_waiters(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
-        if !self.queues[qi].pushers.is_empty() {
-            self.push_ready(qi, sim);
-        }
-        while self.queues[qi].has_receivable() {
-            let Some(w) = self.queues[qi].waiters.pop_front() else {
-                break;
-            };
-            let c = &mut self.consumers[w.consumer as usize];
-            match c.workers[w.worker as usize].state {
-                WorkerState::Waiting { since } => {
-                    c.c.empty_receives += c.empty_polls_since(since, sim.now());
-                    self.poll(w.consumer as usize, w.worker as usize, Some(since), sim);
-                }
-                WorkerState::Gathering => self.top_up(w, sim),
-                _ => {}
-            }
-        }
-    }
-
     /// A poller gathering a batch keeps receiving until the batch is full (then
     /// invokes at once) or its window ends.
-    fn top_up(&mut self, waiter: Waiter, sim: &mut Scheduler<Event>) {
+    pub(crate) fn top_up(&mut self, waiter: Waiter, sim: &mut Scheduler<Event>) {
         let (ci, wi) = (waiter.consumer as usize, waiter.worker as usize);
         let (qi, full) = self.fill_batch(ci, wi, sim.now());
         if full {
@@ -166,37 +145,5 @@ impl World {
         self.dead_letter(qi, sim);
         self.invoke(ci, wi, sim);
         self.arm(qi, sim);
-    }
-
-    /// Moves what the last receive set aside to the queue's DLQ, and wakes the
-    /// DLQ's timer so that its own consumers see them.
-    pub(crate) fn dead_letter(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
-        if self.scratch_dlq.is_empty() {
-            return;
-        }
-        let now = sim.now();
-        let dlq = self.queues[qi]
-            .p
-            .dlq
-            .expect("only queues with a DLQ set messages aside") as usize;
-        for &slot in &self.scratch_dlq {
-            // Redrive sends it back to where it was dead-lettered from.
-            self.arena.get_mut(slot).origin = qi as u16;
-            self.queues[dlq].adopt(&mut self.arena, slot, now);
-        }
-        self.scratch_dlq.clear();
-        self.wake(dlq, sim);
-    }
-
-    /// Lets a queue's parked workers see what just arrived, through its timer
-    /// at this instant (not now: the caller may be in the middle of a receive).
-    pub(crate) fn wake(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let q = &mut self.queues[qi];
-        let listening = !q.waiters.is_empty() || !q.pushers.is_empty();
-        if listening && q.timer_at.is_none_or(|a| a > now) {
-            q.timer_at = Some(now);
-            sim.at(now, Event::Queue(QueueId::of(qi), QueueEvent::Timer));
-        }
     }
 }

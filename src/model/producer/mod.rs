@@ -3,6 +3,8 @@
 //! cost). Arrival times and attributes use separate streams, so changing the
 //! poison rate does not move a single arrival.
 
+mod produce;
+
 mod publish;
 
 use crate::engine::{Rng, SimTime, from_secs, stream};

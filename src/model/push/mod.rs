@@ -2,7 +2,7 @@
 //! a copy into each subscribed queue, and a copy to each endpoint, which the
 //! topic delivers to a free worker of the endpoint's consumer or sees refused,
 //! and retries by the subscription's delivery policy until it is acknowledged,
-//! dead-lettered or dropped. The conversations live in `flow/push.rs`.
+//! dead-lettered or dropped. The conversations live in `delivery.rs`.
 
 mod delivery;
 

@@ -4,6 +4,9 @@
 //! again with its receive count kept. The queue owns one timer: the earliest of
 //! its deadlines, re-armed by the world after every operation.
 
+mod notify;
+pub mod redrive;
+
 mod deadlines;
 mod ready;
 

@@ -1,0 +1,104 @@
+//! What a queue does after its contents change, so that no message waits
+//! while a receiver is free: it hands visible messages to the receivers parked
+//! on a long poll (and to the workers it pushes to), passes what it set aside to
+//! its dead-letter queue, and keeps its timer armed for the earliest deadline.
+
+use crate::engine::Scheduler;
+use crate::model::consumer::WorkerState;
+use crate::model::event::{QueueEvent, QueueId};
+use crate::model::{Event, World};
+
+impl World {
+    /// Hands newly visible messages to workers parked on a long poll, oldest first.
+    pub(crate) fn serve_waiters(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        if !self.queues[qi].pushers.is_empty() {
+            self.push_ready(qi, sim);
+        }
+        while self.queues[qi].has_receivable() {
+            let Some(w) = self.queues[qi].waiters.pop_front() else {
+                break;
+            };
+            let c = &mut self.consumers[w.consumer as usize];
+            match c.workers[w.worker as usize].state {
+                WorkerState::Waiting { since } => {
+                    c.c.empty_receives += c.empty_polls_since(since, sim.now());
+                    self.poll(w.consumer as usize, w.worker as usize, Some(since), sim);
+                }
+                WorkerState::Gathering => self.top_up(w, sim),
+                _ => {}
+            }
+        }
+    }
+
+    /// Moves what the last receive set aside to the queue's DLQ, and wakes the
+    /// DLQ's timer so that its own consumers see them.
+    pub(crate) fn dead_letter(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        if self.scratch_dlq.is_empty() {
+            return;
+        }
+        let now = sim.now();
+        let dlq = self.queues[qi]
+            .p
+            .dlq
+            .expect("only queues with a DLQ set messages aside") as usize;
+        for &slot in &self.scratch_dlq {
+            // Redrive sends it back to where it was dead-lettered from.
+            self.arena.get_mut(slot).origin = qi as u16;
+            self.queues[dlq].adopt(&mut self.arena, slot, now);
+        }
+        self.scratch_dlq.clear();
+        self.wake(dlq, sim);
+    }
+
+    /// Lets a queue's parked workers see what just arrived, through its timer
+    /// at this instant (not now: the caller may be in the middle of a receive).
+    pub(crate) fn wake(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let q = &mut self.queues[qi];
+        let listening = !q.waiters.is_empty() || !q.pushers.is_empty();
+        if listening && q.timer_at.is_none_or(|a| a > now) {
+            q.timer_at = Some(now);
+            sim.at(now, Event::Queue(QueueId::of(qi), QueueEvent::Timer));
+        }
+    }
+
+    /// The guard on messages held, and the queue's waiting receives and timer.
+    pub(crate) fn after_publish(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        if self.arena.live() as u64 > self.max_backlog {
+            sim.stop(format!(
+                "{} messages held, beyond the cap of {} (run.max_backlog)",
+                self.arena.live(),
+                self.max_backlog
+            ));
+        }
+        self.serve_waiters(qi, sim);
+        self.arm(qi, sim);
+    }
+
+    /// Schedules the queue's timer if something is due earlier than it is armed for.
+    #[inline]
+    pub(crate) fn arm(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        let q = &mut self.queues[qi];
+        if !q.needs_arming() {
+            return;
+        }
+        if let Some(t) = q.next_deadline(&self.arena)
+            && q.timer_at.is_none_or(|a| t < a)
+        {
+            q.timer_at = Some(t);
+            sim.at(t, Event::Queue(QueueId::of(qi), QueueEvent::Timer));
+        }
+    }
+
+    pub(crate) fn queue_timer(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let q = &mut self.queues[qi];
+        if q.timer_at != Some(now) {
+            return; // superseded by an earlier timer
+        }
+        q.timer_at = None;
+        q.on_timer(&mut self.arena, now);
+        self.serve_waiters(qi, sim);
+        self.arm(qi, sim);
+    }
+}
