@@ -112,14 +112,15 @@ impl World {
         if function_error {
             p.c.failed_invocations += 1;
         }
+        let mut changed = self.queues[qi].changed();
         for i in 0..self.consumers[ci].workers[wi].batch.len() {
             let w = &self.consumers[ci].workers[wi];
             let (r, ok) = (w.batch[i], w.outcomes.get(i) == Some(&true));
-            if all_ok || (partial && ok) {
-                self.queues[qi].delete(&mut self.arena, r, now);
+            changed = changed.and(if all_ok || (partial && ok) {
+                self.queues[qi].delete(&mut self.arena, r, now)
             } else {
-                self.return_early(ci, r, now);
-            }
+                self.return_early(ci, r, now)
+            });
             self.release(r);
         }
         let c = &mut self.consumers[ci];
@@ -134,8 +135,7 @@ impl World {
         } else {
             self.poll(ci, wi, None, sim);
         }
-        self.serve_waiters(qi, sim);
-        self.arm(qi, sim);
+        self.settle(changed, sim);
     }
 
     /// Once a second: add pollers while messages wait, retire idle ones.

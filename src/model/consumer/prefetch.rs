@@ -8,15 +8,18 @@
 
 use crate::engine::Scheduler;
 use crate::model::consumer::WorkerState;
+use crate::model::queue::Changed;
 use crate::model::{Event, World};
 
 impl World {
-    /// Pushes what is visible to workers with room, round robin.
-    pub(crate) fn push_ready(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+    /// Pushes what is visible to workers with room, round robin; the queue's
+    /// change is the caller's to settle.
+    pub(crate) fn push_ready(&mut self, qi: usize, sim: &mut Scheduler<Event>) -> Changed {
         let n = self.queues[qi].pushers.len();
         let now = sim.now();
         // Workers passed over in a row: all of them full ends the round.
         let mut full = 0;
+        let mut changed = self.queues[qi].changed();
         while full < n && self.queues[qi].has_receivable() {
             let q = &mut self.queues[qi];
             let to = q.pushers[q.next_pusher];
@@ -30,7 +33,9 @@ impl World {
             }
             full = 0;
             self.scratch_dlq.clear();
-            let got = q.push_one(&mut self.arena, now, &mut w.batch, &mut self.scratch_dlq);
+            let (got, c_changed) =
+                q.push_one(&mut self.arena, now, &mut w.batch, &mut self.scratch_dlq);
+            changed = changed.and(c_changed);
             if got > 0 && w.state != WorkerState::Busy {
                 w.state = WorkerState::Busy;
                 w.pos = 0;
@@ -39,6 +44,7 @@ impl World {
             }
             self.dead_letter(qi, sim);
         }
+        changed
     }
 
     /// A prefetch worker acked or nacked the message it was on: on to the next

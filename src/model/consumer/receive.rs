@@ -4,7 +4,7 @@
 use crate::engine::Scheduler;
 use crate::model::consumer::{Kind, Phase, WorkerState};
 use crate::model::event::{ConsumerEvent, ConsumerId, WorkerId};
-use crate::model::queue::Waiter;
+use crate::model::queue::{Changed, Waiter};
 use crate::model::{Event, World};
 
 impl World {
@@ -12,7 +12,10 @@ impl World {
     /// invokes at once) or its window ends.
     pub(crate) fn top_up(&mut self, waiter: Waiter, sim: &mut Scheduler<Event>) {
         let (ci, wi) = (waiter.consumer as usize, waiter.worker as usize);
-        let (qi, full) = self.fill_batch(ci, wi, sim.now());
+        let (changed, full) = self.fill_batch(ci, wi, sim.now());
+        // Called while the queue's change is being settled: that settle re-arms.
+        World::covered(changed);
+        let qi = self.consumers[ci].p.queue as usize;
         if full {
             let w = &mut self.consumers[ci].workers[wi];
             w.generation = w.generation.wrapping_add(1); // cancels the window's end
@@ -23,22 +26,22 @@ impl World {
         self.dead_letter(qi, sim);
     }
 
-    /// Receives into the room left in a gathering poller's batch; returns its
-    /// queue and whether the batch is now full.
-    fn fill_batch(&mut self, ci: usize, wi: usize, now: u64) -> (usize, bool) {
+    /// Receives into the room left in a gathering poller's batch; returns the
+    /// queue's change and whether the batch is now full.
+    fn fill_batch(&mut self, ci: usize, wi: usize, now: u64) -> (Changed, bool) {
         let c = &mut self.consumers[ci];
         let qi = c.p.queue as usize;
         let w = &mut c.workers[wi];
         let room = c.p.batch_size - w.batch.len() as u32;
         self.scratch_dlq.clear();
-        self.queues[qi].receive(
+        let (_, changed) = self.queues[qi].receive(
             &mut self.arena,
             now,
             room,
             &mut w.batch,
             &mut self.scratch_dlq,
         );
-        (qi, w.batch.len() as u32 == c.p.batch_size)
+        (changed, w.batch.len() as u32 == c.p.batch_size)
     }
 
     /// A worker asks its queue for a batch. `parked_since` is set when the worker
@@ -55,8 +58,8 @@ impl World {
             Kind::Prefetch { .. } => {
                 // A prefetch worker does not poll: it tells the queue it is there.
                 let qi = self.consumers[ci].p.queue as usize;
-                self.push_ready(qi, sim);
-                return self.arm(qi, sim);
+                let changed = self.push_ready(qi, sim);
+                return self.rearm(changed, sim);
             }
             Kind::Pool | Kind::Poller(_) | Kind::Endpoint(_) => {}
         }
@@ -69,7 +72,7 @@ impl World {
         w.batch.clear();
         w.pos = 0;
         self.scratch_dlq.clear();
-        let got = q.receive(
+        let (got, changed) = q.receive(
             &mut self.arena,
             now,
             c.p.batch_size,
@@ -136,14 +139,15 @@ impl World {
             );
         }
         self.dead_letter(qi, sim);
-        self.arm(qi, sim);
+        self.rearm(changed, sim);
     }
 
     /// The end of a batching window: top the batch up, then invoke.
     pub(crate) fn gathered(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
-        let (qi, _) = self.fill_batch(ci, wi, sim.now());
+        let (changed, _) = self.fill_batch(ci, wi, sim.now());
+        let qi = self.consumers[ci].p.queue as usize;
         self.dead_letter(qi, sim);
         self.invoke(ci, wi, sim);
-        self.arm(qi, sim);
+        self.rearm(changed, sim);
     }
 }

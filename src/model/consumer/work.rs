@@ -8,6 +8,7 @@ use crate::model::consumer::{Kind, Phase};
 use crate::model::event::{ConsumerEvent, ConsumerId, WorkerId};
 use crate::model::idempotency::Check;
 use crate::model::message::Receipt;
+use crate::model::queue::Changed;
 use crate::model::{Event, World};
 use crate::scenario::OnFailure;
 
@@ -183,17 +184,15 @@ impl World {
         let now = sim.now();
         let qi = c.p.queue as usize;
         let r = self.current(ci, wi);
-        if ok {
-            self.queues[qi].delete(&mut self.arena, r, now);
+        let changed = if ok {
+            self.queues[qi].delete(&mut self.arena, r, now)
         } else {
-            self.return_early(ci, r, now);
-        }
+            self.return_early(ci, r, now)
+        };
         self.release(r);
         if self.consumers[ci].kind.prefetch().is_some() {
             self.next_held(ci, wi, sim);
-            self.serve_waiters(qi, sim);
-            self.arm(qi, sim);
-            return;
+            return self.settle(changed, sim);
         }
         let c = &mut self.consumers[ci];
         let w = &mut c.workers[wi];
@@ -204,28 +203,28 @@ impl World {
             c.busy -= 1;
             self.poll(ci, wi, None, sim);
         }
-        self.serve_waiters(qi, sim);
-        self.arm(qi, sim);
+        // After the worker's own next receive: it takes what it freed first.
+        self.settle(changed, sim);
     }
 
     /// A failed message with `on_failure = "change_visibility"` comes back after
     /// the backoff delay for its receive count (only under the latest receipt).
     /// A prefetch consumer otherwise nacks it: requeued at once.
-    pub(crate) fn return_early(&mut self, ci: usize, r: Receipt, now: SimTime) {
+    pub(crate) fn return_early(&mut self, ci: usize, r: Receipt, now: SimTime) -> Changed {
         let c = &mut self.consumers[ci];
         let qi = c.p.queue as usize;
         if c.p.on_failure != OnFailure::ChangeVisibility && c.kind.prefetch().is_some() {
-            self.queues[qi].change_visibility(&mut self.arena, r, now, 0);
-            return;
+            return self.queues[qi].change_visibility(&mut self.arena, r, now, 0);
         }
         if c.p.on_failure != OnFailure::ChangeVisibility || !self.queues[qi].holds(&self.arena, r) {
-            return;
+            // Left to its visibility timeout: nothing changes now.
+            return self.queues[qi].changed();
         }
         let m = self.arena.get_mut(r.slot);
         let attempt = m.receive_count.saturating_sub(1);
         let d = c.draw_backoff_s(attempt, m.backoff_prev_s as f64);
         m.backoff_prev_s = d as f32;
-        self.queues[qi].change_visibility(&mut self.arena, r, now, from_secs(d));
+        self.queues[qi].change_visibility(&mut self.arena, r, now, from_secs(d))
     }
 
     /// The consumer lets go of a message; its slot is freed if it is done.

@@ -37,13 +37,17 @@ impl World {
                 }
                 let m = p.make_message(0, q.id);
                 if let Some(b) = &mut p.buffer {
-                    match q.try_publish(&mut self.arena, m, 0) {
+                    let (outcome, changed) = q.try_publish(&mut self.arena, m, 0);
+                    changed.before_the_run();
+                    match outcome {
                         Ok(_) => p.c.produced += 1,
                         Err(m) => b.refused_new(m, 0),
                     }
                     continue;
                 }
-                match q.publish(&mut self.arena, m, 0) {
+                let (outcome, changed) = q.publish(&mut self.arena, m, 0);
+                changed.before_the_run();
+                match outcome {
                     Publish::Accepted(_) => p.c.produced += 1,
                     Publish::Rejected => p.c.rejected += 1,
                 }
@@ -68,12 +72,13 @@ impl World {
         let p = &mut self.producers[pi];
         let qi = p.p.queue as usize;
         let m = p.make_message(now, qi as u16);
-        match self.queues[qi].publish(&mut self.arena, m, now) {
+        let (outcome, changed) = self.queues[qi].publish(&mut self.arena, m, now);
+        match outcome {
             Publish::Accepted(_) => p.c.produced += 1,
             Publish::Rejected => p.c.rejected += 1,
         }
         self.schedule_arrival(pi, sim);
-        self.after_publish(qi, sim);
+        self.after_publish(changed, sim);
     }
 
     /// The producer's next arrival, if it has one.

@@ -30,7 +30,8 @@ impl World {
         }
         let m = p.make_message(now, qi as u16);
         let b = p.buffer.as_mut().expect("a publish policy");
-        match self.queues[qi].try_publish(&mut self.arena, m, now) {
+        let (outcome, changed) = self.queues[qi].try_publish(&mut self.arena, m, now);
+        match outcome {
             Ok(_) => p.c.produced += 1,
             Err(m) => b.refused_new(m, now),
         }
@@ -38,7 +39,7 @@ impl World {
             self.schedule_arrival(pi, sim);
         }
         self.arm_producer(pi, sim);
-        self.after_publish(qi, sim);
+        self.after_publish(changed, sim);
     }
 
     /// The producer's retries due now; then a blocked producer's message takes
@@ -60,9 +61,12 @@ impl World {
         let mut due = std::mem::take(&mut self.scratch_pending);
         b.take_due(now, &mut due);
         let mut accepted = false;
+        let mut changed = self.queues[qi].changed();
         for e in due.drain(..) {
             b.c.retries += 1;
-            match self.queues[qi].try_publish(&mut self.arena, e.m, now) {
+            let (outcome, c) = self.queues[qi].try_publish(&mut self.arena, e.m, now);
+            changed = changed.and(c);
+            match outcome {
                 Ok(_) => {
                     p.c.produced += 1;
                     accepted = true;
@@ -83,7 +87,9 @@ impl World {
             // Unblocked: the message in hand is tried at once.
             let since = b.blocked_since.take().expect("held while blocked");
             b.c.blocked_ns += now - since;
-            match self.queues[qi].try_publish(&mut self.arena, m, now) {
+            let (outcome, c) = self.queues[qi].try_publish(&mut self.arena, m, now);
+            changed = changed.and(c);
+            match outcome {
                 Ok(_) => {
                     p.c.produced += 1;
                     accepted = true;
@@ -96,7 +102,9 @@ impl World {
         }
         self.arm_producer(pi, sim);
         if accepted {
-            self.after_publish(qi, sim);
+            self.after_publish(changed, sim);
+        } else {
+            changed.refused();
         }
     }
 

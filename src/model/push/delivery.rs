@@ -31,11 +31,11 @@ impl World {
             let qi = self.pushes[ti].queues[j] as usize;
             let t = &mut self.pushes[ti];
             t.queue_copies += 1;
-            if let Publish::Rejected = self.queues[qi].publish(&mut self.arena, m.clone(), now) {
+            let (outcome, changed) = self.queues[qi].publish(&mut self.arena, m.clone(), now);
+            if let Publish::Rejected = outcome {
                 t.queue_rejected[j] += 1;
             }
-            self.serve_waiters(qi, sim);
-            self.arm(qi, sim);
+            self.settle(changed, sim);
         }
         for j in 0..self.pushes[ti].endpoints.len() {
             let ci = self.pushes[ti].endpoints[j];
@@ -216,8 +216,8 @@ impl World {
             Some(q) => {
                 ep.c.dead_lettered += 1;
                 m.origin = q;
-                self.queues[q as usize].adopt(&mut self.arena, slot, now);
-                self.wake(q as usize, sim);
+                let changed = self.queues[q as usize].adopt(&mut self.arena, slot, now);
+                self.wake(changed, sim);
             }
             None => {
                 ep.c.dropped += 1;

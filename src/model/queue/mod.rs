@@ -12,6 +12,7 @@ mod ready;
 
 use crate::engine::SimTime;
 use crate::metrics::{Latency, Level};
+use crate::model::event::QueueId;
 use crate::model::message::{Arena, Message, Receipt, State};
 use crate::scenario::Overflow;
 use deadlines::Deadlines;
@@ -54,6 +55,37 @@ pub struct QueueCounters {
     pub deletes: u64,
     pub stale_deletes: u64,
     pub returns: u64,
+}
+
+/// A queue that an operation has changed: messages may have become visible
+/// (parked receivers should get them) or a deadline may now come first (the
+/// timer should be re-armed). Every operation that changes a queue returns one,
+/// and the world settles it (`World::settle`, `rearm` or `wake`, in
+/// `notify.rs`) at the instant the caller chooses within its event, so that no
+/// caller can forget: an unsettled change does not compile (`must_use`, with
+/// warnings denied).
+#[must_use = "settle the change: World::settle, rearm or wake"]
+#[derive(Debug, PartialEq, Eq)]
+pub struct Changed(QueueId);
+
+impl Changed {
+    /// The changed queue's index, for the world that settles it.
+    pub(crate) fn queue(self) -> usize {
+        self.0.index()
+    }
+    /// A change made before the run starts (the initial backlog): nobody is
+    /// parked yet, and the queue's first operation in the run arms its timer.
+    pub(crate) fn before_the_run(self) {}
+
+    /// The token of publishes the queue refused: nothing became visible and
+    /// nothing is due earlier, so there is nothing to settle.
+    pub(crate) fn refused(self) {}
+
+    /// Two changes to one queue, settled together.
+    pub(crate) fn and(self, other: Changed) -> Changed {
+        debug_assert_eq!(self, other, "changes to two queues settled as one");
+        self
+    }
 }
 
 pub enum Publish {
@@ -131,12 +163,12 @@ impl Queue {
     }
 
     /// Publishes a new message (the arena assigns its id).
-    pub fn publish(&mut self, arena: &mut Arena, m: Message, now: SimTime) -> Publish {
+    pub fn publish(&mut self, arena: &mut Arena, m: Message, now: SimTime) -> (Publish, Changed) {
         match self.try_publish(arena, m, now) {
-            Ok(slot) => Publish::Accepted(slot),
-            Err(_) => {
+            (Ok(slot), changed) => (Publish::Accepted(slot), changed),
+            (Err(_), changed) => {
                 self.c.rejected += 1;
-                Publish::Rejected
+                (Publish::Rejected, changed)
             }
         }
     }
@@ -148,14 +180,14 @@ impl Queue {
         arena: &mut Arena,
         mut m: Message,
         now: SimTime,
-    ) -> Result<u32, Message> {
+    ) -> (Result<u32, Message>, Changed) {
         self.track(now);
         if let Some(max) = self.p.max_depth
             && self.depth() >= max
         {
             let room = self.p.overflow == Overflow::DropOldest && self.drop_oldest(arena);
             if !room {
-                return Err(m);
+                return (Err(m), self.changed());
             }
         }
         self.c.published += 1;
@@ -163,17 +195,24 @@ impl Queue {
         m.origin = self.id;
         let slot = arena.insert(m);
         self.enter(arena, slot, now, self.p.delay);
-        Ok(slot)
+        (Ok(slot), self.changed())
     }
 
     /// Takes in a message that already exists (dead-lettered into this queue, or
     /// redriven back to it). It keeps its original publish time.
-    pub fn adopt(&mut self, arena: &mut Arena, slot: u32, now: SimTime) {
+    pub fn adopt(&mut self, arena: &mut Arena, slot: u32, now: SimTime) -> Changed {
         self.track(now);
         let m = arena.get_mut(slot);
         m.queue = self.id;
         m.generation = m.generation.wrapping_add(1);
         self.enter(arena, slot, now, 0);
+        self.changed()
+    }
+
+    /// The token for a change made to this queue (or for a look at it that
+    /// must end with its timer re-armed).
+    pub(crate) fn changed(&self) -> Changed {
+        Changed(QueueId(self.id))
     }
 
     fn enter(&mut self, arena: &mut Arena, slot: u32, now: SimTime, delay: SimTime) {
@@ -234,8 +273,11 @@ impl Queue {
         max: u32,
         out: &mut Vec<Receipt>,
         to_dlq: &mut Vec<u32>,
-    ) -> u32 {
-        self.take(arena, now, max, out, to_dlq, true)
+    ) -> (u32, Changed) {
+        (
+            self.take(arena, now, max, out, to_dlq, true),
+            self.changed(),
+        )
     }
 
     /// Pushes one message to a prefetch consumer: received like any other, but
@@ -246,8 +288,8 @@ impl Queue {
         now: SimTime,
         out: &mut Vec<Receipt>,
         to_dlq: &mut Vec<u32>,
-    ) -> u32 {
-        self.take(arena, now, 1, out, to_dlq, false)
+    ) -> (u32, Changed) {
+        (self.take(arena, now, 1, out, to_dlq, false), self.changed())
     }
 
     fn take(
@@ -317,10 +359,10 @@ impl Queue {
     }
 
     /// Deletes with a receipt; a stale receipt (received again since) deletes nothing.
-    pub fn delete(&mut self, arena: &mut Arena, r: Receipt, now: SimTime) -> bool {
+    pub fn delete(&mut self, arena: &mut Arena, r: Receipt, now: SimTime) -> Changed {
         if !self.holds(arena, r) {
             self.c.stale_deletes += 1;
-            return false;
+            return self.changed();
         }
         self.track(now);
         let m = arena.get_mut(r.slot);
@@ -328,8 +370,9 @@ impl Queue {
         let key = m.key;
         self.in_flight_n -= 1;
         self.c.deletes += 1;
+        // A FIFO group waiting behind this message may be receivable now.
         self.ready.settle(key);
-        true
+        self.changed()
     }
 
     /// ChangeMessageVisibility: the message stays invisible for `delay` from now.
@@ -339,21 +382,21 @@ impl Queue {
         r: Receipt,
         now: SimTime,
         delay: SimTime,
-    ) -> bool {
+    ) -> Changed {
         if !self.holds(arena, r) {
-            return false;
+            return self.changed();
         }
         if delay == 0 {
             self.track(now);
             self.make_visible(arena, r.slot);
-            return true;
+            return self.changed();
         }
         let m = arena.get_mut(r.slot);
         m.deadline = now.saturating_add(delay);
         self.in_flight.push(m.deadline, r.slot, m.generation);
         let d = m.deadline;
         self.note(d);
-        true
+        self.changed()
     }
 
     fn make_visible(&mut self, arena: &mut Arena, slot: u32) {
@@ -368,7 +411,7 @@ impl Queue {
     }
 
     /// Handles every deadline due at `now`: visibility timeouts, delays, retention.
-    pub fn on_timer(&mut self, arena: &mut Arena, now: SimTime) {
+    pub fn on_timer(&mut self, arena: &mut Arena, now: SimTime) -> Changed {
         self.track(now);
         // Messages due together (a batch) go back to the front in the order they
         // were received: collect, then push the last first.
@@ -389,6 +432,7 @@ impl Queue {
             self.ready.push_back(slot, m.key);
         }
         self.expire_oldest(arena, now);
+        self.changed()
     }
 
     /// Retention: expires visible messages from the oldest end.
@@ -432,7 +476,7 @@ impl Queue {
 
     /// Takes the oldest visible message out of the queue without receiving it (a
     /// redrive moving it elsewhere); expired ones on the way are expired.
-    pub fn take_visible(&mut self, arena: &mut Arena, now: SimTime) -> Option<u32> {
+    pub fn take_visible(&mut self, arena: &mut Arena, now: SimTime) -> (Option<u32>, Changed) {
         self.track(now);
         while let Some(slot) = self.ready.pop_oldest(arena) {
             self.visible_n -= 1;
@@ -442,9 +486,9 @@ impl Queue {
                 arena.release_if_done(slot);
                 continue;
             }
-            return Some(slot);
+            return (Some(slot), self.changed());
         }
-        None
+        (None, self.changed())
     }
 
     /// Age of the oldest visible message.
@@ -502,23 +546,26 @@ mod tests {
     fn a_batch_that_times_out_keeps_its_group_order() {
         let (mut q, mut arena) = (fifo_queue(), Arena::default());
         for t in 0..4 {
-            assert!(matches!(
-                q.publish(&mut arena, Message::new(t, 0), t),
-                Publish::Accepted(_)
-            ));
+            let (outcome, changed) = q.publish(&mut arena, Message::new(t, 0), t);
+            assert!(matches!(outcome, Publish::Accepted(_)));
+            assert_eq!(changed.queue(), 0);
         }
         let (mut out, mut dlq) = (vec![], vec![]);
-        q.receive(&mut arena, 5, 3, &mut out, &mut dlq);
+        q.receive(&mut arena, 5, 3, &mut out, &mut dlq).1.queue();
         assert_eq!(ids(&arena, &out), vec![0, 1, 2]);
         // The group is blocked while they are in flight.
         let mut more = vec![];
-        assert_eq!(q.receive(&mut arena, 6, 3, &mut more, &mut dlq), 0);
-        q.on_timer(&mut arena, 15);
+        assert_eq!(q.receive(&mut arena, 6, 3, &mut more, &mut dlq).0, 0);
+        q.on_timer(&mut arena, 15).queue();
         let mut again = vec![];
-        q.receive(&mut arena, 16, 10, &mut again, &mut dlq);
+        q.receive(&mut arena, 16, 10, &mut again, &mut dlq)
+            .1
+            .queue();
         assert_eq!(ids(&arena, &again), vec![0, 1, 2, 3]);
         // Receipts of the first receive are stale now.
-        assert!(!q.delete(&mut arena, out[0], 17));
-        assert!(q.delete(&mut arena, again[0], 17));
+        q.delete(&mut arena, out[0], 17).queue();
+        assert_eq!((q.c.deletes, q.c.stale_deletes), (0, 1));
+        q.delete(&mut arena, again[0], 17).queue();
+        assert_eq!((q.c.deletes, q.c.stale_deletes), (1, 1));
     }
 }

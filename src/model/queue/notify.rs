@@ -6,13 +6,35 @@
 use crate::engine::Scheduler;
 use crate::model::consumer::WorkerState;
 use crate::model::event::{QueueEvent, QueueId};
+use crate::model::queue::Changed;
 use crate::model::{Event, World};
 
 impl World {
+    /// Settles a change: parked receivers get what became visible, and the
+    /// timer is re-armed for the earliest deadline.
+    pub(crate) fn settle(&mut self, changed: Changed, sim: &mut Scheduler<Event>) {
+        let qi = changed.queue();
+        self.serve_waiters(qi, sim);
+        self.arm(qi, sim);
+    }
+
+    /// Settles a change that only took messages out (a receive, a push, a
+    /// redrive's take): nothing new to hand over, only the timer to re-arm.
+    pub(crate) fn rearm(&mut self, changed: Changed, sim: &mut Scheduler<Event>) {
+        self.arm(changed.queue(), sim);
+    }
+
+    /// A change made inside a settle already under way for the same queue
+    /// (the pushes and top-ups of `serve_waiters`): that settle covers it.
+    pub(crate) fn covered(changed: Changed) {
+        let _ = changed.queue();
+    }
+
     /// Hands newly visible messages to workers parked on a long poll, oldest first.
-    pub(crate) fn serve_waiters(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+    fn serve_waiters(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
         if !self.queues[qi].pushers.is_empty() {
-            self.push_ready(qi, sim);
+            let pushed = self.push_ready(qi, sim);
+            Self::covered(pushed);
         }
         while self.queues[qi].has_receivable() {
             let Some(w) = self.queues[qi].waiters.pop_front() else {
@@ -41,18 +63,27 @@ impl World {
             .p
             .dlq
             .expect("only queues with a DLQ set messages aside") as usize;
+        let mut changed = None;
         for &slot in &self.scratch_dlq {
             // Redrive sends it back to where it was dead-lettered from.
             self.arena.get_mut(slot).origin = qi as u16;
-            self.queues[dlq].adopt(&mut self.arena, slot, now);
+            let c = self.queues[dlq].adopt(&mut self.arena, slot, now);
+            changed = Some(match changed {
+                Some(before) => c.and(before),
+                None => c,
+            });
         }
         self.scratch_dlq.clear();
-        self.wake(dlq, sim);
+        if let Some(changed) = changed {
+            self.wake(changed, sim);
+        }
     }
 
-    /// Lets a queue's parked workers see what just arrived, through its timer
-    /// at this instant (not now: the caller may be in the middle of a receive).
-    pub(crate) fn wake(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+    /// Settles a change through the queue's timer at this instant, not now: the
+    /// caller may be in the middle of a receive. Parked workers then see what
+    /// arrived.
+    pub(crate) fn wake(&mut self, changed: Changed, sim: &mut Scheduler<Event>) {
+        let qi = changed.queue();
         let now = sim.now();
         let q = &mut self.queues[qi];
         let listening = !q.waiters.is_empty() || !q.pushers.is_empty();
@@ -62,8 +93,8 @@ impl World {
         }
     }
 
-    /// The guard on messages held, and the queue's waiting receives and timer.
-    pub(crate) fn after_publish(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+    /// The guard on messages held, then the publish settled.
+    pub(crate) fn after_publish(&mut self, changed: Changed, sim: &mut Scheduler<Event>) {
         if self.arena.live() as u64 > self.max_backlog {
             sim.stop(format!(
                 "{} messages held, beyond the cap of {} (run.max_backlog)",
@@ -71,13 +102,12 @@ impl World {
                 self.max_backlog
             ));
         }
-        self.serve_waiters(qi, sim);
-        self.arm(qi, sim);
+        self.settle(changed, sim);
     }
 
     /// Schedules the queue's timer if something is due earlier than it is armed for.
     #[inline]
-    pub(crate) fn arm(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+    fn arm(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
         let q = &mut self.queues[qi];
         if !q.needs_arming() {
             return;
@@ -97,8 +127,7 @@ impl World {
             return; // superseded by an earlier timer
         }
         q.timer_at = None;
-        q.on_timer(&mut self.arena, now);
-        self.serve_waiters(qi, sim);
-        self.arm(qi, sim);
+        let changed = q.on_timer(&mut self.arena, now);
+        self.settle(changed, sim);
     }
 }

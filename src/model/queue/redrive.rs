@@ -25,17 +25,20 @@ impl World {
         let now = sim.now();
         let qi = self.redrives[ri].queue as usize;
         let mut budget = self.redrives[ri].budget + self.redrives[ri].rate * to_secs(REDRIVE_TICK);
+        let mut taken = self.queues[qi].changed();
         while budget >= 1.0 {
-            let Some(slot) = self.queues[qi].take_visible(&mut self.arena, now) else {
+            let (slot, changed) = self.queues[qi].take_visible(&mut self.arena, now);
+            taken = taken.and(changed);
+            let Some(slot) = slot else {
                 break;
             };
             budget -= 1.0;
             let origin = self.arena.get(slot).origin as usize;
             self.arena.get_mut(slot).receive_count = 0;
             self.queues[qi].c.redriven += 1;
-            self.queues[origin].adopt(&mut self.arena, slot, now);
-            self.serve_waiters(origin, sim);
-            self.arm(origin, sim);
+            // Each message is handed over as it arrives, as a move task does.
+            let changed = self.queues[origin].adopt(&mut self.arena, slot, now);
+            self.settle(changed, sim);
         }
         if self.queues[qi].has_visible() {
             self.redrives[ri].budget = budget;
@@ -43,6 +46,6 @@ impl World {
         } else {
             self.redrives[ri].budget = 0.0;
         }
-        self.arm(qi, sim);
+        self.rearm(taken, sim);
     }
 }
