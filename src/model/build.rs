@@ -7,6 +7,7 @@ use super::consumer::WorkerState;
 use super::consumer::poller::{Poller, PollerParams};
 use super::consumer::{Consumer, ConsumerParams, Kind};
 use super::dist::Dist;
+use super::dist::DistError;
 use super::downstream::Target;
 use super::downstream::api::{Api, ApiParams};
 use super::downstream::database::{Database, DatabaseParams};
@@ -33,42 +34,63 @@ use crate::scenario::{
 };
 use rand_distr::Zipf;
 
-/// Builds the world; the scenario must have passed validation (a reference that
-/// does not resolve here is a bug, reported as an error string).
-pub fn build(s: &Scenario) -> Result<World, String> {
+/// Why the world could not be built from a scenario that passed validation:
+/// every variant is a gap between validation and the model, named for the
+/// report.
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("no {kind} named `{name}`")]
+    Unknown { kind: &'static str, name: String },
+    #[error("component without a queue")]
+    NoQueue,
+    #[error(transparent)]
+    Dist(#[from] DistError),
+    #[error("zipf: {0}")]
+    Zipf(#[source] rand_distr::ZipfError),
+}
+
+fn unknown(kind: &'static str, name: &str) -> BuildError {
+    BuildError::Unknown {
+        kind,
+        name: name.to_string(),
+    }
+}
+
+/// Builds the world; the scenario must have passed validation.
+pub fn build(s: &Scenario) -> Result<World, BuildError> {
     let seed = s.run.seed;
     let rep = s.run.replication;
-    let qid = |name: Option<&str>| -> Result<u16, String> {
+    let qid = |name: Option<&str>| -> Result<u16, BuildError> {
         match name {
             None if s.queues.len() == 1 => Ok(0),
-            None => Err("component without a queue".into()),
+            None => Err(BuildError::NoQueue),
             Some(n) => s
                 .queues
                 .iter()
                 .position(|q| q.name == n)
                 .map(|i| i as u16)
-                .ok_or_else(|| format!("no queue named `{n}`")),
+                .ok_or_else(|| unknown("queue", n)),
         }
     };
-    let tid = |name: &Option<String>| -> Result<Option<u16>, String> {
+    let tid = |name: &Option<String>| -> Result<Option<u16>, BuildError> {
         name.as_ref()
             .map(|n| {
                 s.topics
                     .iter()
                     .position(|t| &t.name == n)
                     .map(|i| i as u16)
-                    .ok_or_else(|| format!("no topic named `{n}`"))
+                    .ok_or_else(|| unknown("topic", n))
             })
             .transpose()
     };
-    let pid = |name: &Option<String>| -> Result<Option<u16>, String> {
+    let pid = |name: &Option<String>| -> Result<Option<u16>, BuildError> {
         name.as_ref()
             .map(|n| {
                 s.pushes
                     .iter()
                     .position(|t| &t.name == n)
                     .map(|i| i as u16)
-                    .ok_or_else(|| format!("no push topic named `{n}`"))
+                    .ok_or_else(|| unknown("push topic", n))
             })
             .transpose()
     };
@@ -83,7 +105,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                     .queues
                     .iter()
                     .map(|q| qid(Some(q)))
-                    .collect::<Result<_, String>>()?,
+                    .collect::<Result<_, BuildError>>()?,
                 endpoints: vec![],
                 published: 0,
                 published_mark: 0,
@@ -92,7 +114,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                 queue_rejected: vec![0; subscribed],
             })
         })
-        .collect::<Result<Vec<_>, String>>()?;
+        .collect::<Result<Vec<_>, BuildError>>()?;
     let mut topics: Vec<Topic> = s
         .topics
         .iter()
@@ -144,7 +166,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
     for (i, p) in s.producers.iter().enumerate() {
         let m = &p.message;
         let zipf = if m.keys > 0 {
-            Some(Zipf::new(m.keys as f64, m.key_skew).map_err(|e| format!("zipf: {e}"))?)
+            Some(Zipf::new(m.keys as f64, m.key_skew).map_err(BuildError::Zipf)?)
         } else {
             None
         };
@@ -202,7 +224,7 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                 rep,
             ))
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, BuildError>>()?;
     let apis: Vec<Api> = s
         .apis
         .iter()
@@ -218,15 +240,15 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                 rep,
             ))
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, BuildError>>()?;
     let mut world_downstreams = (databases, apis);
-    let target = |name: &str| -> Result<Target, String> {
+    let target = |name: &str| -> Result<Target, BuildError> {
         if let Some(i) = s.databases.iter().position(|d| d.name == name) {
             Ok(Target::Database(i as u16))
         } else if let Some(i) = s.apis.iter().position(|a| a.name == name) {
             Ok(Target::Api(i as u16))
         } else {
-            Err(format!("no database or API named `{name}`"))
+            Err(unknown("database or API", name))
         }
     };
     let mut services: Vec<Service> = s
@@ -427,12 +449,12 @@ pub fn build(s: &Scenario) -> Result<World, String> {
                 rep,
             ))
         })
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, BuildError>>()?;
     let clients = s
         .clients
         .iter()
         .map(|c| clients(c, s))
-        .collect::<Result<_, String>>()?;
+        .collect::<Result<_, BuildError>>()?;
     Ok(World {
         arena: Arena::default(),
         producers,
@@ -465,14 +487,14 @@ pub fn build(s: &Scenario) -> Result<World, String> {
 
 /// A population of clients, its arrival process (open loop), retry budget and
 /// breaker.
-fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, String> {
+fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
     let (seed, rep) = (s.run.seed, s.run.replication);
     let target = if let Some(i) = s.services.iter().position(|v| v.name == c.target) {
         client::Target::Service(i as u16)
     } else if let Some(i) = s.records.iter().position(|r| r.name == c.target) {
         client::Target::Record(i as u16)
     } else {
-        return Err(format!("no service or record named `{}`", c.target));
+        return Err(unknown("service or record", &c.target));
     };
     let retry = c.retry.clone().unwrap_or(CallRetry {
         attempts: 1,

@@ -5,6 +5,20 @@ use crate::scenario::{DistKind, DistSpec};
 use rand::RngExt;
 use rand_distr::{Distribution, Exp, Gamma, LogNormal};
 
+/// Why a distribution could not be built from a specification that passed
+/// validation (a gap between the two is a bug, named here for the report).
+#[derive(Debug, thiserror::Error)]
+pub enum DistError {
+    #[error("needs `{0}`")]
+    Missing(&'static str),
+    #[error("{dist}: {source}")]
+    Invalid {
+        dist: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
 #[derive(Clone, Debug)]
 pub enum Dist {
     Constant(f64),
@@ -17,9 +31,9 @@ pub enum Dist {
 impl Dist {
     /// Builds a sampler; `validate` has already checked the parameters, so an error
     /// here names the parameter for the caller to report.
-    pub fn new(spec: &DistSpec) -> Result<Dist, String> {
-        let mean = || spec.mean.ok_or("needs `mean`");
-        let cv = || spec.cv.ok_or("needs `cv`");
+    pub fn new(spec: &DistSpec) -> Result<Dist, DistError> {
+        let mean = || spec.mean.ok_or(DistError::Missing("mean"));
+        let cv = || spec.cv.ok_or(DistError::Missing("cv"));
         Ok(match spec.dist {
             DistKind::Constant => Dist::Constant(mean()?),
             DistKind::Exponential => {
@@ -27,7 +41,10 @@ impl Dist {
                 if m <= 0.0 {
                     Dist::Constant(0.0)
                 } else {
-                    Dist::Exponential(Exp::new(1.0 / m).map_err(|e| e.to_string())?)
+                    Dist::Exponential(Exp::new(1.0 / m).map_err(|e| DistError::Invalid {
+                        dist: "exponential",
+                        source: Box::new(e),
+                    })?)
                 }
             }
             DistKind::Lognormal => {
@@ -35,7 +52,12 @@ impl Dist {
                 if m <= 0.0 || c == 0.0 {
                     Dist::Constant(m)
                 } else {
-                    Dist::Lognormal(LogNormal::from_mean_cv(m, c).map_err(|e| e.to_string())?)
+                    Dist::Lognormal(LogNormal::from_mean_cv(m, c).map_err(|e| {
+                        DistError::Invalid {
+                            dist: "lognormal",
+                            source: Box::new(e),
+                        }
+                    })?)
                 }
             }
             DistKind::Gamma => {
@@ -45,12 +67,15 @@ impl Dist {
                 } else {
                     // shape k = 1/cv², scale θ = mean/k.
                     let k = 1.0 / (c * c);
-                    Dist::Gamma(Gamma::new(k, m / k).map_err(|e| e.to_string())?)
+                    Dist::Gamma(Gamma::new(k, m / k).map_err(|e| DistError::Invalid {
+                        dist: "gamma",
+                        source: Box::new(e),
+                    })?)
                 }
             }
             DistKind::Uniform => {
-                let lo = spec.min.ok_or("needs `min`")?;
-                let hi = spec.max.ok_or("needs `max`")?;
+                let lo = spec.min.ok_or(DistError::Missing("min"))?;
+                let hi = spec.max.ok_or(DistError::Missing("max"))?;
                 Dist::Uniform(lo, hi)
             }
         })

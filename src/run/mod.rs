@@ -17,13 +17,14 @@ use crate::engine::{Engine, Stop, from_secs, to_secs};
 use crate::metrics::ledger;
 use crate::metrics::series::Sampler;
 use crate::metrics::verdict::{self, Reason, Verdict};
-use crate::model::{Event, build::build};
+use crate::model::Event;
+use crate::model::build::{BuildError, build};
 use crate::scenario::Scenario;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("{0}")]
-    Build(String),
+    #[error(transparent)]
+    Build(#[from] BuildError),
     #[error("conservation violated (a simulator bug, please report it with the scenario): {0}")]
     Conservation(String),
 }
@@ -35,7 +36,7 @@ pub struct RunOutput {
 
 /// Runs a validated scenario. `label` names it in the summary (usually its path).
 pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
-    let mut world = build(s).map_err(RunError::Build)?;
+    let mut world = build(s)?;
     world.seed_backlogs();
     world.reset_stats(0);
     let mut engine: Engine<Event> = Engine::new();
