@@ -12,11 +12,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-pub fn write_atomic(path: &Path, text: &str) -> Result<(), SweepError> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let err = |e: std::io::Error| SweepError::Io(format!("{}: {e}", path.display()));
-    std::fs::write(&tmp, text).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
+/// Writes one of the sweep's files whole or not at all.
+pub fn write_file(path: &Path, text: &str) -> Result<(), SweepError> {
+    crate::atomic_file::write(path, text)
+        .map_err(|e| SweepError::Io(format!("{}: {e}", path.display())))
 }
 
 pub fn plan_json(info: &PlanInfo) -> String {
@@ -314,8 +313,8 @@ fn best(info: &PlanInfo, t: &Table) -> Option<Best> {
 pub fn write_all(info: &PlanInfo, records: Vec<Record>, dir: &Path) -> Result<String, SweepError> {
     let records = complete(info, records)?;
     let t = table(info, &records);
-    write_atomic(&dir.join("sweep.csv"), &sweep_csv(info, &records, &t))?;
-    write_atomic(&dir.join("points.csv"), &points_csv(info, &t))?;
+    write_file(&dir.join("sweep.csv"), &sweep_csv(info, &records, &t))?;
+    write_file(&dir.join("points.csv"), &points_csv(info, &t))?;
     let summary = Summary {
         scenario: &info.scenario,
         plan: &info.hash,
@@ -327,7 +326,7 @@ pub fn write_all(info: &PlanInfo, records: Vec<Record>, dir: &Path) -> Result<St
         best: best(info, &t),
     };
     let json = serde_json::to_string_pretty(&summary).expect("plain data") + "\n";
-    write_atomic(&dir.join("summary.json"), &json)?;
+    write_file(&dir.join("summary.json"), &json)?;
     crate::charts::sweep::draw_all(dir, info, &t).map_err(|e| SweepError::Io(e.to_string()))?;
     Ok(terminal(info, &t, &summary, dir))
 }

@@ -38,7 +38,7 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
     let info = &plan.info;
     let dir = out.join(format!("{}-sweep", info.stem));
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    report::write_atomic(&dir.join("plan.json"), &report::plan_json(info))?;
+    report::write_file(&dir.join("plan.json"), &report::plan_json(info))?;
     let jpath = dir.join(journal_name(opts.shard));
     let done: Vec<Record> = if opts.resume {
         journal::read(&jpath, &info.hash)?.unwrap_or_default()
@@ -155,7 +155,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
     let info = info.ok_or_else(|| SweepError::Runs("nothing to merge".into()))?;
     let dir = out.join(format!("{}-sweep", info.stem));
     std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    report::write_atomic(&dir.join("plan.json"), &report::plan_json(&info))?;
+    report::write_file(&dir.join("plan.json"), &report::plan_json(&info))?;
     let summary = report::write_all(&info, records, &dir)?;
     Ok(Outcome::Complete { dir, summary })
 }

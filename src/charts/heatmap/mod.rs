@@ -17,8 +17,7 @@ pub(crate) mod tests;
 
 use super::ChartError;
 use super::style;
-use super::timechart::atomic_file::{append_extension, draw_error, write_whole};
-use super::timechart::render::{render_png, render_svg};
+use super::timechart::render::{append_extension, draw_error, write_png_and_svg};
 use layout::Plan;
 use std::path::{Path, PathBuf};
 
@@ -64,8 +63,7 @@ impl HeatMap {
         let svg = append_extension(stem, "svg");
         check::check(self).map_err(|message| draw_error(&png, message))?;
         let plan = Plan::new(self).map_err(|message| draw_error(&png, message))?;
-        write_whole(&png, |tmp| render_png(&plan, tmp))?;
-        write_whole(&svg, |tmp| render_svg(&plan, tmp))?;
+        write_png_and_svg(&plan, &png, &svg)?;
         Ok([png, svg])
     }
 }

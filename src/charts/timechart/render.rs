@@ -1,12 +1,64 @@
 //! The two outputs of a plan: a PNG drawn supersampled and box-filtered down
-//! (plotters' bitmap rasteriser does not anti-alias lines), and an SVG.
+//! (plotters' bitmap rasteriser does not anti-alias lines), and an SVG; each
+//! file written whole or not at all.
 
-use super::atomic_file::RenderError;
 use super::canvas::{Canvas, Drawn};
-use crate::charts::style;
+use crate::atomic_file::{self, Failed};
+use crate::charts::{ChartError, style};
 use plotters::backend::DrawingBackend;
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// `stem` + "." + `ext`, keeping any dots already in the stem ("run.v2" -> "run.v2.png").
+pub(crate) fn append_extension(stem: &Path, ext: &str) -> PathBuf {
+    let mut name = stem.as_os_str().to_owned();
+    name.push(".");
+    name.push(ext);
+    PathBuf::from(name)
+}
+
+pub(crate) fn draw_error(path: &Path, message: String) -> ChartError {
+    ChartError::Draw {
+        path: path.display().to_string(),
+        message,
+    }
+}
+
+/// Failure inside rendering: drawing problems are messages, file problems keep the
+/// io::Error.
+pub(crate) enum RenderError {
+    Draw(String),
+    Io(std::io::Error),
+}
+
+impl From<String> for RenderError {
+    fn from(message: String) -> Self {
+        RenderError::Draw(message)
+    }
+}
+
+/// Writes `plan` to `png` and to `svg`, each file whole or not at all.
+pub(crate) fn write_png_and_svg<P: Paint>(
+    plan: &P,
+    png: &Path,
+    svg: &Path,
+) -> Result<(), ChartError> {
+    write_whole(png, |tmp| render_png(plan, tmp))?;
+    write_whole(svg, |tmp| render_svg(plan, tmp))
+}
+
+fn write_whole(
+    path: &Path,
+    render: impl FnOnce(&Path) -> Result<(), RenderError>,
+) -> Result<(), ChartError> {
+    atomic_file::write_with(path, render).map_err(|e| match e {
+        Failed::Fill(RenderError::Draw(message)) => draw_error(path, message),
+        Failed::Io(source) | Failed::Fill(RenderError::Io(source)) => ChartError::Io {
+            path: path.display().to_string(),
+            source,
+        },
+    })
+}
 
 /// A chart laid out in output pixels, ready to be painted onto either backend.
 pub(crate) trait Paint {
@@ -30,7 +82,7 @@ fn draw_on<P: Paint, DB: DrawingBackend>(
     root.present().map_err(|e| e.to_string())
 }
 
-pub(crate) fn render_png<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
+fn render_png<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
     let s = style::SUPERSAMPLE.max(1);
     let (w, h) = (style::WIDTH, style::HEIGHT);
     let mut big = vec![0u8; (w * s) as usize * (h * s) as usize * 3];
@@ -72,7 +124,7 @@ fn box_filter(big: &[u8], w: usize, h: usize, s: usize) -> Vec<u8> {
 
 /// The SVG backend takes whole-number coordinates; drawing in units of a quarter
 /// pixel keeps lines smooth. The viewBox maps them back to 1280x720.
-pub(crate) fn render_svg<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
+fn render_svg<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
     let s = style::SVG_UNITS_PER_PIXEL.max(1);
     let (w, h) = (style::WIDTH, style::HEIGHT);
     let mut doc = String::new();
