@@ -7,6 +7,7 @@
 
 mod cells;
 mod check;
+
 mod colormap;
 mod draw;
 mod key;
@@ -17,7 +18,8 @@ pub(crate) mod tests;
 
 use super::ChartError;
 use super::style;
-use super::timechart::render::{append_extension, draw_error, write_png_and_svg};
+use super::timechart::render::{append_extension, write_png_and_svg};
+pub use check::InputError;
 use layout::Plan;
 use std::path::{Path, PathBuf};
 
@@ -61,8 +63,8 @@ impl HeatMap {
         style::register_fonts();
         let png = append_extension(stem, "png");
         let svg = append_extension(stem, "svg");
-        check::check(self).map_err(|message| draw_error(&png, message))?;
-        let plan = Plan::new(self).map_err(|message| draw_error(&png, message))?;
+        check::check(self).map_err(|e| ChartError::draw(&png, e.into()))?;
+        let plan = Plan::new(self).map_err(|e| ChartError::draw(&png, e))?;
         write_png_and_svg(&plan, &png, &svg)?;
         Ok([png, svg])
     }

@@ -32,7 +32,7 @@ pub(crate) mod tick_labels;
 use super::ChartError;
 use super::style;
 use layout::Plan;
-use render::{append_extension, draw_error, write_png_and_svg};
+use render::{append_extension, write_png_and_svg};
 use std::path::{Path, PathBuf};
 
 /// One line on the chart.
@@ -130,7 +130,7 @@ impl TimeChart {
         style::register_fonts();
         let png = append_extension(stem, "png");
         let svg = append_extension(stem, "svg");
-        let plan = Plan::new(self, x_scale).map_err(|message| draw_error(&png, message))?;
+        let plan = Plan::new(self, x_scale).map_err(|e| ChartError::draw(&png, e))?;
         write_png_and_svg(&plan, &png, &svg)?;
         Ok([png, svg])
     }

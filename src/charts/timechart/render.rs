@@ -2,9 +2,9 @@
 //! (plotters' bitmap rasteriser does not anti-alias lines), and an SVG; each
 //! file written whole or not at all.
 
-use super::canvas::{Canvas, Drawn};
+use super::canvas::{Backend, Canvas, Drawn};
 use crate::atomic_file::{self, Failed};
-use crate::charts::{ChartError, style};
+use crate::charts::{ChartError, DrawError, style};
 use plotters::backend::DrawingBackend;
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 use std::path::{Path, PathBuf};
@@ -17,61 +17,27 @@ pub(crate) fn append_extension(stem: &Path, ext: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-pub(crate) fn draw_error(path: &Path, message: String) -> ChartError {
-    ChartError::Draw {
-        path: path.display().to_string(),
-        message,
-    }
-}
-
-/// Failure inside rendering: drawing problems are messages, file problems keep the
-/// io::Error.
-pub(crate) enum RenderError {
-    Draw(String),
-    Io(std::io::Error),
-}
-
-impl From<String> for RenderError {
-    fn from(message: String) -> Self {
-        RenderError::Draw(message)
-    }
-}
-
 /// Writes `plan` to `png` and to `svg`, each file whole or not at all.
 pub(crate) fn write_png_and_svg<P: Paint>(
     plan: &P,
     png: &Path,
     svg: &Path,
 ) -> Result<(), ChartError> {
-    write_whole(png, |tmp| render_png(plan, tmp))?;
-    write_whole(svg, |tmp| render_svg(plan, tmp))
-}
-
-fn write_whole(
-    path: &Path,
-    render: impl FnOnce(&Path) -> Result<(), RenderError>,
-) -> Result<(), ChartError> {
-    atomic_file::write_with(path, render).map_err(|e| match e {
-        Failed::Fill(RenderError::Draw(message)) => draw_error(path, message),
-        Failed::Io(source) | Failed::Fill(RenderError::Io(source)) => ChartError::Io {
-            path: path.display().to_string(),
-            source,
-        },
-    })
+    atomic_file::write_with(png, |tmp| render_png(plan, tmp)).map_err(|e| match e {
+        Failed::Io(source) => ChartError::io(png, source),
+        Failed::Fill(source) => ChartError::draw(png, source),
+    })?;
+    let doc = render_svg(plan).map_err(|e| ChartError::draw(svg, e))?;
+    atomic_file::write(svg, doc).map_err(|e| ChartError::io(svg, e))
 }
 
 /// A chart laid out in output pixels, ready to be painted onto either backend.
 pub(crate) trait Paint {
-    fn paint<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Drawn;
+    fn paint<DB: Backend>(&self, c: &Canvas<DB>) -> Drawn;
 }
 
 /// Draws the chart onto `backend`, which has `scale` pixels per output pixel.
-fn draw_on<P: Paint, DB: DrawingBackend>(
-    plan: &P,
-    backend: DB,
-    scale: u32,
-    svg: bool,
-) -> Result<(), String> {
+fn draw_on<P: Paint, DB: Backend>(plan: &P, backend: DB, scale: u32, svg: bool) -> Drawn {
     let root = backend.into_drawing_area();
     let canvas = Canvas {
         area: &root,
@@ -79,10 +45,11 @@ fn draw_on<P: Paint, DB: DrawingBackend>(
         svg,
     };
     plan.paint(&canvas)?;
-    root.present().map_err(|e| e.to_string())
+    root.present().map_err(DrawError::backend)
 }
 
-fn render_png<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
+/// Writes the PNG at `tmp` (the encoder picks the format from its extension).
+fn render_png<P: Paint>(plan: &P, tmp: &Path) -> Drawn {
     let s = style::SUPERSAMPLE.max(1);
     let (w, h) = (style::WIDTH, style::HEIGHT);
     let mut big = vec![0u8; (w * s) as usize * (h * s) as usize * 3];
@@ -95,9 +62,8 @@ fn render_png<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
     let small = box_filter(&big, w as usize, h as usize, s as usize);
     let mut file = BitMapBackend::new(tmp, (w, h));
     file.blit_bitmap((0, 0), (w, h), &small)
-        .map_err(|e| e.to_string())?;
-    file.present().map_err(|e| e.to_string())?;
-    Ok(())
+        .map_err(DrawError::backend)?;
+    file.present().map_err(DrawError::backend)
 }
 
 /// Each output pixel of the `w`x`h` RGB image is the mean of an `s`x`s` block.
@@ -123,8 +89,9 @@ fn box_filter(big: &[u8], w: usize, h: usize, s: usize) -> Vec<u8> {
 }
 
 /// The SVG backend takes whole-number coordinates; drawing in units of a quarter
-/// pixel keeps lines smooth. The viewBox maps them back to 1280x720.
-fn render_svg<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
+/// pixel keeps lines smooth. The viewBox maps them back to 1280x720. Returns the
+/// document.
+fn render_svg<P: Paint>(plan: &P) -> Result<String, DrawError> {
     let s = style::SVG_UNITS_PER_PIXEL.max(1);
     let (w, h) = (style::WIDTH, style::HEIGHT);
     let mut doc = String::new();
@@ -135,8 +102,7 @@ fn render_svg<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
         true,
     )?;
     let size = format!("width=\"{}\" height=\"{}\"", w * s, h * s);
-    let doc = doc.replacen(&size, &format!("width=\"{w}\" height=\"{h}\""), 1);
-    std::fs::write(tmp, doc).map_err(RenderError::Io)
+    Ok(doc.replacen(&size, &format!("width=\"{w}\" height=\"{h}\""), 1))
 }
 
 #[cfg(test)]
