@@ -7,7 +7,10 @@ use std::path::Path;
 
 /// Writes the series to `path`, whole or not at all.
 pub fn write_series(path: &Path, s: &Sampler) -> Result<(), ExportError> {
-    let csv_err = |e: ::csv::Error| ExportError::Csv(format!("{}: {e}", path.display()));
+    let csv_err = |source| ExportError::Csv {
+        path: path.to_path_buf(),
+        source,
+    };
     atomic_file::write_with(path, |tmp| {
         let file = std::fs::File::create(tmp).map_err(io_err(path))?;
         let mut w = ::csv::Writer::from_writer(std::io::BufWriter::new(file));
