@@ -164,7 +164,7 @@ pub fn sweep(args: &SweepArgs) -> u8 {
     let sets: Result<Vec<_>, String> = args
         .sets
         .iter()
-        .map(|s| crate::sweep::parse_set(s))
+        .map(|s| crate::sweep::parse_set(s).map_err(|e| e.to_string()))
         .collect();
     let shard = args.shard.as_deref().map(parse_shard).transpose();
     let (sets, shard) = match (sets, shard) {

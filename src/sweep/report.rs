@@ -14,8 +14,7 @@ use std::path::Path;
 
 /// Writes one of the sweep's files whole or not at all.
 pub fn write_file(path: &Path, text: &str) -> Result<(), SweepError> {
-    crate::atomic_file::write(path, text)
-        .map_err(|e| SweepError::Io(format!("{}: {e}", path.display())))
+    crate::atomic_file::write(path, text).map_err(SweepError::io(path))
 }
 
 pub fn plan_json(info: &PlanInfo) -> String {
@@ -84,11 +83,11 @@ fn complete(info: &PlanInfo, mut records: Vec<Record>) -> Result<Vec<Record>, Sw
         (0..info.runs()).filter(|&i| !have[i]).collect()
     };
     if let Some(first) = missing.first() {
-        return Err(SweepError::Runs(format!(
-            "{} of {} runs are missing (run {first} first): resume the sweep, or merge every shard",
-            missing.len(),
-            info.runs()
-        )));
+        return Err(SweepError::Missing {
+            missing: missing.len(),
+            runs: info.runs(),
+            first: *first,
+        });
     }
     Ok(records)
 }
@@ -327,7 +326,7 @@ pub fn write_all(info: &PlanInfo, records: Vec<Record>, dir: &Path) -> Result<St
     };
     let json = serde_json::to_string_pretty(&summary).expect("plain data") + "\n";
     write_file(&dir.join("summary.json"), &json)?;
-    crate::charts::sweep::draw_all(dir, info, &t).map_err(|e| SweepError::Io(e.to_string()))?;
+    crate::charts::sweep::draw_all(dir, info, &t)?;
     Ok(terminal(info, &t, &summary, dir))
 }
 
