@@ -50,14 +50,10 @@ pub enum RunFailure {
     },
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> SweepError + '_ {
-    SweepError::io(path)
-}
-
 pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, SweepError> {
     let info = &plan.info;
     let dir = out.join(format!("{}-sweep", info.stem));
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    std::fs::create_dir_all(&dir).map_err(SweepError::io(&dir))?;
     report::write_file(&dir.join("plan.json"), &report::plan_json(info))?;
     let jpath = dir.join(journal_name(opts.shard));
     let done: Vec<Record> = if opts.resume {
@@ -108,7 +104,7 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
     }
     let records = journal::read(&jpath, &info.hash)?.unwrap_or_default();
     let summary = report::write_all(info, records, &dir)?;
-    std::fs::remove_file(&jpath).map_err(io(&jpath))?;
+    std::fs::remove_file(&jpath).map_err(SweepError::io(&jpath))?;
     Ok(Outcome::Complete { dir, summary })
 }
 
@@ -155,7 +151,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
     let mut records: Vec<Record> = vec![];
     for d in dirs {
         let p = d.join("plan.json");
-        let text = std::fs::read_to_string(&p).map_err(io(&p))?;
+        let text = std::fs::read_to_string(&p).map_err(SweepError::io(&p))?;
         let this: PlanInfo =
             serde_json::from_str(&text).map_err(|source| SweepError::PlanFile {
                 path: p.clone(),
@@ -171,7 +167,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
                 first_plan: first.hash.clone(),
             });
         }
-        for e in std::fs::read_dir(d).map_err(io(d))?.flatten() {
+        for e in std::fs::read_dir(d).map_err(SweepError::io(d))?.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if name.starts_with("runs") && name.ends_with(".jsonl") {
                 records.extend(journal::read(&e.path(), &this.hash)?.unwrap_or_default());
@@ -181,7 +177,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
     }
     let info = info.ok_or(SweepError::NothingToMerge)?;
     let dir = out.join(format!("{}-sweep", info.stem));
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
+    std::fs::create_dir_all(&dir).map_err(SweepError::io(&dir))?;
     report::write_file(&dir.join("plan.json"), &report::plan_json(&info))?;
     let summary = report::write_all(&info, records, &dir)?;
     Ok(Outcome::Complete { dir, summary })

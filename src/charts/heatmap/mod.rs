@@ -7,7 +7,6 @@
 
 mod cells;
 mod check;
-
 mod colormap;
 mod draw;
 mod key;
@@ -16,10 +15,11 @@ mod scale;
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use check::InputError;
+
 use super::ChartError;
 use super::style;
 use super::timechart::render::{append_extension, write_png_and_svg};
-pub use check::InputError;
 use layout::Plan;
 use std::path::{Path, PathBuf};
 
