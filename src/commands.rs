@@ -1,7 +1,8 @@
 //! What each subcommand does, with errors rendered for people.
 
 use crate::cli::{CheckArgs, MergeArgs, RunArgs, SweepArgs};
-use crate::export::{table, write_run};
+use crate::export::{ExportError, table, write_run};
+use crate::run::RunError;
 use crate::scenario::{Scenario, ScenarioError, load_file};
 use rayon::prelude::*;
 
@@ -17,6 +18,32 @@ use std::path::{Path, PathBuf};
 
 pub const EXIT_BAD_INPUT: u8 = 2;
 pub const EXIT_FAILED: u8 = 1;
+
+/// A scenario of `flowsim run` that failed; `label` is its file as given.
+#[derive(Debug, thiserror::Error)]
+enum RunFailed {
+    #[error("{label}: {source}")]
+    Run {
+        label: String,
+        #[source]
+        source: RunError,
+    },
+    #[error("{label}: {source}")]
+    Export {
+        label: String,
+        #[source]
+        source: ExportError,
+    },
+}
+
+/// A `--shard` argument that is not I/N with 0 ≤ I < N.
+#[derive(Debug, thiserror::Error)]
+#[error("--shard {arg}: expected I/N with 0 ≤ I < N, e.g. 0/4")]
+struct BadShard {
+    arg: String,
+    #[source]
+    source: Option<std::num::ParseIntError>,
+}
 
 /// Loads every file; prints every problem found, not just the first.
 fn load_all(files: &[PathBuf]) -> Option<Vec<(PathBuf, Scenario)>> {
@@ -83,12 +110,18 @@ pub fn run(args: &RunArgs) -> u8 {
     }
     // Each run is single-threaded and seeded by its scenario: results do not
     // depend on how rayon spreads them.
-    let results: Vec<Result<String, String>> = loaded
+    let results: Vec<Result<String, RunFailed>> = loaded
         .par_iter()
         .map(|(f, s)| {
             let label = f.display().to_string();
-            let out = crate::run(s, &label).map_err(|e| format!("{label}: {e}"))?;
-            let dir = write_run(&args.out, &stem(f), &out).map_err(|e| format!("{label}: {e}"))?;
+            let out = crate::run(s, &label).map_err(|source| RunFailed::Run {
+                label: label.clone(),
+                source,
+            })?;
+            let dir = write_run(&args.out, &stem(f), &out).map_err(|source| RunFailed::Export {
+                label: label.clone(),
+                source,
+            })?;
             Ok(table::render(
                 &out.summary,
                 Some(&dir.display().to_string()),
@@ -109,15 +142,18 @@ pub fn run(args: &RunArgs) -> u8 {
     code
 }
 
-fn parse_shard(s: &str) -> Result<(u32, u32), String> {
-    let bad = || format!("--shard {s}: expected I/N with 0 ≤ I < N, e.g. 0/4");
-    let (i, n) = s.split_once('/').ok_or_else(bad)?;
+fn parse_shard(s: &str) -> Result<(u32, u32), BadShard> {
+    let bad = |source| BadShard {
+        arg: s.into(),
+        source,
+    };
+    let (i, n) = s.split_once('/').ok_or_else(|| bad(None))?;
     let (i, n): (u32, u32) = (
-        i.trim().parse().map_err(|_| bad())?,
-        n.trim().parse().map_err(|_| bad())?,
+        i.trim().parse().map_err(|e| bad(Some(e)))?,
+        n.trim().parse().map_err(|e| bad(Some(e)))?,
     );
     if n == 0 || i >= n {
-        return Err(bad());
+        return Err(bad(None));
     }
     Ok((i, n))
 }
@@ -161,15 +197,21 @@ fn report_sweep(
 }
 
 pub fn sweep(args: &SweepArgs) -> u8 {
-    let sets: Result<Vec<_>, String> = args
+    let sets: Result<Vec<_>, _> = args
         .sets
         .iter()
         .map(|s| crate::sweep::parse_set(s))
         .collect();
-    let shard = args.shard.as_deref().map(parse_shard).transpose();
-    let (sets, shard) = match (sets, shard) {
-        (Ok(s), Ok(h)) => (s, h),
-        (Err(e), _) | (_, Err(e)) => {
+    let sets = match sets {
+        Ok(sets) => sets,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let shard = match args.shard.as_deref().map(parse_shard).transpose() {
+        Ok(shard) => shard,
+        Err(e) => {
             eprintln!("error: {e}");
             return EXIT_BAD_INPUT;
         }

@@ -26,6 +26,7 @@
 //! assert_eq!(s.ledger.produced, s.ledger.processed + held);
 //! ```
 
+pub mod atomic_file;
 pub mod charts;
 pub mod cli;
 pub mod commands;

@@ -1,6 +1,7 @@
 //! Chart rendering (PNG + SVG) with fonts embedded in the binary.
 
 mod downstream;
+mod error;
 pub mod heatmap;
 mod lag;
 mod load;
@@ -10,15 +11,4 @@ pub mod style;
 pub mod sweep;
 pub mod timechart;
 
-/// Failure to render or write a chart; `path` is the output file concerned.
-#[derive(Debug, thiserror::Error)]
-pub enum ChartError {
-    #[error("chart {path}: {message}")]
-    Draw { path: String, message: String },
-    #[error("chart {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-}
+pub use error::{ChartError, DrawError};

@@ -2,13 +2,13 @@
 
 use super::{ExportError, io_err};
 use crate::run::Summary;
-use std::io::Write;
 use std::path::Path;
 
+/// Writes the summary to `path`, whole or not at all.
 pub fn write_summary(path: &Path, s: &Summary) -> Result<(), ExportError> {
-    let text = serde_json::to_string_pretty(s).map_err(|e| ExportError::Csv(e.to_string()))?;
-    let mut f = std::fs::File::create(path).map_err(io_err(path))?;
-    f.write_all(text.as_bytes()).map_err(io_err(path))?;
-    f.write_all(b"\n").map_err(io_err(path))?;
-    Ok(())
+    let text = serde_json::to_string_pretty(s).map_err(|source| ExportError::Json {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    crate::atomic_file::write(path, text + "\n").map_err(io_err(path))
 }

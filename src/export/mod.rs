@@ -3,33 +3,16 @@
 //! into place at the end, so a run's folder is whole or absent — never half new.
 
 pub mod csv;
+mod error;
 pub mod json;
 pub mod table;
+
+pub use error::ExportError;
+pub(crate) use error::io_err;
 
 use crate::charts;
 use crate::run::RunOutput;
 use std::path::{Path, PathBuf};
-
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{0}")]
-    Csv(String),
-    #[error(transparent)]
-    Chart(#[from] charts::ChartError),
-}
-
-pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {
-    move |source| ExportError::Io {
-        path: path.display().to_string(),
-        source,
-    }
-}
 
 /// Writes every output of a run to `dir/stem/`; returns that folder.
 pub fn write_run(dir: &Path, stem: &str, out: &RunOutput) -> Result<PathBuf, ExportError> {

@@ -3,6 +3,7 @@
 //! at the end, and cross-checks both against the message arena; a mismatch is a
 //! bug in the simulator and fails the run.
 
+use super::imbalance::{Imbalance, StateCounts, Unbalanced};
 use crate::model::World;
 use crate::model::message::State;
 use serde::Serialize;
@@ -83,7 +84,8 @@ pub struct PushLedger {
     pub pending: u64,
 }
 
-pub fn settle(w: &World) -> Result<Ledger, String> {
+/// The run's ledger; what does not balance is an error (a simulator bug).
+pub fn settle(w: &World) -> Result<Ledger, Unbalanced> {
     let main = || w.queues.iter().filter(|q| !q.p.is_dlq);
     let endpoints = || w.consumers.iter().filter_map(|c| c.kind.endpoint());
     let mut l = Ledger {
@@ -142,10 +144,18 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
         + producer_lost;
     let mut problems = vec![];
     if accounted != l.produced {
-        problems.push(format!(
-            "produced {} but accounted for {accounted} (processed {} + dead-lettered {} + expired {} + dropped {} + rejected {} + held {held} + in producers' buffers {buffered} + lost at producers {producer_lost})",
-            l.produced, l.processed, l.dead_lettered, l.expired, l.dropped, l.rejected
-        ));
+        problems.push(Imbalance::Produced {
+            produced: l.produced,
+            accounted,
+            processed: l.processed,
+            dead_lettered: l.dead_lettered,
+            expired: l.expired,
+            dropped: l.dropped,
+            rejected: l.rejected,
+            held,
+            buffered,
+            producer_lost,
+        });
     }
     let policy_rejected: u64 = w
         .producers
@@ -156,21 +166,21 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
     if let Some(p) = &l.producers
         && (p.messages != p.accepted + p.buffered + p.lost() || policy_rejected > 0)
     {
-        problems.push(format!(
-            "producers with a publish policy made {} messages but {} accepted + {} buffered + {} lost ({policy_rejected} rejected)",
-            p.messages,
-            p.accepted,
-            p.buffered,
-            p.lost()
-        ));
+        problems.push(Imbalance::PublishPolicy {
+            messages: p.messages,
+            accepted: p.accepted,
+            buffered: p.buffered,
+            lost: p.lost(),
+            rejected: policy_rejected,
+        });
     }
     let producer_rejected: u64 = w.producers.iter().map(|p| p.c.rejected).sum::<u64>()
         + w.pushes.iter().flat_map(|t| &t.queue_rejected).sum::<u64>();
     if producer_rejected != l.rejected {
-        problems.push(format!(
-            "producers and push topics saw {producer_rejected} rejections, queues made {}",
-            l.rejected
-        ));
+        problems.push(Imbalance::Rejections {
+            seen: producer_rejected,
+            made: l.rejected,
+        });
     }
     // Endpoint copies are created as copies; a dead-lettered one enters a
     // queue without a new message.
@@ -179,9 +189,7 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
     let created = w.arena.created() - w.record_copies - w.endpoint_copies;
     let accepted = l.produced - l.rejected - adopted - buffered - producer_lost;
     if created != accepted {
-        problems.push(format!(
-            "{created} messages created for {accepted} accepted publishes"
-        ));
+        problems.push(Imbalance::Created { created, accepted });
     }
     if let Some(p) = &l.push {
         problems.extend(push_problems(w, p));
@@ -193,10 +201,10 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
     let pushed = w.arena.iter_live().filter(|m| m.state == State::Pushed);
     let pushed = pushed.count() as u64;
     if pushed != l.push.as_ref().map_or(0, |p| p.pending) {
-        problems.push(format!(
-            "{pushed} push copies in the arena, endpoints count {:?} pending",
-            l.push.as_ref().map(|p| p.pending)
-        ));
+        problems.push(Imbalance::PushCopies {
+            in_arena: pushed,
+            pending: l.push.as_ref().map(|p| p.pending),
+        });
     }
     let in_queues =
         |m: &&crate::model::message::Message| !matches!(m.state, State::Fetched | State::Pushed);
@@ -220,15 +228,24 @@ pub fn settle(w: &World) -> Result<Ledger, String> {
     let q_fl: u64 = w.queues.iter().map(|q| q.in_flight_n).sum();
     let q_del: u64 = w.queues.iter().map(|q| q.delayed_n).sum();
     if (vis, fl, del) != (q_vis, q_fl, q_del) {
-        problems.push(format!(
-            "arena holds visible/in flight/delayed {vis}/{fl}/{del}, queues count {q_vis}/{q_fl}/{q_del}"
-        ));
+        problems.push(Imbalance::QueueStates {
+            arena: StateCounts {
+                visible: vis,
+                in_flight: fl,
+                delayed: del,
+            },
+            queues: StateCounts {
+                visible: q_vis,
+                in_flight: q_fl,
+                delayed: q_del,
+            },
+        });
     }
     if problems.is_empty() {
         l.balanced = true;
         Ok(l)
     } else {
-        Err(problems.join("; "))
+        Err(Unbalanced(problems))
     }
 }
 
@@ -250,19 +267,18 @@ fn producer_ledger(w: &World) -> Option<ProducerLedger> {
 /// Every logical request succeeded, was given up, or is still in progress;
 /// every request a service accepted finished, was failed by an outage, or is
 /// still in service.
-fn client_problems(w: &World) -> Vec<String> {
+fn client_problems(w: &World) -> Vec<Imbalance> {
     let mut out = vec![];
     for cl in &w.clients {
         let c = &cl.c;
         if c.requests != c.successes + c.gave_up + cl.in_progress() {
-            out.push(format!(
-                "client `{}`: {} requests but {} succeeded + {} gave up + {} in progress",
-                cl.p.name,
-                c.requests,
-                c.successes,
-                c.gave_up,
-                cl.in_progress()
-            ));
+            out.push(Imbalance::ClientRequests {
+                client: cl.p.name.clone(),
+                requests: c.requests,
+                succeeded: c.successes,
+                gave_up: c.gave_up,
+                in_progress: cl.in_progress(),
+            });
         }
     }
     let sent: u64 = w
@@ -276,17 +292,17 @@ fn client_problems(w: &World) -> Vec<String> {
         let failed_in_service = s.c.accepted - s.c.completed - s.in_service as u64;
         reached += s.c.accepted + s.c.rejected + s.c.down_rejections - failed_in_service;
         if s.c.accepted < s.c.completed + s.in_service as u64 {
-            out.push(format!(
-                "service `{}`: accepted {} but completed {} + {} in service",
-                s.p.name, s.c.accepted, s.c.completed, s.in_service
-            ));
+            out.push(Imbalance::ServiceRequests {
+                service: s.p.name.clone(),
+                accepted: s.c.accepted,
+                completed: s.c.completed,
+                in_service: s.in_service as u64,
+            });
         }
     }
     // Attempts still on the wire make up the difference.
     if reached > sent {
-        out.push(format!(
-            "services saw {reached} attempts, clients sent {sent}"
-        ));
+        out.push(Imbalance::ServiceAttempts { reached, sent });
     }
     out
 }
@@ -294,7 +310,7 @@ fn client_problems(w: &World) -> Vec<String> {
 /// Each group, each partition: every offset below `done` was processed once,
 /// lost (retention or a crash) or dead-lettered, and nothing is done beyond
 /// the log's end.
-fn log_problems(w: &World) -> Vec<String> {
+fn log_problems(w: &World) -> Vec<Imbalance> {
     let mut out = vec![];
     for c in &w.consumers {
         let Some(g) = c.kind.group() else { continue };
@@ -302,16 +318,16 @@ fn log_problems(w: &World) -> Vec<String> {
         for (i, (s, part)) in g.partitions.iter().zip(&topic.partitions).enumerate() {
             let accounted = s.processed + s.lost_to_retention + s.lost_to_crashes + s.dead_lettered;
             if accounted != s.accounted_to() || s.done > part.end() || s.committed > part.end() {
-                out.push(format!(
-                    "group {} partition {i}: done up to {} of {} but {} processed + {} lost to retention + {} lost to crashes + {} dead-lettered",
-                    c.p.name,
-                    s.done,
-                    part.end(),
-                    s.processed,
-                    s.lost_to_retention,
-                    s.lost_to_crashes,
-                    s.dead_lettered
-                ));
+                out.push(Imbalance::Partition {
+                    group: c.p.name.clone(),
+                    partition: i,
+                    done: s.done,
+                    end: part.end(),
+                    processed: s.processed,
+                    lost_to_retention: s.lost_to_retention,
+                    lost_to_crashes: s.lost_to_crashes,
+                    dead_lettered: s.dead_lettered,
+                });
             }
         }
     }
@@ -320,14 +336,17 @@ fn log_problems(w: &World) -> Vec<String> {
 
 /// Each copy ends once, and the topics made one copy per publish and
 /// subscription.
-fn push_problems(w: &World, p: &PushLedger) -> Vec<String> {
+fn push_problems(w: &World, p: &PushLedger) -> Vec<Imbalance> {
     let mut out = vec![];
     let settled = p.acked + p.dead_lettered + p.dropped + p.pending;
     if settled != p.endpoint_copies {
-        out.push(format!(
-            "{} endpoint copies but {} acked + {} dead-lettered + {} dropped + {} pending",
-            p.endpoint_copies, p.acked, p.dead_lettered, p.dropped, p.pending
-        ));
+        out.push(Imbalance::EndpointCopies {
+            copies: p.endpoint_copies,
+            acked: p.acked,
+            dead_lettered: p.dead_lettered,
+            dropped: p.dropped,
+            pending: p.pending,
+        });
     }
     for t in &w.pushes {
         let copies: u64 = t
@@ -338,19 +357,19 @@ fn push_problems(w: &World, p: &PushLedger) -> Vec<String> {
             .sum();
         let subs = (t.queues.len() + t.endpoints.len()) as u64;
         if copies + t.queue_copies != t.published * subs {
-            out.push(format!(
-                "push topic {}: {} publishes to {subs} subscriptions but {} copies",
-                t.name,
-                t.published,
-                copies + t.queue_copies
-            ));
+            out.push(Imbalance::PushTopic {
+                topic: t.name.clone(),
+                publishes: t.published,
+                subscriptions: subs,
+                copies: copies + t.queue_copies,
+            });
         }
     }
     if w.endpoint_copies != p.endpoint_copies {
-        out.push(format!(
-            "{} endpoint copies made, endpoints count {}",
-            w.endpoint_copies, p.endpoint_copies
-        ));
+        out.push(Imbalance::EndpointCopiesMade {
+            made: w.endpoint_copies,
+            counted: p.endpoint_copies,
+        });
     }
     out
 }

@@ -14,6 +14,7 @@ pub use push::{EndpointSubscription, PolicySummary, PushSummary, QueueSubscripti
 pub use summary::*;
 
 use crate::engine::{Engine, Stop, from_secs, to_secs};
+use crate::metrics::imbalance::Unbalanced;
 use crate::metrics::ledger;
 use crate::metrics::series::Sampler;
 use crate::metrics::verdict::{self, Reason, Verdict};
@@ -23,10 +24,12 @@ use crate::scenario::Scenario;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
+    /// The world could not be built from the scenario.
     #[error(transparent)]
     Build(#[from] BuildError),
+    /// The ledger did not balance at the end of the run.
     #[error("conservation violated (a simulator bug, please report it with the scenario): {0}")]
-    Conservation(String),
+    Conservation(#[source] Unbalanced),
 }
 
 pub struct RunOutput {

@@ -22,10 +22,6 @@ struct Header {
     plan: String,
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> SweepError + '_ {
-    move |e| SweepError::Io(format!("{}: {e}", path.display()))
-}
-
 /// Reads a journal's records; None if there is no journal. A journal of another
 /// plan is an error.
 pub fn read(path: &Path, plan_hash: &str) -> Result<Option<Vec<Record>>, SweepError> {
@@ -40,10 +36,9 @@ pub fn read(path: &Path, plan_hash: &str) -> Result<Option<Vec<Record>>, SweepEr
     match header {
         Some(h) if h.plan == plan_hash => {}
         Some(_) => {
-            return Err(SweepError::Runs(format!(
-                "{}: these runs belong to another version of the sweep (the scenario or its [sweep] changed); run without --resume to start over",
-                path.display()
-            )));
+            return Err(SweepError::OtherPlan {
+                journal: path.to_path_buf(),
+            });
         }
         None => return Ok(Some(vec![])),
     }
@@ -73,17 +68,17 @@ impl Writer {
             .write(true)
             .truncate(!exists)
             .open(path)
-            .map_err(io(path))?;
+            .map_err(SweepError::io(path))?;
         // A torn last line (killed mid-write) must not swallow the next record.
         if exists && !ends_with_newline(path) {
-            writeln!(file).map_err(io(path))?;
+            writeln!(file).map_err(SweepError::io(path))?;
         }
         if !exists {
             let h = serde_json::to_string(&Header {
                 plan: plan_hash.into(),
             })
             .expect("plain data");
-            writeln!(file, "{h}").map_err(io(path))?;
+            writeln!(file, "{h}").map_err(SweepError::io(path))?;
         }
         Ok(Writer { file })
     }

@@ -1,7 +1,7 @@
 //! A run's metrics for a sweep: its summary flattened to dotted names
 //! (`latency.end_to_end.p99_s`, `queues.orders.mean_visible`, `verdict.collapsed`).
 
-use super::{PlanInfo, SweepError};
+use super::{PlanError, PlanInfo};
 use crate::Summary;
 use crate::scenario::Scenario;
 use serde_json::Value;
@@ -56,11 +56,11 @@ fn walk(name: &str, v: &Value, out: &mut Vec<(String, Option<f64>)>) {
 
 /// Checks the chart metrics and the objective name real metrics, by running the
 /// first point for an instant (the summary's shape does not depend on time).
-pub fn check_names(info: &mut PlanInfo, first: &Scenario) -> Result<(), SweepError> {
+pub fn check_names(info: &mut PlanInfo, first: &Scenario) -> Result<(), PlanError> {
     let mut probe = first.clone();
     probe.run.horizon_s = 1e-6;
     probe.run.warmup_s = 0.0;
-    let out = crate::run(&probe, "probe").map_err(|e| SweepError::Plan(e.to_string()))?;
+    let out = crate::run(&probe, "probe").map_err(PlanError::Probe)?;
     let names: Vec<String> = flatten(&out.summary).into_iter().map(|(n, _)| n).collect();
     let known = |m: &str| names.iter().any(|n| n == m);
     for m in info
@@ -70,14 +70,11 @@ pub fn check_names(info: &mut PlanInfo, first: &Scenario) -> Result<(), SweepErr
     {
         if !known(m) {
             let cands: Vec<&str> = names.iter().map(String::as_str).collect();
-            let hint = crate::scenario::diagnostics::did_you_mean(m, &cands)
-                .map(|s| format!("; did you mean `{s}`?"))
-                .unwrap_or_default();
-            return Err(SweepError::Plan(format!(
-                "{}: no metric named `{m}`{hint} (the names are the columns of sweep.csv, e.g. {})",
-                info.scenario,
-                super::DEFAULT_METRICS.join(", ")
-            )));
+            return Err(PlanError::UnknownMetric {
+                scenario: info.scenario.clone(),
+                metric: m.clone(),
+                suggestion: crate::scenario::diagnostics::did_you_mean(m, &cands).map(String::from),
+            });
         }
     }
     Ok(())

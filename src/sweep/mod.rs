@@ -6,6 +6,7 @@
 //! part and `merge` assembles the parts. Reports come only from the complete,
 //! ordered set of runs, so they are byte-identical however the runs were made.
 
+mod error;
 mod journal;
 mod metrics;
 mod path;
@@ -13,25 +14,15 @@ pub mod report;
 mod runner;
 pub mod values;
 
+pub use error::{PlanError, SweepError};
+pub use path::KeyPathError;
 pub use report::{Stat, Table};
-pub use runner::{Options, Outcome, execute, merge};
-pub use values::parse_set;
+pub use runner::{Options, Outcome, RunFailure, execute, merge};
+pub use values::{SetError, ValuesError, parse_set};
 
 use crate::scenario::{Goal, Objective, Scenario, SweepParam, load_str};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
-
-#[derive(Debug, thiserror::Error)]
-pub enum SweepError {
-    #[error(transparent)]
-    Scenario(#[from] crate::scenario::ScenarioError),
-    #[error("{0}")]
-    Plan(String),
-    #[error("{0}")]
-    Io(String),
-    #[error("{0}")]
-    Runs(String),
-}
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Param {
@@ -96,12 +87,15 @@ pub fn plan(
     seed: Option<u64>,
 ) -> Result<Plan, SweepError> {
     let label = file.display().to_string();
-    let src = std::fs::read_to_string(file)
-        .map_err(|e| SweepError::Io(format!("{label}: cannot read: {e}")))?;
+    let src = std::fs::read_to_string(file).map_err(|source| SweepError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
     let base = load_str(&label, &src)?;
-    let mut doc: toml::Table = src
-        .parse()
-        .map_err(|e| SweepError::Plan(format!("{label}: {e}")))?;
+    let mut doc: toml::Table = src.parse().map_err(|e| PlanError::Toml {
+        scenario: label.clone(),
+        source: Box::new(e),
+    })?;
     doc.remove("sweep");
     let cfg = base.sweep.clone().unwrap_or(crate::scenario::SweepConfig {
         reps: 5,
@@ -117,24 +111,24 @@ pub fn plan(
         }
     }
     if specs.is_empty() {
-        return Err(SweepError::Plan(format!(
-            "{label}: nothing to sweep: add a [[sweep.param]] table or --set PATH=VALUES"
-        )));
+        return Err(PlanError::NothingToSweep { scenario: label }.into());
     }
     let params = specs
         .iter()
         .map(|p| {
             Ok(Param {
                 path: p.path.clone(),
-                values: values::values_of(p)
-                    .map_err(|e| SweepError::Plan(format!("{label}: {e}")))?,
+                values: values::values_of(p).map_err(|source| PlanError::Values {
+                    scenario: label.clone(),
+                    source,
+                })?,
             })
         })
-        .collect::<Result<Vec<_>, SweepError>>()?;
+        .collect::<Result<Vec<_>, PlanError>>()?;
     let seed = seed.unwrap_or(base.run.seed);
     let reps = reps.unwrap_or(cfg.reps);
     if reps == 0 {
-        return Err(SweepError::Plan(format!("{label}: 0 replications")));
+        return Err(PlanError::NoReplications { scenario: label }.into());
     }
     let metrics = if cfg.metrics.is_empty() {
         DEFAULT_METRICS.iter().map(|m| m.to_string()).collect()
@@ -176,30 +170,34 @@ pub fn plan(
     Ok(Plan { info, scenarios })
 }
 
-fn point_scenario(
-    info: &PlanInfo,
-    doc: &toml::Table,
-    point: usize,
-) -> Result<Scenario, SweepError> {
+fn point_scenario(info: &PlanInfo, doc: &toml::Table, point: usize) -> Result<Scenario, PlanError> {
     let mut d = doc.clone();
     let coords = info.coords(point);
     let mut at = vec![];
     for (p, &c) in info.params.iter().zip(&coords) {
         let v = p.values[c].clone();
         at.push(format!("{} = {}", p.path, values::show(&v)));
-        path::set(&mut d, &p.path, v)
-            .map_err(|e| SweepError::Plan(format!("{}: {e}", info.scenario)))?;
+        path::set(&mut d, &p.path, v).map_err(|source| PlanError::KeyPath {
+            scenario: info.scenario.clone(),
+            source,
+        })?;
     }
-    let fail =
-        |msg: String| SweepError::Plan(format!("{}: at {}: {msg}", info.scenario, at.join(", ")));
     let mut s: Scenario = toml::Value::Table(d)
         .try_into()
-        .map_err(|e: toml::de::Error| fail(e.message().to_string()))?;
+        .map_err(|e| PlanError::PointType {
+            scenario: info.scenario.clone(),
+            at: at.join(", "),
+            source: Box::new(e),
+        })?;
     s.run.seed = info.seed;
     s.sweep = None;
     let problems = crate::scenario::check(&s);
     if let Some(p) = problems.first() {
-        return Err(fail(p.describe()));
+        return Err(PlanError::PointInvalid {
+            scenario: info.scenario.clone(),
+            at: at.join(", "),
+            problem: p.describe(),
+        });
     }
     Ok(s)
 }

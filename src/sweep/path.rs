@@ -4,13 +4,51 @@
 
 use toml::{Table, Value};
 
+/// A key path that does not parse, or does not lead to a place for a value in
+/// the document; `path` is the whole key path.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum KeyPathError {
+    #[error("`{path}` is not a key path (like `consumer[0].workers`)")]
+    NotAKeyPath { path: String },
+    #[error("`{path}`: unclosed `[`")]
+    Unclosed { path: String },
+    #[error("`{path}`: `[{index}]` is not an index")]
+    NotAnIndex {
+        path: String,
+        index: String,
+        #[source]
+        source: std::num::ParseIntError,
+    },
+    #[error("`{path}`: unexpected `{text}`")]
+    Unexpected { path: String, text: String },
+    #[error("`{path}`: expected a key")]
+    ExpectedKey { path: String },
+    #[error("`{path}`: index {index} out of range ({len} entries)")]
+    OutOfRange {
+        path: String,
+        index: usize,
+        len: usize,
+    },
+    #[error("`{path}`: there are {count} `{key}` entries; say which, e.g. `{key}[0]`")]
+    WhichEntry {
+        path: String,
+        key: String,
+        count: usize,
+    },
+    #[error("`{path}`: `[{index}]` indexes something that is not a list")]
+    NotAList { path: String, index: usize },
+    #[error("`{path}`: `{key}` is not a table")]
+    NotATable { path: String, key: String },
+}
+
 #[derive(Clone, Debug, PartialEq)]
 enum Step {
     Key(String),
     Index(usize),
 }
 
-fn parse(path: &str) -> Result<Vec<Step>, String> {
+fn parse(path: &str) -> Result<Vec<Step>, KeyPathError> {
+    let whole = || path.to_string();
     let mut steps = vec![];
     for part in path.split('.') {
         let (name, mut rest) = part.split_once('[').map_or((part, ""), |(n, r)| (n, r));
@@ -19,22 +57,25 @@ fn parse(path: &str) -> Result<Vec<Step>, String> {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
-            return Err(format!(
-                "`{path}` is not a key path (like `consumer[0].workers`)"
-            ));
+            return Err(KeyPathError::NotAKeyPath { path: whole() });
         }
         steps.push(Step::Key(name.to_string()));
         while !rest.is_empty() {
             let (idx, after) = rest
                 .split_once(']')
-                .ok_or_else(|| format!("`{path}`: unclosed `[`"))?;
-            let i = idx
-                .parse()
-                .map_err(|_| format!("`{path}`: `[{idx}]` is not an index"))?;
+                .ok_or_else(|| KeyPathError::Unclosed { path: whole() })?;
+            let i = idx.parse().map_err(|source| KeyPathError::NotAnIndex {
+                path: whole(),
+                index: idx.into(),
+                source,
+            })?;
             steps.push(Step::Index(i));
             rest = after.strip_prefix('[').unwrap_or(after);
             if !after.is_empty() && !after.starts_with('[') {
-                return Err(format!("`{path}`: unexpected `{after}`"));
+                return Err(KeyPathError::Unexpected {
+                    path: whole(),
+                    text: after.into(),
+                });
             }
         }
     }
@@ -43,13 +84,14 @@ fn parse(path: &str) -> Result<Vec<Step>, String> {
 
 /// Sets `value` at `path`, creating tables on the way (a key left out of the
 /// file takes its default until set here).
-pub fn set(doc: &mut Table, path: &str, value: Value) -> Result<(), String> {
+pub fn set(doc: &mut Table, path: &str, value: Value) -> Result<(), KeyPathError> {
     set_in(doc, &parse(path)?, value, path)
 }
 
-fn set_in(t: &mut Table, steps: &[Step], value: Value, path: &str) -> Result<(), String> {
+fn set_in(t: &mut Table, steps: &[Step], value: Value, path: &str) -> Result<(), KeyPathError> {
+    let whole = || path.to_string();
     let Some((Step::Key(k), rest)) = steps.split_first() else {
-        return Err(format!("`{path}`: expected a key"));
+        return Err(KeyPathError::ExpectedKey { path: whole() });
     };
     if rest.is_empty() {
         t.insert(k.clone(), value);
@@ -61,23 +103,27 @@ fn set_in(t: &mut Table, steps: &[Step], value: Value, path: &str) -> Result<(),
     let (target, rest) = match (entry, &rest[0]) {
         (Value::Array(a), Step::Index(n)) => {
             let len = a.len();
-            let v = a
-                .get_mut(*n)
-                .ok_or_else(|| format!("`{path}`: index {n} out of range ({len} entries)"))?;
+            let v = a.get_mut(*n).ok_or_else(|| KeyPathError::OutOfRange {
+                path: whole(),
+                index: *n,
+                len,
+            })?;
             (v, &rest[1..])
         }
         // `consumer.workers` for the only consumer.
         (Value::Array(a), _) if a.len() == 1 => (&mut a[0], rest),
         (Value::Array(a), _) => {
-            return Err(format!(
-                "`{path}`: there are {} `{k}` entries; say which, e.g. `{k}[0]`",
-                a.len()
-            ));
+            return Err(KeyPathError::WhichEntry {
+                path: whole(),
+                key: k.clone(),
+                count: a.len(),
+            });
         }
         (_, Step::Index(n)) => {
-            return Err(format!(
-                "`{path}`: `[{n}]` indexes something that is not a list"
-            ));
+            return Err(KeyPathError::NotAList {
+                path: whole(),
+                index: *n,
+            });
         }
         (v, _) => (v, rest),
     };
@@ -87,7 +133,10 @@ fn set_in(t: &mut Table, steps: &[Step], value: Value, path: &str) -> Result<(),
     }
     match target {
         Value::Table(inner) => set_in(inner, rest, value, path),
-        _ => Err(format!("`{path}`: `{k}` is not a table")),
+        _ => Err(KeyPathError::NotATable {
+            path: whole(),
+            key: k.clone(),
+        }),
     }
 }
 
@@ -127,19 +176,28 @@ mod tests {
         assert!(
             set(&mut d, "producer.rate", Value::Float(1.0))
                 .unwrap_err()
+                .to_string()
                 .contains("producer[0]")
         );
-        assert!(
-            set(&mut d, "consumer[3].workers", Value::Integer(1))
-                .unwrap_err()
-                .contains("out of range")
-        );
-        assert!(
-            set(&mut d, "run.seed.x", Value::Integer(1))
-                .unwrap_err()
-                .contains("not a table")
-        );
-        assert!(set(&mut d, "con sumer", Value::Integer(1)).is_err());
-        assert!(set(&mut d, "consumer[x]", Value::Integer(1)).is_err());
+        assert!(matches!(
+            set(&mut d, "consumer[3].workers", Value::Integer(1)),
+            Err(KeyPathError::OutOfRange {
+                index: 3,
+                len: 1,
+                ..
+            })
+        ));
+        assert!(matches!(
+            set(&mut d, "run.seed.x", Value::Integer(1)),
+            Err(KeyPathError::NotATable { key, .. }) if key == "seed"
+        ));
+        assert!(matches!(
+            set(&mut d, "con sumer", Value::Integer(1)),
+            Err(KeyPathError::NotAKeyPath { .. })
+        ));
+        assert!(matches!(
+            set(&mut d, "consumer[x]", Value::Integer(1)),
+            Err(KeyPathError::NotAnIndex { index, .. }) if index == "x"
+        ));
     }
 }

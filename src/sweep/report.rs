@@ -12,11 +12,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-pub fn write_atomic(path: &Path, text: &str) -> Result<(), SweepError> {
-    let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-    let err = |e: std::io::Error| SweepError::Io(format!("{}: {e}", path.display()));
-    std::fs::write(&tmp, text).map_err(err)?;
-    std::fs::rename(&tmp, path).map_err(err)
+/// Writes one of the sweep's files whole or not at all.
+pub fn write_file(path: &Path, text: &str) -> Result<(), SweepError> {
+    crate::atomic_file::write(path, text).map_err(SweepError::io(path))
 }
 
 pub fn plan_json(info: &PlanInfo) -> String {
@@ -85,11 +83,11 @@ fn complete(info: &PlanInfo, mut records: Vec<Record>) -> Result<Vec<Record>, Sw
         (0..info.runs()).filter(|&i| !have[i]).collect()
     };
     if let Some(first) = missing.first() {
-        return Err(SweepError::Runs(format!(
-            "{} of {} runs are missing (run {first} first): resume the sweep, or merge every shard",
-            missing.len(),
-            info.runs()
-        )));
+        return Err(SweepError::Missing {
+            missing: missing.len(),
+            runs: info.runs(),
+            first: *first,
+        });
     }
     Ok(records)
 }
@@ -314,8 +312,8 @@ fn best(info: &PlanInfo, t: &Table) -> Option<Best> {
 pub fn write_all(info: &PlanInfo, records: Vec<Record>, dir: &Path) -> Result<String, SweepError> {
     let records = complete(info, records)?;
     let t = table(info, &records);
-    write_atomic(&dir.join("sweep.csv"), &sweep_csv(info, &records, &t))?;
-    write_atomic(&dir.join("points.csv"), &points_csv(info, &t))?;
+    write_file(&dir.join("sweep.csv"), &sweep_csv(info, &records, &t))?;
+    write_file(&dir.join("points.csv"), &points_csv(info, &t))?;
     let summary = Summary {
         scenario: &info.scenario,
         plan: &info.hash,
@@ -327,8 +325,8 @@ pub fn write_all(info: &PlanInfo, records: Vec<Record>, dir: &Path) -> Result<St
         best: best(info, &t),
     };
     let json = serde_json::to_string_pretty(&summary).expect("plain data") + "\n";
-    write_atomic(&dir.join("summary.json"), &json)?;
-    crate::charts::sweep::draw_all(dir, info, &t).map_err(|e| SweepError::Io(e.to_string()))?;
+    write_file(&dir.join("summary.json"), &json)?;
+    crate::charts::sweep::draw_all(dir, info, &t)?;
     Ok(terminal(info, &t, &summary, dir))
 }
 

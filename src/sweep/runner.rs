@@ -3,6 +3,7 @@
 
 use super::journal::{self, Record};
 use super::{Plan, PlanInfo, SweepError, metrics, report};
+use crate::RunError;
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -30,15 +31,30 @@ fn journal_name(shard: Option<(u32, u32)>) -> String {
     }
 }
 
-fn io(path: &Path) -> impl Fn(std::io::Error) -> SweepError + '_ {
-    move |e| SweepError::Io(format!("{}: {e}", path.display()))
+/// A run of a sweep that failed, or whose record could not be journaled.
+#[derive(Debug, thiserror::Error)]
+pub enum RunFailure {
+    #[error("run {run} (point {point}, rep {rep}): {source}")]
+    Run {
+        run: usize,
+        point: usize,
+        rep: u32,
+        #[source]
+        source: RunError,
+    },
+    #[error("{journal}: {source}")]
+    Journal {
+        journal: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, SweepError> {
     let info = &plan.info;
     let dir = out.join(format!("{}-sweep", info.stem));
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    report::write_atomic(&dir.join("plan.json"), &report::plan_json(info))?;
+    std::fs::create_dir_all(&dir).map_err(SweepError::io(&dir))?;
+    report::write_file(&dir.join("plan.json"), &report::plan_json(info))?;
     let jpath = dir.join(journal_name(opts.shard));
     let done: Vec<Record> = if opts.resume {
         journal::read(&jpath, &info.hash)?.unwrap_or_default()
@@ -57,7 +73,7 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
         .collect();
     let writer = Mutex::new(journal::Writer::open(&jpath, &info.hash, !opts.resume)?);
     let bar = progress(todo.len() as u64, opts.quiet);
-    let failures: Vec<String> = todo
+    let failures: Vec<RunFailure> = todo
         .par_iter()
         .filter_map(|&i| {
             let result = run_one(plan, i).and_then(|rec| {
@@ -65,7 +81,10 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
                     .lock()
                     .expect("no panics while holding the journal")
                     .append(&rec)
-                    .map_err(|e| format!("{}: {e}", jpath.display()))
+                    .map_err(|source| RunFailure::Journal {
+                        journal: jpath.clone(),
+                        source,
+                    })
             });
             bar.inc(1);
             result.err()
@@ -74,12 +93,10 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
     bar.finish_and_clear();
     drop(writer);
     if !failures.is_empty() {
-        return Err(SweepError::Runs(format!(
-            "{} of {} runs failed (the finished ones are kept; fix and re-run with --resume):\n{}",
-            failures.len(),
-            todo.len(),
-            failures.join("\n")
-        )));
+        return Err(SweepError::RunsFailed {
+            failures,
+            todo: todo.len(),
+        });
     }
     if opts.shard.is_some() {
         let runs = journal::read(&jpath, &info.hash)?.map_or(0, |r| r.len());
@@ -87,19 +104,23 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
     }
     let records = journal::read(&jpath, &info.hash)?.unwrap_or_default();
     let summary = report::write_all(info, records, &dir)?;
-    std::fs::remove_file(&jpath).map_err(io(&jpath))?;
+    std::fs::remove_file(&jpath).map_err(SweepError::io(&jpath))?;
     Ok(Outcome::Complete { dir, summary })
 }
 
-fn run_one(plan: &Plan, i: usize) -> Result<Record, String> {
+fn run_one(plan: &Plan, i: usize) -> Result<Record, RunFailure> {
     let info = &plan.info;
     let (point, rep) = (i / info.reps as usize, (i % info.reps as usize) as u32);
     let mut s = plan.scenarios[point].clone();
     // The same replication index gives every point the same streams (common
     // random numbers): differences between points are the parameters' doing.
     s.run.replication = info.base_replication + rep as u64;
-    let out = crate::run(&s, &info.scenario)
-        .map_err(|e| format!("run {i} (point {point}, rep {rep}): {e}"))?;
+    let out = crate::run(&s, &info.scenario).map_err(|source| RunFailure::Run {
+        run: i,
+        point,
+        rep,
+        source,
+    })?;
     Ok(Record {
         run: i,
         point,
@@ -130,21 +151,23 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
     let mut records: Vec<Record> = vec![];
     for d in dirs {
         let p = d.join("plan.json");
-        let text = std::fs::read_to_string(&p).map_err(io(&p))?;
-        let this: PlanInfo = serde_json::from_str(&text)
-            .map_err(|e| SweepError::Runs(format!("{}: {e}", p.display())))?;
+        let text = std::fs::read_to_string(&p).map_err(SweepError::io(&p))?;
+        let this: PlanInfo =
+            serde_json::from_str(&text).map_err(|source| SweepError::PlanFile {
+                path: p.clone(),
+                source,
+            })?;
         if let Some(first) = &info
             && first.hash != this.hash
         {
-            return Err(SweepError::Runs(format!(
-                "{} belongs to another sweep than {} (plan {} vs {})",
-                d.display(),
-                dirs[0].display(),
-                this.hash,
-                first.hash
-            )));
+            return Err(SweepError::OtherSweep {
+                dir: d.clone(),
+                first: dirs[0].clone(),
+                plan: this.hash,
+                first_plan: first.hash.clone(),
+            });
         }
-        for e in std::fs::read_dir(d).map_err(io(d))?.flatten() {
+        for e in std::fs::read_dir(d).map_err(SweepError::io(d))?.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if name.starts_with("runs") && name.ends_with(".jsonl") {
                 records.extend(journal::read(&e.path(), &this.hash)?.unwrap_or_default());
@@ -152,10 +175,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
         }
         info = Some(this);
     }
-    let info = info.ok_or_else(|| SweepError::Runs("nothing to merge".into()))?;
+    let info = info.ok_or(SweepError::NothingToMerge)?;
     let dir = out.join(format!("{}-sweep", info.stem));
-    std::fs::create_dir_all(&dir).map_err(io(&dir))?;
-    report::write_atomic(&dir.join("plan.json"), &report::plan_json(&info))?;
+    std::fs::create_dir_all(&dir).map_err(SweepError::io(&dir))?;
+    report::write_file(&dir.join("plan.json"), &report::plan_json(&info))?;
     let summary = report::write_all(&info, records, &dir)?;
     Ok(Outcome::Complete { dir, summary })
 }

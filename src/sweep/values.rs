@@ -4,6 +4,41 @@
 use crate::scenario::SweepParam;
 use toml::Value;
 
+/// A swept key's values that cannot be listed; `path` is the key.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ValuesError {
+    #[error("`{path}`: give `values` or a range (`from`, `to`, …), not both")]
+    ValuesAndRange { path: String },
+    #[error("`{path}`: `values` is empty")]
+    Empty { path: String },
+    #[error("`{path}`: give `values = [...]`, or `from` and `to` with `step` or `count`")]
+    NoValues { path: String },
+    #[error("`{path}`: the range needs finite from ≤ to")]
+    Bounds { path: String },
+    #[error("`{path}`: {count} values is too many")]
+    TooMany { path: String, count: u64 },
+    #[error("`{path}`: a log range needs from > 0 and `count`")]
+    LogRange { path: String },
+    #[error("`{path}`: a range needs exactly one of `step` (> 0) or `count` (≥ 1)")]
+    StepOrCount { path: String },
+}
+
+/// A `--set PATH=VALUES` argument that does not parse; `arg` is the argument.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SetError {
+    #[error("`--set {arg}`: expected PATH=VALUES, e.g. consumer[0].workers=10,20,50")]
+    NoValues { arg: String },
+    #[error("`--set {arg}`: `{word}` is not a number")]
+    NotANumber {
+        arg: String,
+        word: String,
+        #[source]
+        source: std::num::ParseFloatError,
+    },
+    #[error("`--set {arg}`: a range needs `:step=S`, `:count=N` or `:log=N`")]
+    RangeOption { arg: String },
+}
+
 /// Whole numbers become TOML integers (a worker count must be one); other
 /// numbers floats (TOML integers are accepted where a float is expected).
 pub fn number(x: f64) -> Value {
@@ -14,23 +49,19 @@ pub fn number(x: f64) -> Value {
     }
 }
 
-pub fn values_of(p: &SweepParam) -> Result<Vec<Value>, String> {
+pub fn values_of(p: &SweepParam) -> Result<Vec<Value>, ValuesError> {
     let path = &p.path;
     if let Some(v) = &p.values {
         if p.from.is_some() || p.to.is_some() || p.step.is_some() || p.count.is_some() {
-            return Err(format!(
-                "`{path}`: give `values` or a range (`from`, `to`, …), not both"
-            ));
+            return Err(ValuesError::ValuesAndRange { path: path.clone() });
         }
         if v.is_empty() {
-            return Err(format!("`{path}`: `values` is empty"));
+            return Err(ValuesError::Empty { path: path.clone() });
         }
         return Ok(v.clone());
     }
     let (Some(from), Some(to)) = (p.from, p.to) else {
-        return Err(format!(
-            "`{path}`: give `values = [...]`, or `from` and `to` with `step` or `count`"
-        ));
+        return Err(ValuesError::NoValues { path: path.clone() });
     };
     range(path, from, to, p.step, p.count, p.log)
 }
@@ -42,15 +73,19 @@ fn range(
     step: Option<f64>,
     count: Option<u32>,
     log: bool,
-) -> Result<Vec<Value>, String> {
+) -> Result<Vec<Value>, ValuesError> {
+    let path = || path.to_string();
     if !(from.is_finite() && to.is_finite() && from <= to) {
-        return Err(format!("`{path}`: the range needs finite from ≤ to"));
+        return Err(ValuesError::Bounds { path: path() });
     }
     let xs: Vec<f64> = match (step, count, log) {
         (Some(s), None, false) if s > 0.0 => {
             let n = ((to - from) / s + 1e-9).floor() as u64;
             if n > 100_000 {
-                return Err(format!("`{path}`: {n} values is too many"));
+                return Err(ValuesError::TooMany {
+                    path: path(),
+                    count: n,
+                });
             }
             (0..=n).map(|i| from + i as f64 * s).collect()
         }
@@ -72,12 +107,8 @@ fn range(
                 }
             })
             .collect(),
-        (_, _, true) => return Err(format!("`{path}`: a log range needs from > 0 and `count`")),
-        _ => {
-            return Err(format!(
-                "`{path}`: a range needs exactly one of `step` (> 0) or `count` (≥ 1)"
-            ));
-        }
+        (_, _, true) => return Err(ValuesError::LogRange { path: path() }),
+        _ => return Err(ValuesError::StepOrCount { path: path() }),
     };
     // Round away float noise (0.1 + 2·0.1) so values print as typed.
     Ok(xs
@@ -88,10 +119,10 @@ fn range(
 
 /// Parses `--set PATH=VALUES`: `10,20,50`, `10..500:step=10`, `10..500:count=8`,
 /// `1..1000:log=7`; a lone word or number is a one-value list.
-pub fn parse_set(arg: &str) -> Result<SweepParam, String> {
-    let (path, spec) = arg.split_once('=').ok_or_else(|| {
-        format!("`--set {arg}`: expected PATH=VALUES, e.g. consumer[0].workers=10,20,50")
-    })?;
+pub fn parse_set(arg: &str) -> Result<SweepParam, SetError> {
+    let (path, spec) = arg
+        .split_once('=')
+        .ok_or_else(|| SetError::NoValues { arg: arg.into() })?;
     let path = path.trim().to_string();
     let mut p = SweepParam {
         path: path.clone(),
@@ -107,7 +138,11 @@ pub fn parse_set(arg: &str) -> Result<SweepParam, String> {
         let num = |s: &str| {
             s.trim()
                 .parse::<f64>()
-                .map_err(|_| format!("`--set {arg}`: `{s}` is not a number"))
+                .map_err(|source| SetError::NotANumber {
+                    arg: arg.into(),
+                    word: s.into(),
+                    source,
+                })
         };
         p.from = Some(num(a)?);
         p.to = Some(num(to)?);
@@ -118,11 +153,7 @@ pub fn parse_set(arg: &str) -> Result<SweepParam, String> {
                 p.count = Some(num(v)? as u32);
                 p.log = true;
             }
-            _ => {
-                return Err(format!(
-                    "`--set {arg}`: a range needs `:step=S`, `:count=N` or `:log=N`"
-                ));
-            }
+            _ => return Err(SetError::RangeOption { arg: arg.into() }),
         }
     } else {
         p.values = Some(spec.split(',').map(|s| scalar(s.trim())).collect());
@@ -184,11 +215,34 @@ mod tests {
 
     #[test]
     fn malformed_specs_are_errors() {
-        assert!(parse_set("nothing").is_err());
-        assert!(parse_set("a=1..x:step=1").is_err());
-        assert!(parse_set("a=1..5").is_err());
-        assert!(values_of(&parse_set("a=5..1:step=1").unwrap()).is_err());
-        assert!(values_of(&parse_set("a=0..10:log=3").unwrap()).is_err());
-        assert!(values_of(&parse_set("a=0..10:step=0").unwrap()).is_err());
+        assert!(matches!(
+            parse_set("nothing"),
+            Err(SetError::NoValues { .. })
+        ));
+        assert!(matches!(
+            parse_set("a=1..x:step=1"),
+            Err(SetError::NotANumber { word, .. }) if word == "x"
+        ));
+        assert!(matches!(
+            parse_set("a=1..5"),
+            Err(SetError::RangeOption { .. })
+        ));
+        let values = |arg: &str| values_of(&parse_set(arg).unwrap());
+        assert!(matches!(
+            values("a=5..1:step=1"),
+            Err(ValuesError::Bounds { .. })
+        ));
+        assert!(matches!(
+            values("a=0..10:log=3"),
+            Err(ValuesError::LogRange { .. })
+        ));
+        assert!(matches!(
+            values("a=0..10:step=0"),
+            Err(ValuesError::StepOrCount { .. })
+        ));
+        assert_eq!(
+            values("a=0..1e9:step=1").unwrap_err().to_string(),
+            "`a`: 1000000000 values is too many"
+        );
     }
 }

@@ -4,9 +4,9 @@
 use super::HeatMap;
 use super::colormap::text_on;
 use super::scale::{ColourScale, short_number};
-use crate::charts::style;
 use crate::charts::timechart::rect::{Rect, rect};
 use crate::charts::timechart::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, text_width};
+use crate::charts::{DrawError, style};
 use plotters::style::RGBColor;
 use plotters::style::text_anchor::HPos;
 
@@ -87,7 +87,7 @@ pub(super) fn grid_cells(
     map: &HeatMap,
     scale: Option<&ColourScale>,
     grid: Rect,
-) -> Result<Cells, String> {
+) -> Result<Cells, DrawError> {
     let (nx, ny) = (map.xs.len(), map.ys.len());
     let mut cells = Cells {
         grid,
@@ -99,11 +99,12 @@ pub(super) fn grid_cells(
     };
     let (cw, rh) = (cells.col_width(), cells.row_height());
     if cw < MIN_CELL || rh < MIN_CELL {
-        return Err(format!(
-            "{nx} x {ny} cells do not fit (at most {} columns and {} rows)",
-            (grid.width() / MIN_CELL) as usize,
-            (grid.height() / MIN_CELL) as usize
-        ));
+        return Err(DrawError::TooManyCells {
+            nx,
+            ny,
+            max_columns: (grid.width() / MIN_CELL) as usize,
+            max_rows: (grid.height() / MIN_CELL) as usize,
+        });
     }
     let gap = if cw.min(rh) >= GAP_FROM { GAP } else { 0.0 };
     cells.dots = cw.min(rh) < MIN_CROSSED;
@@ -127,7 +128,7 @@ pub(super) fn grid_cells(
 }
 
 /// Font size of the values printed in cells `w` x `h` pixels, if they are printed.
-fn label_size(map: &HeatMap, w: f64, h: f64) -> Result<Option<f64>, String> {
+fn label_size(map: &HeatMap, w: f64, h: f64) -> Result<Option<f64>, DrawError> {
     if map.xs.len() > MAX_LABELLED || map.ys.len() > MAX_LABELLED {
         return Ok(None);
     }

@@ -3,11 +3,10 @@
 
 use super::key::{KeyEntry, KeySwatch};
 use super::layout::{ColourBar, Plan, TICK_LEN};
-use crate::charts::style;
-use crate::charts::timechart::canvas::{Canvas, Drawn};
+use crate::charts::timechart::canvas::{Backend, Canvas, Drawn};
 use crate::charts::timechart::rect::Rect;
 use crate::charts::timechart::render::Paint;
-use plotters::backend::DrawingBackend;
+use crate::charts::{DrawError, style};
 use plotters::style::{Color, RGBColor};
 
 /// Cells without data: this grey, hatched in `HATCH`.
@@ -21,8 +20,10 @@ const BOUNDARY_HALO: f64 = 1.5;
 const CROSS_WIDTH: f64 = 2.0;
 
 impl Paint for Plan {
-    fn paint<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Drawn {
-        c.area.fill(&style::BACKGROUND).map_err(|e| e.to_string())?;
+    fn paint<DB: Backend>(&self, c: &Canvas<DB>) -> Drawn {
+        c.area
+            .fill(&style::BACKGROUND)
+            .map_err(DrawError::backend)?;
         for cell in &self.cells.cells {
             match cell.fill {
                 Some(colour) => c.fill_rect(cell.rect, colour.to_rgba())?,
@@ -51,7 +52,7 @@ impl Paint for Plan {
 }
 
 /// Grey, hatched with lines falling to the right.
-fn no_data<DB: DrawingBackend>(c: &Canvas<DB>, r: Rect) -> Drawn {
+fn no_data<DB: Backend>(c: &Canvas<DB>, r: Rect) -> Drawn {
     c.fill_rect(r, NO_DATA.to_rgba())?;
     // Lines x - y = k, clipped to the rectangle.
     let mut k = r.l - r.b + HATCH_SPACING / 2.0;
@@ -66,12 +67,7 @@ fn no_data<DB: DrawingBackend>(c: &Canvas<DB>, r: Rect) -> Drawn {
     Ok(())
 }
 
-fn cross<DB: DrawingBackend>(
-    c: &Canvas<DB>,
-    (x, y): (f64, f64),
-    half: f64,
-    colour: RGBColor,
-) -> Drawn {
+fn cross<DB: Backend>(c: &Canvas<DB>, (x, y): (f64, f64), half: f64, colour: RGBColor) -> Drawn {
     let colour = colour.to_rgba();
     let a = [(x - half, y - half), (x + half, y + half)];
     let b = [(x - half, y + half), (x + half, y - half)];
@@ -79,7 +75,7 @@ fn cross<DB: DrawingBackend>(
     c.line(&b, colour, CROSS_WIDTH, false)
 }
 
-fn boundary<DB: DrawingBackend>(c: &Canvas<DB>, segments: &[Rect]) -> Drawn {
+fn boundary<DB: Backend>(c: &Canvas<DB>, segments: &[Rect]) -> Drawn {
     for r in segments {
         c.fill_rect(r.grown(BOUNDARY_HALO), style::BACKGROUND.to_rgba())?;
     }
@@ -89,7 +85,7 @@ fn boundary<DB: DrawingBackend>(c: &Canvas<DB>, segments: &[Rect]) -> Drawn {
     Ok(())
 }
 
-fn colour_bar<DB: DrawingBackend>(c: &Canvas<DB>, bar: &ColourBar) -> Drawn {
+fn colour_bar<DB: Backend>(c: &Canvas<DB>, bar: &ColourBar) -> Drawn {
     for (r, colour) in &bar.strips {
         c.fill_rect(*r, colour.to_rgba())?;
     }
@@ -102,7 +98,7 @@ fn colour_bar<DB: DrawingBackend>(c: &Canvas<DB>, bar: &ColourBar) -> Drawn {
     Ok(())
 }
 
-fn key_entry<DB: DrawingBackend>(c: &Canvas<DB>, k: &KeyEntry) -> Drawn {
+fn key_entry<DB: Backend>(c: &Canvas<DB>, k: &KeyEntry) -> Drawn {
     let r = k.at;
     let mid = ((r.l + r.r) / 2.0, (r.t + r.b) / 2.0);
     match k.swatch {

@@ -2,9 +2,9 @@
 //! mean (only those that occur).
 
 use super::HeatMap;
-use crate::charts::style;
 use crate::charts::timechart::rect::{Rect, rect};
 use crate::charts::timechart::text::{CAP_HEIGHT, PlacedText, TextSpec, text_width};
+use crate::charts::{DrawError, style};
 
 const SWATCH_W: f64 = 22.0;
 const SWATCH_H: f64 = 16.0;
@@ -57,7 +57,12 @@ pub(super) fn key_row(map: &HeatMap) -> (f64, KeyEntries) {
 impl KeyEntries {
     /// Places the entries in a row ending at `right`, starting at `top`; `dots`
     /// if collapsed cells are marked with dots.
-    pub(super) fn place(self, right: f64, top: f64, dots: bool) -> Result<Vec<KeyEntry>, String> {
+    pub(super) fn place(
+        self,
+        right: f64,
+        top: f64,
+        dots: bool,
+    ) -> Result<Vec<KeyEntry>, DrawError> {
         let size = style::LEGEND_SIZE;
         let spec = TextSpec::new(size, style::TEXT);
         let mid = top + SWATCH_H / 2.0;

@@ -6,11 +6,11 @@ use super::HeatMap;
 use super::cells::{Cells, grid_cells};
 use super::key::{KeyEntry, key_row};
 use super::scale::{ColourScale, param_label};
-use crate::charts::style;
 use crate::charts::timechart::rect::{Rect, rect};
 use crate::charts::timechart::text::{
     CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fitted_title, header, text_width,
 };
+use crate::charts::{DrawError, style};
 use plotters::style::RGBColor;
 use plotters::style::text_anchor::HPos;
 
@@ -43,7 +43,7 @@ pub(super) struct ColourBar {
 
 impl Plan {
     /// Lays out a checked heat map.
-    pub(super) fn new(map: &HeatMap) -> Result<Plan, String> {
+    pub(super) fn new(map: &HeatMap) -> Result<Plan, DrawError> {
         let (w, h) = (f64::from(style::WIDTH), f64::from(style::HEIGHT));
         let mut texts = Vec::new();
         let mut top = header(&map.title, map.subtitle.as_deref(), &mut texts)? + HEADER_GAP;
@@ -92,7 +92,7 @@ fn names(given: &[String], values: &[f64]) -> Vec<String> {
     }
 }
 
-fn widest(labels: &[String]) -> Result<f64, String> {
+fn widest(labels: &[String]) -> Result<f64, DrawError> {
     labels
         .iter()
         .map(|l| text_width(l, style::TICK_SIZE, false))
@@ -106,7 +106,7 @@ fn tick_labels(
     cells: &Cells,
     y_labels: Vec<String>,
     texts: &mut Vec<PlacedText>,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     let spec = TextSpec::new(style::TICK_SIZE, style::TEXT_MUTED);
     let x_labels = names(&map.x_names, &map.xs);
     let x_every = ((widest(&x_labels)? + 12.0) / cells.col_width())
@@ -143,7 +143,7 @@ fn axis_titles(
     grid: &Rect,
     x_base: f64,
     texts: &mut Vec<PlacedText>,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     let size = style::AXIS_LABEL_SIZE;
     let spec = TextSpec::new(size, style::TEXT).align(HPos::Center);
     let mid_y = (grid.t + grid.b) / 2.0;

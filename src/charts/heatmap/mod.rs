@@ -15,10 +15,11 @@ mod scale;
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use check::InputError;
+
 use super::ChartError;
 use super::style;
-use super::timechart::atomic_file::{append_extension, draw_error, write_whole};
-use super::timechart::render::{render_png, render_svg};
+use super::timechart::render::{append_extension, write_png_and_svg};
 use layout::Plan;
 use std::path::{Path, PathBuf};
 
@@ -62,10 +63,9 @@ impl HeatMap {
         style::register_fonts();
         let png = append_extension(stem, "png");
         let svg = append_extension(stem, "svg");
-        check::check(self).map_err(|message| draw_error(&png, message))?;
-        let plan = Plan::new(self).map_err(|message| draw_error(&png, message))?;
-        write_whole(&png, |tmp| render_png(&plan, tmp))?;
-        write_whole(&svg, |tmp| render_svg(&plan, tmp))?;
+        check::check(self).map_err(|e| ChartError::draw(&png, e.into()))?;
+        let plan = Plan::new(self).map_err(|e| ChartError::draw(&png, e))?;
+        write_png_and_svg(&plan, &png, &svg)?;
         Ok([png, svg])
     }
 }

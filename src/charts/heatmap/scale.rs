@@ -2,6 +2,7 @@
 //! labels.
 
 use super::colormap::viridis;
+use crate::charts::DrawError;
 use crate::charts::timechart::axis::Axis;
 use crate::charts::timechart::span_axis::{linear_span, log_span};
 use crate::charts::timechart::tick_labels::format_si;
@@ -53,7 +54,7 @@ impl ColourScale {
     }
 
     /// Ticks for a colour bar `length` pixels long.
-    pub(super) fn axis(&self, length: f64) -> Result<Axis, String> {
+    pub(super) fn axis(&self, length: f64) -> Result<Axis, DrawError> {
         if self.log {
             log_span(self.lo, self.hi, length, &|_| Ok(LOG_TICK_ROOM))
         } else {

@@ -5,7 +5,7 @@ use super::layout::is_instant;
 use super::rect::Rect;
 use super::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fit_text, text_box, text_width};
 use super::{Limit, Window};
-use crate::charts::style;
+use crate::charts::{DrawError, style};
 use plotters::style::text_anchor::HPos;
 
 /// Room between a label and its halo's edge.
@@ -32,7 +32,7 @@ pub(super) fn place_labels(
     windows: &[(&Window, (f64, f64))],
     limits: &[(&Limit, f64)],
     plot: &Rect,
-) -> Result<Vec<Annotation>, String> {
+) -> Result<Vec<Annotation>, DrawError> {
     let mut out = Vec::new();
     for (win, (a, b)) in windows.iter().filter(|(w, _)| !w.label.is_empty()) {
         let center = (*a + *b) / 2.0;
@@ -57,7 +57,7 @@ fn place_window_label(
     label: &str,
     center: f64,
     plot: &Rect,
-) -> Result<Annotation, String> {
+) -> Result<Annotation, DrawError> {
     let (text, size) = fit_text(label, style::ANNOTATION_SIZE, false, plot.width() - 12.0)?;
     let w = text_width(&text, size, false)?;
     let x = center.clamp(plot.l + w / 2.0 + 6.0, plot.r - w / 2.0 - 6.0);
@@ -88,7 +88,7 @@ fn place_instant_label(
     label: &str,
     line_x: f64,
     plot: &Rect,
-) -> Result<Annotation, String> {
+) -> Result<Annotation, DrawError> {
     const GAP: f64 = 6.0;
     let max_w = (plot.width() / 2.0 - 2.0 * GAP).max(plot.width() * 0.3);
     let (text, size) = fit_text(label, style::ANNOTATION_SIZE, false, max_w)?;
@@ -124,7 +124,7 @@ fn place_limit_label(
     label: &str,
     line_y: f64,
     plot: &Rect,
-) -> Result<Annotation, String> {
+) -> Result<Annotation, DrawError> {
     let (text, size) = fit_text(label, style::ANNOTATION_SIZE, false, plot.width() / 2.0)?;
     let w = text_width(&text, size, false)?;
     let x = plot.r - 8.0;

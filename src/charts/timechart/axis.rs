@@ -3,7 +3,7 @@
 
 use super::text::text_width;
 use super::tick_labels::format_si;
-use crate::charts::style;
+use crate::charts::{DrawError, style};
 
 const NICE_MANTISSAS: [f64; 4] = [1.0, 2.0, 2.5, 5.0];
 /// Above this |k| tick indices lose integer precision in f64.
@@ -60,16 +60,12 @@ impl Axis {
     }
 
     /// Width of the widest tick label in output pixels.
-    pub(crate) fn widest_label(&self) -> Result<f64, String> {
+    pub(crate) fn widest_label(&self) -> Result<f64, DrawError> {
         self.ticks
             .iter()
             .map(|(_, l)| text_width(l, style::TICK_SIZE, false))
             .try_fold(0.0, |a: f64, w| w.map(|w| a.max(w)))
     }
-}
-
-pub(crate) fn too_large() -> String {
-    "value range too large to plot".to_string()
 }
 
 /// A "nice" step (1, 2, 2.5 or 5 times a power of ten; a whole number if
@@ -127,18 +123,19 @@ fn all_whole(values: &[f64]) -> bool {
     values.iter().all(|v| v.fract() == 0.0)
 }
 
-pub(crate) fn linear_axis(values: &[f64], max_intervals: usize) -> Result<Axis, String> {
+pub(crate) fn linear_axis(values: &[f64], max_intervals: usize) -> Result<Axis, DrawError> {
     let (lo, hi) = padded_extent(values);
     let (step, k0, k1) =
-        nice_step(lo, hi, max_intervals, all_whole(values)).ok_or_else(too_large)?;
+        nice_step(lo, hi, max_intervals, all_whole(values)).ok_or(DrawError::RangeTooLarge)?;
     Ok(axis_from_steps(step, k0, k1))
 }
 
 /// Linear axis with exactly `intervals` steps, so its ticks fall on the grid lines
 /// of a primary axis with that many intervals.
-pub(crate) fn aligned_axis(values: &[f64], intervals: usize) -> Result<Axis, String> {
+pub(crate) fn aligned_axis(values: &[f64], intervals: usize) -> Result<Axis, DrawError> {
     let (lo, hi) = padded_extent(values);
-    let (step, k0, _) = nice_step(lo, hi, intervals, all_whole(values)).ok_or_else(too_large)?;
+    let (step, k0, _) =
+        nice_step(lo, hi, intervals, all_whole(values)).ok_or(DrawError::RangeTooLarge)?;
     Ok(axis_from_steps(step, k0, k0 + intervals as f64))
 }
 
@@ -155,7 +152,7 @@ fn axis_from_steps(step: f64, k0: f64, k1: f64) -> Axis {
 /// Log axis from below the smallest to above the largest positive value (with
 /// 25% headroom). Over a few decades ticks fall on 1, 2 and 5 times powers of ten,
 /// over more on whole decades; the other multiples get faint grid lines.
-pub(crate) fn log_axis(values: &[f64], max_intervals: usize) -> Result<Axis, String> {
+pub(crate) fn log_axis(values: &[f64], max_intervals: usize) -> Result<Axis, DrawError> {
     let positive = values.iter().copied().filter(|v| *v > 0.0);
     let lo = positive.clone().fold(f64::INFINITY, f64::min);
     let hi = positive.fold(0.0, f64::max);
@@ -163,7 +160,7 @@ pub(crate) fn log_axis(values: &[f64], max_intervals: usize) -> Result<Axis, Str
     // Headroom is added in log space: `hi * 1.25` could overflow.
     let (e0, e1) = (lo.log10().floor(), (hi.log10() + 1.25f64.log10()).ceil());
     if !(-300.0..=300.0).contains(&e0) || !(-300.0..=300.0).contains(&e1) {
-        return Err(too_large());
+        return Err(DrawError::RangeTooLarge);
     }
     let (e0, e1) = (e0 as i32, e1 as i32);
     let multiples =

@@ -4,6 +4,7 @@
 use super::Series;
 use super::axis::Axis;
 use super::layout::Mapper;
+use crate::charts::DrawError;
 
 /// Runs of consecutive drawable (x, low, high) triples of one band, low <= high.
 /// On a log axis a low edge <= 0 is kept: it is drawn at the bottom of the plot.
@@ -14,17 +15,16 @@ const LONE_HALF_WIDTH: f64 = 4.0;
 
 /// The band of `series` split into runs at pairs that cannot be drawn; an error if
 /// its length differs from the series'.
-pub(super) fn band_runs(series: &Series, x_log: bool, y_log: bool) -> Result<BandRuns, String> {
+pub(super) fn band_runs(series: &Series, x_log: bool, y_log: bool) -> Result<BandRuns, DrawError> {
     let Some(band) = &series.band else {
         return Ok(Vec::new());
     };
     if band.len() != series.points.len() {
-        return Err(format!(
-            "series \"{}\": band has {} (low, high) pairs for {} points",
-            series.label,
-            band.len(),
-            series.points.len()
-        ));
+        return Err(DrawError::BandLength {
+            label: series.label.clone(),
+            pairs: band.len(),
+            points: series.points.len(),
+        });
     }
     let drawable = |x: f64, a: f64, b: f64| {
         x.is_finite()
@@ -137,7 +137,18 @@ mod tests {
         );
         let short = banded(points, vec![(0.0, 1.0)]);
         let err = band_runs(&short, false, false).expect_err("length mismatch");
-        assert!(err.contains("1 (low, high) pairs for 5 points"), "{err}");
+        assert!(
+            matches!(
+                err,
+                DrawError::BandLength {
+                    pairs: 1,
+                    points: 5,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("1 (low, high) pairs for 5 points"));
     }
 
     #[test]

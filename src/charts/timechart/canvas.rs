@@ -3,7 +3,7 @@
 
 use super::rect::Rect;
 use super::text::{PlacedText, TextSpec, font};
-use crate::charts::style;
+use crate::charts::{DrawError, style};
 use plotters::backend::DrawingBackend;
 use plotters::coord::Shift;
 use plotters::element::{Circle, PathElement, Polygon, Rectangle};
@@ -14,16 +14,21 @@ use plotters::style::{Color, FontTransform, RGBAColor, ShapeStyle, TextStyle};
 /// See `Canvas::text_style`.
 const SVG_TEXT_FACTOR: f64 = 1.24 / 1.164;
 
-pub(crate) type Drawn = Result<(), String>;
+pub(crate) type Drawn = Result<(), DrawError>;
+
+/// A plotters backend whose errors can be kept as the source of a [`DrawError`].
+pub(crate) trait Backend: DrawingBackend<ErrorType: 'static> {}
+
+impl<DB: DrawingBackend<ErrorType: 'static>> Backend for DB {}
 
 /// A drawing area plus the factor from output pixels to its pixels.
-pub(crate) struct Canvas<'a, DB: DrawingBackend> {
+pub(crate) struct Canvas<'a, DB: Backend> {
     pub(crate) area: &'a DrawingArea<DB, Shift>,
     pub(crate) scale: f64,
     pub(crate) svg: bool,
 }
 
-impl<DB: DrawingBackend> Canvas<'_, DB> {
+impl<DB: Backend> Canvas<'_, DB> {
     fn px(&self, v: f64) -> i32 {
         // Clamped so that wild values cannot overflow the backends' i32 arithmetic.
         (v * self.scale).round().clamp(-1e7, 1e7) as i32
@@ -38,7 +43,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         for<'b> &'b E: plotters::element::PointCollection<'b, (i32, i32)>,
         E: plotters::element::Drawable<DB>,
     {
-        self.area.draw(element).map_err(|e| e.to_string())
+        self.area.draw(element).map_err(DrawError::backend)
     }
 
     /// Filled rectangle covering exactly [l, r) x [t, b) output pixels (both
@@ -207,7 +212,7 @@ impl<DB: DrawingBackend> Canvas<'_, DB> {
         };
         self.area
             .draw_text(text, &self.text_style(spec), pos)
-            .map_err(|e| e.to_string())
+            .map_err(DrawError::backend)
     }
 
     pub(crate) fn placed(&self, t: &PlacedText) -> Drawn {

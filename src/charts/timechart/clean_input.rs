@@ -2,6 +2,7 @@
 
 use super::bands::{BandRuns, band_runs};
 use super::{Limit, Series, TimeChart, Window, XScale};
+use crate::charts::DrawError;
 
 /// Runs of consecutive drawable points of one series.
 pub(super) type Segments = Vec<Vec<(f64, f64)>>;
@@ -22,13 +23,13 @@ pub(super) struct CleanInput<'a> {
 
 impl<'a> CleanInput<'a> {
     /// Fails only on a band whose length differs from its series'.
-    pub(super) fn new(chart: &'a TimeChart, x_scale: XScale) -> Result<CleanInput<'a>, String> {
+    pub(super) fn new(chart: &'a TimeChart, x_scale: XScale) -> Result<CleanInput<'a>, DrawError> {
         let x_log = x_scale == XScale::Log;
         let split = |series: &[Series], y_log: bool| -> Vec<_> {
             let log = (x_log, y_log);
             series.iter().map(|s| segments(&s.points, log)).collect()
         };
-        let bands = |series: &[Series], y_log: bool| -> Result<Vec<_>, String> {
+        let bands = |series: &[Series], y_log: bool| -> Result<Vec<_>, DrawError> {
             series.iter().map(|s| band_runs(s, x_log, y_log)).collect()
         };
         Ok(CleanInput {

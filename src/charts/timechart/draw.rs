@@ -2,13 +2,12 @@
 //! front.
 
 use super::axis::Axis;
-use super::canvas::{Canvas, Drawn};
+use super::canvas::{Backend, Canvas, Drawn};
 use super::layout::{Plan, TICK_GAP, TICK_LEN};
 use super::rect::rect;
 use super::render::Paint;
 use super::text::{CAP_HEIGHT, TextSpec, text_width};
-use crate::charts::style;
-use plotters::backend::DrawingBackend;
+use crate::charts::{DrawError, style};
 use plotters::style::text_anchor::HPos;
 use plotters::style::{Color, RGBColor};
 
@@ -19,13 +18,15 @@ pub(super) const MARKER_RADIUS: f64 = 4.0;
 const MARKER_RING: f64 = 1.5;
 
 impl Paint for Plan {
-    fn paint<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Drawn {
+    fn paint<DB: Backend>(&self, c: &Canvas<DB>) -> Drawn {
         draw_chart(self, c)
     }
 }
 
-fn draw_chart<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
-    c.area.fill(&style::BACKGROUND).map_err(|e| e.to_string())?;
+fn draw_chart<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+    c.area
+        .fill(&style::BACKGROUND)
+        .map_err(DrawError::backend)?;
     draw_bands(plan, c)?;
     draw_grid(plan, c)?;
     draw_data(plan, c)?;
@@ -43,18 +44,18 @@ fn draw_chart<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
 }
 
 /// Dashed horizontal limit line from `l` to `r` at `y` (also the legend's swatch).
-pub(super) fn limit_line<DB: DrawingBackend>(c: &Canvas<DB>, l: f64, r: f64, y: f64) -> Drawn {
+pub(super) fn limit_line<DB: Backend>(c: &Canvas<DB>, l: f64, r: f64, y: f64) -> Drawn {
     c.line(&[(l, y), (r, y)], style::LIMIT.to_rgba(), LIMIT_WIDTH, true)
 }
 
 /// Solid vertical line at pixel x `x` from `t` to `b` marking an instant (a
 /// window too narrow to shade; also the legend's swatch).
-pub(super) fn instant_line<DB: DrawingBackend>(c: &Canvas<DB>, x: f64, t: f64, b: f64) -> Drawn {
+pub(super) fn instant_line<DB: Backend>(c: &Canvas<DB>, x: f64, t: f64, b: f64) -> Drawn {
     let r = rect(x - INSTANT_WIDTH / 2.0, t, x + INSTANT_WIDTH / 2.0, b);
     c.fill_rect(r, style::WINDOW_TEXT.to_rgba())
 }
 
-fn draw_bands<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+fn draw_bands<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     for &(a, b) in &plan.bands {
         let r = rect(a, plan.plot.t, b, plan.plot.b);
         c.fill_rect(r, style::WINDOW.mix(style::WINDOW_ALPHA))?;
@@ -74,7 +75,7 @@ fn x_px(plan: &Plan, v: f64) -> Option<f64> {
     Some((plan.plot.l + f * plan.plot.width()).round())
 }
 
-fn draw_grid<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+fn draw_grid<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     let p = plan.plot;
     let (minor, major) = (style::GRID_MINOR.to_rgba(), style::GRID.to_rgba());
     for y in plan.y.minor.iter().filter_map(|v| y_px(plan, &plan.y, *v)) {
@@ -98,12 +99,12 @@ fn draw_grid<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
 }
 
 /// A data point marker: a dot with a white ring, so that neighbours stay apart.
-pub(super) fn marker<DB: DrawingBackend>(c: &Canvas<DB>, p: (f64, f64), color: RGBColor) -> Drawn {
+pub(super) fn marker<DB: Backend>(c: &Canvas<DB>, p: (f64, f64), color: RGBColor) -> Drawn {
     c.dot(p, MARKER_RADIUS + MARKER_RING, style::BACKGROUND.to_rgba())?;
     c.dot(p, MARKER_RADIUS, color.to_rgba())
 }
 
-fn draw_data<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+fn draw_data<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     for line in &plan.lines {
         for poly in line.band.iter().flatten() {
             c.polygon(poly, line.color.mix(style::BAND_ALPHA))?;
@@ -140,7 +141,7 @@ fn draw_data<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     Ok(())
 }
 
-fn draw_axes<DB: DrawingBackend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
+fn draw_axes<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     let p = plan.plot;
     let axis = style::AXIS.to_rgba();
     c.hline(p.b, p.l, p.r + 1.0, axis)?;

@@ -1,7 +1,7 @@
 //! The plan: everything the chart shows, positioned in output pixels (y down).
 
 use super::annotations::{Annotation, place_labels};
-use super::axis::{Axis, aligned_axis, linear_axis, log_axis, too_large};
+use super::axis::{Axis, aligned_axis, linear_axis, log_axis};
 use super::clean_input::CleanInput;
 use super::legend::{self, Legend};
 use super::lines::{PlotLine, plot_lines};
@@ -9,7 +9,7 @@ use super::rect::{Rect, rect};
 use super::span_axis::{log_x_axis, time_axis};
 use super::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fitted_title, header};
 use super::{Limit, TimeChart, Window, XScale};
-use crate::charts::style;
+use crate::charts::{DrawError, style};
 use plotters::style::text_anchor::HPos;
 
 pub(super) const TICK_LEN: f64 = 6.0;
@@ -39,7 +39,7 @@ pub(super) struct Plan {
 }
 
 impl Plan {
-    pub(super) fn new(chart: &TimeChart, x_scale: XScale) -> Result<Plan, String> {
+    pub(super) fn new(chart: &TimeChart, x_scale: XScale) -> Result<Plan, DrawError> {
         let data = CleanInput::new(chart, x_scale)?;
         let mut texts = Vec::new();
         let plot_t = header(&chart.title, chart.subtitle.as_deref(), &mut texts)? + HEADER_GAP;
@@ -157,7 +157,7 @@ fn value_axes(
     chart: &TimeChart,
     data: &CleanInput,
     height: f64,
-) -> Result<(Axis, Option<Axis>), String> {
+) -> Result<(Axis, Option<Axis>), DrawError> {
     let max_intervals = ((height / 60.0) as usize).clamp(2, 10);
     let y_values = data.y_values();
     let y = if chart.y_log {
@@ -177,7 +177,7 @@ fn value_axes(
 }
 
 /// The plot rectangle: what is left after rotated axis titles and tick labels.
-fn plot_rect(t: f64, b: f64, y: &Axis, y2: Option<&Axis>) -> Result<Rect, String> {
+fn plot_rect(t: f64, b: f64, y: &Axis, y2: Option<&Axis>) -> Result<Rect, DrawError> {
     let w = f64::from(style::WIDTH);
     let title_band = (CAP_HEIGHT + DESCENT) * style::AXIS_LABEL_SIZE + AXIS_LABEL_GAP;
     let l = style::PAD + title_band + y.widest_label()? + TICK_LEN + TICK_GAP;
@@ -195,7 +195,7 @@ fn axis_titles(
     plot: &Rect,
     x_base: f64,
     texts: &mut Vec<PlacedText>,
-) -> Result<(), String> {
+) -> Result<(), DrawError> {
     let size = style::AXIS_LABEL_SIZE;
     let spec = TextSpec::new(size, style::TEXT).align(HPos::Center);
     let mid_x = (plot.l + plot.r) / 2.0;
@@ -227,7 +227,7 @@ fn axis_titles(
 /// starts close to it (simulations begin at t = 0 even if the first sample comes
 /// later). With markers it reaches a little beyond the data (`MARKER_MARGIN` of
 /// the span on either side), so that end markers stay clear of the axes.
-fn x_axis(data: &CleanInput, width: f64, scale: XScale, markers: bool) -> Result<Axis, String> {
+fn x_axis(data: &CleanInput, width: f64, scale: XScale, markers: bool) -> Result<Axis, DrawError> {
     let (mut lo, mut hi) = data
         .x_values()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
@@ -260,7 +260,7 @@ fn x_axis(data: &CleanInput, width: f64, scale: XScale, markers: bool) -> Result
         (lo, hi) = (if lo == 0.0 { lo } else { lo - pad }, hi + pad);
     }
     if !(hi - lo).is_finite() {
-        return Err(too_large());
+        return Err(DrawError::RangeTooLarge);
     }
     time_axis(lo, hi, width)
 }

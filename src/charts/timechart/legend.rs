@@ -1,6 +1,6 @@
 //! The legend: its rows, its placement where it hides the least, and its drawing.
 
-use super::canvas::{Canvas, Drawn};
+use super::canvas::{Backend, Canvas, Drawn};
 use super::clean_input::CleanInput;
 use super::draw::{instant_line, limit_line, marker};
 use super::layout::{Plan, is_instant};
@@ -9,8 +9,7 @@ use super::occupancy::Occupancy;
 use super::rect::{Rect, rect};
 use super::text::{CAP_HEIGHT, TextSpec, cut_text, text_width};
 use super::{TimeChart, Window};
-use crate::charts::style;
-use plotters::backend::DrawingBackend;
+use crate::charts::{DrawError, style};
 use plotters::style::{Color, RGBColor};
 
 const PAD: f64 = 10.0;
@@ -86,7 +85,7 @@ impl Legend {
     pub(super) fn place(
         entries: Vec<(Swatch, String)>,
         plan: &Plan,
-    ) -> Result<Option<Legend>, String> {
+    ) -> Result<Option<Legend>, DrawError> {
         if entries.is_empty() {
             return Ok(None);
         }
@@ -107,7 +106,7 @@ impl Legend {
         }))
     }
 
-    pub(super) fn draw<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Drawn {
+    pub(super) fn draw<DB: Backend>(&self, c: &Canvas<DB>) -> Drawn {
         let r = self.rect;
         c.fill_rect(r, style::BACKGROUND.mix(style::LEGEND_ALPHA))?;
         c.rect_outline(r, style::GRID.to_rgba())?;

@@ -9,8 +9,6 @@
 //! or decades.
 
 mod annotations;
-// Shared with the other charts (see `crate::charts::heatmap`).
-pub(crate) mod atomic_file;
 pub(crate) mod axis;
 mod bands;
 pub(crate) mod canvas;
@@ -33,9 +31,8 @@ pub(crate) mod tick_labels;
 
 use super::ChartError;
 use super::style;
-use atomic_file::{append_extension, draw_error, write_whole};
 use layout::Plan;
-use render::{render_png, render_svg};
+use render::{append_extension, write_png_and_svg};
 use std::path::{Path, PathBuf};
 
 /// One line on the chart.
@@ -133,9 +130,8 @@ impl TimeChart {
         style::register_fonts();
         let png = append_extension(stem, "png");
         let svg = append_extension(stem, "svg");
-        let plan = Plan::new(self, x_scale).map_err(|message| draw_error(&png, message))?;
-        write_whole(&png, |tmp| render_png(&plan, tmp))?;
-        write_whole(&svg, |tmp| render_svg(&plan, tmp))?;
+        let plan = Plan::new(self, x_scale).map_err(|e| ChartError::draw(&png, e))?;
+        write_png_and_svg(&plan, &png, &svg)?;
         Ok([png, svg])
     }
 }
@@ -266,6 +262,28 @@ mod tests {
                     .for_each(|p| assert!(!read(p).is_empty(), "{name}: empty file")),
                 Err(e) => assert!(!must_succeed, "{name}: {e}"),
             }
+        }
+    }
+
+    #[test]
+    fn leaves_no_temporary_files() {
+        let dir = TempDir::new("tidy");
+        demo(100).write(&dir.0.join("run.v2")).expect("render");
+        let mut names: Vec<String> = std::fs::read_dir(&dir.0)
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["run.v2.png", "run.v2.svg"]);
+    }
+
+    #[test]
+    fn unwritable_directory_is_an_io_error() {
+        let dir = TempDir::new("missing");
+        let stem = dir.0.join("no-such-dir").join("chart");
+        match demo(10).write(&stem) {
+            Err(ChartError::Io { path, .. }) => assert!(path.ends_with("chart.png")),
+            other => panic!("expected an io error, got {other:?}"),
         }
     }
 }

@@ -1,25 +1,43 @@
 //! The two outputs of a plan: a PNG drawn supersampled and box-filtered down
-//! (plotters' bitmap rasteriser does not anti-alias lines), and an SVG.
+//! (plotters' bitmap rasteriser does not anti-alias lines), and an SVG; each
+//! file written whole or not at all.
 
-use super::atomic_file::RenderError;
-use super::canvas::{Canvas, Drawn};
-use crate::charts::style;
+use super::canvas::{Backend, Canvas, Drawn};
+use crate::atomic_file::{self, Failed};
+use crate::charts::{ChartError, DrawError, style};
 use plotters::backend::DrawingBackend;
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// `stem` + "." + `ext`, keeping any dots already in the stem ("run.v2" -> "run.v2.png").
+pub(crate) fn append_extension(stem: &Path, ext: &str) -> PathBuf {
+    let mut name = stem.as_os_str().to_owned();
+    name.push(".");
+    name.push(ext);
+    PathBuf::from(name)
+}
+
+/// Writes `plan` to `png` and to `svg`, each file whole or not at all.
+pub(crate) fn write_png_and_svg<P: Paint>(
+    plan: &P,
+    png: &Path,
+    svg: &Path,
+) -> Result<(), ChartError> {
+    atomic_file::write_with(png, |tmp| render_png(plan, tmp)).map_err(|e| match e {
+        Failed::Io(source) => ChartError::io(png, source),
+        Failed::Fill(source) => ChartError::draw(png, source),
+    })?;
+    let doc = render_svg(plan).map_err(|e| ChartError::draw(svg, e))?;
+    atomic_file::write(svg, doc).map_err(|e| ChartError::io(svg, e))
+}
 
 /// A chart laid out in output pixels, ready to be painted onto either backend.
 pub(crate) trait Paint {
-    fn paint<DB: DrawingBackend>(&self, c: &Canvas<DB>) -> Drawn;
+    fn paint<DB: Backend>(&self, c: &Canvas<DB>) -> Drawn;
 }
 
 /// Draws the chart onto `backend`, which has `scale` pixels per output pixel.
-fn draw_on<P: Paint, DB: DrawingBackend>(
-    plan: &P,
-    backend: DB,
-    scale: u32,
-    svg: bool,
-) -> Result<(), String> {
+fn draw_on<P: Paint, DB: Backend>(plan: &P, backend: DB, scale: u32, svg: bool) -> Drawn {
     let root = backend.into_drawing_area();
     let canvas = Canvas {
         area: &root,
@@ -27,10 +45,11 @@ fn draw_on<P: Paint, DB: DrawingBackend>(
         svg,
     };
     plan.paint(&canvas)?;
-    root.present().map_err(|e| e.to_string())
+    root.present().map_err(DrawError::backend)
 }
 
-pub(crate) fn render_png<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
+/// Writes the PNG at `tmp` (the encoder picks the format from its extension).
+fn render_png<P: Paint>(plan: &P, tmp: &Path) -> Drawn {
     let s = style::SUPERSAMPLE.max(1);
     let (w, h) = (style::WIDTH, style::HEIGHT);
     let mut big = vec![0u8; (w * s) as usize * (h * s) as usize * 3];
@@ -43,9 +62,8 @@ pub(crate) fn render_png<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderErr
     let small = box_filter(&big, w as usize, h as usize, s as usize);
     let mut file = BitMapBackend::new(tmp, (w, h));
     file.blit_bitmap((0, 0), (w, h), &small)
-        .map_err(|e| e.to_string())?;
-    file.present().map_err(|e| e.to_string())?;
-    Ok(())
+        .map_err(DrawError::backend)?;
+    file.present().map_err(DrawError::backend)
 }
 
 /// Each output pixel of the `w`x`h` RGB image is the mean of an `s`x`s` block.
@@ -71,8 +89,9 @@ fn box_filter(big: &[u8], w: usize, h: usize, s: usize) -> Vec<u8> {
 }
 
 /// The SVG backend takes whole-number coordinates; drawing in units of a quarter
-/// pixel keeps lines smooth. The viewBox maps them back to 1280x720.
-pub(crate) fn render_svg<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderError> {
+/// pixel keeps lines smooth. The viewBox maps them back to 1280x720. Returns the
+/// document.
+fn render_svg<P: Paint>(plan: &P) -> Result<String, DrawError> {
     let s = style::SVG_UNITS_PER_PIXEL.max(1);
     let (w, h) = (style::WIDTH, style::HEIGHT);
     let mut doc = String::new();
@@ -83,8 +102,7 @@ pub(crate) fn render_svg<P: Paint>(plan: &P, tmp: &Path) -> Result<(), RenderErr
         true,
     )?;
     let size = format!("width=\"{}\" height=\"{}\"", w * s, h * s);
-    let doc = doc.replacen(&size, &format!("width=\"{w}\" height=\"{h}\""), 1);
-    std::fs::write(tmp, doc).map_err(RenderError::Io)
+    Ok(doc.replacen(&size, &format!("width=\"{w}\" height=\"{h}\""), 1))
 }
 
 #[cfg(test)]

@@ -1,23 +1,24 @@
 //! Axes over an exact range whose tick labels must fit along a given length: the
 //! x axis of line charts (time or a swept parameter) and heat maps' colour bars.
 
-use super::axis::{Axis, nice_step, too_large};
+use super::axis::{Axis, nice_step};
 use super::tick_labels::{format_plain, format_si};
+use crate::charts::DrawError;
 
 /// Least room between neighbouring x tick labels, in pixels.
 const MIN_GAP: f64 = 36.0;
 
 /// Pixels wanted between neighbouring ticks of an axis (e.g. its widest label
 /// plus a gap).
-pub(crate) type Room<'a> = &'a dyn Fn(&Axis) -> Result<f64, String>;
+pub(crate) type Room<'a> = &'a dyn Fn(&Axis) -> Result<f64, DrawError>;
 
 /// Room for horizontal labels side by side.
-fn side_by_side(a: &Axis) -> Result<f64, String> {
+fn side_by_side(a: &Axis) -> Result<f64, DrawError> {
     Ok(a.widest_label()? + MIN_GAP)
 }
 
 /// Whether neighbouring ticks are at least `room` pixels apart over `length`.
-fn spaced(a: &Axis, length: f64, room: Room) -> Result<bool, String> {
+fn spaced(a: &Axis, length: f64, room: Room) -> Result<bool, DrawError> {
     let px = |v: f64| a.frac(v).unwrap_or(0.0) * length;
     let gaps = a.ticks.windows(2).map(|w| px(w[1].0) - px(w[0].0));
     Ok(gaps.fold(f64::INFINITY, f64::min) >= room(a)?)
@@ -25,13 +26,13 @@ fn spaced(a: &Axis, length: f64, room: Room) -> Result<bool, String> {
 
 /// Time axis over exactly [lo, hi] with as many ticks as fit over `width` pixels;
 /// labels are plain numbers (seconds) unless they would be very long or tiny.
-pub(crate) fn time_axis(lo: f64, hi: f64, width: f64) -> Result<Axis, String> {
+pub(crate) fn time_axis(lo: f64, hi: f64, width: f64) -> Result<Axis, DrawError> {
     linear_span(lo, hi, width, true, &side_by_side)
 }
 
 /// Log x axis over exactly [lo, hi] (the positive data; nothing to show gives 1
 /// to 10), as many ticks as fit over `width` pixels; see [`log_span`].
-pub(crate) fn log_x_axis(lo: f64, hi: f64, width: f64) -> Result<Axis, String> {
+pub(crate) fn log_x_axis(lo: f64, hi: f64, width: f64) -> Result<Axis, DrawError> {
     let (lo, hi) = match (lo, hi) {
         (lo, hi) if lo > hi => (1.0, 10.0),
         (lo, hi) if lo == hi => (lo / 2.0, hi * 2.0),
@@ -49,10 +50,11 @@ pub(crate) fn linear_span(
     length: f64,
     plain: bool,
     room: Room,
-) -> Result<Axis, String> {
+) -> Result<Axis, DrawError> {
     let span = hi - lo;
     for max_intervals in (2..=16).rev() {
-        let (step, k0, k1) = nice_step(lo, hi, max_intervals, false).ok_or_else(too_large)?;
+        let (step, k0, k1) =
+            nice_step(lo, hi, max_intervals, false).ok_or(DrawError::RangeTooLarge)?;
         let plain = plain && lo.abs().max(hi.abs()) < 1e6 && step >= 1e-4;
         let ticks = (k0 as i64..=k1 as i64)
             .map(|k| k as f64 * step)
@@ -80,11 +82,11 @@ pub(crate) fn linear_span(
 /// n-th decade, whichever is densest with `room` between neighbours over `length`
 /// pixels, with fainter grid lines on the other multiples; a range too narrow for
 /// three such ticks gets evenly spaced ones if there are more of those.
-pub(crate) fn log_span(lo: f64, hi: f64, length: f64, room: Room) -> Result<Axis, String> {
+pub(crate) fn log_span(lo: f64, hi: f64, length: f64, room: Room) -> Result<Axis, DrawError> {
     let (e0, e1) = (lo.log10().floor(), hi.log10().ceil());
     let bounded = (-300.0..=300.0).contains(&e0) && (-300.0..=300.0).contains(&e1);
     if !(lo > 0.0 && lo < hi && bounded) {
-        return Err(too_large());
+        return Err(DrawError::RangeTooLarge);
     }
     let (e0, e1) = (e0 as i32, e1 as i32);
     let inside = |v: &f64| *v >= lo * (1.0 - 1e-9) && *v <= hi * (1.0 + 1e-9);

@@ -1,6 +1,7 @@
 //! Text: font metrics, fitting long text into a width, and positioned lines.
 
 use super::rect::{Rect, rect};
+use crate::charts::DrawError;
 use crate::charts::style::{self, FONT};
 use plotters::style::text_anchor::HPos;
 use plotters::style::{FontDesc, FontFamily, FontStyle, RGBColor};
@@ -66,11 +67,11 @@ pub(crate) fn font(size: f64, bold: bool) -> FontDesc<'static> {
 
 /// Advance width of `text` in output pixels (measured large: the font reports
 /// whole pixels).
-pub(crate) fn text_width(text: &str, size: f64, bold: bool) -> Result<f64, String> {
+pub(crate) fn text_width(text: &str, size: f64, bold: bool) -> Result<f64, DrawError> {
     const ZOOM: f64 = 8.0;
     let (w, _) = font(size * ZOOM, bold)
         .box_size(text)
-        .map_err(|e| format!("font: {e}"))?;
+        .map_err(DrawError::Font)?;
     Ok(f64::from(w) / ZOOM)
 }
 
@@ -97,7 +98,7 @@ pub(crate) fn fit_text(
     size: f64,
     bold: bool,
     max_w: f64,
-) -> Result<(String, f64), String> {
+) -> Result<(String, f64), DrawError> {
     let w = text_width(text, size, bold)?;
     if w <= max_w {
         return Ok((text.to_string(), size));
@@ -113,7 +114,7 @@ pub(crate) fn fitted_title(
     x: f64,
     y: f64,
     spec: TextSpec,
-) -> Result<PlacedText, String> {
+) -> Result<PlacedText, DrawError> {
     fit_text(text, spec.size, spec.bold, max_w).map(|(text, size)| PlacedText {
         text,
         x,
@@ -123,7 +124,7 @@ pub(crate) fn fitted_title(
 }
 
 /// `text` cut with an ellipsis until it is at most `max_w` pixels wide.
-pub(crate) fn cut_text(text: &str, size: f64, bold: bool, max_w: f64) -> Result<String, String> {
+pub(crate) fn cut_text(text: &str, size: f64, bold: bool, max_w: f64) -> Result<String, DrawError> {
     let mut chars: Vec<char> = text.chars().collect();
     let mut fitted = text.to_string();
     while !chars.is_empty() && text_width(&fitted, size, bold)? > max_w {
@@ -139,7 +140,7 @@ pub(crate) fn header(
     title: &str,
     subtitle: Option<&str>,
     texts: &mut Vec<PlacedText>,
-) -> Result<f64, String> {
+) -> Result<f64, DrawError> {
     let max_w = f64::from(style::WIDTH) - 2.0 * style::PAD;
     let x = style::PAD;
     let y = style::PAD + CAP_HEIGHT * style::TITLE_SIZE;

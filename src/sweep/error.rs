@@ -1,0 +1,154 @@
+//! Why a sweep stopped: its plan cannot be made (bad input: nothing runs), or
+//! its runs or reports failed.
+
+use super::path::KeyPathError;
+use super::runner::RunFailure;
+use super::values::ValuesError;
+use crate::RunError;
+use crate::charts::ChartError;
+use crate::scenario::ScenarioError;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// The scenario file cannot be read.
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// A file or folder of the sweep's output cannot be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+    /// Reports need every run: some are in no journal.
+    #[error(
+        "{missing} of {runs} runs are missing (run {first} first): resume the sweep, or merge every shard"
+    )]
+    Missing {
+        missing: usize,
+        runs: usize,
+        first: usize,
+    },
+    #[error(
+        "{} of {todo} runs failed (the finished ones are kept; fix and re-run with --resume):\n{}",
+        .failures.len(),
+        lines(.failures)
+    )]
+    RunsFailed {
+        failures: Vec<RunFailure>,
+        todo: usize,
+    },
+    /// `--resume` found a journal of another plan.
+    #[error(
+        "{journal}: these runs belong to another version of the sweep (the scenario or its [sweep] changed); run without --resume to start over"
+    )]
+    OtherPlan { journal: PathBuf },
+    /// A shard's plan.json that does not parse.
+    #[error("{path}: {source}")]
+    PlanFile {
+        path: PathBuf,
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Shards of different sweeps given to one merge.
+    #[error("{dir} belongs to another sweep than {first} (plan {plan} vs {first_plan})")]
+    OtherSweep {
+        dir: PathBuf,
+        first: PathBuf,
+        plan: String,
+        first_plan: String,
+    },
+    #[error("nothing to merge")]
+    NothingToMerge,
+}
+
+impl SweepError {
+    pub(crate) fn io(path: &std::path::Path) -> impl Fn(std::io::Error) -> SweepError + '_ {
+        move |source| SweepError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+fn lines(failures: &[RunFailure]) -> String {
+    failures
+        .iter()
+        .map(RunFailure::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A sweep that cannot be planned: bad input, found before anything runs.
+/// `scenario` is the scenario file as given.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{scenario}: {source}")]
+    Toml {
+        scenario: String,
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+    #[error("{scenario}: nothing to sweep: add a [[sweep.param]] table or --set PATH=VALUES")]
+    NothingToSweep { scenario: String },
+    #[error("{scenario}: {source}")]
+    Values {
+        scenario: String,
+        #[source]
+        source: ValuesError,
+    },
+    #[error("{scenario}: 0 replications")]
+    NoReplications { scenario: String },
+    #[error("{scenario}: {source}")]
+    KeyPath {
+        scenario: String,
+        #[source]
+        source: KeyPathError,
+    },
+    /// A point's value does not fit its key (`at` lists the point's values).
+    #[error("{scenario}: at {at}: {}", .source.message())]
+    PointType {
+        scenario: String,
+        at: String,
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+    /// A point's scenario fails validation (`problem` names the key at fault).
+    #[error("{scenario}: at {at}: {problem}")]
+    PointInvalid {
+        scenario: String,
+        at: String,
+        problem: String,
+    },
+    /// The instant run that lists the metric names failed.
+    #[error("{0}")]
+    Probe(#[source] RunError),
+    #[error(
+        "{scenario}: no metric named `{metric}`{} (the names are the columns of sweep.csv, e.g. {})",
+        did_you_mean(.suggestion),
+        super::DEFAULT_METRICS.join(", ")
+    )]
+    UnknownMetric {
+        scenario: String,
+        metric: String,
+        suggestion: Option<String>,
+    },
+}
+
+fn did_you_mean(suggestion: &Option<String>) -> String {
+    suggestion
+        .as_ref()
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default()
+}
