@@ -14,6 +14,7 @@ use super::downstream::database::{Database, DatabaseParams};
 use super::downstream::faults::Window;
 use super::downstream::record::{Record, RecordParams};
 use super::downstream::service::{Service, ServiceParams};
+use super::event::ConsumerId;
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};
@@ -306,6 +307,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             .map(|n| target(n))
             .collect::<Result<Vec<_>, _>>()?;
         let mut cons = Consumer::new(
+            ConsumerId::of(i),
             ConsumerParams {
                 name: consumer_name(i, c),
                 queue: if c.topic.is_some() || c.push.is_some() {

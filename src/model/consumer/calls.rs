@@ -4,31 +4,11 @@
 //! the worker keeps its slot and any connection it holds.
 
 use crate::engine::{Scheduler, from_secs};
-use crate::model::consumer::Phase;
+use crate::model::consumer::{Consumer, Phase};
 use crate::model::downstream::{CallError, Client, Target};
-
 use crate::model::{Event, World};
 
 impl World {
-    pub(crate) fn client(&self, ci: usize, wi: usize) -> Client {
-        Client {
-            consumer: ci as u16,
-            worker: wi as u32,
-            generation: self.consumers[ci].workers[wi].generation,
-        }
-    }
-
-    /// An answer known at once, delivered by a step at the same instant.
-    pub(crate) fn fail_soon(
-        &mut self,
-        ci: usize,
-        wi: usize,
-        e: CallError,
-        sim: &mut Scheduler<Event>,
-    ) {
-        self.schedule_step(ci, wi, Phase::CallFailed(e), 0, sim);
-    }
-
     /// Makes the current call of the worker's message (first attempt or retry).
     pub(crate) fn start_call(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
@@ -43,7 +23,7 @@ impl World {
         if let Some(b) = c.breakers.get_mut(link)
             && !b.allow(now)
         {
-            return self.fail_soon(ci, wi, CallError::BreakerOpen, sim);
+            return self.consumers[ci].fail_soon(wi, CallError::BreakerOpen, sim);
         }
         match c.p.chain[link] {
             Target::Database(d) => self.call_database(ci, wi, d as usize, sim),
@@ -52,14 +32,14 @@ impl World {
                 let effect = api.faults.at(now);
                 if effect.outage {
                     api.c.down_rejections += 1;
-                    return self.fail_soon(ci, wi, CallError::Down, sim);
+                    return self.consumers[ci].fail_soon(wi, CallError::Down, sim);
                 }
                 if !api.try_take(now) {
-                    return self.fail_soon(ci, wi, CallError::Throttled, sim);
+                    return self.consumers[ci].fail_soon(wi, CallError::Throttled, sim);
                 }
                 api.c.calls += 1;
                 let d = api.p.call.sample(&mut api.rng_calls) * effect.factor;
-                self.schedule_step(ci, wi, Phase::Api, from_secs(d), sim);
+                self.consumers[ci].schedule_step(wi, Phase::Api, from_secs(d), sim);
             }
         }
     }
@@ -129,10 +109,28 @@ impl World {
             w.attempt += 1;
             w.backoff_prev = d;
             // The worker keeps its slot and any connection while it waits.
-            self.schedule_step(ci, wi, Phase::Backoff, from_secs(d), sim);
+            self.consumers[ci].schedule_step(wi, Phase::Backoff, from_secs(d), sim);
         } else {
             self.release_connection(ci, wi, sim);
             self.message_failed(ci, wi, true, sim);
         }
+    }
+}
+
+impl Consumer {
+    /// The worker as a caller: its generation tells a live caller from one that
+    /// has given up since.
+    pub(crate) fn client(&self, wi: usize) -> Client {
+        Client {
+            consumer: self.id.0,
+            worker: wi as u32,
+            generation: self.workers[wi].generation,
+        }
+    }
+
+    /// An answer known at once, delivered by a step at the same instant so that
+    /// no chain of calls recurses.
+    pub(crate) fn fail_soon(&mut self, wi: usize, e: CallError, sim: &mut Scheduler<Event>) {
+        self.schedule_step(wi, Phase::CallFailed(e), 0, sim);
     }
 }

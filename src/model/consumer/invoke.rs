@@ -56,7 +56,7 @@ impl World {
         w.deadline = now.saturating_add(timeout);
         w.outcomes.clear();
         w.pos = 0;
-        self.begin_message(ci, wi, sim);
+        self.consumers[ci].begin_message(wi, &mut self.arena, sim);
     }
 
     /// The function ran past its timeout: the invocation fails as a whole.

@@ -20,6 +20,7 @@ use crate::metrics::Latency;
 use crate::model::consumer::poller::Poller;
 use crate::model::dist::Dist;
 use crate::model::downstream::{CallError, Target};
+use crate::model::event::ConsumerId;
 use crate::model::idempotency::Store;
 use crate::model::log::group::GroupState;
 use crate::model::message::Receipt;
@@ -158,6 +159,8 @@ pub struct Streams {
 }
 
 pub struct Consumer {
+    /// Its own id, for the events it schedules for itself.
+    pub id: ConsumerId,
     pub p: ConsumerParams,
     rng: Streams,
     pub workers: Vec<Worker>,
@@ -246,9 +249,10 @@ impl Kind {
 }
 
 impl Consumer {
-    pub fn new(p: ConsumerParams, seed: u64, rep: u64) -> Consumer {
+    pub fn new(id: ConsumerId, p: ConsumerParams, seed: u64, rep: u64) -> Consumer {
         let workers = (0..p.workers).map(|_| Worker::new(p.batch_size)).collect();
         Consumer {
+            id,
             rng: Streams {
                 processing: stream(seed, &format!("consumer.{}.processing", p.name), rep),
                 errors: stream(seed, &format!("consumer.{}.errors", p.name), rep),

@@ -7,7 +7,8 @@
 //! consumer's backoff with `on_failure = "change_visibility"`).
 
 use crate::engine::Scheduler;
-use crate::model::consumer::WorkerState;
+use crate::model::consumer::{Consumer, WorkerState};
+use crate::model::message::Arena;
 use crate::model::queue::Changed;
 use crate::model::{Event, World};
 
@@ -40,25 +41,26 @@ impl World {
                 w.state = WorkerState::Busy;
                 w.pos = 0;
                 c.occupy();
-                self.begin_message(ci, wi, sim);
+                self.consumers[ci].begin_message(wi, &mut self.arena, sim);
             }
             self.dead_letter(qi, sim);
         }
         changed
     }
+}
 
+impl Consumer {
     /// A prefetch worker acked or nacked the message it was on: on to the next
     /// one it holds, or idle until the queue pushes again.
-    pub(crate) fn next_held(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
-        let c = &mut self.consumers[ci];
-        let w = &mut c.workers[wi];
+    pub(crate) fn next_held(&mut self, wi: usize, arena: &mut Arena, sim: &mut Scheduler<Event>) {
+        let w = &mut self.workers[wi];
         w.batch.remove(0);
         w.pos = 0;
         if w.batch.is_empty() {
             w.state = WorkerState::Idle;
-            c.busy -= 1;
+            self.busy -= 1;
         } else {
-            self.begin_message(ci, wi, sim);
+            self.begin_message(wi, arena, sim);
         }
     }
 }

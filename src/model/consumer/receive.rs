@@ -106,7 +106,7 @@ impl World {
                 None => {
                     w.state = WorkerState::Busy;
                     c.occupy();
-                    self.begin_message(ci, wi, sim);
+                    self.consumers[ci].begin_message(wi, &mut self.arena, sim);
                 }
             }
         } else if c.p.wait > 0 {

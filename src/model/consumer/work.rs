@@ -4,62 +4,15 @@
 //! records the outcome and settles the batch when the invocation ends.
 
 use crate::engine::{Scheduler, SimTime, from_secs};
-use crate::model::consumer::{Kind, Phase};
-use crate::model::event::{ConsumerEvent, ConsumerId, WorkerId};
+use crate::model::consumer::{Consumer, Kind, Phase};
+use crate::model::event::{ConsumerEvent, WorkerId};
 use crate::model::idempotency::Check;
-use crate::model::message::Receipt;
+use crate::model::message::{Arena, Receipt};
 use crate::model::queue::Changed;
 use crate::model::{Event, World};
 use crate::scenario::OnFailure;
 
 impl World {
-    /// Ends the worker's current phase after `d`, or at its invocation's
-    /// timeout if that comes first.
-    pub(crate) fn schedule_step(
-        &mut self,
-        ci: usize,
-        wi: usize,
-        phase: Phase,
-        d: SimTime,
-        sim: &mut Scheduler<Event>,
-    ) {
-        let w = &mut self.consumers[ci].workers[wi];
-        w.phase = phase;
-        w.generation = w.generation.wrapping_add(1);
-        let at = sim.now().saturating_add(d).min(w.deadline);
-        sim.at(
-            at,
-            Event::Consumer(
-                ConsumerId::of(ci),
-                ConsumerEvent::Step {
-                    worker: WorkerId::of(wi),
-                    generation: w.generation,
-                },
-            ),
-        );
-    }
-
-    /// Starts the message at the worker's position.
-    pub(crate) fn begin_message(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let c = &mut self.consumers[ci];
-        let w = &mut c.workers[wi];
-        let r = w.batch[w.pos];
-        w.call = 0;
-        w.attempt = 0;
-        w.backoff_prev = 0.0;
-        let m = self.arena.get_mut(r.slot);
-        if let Some(store) = c.store {
-            match store.begin(&mut m.dedupe, now) {
-                Check::Proceed => {}
-                Check::AlreadyDone => return self.schedule_step(ci, wi, Phase::Skip, 0, sim),
-                Check::InProgress => return self.schedule_step(ci, wi, Phase::Conflict, 0, sim),
-            }
-        }
-        let s = c.draw_processing_s(m.cost);
-        self.schedule_step(ci, wi, Phase::Compute, from_secs(s), sim);
-    }
-
     /// The worker's pending phase has ended.
     pub(crate) fn step(&mut self, ci: usize, wi: usize, g: u32, sim: &mut Scheduler<Event>) {
         let w = &mut self.consumers[ci].workers[wi];
@@ -75,8 +28,8 @@ impl World {
         }
         match phase {
             Phase::Compute => {
-                let poison = self.arena.get(self.current(ci, wi).slot).poison;
                 let c = &mut self.consumers[ci];
+                let poison = self.arena.get(c.current(wi).slot).poison;
                 if c.fails(poison) {
                     self.message_failed(ci, wi, true, sim);
                 } else if c.p.chain.is_empty() {
@@ -90,7 +43,7 @@ impl World {
             Phase::PoolWait => self.pool_timeout(ci, wi, sim),
             Phase::Query => {} // only its timeout steps, handled above
             Phase::Gather => self.gathered(ci, wi, sim),
-            Phase::Redo => self.begin_message(ci, wi, sim),
+            Phase::Redo => self.consumers[ci].begin_message(wi, &mut self.arena, sim),
             Phase::CallFailed(e) => self.call_answered(ci, wi, Err(e), sim),
             Phase::Skip => {
                 self.consumers[ci].c.dedupe_skips += 1;
@@ -103,11 +56,6 @@ impl World {
         }
     }
 
-    pub(crate) fn current(&self, ci: usize, wi: usize) -> Receipt {
-        let w = &self.consumers[ci].workers[wi];
-        w.batch[w.pos]
-    }
-
     /// Success: the side effect is applied (unless the dedupe store found it
     /// done already) and recorded.
     pub(crate) fn message_succeeded(
@@ -117,23 +65,7 @@ impl World {
         applied: bool,
         sim: &mut Scheduler<Event>,
     ) {
-        let now = sim.now();
-        let r = self.current(ci, wi);
-        let c = &mut self.consumers[ci];
-        c.c.successes += 1;
-        let m = self.arena.get_mut(r.slot);
-        if applied {
-            m.successes += 1;
-            if m.successes == 1 {
-                c.c.goodput += 1;
-                c.e2e.record(now - m.published);
-            } else {
-                c.c.duplicates += 1;
-            }
-            if let Some(store) = c.store {
-                store.complete(&mut m.dedupe, now);
-            }
-        }
+        self.consumers[ci].record_success(wi, applied, &mut self.arena, sim.now());
         self.finish_message(ci, wi, true, sim);
     }
 
@@ -146,14 +78,7 @@ impl World {
         own_lock: bool,
         sim: &mut Scheduler<Event>,
     ) {
-        let r = self.current(ci, wi);
-        let c = &mut self.consumers[ci];
-        c.c.failures += 1;
-        if let Some(store) = c.store
-            && own_lock
-        {
-            store.abandon(&mut self.arena.get_mut(r.slot).dedupe);
-        }
+        self.consumers[ci].record_failure(wi, own_lock, &mut self.arena);
         self.finish_message(ci, wi, false, sim);
     }
 
@@ -173,7 +98,7 @@ impl World {
                     return self.end_invocation(ci, wi, false, sim);
                 }
                 if w.pos < w.batch.len() {
-                    self.begin_message(ci, wi, sim);
+                    self.consumers[ci].begin_message(wi, &mut self.arena, sim);
                 } else {
                     self.end_invocation(ci, wi, false, sim);
                 }
@@ -183,7 +108,7 @@ impl World {
         }
         let now = sim.now();
         let qi = c.p.queue as usize;
-        let r = self.current(ci, wi);
+        let r = self.consumers[ci].current(wi);
         let changed = if ok {
             self.queues[qi].delete(&mut self.arena, r, now)
         } else {
@@ -191,14 +116,14 @@ impl World {
         };
         self.release(r);
         if self.consumers[ci].kind.prefetch().is_some() {
-            self.next_held(ci, wi, sim);
+            self.consumers[ci].next_held(wi, &mut self.arena, sim);
             return self.settle(changed, sim);
         }
         let c = &mut self.consumers[ci];
         let w = &mut c.workers[wi];
         w.pos += 1;
         if w.pos < w.batch.len() {
-            self.begin_message(ci, wi, sim);
+            self.consumers[ci].begin_message(wi, &mut self.arena, sim);
         } else {
             c.busy -= 1;
             self.poll(ci, wi, None, sim);
@@ -234,6 +159,97 @@ impl World {
             && successes >= 2
         {
             self.applied_more_than_once += 1;
+        }
+    }
+}
+
+impl Consumer {
+    /// Ends the worker's current phase after `d`, or at its invocation's
+    /// timeout if that comes first.
+    pub(crate) fn schedule_step(
+        &mut self,
+        wi: usize,
+        phase: Phase,
+        d: SimTime,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let w = &mut self.workers[wi];
+        w.phase = phase;
+        w.generation = w.generation.wrapping_add(1);
+        let at = sim.now().saturating_add(d).min(w.deadline);
+        sim.at(
+            at,
+            Event::Consumer(
+                self.id,
+                ConsumerEvent::Step {
+                    worker: WorkerId::of(wi),
+                    generation: w.generation,
+                },
+            ),
+        );
+    }
+
+    /// Starts the message at the worker's position.
+    pub(crate) fn begin_message(
+        &mut self,
+        wi: usize,
+        arena: &mut Arena,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let now = sim.now();
+        let w = &mut self.workers[wi];
+        let r = w.batch[w.pos];
+        w.call = 0;
+        w.attempt = 0;
+        w.backoff_prev = 0.0;
+        let m = arena.get_mut(r.slot);
+        if let Some(store) = self.store {
+            match store.begin(&mut m.dedupe, now) {
+                Check::Proceed => {}
+                Check::AlreadyDone => return self.schedule_step(wi, Phase::Skip, 0, sim),
+                Check::InProgress => return self.schedule_step(wi, Phase::Conflict, 0, sim),
+            }
+        }
+        let s = self.draw_processing_s(m.cost);
+        self.schedule_step(wi, Phase::Compute, from_secs(s), sim);
+    }
+
+    /// The receipt of the message the worker is on.
+    pub(crate) fn current(&self, wi: usize) -> Receipt {
+        let w = &self.workers[wi];
+        w.batch[w.pos]
+    }
+
+    /// Books a success: the side effect is applied (unless the dedupe store
+    /// found it done already), the first one counts as goodput and its
+    /// end-to-end latency, a later one as a duplicate.
+    fn record_success(&mut self, wi: usize, applied: bool, arena: &mut Arena, now: SimTime) {
+        let r = self.current(wi);
+        self.c.successes += 1;
+        let m = arena.get_mut(r.slot);
+        if applied {
+            m.successes += 1;
+            if m.successes == 1 {
+                self.c.goodput += 1;
+                self.e2e.record(now - m.published);
+            } else {
+                self.c.duplicates += 1;
+            }
+            if let Some(store) = self.store {
+                store.complete(&mut m.dedupe, now);
+            }
+        }
+    }
+
+    /// Books a failure, and gives up the dedupe lock if it is this
+    /// processing's own.
+    fn record_failure(&mut self, wi: usize, own_lock: bool, arena: &mut Arena) {
+        let r = self.current(wi);
+        self.c.failures += 1;
+        if let Some(store) = self.store
+            && own_lock
+        {
+            store.abandon(&mut arena.get_mut(r.slot).dedupe);
         }
     }
 }

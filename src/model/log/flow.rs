@@ -136,7 +136,7 @@ impl World {
         g.fetched(part, from + n);
         w.state = WorkerState::Busy;
         c.occupy();
-        self.begin_message(ci, wi, sim);
+        self.consumers[ci].begin_message(wi, &mut self.arena, sim);
     }
 
     /// A member is done with a record: success moves past it; failure tries the
@@ -149,7 +149,7 @@ impl World {
         ok: bool,
         sim: &mut Scheduler<Event>,
     ) {
-        let r = self.current(ci, wi);
+        let r = self.consumers[ci].current(wi);
         let m = self.arena.get_mut(r.slot);
         let (part, offset) = (m.queue as usize, m.offset);
         let c = &mut self.consumers[ci];
@@ -160,7 +160,7 @@ impl World {
             if max_attempts == 0 || m.receive_count < max_attempts {
                 let d = c.draw_backoff_s(m.receive_count - 1, m.backoff_prev_s as f64);
                 m.backoff_prev_s = d as f32;
-                return self.schedule_step(ci, wi, Phase::Redo, from_secs(d), sim);
+                return self.consumers[ci].schedule_step(wi, Phase::Redo, from_secs(d), sim);
             }
         }
         let first = g.completed(part, offset, !ok);
@@ -178,7 +178,7 @@ impl World {
         let w = &mut c.workers[wi];
         w.pos += 1;
         if w.pos < w.batch.len() {
-            self.begin_message(ci, wi, sim);
+            self.consumers[ci].begin_message(wi, &mut self.arena, sim);
         } else {
             let g = c.kind.group_mut().expect("a group");
             g.batch_done(part, offset + 1);

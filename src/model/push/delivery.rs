@@ -126,7 +126,7 @@ impl World {
         w.pos = 0;
         w.state = WorkerState::Busy;
         c.occupy();
-        self.begin_message(ci, wi as usize, sim);
+        self.consumers[ci].begin_message(wi as usize, &mut self.arena, sim);
     }
 
     /// The attempt's delivery timeout: if it is still unanswered, the topic
@@ -152,7 +152,7 @@ impl World {
         ok: bool,
         sim: &mut Scheduler<Event>,
     ) {
-        let r = self.current(ci, wi);
+        let r = self.consumers[ci].current(wi);
         let m = self.arena.get_mut(r.slot);
         let current = m.generation == r.generation && m.state == State::Pushed;
         let c = &mut self.consumers[ci];

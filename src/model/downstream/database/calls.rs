@@ -22,7 +22,7 @@ impl World {
         let db = &mut self.databases[d];
         if db.is_down() {
             db.c.down_rejections += 1;
-            return self.fail_soon(ci, wi, CallError::Down, sim);
+            return self.consumers[ci].fail_soon(wi, CallError::Down, sim);
         }
         let w = &mut self.consumers[ci].workers[wi];
         match w.conn.take() {
@@ -48,7 +48,7 @@ impl World {
                             },
                         ),
                     );
-                    let client = self.client(ci, wi);
+                    let client = self.consumers[ci].client(wi);
                     self.databases[d].wait_for_pool(client);
                     if self.databases[d].pool_needs_compacting() {
                         self.compact_pool(d);
@@ -56,7 +56,7 @@ impl World {
                     return;
                 } else {
                     let crashes = db.refuse(now);
-                    self.fail_soon(ci, wi, CallError::Refused, sim);
+                    self.consumers[ci].fail_soon(wi, CallError::Refused, sim);
                     if crashes {
                         self.crash_database(d, sim);
                     }
@@ -85,7 +85,7 @@ impl World {
                 ),
             );
         }
-        let client = self.client(ci, wi);
+        let client = self.consumers[ci].client(wi);
         let db = &mut self.databases[d];
         let work = db.draw_query_work_s(now);
         db.start_query(now, work, client);
@@ -129,7 +129,7 @@ impl World {
         if db.is_down() {
             // Finished in the same instant as a crash that took it down.
             if w.generation == client.generation && w.phase == Phase::Query {
-                self.fail_soon(ci, wi, CallError::Down, sim);
+                self.consumers[ci].fail_soon(wi, CallError::Down, sim);
             }
             return;
         }
@@ -204,7 +204,7 @@ impl World {
             if w.generation == client.generation
                 && matches!(w.phase, Phase::Query | Phase::PoolWait)
             {
-                self.fail_soon(ci, wi, CallError::Down, sim);
+                self.consumers[ci].fail_soon(wi, CallError::Down, sim);
             }
         }
     }
