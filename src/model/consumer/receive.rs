@@ -84,19 +84,8 @@ impl World {
                 Some(p) if got < c.p.batch_size && p.p.batch_window > 0 => {
                     // Gather until the window ends, then top up and invoke.
                     w.state = WorkerState::Gathering;
-                    w.phase = Phase::Gather;
-                    w.generation = w.generation.wrapping_add(1);
                     let at = now + p.p.batch_window;
-                    sim.at(
-                        at,
-                        Event::Consumer(
-                            ConsumerId::of(ci),
-                            ConsumerEvent::Step {
-                                worker: WorkerId::of(wi),
-                                generation: w.generation,
-                            },
-                        ),
-                    );
+                    c.enter_phase(wi, Phase::Gather, Some(at), sim);
                     q.waiters.push_back(Waiter {
                         consumer: ci as u16,
                         worker: wi as u32,

@@ -173,20 +173,29 @@ impl Consumer {
         d: SimTime,
         sim: &mut Scheduler<Event>,
     ) {
+        let at = sim.now().saturating_add(d).min(self.workers[wi].deadline);
+        self.enter_phase(wi, phase, Some(at), sim);
+    }
+
+    /// The worker enters `phase`, which cancels its pending step, and the phase
+    /// ends by a step at `end` (with `None`, only an answer ends it).
+    pub(crate) fn enter_phase(
+        &mut self,
+        wi: usize,
+        phase: Phase,
+        end: Option<SimTime>,
+        sim: &mut Scheduler<Event>,
+    ) {
         let w = &mut self.workers[wi];
         w.phase = phase;
         w.generation = w.generation.wrapping_add(1);
-        let at = sim.now().saturating_add(d).min(w.deadline);
-        sim.at(
-            at,
-            Event::Consumer(
-                self.id,
-                ConsumerEvent::Step {
-                    worker: WorkerId::of(wi),
-                    generation: w.generation,
-                },
-            ),
-        );
+        if let Some(at) = end {
+            let step = ConsumerEvent::Step {
+                worker: WorkerId::of(wi),
+                generation: w.generation,
+            };
+            sim.at(at, Event::Consumer(self.id, step));
+        }
     }
 
     /// Starts the message at the worker's position.

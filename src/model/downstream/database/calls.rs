@@ -7,7 +7,7 @@
 use crate::engine::Scheduler;
 use crate::model::consumer::Phase;
 use crate::model::downstream::{CallError, Client};
-use crate::model::event::{ConsumerEvent, ConsumerId, DatabaseEvent, DatabaseId, WorkerId};
+use crate::model::event::{DatabaseEvent, DatabaseId};
 use crate::model::{Event, World};
 
 impl World {
@@ -36,18 +36,7 @@ impl World {
                     db.open_connection();
                 } else if let Some((_, timeout)) = db.p.pool {
                     let at = now.saturating_add(timeout).min(w.deadline);
-                    w.phase = Phase::PoolWait;
-                    w.generation = w.generation.wrapping_add(1);
-                    sim.at(
-                        at,
-                        Event::Consumer(
-                            ConsumerId::of(ci),
-                            ConsumerEvent::Step {
-                                worker: WorkerId::of(wi),
-                                generation: w.generation,
-                            },
-                        ),
-                    );
+                    self.consumers[ci].enter_phase(wi, Phase::PoolWait, Some(at), sim);
                     let client = self.consumers[ci].client(wi);
                     self.databases[d].wait_for_pool(client);
                     if self.databases[d].pool_needs_compacting() {
@@ -70,21 +59,15 @@ impl World {
     /// On an open connection: the query joins the database's shared cores.
     fn run_query(&mut self, ci: usize, wi: usize, d: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
-        let w = &mut self.consumers[ci].workers[wi];
-        w.phase = Phase::Query;
-        w.generation = w.generation.wrapping_add(1);
-        if w.deadline != u64::MAX {
-            sim.at(
-                w.deadline,
-                Event::Consumer(
-                    ConsumerId::of(ci),
-                    ConsumerEvent::Step {
-                        worker: WorkerId::of(wi),
-                        generation: w.generation,
-                    },
-                ),
-            );
-        }
+        // The database answers; the only step is the invocation's timeout.
+        let c = &mut self.consumers[ci];
+        let timeout = c.workers[wi].deadline;
+        c.enter_phase(
+            wi,
+            Phase::Query,
+            (timeout != u64::MAX).then_some(timeout),
+            sim,
+        );
         let client = self.consumers[ci].client(wi);
         let db = &mut self.databases[d];
         let work = db.draw_query_work_s(now);
