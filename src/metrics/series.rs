@@ -2,6 +2,12 @@
 //! the sample; counters are reported as the count during the interval that ends
 //! at the row's time.
 
+pub mod bounded;
+pub mod readers;
+
+pub use bounded::BoundedSeries;
+pub use readers::RowReader;
+
 use crate::engine::{SimTime, to_secs};
 use crate::model::World;
 use crate::model::client::ClientCounters;
@@ -206,6 +212,14 @@ impl Sampler {
     pub fn column(&self, name: &str) -> Option<Vec<f64>> {
         let i = self.columns.iter().position(|c| c == name)?;
         Some(self.rows().map(|r| r[i]).collect())
+    }
+
+    /// Hands every row kept so far to `reader`.
+    pub fn replay(&self, reader: &mut dyn RowReader) {
+        reader.start(&self.columns, &self.is_counter);
+        for row in self.rows() {
+            reader.read(row);
+        }
     }
 }
 
