@@ -14,6 +14,7 @@ pub use push::{EndpointSubscription, PolicySummary, PushSummary, QueueSubscripti
 pub use summary::*;
 
 use crate::engine::{Engine, Stop, from_secs, to_secs};
+use crate::metrics::final_window::FinalWindow;
 use crate::metrics::ledger;
 use crate::metrics::series::Sampler;
 use crate::metrics::verdict::{self, Reason, Verdict};
@@ -68,7 +69,11 @@ pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
             to_secs(end),
             format!("stopped after {} events (run.max_events)", engine.events()),
         ),
-        Stop::Horizon | Stop::Drained => verdict::judge(&world.sampler, &s.verdict),
+        Stop::Horizon | Stop::Drained => {
+            let mut window = FinalWindow::new(&s.verdict);
+            world.sampler.replay(&mut window);
+            verdict::judge(&mut window, &s.verdict)
+        }
     };
     let summary = summarise(
         s,
