@@ -16,6 +16,7 @@ pub use summary::*;
 use crate::engine::{Engine, Stop, from_secs, to_secs};
 use crate::metrics::final_window::FinalWindow;
 use crate::metrics::ledger;
+use crate::metrics::recovery::{RecoveryWatch, TriggerWindow};
 use crate::metrics::series::Sampler;
 use crate::metrics::verdict::{self, Reason, Verdict};
 use crate::model::{Event, build::build};
@@ -75,6 +76,19 @@ pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
             verdict::judge(&mut window, &s.verdict)
         }
     };
+    let triggers = triggers(s);
+    let windows: Vec<TriggerWindow> = triggers
+        .iter()
+        .map(|t| TriggerWindow {
+            label: &t.label,
+            from_s: t.from_s,
+            to_s: t.to_s,
+        })
+        .collect();
+    let recovery = RecoveryWatch::new(&windows, &s.verdict).and_then(|mut watch| {
+        world.sampler.replay(&mut watch);
+        watch.judge()
+    });
     let summary = summarise(
         s,
         label,
@@ -84,6 +98,8 @@ pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
         engine.events(),
         ledger,
         verdict,
+        triggers,
+        recovery,
     );
     Ok(RunOutput {
         summary,
