@@ -7,6 +7,7 @@ pub mod json;
 pub mod table;
 
 use crate::charts;
+use crate::metrics::series::BoundedSeries;
 use crate::run::RunOutput;
 use std::path::{Path, PathBuf};
 
@@ -43,7 +44,10 @@ pub fn write_run(dir: &Path, stem: &str, out: &RunOutput) -> Result<PathBuf, Exp
     let written = (|| {
         csv::write_series(&partial.join("timeseries.csv"), &out.series)?;
         json::write_summary(&partial.join("summary.json"), &out.summary)?;
-        charts::run::draw_all(&partial, &out.summary, &out.series)?;
+        let mut series = BoundedSeries::default();
+        out.series.replay(&mut series);
+        series.close();
+        charts::run::draw_all(&partial, &out.summary, &series)?;
         Ok(())
     })();
     if let Err(e) = written {

@@ -5,13 +5,13 @@ mod calls;
 mod concurrency;
 
 use super::ChartError;
-use crate::metrics::series::Sampler;
+use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
 use std::path::Path;
 
-pub(super) fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
-    concurrency::draw(dir, s, sampler)?;
-    calls::draw(dir, s, sampler)
+pub(super) fn draw_all(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+    concurrency::draw(dir, s, series)?;
+    calls::draw(dir, s, series)
 }
 
 #[cfg(test)]
@@ -66,7 +66,10 @@ processing_s = { dist = "constant", mean = 0.02 }
         let scenario = crate::scenario::load_str("x.toml", text).expect("scenario");
         let out = crate::run::run(&scenario, "x").expect("run");
         let dir = tempfile::tempdir().expect("temp dir");
-        draw_all(dir.path(), &out.summary, &out.series).expect("charts");
+        let mut series = crate::metrics::series::BoundedSeries::default();
+        out.series.replay(&mut series);
+        series.close();
+        draw_all(dir.path(), &out.summary, &series).expect("charts");
         let mut names: Vec<String> = std::fs::read_dir(dir.path())
             .expect("read dir")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
