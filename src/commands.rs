@@ -1,7 +1,7 @@
 //! What each subcommand does, with errors rendered for people.
 
 use crate::cli::{CheckArgs, MergeArgs, RunArgs, SweepArgs};
-use crate::export::{table, write_run};
+use crate::export::{run_into, table};
 use crate::scenario::{Scenario, ScenarioError, load_file};
 use rayon::prelude::*;
 
@@ -87,8 +87,8 @@ pub fn run(args: &RunArgs) -> u8 {
         .par_iter()
         .map(|(f, s)| {
             let label = f.display().to_string();
-            let out = crate::run(s, &label).map_err(|e| format!("{label}: {e}"))?;
-            let dir = write_run(&args.out, &stem(f), &out).map_err(|e| format!("{label}: {e}"))?;
+            let (out, dir) =
+                run_into(&args.out, &stem(f), s, &label).map_err(|e| format!("{label}: {e}"))?;
             Ok(table::render(
                 &out.summary,
                 Some(&dir.display().to_string()),

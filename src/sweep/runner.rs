@@ -98,7 +98,7 @@ fn run_one(plan: &Plan, i: usize) -> Result<Record, String> {
     // The same replication index gives every point the same streams (common
     // random numbers): differences between points are the parameters' doing.
     s.run.replication = info.base_replication + rep as u64;
-    let out = crate::run(&s, &info.scenario)
+    let summary = crate::run::run_summary(&s, &info.scenario)
         .map_err(|e| format!("run {i} (point {point}, rep {rep}): {e}"))?;
     Ok(Record {
         run: i,
@@ -106,7 +106,7 @@ fn run_one(plan: &Plan, i: usize) -> Result<Record, String> {
         rep,
         seed: s.run.seed,
         replication: s.run.replication,
-        metrics: metrics::flatten(&out.summary),
+        metrics: metrics::flatten(&summary),
     })
 }
 

@@ -66,10 +66,7 @@ processing_s = { dist = "constant", mean = 0.02 }
         let scenario = crate::scenario::load_str("x.toml", text).expect("scenario");
         let out = crate::run::run(&scenario, "x").expect("run");
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut series = crate::metrics::series::BoundedSeries::default();
-        out.series.replay(&mut series);
-        series.close();
-        draw_all(dir.path(), &out.summary, &series).expect("charts");
+        draw_all(dir.path(), &out.summary, &out.series).expect("charts");
         let mut names: Vec<String> = std::fs::read_dir(dir.path())
             .expect("read dir")
             .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
