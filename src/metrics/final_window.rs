@@ -90,7 +90,8 @@ impl FinalWindow {
         self.rows
     }
 
-    /// The last `k` rows (at most those kept).
+    /// The last `k` rows (at most those kept), as one slice: the kept rows
+    /// are moved together first, hence `&mut`.
     pub fn last(&mut self, k: usize) -> &[WindowRow] {
         let all = self.window.make_contiguous();
         &all[all.len().saturating_sub(k)..]
