@@ -1,8 +1,7 @@
 //! What each subcommand does, with errors rendered for people.
 
 use crate::cli::{CheckArgs, MergeArgs, RunArgs, SweepArgs};
-use crate::export::{ExportError, table, write_run};
-use crate::run::RunError;
+use crate::export::{ExportError, run_into, table};
 use crate::scenario::{Scenario, ScenarioError, load_file};
 use rayon::prelude::*;
 
@@ -22,12 +21,7 @@ pub const EXIT_FAILED: u8 = 1;
 /// A scenario of `flowsim run` that failed; `label` is its file as given.
 #[derive(Debug, thiserror::Error)]
 enum RunFailed {
-    #[error("{label}: {source}")]
-    Run {
-        label: String,
-        #[source]
-        source: RunError,
-    },
+    /// The run, or the writing of its outputs as it goes, failed.
     #[error("{label}: {source}")]
     Export {
         label: String,
@@ -114,14 +108,11 @@ pub fn run(args: &RunArgs) -> u8 {
         .par_iter()
         .map(|(f, s)| {
             let label = f.display().to_string();
-            let out = crate::run(s, &label).map_err(|source| RunFailed::Run {
-                label: label.clone(),
-                source,
-            })?;
-            let dir = write_run(&args.out, &stem(f), &out).map_err(|source| RunFailed::Export {
-                label: label.clone(),
-                source,
-            })?;
+            let (out, dir) =
+                run_into(&args.out, &stem(f), s, &label).map_err(|source| RunFailed::Export {
+                    label: label.clone(),
+                    source,
+                })?;
             Ok(table::render(
                 &out.summary,
                 Some(&dir.display().to_string()),

@@ -5,7 +5,7 @@
 use super::ChartError;
 use super::run::{chart, dashed, gauge};
 use super::timechart::Series;
-use crate::metrics::series::Sampler;
+use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
 use std::path::Path;
 
@@ -13,7 +13,7 @@ use std::path::Path;
 /// partitions helps nobody).
 const MOST: usize = 10;
 
-pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     let groups: Vec<_> = s
         .consumers
         .iter()
@@ -28,9 +28,9 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
             .partitions
             .iter()
             .map(|p| {
-                let peak = sampler
-                    .column(&format!("{name}.p{}.lag", p.partition))
-                    .map_or(0.0, |v| v.iter().copied().fold(0.0, f64::max));
+                let peak = series
+                    .extremes(&format!("{name}.p{}.lag", p.partition))
+                    .map_or(0.0, |v| v.iter().flatten().copied().fold(0.0, f64::max));
                 (peak, p.partition)
             })
             .collect();
@@ -43,7 +43,7 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
                 format!("partition {p}")
             };
             c.series
-                .extend(gauge(sampler, &format!("{name}.p{p}.lag"), &label));
+                .extend(gauge(series, &format!("{name}.p{p}.lag"), &label));
         }
         if parts.len() > shown {
             c.subtitle = c.subtitle.map(|t| {
@@ -64,17 +64,17 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
             ),
         ] {
             if total > 0 {
-                let series = running_total(
-                    sampler,
+                let line = running_total(
+                    series,
                     &format!("{name}.{col}"),
                     &format!("{name}: {label}"),
                 );
-                c.series.extend(series.map(dashed));
+                c.series.extend(line.map(dashed));
             }
         }
         c.series2.extend(
             gauge(
-                sampler,
+                series,
                 &format!("{name}.lag_s"),
                 &format!("{name}: age of the oldest uncommitted record (right axis)"),
             )
@@ -86,7 +86,7 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
 }
 
 /// A per-interval counter column summed up to each sample.
-fn running_total(s: &Sampler, name: &str, label: &str) -> Option<Series> {
+fn running_total(s: &BoundedSeries, name: &str, label: &str) -> Option<Series> {
     let t = s.column("time_s")?;
     let v = s.column(name)?;
     let points = t

@@ -8,16 +8,16 @@ use super::ChartError;
 use super::run::{chart, dashed, gauge, rate, rate_label, ratio, smoothing};
 
 use super::timechart::{Limit, Window};
-use crate::metrics::series::Sampler;
+use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
 use std::path::Path;
 
-pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     if s.clients.is_empty() {
         return Ok(());
     }
-    load(dir, s, sampler)?;
-    service(dir, s, sampler)
+    load(dir, s, series)?;
+    service(dir, s, series)
 }
 
 fn recovery_marker(s: &Summary) -> Option<Window> {
@@ -32,23 +32,23 @@ fn recovery_marker(s: &Summary) -> Option<Window> {
     })
 }
 
-fn load(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+fn load(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     // Unsmoothed: retry waves last a fraction of a second and are the point.
     let w = 1;
-    let y = rate_label(sampler, "requests or attempts", w);
+    let y = rate_label(series, "requests or attempts", w);
     let mut c = chart("Offered load, attempts and goodput", s, &y);
     c.series
-        .extend(rate(sampler, "requests", "offered load (requests)", w));
+        .extend(rate(series, "requests", "offered load (requests)", w));
     c.series
-        .extend(rate(sampler, "attempts", "attempts (with retries)", w).map(dashed));
+        .extend(rate(series, "attempts", "attempts (with retries)", w).map(dashed));
     c.series.extend(rate(
-        sampler,
+        series,
         "successes",
         "goodput (successful requests)",
         w,
     ));
     let happened = |column: &str| {
-        sampler
+        series
             .column(column)
             .is_some_and(|v| v.iter().any(|&x| x > 0.0))
     };
@@ -58,7 +58,7 @@ fn load(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
         ("client_errors", "errors and write conflicts"),
     ] {
         if happened(column) {
-            c.series.extend(rate(sampler, column, label, w));
+            c.series.extend(rate(series, column, label, w));
         }
     }
     // Amplification over a moving average, and only where requests keep
@@ -71,10 +71,10 @@ fn load(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
     };
     let label = "retry amplification (right axis)";
     if let Some(a) = ratio(
-        sampler,
+        series,
         "attempts",
         "requests",
-        smoothing(sampler),
+        smoothing(series),
         tenth_of_median,
         label,
     ) {
@@ -86,7 +86,7 @@ fn load(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
     Ok(())
 }
 
-fn service(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+fn service(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     if s.services.is_empty() {
         return Ok(());
     }
@@ -103,13 +103,13 @@ fn service(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError>
             });
         }
         c.series.extend(gauge(
-            sampler,
+            series,
             &format!("{}.in_service", v.name),
             &format!("{} requests in service", v.name),
         ));
         c.series2.extend(
             gauge(
-                sampler,
+                series,
                 &format!("{}.latency_s", v.name),
                 &format!("{} latency of a new request (right axis)", v.name),
             )

@@ -4,19 +4,19 @@
 
 use super::ChartError;
 use super::run::{chart, dashed, down_windows, rate, rate_label, ratio, smoothing};
-use crate::metrics::series::Sampler;
+use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
 use std::path::Path;
 
-pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     if s.pushes.iter().all(|p| p.endpoints.is_empty()) {
         return Ok(());
     }
-    let w = smoothing(sampler);
-    let y = rate_label(sampler, "deliveries", w);
+    let w = smoothing(series);
+    let y = rate_label(series, "deliveries", w);
     let mut c = chart("Push deliveries to endpoints", s, &y);
     c.series.extend(rate(
-        sampler,
+        series,
         "push_offered",
         "offered (copies to endpoints)",
         w,
@@ -30,12 +30,12 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
         ("push_dead_lettered", "dead-lettered"),
         ("push_dropped", "dropped"),
     ] {
-        let any = sampler
+        let any = series
             .column(col)
             .is_some_and(|v| v.iter().any(|&x| x > 0.0));
         if any {
             // Dashed: with every attempt failing it lies on `failed`.
-            let line = rate(sampler, col, label, w);
+            let line = rate(series, col, label, w);
             c.series.extend(if col == "push_attempts" {
                 line.map(dashed)
             } else {
@@ -46,7 +46,7 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
     c.windows.extend(down_windows(s));
     // Attempts per copy offered, from the same moving averages.
     let label = "retry amplification (right axis)";
-    if let Some(a) = ratio(sampler, "push_attempts", "push_offered", w, |_| 0.0, label) {
+    if let Some(a) = ratio(series, "push_attempts", "push_offered", w, |_| 0.0, label) {
         c.y2_label = Some("attempts per copy offered".into());
         c.series2.push(a);
     }

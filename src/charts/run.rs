@@ -4,26 +4,39 @@
 
 use super::ChartError;
 use super::timechart::{Limit, Series, TimeChart, Window};
-use crate::metrics::series::Sampler;
+use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
 use std::path::Path;
 
-/// A gauge as sampled.
-pub(super) fn gauge(s: &Sampler, name: &str, label: &str) -> Option<Series> {
+/// A gauge as sampled: each row's value, or in a row that merged samples
+/// its lowest and highest, in the order they came (a spike is not lost).
+pub(super) fn gauge(s: &BoundedSeries, name: &str, label: &str) -> Option<Series> {
     let t = s.column("time_s")?;
-    let v = s.column(name)?;
-    Some(Series::new(label, t.into_iter().zip(v).collect()))
+    let extremes = s.extremes(name)?;
+    Some(Series::new(label, envelope(&t, &extremes)))
 }
 
-/// Samples in the moving average of rate charts: about 1/200 of the run, so a
+/// Points at each row's time: its first extreme, and its second if it differs.
+fn envelope(t: &[f64], extremes: &[[f64; 2]]) -> Vec<(f64, f64)> {
+    let mut points = Vec::with_capacity(t.len());
+    for (&t, &[a, b]) in t.iter().zip(extremes) {
+        points.push((t, a));
+        if b.to_bits() != a.to_bits() {
+            points.push((t, b));
+        }
+    }
+    points
+}
+
+/// Rows in the moving average of rate charts: about 1/200 of the run, so a
 /// low-rate scenario is readable and a spike's edges stay sharp.
-pub(super) fn smoothing(s: &Sampler) -> usize {
-    (s.rows().count() / 200).max(1)
+pub(super) fn smoothing(s: &BoundedSeries) -> usize {
+    (s.len() / 200).max(1)
 }
 
 /// A counter as a rate per second: each row counts its interval; the average is
 /// taken over the `w` intervals ending at each point (the first row covers none).
-pub(super) fn rate(s: &Sampler, name: &str, label: &str, w: usize) -> Option<Series> {
+pub(super) fn rate(s: &BoundedSeries, name: &str, label: &str, w: usize) -> Option<Series> {
     let t = s.column("time_s")?;
     let v = s.column(name)?;
     let mut points = Vec::with_capacity(t.len());
@@ -45,7 +58,7 @@ pub(super) fn rate(s: &Sampler, name: &str, label: &str, w: usize) -> Option<Ser
 /// One counter's rate over another's (both averaged over `w` intervals), as
 /// a dashed line: a gap where the denominator is at most `floor`.
 pub(super) fn ratio(
-    s: &Sampler,
+    s: &BoundedSeries,
     num: &str,
     den: &str,
     w: usize,
@@ -136,8 +149,8 @@ pub(super) fn down_windows(s: &Summary) -> Vec<Window> {
     out
 }
 
-pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
-    super::load::draw(dir, s, sampler)?;
+pub fn draw_all(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+    super::load::draw(dir, s, series)?;
     // Clients alone send no messages: the message charts would be empty.
     if s.producers.is_empty() && !s.clients.is_empty() {
         return Ok(());
@@ -145,8 +158,8 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
     // Backlog: what waits, what is being worked on, what was given up on.
     let mut c = chart("Backlog and age of the oldest message", s, "messages");
     c.series
-        .extend(gauge(sampler, "backlog", "backlog (visible + delayed)"));
-    c.series.extend(gauge(sampler, "in_flight", "in flight"));
+        .extend(gauge(series, "backlog", "backlog (visible + delayed)"));
+    c.series.extend(gauge(series, "in_flight", "in flight"));
     // Messages producers hold because their queue refused them, against the
     // buffers' size: a full buffer blocks, drops or crashes.
     let buffers: Vec<u64> = s
@@ -156,7 +169,7 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
         .collect();
     if !buffers.is_empty() {
         c.series.extend(gauge(
-            sampler,
+            series,
             "producer_buffered",
             "producer buffer (refused, waiting for a retry)",
         ));
@@ -172,7 +185,7 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
         for q in mains {
             c.series.extend(
                 gauge(
-                    sampler,
+                    series,
                     &format!("{}.visible", q.name),
                     &format!("{} visible", q.name),
                 )
@@ -182,40 +195,40 @@ pub fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartE
     }
     if s.queues.iter().any(|q| q.dead_letter_queue) {
         c.series
-            .extend(gauge(sampler, "dlq_depth", "dead-letter queue depth"));
+            .extend(gauge(series, "dlq_depth", "dead-letter queue depth"));
     }
     c.y2_label = Some("age of oldest message (s)".into());
     c.series2
-        .extend(gauge(sampler, "oldest_age_s", "age of oldest (right axis)").map(dashed));
+        .extend(gauge(series, "oldest_age_s", "age of oldest (right axis)").map(dashed));
     c.write(&dir.join("backlog"))?;
 
     // Flow: what came in against what went out, and what of it was useful.
-    let w = smoothing(sampler);
-    let y = rate_label(sampler, "messages", w);
+    let w = smoothing(series);
+    let y = rate_label(series, "messages", w);
     let mut c = chart("Arrivals, throughput and goodput", s, &y);
-    c.series.extend(rate(sampler, "arrivals", "arrivals", w));
+    c.series.extend(rate(series, "arrivals", "arrivals", w));
     // Dashed: it lies on goodput whenever every processing is a first success.
     c.series
-        .extend(rate(sampler, "throughput", "throughput (processings)", w).map(dashed));
+        .extend(rate(series, "throughput", "throughput (processings)", w).map(dashed));
     c.series
-        .extend(rate(sampler, "goodput", "goodput (first successes)", w));
+        .extend(rate(series, "goodput", "goodput (first successes)", w));
     if s.ledger.duplicates > 0 {
         c.series
-            .extend(rate(sampler, "duplicates", "duplicate processings", w));
+            .extend(rate(series, "duplicates", "duplicate processings", w));
     }
     if s.consumers.iter().any(|c| c.failures > 0) {
-        c.series.extend(rate(sampler, "failures", "failures", w));
+        c.series.extend(rate(series, "failures", "failures", w));
     }
     c.write(&dir.join("throughput"))?;
 
-    workers(dir, s, sampler)?;
-    super::lag::draw(dir, s, sampler)?;
-    super::push::draw(dir, s, sampler)?;
-    super::downstream::draw_all(dir, s, sampler)
+    workers(dir, s, series)?;
+    super::lag::draw(dir, s, series)?;
+    super::push::draw(dir, s, series)?;
+    super::downstream::draw_all(dir, s, series)
 }
 
 /// "<what> per second", with the moving average's span when there is one.
-pub(super) fn rate_label(s: &Sampler, what: &str, w: usize) -> String {
+pub(super) fn rate_label(s: &BoundedSeries, what: &str, w: usize) -> String {
     let dt = s
         .column("time_s")
         .map_or(1.0, |t| if t.len() > 1 { t[1] - t[0] } else { 1.0 });
@@ -230,7 +243,7 @@ pub(super) fn rate_label(s: &Sampler, what: &str, w: usize) -> String {
 
 /// Busy workers against the pool size. A Lambda-like consumer has no pool (its
 /// `workers` is the pollers at the end): it is left out, and drawn in `concurrency`.
-fn workers(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+fn workers(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     let pools: Vec<_> = s.consumers.iter().filter(|c| c.kind == "pool").collect();
     if pools.is_empty() {
         return Ok(());
@@ -240,13 +253,13 @@ fn workers(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError>
     c.y2_label = Some("messages in flight".into());
     if pools.len() == s.consumers.len() {
         c.series
-            .extend(gauge(sampler, "busy_workers", "busy workers"));
+            .extend(gauge(series, "busy_workers", "busy workers"));
         c.series2
-            .extend(gauge(sampler, "in_flight", "messages in flight (right axis)").map(dashed));
+            .extend(gauge(series, "in_flight", "messages in flight (right axis)").map(dashed));
     } else {
         // The totals count the pollers' invocations and messages too: sum the pools'.
         let busy: Vec<String> = pools.iter().map(|p| format!("{}.busy", p.name)).collect();
-        c.series.extend(sum(sampler, &busy, "busy workers"));
+        c.series.extend(sum(series, &busy, "busy workers"));
         let mut queues: Vec<String> = pools
             .iter()
             .map(|p| format!("{}.in_flight", p.queue))
@@ -255,7 +268,7 @@ fn workers(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError>
         queues.dedup();
         c.series2.extend(
             sum(
-                sampler,
+                series,
                 &queues,
                 "messages in flight, pools' queues (right axis)",
             )
@@ -271,12 +284,15 @@ fn workers(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError>
     Ok(())
 }
 
-/// The sum of gauges, row by row.
-fn sum(s: &Sampler, names: &[String], label: &str) -> Option<Series> {
-    let mut total = gauge(s, names.first()?, label)?;
+/// The sum of gauges, row by row. In a row that merged samples: the sum of
+/// their lowest and the sum of their highest, which bound the sum's range.
+fn sum(s: &BoundedSeries, names: &[String], label: &str) -> Option<Series> {
+    let t = s.column("time_s")?;
+    let mut total = s.extremes(names.first()?)?;
     for name in &names[1..] {
-        let v = s.column(name)?;
-        total.points.iter_mut().zip(v).for_each(|(p, v)| p.1 += v);
+        for (sum, [a, b]) in total.iter_mut().zip(s.extremes(name)?) {
+            *sum = [sum[0].min(sum[1]) + a.min(b), sum[0].max(sum[1]) + a.max(b)];
+        }
     }
-    Some(total)
+    Some(Series::new(label, envelope(&t, &total)))
 }

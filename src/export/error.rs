@@ -1,6 +1,7 @@
 //! Why a run's outputs were not written; `path` is the file or folder concerned.
 
 use crate::charts::ChartError;
+use crate::run::RunError;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +28,9 @@ pub enum ExportError {
     },
     #[error(transparent)]
     Chart(#[from] ChartError),
+    /// The run itself failed (its rows are written as it goes).
+    #[error(transparent)]
+    Run(#[from] RunError),
 }
 
 pub(crate) fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ExportError + '_ {

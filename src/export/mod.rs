@@ -12,29 +12,66 @@ pub(crate) use error::io_err;
 
 use crate::charts;
 use crate::run::RunOutput;
+use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
-/// Writes every output of a run to `dir/stem/`; returns that folder.
-pub fn write_run(dir: &Path, stem: &str, out: &RunOutput) -> Result<PathBuf, ExportError> {
-    std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-    let final_dir = dir.join(stem);
-    let partial = dir.join(format!(".{stem}.partial-{}", std::process::id()));
-    if partial.exists() {
-        std::fs::remove_dir_all(&partial).map_err(io_err(&partial))?;
+/// Runs a scenario and writes every output of the run to `dir/stem/`: the
+/// time series as it is sampled, then the summary and the charts. Returns the
+/// run and that folder.
+pub fn run_into(
+    dir: &Path,
+    stem: &str,
+    s: &Scenario,
+    label: &str,
+) -> Result<(RunOutput, PathBuf), ExportError> {
+    let staging = Staging::new(dir, stem)?;
+    let rows = csv::SeriesWriter::create(&staging.partial.join("timeseries.csv"))?;
+    let out = crate::run::run_streaming(s, label, Box::new(rows))?;
+    let folder = staging.commit(&out)?;
+    Ok((out, folder))
+}
+
+/// A run's output folder while it is written: a hidden sibling of its place,
+/// moved there by `commit`, removed if dropped before (a failed run, a failed
+/// write), so that `dir/stem/` is whole or as it was.
+struct Staging {
+    partial: PathBuf,
+    target: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    fn new(dir: &Path, stem: &str) -> Result<Staging, ExportError> {
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let partial = dir.join(format!(".{stem}.partial-{}", std::process::id()));
+        if partial.exists() {
+            std::fs::remove_dir_all(&partial).map_err(io_err(&partial))?;
+        }
+        std::fs::create_dir_all(&partial).map_err(io_err(&partial))?;
+        Ok(Staging {
+            partial,
+            target: dir.join(stem),
+            committed: false,
+        })
     }
-    std::fs::create_dir_all(&partial).map_err(io_err(&partial))?;
-    let written = (|| {
-        csv::write_series(&partial.join("timeseries.csv"), &out.series)?;
-        json::write_summary(&partial.join("summary.json"), &out.summary)?;
-        charts::run::draw_all(&partial, &out.summary, &out.series)?;
-        Ok(())
-    })();
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&partial);
-        return Err(e);
+
+    /// Writes the summary and the charts next to the time series, then moves
+    /// the folder into place.
+    fn commit(mut self, out: &RunOutput) -> Result<PathBuf, ExportError> {
+        json::write_summary(&self.partial.join("summary.json"), &out.summary)?;
+        charts::run::draw_all(&self.partial, &out.summary, &out.series)?;
+        replace_dir(&self.partial, &self.target)?;
+        self.committed = true;
+        Ok(std::mem::take(&mut self.target))
     }
-    replace_dir(&partial, &final_dir)?;
-    Ok(final_dir)
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.partial);
+        }
+    }
 }
 
 /// Moves `from` to `to`, replacing what was there.
@@ -54,4 +91,28 @@ pub fn replace_dir(from: &Path, to: &Path) -> Result<(), ExportError> {
         std::fs::rename(from, to).map_err(io_err(to))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_staging_folder_dropped_before_its_commit_leaves_the_old_folder_as_it_was() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let old = dir.path().join("x");
+        std::fs::create_dir_all(&old).expect("old folder");
+        std::fs::write(old.join("timeseries.csv"), "old").expect("old file");
+        let staging = Staging::new(dir.path(), "x").expect("staging");
+        // A run fails after writing rows: the staged file goes with it.
+        std::fs::write(staging.partial.join("timeseries.csv"), "new").expect("new file");
+        drop(staging);
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("read dir")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(left, ["x"]);
+        let kept = std::fs::read_to_string(old.join("timeseries.csv")).expect("old file");
+        assert_eq!(kept, "old");
+    }
 }

@@ -1,7 +1,9 @@
 //! What a run measures: latency histograms, time-averaged levels, the time series,
 //! the conservation ledger and the collapse verdict.
 
+pub mod final_window;
 pub mod imbalance;
+pub mod last_below;
 pub mod latency;
 pub mod ledger;
 pub mod level;

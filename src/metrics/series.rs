@@ -1,6 +1,12 @@
 //! The time series: one row per sampling interval. Gauges are read as they are at
 //! the sample; counters are reported as the count during the interval that ends
-//! at the row's time.
+//! at the row's time. The sampler keeps no row: it hands each to its readers.
+
+pub mod bounded;
+pub mod readers;
+
+pub use bounded::BoundedSeries;
+pub use readers::{Readers, RowReader, RowSink};
 
 use crate::engine::{SimTime, to_secs};
 use crate::model::World;
@@ -12,14 +18,15 @@ use crate::model::push::Endpoint;
 #[derive(Default)]
 pub struct Sampler {
     pub columns: Vec<String>,
-    /// Row-major values, `columns.len()` per row.
-    pub values: Vec<f64>,
     is_counter: Vec<bool>,
     prev: Vec<f64>,
     row: Vec<f64>,
     /// The derived `amplification` column and the `attempts` and `requests`
     /// columns it divides, filled after the counters' deltas.
     amplification: Option<(usize, (usize, usize))>,
+    /// The time of the last row.
+    last_time: Option<f64>,
+    readers: Readers,
 }
 
 /// Collects one row; names are formatted only for the first row.
@@ -51,6 +58,14 @@ impl Row<'_> {
 }
 
 impl Sampler {
+    /// A sampler that hands each row to `readers`.
+    pub fn new(readers: Readers) -> Sampler {
+        Sampler {
+            readers,
+            ..Sampler::default()
+        }
+    }
+
     pub fn record(&mut self, w: &World, now: SimTime) {
         let first = self.columns.is_empty();
         self.row.clear();
@@ -196,16 +211,22 @@ impl Sampler {
                 0.0
             };
         }
-        self.values.extend_from_slice(&self.row);
+        if first {
+            self.readers.start(&self.columns, &self.is_counter);
+        }
+        self.last_time = Some(self.row[0]);
+        self.readers.read(&self.row);
     }
 
-    pub fn rows(&self) -> impl Iterator<Item = &[f64]> {
-        self.values.chunks(self.columns.len().max(1))
+    /// The time of the last row, if there is one.
+    pub fn last_time(&self) -> Option<f64> {
+        self.last_time
     }
 
-    pub fn column(&self, name: &str) -> Option<Vec<f64>> {
-        let i = self.columns.iter().position(|c| c == name)?;
-        Some(self.rows().map(|r| r[i]).collect())
+    /// Ends the series: its readers, done with (the sink's rows written out),
+    /// or the sink's first failure.
+    pub fn finish(self) -> std::io::Result<Readers> {
+        self.readers.finish()
     }
 }
 

@@ -14,9 +14,11 @@ pub use push::{EndpointSubscription, PolicySummary, PushSummary, QueueSubscripti
 pub use summary::*;
 
 use crate::engine::{Engine, Stop, from_secs, to_secs};
+use crate::metrics::final_window::FinalWindow;
 use crate::metrics::imbalance::Unbalanced;
 use crate::metrics::ledger;
-use crate::metrics::series::Sampler;
+use crate::metrics::recovery::{RecoveryWatch, TriggerWindow};
+use crate::metrics::series::{BoundedSeries, Readers, RowSink, Sampler};
 use crate::metrics::verdict::{self, Reason, Verdict};
 use crate::model::Event;
 use crate::model::build::{BuildError, build};
@@ -30,16 +32,70 @@ pub enum RunError {
     /// The ledger did not balance at the end of the run.
     #[error("conservation violated (a simulator bug, please report it with the scenario): {0}")]
     Conservation(#[source] Unbalanced),
+    /// A row of the time series could not be written.
+    #[error("writing the time series: {0}")]
+    TimeSeries(#[source] std::io::Error),
 }
 
 pub struct RunOutput {
     pub summary: Summary,
-    pub series: Sampler,
+    /// The time series, bounded for the charts: every row up to
+    /// `series::bounded::MAX_ROWS` rows, merged buckets past them.
+    pub series: BoundedSeries,
 }
 
-/// Runs a validated scenario. `label` names it in the summary (usually its path).
+/// Runs a validated scenario. `label` names it in the summary (usually its
+/// path). Keeps a bounded copy of the time series and writes nothing.
 pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
+    let (summary, series) = execute(s, label, None, true)?;
+    Ok(RunOutput {
+        summary,
+        series: series.unwrap_or_default(),
+    })
+}
+
+/// Runs a validated scenario, handing each row of its time series to `sink`
+/// as it is sampled.
+pub fn run_streaming(
+    s: &Scenario,
+    label: &str,
+    sink: Box<dyn RowSink>,
+) -> Result<RunOutput, RunError> {
+    let (summary, series) = execute(s, label, Some(sink), true)?;
+    Ok(RunOutput {
+        summary,
+        series: series.unwrap_or_default(),
+    })
+}
+
+/// Runs a validated scenario for its summary alone (a sweep's run): no row of
+/// its time series is kept.
+pub fn run_summary(s: &Scenario, label: &str) -> Result<Summary, RunError> {
+    execute(s, label, None, false).map(|(summary, _)| summary)
+}
+
+fn execute(
+    s: &Scenario,
+    label: &str,
+    sink: Option<Box<dyn RowSink>>,
+    keep_series: bool,
+) -> Result<(Summary, Option<BoundedSeries>), RunError> {
     let mut world = build(s)?;
+    let triggers = triggers(s);
+    let windows: Vec<TriggerWindow> = triggers
+        .iter()
+        .map(|t| TriggerWindow {
+            label: &t.label,
+            from_s: t.from_s,
+            to_s: t.to_s,
+        })
+        .collect();
+    world.sampler = Sampler::new(Readers::new(
+        FinalWindow::new(&s.verdict),
+        RecoveryWatch::new(&windows, &s.verdict),
+        keep_series.then(BoundedSeries::default),
+        sink,
+    ));
     world.seed_backlogs();
     world.reset_stats(0);
     let mut engine: Engine<Event> = Engine::new();
@@ -56,12 +112,15 @@ pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
     // A guard stopped the run between samples: keep its last state.
     if !matches!(stop, Stop::Horizon) {
         let mut sampler = std::mem::take(&mut world.sampler);
-        if sampler.column("time_s").and_then(|t| t.last().copied()) != Some(to_secs(end)) {
+        if sampler.last_time() != Some(to_secs(end)) {
             sampler.record(&world, end);
         }
         world.sampler = sampler;
     }
     let ledger = ledger::settle(&world).map_err(RunError::Conservation)?;
+    let mut series = std::mem::take(&mut world.sampler)
+        .finish()
+        .map_err(RunError::TimeSeries)?;
     let verdict = match &stop {
         Stop::Model(why) => Verdict::collapsed(Reason::BacklogCap, to_secs(end), why.clone()),
         Stop::EventLimit => Verdict::collapsed(
@@ -69,8 +128,9 @@ pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
             to_secs(end),
             format!("stopped after {} events (run.max_events)", engine.events()),
         ),
-        Stop::Horizon | Stop::Drained => verdict::judge(&world.sampler, &s.verdict),
+        Stop::Horizon | Stop::Drained => verdict::judge(&mut series.final_window, &s.verdict),
     };
+    let recovery = series.recovery.as_ref().and_then(RecoveryWatch::judge);
     let summary = summarise(
         s,
         label,
@@ -80,9 +140,8 @@ pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
         engine.events(),
         ledger,
         verdict,
+        triggers,
+        recovery,
     );
-    Ok(RunOutput {
-        summary,
-        series: std::mem::take(&mut world.sampler),
-    })
+    Ok((summary, series.bounded))
 }

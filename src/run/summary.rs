@@ -6,7 +6,7 @@ use super::downstream::{self, ApiSummary, CallsSummary, DatabaseSummary, LambdaS
 use super::log::{GroupSummary, TopicSummary};
 use crate::engine::{Stop, to_secs};
 use crate::metrics::ledger::Ledger;
-use crate::metrics::recovery::{self, Recovery, TriggerWindow};
+use crate::metrics::recovery::{self, Recovery};
 use crate::metrics::verdict::{
     Crash, ProducerCrash, Reason, Verdict, judge_crashes, judge_producer_crashes,
 };
@@ -177,6 +177,8 @@ pub(super) fn summarise(
     events: u64,
     ledger: Ledger,
     verdict: Verdict,
+    triggers: Vec<Trigger>,
+    recovery: Option<Recovery>,
 ) -> Summary {
     let span = (to_secs(end) - s.run.warmup_s).max(1e-9);
     let mut e2e = Latency::default();
@@ -282,16 +284,6 @@ pub(super) fn summarise(
             down_s: d.down_s,
         })
         .collect();
-    let triggers = triggers(s);
-    let windows: Vec<TriggerWindow> = triggers
-        .iter()
-        .map(|t| TriggerWindow {
-            label: &t.label,
-            from_s: t.from_s,
-            to_s: t.to_s,
-        })
-        .collect();
-    let recovery = recovery::judge(&w.sampler, &windows, &s.verdict);
     Summary {
         scenario: label.to_string(),
         title: s.run.title.clone(),
@@ -413,7 +405,7 @@ fn guarded(v: &Verdict) -> bool {
     matches!(v.reason, Some(Reason::BacklogCap | Reason::EventLimit))
 }
 
-fn triggers(s: &Scenario) -> Vec<Trigger> {
+pub(super) fn triggers(s: &Scenario) -> Vec<Trigger> {
     let mut out = vec![];
     for (i, p) in s.producers.iter().enumerate() {
         for st in p.profile.iter().filter(|st| st.kind == ProfileKind::Spike) {

@@ -115,19 +115,20 @@ fn run_one(plan: &Plan, i: usize) -> Result<Record, RunFailure> {
     // The same replication index gives every point the same streams (common
     // random numbers): differences between points are the parameters' doing.
     s.run.replication = info.base_replication + rep as u64;
-    let out = crate::run(&s, &info.scenario).map_err(|source| RunFailure::Run {
-        run: i,
-        point,
-        rep,
-        source,
-    })?;
+    let summary =
+        crate::run::run_summary(&s, &info.scenario).map_err(|source| RunFailure::Run {
+            run: i,
+            point,
+            rep,
+            source,
+        })?;
     Ok(Record {
         run: i,
         point,
         rep,
         seed: s.run.seed,
         replication: s.run.replication,
-        metrics: metrics::flatten(&out.summary),
+        metrics: metrics::flatten(&summary),
     })
 }
 

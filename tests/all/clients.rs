@@ -5,7 +5,7 @@
 
 use crate::common::{Ci, check, replicate, run_scenario, run_text};
 use flowsim::Summary;
-use flowsim::metrics::series::Sampler;
+use flowsim::metrics::series::BoundedSeries;
 
 /// Open loop at λ against base + slope·n: by PASTA a request sees the mean
 /// n, so E[L] = base + slope·E[n], and by Little E[n] = λ·E[L]; hence
@@ -72,7 +72,7 @@ network_s = { dist = "constant", mean = 0.01 }
 }
 
 /// Rate per second of a counter column in 0.1 s bins, from `from` s on.
-fn peak_rate(series: &Sampler, column: &str, from: f64) -> f64 {
+fn peak_rate(series: &BoundedSeries, column: &str, from: f64) -> f64 {
     let t = series.column("time_s").unwrap();
     let v = series.column(column).unwrap();
     let dt = t[1] - t[0];
@@ -84,7 +84,7 @@ fn peak_rate(series: &Sampler, column: &str, from: f64) -> f64 {
 }
 
 /// Goodput as a fraction of the offered load between two times.
-fn goodput_fraction(series: &Sampler, from: f64, to: f64) -> f64 {
+fn goodput_fraction(series: &BoundedSeries, from: f64, to: f64) -> f64 {
     let t = series.column("time_s").unwrap();
     let (req, ok) = (
         series.column("requests").unwrap(),

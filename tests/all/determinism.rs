@@ -617,8 +617,8 @@ fn run_lib(text: &str) -> flowsim::RunOutput {
 
 fn series_bits(out: &flowsim::RunOutput) -> (Vec<String>, Vec<u64>) {
     (
-        out.series.columns.clone(),
-        out.series.values.iter().map(|v| v.to_bits()).collect(),
+        out.series.columns().to_vec(),
+        out.series.rows().flatten().map(|v| v.to_bits()).collect(),
     )
 }
 
@@ -661,7 +661,7 @@ fn the_same_scenario_twice_in_one_process_is_identical() {
             serde_json::to_string(&b.summary).unwrap(),
             "{stem}: summaries differ"
         );
-        assert!(!a.series.values.is_empty(), "{stem}: empty series");
+        assert!(!a.series.is_empty(), "{stem}: empty series");
         assert_eq!(series_bits(&a), series_bits(&b), "{stem}: series differ");
     }
 }

@@ -10,6 +10,7 @@ mod determinism;
 mod downstream;
 mod lambda;
 mod log;
+mod long_series;
 mod producer;
 mod push;
 mod queue_semantics;

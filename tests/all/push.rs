@@ -5,12 +5,12 @@
 //! delivery policy's schedule, the throttle and the delivery timeout.
 
 use crate::common::{run_scenario, run_text};
-use flowsim::metrics::series::Sampler;
+use flowsim::metrics::series::BoundedSeries;
 use flowsim::run::EndpointSubscription;
 
-fn col(s: &Sampler, name: &str) -> Vec<f64> {
+fn col(s: &BoundedSeries, name: &str) -> Vec<f64> {
     s.column(name)
-        .unwrap_or_else(|| panic!("no column {name}; have {:?}", s.columns))
+        .unwrap_or_else(|| panic!("no column {name}; have {:?}", s.columns()))
 }
 
 fn max(v: &[f64]) -> f64 {

@@ -3,11 +3,11 @@
 //! held to what they promise.
 
 use crate::common::{run_scenario, run_text};
-use flowsim::metrics::series::Sampler;
+use flowsim::metrics::series::BoundedSeries;
 
-fn col(s: &Sampler, name: &str) -> Vec<f64> {
+fn col(s: &BoundedSeries, name: &str) -> Vec<f64> {
     s.column(name)
-        .unwrap_or_else(|| panic!("no column {name}; have {:?}", s.columns))
+        .unwrap_or_else(|| panic!("no column {name}; have {:?}", s.columns()))
 }
 
 /// Calls per second at the busiest 0.1 s bin during the outage, after the

@@ -2,15 +2,15 @@
 //! numbers its opening comment promises.
 
 use crate::common::run_scenario;
-use flowsim::metrics::series::Sampler;
+use flowsim::metrics::series::BoundedSeries;
 
-fn col(s: &Sampler, name: &str) -> Vec<f64> {
+fn col(s: &BoundedSeries, name: &str) -> Vec<f64> {
     s.column(name)
-        .unwrap_or_else(|| panic!("no column {name}; have {:?}", s.columns))
+        .unwrap_or_else(|| panic!("no column {name}; have {:?}", s.columns()))
 }
 
 /// (time, value) of the column's maximum.
-fn peak(s: &Sampler, name: &str) -> (f64, f64) {
+fn peak(s: &BoundedSeries, name: &str) -> (f64, f64) {
     let t = col(s, "time_s");
     let v = col(s, name);
     let i = (0..v.len()).max_by(|&a, &b| v[a].total_cmp(&v[b])).unwrap();
@@ -18,7 +18,7 @@ fn peak(s: &Sampler, name: &str) -> (f64, f64) {
 }
 
 /// First time after `after` at which the column is at or below `level`.
-fn first_below(s: &Sampler, name: &str, level: f64, after: f64) -> Option<f64> {
+fn first_below(s: &BoundedSeries, name: &str, level: f64, after: f64) -> Option<f64> {
     let t = col(s, "time_s");
     let v = col(s, name);
     (0..t.len())

@@ -4,12 +4,12 @@
 use crate::charts::ChartError;
 use crate::charts::run::{chart, dashed, down_windows, gauge, rate, rate_label, smoothing};
 use crate::charts::timechart::Series;
-use crate::metrics::series::Sampler;
+use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
 use std::path::Path;
 
 /// Drawn when some consumer calls a downstream.
-pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     let callers: Vec<_> = s.consumers.iter().filter(|c| c.calls.is_some()).collect();
     if callers.is_empty() {
         return Ok(());
@@ -43,18 +43,18 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
         add(&c.name, "throttles", "invocations throttled");
         add(&c.name, "timeouts", "invocations timed out");
     }
-    let w = smoothing(sampler);
-    let y = rate_label(sampler, "calls or invocations", w);
+    let w = smoothing(series);
+    let y = rate_label(series, "calls or invocations", w);
     let mut c = chart("", s, &y);
     c.windows.extend(down_windows(s));
     // All-zero lines only lengthen the legend.
     let happened = |column: &str| {
-        sampler
+        series
             .column(column)
             .is_some_and(|v| v.iter().any(|&x| x > 0.0))
     };
     for (column, label, dash) in trouble.iter().filter(|(col, ..)| happened(col)) {
-        let line = rate(sampler, column, label, w);
+        let line = rate(series, column, label, w);
         c.series.extend(if *dash { line.map(dashed) } else { line });
     }
     let trouble_free = c.series.is_empty();
@@ -67,7 +67,7 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
     let context = |x: Series| if trouble_free { x } else { dashed(x) };
     for d in &s.databases {
         let queries = rate(
-            sampler,
+            series,
             &format!("{}.queries", d.name),
             &format!("{} queries run", d.name),
             w,
@@ -76,7 +76,7 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
     }
     for a in &s.apis {
         let calls = rate(
-            sampler,
+            series,
             &format!("{}.calls", a.name),
             &format!("{} calls admitted", a.name),
             w,
@@ -86,7 +86,7 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
     const BREAKER: &str = "breaker state (0 closed, 1 half-open, 2 open)";
     for con in &callers {
         let label = format!("{} breaker state (right axis)", con.name);
-        if let Some(b) = gauge(sampler, &format!("{}.breaker", con.name), &label) {
+        if let Some(b) = gauge(series, &format!("{}.breaker", con.name), &label) {
             c.y2_label = Some(BREAKER.into());
             c.series2.push(b);
         }

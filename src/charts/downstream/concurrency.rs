@@ -5,7 +5,7 @@
 use crate::charts::ChartError;
 use crate::charts::run::{chart, dashed, down_windows, gauge};
 use crate::charts::timechart::{Limit, Series, TimeChart};
-use crate::metrics::series::Sampler;
+use crate::metrics::series::BoundedSeries;
 use crate::run::{LambdaSummary, Summary};
 use std::path::Path;
 
@@ -16,7 +16,7 @@ const OWN_LIMIT_SQUASH: f64 = 5.0;
 const ACCOUNT_SQUASH: f64 = 2.0;
 
 /// Drawn when the run has a Lambda-like consumer or a database.
-pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
+pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     let has_lambda = s.consumers.iter().any(|c| c.lambda.is_some());
     if !has_lambda && s.databases.is_empty() {
         return Ok(());
@@ -42,14 +42,14 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
             let running = format!("{n} invocations running");
             let pollers = format!("{n} pollers");
             c.series
-                .extend(gauge(sampler, &format!("{n}.concurrency"), &running));
+                .extend(gauge(series, &format!("{n}.concurrency"), &running));
             c.series
-                .extend(gauge(sampler, &format!("{n}.pollers"), &pollers).map(dashed));
+                .extend(gauge(series, &format!("{n}.pollers"), &pollers).map(dashed));
             lambdas.push((n, l));
         } else if con.calls.is_some() {
             // Its size goes in the label: one line fewer among the limits.
             let busy = format!("{n} busy workers (pool of {})", con.workers);
-            c.series.extend(gauge(sampler, &format!("{n}.busy"), &busy));
+            c.series.extend(gauge(series, &format!("{n}.busy"), &busy));
         } else {
             continue;
         }
@@ -61,13 +61,13 @@ pub(super) fn draw(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), Cha
         let first = c.series.len();
         let used = format!("{n} connections in use");
         c.series
-            .extend(gauge(sampler, &format!("{n}.connections"), &used));
+            .extend(gauge(series, &format!("{n}.connections"), &used));
         let max = d.max_connections;
         c.limits
             .push(limit(format!("{n} max_connections ({max})"), max));
         if let Some(p) = d.pool_size {
             let waiting = format!("{n} callers waiting for a pooled connection");
-            let waiting = gauge(sampler, &format!("{n}.pool_waiting"), &waiting);
+            let waiting = gauge(series, &format!("{n}.pool_waiting"), &waiting);
             c.series.extend(waiting.map(dashed));
             c.limits.push(limit(format!("{n} pool size ({p})"), p));
         }

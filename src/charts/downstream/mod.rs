@@ -5,13 +5,13 @@ mod calls;
 mod concurrency;
 
 use super::ChartError;
-use crate::metrics::series::Sampler;
+use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
 use std::path::Path;
 
-pub(super) fn draw_all(dir: &Path, s: &Summary, sampler: &Sampler) -> Result<(), ChartError> {
-    concurrency::draw(dir, s, sampler)?;
-    calls::draw(dir, s, sampler)
+pub(super) fn draw_all(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+    concurrency::draw(dir, s, series)?;
+    calls::draw(dir, s, series)
 }
 
 #[cfg(test)]
