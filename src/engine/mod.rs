@@ -29,6 +29,25 @@ pub trait Model {
     fn handle(&mut self, event: Self::Event, sim: &mut Scheduler<Self::Event>);
 }
 
+/// Watches a model without acting on it (a sampler): the engine hands the
+/// observer its own events (its ticks) with a shared view of the model, so that
+/// observing can change nothing in the model. Its ticks still take their place
+/// in the heap like any event, which fixes when, within an instant, it looks.
+pub trait Observer<M: Model> {
+    /// Whether `event` is one of the observer's ticks.
+    fn owns(&self, event: &M::Event) -> bool;
+    /// Looks at the model at one of its ticks; may schedule the next.
+    fn observe(&mut self, model: &M, sim: &mut Scheduler<M::Event>);
+}
+
+/// No observer.
+impl<M: Model> Observer<M> for () {
+    fn owns(&self, _: &M::Event) -> bool {
+        false
+    }
+    fn observe(&mut self, _: &M, _: &mut Scheduler<M::Event>) {}
+}
+
 /// What a model sees while handling an event: the clock and the future.
 pub struct Scheduler<E> {
     now: SimTime,
@@ -94,10 +113,12 @@ impl<E> Engine<E> {
     }
 
     /// Runs until the horizon (events at exactly `horizon` still happen), the model
-    /// stops it, the heap drains, or `max_events` events have been handled.
-    pub fn run<M: Model<Event = E>>(
+    /// stops it, the heap drains, or `max_events` events have been handled. The
+    /// observer's ticks go to the observer, every other event to the model.
+    pub fn run<M: Model<Event = E>, O: Observer<M>>(
         &mut self,
         model: &mut M,
+        observer: &mut O,
         horizon: SimTime,
         max_events: u64,
     ) -> Stop {
@@ -115,7 +136,11 @@ impl<E> Engine<E> {
             let (t, ev) = self.sched.heap.pop().expect("peeked");
             self.sched.now = t;
             self.events += 1;
-            model.handle(ev, &mut self.sched);
+            if observer.owns(&ev) {
+                observer.observe(model, &mut self.sched);
+            } else {
+                model.handle(ev, &mut self.sched);
+            }
             if let Some(why) = self.sched.stop.take() {
                 return Stop::Model(why);
             }
@@ -147,7 +172,7 @@ mod tests {
         e.schedule(3, 3);
         e.schedule(9, 4);
         let mut m = Recorder(vec![]);
-        assert_eq!(e.run(&mut m, 100, u64::MAX), Stop::Drained);
+        assert_eq!(e.run(&mut m, &mut (), 100, u64::MAX), Stop::Drained);
         assert_eq!(m.0, vec![(3, 3), (5, 1), (5, 2), (5, 10), (9, 4)]);
     }
 
@@ -158,10 +183,10 @@ mod tests {
             e.schedule(t * 10, t as u32 + 100);
         }
         let mut m = Recorder(vec![]);
-        assert_eq!(e.run(&mut m, 45, u64::MAX), Stop::Horizon);
+        assert_eq!(e.run(&mut m, &mut (), 45, u64::MAX), Stop::Horizon);
         assert_eq!(m.0.len(), 5);
         assert_eq!(e.now(), 45);
-        assert_eq!(e.run(&mut m, 1000, 7), Stop::EventLimit);
+        assert_eq!(e.run(&mut m, &mut (), 1000, 7), Stop::EventLimit);
         assert_eq!(m.0.len(), 7);
     }
 }

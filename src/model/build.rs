@@ -28,7 +28,6 @@ use super::queue::redrive::Redrive;
 use super::queue::{Queue, QueueParams, Waiter};
 use super::retry::Backoff;
 use crate::engine::from_secs;
-use crate::metrics::series::Sampler;
 use crate::scenario::{
     CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Scenario,
     consumer_name, producer_name,
@@ -472,8 +471,6 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         outages,
         account_running: 0,
         account_limit: s.run.account_concurrency,
-        sampler: Sampler::default(),
-        sample_interval: from_secs(s.run.sample_interval_s).max(1),
         max_backlog: s.run.max_backlog,
         applied_more_than_once: 0,
         scratch_dlq: Vec::new(),

@@ -25,7 +25,6 @@ pub mod queue;
 pub mod retry;
 
 use crate::engine::{Model, Scheduler, SimTime};
-use crate::metrics::series::Sampler;
 use consumer::Consumer;
 use downstream::Client;
 use downstream::api::Api;
@@ -61,8 +60,6 @@ pub struct World {
     pub records: Vec<downstream::record::Record>,
     /// Outage windows on services: (service, from).
     pub service_outages: Vec<(u16, SimTime)>,
-    pub sampler: Sampler,
-    pub sample_interval: SimTime,
     pub max_backlog: u64,
     /// Messages whose side effect was applied two times or more.
     pub applied_more_than_once: u64,
@@ -118,7 +115,9 @@ impl Model for World {
             Event::DatabaseOutage { window, starts } => self.outage(window as usize, starts, sim),
             Event::ServiceOutage { window } => self.service_down(window as usize, sim),
             Event::Warmup => self.reset_stats(sim.now()),
-            Event::Sample => self.sample(sim),
+            // The run's sampler observes the world at its ticks; the engine
+            // hands them to it, never here.
+            Event::Sample => {}
         }
     }
 }
@@ -279,14 +278,6 @@ impl World {
             ));
         }
         evs
-    }
-
-    fn sample(&mut self, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let mut sampler = std::mem::take(&mut self.sampler);
-        sampler.record(self, now);
-        self.sampler = sampler;
-        sim.after(self.sample_interval, Event::Sample);
     }
 
     pub fn reset_stats(&mut self, now: SimTime) {

@@ -13,15 +13,15 @@ pub use log::{GroupSummary, PartitionLag, TopicSummary};
 pub use push::{EndpointSubscription, PolicySummary, PushSummary, QueueSubscription};
 pub use summary::*;
 
-use crate::engine::{Engine, Stop, from_secs, to_secs};
+use crate::engine::{Engine, Observer, Scheduler, SimTime, Stop, from_secs, to_secs};
 use crate::metrics::final_window::FinalWindow;
 use crate::metrics::imbalance::Unbalanced;
 use crate::metrics::ledger;
 use crate::metrics::recovery::{RecoveryWatch, TriggerWindow};
 use crate::metrics::series::{BoundedSeries, Readers, RowSink, Sampler};
 use crate::metrics::verdict::{self, Reason, Verdict};
-use crate::model::Event;
 use crate::model::build::{BuildError, build};
+use crate::model::{Event, World};
 use crate::scenario::Scenario;
 
 #[derive(Debug, thiserror::Error)]
@@ -90,12 +90,15 @@ fn execute(
             to_s: t.to_s,
         })
         .collect();
-    world.sampler = Sampler::new(Readers::new(
-        FinalWindow::new(&s.verdict),
-        RecoveryWatch::new(&windows, &s.verdict),
-        keep_series.then(BoundedSeries::default),
-        sink,
-    ));
+    let mut ticks = SampleTicks {
+        sampler: Sampler::new(Readers::new(
+            FinalWindow::new(&s.verdict),
+            RecoveryWatch::new(&windows, &s.verdict),
+            keep_series.then(BoundedSeries::default),
+            sink,
+        )),
+        interval: from_secs(s.run.sample_interval_s).max(1),
+    };
     world.seed_backlogs();
     world.reset_stats(0);
     let mut engine: Engine<Event> = Engine::new();
@@ -107,20 +110,15 @@ fn execute(
         engine.schedule(warmup, Event::Warmup);
     }
     let horizon = from_secs(s.run.horizon_s);
-    let stop = engine.run(&mut world, horizon, s.run.max_events);
+    let stop = engine.run(&mut world, &mut ticks, horizon, s.run.max_events);
     let end = engine.now();
+    let mut sampler = ticks.sampler;
     // A guard stopped the run between samples: keep its last state.
-    if !matches!(stop, Stop::Horizon) {
-        let mut sampler = std::mem::take(&mut world.sampler);
-        if sampler.last_time() != Some(to_secs(end)) {
-            sampler.record(&world, end);
-        }
-        world.sampler = sampler;
+    if !matches!(stop, Stop::Horizon) && sampler.last_time() != Some(to_secs(end)) {
+        sampler.record(&world, end);
     }
     let ledger = ledger::settle(&world).map_err(RunError::Conservation)?;
-    let mut series = std::mem::take(&mut world.sampler)
-        .finish()
-        .map_err(RunError::TimeSeries)?;
+    let mut series = sampler.finish().map_err(RunError::TimeSeries)?;
     let verdict = match &stop {
         Stop::Model(why) => Verdict::collapsed(Reason::BacklogCap, to_secs(end), why.clone()),
         Stop::EventLimit => Verdict::collapsed(
@@ -144,4 +142,22 @@ fn execute(
         recovery,
     );
     Ok((summary, series.bounded))
+}
+
+/// The run's sampler, at its ticks: the engine hands it each `Event::Sample`
+/// with a shared view of the world, so that sampling can change nothing.
+struct SampleTicks {
+    sampler: Sampler,
+    interval: SimTime,
+}
+
+impl Observer<World> for SampleTicks {
+    fn owns(&self, event: &Event) -> bool {
+        matches!(event, Event::Sample)
+    }
+
+    fn observe(&mut self, world: &World, sim: &mut Scheduler<Event>) {
+        self.sampler.record(world, sim.now());
+        sim.after(self.interval, Event::Sample);
+    }
 }
