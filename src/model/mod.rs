@@ -17,6 +17,7 @@ pub mod event;
 pub mod idempotency;
 pub mod log;
 pub mod message;
+mod observe;
 pub mod producer;
 pub mod profile;
 pub mod protection;

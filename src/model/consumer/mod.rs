@@ -10,6 +10,7 @@
 
 mod calls;
 mod invoke;
+mod observe;
 pub mod poller;
 mod prefetch;
 mod receive;

@@ -67,6 +67,17 @@ impl Api {
     }
 }
 
+impl Api {
+    /// Its columns in the time series: tokens left, calls and what failed.
+    pub fn series_columns(&self, cols: &mut crate::metrics::columns::Columns, now: SimTime) {
+        cols.gauge("tokens", self.tokens_at(now));
+        cols.counter("calls", self.c.calls);
+        cols.counter("throttles", self.c.throttles);
+        cols.counter("errors", self.c.errors);
+        cols.counter("down_rejections", self.c.down_rejections);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

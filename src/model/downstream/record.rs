@@ -61,6 +61,15 @@ impl Record {
     }
 }
 
+impl Record {
+    /// Its columns in the time series: reads, writes and conflicts.
+    pub fn series_columns(&self, cols: &mut crate::metrics::columns::Columns) {
+        cols.counter("reads", self.c.reads);
+        cols.counter("writes", self.c.writes);
+        cols.counter("conflicts", self.c.conflicts);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,6 +5,7 @@
 mod flow;
 
 pub mod group;
+mod observe;
 
 use crate::engine::SimTime;
 use crate::model::message::Message;

@@ -5,6 +5,7 @@
 
 mod produce;
 
+mod observe;
 mod publish;
 
 use crate::engine::{Rng, SimTime, from_secs, stream};

@@ -5,6 +5,7 @@
 //! dead-lettered or dropped. The conversations live in `delivery.rs`.
 
 mod delivery;
+mod observe;
 
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::scenario::{DeliveryJitter, DeliveryPolicy};

@@ -8,6 +8,7 @@ mod notify;
 pub mod redrive;
 
 mod deadlines;
+mod observe;
 mod ready;
 
 use crate::engine::SimTime;

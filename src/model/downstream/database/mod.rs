@@ -10,6 +10,7 @@
 //! finish, is rescheduled whenever n changes.
 
 mod calls;
+mod observe;
 
 use super::Client;
 use super::faults::Faults;

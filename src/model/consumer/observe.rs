@@ -1,0 +1,65 @@
+//! A consumer's columns in the time series: the pool's or the poller's, its
+//! calls' and its dedupe store's when it has them, and its kind's own (an
+//! endpoint's deliveries, a prefetch pool's unacked messages, a group's lag).
+
+use crate::engine::SimTime;
+use crate::metrics::columns::Columns;
+use crate::model::consumer::{Consumer, Kind};
+use crate::model::log::Topic;
+
+impl Consumer {
+    /// `topics` are the world's, for a group member's lag.
+    pub fn series_columns(&self, cols: &mut Columns, topics: &[Topic], now: SimTime) {
+        self.work_columns(cols, now);
+        match &self.kind {
+            Kind::Endpoint(e) => e.series_columns(cols),
+            Kind::Prefetch { .. } => {
+                let held: usize = self.workers.iter().map(|w| w.batch.len()).sum();
+                cols.gauge("unacked", held as f64);
+            }
+            Kind::Member(g) => g.series_columns(cols, &topics[g.topic as usize], now),
+            Kind::Pool | Kind::Poller(_) => {}
+        }
+    }
+
+    fn work_columns(&self, cols: &mut Columns, now: SimTime) {
+        match self.kind.poller() {
+            Some(p) => {
+                cols.gauge("pollers", p.active as f64);
+                cols.gauge("concurrency", self.busy as f64);
+                cols.counter("invocations", p.c.invocations);
+                cols.counter("throttles", p.c.throttles);
+                cols.counter("timeouts", p.c.timeouts);
+            }
+            None => {
+                cols.gauge("workers", self.workers.len() as f64);
+                cols.gauge("busy", self.busy as f64);
+            }
+        }
+        cols.counter("completions", self.c.completions);
+        cols.counter("goodput", self.c.goodput);
+        cols.counter("failures", self.c.failures);
+        cols.counter("duplicates", self.c.duplicates);
+        cols.counter("empty_receives", self.empty_receives_at(now));
+        if !self.p.chain.is_empty() {
+            cols.counter("call_failures", self.c.call_failures);
+            cols.counter("retries", self.c.retries);
+        }
+        if !self.breakers.is_empty() {
+            let worst = self
+                .breakers
+                .iter()
+                .map(|b| b.level(now))
+                .fold(0.0, f64::max);
+            cols.gauge("breaker", worst);
+            cols.counter(
+                "breaker_rejections",
+                self.breakers.iter().map(|b| b.rejected).sum(),
+            );
+        }
+        if self.store.is_some() {
+            cols.counter("dedupe_skips", self.c.dedupe_skips);
+            cols.counter("dedupe_conflicts", self.c.dedupe_conflicts);
+        }
+    }
+}

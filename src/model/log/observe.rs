@@ -1,0 +1,30 @@
+//! A consumer group's columns in the time series: its lag, in all and per
+//! partition, the age of its oldest uncommitted record, what it lost, and what
+//! each partition processed.
+
+use crate::engine::{SimTime, to_secs};
+use crate::metrics::columns::Columns;
+use crate::model::log::Topic;
+use crate::model::log::group::{GroupState, PartitionState};
+
+impl GroupState {
+    pub fn series_columns(&self, cols: &mut Columns, topic: &Topic, now: SimTime) {
+        let lags: Vec<(u64, SimTime)> = (0..self.partitions.len())
+            .map(|p| self.lag(p, topic, now))
+            .collect();
+        cols.gauge("lag", lags.iter().map(|l| l.0).sum::<u64>() as f64);
+        cols.gauge(
+            "lag_s",
+            to_secs(lags.iter().map(|l| l.1).max().unwrap_or(0)),
+        );
+        let sum = |f: fn(&PartitionState) -> u64| self.partitions.iter().map(f).sum::<u64>();
+        cols.counter("lost", sum(|s| s.lost_to_retention + s.lost_to_crashes));
+        cols.counter("dead_lettered", sum(|s| s.dead_lettered));
+        for (p, (lag, _)) in lags.iter().enumerate() {
+            cols.gauge(&format!("p{p}.lag"), *lag as f64);
+        }
+        for (p, s) in self.partitions.iter().enumerate() {
+            cols.counter(&format!("p{p}.processed"), s.processed);
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! A producer's columns in the time series: only a producer with a publish
+//! policy has any (its buffer, its retries, what it lost or blocked).
+
+use crate::engine::SimTime;
+use crate::metrics::columns::Columns;
+use crate::model::producer::Producer;
+
+impl Producer {
+    pub fn series_columns(&self, cols: &mut Columns, now: SimTime) {
+        let Some(b) = &self.buffer else { return };
+        cols.gauge("buffered", b.held_messages() as f64);
+        cols.gauge("up", if b.crashed_at.is_some() { 0.0 } else { 1.0 });
+        cols.counter("accepted", self.c.produced);
+        cols.counter("publish_failures", b.c.refusals);
+        cols.counter("publish_retries", b.c.retries);
+        cols.counter("lost", b.lost());
+        cols.counter("blocked", b.c.blocked);
+        // Seconds blocked during the interval.
+        cols.put("blocked_s", b.blocked_s(now), true);
+    }
+}
