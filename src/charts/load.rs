@@ -7,7 +7,7 @@
 use super::ChartError;
 use super::run::{chart, dashed, gauge, rate, rate_label, ratio, smoothing};
 
-use super::timechart::{Limit, Window};
+use super::timechart::{Limit, Shade, Window};
 use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
 use std::path::Path;
@@ -29,6 +29,7 @@ fn recovery_marker(s: &Summary) -> Option<Window> {
         },
         from_x: r.should_recover_by_s,
         to_x: r.should_recover_by_s,
+        shade: Shade::Trigger,
     })
 }
 

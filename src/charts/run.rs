@@ -3,9 +3,9 @@
 //! downstreams, `concurrency` and `downstream_calls`. Trigger windows (spikes) shaded.
 
 use super::ChartError;
-use super::timechart::{Limit, Series, TimeChart, Window};
+use super::timechart::{Limit, Series, Shade, TimeChart, Window};
 use crate::metrics::series::BoundedSeries;
-use crate::run::Summary;
+use crate::run::{Summary, Trigger};
 use std::path::Path;
 
 /// A gauge as sampled: each row's value, or in a row that merged samples
@@ -115,6 +115,7 @@ pub(super) fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
                 label: t.label.clone(),
                 from_x: t.from_s,
                 to_x: t.to_s,
+                shade: if t.down { Shade::Down } else { Shade::Trigger },
             })
             .collect(),
         y_log: false,
@@ -125,13 +126,17 @@ pub(super) fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
 /// as a trigger (an outage fault). Only the first is labelled: a label per crash
 /// fills the top of the plot, where the legend should go; the legend names them.
 pub(super) fn down_windows(s: &Summary) -> Vec<Window> {
-    let shaded = |[from, to]: [f64; 2]| {
-        s.triggers
-            .iter()
-            .any(|t| t.from_s <= from + 1e-6 && to <= t.to_s + 1e-6)
-    };
     let mut out = vec![];
     for d in &s.databases {
+        // Only an outage window on this very database already shades its down
+        // time; any other trigger (a spike, a fault elsewhere) leaves a crash
+        // under it unshown.
+        let outage = Trigger::outage_label(&d.name);
+        let shaded = |[from, to]: [f64; 2]| {
+            s.triggers
+                .iter()
+                .any(|t| t.label == outage && t.from_s <= from + 1e-6 && to <= t.to_s + 1e-6)
+        };
         let first = out.len();
         for &[from_x, to_x] in d.down.iter().filter(|&&w| !shaded(w)) {
             let label = if out.len() == first {
@@ -143,6 +148,7 @@ pub(super) fn down_windows(s: &Summary) -> Vec<Window> {
                 label,
                 from_x,
                 to_x,
+                shade: Shade::Down,
             });
         }
     }
@@ -295,4 +301,42 @@ fn sum(s: &BoundedSeries, names: &[String], label: &str) -> Option<Series> {
         }
     }
     Some(Series::new(label, envelope(&t, &total)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every interval a database was down is shaded, whatever trigger it
+    /// falls in: lambda-sqs-db's first crash happens during its sale (a spike
+    /// trigger) and must show.
+    #[test]
+    fn every_crash_is_shaded_even_inside_a_load_trigger() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join("lambda-sqs-db.toml");
+        let s = crate::load_file(&path).expect("the scenario loads");
+        let out = crate::run(&s, "lambda-sqs-db").expect("it runs");
+        let summary = &out.summary;
+        let down: Vec<[f64; 2]> = summary
+            .databases
+            .iter()
+            .flat_map(|d| d.down.iter().copied())
+            .collect();
+        let inside_spike = down.iter().filter(|&&[from, to]| {
+            summary
+                .triggers
+                .iter()
+                .any(|t| t.from_s <= from && to <= t.to_s)
+        });
+        assert!(
+            inside_spike.count() >= 1,
+            "the scenario crashes during its sale: {down:?}"
+        );
+        let shaded: Vec<[f64; 2]> = down_windows(summary)
+            .iter()
+            .map(|w| [w.from_x, w.to_x])
+            .collect();
+        assert_eq!(shaded, down, "every down interval is shaded");
+    }
 }

@@ -68,6 +68,10 @@ pub const LIMIT: RGBColor = RGBColor(0xB0, 0x1C, 0x2E);
 pub const WINDOW: RGBColor = RGBColor(0xF0, 0x9A, 0x30);
 pub const WINDOW_ALPHA: f64 = 0.16;
 pub const WINDOW_TEXT: RGBColor = RGBColor(0x9A, 0x55, 0x00);
+/// Down time (crashes, outages): a red of its own, never the trigger's orange.
+pub const DOWN: RGBColor = RGBColor(0xC6, 0x28, 0x28);
+pub const DOWN_ALPHA: f64 = 0.13;
+pub const DOWN_TEXT: RGBColor = RGBColor(0x9E, 0x1B, 0x1B);
 /// Opacity of the area under a filled series.
 pub const FILL_ALPHA: f64 = 0.18;
 /// Opacity of a series' uncertainty band.

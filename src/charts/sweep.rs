@@ -5,7 +5,7 @@
 
 use super::ChartError;
 use super::heatmap::HeatMap;
-use super::timechart::{Series, TimeChart, Window, XScale};
+use super::timechart::{Series, Shade, TimeChart, Window, XScale};
 use crate::sweep::report::lines;
 use crate::sweep::{PlanInfo, Table};
 use std::path::Path;
@@ -94,6 +94,8 @@ pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError
                     label: format!("collapses at {x}{which}"),
                     from_x: x,
                     to_x: x,
+                    // Where it falls over: the hue of harm, not of a trigger.
+                    shade: Shade::Down,
                 });
             }
         }

@@ -128,6 +128,18 @@ pub struct Trigger {
     pub label: String,
     pub from_s: f64,
     pub to_s: f64,
+    /// Something goes down (an outage, a member's crash), as opposed to a
+    /// change of load or of latency: charts give it the hue of down time.
+    #[serde(skip)]
+    pub down: bool,
+}
+
+impl Trigger {
+    /// The label of an outage window on `target`: charts that shade down
+    /// intervals know by it which of them the trigger's shading already shows.
+    pub fn outage_label(target: &str) -> String {
+        format!("outage ({target})")
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -418,6 +430,7 @@ pub(super) fn triggers(s: &Scenario) -> Vec<Trigger> {
                 ),
                 from_s,
                 to_s: from_s + st.duration_s.unwrap_or(0.0),
+                down: false,
             });
         }
     }
@@ -428,19 +441,25 @@ pub(super) fn triggers(s: &Scenario) -> Vec<Trigger> {
                 label: format!("crash ({})", consumer_name(i, c)),
                 from_s: at,
                 to_s: at,
+                down: true,
             });
         }
     }
     for f in &s.faults {
-        let what = match f.kind {
-            FaultKind::Outage => "outage".to_string(),
-            FaultKind::Errors => format!("errors {:.0} %", 100.0 * f.error_rate.unwrap_or(1.0)),
-            FaultKind::Latency => format!("latency ×{}", f.factor.unwrap_or(1.0)),
+        let label = match f.kind {
+            FaultKind::Outage => Trigger::outage_label(&f.target),
+            FaultKind::Errors => format!(
+                "errors {:.0} % ({})",
+                100.0 * f.error_rate.unwrap_or(1.0),
+                f.target
+            ),
+            FaultKind::Latency => format!("latency ×{} ({})", f.factor.unwrap_or(1.0), f.target),
         };
         out.push(Trigger {
-            label: format!("{what} ({})", f.target),
+            label,
             from_s: f.from_s,
             to_s: f.to_s,
+            down: f.kind == FaultKind::Outage,
         });
     }
     out

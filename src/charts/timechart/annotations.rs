@@ -1,6 +1,7 @@
 //! Labels inside the plot: window labels along the top, limit labels at the right
 //! end of their lines, kept clear of each other.
 
+use super::Shade;
 use super::layout::is_instant;
 use super::rect::Rect;
 use super::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fit_text, text_box, text_width};
@@ -37,9 +38,9 @@ pub(super) fn place_labels(
     for (win, (a, b)) in windows.iter().filter(|(w, _)| !w.label.is_empty()) {
         let center = (*a + *b) / 2.0;
         let label = if is_instant((*a, *b)) {
-            place_instant_label(&out, &win.label, center.round(), plot)?
+            place_instant_label(&out, &win.label, center.round(), plot, win.shade)?
         } else {
-            place_window_label(&out, &win.label, center, plot)?
+            place_window_label(&out, &win.label, center, plot, win.shade)?
         };
         out.push(label);
     }
@@ -57,6 +58,7 @@ fn place_window_label(
     label: &str,
     center: f64,
     plot: &Rect,
+    shade: Shade,
 ) -> Result<Annotation, DrawError> {
     let (text, size) = fit_text(label, style::ANNOTATION_SIZE, false, plot.width() - 12.0)?;
     let w = text_width(&text, size, false)?;
@@ -72,7 +74,7 @@ fn place_window_label(
         y += row;
         bbox = text_box(x, y, w, size, HPos::Center);
     }
-    let spec = TextSpec::new(size, style::WINDOW_TEXT).align(HPos::Center);
+    let spec = TextSpec::new(size, shade.text()).align(HPos::Center);
     Ok(Annotation {
         text: PlacedText { text, x, y, spec },
         halo: false,
@@ -88,6 +90,7 @@ fn place_instant_label(
     label: &str,
     line_x: f64,
     plot: &Rect,
+    shade: Shade,
 ) -> Result<Annotation, DrawError> {
     const GAP: f64 = 6.0;
     let max_w = (plot.width() / 2.0 - 2.0 * GAP).max(plot.width() * 0.3);
@@ -109,7 +112,7 @@ fn place_instant_label(
         y += row;
         bbox = text_box(x, y, w, size, h);
     }
-    let spec = TextSpec::new(size, style::WINDOW_TEXT).align(h);
+    let spec = TextSpec::new(size, shade.text()).align(h);
     Ok(Annotation {
         text: PlacedText { text, x, y, spec },
         halo: true,

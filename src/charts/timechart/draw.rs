@@ -1,6 +1,7 @@
 //! Painting a plan: bands, grid, data, axes, labels, legend and titles, back to
 //! front.
 
+use super::Shade;
 use super::axis::Axis;
 use super::canvas::{Backend, Canvas, Drawn};
 use super::layout::{Plan, TICK_GAP, TICK_LEN};
@@ -50,15 +51,21 @@ pub(super) fn limit_line<DB: Backend>(c: &Canvas<DB>, l: f64, r: f64, y: f64) ->
 
 /// Solid vertical line at pixel x `x` from `t` to `b` marking an instant (a
 /// window too narrow to shade; also the legend's swatch).
-pub(super) fn instant_line<DB: Backend>(c: &Canvas<DB>, x: f64, t: f64, b: f64) -> Drawn {
+pub(super) fn instant_line<DB: Backend>(
+    c: &Canvas<DB>,
+    x: f64,
+    t: f64,
+    b: f64,
+    shade: Shade,
+) -> Drawn {
     let r = rect(x - INSTANT_WIDTH / 2.0, t, x + INSTANT_WIDTH / 2.0, b);
-    c.fill_rect(r, style::WINDOW_TEXT.to_rgba())
+    c.fill_rect(r, shade.text().to_rgba())
 }
 
 fn draw_bands<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
-    for &(a, b) in &plan.bands {
+    for &(a, b, shade) in &plan.bands {
         let r = rect(a, plan.plot.t, b, plan.plot.b);
-        c.fill_rect(r, style::WINDOW.mix(style::WINDOW_ALPHA))?;
+        c.fill_rect(r, shade.fill())?;
     }
     Ok(())
 }
@@ -121,8 +128,8 @@ fn draw_data<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     for &y in &plan.limit_ys {
         limit_line(c, plan.plot.l, plan.plot.r, y)?;
     }
-    for &x in &plan.instants {
-        instant_line(c, x, plan.plot.t, plan.plot.b)?;
+    for &(x, shade) in &plan.instants {
+        instant_line(c, x, plan.plot.t, plan.plot.b, shade)?;
     }
     for line in &plan.lines {
         let color = line.color.to_rgba();

@@ -1,5 +1,6 @@
 //! The plan: everything the chart shows, positioned in output pixels (y down).
 
+use super::Shade;
 use super::annotations::{Annotation, place_labels};
 use super::axis::{Axis, aligned_axis, linear_axis, log_axis};
 use super::clean_input::CleanInput;
@@ -28,10 +29,10 @@ pub(super) struct Plan {
     /// Pixel y of each limit line.
     pub(super) limit_ys: Vec<f64>,
     /// Pixel x range of each window band.
-    pub(super) bands: Vec<(f64, f64)>,
+    pub(super) bands: Vec<(f64, f64, Shade)>,
     /// Pixel x of each window too narrow to shade (e.g. an instant): drawn as a
     /// marker line.
-    pub(super) instants: Vec<f64>,
+    pub(super) instants: Vec<(f64, Shade)>,
     pub(super) annotations: Vec<Annotation>,
     pub(super) legend: Option<Legend>,
     /// Titles, axis labels and the "no data" note.
@@ -79,8 +80,8 @@ impl Plan {
         let entries = legend::entries(chart, &data, &lines, &windows);
         let (instants, bands): (Vec<_>, Vec<_>) = windows
             .iter()
-            .map(|(_, b)| *b)
-            .partition(|b| is_instant(*b));
+            .map(|(w, (a, b))| (*a, *b, w.shade))
+            .partition(|&(a, b, _)| is_instant((a, b)));
         let mut plan = Plan {
             plot,
             y,
@@ -90,7 +91,7 @@ impl Plan {
             bands,
             instants: instants
                 .iter()
-                .map(|(a, b)| ((a + b) / 2.0).round())
+                .map(|(a, b, shade)| (((a + b) / 2.0).round(), *shade))
                 .collect(),
             annotations,
             legend: None,

@@ -1,5 +1,6 @@
 //! The legend: its rows, its placement where it hides the least, and its drawing.
 
+use super::Shade;
 use super::canvas::{Backend, Canvas, Drawn};
 use super::clean_input::CleanInput;
 use super::draw::{instant_line, limit_line, marker};
@@ -30,9 +31,9 @@ pub(super) enum Swatch {
         markers: bool,
     },
     Limit,
-    Window,
+    Window(Shade),
     /// A window drawn as a marker line.
-    Instant,
+    Instant(Shade),
 }
 
 pub(super) struct Legend {
@@ -62,9 +63,9 @@ pub(super) fn entries(
     let limits = data.limits.iter().map(|l| (Swatch::Limit, &l.label));
     let windows = windows.iter().map(|(w, px)| {
         let swatch = if is_instant(*px) {
-            Swatch::Instant
+            Swatch::Instant(w.shade)
         } else {
-            Swatch::Window
+            Swatch::Window(w.shade)
         };
         (swatch, &w.label)
     });
@@ -137,12 +138,12 @@ impl Legend {
                     }
                 }
                 Swatch::Limit => limit_line(c, sl, sr, mid)?,
-                Swatch::Window => {
+                Swatch::Window(shade) => {
                     let block = rect(sl, mid - 6.0, sr, mid + 6.0);
-                    c.fill_rect(block, style::WINDOW.mix(style::WINDOW_ALPHA))?;
+                    c.fill_rect(block, shade.fill())?;
                 }
-                Swatch::Instant => {
-                    instant_line(c, ((sl + sr) / 2.0).round(), mid - 8.0, mid + 8.0)?
+                Swatch::Instant(shade) => {
+                    instant_line(c, ((sl + sr) / 2.0).round(), mid - 8.0, mid + 8.0, *shade)?
                 }
             }
             let base = mid + CAP_HEIGHT * style::LEGEND_SIZE / 2.0;
@@ -193,6 +194,7 @@ mod tests {
             label: label.into(),
             from_x,
             to_x: from_x + 1.0,
+            ..Default::default()
         };
         let chart = TimeChart {
             series: vec![
@@ -216,8 +218,8 @@ mod tests {
                 let kind = match swatch {
                     Swatch::Line { .. } => "line",
                     Swatch::Limit => "limit",
-                    Swatch::Window => "window",
-                    Swatch::Instant => "instant",
+                    Swatch::Window(_) => "window",
+                    Swatch::Instant(_) => "instant",
                 };
                 (kind, label.as_str())
             })

@@ -80,6 +80,35 @@ pub struct Window {
     pub label: String,
     pub from_x: f64,
     pub to_x: f64,
+    pub shade: Shade,
+}
+
+/// What a window means, in one hue per meaning across every chart: a trigger
+/// the scenario applies (a load spike, a fault window), or a component down
+/// (a crash, an outage), so that a crash inside a spike still shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Shade {
+    #[default]
+    Trigger,
+    Down,
+}
+
+impl Shade {
+    /// The band's fill.
+    pub(super) fn fill(self) -> plotters::style::RGBAColor {
+        use plotters::style::Color;
+        match self {
+            Shade::Trigger => style::WINDOW.mix(style::WINDOW_ALPHA),
+            Shade::Down => style::DOWN.mix(style::DOWN_ALPHA),
+        }
+    }
+    /// The label's and a marker line's colour.
+    pub(super) fn text(self) -> plotters::style::RGBColor {
+        match self {
+            Shade::Trigger => style::WINDOW_TEXT,
+            Shade::Down => style::DOWN_TEXT,
+        }
+    }
 }
 
 /// A chart of y over x (simulated time, or a swept parameter); see
@@ -237,16 +266,19 @@ mod tests {
                             label: "nan".into(),
                             from_x: f64::NAN,
                             to_x: 1.0,
+                            ..Default::default()
                         },
                         Window {
                             label: "open".into(),
                             from_x: 2.0,
                             to_x: f64::INFINITY,
+                            ..Default::default()
                         },
                         Window {
                             label: "reversed".into(),
                             from_x: 4.0,
                             to_x: 3.0,
+                            ..Default::default()
                         },
                     ],
                     ..plain(vec![Series::new("s", wave(10, 5.0, |x| x))])

@@ -49,7 +49,7 @@ impl Occupancy {
         for y in &plan.limit_ys {
             grid.mark_segment((plot.l, *y), (plot.r, *y), 2);
         }
-        for x in &plan.instants {
+        for (x, _) in &plan.instants {
             grid.mark_segment((*x, plot.t), (*x, plot.b), 2);
         }
         grid

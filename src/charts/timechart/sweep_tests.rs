@@ -48,9 +48,9 @@ fn sweep_plan_has_bands_markers_and_a_marker_line() {
             ..
         }
     ));
-    assert!(matches!(swatches[3], Swatch::Instant));
+    assert!(matches!(swatches[3], Swatch::Instant(_)));
     let label = plan.annotations.iter().find(|a| a.halo).expect("label");
-    let line_x = plan.instants[0];
+    let line_x = plan.instants[0].0;
     assert!(
         label.bbox.l > line_x || label.bbox.r < line_x,
         "the label must not cross its line"

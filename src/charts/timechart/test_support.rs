@@ -101,6 +101,7 @@ pub(crate) fn demo(points: usize) -> TimeChart {
             label: "consumer outage".into(),
             from_x: 300.0,
             to_x: 360.0,
+            ..Default::default()
         }],
         y_log: false,
     }
@@ -142,6 +143,7 @@ pub(crate) fn sweep() -> TimeChart {
             label: "collapse point: 800 messages/s".into(),
             from_x: 800.0,
             to_x: 800.0,
+            ..Default::default()
         }],
         ..TimeChart::default()
     }
