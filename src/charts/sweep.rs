@@ -6,7 +6,7 @@
 use super::ChartError;
 use super::heatmap::HeatMap;
 use super::timechart::{Series, Shade, TimeChart, Window, XScale};
-use crate::sweep::report::lines;
+use crate::sweep::report::{Stat, lines};
 use crate::sweep::{PlanInfo, Table};
 use std::path::Path;
 
@@ -57,6 +57,21 @@ fn file_name(m: &str) -> String {
         .collect()
 }
 
+/// Where a metric's confidence bands stop: a metric no replication ever took
+/// below zero (a count, a latency, a share) cannot have a negative mean, so
+/// its band stops at zero where the t-interval of a few disagreeing
+/// replications would pass it. (NaN, a point without runs, says nothing.)
+fn band_floor(stats: &[Vec<Stat>], metric: usize) -> f64 {
+    let never_negative = stats
+        .iter()
+        .all(|p| p[metric].min >= 0.0 || p[metric].min.is_nan());
+    if never_negative {
+        0.0
+    } else {
+        f64::NEG_INFINITY
+    }
+}
+
 pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
     let groups = lines(info);
     let subtitle = format!(
@@ -67,6 +82,7 @@ pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError
         let Some(mi) = t.metrics.iter().position(|m| m == metric) else {
             continue;
         };
+        let floor = band_floor(&t.stats, mi);
         let mut series = vec![];
         let mut windows = vec![];
         for g in groups.iter().take(MAX_LINES) {
@@ -78,7 +94,7 @@ pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError
             );
             s.band = Some(
                 g.iter()
-                    .map(|&p| (t.stats[p][mi].ci_low, t.stats[p][mi].ci_high))
+                    .map(|&p| (t.stats[p][mi].ci_low.max(floor), t.stats[p][mi].ci_high))
                     .collect(),
             );
             s.markers = true;
@@ -203,4 +219,24 @@ fn heat_map(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
     }
     .write(&dir.join("heatmap"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sweep::report::stat;
+
+    #[test]
+    fn bands_of_a_never_negative_metric_stop_at_zero() {
+        // Two of three replications crashed nothing: the t-interval of the
+        // crashes reaches far below zero.
+        let crashes = stat(&[0.0, 0.0, 2.0]);
+        assert!(crashes.ci_low < -1.0, "{crashes:?}");
+        assert_eq!(band_floor(&[vec![crashes]], 0), 0.0);
+        let signed = stat(&[-1.0, 0.5, 2.0]);
+        assert_eq!(
+            band_floor(&[vec![crashes], vec![signed]], 0),
+            f64::NEG_INFINITY
+        );
+    }
 }

@@ -28,6 +28,10 @@ pub struct Stat {
     pub ci_low: f64,
     pub ci_high: f64,
     pub n: usize,
+    /// The lowest replication: a metric that is never negative keeps its
+    /// confidence band at or above zero in the charts.
+    #[serde(skip)]
+    pub min: f64,
 }
 
 pub fn stat(xs: &[f64]) -> Stat {
@@ -38,16 +42,19 @@ pub fn stat(xs: &[f64]) -> Stat {
             ci_low: f64::NAN,
             ci_high: f64::NAN,
             n,
+            min: f64::NAN,
         };
     }
     // Sequential sums in replication order: the same bits whatever ran where.
     let mean = xs.iter().sum::<f64>() / n as f64;
+    let min = xs.iter().copied().fold(f64::INFINITY, f64::min);
     if n < 2 {
         return Stat {
             mean,
             ci_low: f64::NAN,
             ci_high: f64::NAN,
             n,
+            min,
         };
     }
     let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
@@ -58,6 +65,7 @@ pub fn stat(xs: &[f64]) -> Stat {
         ci_low: mean - half,
         ci_high: mean + half,
         n,
+        min,
     }
 }
 
