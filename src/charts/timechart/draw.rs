@@ -131,7 +131,8 @@ fn draw_data<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     for &(x, shade) in &plan.instants {
         instant_line(c, x, plan.plot.t, plan.plot.b, shade)?;
     }
-    for line in &plan.lines {
+    let (last, first): (Vec<_>, Vec<_>) = plan.lines.iter().partition(|l| l.drawn_last());
+    for line in first.into_iter().chain(last) {
         let color = line.color.to_rgba();
         for poly in &line.polylines {
             match poly.as_slice() {

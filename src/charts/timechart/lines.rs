@@ -23,6 +23,18 @@ pub(super) struct PlotLine {
     pub(super) band: Option<Vec<Vec<(f64, f64)>>>,
     /// Where to draw data point markers (empty when not wanted or too dense).
     pub(super) markers: Vec<(f64, f64)>,
+    /// On the secondary (right) axis.
+    pub(super) secondary: bool,
+}
+
+impl PlotLine {
+    /// Drawn after every other line: a dashed line of the right axis. Primary
+    /// data is otherwise drawn over secondary data, but a right-axis line can
+    /// fall exactly on a left-axis one (a latency proportional to the requests
+    /// in service), and its dashes over the solid line keep both visible.
+    pub(super) fn drawn_last(&self) -> bool {
+        self.secondary && self.dashed
+    }
 }
 
 /// Markers are drawn only when there are at most this many pixels per point
@@ -43,42 +55,46 @@ pub(super) fn plot_lines(
     let (colors1, colors2) = colors.split_at(chart.series.len());
     // Four points per pixel column keep the picture (see `downsample`).
     let max_points = 4 * map.plot.width() as usize;
-    let line =
-        |series: &Series, (segs, band): (&Segments, &BandRuns), color: RGBColor, axis: &Axis| {
-            let px: Vec<Vec<(f64, f64)>> = segs
-                .iter()
-                .map(|seg| seg.iter().filter_map(|p| map.point(axis, *p)).collect())
-                .collect();
-            let count: usize = px.iter().map(Vec::len).sum();
-            let markers =
-                if series.markers && count as f64 * MIN_PIXELS_PER_MARKER <= map.plot.width() {
-                    px.iter().flatten().copied().collect()
-                } else {
-                    Vec::new()
-                };
-            let polylines = px.into_iter().map(|p| downsample(p, max_points)).collect();
-            let band = series
-                .band
-                .as_ref()
-                .map(|_| band_polygons(band, map, axis, max_points));
-            PlotLine {
-                label: series.label.clone(),
-                color,
-                dashed: series.dashed,
-                fill: series.fill,
-                fill_base: map.base(axis),
-                polylines,
-                band,
-                markers,
-            }
+    let line = |series: &Series,
+                (segs, band): (&Segments, &BandRuns),
+                color: RGBColor,
+                axis: &Axis,
+                secondary: bool| {
+        let px: Vec<Vec<(f64, f64)>> = segs
+            .iter()
+            .map(|seg| seg.iter().filter_map(|p| map.point(axis, *p)).collect())
+            .collect();
+        let count: usize = px.iter().map(Vec::len).sum();
+        let markers = if series.markers && count as f64 * MIN_PIXELS_PER_MARKER <= map.plot.width()
+        {
+            px.iter().flatten().copied().collect()
+        } else {
+            Vec::new()
         };
+        let polylines = px.into_iter().map(|p| downsample(p, max_points)).collect();
+        let band = series
+            .band
+            .as_ref()
+            .map(|_| band_polygons(band, map, axis, max_points));
+        PlotLine {
+            label: series.label.clone(),
+            color,
+            dashed: series.dashed,
+            fill: series.fill,
+            fill_base: map.base(axis),
+            polylines,
+            band,
+            markers,
+            secondary,
+        }
+    };
     let secondary = data.secondary.iter().zip(&data.secondary_bands);
     let primary = data.primary.iter().zip(&data.primary_bands);
     let mut lines: Vec<PlotLine> = (chart.series2.iter().zip(secondary).zip(colors2))
-        .map(|((s, d), c)| line(s, d, *c, y2.unwrap_or(y)))
+        .map(|((s, d), c)| line(s, d, *c, y2.unwrap_or(y), true))
         .collect();
     let primary = chart.series.iter().zip(primary).zip(colors1);
-    lines.extend(primary.map(|((s, d), c)| line(s, d, *c, y)));
+    lines.extend(primary.map(|((s, d), c)| line(s, d, *c, y, false)));
     lines
 }
 
