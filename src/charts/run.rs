@@ -94,7 +94,8 @@ fn subtitle(s: &Summary) -> String {
         .as_deref()
         .map(|t| format!("{t} · "))
         .unwrap_or_default();
-    format!("{title}{} · seed {} · {verdict}", s.scenario, s.seed)
+    // The verdict on a line of its own, wrapped at spaces, never cut mid-word.
+    format!("{title}{} · seed {}\n{verdict}", s.scenario, s.seed)
 }
 
 pub(super) fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {

@@ -123,16 +123,67 @@ pub(crate) fn fitted_title(
     })
 }
 
-/// `text` cut with an ellipsis until it is at most `max_w` pixels wide.
+/// `text` cut with an ellipsis until it is at most `max_w` pixels wide: the
+/// longest prefix that fits, found by bisection (a width grows with the
+/// prefix), so a long text costs O(n log n), not a measure per character.
 pub(crate) fn cut_text(text: &str, size: f64, bold: bool, max_w: f64) -> Result<String, DrawError> {
-    let mut chars: Vec<char> = text.chars().collect();
-    let mut fitted = text.to_string();
-    while !chars.is_empty() && text_width(&fitted, size, bold)? > max_w {
-        chars.pop();
-        fitted = chars.iter().collect::<String>().trim_end().to_string() + "…";
+    if text_width(text, size, bold)? <= max_w {
+        return Ok(text.to_string());
     }
-    Ok(fitted)
+    let chars: Vec<char> = text.chars().collect();
+    let cut = |n: usize| chars[..n].iter().collect::<String>().trim_end().to_string() + "…";
+    // The longest n with cut(n) fitting; cut(0) is the ellipsis alone.
+    let (mut fits, mut too_long) = (0, chars.len());
+    while too_long - fits > 1 {
+        let mid = (fits + too_long) / 2;
+        if text_width(&cut(mid), size, bold)? <= max_w {
+            fits = mid;
+        } else {
+            too_long = mid;
+        }
+    }
+    Ok(cut(fits))
 }
+
+/// `text` broken into lines of at most `max_w` pixels at spaces, at most
+/// `max_lines` of them; a word longer than a line, or what is left after the
+/// last line, is cut with an ellipsis. A line break in `text` starts a line.
+pub(crate) fn wrap_text(
+    text: &str,
+    size: f64,
+    bold: bool,
+    max_w: f64,
+    max_lines: usize,
+) -> Result<Vec<String>, DrawError> {
+    let mut lines: Vec<String> = Vec::new();
+    for paragraph in text.split('\n') {
+        let mut line = String::new();
+        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
+            if line.is_empty() || text_width(&candidate, size, bold)? <= max_w {
+                line = candidate;
+            } else {
+                lines.push(std::mem::replace(&mut line, word.to_string()));
+            }
+        }
+        lines.push(line);
+    }
+    if lines.len() > max_lines {
+        let rest = lines.split_off(max_lines - 1).join(" ");
+        lines.push(rest);
+    }
+    lines
+        .into_iter()
+        .map(|l| cut_text(&l, size, bold, max_w))
+        .collect()
+}
+
+/// The most lines a subtitle takes before its end is cut.
+const SUBTITLE_LINES: usize = 3;
 
 /// Places the title and the subtitle (if any) at the top left; returns the y where
 /// the header ends.
@@ -149,11 +200,15 @@ pub(crate) fn header(
     texts.push(PlacedText { text, x, y, spec });
     let mut bottom = y + DESCENT * style::TITLE_SIZE;
     if let Some(sub) = subtitle {
-        let y = bottom + 10.0 + CAP_HEIGHT * style::SUBTITLE_SIZE;
-        let (text, size) = fit_text(sub, style::SUBTITLE_SIZE, false, max_w)?;
-        let spec = TextSpec::new(size, style::TEXT_MUTED);
-        texts.push(PlacedText { text, x, y, spec });
-        bottom = y + DESCENT * style::SUBTITLE_SIZE;
+        // Whole words on up to three lines: a verdict is never cut mid-word.
+        let size = style::SUBTITLE_SIZE;
+        let mut y = bottom + 10.0 + CAP_HEIGHT * size;
+        for text in wrap_text(sub, size, false, max_w, SUBTITLE_LINES)? {
+            let spec = TextSpec::new(size, style::TEXT_MUTED);
+            texts.push(PlacedText { text, x, y, spec });
+            bottom = y + DESCENT * size;
+            y += (CAP_HEIGHT + DESCENT) * size + 5.0;
+        }
     }
     Ok(bottom)
 }
@@ -170,5 +225,35 @@ mod tests {
         assert!(size < 30.0);
         assert!(text.ends_with('…'));
         assert!(text_width(&text, size, true).expect("width") <= 400.0);
+    }
+
+    #[test]
+    fn cutting_keeps_the_longest_prefix_that_fits() {
+        style::register_fonts();
+        let text = "orders: 3,657 of 8,307 messages dead-lettered (44 %)";
+        let cut = cut_text(text, 12.0, false, 150.0).expect("cut");
+        assert!(cut.ends_with('…'));
+        assert!(text_width(&cut, 12.0, false).expect("width") <= 150.0);
+        // A prefix of the text, and nearly all the room used: the bisection
+        // found the longest one, not just one that fits.
+        assert!(text.starts_with(cut.trim_end_matches('…')));
+        assert!(text_width(&cut, 12.0, false).expect("width") > 150.0 - 12.0);
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_keeps_whole_words() {
+        style::register_fonts();
+        let text = "COLLAPSED at 180 s (after the latency window ended, goodput was still below 50 % of the offered load)";
+        let lines = wrap_text(text, 12.0, false, 200.0, 10).expect("wrap");
+        assert!(lines.len() > 1);
+        assert_eq!(lines.join(" "), text, "nothing lost, no word cut");
+        for l in &lines {
+            assert!(text_width(l, 12.0, false).expect("width") <= 200.0, "{l}");
+        }
+        let two = wrap_text(text, 12.0, false, 200.0, 2).expect("wrap");
+        assert_eq!(two.len(), 2);
+        assert!(two[1].ends_with('…'));
+        let split = wrap_text("first\nsecond", 12.0, false, 500.0, 3).expect("wrap");
+        assert_eq!(split, ["first", "second"]);
     }
 }
