@@ -1,5 +1,5 @@
-//! A queue, topic or push topic that nothing reads: its messages pile up for the
-//! whole run (or, for a push topic, go nowhere). Dead-letter queues and topics
+//! A queue or topic that nothing reads: its messages pile up for the whole run.
+//! (A push topic without a subscription is already an error of validation.) Dead-letter queues and topics
 //! are meant to be read by a person, later, and are left alone; so is a queue
 //! or topic that nothing publishes to (a spare kept for a variant of the file).
 
@@ -58,21 +58,6 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
                 "topic",
                 &t.name,
                 format!("add a `[[consumer]]` with `topic = \"{}\"`", t.name),
-            ));
-        }
-    }
-    for (i, p) in s.pushes.iter().enumerate() {
-        let endpoint = s.consumers.iter().any(|c| c.push.as_ref() == Some(&p.name));
-        let fed = s.producers.iter().any(|q| q.push.as_ref() == Some(&p.name));
-        if fed && p.queues.is_empty() && !endpoint {
-            out.push(unread(
-                root().key("push").index(i).key("name"),
-                "push topic",
-                &p.name,
-                format!(
-                    "subscribe a queue (`queues = [...]`) or a `[[consumer]]` with `push = \"{}\"`",
-                    p.name
-                ),
             ));
         }
     }
