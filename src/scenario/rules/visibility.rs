@@ -32,16 +32,14 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
                     num(l.function_timeout_s),
                     num(l.batch_window_s)
                 ),
-                format!(
-                    "6 × function timeout + batch window of `{who}` (AWS's guidance for SQS event sources)"
-                ),
+                format!("AWS's minimum for `{who}`: 6 × function timeout + batch window"),
             ),
             None => {
                 let per_receive = c.batch_size() as f64 * mean(&c.processing_s) * cost(s, &q.name);
                 (
                     MARGIN * per_receive,
                     format!("6 × {} s", num(per_receive)),
-                    format!("6 × the mean time a receive of `{who}` takes to process"),
+                    format!("six times the mean time a receive of `{who}` takes"),
                 )
             }
         };
