@@ -461,4 +461,25 @@ fn cli_warns_and_exits_zero_unless_denied() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+    // A sweep warns once for its file, and refuses with --deny-warnings.
+    let o = flowsim(
+        &[
+            "sweep",
+            "--deny-warnings",
+            "zombie.toml",
+            "--set",
+            "producer[0].rate=1,2",
+            "--out",
+            "sw",
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(
+        err.matches("warning[visibility-timeout]").count(),
+        1,
+        "{err}"
+    );
+    assert!(!d.path().join("sw").exists());
 }
