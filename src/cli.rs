@@ -1,4 +1,4 @@
-//! Command-line interface: `flowsim run`, `flowsim check`.
+//! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`.
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -55,6 +55,9 @@ pub struct SweepArgs {
     /// No progress bar and no table.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Refuse to sweep a scenario that breaks a design rule (exit 2).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Args, Debug)]
@@ -78,13 +81,20 @@ pub struct RunArgs {
     /// Override the scenario's `run.seed`.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Print nothing but errors.
+    /// Print nothing but errors (and the warnings that refuse a run with
+    /// --deny-warnings).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Refuse to run scenarios that break a design rule (exit 2), for CI.
+    #[arg(long)]
+    pub deny_warnings: bool,
 }
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
+    /// Exit 2 when a scenario breaks a design rule, not only on errors (for CI).
+    #[arg(long)]
+    pub deny_warnings: bool,
 }

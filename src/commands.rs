@@ -2,7 +2,7 @@
 
 use crate::cli::{CheckArgs, MergeArgs, RunArgs, SweepArgs};
 use crate::export::{ExportError, run_into, table};
-use crate::scenario::{Scenario, ScenarioError, load_file};
+use crate::scenario::{Checked, Diagnostic, Scenario, ScenarioError, check_file};
 use rayon::prelude::*;
 
 /// Prints to stdout, ignoring a closed pipe (`flowsim … | head` must not panic).
@@ -39,13 +39,31 @@ struct BadShard {
     source: Option<std::num::ParseIntError>,
 }
 
-/// Loads every file; prints every problem found, not just the first.
-fn load_all(files: &[PathBuf]) -> Option<Vec<(PathBuf, Scenario)>> {
+/// A scenario file that loaded, with the design rules it breaks.
+struct Loaded {
+    file: PathBuf,
+    scenario: Scenario,
+    warnings: Vec<Diagnostic>,
+}
+
+fn print_warnings(warnings: &[Diagnostic]) {
+    for w in warnings {
+        eprintln!("{w}\n");
+    }
+}
+
+/// Loads every file; prints every problem found, not just the first. Warnings
+/// are left to the caller (`run --quiet` hides them).
+fn load_all(files: &[PathBuf]) -> Option<Vec<Loaded>> {
     let mut ok = vec![];
     let mut bad = false;
     for f in files {
-        match load_file(f) {
-            Ok(s) => ok.push((f.clone(), s)),
+        match check_file(f) {
+            Ok(Checked { scenario, warnings }) => ok.push(Loaded {
+                file: f.clone(),
+                scenario,
+                warnings,
+            }),
             Err(e) => {
                 bad = true;
                 match e {
@@ -62,15 +80,32 @@ fn load_all(files: &[PathBuf]) -> Option<Vec<(PathBuf, Scenario)>> {
     (!bad).then_some(ok)
 }
 
+/// Exit 0 when every file is valid, even with warnings (a design rule is a
+/// rule of thumb, and a scenario may break it on purpose); 2 on an error, or on
+/// a warning with `--deny-warnings`.
 pub fn check(args: &CheckArgs) -> u8 {
-    match load_all(&args.files) {
-        Some(ok) => {
-            for (f, _) in ok {
-                say!("{}: ok", f.display());
+    let Some(ok) = load_all(&args.files) else {
+        return EXIT_BAD_INPUT;
+    };
+    let mut warned = false;
+    for l in &ok {
+        print_warnings(&l.warnings);
+        match l.warnings.len() {
+            0 => say!("{}: ok", l.file.display()),
+            n => {
+                warned = true;
+                say!(
+                    "{}: valid, {n} design warning{}",
+                    l.file.display(),
+                    if n == 1 { "" } else { "s" }
+                );
             }
-            0
         }
-        None => EXIT_BAD_INPUT,
+    }
+    if warned && args.deny_warnings {
+        EXIT_BAD_INPUT
+    } else {
+        0
     }
 }
 
@@ -81,9 +116,26 @@ fn stem(path: &Path) -> String {
 }
 
 pub fn run(args: &RunArgs) -> u8 {
-    let Some(mut loaded) = load_all(&args.files) else {
+    let Some(loaded) = load_all(&args.files) else {
         return EXIT_BAD_INPUT;
     };
+    // Warnings go to stderr, before any table: stdout and the output files are
+    // the same as without them.
+    let warnings = loaded.iter().map(|l| l.warnings.len()).sum::<usize>();
+    if !args.quiet || args.deny_warnings {
+        for l in &loaded {
+            print_warnings(&l.warnings);
+        }
+    }
+    if warnings > 0 && args.deny_warnings {
+        eprintln!(
+            "error: {warnings} design warning{} and --deny-warnings: not running",
+            if warnings == 1 { "" } else { "s" }
+        );
+        return EXIT_BAD_INPUT;
+    }
+    let mut loaded: Vec<(PathBuf, Scenario)> =
+        loaded.into_iter().map(|l| (l.file, l.scenario)).collect();
     let mut seen: HashMap<String, &Path> = HashMap::new();
     for (f, _) in &loaded {
         if let Some(other) = seen.insert(stem(f), f) {
@@ -207,6 +259,17 @@ pub fn sweep(args: &SweepArgs) -> u8 {
             return EXIT_BAD_INPUT;
         }
     };
+    // The design rules of the sweep's file as written, once; its points are
+    // variations of it. A file that does not load is reported by the plan.
+    if let Ok(Checked { warnings, .. }) = check_file(&args.file) {
+        if !args.quiet || args.deny_warnings {
+            print_warnings(&warnings);
+        }
+        if !warnings.is_empty() && args.deny_warnings {
+            eprintln!("error: design warnings and --deny-warnings: not sweeping");
+            return EXIT_BAD_INPUT;
+        }
+    }
     let result = crate::sweep::plan(&args.file, &sets, args.reps, args.seed).and_then(|plan| {
         let opts = crate::sweep::Options {
             resume: args.resume,

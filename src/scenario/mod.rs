@@ -2,10 +2,12 @@
 //! validation that names the key at fault and suggests a fix.
 
 pub mod diagnostics;
+pub mod rules;
 mod schema;
 mod validate;
 
-pub use diagnostics::{Diagnostic, KeyPath};
+pub use diagnostics::{Diagnostic, KeyPath, Severity};
+pub use rules::Warning;
 pub use schema::*;
 pub use validate::{Problem, check, consumer_name, producer_name};
 
@@ -32,12 +34,38 @@ fn render(ds: &[Diagnostic]) -> String {
 
 /// Reads, parses and validates a scenario file.
 pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
+    let (file, src) = read(path)?;
+    load_str(&file, &src)
+}
+
+fn read(path: &Path) -> Result<(String, String), ScenarioError> {
     let file = path.display().to_string();
     let src = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
         file: file.clone(),
         source,
     })?;
-    load_str(&file, &src)
+    Ok((file, src))
+}
+
+/// A valid scenario and the design rules it breaks ([`rules`]), as warnings
+/// located in its file.
+#[derive(Debug)]
+pub struct Checked {
+    pub scenario: Scenario,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Like [`load_file`], with the design rules checked too.
+pub fn check_file(path: &Path) -> Result<Checked, ScenarioError> {
+    let (file, src) = read(path)?;
+    check_str(&file, &src)
+}
+
+/// Like [`load_str`], with the design rules checked too.
+pub fn check_str(file: &str, src: &str) -> Result<Checked, ScenarioError> {
+    let scenario = load_str(file, src)?;
+    let warnings = rules::locate_all(&rules::check(&scenario), file, src);
+    Ok(Checked { scenario, warnings })
 }
 
 /// Parses and validates scenario text; `file` names it in messages.

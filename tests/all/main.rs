@@ -15,6 +15,7 @@ mod producer;
 mod push;
 mod queue_semantics;
 mod retries;
+mod rules;
 mod sampling;
 mod scenarios;
 mod sweep;

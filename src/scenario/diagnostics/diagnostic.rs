@@ -4,9 +4,20 @@ use std::fmt;
 
 use super::KeyPath;
 
+/// How serious a diagnostic is: an error stops the load; a warning (a design
+/// rule broken) is shown and the run goes on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Severity {
+    #[default]
+    Error,
+    /// A design rule, named by its id (`visibility-timeout`).
+    Warning { rule: &'static str },
+}
+
 /// A problem in a scenario file, ready to show to a person.
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
+    pub severity: Severity,
     /// The file name as the user typed it.
     pub file: String,
     /// 1-based line.
@@ -30,6 +41,7 @@ impl Diagnostic {
     /// A diagnostic without a location; fill the rest with the `with_*` methods.
     pub fn new(file: &str, message: impl Into<String>) -> Self {
         Self {
+            severity: Severity::Error,
             file: file.to_owned(),
             line: None,
             column: None,
@@ -67,7 +79,11 @@ impl Diagnostic {
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let pad = " ".repeat(self.line.map_or(1, |l| l.to_string().len()));
-        write!(f, "error: {}\n{pad}--> {}", self.message, self.file)?;
+        match self.severity {
+            Severity::Error => write!(f, "error: ")?,
+            Severity::Warning { rule } => write!(f, "warning[{rule}]: ")?,
+        }
+        write!(f, "{}\n{pad}--> {}", self.message, self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {

@@ -24,7 +24,7 @@ mod test_support;
 mod toml_error;
 mod type_error;
 
-pub use diagnostic::Diagnostic;
+pub use diagnostic::{Diagnostic, Severity};
 pub use key_path::{KeyPath, Seg};
 pub use source_map::SourceMap;
 pub use suggest::did_you_mean;

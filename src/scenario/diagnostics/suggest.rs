@@ -48,6 +48,73 @@ pub(super) fn did_you_mean_hint(word: &str, candidates: &[&str]) -> Option<Strin
     did_you_mean(word, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
+/// Time units a key name might end with, as seconds = value × num / den (a
+/// fraction, so that 30000 ms is exactly 30 s). Longest suffixes first, so that
+/// `_seconds` is not read as `_s` of a stem `…_second`.
+const TIME_UNITS: &[(&str, &str, f64, f64)] = &[
+    ("_milliseconds", "milliseconds", 1.0, 1000.0),
+    ("_microseconds", "microseconds", 1.0, 1e6),
+    ("_nanoseconds", "nanoseconds", 1.0, 1e9),
+    ("_seconds", "seconds", 1.0, 1.0),
+    ("_minutes", "minutes", 60.0, 1.0),
+    ("_millis", "milliseconds", 1.0, 1000.0),
+    ("_hours", "hours", 3600.0, 1.0),
+    ("_secs", "seconds", 1.0, 1.0),
+    ("_days", "days", 86_400.0, 1.0),
+    ("_mins", "minutes", 60.0, 1.0),
+    ("_sec", "seconds", 1.0, 1.0),
+    ("_min", "minutes", 60.0, 1.0),
+    ("_hrs", "hours", 3600.0, 1.0),
+    ("_ms", "milliseconds", 1.0, 1000.0),
+    ("_us", "microseconds", 1.0, 1e6),
+    ("_ns", "nanoseconds", 1.0, 1e9),
+    ("_hr", "hours", 3600.0, 1.0),
+    ("_h", "hours", 3600.0, 1.0),
+    ("_d", "days", 86_400.0, 1.0),
+];
+
+/// For an unknown key written in another time unit (`visibility_timeout_ms`)
+/// whose seconds twin exists: the twin, with the value converted when it is a
+/// number. A plain did-you-mean would point at `visibility_timeout_s` and leave
+/// the 30000 in place, silently meaning 8.3 hours.
+pub(super) fn unit_key_hint(name: &str, value: Option<f64>, keys: &[&str]) -> Option<String> {
+    let (stem, unit, num, den) = TIME_UNITS.iter().find_map(|&(suffix, unit, num, den)| {
+        let stem = name.strip_suffix(suffix)?;
+        Some((stem, unit, num, den))
+    })?;
+    let twin = format!("{stem}_s");
+    if !keys.contains(&twin.as_str()) {
+        return None;
+    }
+    let value = value.filter(|v| v.is_finite());
+    if num == den {
+        // Already seconds, only spelt out: the twin is the whole fix.
+        return Some(match value {
+            Some(v) => format!("seconds are written `_s`: `{twin} = {}`", plain_number(v)),
+            None => format!("did you mean `{twin}`?"),
+        });
+    }
+    Some(match value {
+        Some(v) => format!(
+            "the key takes seconds, not {unit}: write `{twin} = {}`",
+            plain_number(v * num / den)
+        ),
+        None => format!(
+            "did you mean `{twin}`? it takes seconds, not {unit} (multiply by {})",
+            plain_number(num / den)
+        ),
+    })
+}
+
+/// A number as a person writes it in TOML: `30`, not `30.0`; `1.5` as is.
+fn plain_number(x: f64) -> String {
+    if x.fract() == 0.0 && x.abs() < 1e15 {
+        format!("{}", x as i64)
+    } else {
+        format!("{x}")
+    }
+}
+
 /// "one of: a, b, c", or `None` when there is nothing to list.
 pub(super) fn one_of(items: &[&str]) -> Option<String> {
     (!items.is_empty()).then(|| format!("one of: {}", items.join(", ")))
@@ -74,6 +141,40 @@ fn split_number_unit(s: &str) -> Option<(&str, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unit_key_hint_converts() {
+        let keys = [
+            "name",
+            "visibility_timeout_s",
+            "delay_s",
+            "max_receive_count",
+        ];
+        let hint = |n, v| unit_key_hint(n, v, &keys);
+        assert_eq!(
+            hint("visibility_timeout_ms", Some(30000.0)).as_deref(),
+            Some("the key takes seconds, not milliseconds: write `visibility_timeout_s = 30`")
+        );
+        assert_eq!(
+            hint("delay_min", Some(2.5)).as_deref(),
+            Some("the key takes seconds, not minutes: write `delay_s = 150`")
+        );
+        assert_eq!(
+            hint("delay_ms", Some(1500.0)).as_deref(),
+            Some("the key takes seconds, not milliseconds: write `delay_s = 1.5`")
+        );
+        assert_eq!(
+            hint("delay_h", None).as_deref(),
+            Some("did you mean `delay_s`? it takes seconds, not hours (multiply by 3600)")
+        );
+        assert_eq!(
+            hint("delay_seconds", Some(4.0)).as_deref(),
+            Some("seconds are written `_s`: `delay_s = 4`")
+        );
+        // No seconds twin, or no unit suffix: no conversion.
+        assert_eq!(hint("retention_ms", Some(1.0)), None);
+        assert_eq!(hint("max_receive_count", Some(1.0)), None);
+    }
 
     #[test]
     fn did_you_mean_cases() {

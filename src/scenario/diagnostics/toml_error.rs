@@ -19,7 +19,7 @@ use super::Diagnostic;
 use super::position::Where;
 use super::serde_message::{SerdeMsg, classify};
 use super::source_map::{Node, Scalar, Shape, SourceMap};
-use super::suggest::{did_you_mean_hint, one_of};
+use super::suggest::{did_you_mean_hint, one_of, unit_key_hint};
 
 /// The nodes an error's span points at.
 pub(super) struct Hits<'n> {
@@ -93,13 +93,22 @@ impl SourceMap<'_> {
                 hits.span.clone(),
             ),
         };
-        let hint = did_you_mean_hint(name, expected).unwrap_or_else(|| {
-            if expected.is_empty() {
-                "remove it: this table takes no keys".to_owned()
-            } else {
-                "remove it, or check the spelling against the expected keys".to_owned()
-            }
+        let number = target.and_then(|n| match n.shape {
+            Shape::Scalar(Scalar::Int(Some(i))) => Some(i as f64),
+            Shape::Scalar(Scalar::Float(Some(x))) => Some(x),
+            _ => None,
         });
+        // A key in another unit first: "did you mean `x_s`?" alone would keep
+        // the value in milliseconds.
+        let hint = unit_key_hint(name, number, expected)
+            .or_else(|| did_you_mean_hint(name, expected))
+            .unwrap_or_else(|| {
+                if expected.is_empty() {
+                    "remove it: this table takes no keys".to_owned()
+                } else {
+                    "remove it, or check the spelling against the expected keys".to_owned()
+                }
+            });
         self.diag(
             Some(path),
             Where::At(at),

@@ -1,0 +1,101 @@
+//! Retries that alone can overload a service: once a trigger makes requests
+//! fail, every request is sent `attempts` times, and if attempts × the offered
+//! rate reaches the service's capacity the retries keep it overloaded after the
+//! trigger is gone (a metastable failure, docs/model.md).
+//!
+//! A service whose latency is `base_s + slope_s·n` with `n` requests in service
+//! completes n / (base_s + slope_s·n) requests per second: at most 1/slope_s
+//! however many it holds, or c / (base_s + slope_s·c) when it sheds beyond
+//! `max_concurrency = c`.
+
+use super::*;
+
+pub const ID: &str = "retry-capacity";
+
+pub fn check(s: &Scenario) -> Vec<Warning> {
+    let mut out = vec![];
+    for (i, cl) in s.clients.iter().enumerate() {
+        // A closed loop's load is bounded by its clients; only an open loop's
+        // offered rate holds up whatever the answers.
+        let Some(rate) = cl.rate.filter(|r| *r > 0.0) else {
+            continue;
+        };
+        let Some(svc) = s.services.iter().find(|v| v.name == cl.target) else {
+            continue;
+        };
+        let Some((capacity, cap_formula)) = capacity(svc) else {
+            continue;
+        };
+        let retry = cl.retry.as_ref();
+        let attempts = retry.map_or(1, |r| r.attempts) as f64;
+        // A retry budget bounds retries to `budget_ratio` of first attempts
+        // (plus its minimum per window).
+        let budget = retry.and_then(|r| {
+            let ratio = r.budget_ratio?;
+            Some(1.0 + ratio + r.budget_min_retries as f64 / (r.budget_window_s * rate))
+        });
+        let (effective, attempts_text) = match budget {
+            Some(b) if b < attempts => (b, format!("{} attempts within the retry budget", num(b))),
+            _ => (attempts, format!("{} attempts", num(attempts))),
+        };
+        let load = effective * rate;
+        if load < capacity {
+            continue;
+        }
+        let who = root().key("client").index(i);
+        let max_attempts = (capacity / rate).ceil() - 1.0;
+        let fix = if max_attempts >= 1.0 {
+            format!(
+                "a retry budget (`budget_ratio = 0.1` in [client.retry]) or at most {} attempts",
+                num(max_attempts)
+            )
+        } else {
+            format!(
+                "the offered rate alone reaches the capacity: lower `rate` below {} or raise the service's capacity",
+                num(capacity)
+            )
+        };
+        out.push(Warning {
+            rule: ID,
+            path: if retry.is_some() {
+                who.key("retry").key("attempts")
+            } else {
+                who.key("rate")
+            },
+            message: format!(
+                "{attempts_text} × {} requests/s = {} attempts/s ≥ capacity of service `{}` {cap_formula} = {} requests/s: once a trigger makes requests fail, their retries alone keep it overloaded",
+                num(rate),
+                num(load),
+                svc.name,
+                num(capacity)
+            ),
+            fix,
+        });
+    }
+    out
+}
+
+/// The most requests per second the service completes, and how that figure is
+/// reached; None when it is unbounded (no slope, no concurrency limit).
+fn capacity(svc: &ServiceConfig) -> Option<(f64, String)> {
+    match (svc.max_concurrency, svc.slope_s > 0.0) {
+        (Some(c), _) if svc.base_s + svc.slope_s * c as f64 > 0.0 => {
+            let c = c as f64;
+            Some((
+                c / (svc.base_s + svc.slope_s * c),
+                format!(
+                    "c / (base + slope × c) = {} / ({} s + {} s × {})",
+                    num(c),
+                    num(svc.base_s),
+                    num(svc.slope_s),
+                    num(c)
+                ),
+            ))
+        }
+        (None, true) => Some((
+            1.0 / svc.slope_s,
+            format!("1/slope = 1/{} s", num(svc.slope_s)),
+        )),
+        _ => None,
+    }
+}
