@@ -46,7 +46,7 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
         let max_attempts = (capacity / rate).ceil() - 1.0;
         let fix = if max_attempts >= 1.0 {
             format!(
-                "a retry budget (`budget_ratio = 0.1` in [client.retry]) or at most {} attempts",
+                "a retry budget (`budget_ratio = 0.1` in [client.retry]) or `attempts = {}` at most",
                 num(max_attempts)
             )
         } else {
