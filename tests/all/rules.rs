@@ -169,7 +169,7 @@ fn retries_times_rate_at_or_above_service_capacity() {
         ),
         "{w}"
     );
-    assert!(w.contains("at most 3 attempts"), "{w}");
+    assert!(w.contains("`attempts = 3` at most"), "{w}");
     silent(
         &STORM.replace("attempts = 4", "attempts = 3"),
         "retry-capacity",
