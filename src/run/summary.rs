@@ -7,8 +7,9 @@ use super::log::{GroupSummary, TopicSummary};
 use crate::engine::{Stop, to_secs};
 use crate::metrics::ledger::Ledger;
 use crate::metrics::recovery::{self, Recovery};
+use crate::metrics::review::Review;
 use crate::metrics::verdict::{
-    Crash, ProducerCrash, Reason, Verdict, judge_crashes, judge_producer_crashes,
+    Crash, ProducerCrash, Reason, Verdict, degraded, judge_crashes, judge_producer_crashes,
 };
 use crate::metrics::{Latency, LatencySummary};
 use crate::model::World;
@@ -148,6 +149,8 @@ pub struct Summary {
     pub latency: Latencies,
     pub ledger: Ledger,
     pub verdict: Verdict,
+    /// Peak backlog, drain, peak age, P(wait), counters whole and measured.
+    pub review: Review,
     pub triggers: Vec<Trigger>,
     /// Recovery after the last trigger that ended (None without one).
     pub recovery: Option<Recovery>,
@@ -167,6 +170,17 @@ pub struct Summary {
     pub pushes: Vec<super::PushSummary>,
 }
 
+/// What was judged from the rows as they came.
+pub(super) struct Judged {
+    /// The collapse verdict of the final window (or of the guard that stopped the run).
+    pub verdict: Verdict,
+    pub triggers: Vec<Trigger>,
+    pub recovery: Option<Recovery>,
+    pub review: Option<Review>,
+    /// Each consumer's share of samples with every worker busy.
+    pub saturation: Vec<(String, f64)>,
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(super) fn summarise(
     s: &Scenario,
@@ -176,10 +190,15 @@ pub(super) fn summarise(
     stop: &Stop,
     events: u64,
     ledger: Ledger,
-    verdict: Verdict,
-    triggers: Vec<Trigger>,
-    recovery: Option<Recovery>,
+    judged: Judged,
 ) -> Summary {
+    let Judged {
+        verdict,
+        triggers,
+        recovery,
+        review,
+        saturation,
+    } = judged;
     let span = (to_secs(end) - s.run.warmup_s).max(1e-9);
     let mut e2e = Latency::default();
     let mut wait = Latency::default();
@@ -284,6 +303,29 @@ pub(super) fn summarise(
             down_s: d.down_s,
         })
         .collect();
+    let collapse = judge_producer_crashes(
+        &producer_crashes(w),
+        crashes
+            .iter()
+            .filter(|c| c.crashes > 0)
+            .map(|c| c.first_s)
+            .reduce(f64::min),
+        &verdict,
+    )
+    .or_else(|| judge_crashes(&crashes, &verdict))
+    .or_else(|| guarded(&verdict).then(|| verdict.clone()))
+    .or_else(|| recovery::verdict(recovery.as_ref()?, &s.verdict))
+    .unwrap_or_else(|| clients_only(s, recovery.as_ref()).unwrap_or(verdict));
+    let saturation = saturation.iter().map(|(n, f)| (n.as_str(), *f)).collect();
+    let mut harm = degraded::judge(&super::evidence::gather(w, &ledger, saturation), &s.verdict);
+    harm.extend(recovery.as_ref().and_then(recovery::not_recovered));
+    let verdict = collapse.with_degraded(harm);
+    let mut review = review.unwrap_or_else(|| {
+        crate::metrics::review::ReviewWatch::new(None, s.run.warmup_s, &s.verdict).review()
+    });
+    review.dead_lettered_fraction =
+        (ledger.produced > 0).then(|| ledger.dead_lettered as f64 / ledger.produced as f64);
+    review.p_wait = wait.share_above_zero();
     Summary {
         scenario: label.to_string(),
         title: s.run.title.clone(),
@@ -306,19 +348,8 @@ pub(super) fn summarise(
             queue_wait: wait.summary(),
         },
         ledger,
-        verdict: judge_producer_crashes(
-            &producer_crashes(w),
-            crashes
-                .iter()
-                .filter(|c| c.crashes > 0)
-                .map(|c| c.first_s)
-                .reduce(f64::min),
-            &verdict,
-        )
-        .or_else(|| judge_crashes(&crashes, &verdict))
-        .or_else(|| guarded(&verdict).then(|| verdict.clone()))
-        .or_else(|| recovery::verdict(recovery.as_ref()?, &s.verdict))
-        .unwrap_or_else(|| clients_only(s, recovery.as_ref()).unwrap_or(verdict)),
+        verdict,
+        review,
         triggers,
         recovery,
         producers: w
