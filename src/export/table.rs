@@ -88,16 +88,16 @@ fn verdict(t: &mut String, v: &Verdict) {
         State::Degraded => "DEGRADED: harm was done, but it does not grow without bound".into(),
     };
     let _ = writeln!(t, "  verdict     {head}");
-    // A collapse's own reason is in the line above.
-    let skip = usize::from(v.state == State::Collapsed);
-    for f in v.reasons.iter().skip(skip) {
-        let _ = writeln!(t, "              · {} — {}", f.reason.name(), f.detail);
-        let _ = writeln!(t, "                ({})", f.reason.meaning());
-    }
+    // A collapse's own reason is in the line above: its meaning comes first.
+    let mut rest = v.reasons.iter();
     if v.state == State::Collapsed
-        && let Some(f) = v.reasons.first()
+        && let Some(f) = rest.next()
     {
         let _ = writeln!(t, "              ({})", f.reason.meaning());
+    }
+    for f in rest {
+        let _ = writeln!(t, "              · {} — {}", f.reason.name(), f.detail);
+        let _ = writeln!(t, "                ({})", f.reason.meaning());
     }
 }
 
@@ -128,6 +128,12 @@ fn review(t: &mut String, s: &Summary) {
             "oldest waiting {} at {}",
             secs(r.peak_oldest_age_s),
             secs(r.peak_oldest_age_at_s)
+        ));
+    }
+    if r.peak_unprocessed_age_s > 0.0 {
+        parts.push(format!(
+            "longest unprocessed {}",
+            secs(r.peak_unprocessed_age_s)
         ));
     }
     if let Some(f) = r.dead_lettered_fraction.filter(|&f| f > 0.0) {

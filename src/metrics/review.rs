@@ -42,6 +42,11 @@ pub struct Review {
     /// queue, unread by a group), and when.
     pub peak_oldest_age_s: f64,
     pub peak_oldest_age_at_s: f64,
+    /// The longest a message went unprocessed, waiting or in flight: the
+    /// longest publish → first success after warm-up, or the age of the
+    /// oldest message still unprocessed at the end (in a queue, in flight or
+    /// unread by a group). Messages dead-lettered or lost are not in it.
+    pub peak_unprocessed_age_s: f64,
     /// Messages dead-lettered over messages produced (None before any).
     pub dead_lettered_fraction: Option<f64>,
     /// P(wait): the fraction of messages received after warm-up that waited
@@ -135,6 +140,7 @@ impl ReviewWatch {
             drained_at_s: self.drained_at,
             peak_oldest_age_s: self.peak_age.0,
             peak_oldest_age_at_s: self.peak_age.1,
+            peak_unprocessed_age_s: 0.0,
             dead_lettered_fraction: None,
             p_wait: None,
             whole: self.whole.clone(),

@@ -50,10 +50,13 @@ fn dead_letters(w: &World) -> Vec<DeadLetters> {
     // dead-letter queues hold: the ledger counts them the same way.
     let mut held = vec![(0u64, 0u64, 0u64); w.queues.len()];
     for m in w.arena.iter_live() {
-        if matches!(m.state, State::Fetched | State::Pushed) || m.state.is_terminal() {
+        // Held by a queue: a topic's records and push copies are elsewhere.
+        if !matches!(m.state, State::Visible | State::InFlight | State::Delayed) {
             continue;
         }
-        let h = &mut held[m.queue as usize];
+        let Some(h) = held.get_mut(m.queue as usize) else {
+            continue;
+        };
         h.0 += 1;
         h.1 += u64::from(m.poison);
         h.2 += u64::from(m.successes > 0);

@@ -14,7 +14,10 @@ use crate::metrics::verdict::{
 use crate::metrics::{Latency, LatencySummary};
 use crate::model::World;
 use crate::model::consumer::Kind;
-use crate::scenario::{FaultKind, ProfileKind, Scenario, consumer_name, producer_name};
+use crate::model::message::State;
+use crate::scenario::{
+    FaultKind, ProfileKind, ProfileStep, Scenario, consumer_name, producer_name,
+};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -326,6 +329,7 @@ pub(super) fn summarise(
     review.dead_lettered_fraction =
         (ledger.produced > 0).then(|| ledger.dead_lettered as f64 / ledger.produced as f64);
     review.p_wait = wait.share_above_zero();
+    review.peak_unprocessed_age_s = unprocessed_age(w, end).max(e2e.summary().max_s);
     Summary {
         scenario: label.to_string(),
         title: s.run.title.clone(),
@@ -393,6 +397,31 @@ pub(super) fn summarise(
     }
 }
 
+/// The age of the oldest message still unprocessed at the end: in a queue
+/// (visible, delayed or in flight) or unread by a group.
+fn unprocessed_age(w: &World, end: u64) -> f64 {
+    let held = w
+        .arena
+        .iter_live()
+        // Held by a queue (a topic's records are the groups' lag below).
+        .filter(|m| matches!(m.state, State::Visible | State::InFlight | State::Delayed))
+        .filter(|m| w.queues.get(m.queue as usize).is_some_and(|q| !q.p.is_dlq))
+        .map(|m| end.saturating_sub(m.published))
+        .max()
+        .unwrap_or(0);
+    let unread = w
+        .consumers
+        .iter()
+        .filter_map(|c| c.kind.group())
+        .flat_map(|g| {
+            let topic = &w.topics[g.topic as usize];
+            (0..g.partitions.len()).map(move |p| g.lag(p, topic, end).1)
+        })
+        .max()
+        .unwrap_or(0);
+    to_secs(held.max(unread))
+}
+
 /// Producers that ran out of memory.
 fn producer_crashes(w: &World) -> Vec<ProducerCrash<'_>> {
     w.producers
@@ -436,21 +465,47 @@ fn guarded(v: &Verdict) -> bool {
     matches!(v.reason, Some(Reason::BacklogCap | Reason::EventLimit))
 }
 
+/// A profile's changes that can upset a run: spikes, steps and ramps (a
+/// sine never ends, so nothing can recover from it).
+fn profile_triggers(owner: &str, profile: &[ProfileStep], out: &mut Vec<Trigger>) {
+    for st in profile {
+        let (label, from_s, to_s) = match st.kind {
+            ProfileKind::Spike => {
+                let from_s = st.at_s.unwrap_or(0.0);
+                (
+                    format!("spike ×{}", st.factor.unwrap_or(1.0)),
+                    from_s,
+                    from_s + st.duration_s.unwrap_or(0.0),
+                )
+            }
+            ProfileKind::Step => {
+                let at = st.at_s.unwrap_or(0.0);
+                (format!("step to {}/s", st.rate.unwrap_or(0.0)), at, at)
+            }
+            ProfileKind::Ramp => (
+                format!("ramp to {}/s", st.to_rate.unwrap_or(0.0)),
+                st.from_s.unwrap_or(0.0),
+                st.to_s.unwrap_or(0.0),
+            ),
+            ProfileKind::Sine => continue,
+        };
+        out.push(Trigger {
+            label: format!("{label} ({owner})"),
+            from_s,
+            to_s,
+        });
+    }
+}
+
+/// Every window in which the scenario changes its conditions on purpose:
+/// producers' and clients' profiles, consumer crashes, faults.
 pub(super) fn triggers(s: &Scenario) -> Vec<Trigger> {
     let mut out = vec![];
     for (i, p) in s.producers.iter().enumerate() {
-        for st in p.profile.iter().filter(|st| st.kind == ProfileKind::Spike) {
-            let from_s = st.at_s.unwrap_or(0.0);
-            out.push(Trigger {
-                label: format!(
-                    "spike ×{} ({})",
-                    st.factor.unwrap_or(1.0),
-                    producer_name(i, p)
-                ),
-                from_s,
-                to_s: from_s + st.duration_s.unwrap_or(0.0),
-            });
-        }
+        profile_triggers(&producer_name(i, p), &p.profile, &mut out);
+    }
+    for c in &s.clients {
+        profile_triggers(&c.name, &c.profile, &mut out);
     }
     for (i, c) in s.consumers.iter().enumerate() {
         let Some(g) = &c.group else { continue };

@@ -123,14 +123,14 @@ impl Reason {
                 "messages are still being rejected, dropped or expired at the end: the system holds by throwing work away"
             }
             Reason::MessagesLost => {
-                "messages or records were lost for good (retention, crashes, auto-commit, drops), though the loss stopped"
+                "messages or records were lost for good, to retention, crashes, auto-commit, full queues or buffers; the loss has stopped"
             }
             Reason::DeadLetteredAfterSuccess => {
-                "messages were processed successfully and dead-lettered anyway (the zombie loop)"
+                "messages were processed successfully and dead-lettered anyway: the zombie loop"
             }
-            Reason::DeadLettered => "healthy (non-poison) messages ended in a dead-letter queue",
+            Reason::DeadLettered => "healthy messages, not poison, ended in a dead-letter queue",
             Reason::AppliedMoreThanOnce => {
-                "side effects were applied more than once (a duplicate delivery with no idempotency)"
+                "side effects were applied more than once: duplicate deliveries met no idempotency"
             }
             Reason::PublishRefused => {
                 "a full queue refused publishes; the producer had to retry or buffer"
