@@ -68,7 +68,10 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
     components(&mut t, s);
     clients(&mut t, s);
     recovery(&mut t, s);
-    review(&mut t, s);
+    // A run of clients alone holds no messages: nothing to review.
+    if !s.producers.is_empty() {
+        review(&mut t, s);
+    }
     if let Some(d) = out_dir {
         let _ = writeln!(t, "  outputs     {d}");
     }
@@ -110,7 +113,8 @@ fn review(t: &mut String, s: &Summary) {
         thousands(r.peak_backlog),
         secs(r.peak_backlog_at_s)
     )];
-    if let Some(before) = r.backlog_before_trigger {
+    // The drain only when there was something to drain: the backlog rose.
+    if let Some(before) = r.backlog_before_trigger.filter(|&b| r.peak_backlog > b) {
         parts.push(match r.drained_at_s {
             Some(at) => format!(
                 "drained at {} (before the first trigger: {})",

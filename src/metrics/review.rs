@@ -43,9 +43,10 @@ pub struct Review {
     pub peak_oldest_age_s: f64,
     pub peak_oldest_age_at_s: f64,
     /// The longest a message went unprocessed, waiting or in flight: the
-    /// longest publish → first success after warm-up, or the age of the
-    /// oldest message still unprocessed at the end (in a queue, in flight or
-    /// unread by a group). Messages dead-lettered or lost are not in it.
+    /// largest of the longest publish → first success after warm-up, the
+    /// age of the oldest message still unprocessed at the end (in a queue,
+    /// in flight or unread by a group) and `peak_oldest_age_s`. A message
+    /// dead-lettered or lost while in flight is not in it.
     pub peak_unprocessed_age_s: f64,
     /// Messages dead-lettered over messages produced (None before any).
     pub dead_lettered_fraction: Option<f64>,

@@ -329,7 +329,11 @@ pub(super) fn summarise(
     review.dead_lettered_fraction =
         (ledger.produced > 0).then(|| ledger.dead_lettered as f64 / ledger.produced as f64);
     review.p_wait = wait.share_above_zero();
-    review.peak_unprocessed_age_s = unprocessed_age(w, end).max(e2e.summary().max_s);
+    // Waiting messages are unprocessed too: a record skipped after a crash
+    // waited without ever being processed.
+    review.peak_unprocessed_age_s = unprocessed_age(w, end)
+        .max(e2e.summary().max_s)
+        .max(review.peak_oldest_age_s);
     Summary {
         scenario: label.to_string(),
         title: s.run.title.clone(),
