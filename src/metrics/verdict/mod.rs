@@ -264,3 +264,61 @@ impl Verdict {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(reason: Reason, component: &str) -> Finding {
+        Finding::new(reason, Some(component), format!("{component}: harm"))
+    }
+
+    #[test]
+    fn degraded_reasons_come_worst_first_and_a_collapse_before_them() {
+        let harm = || {
+            vec![
+                found(Reason::Saturated, "pool"),
+                found(Reason::DeadLettered, "b"),
+                found(Reason::MessagesLost, "q"),
+                found(Reason::DeadLettered, "a"),
+            ]
+        };
+        let v = Verdict::stable("trend +0".into()).with_degraded(harm());
+        assert_eq!(
+            (v.state, v.degraded, v.collapsed),
+            (State::Degraded, true, false)
+        );
+        assert_eq!(v.reason, Some(Reason::MessagesLost));
+        let order: Vec<_> = v
+            .reasons
+            .iter()
+            .map(|f| (f.reason, f.component.as_deref().unwrap()))
+            .collect();
+        // Within a reason, the components keep their order.
+        assert_eq!(
+            order,
+            [
+                (Reason::MessagesLost, "q"),
+                (Reason::DeadLettered, "b"),
+                (Reason::DeadLettered, "a"),
+                (Reason::Saturated, "pool"),
+            ]
+        );
+        assert_eq!(v.detail, "q: harm; b: harm; a: harm; pool: harm");
+        // A collapse stays the verdict; the harm is listed after it.
+        let c =
+            Verdict::collapsed(Reason::BacklogGrowth, 35.0, "grew".into()).with_degraded(harm());
+        assert_eq!(
+            (c.state, c.reason, c.at_s),
+            (State::Collapsed, Some(Reason::BacklogGrowth), Some(35.0))
+        );
+        assert_eq!(c.detail, "grew");
+        assert_eq!(c.reasons.len(), 5);
+        assert!(c.reasons[0].reason.collapses() && !c.reasons[1].reason.collapses());
+        // Nothing found: stable stays stable.
+        assert_eq!(
+            Verdict::stable("x".into()).with_degraded(vec![]).state,
+            State::Stable
+        );
+    }
+}
