@@ -330,20 +330,36 @@ fn client_spikes_and_producer_ramps_are_triggers() {
     assert_eq!(s.triggers.len(), 1, "{:?}", s.triggers);
     assert_eq!((s.triggers[0].from_s, s.triggers[0].to_s), (100.0, 200.0));
     assert_eq!(s.recovery.as_ref().unwrap().recovered, Some(true));
+    // The retry storm with a client spike (×3 for 60 s) instead of the
+    // latency fault: the spike is the trigger, and the storm it starts
+    // outlives it. Before, with no trigger listed, this run was "stable: no
+    // trigger to recover from".
     let spike = run_scenario(
         "retry-storm.toml",
-        &[(
-            "rate = 70",
-            "rate = 70\nprofile = [{ kind = \"spike\", at_s = 100, duration_s = 20, factor = 2 }]",
-        )],
+        &[
+            (
+                "rate = 70",
+                "rate = 70\nprofile = [{ kind = \"spike\", at_s = 120, duration_s = 60, factor = 3 }]",
+            ),
+            (
+                "[[fault]]\ntarget = \"checkout\"\nkind = \"latency\"\nfactor = 5\nfrom_s = 120\nto_s = 180",
+                "",
+            ),
+        ],
     )
     .summary;
     assert!(
         spike
             .triggers
             .iter()
-            .any(|t| t.label.starts_with("spike ×2")),
+            .any(|t| t.label == "spike ×3 (shoppers)"),
         "{:?}",
         spike.triggers
+    );
+    assert_eq!(
+        spike.verdict.reason,
+        Some(Reason::Metastable),
+        "{:?}",
+        spike.verdict
     );
 }
