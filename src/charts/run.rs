@@ -5,6 +5,7 @@
 use super::ChartError;
 use super::timechart::{Limit, Series, Shade, TimeChart, Window};
 use crate::metrics::series::BoundedSeries;
+use crate::metrics::verdict::State;
 use crate::run::{Summary, Trigger};
 use std::path::Path;
 
@@ -84,10 +85,20 @@ pub(super) fn dashed(mut s: Series) -> Series {
 
 fn subtitle(s: &Summary) -> String {
     let v = &s.verdict;
-    let verdict = if v.collapsed {
-        format!("COLLAPSED at {:.0} s ({})", v.at_s.unwrap_or(0.0), v.detail)
-    } else {
-        "stable".to_string()
+    let verdict = match v.state {
+        State::Collapsed => {
+            format!("COLLAPSED at {:.0} s ({})", v.at_s.unwrap_or(0.0), v.detail)
+        }
+        // The harm in numbers, as a reviewer reads it; the subtitle wraps.
+        State::Degraded => format!(
+            "DEGRADED: {}",
+            v.reasons
+                .iter()
+                .map(|f| f.detail.as_str())
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        State::Stable => "stable".to_string(),
     };
     let title = s
         .title

@@ -1,5 +1,6 @@
 //! The compact table printed on the terminal after a run.
 
+use crate::metrics::verdict::{State, Verdict};
 use crate::run::Summary;
 use std::fmt::Write;
 
@@ -44,17 +45,7 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
             format!(", stopped: {}", s.stop)
         }
     );
-    let verdict = if v.collapsed {
-        format!(
-            "COLLAPSED ({}) at {}: {}",
-            v.reason.map(|r| r.name()).unwrap_or_default(),
-            secs(v.at_s.unwrap_or(0.0)),
-            v.detail
-        )
-    } else {
-        format!("stable: {}", v.detail)
-    };
-    let _ = writeln!(t, "  verdict     {verdict}");
+    verdict(&mut t, v);
     let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
     // A topic-only run has no queue messages: its groups' lines say it all.
     let queues_used = l.produced > 0 || (s.topics.is_empty() && !s.producers.is_empty());
@@ -77,10 +68,98 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
     components(&mut t, s);
     clients(&mut t, s);
     recovery(&mut t, s);
+    // A run of clients alone holds no messages: nothing to review.
+    if !s.producers.is_empty() {
+        review(&mut t, s);
+    }
     if let Some(d) = out_dir {
         let _ = writeln!(t, "  outputs     {d}");
     }
     t
+}
+
+/// The state in one sentence, then each reason: its evidence and what it means.
+fn verdict(t: &mut String, v: &Verdict) {
+    let head = match v.state {
+        State::Stable => format!("stable: {}", v.detail),
+        State::Collapsed => format!(
+            "COLLAPSED ({}) at {}: {}",
+            v.reason.map(|r| r.name()).unwrap_or_default(),
+            secs(v.at_s.unwrap_or(0.0)),
+            v.detail
+        ),
+        State::Degraded => "DEGRADED: harm was done, but it does not grow without bound".into(),
+    };
+    let _ = writeln!(t, "  verdict     {head}");
+    // A collapse's own reason is in the line above: its meaning comes first.
+    let mut rest = v.reasons.iter();
+    if v.state == State::Collapsed
+        && let Some(f) = rest.next()
+    {
+        let _ = writeln!(t, "              ({})", f.reason.meaning());
+    }
+    for f in rest {
+        let _ = writeln!(t, "              · {} — {}", f.reason.name(), f.detail);
+        let _ = writeln!(t, "                ({})", f.reason.meaning());
+    }
+}
+
+/// Peak backlog and drain, peak age, dead-lettered share, P(wait), and the
+/// counters after warm-up.
+fn review(t: &mut String, s: &Summary) {
+    let r = &s.review;
+    let mut parts = vec![format!(
+        "peak backlog {} at {}",
+        thousands(r.peak_backlog),
+        secs(r.peak_backlog_at_s)
+    )];
+    // The drain only when there was something to drain: the backlog rose.
+    if let Some(before) = r.backlog_before_trigger.filter(|&b| r.peak_backlog > b) {
+        parts.push(match r.drained_at_s {
+            Some(at) => format!(
+                "drained at {} (before the first trigger: {})",
+                secs(at),
+                thousands(before)
+            ),
+            None => format!(
+                "not drained back to its level before the first trigger ({})",
+                thousands(before)
+            ),
+        });
+    }
+    if r.peak_oldest_age_s > 0.0 {
+        parts.push(format!(
+            "oldest waiting {} at {}",
+            secs(r.peak_oldest_age_s),
+            secs(r.peak_oldest_age_at_s)
+        ));
+    }
+    if r.peak_unprocessed_age_s > 0.0 {
+        parts.push(format!(
+            "longest unprocessed {}",
+            secs(r.peak_unprocessed_age_s)
+        ));
+    }
+    if let Some(f) = r.dead_lettered_fraction.filter(|&f| f > 0.0) {
+        parts.push(format!("dead-lettered {:.1} %", 100.0 * f));
+    }
+    if let Some(p) = r.p_wait {
+        parts.push(format!("P(wait) {:.0} %", 100.0 * p));
+    }
+    let _ = writeln!(t, "  review      {}", parts.join(" · "));
+    if s.warmup_s > 0.0 {
+        let m = &r.measured;
+        let _ = writeln!(
+            t,
+            "  measured    after {}: arrivals {}  goodput {}  failures {}  dead-lettered {}  lost {}",
+            secs(s.warmup_s),
+            thousands(m.arrivals),
+            thousands(m.goodput),
+            thousands(m.failures),
+            thousands(m.dead_lettered),
+            thousands(m.lost)
+        );
+    }
 }
 
 /// Message rates and latencies (runs with producers).

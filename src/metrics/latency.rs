@@ -56,6 +56,15 @@ impl Latency {
         self.count
     }
 
+    /// The fraction of the values of at least 1 µs (the histogram's
+    /// resolution): for waits, P(wait), the share of messages that waited at all.
+    pub fn share_above_zero(&self) -> Option<f64> {
+        (self.count > 0).then(|| {
+            let zero = self.hist.count_at(0).min(self.count);
+            (self.count - zero) as f64 / self.count as f64
+        })
+    }
+
     pub fn mean_s(&self) -> f64 {
         if self.count == 0 {
             0.0
@@ -106,5 +115,12 @@ mod tests {
         assert!((s.p50_s - 0.5).abs() < 0.001);
         assert!((s.p99_s - 0.99).abs() < 0.001);
         assert!((s.max_s - 1.0).abs() < 0.001);
+        assert_eq!(l.share_above_zero(), Some(1.0));
+        for _ in 0..1000 {
+            l.record(999);
+        }
+        // Below 1 µs counts as no wait.
+        assert_eq!(l.share_above_zero(), Some(0.5));
+        assert_eq!(Latency::default().share_above_zero(), None);
     }
 }

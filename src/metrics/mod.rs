@@ -9,6 +9,7 @@ pub mod latency;
 pub mod ledger;
 pub mod level;
 pub mod recovery;
+pub mod review;
 pub mod series;
 pub mod verdict;
 

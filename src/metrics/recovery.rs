@@ -1,16 +1,51 @@
-//! Recovery after a trigger, and the metastable verdict (docs/model.md "How a run judges
-//! recovery"): once the last trigger (a spike, an outage, a latency window) has
-//! ended, goodput should come back to at least a fraction of the offered load
-//! within a window. A system that stays below it in every window up to the
-//! end of the run is metastable: the trigger is gone, the failure sustains
-//! itself (retries, timeouts, work nobody waits for). The trigger is known from
-//! the scenario before the run, so the windows are judged as the rows come.
+//! Recovery after a trigger, and the metastable verdict (docs/model.md "How a
+//! run judges recovery"). Once the last trigger (a profile, an outage, a
+//! latency window, a crash) has ended, the run should come back to normal
+//! within a window: goodput follows the offered load, and the backlog and the
+//! age of the oldest waiting message (the wait a new message faces) are back
+//! near their level before the first trigger. A window in which nothing was
+//! offered is no evidence of health: a system nobody calls is not shown to
+//! work.
+//!
+//! A run whose goodput stays short in every window up to its end is
+//! metastable: the trigger is gone, the failure sustains itself (retries,
+//! timeouts, work nobody waits for). One whose goodput came back but whose
+//! backlog or latency did not is not recovered (degraded). The triggers are
+//! known from the scenario before the run, so the windows are judged as the
+//! rows come.
 
 use super::series::RowReader;
-use super::verdict::{Reason, Verdict};
+use super::verdict::{Finding, Reason, Verdict};
 use crate::scenario::VerdictConfig;
 use serde::Serialize;
 use std::collections::VecDeque;
+
+/// Why a window after the trigger was not healthy.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Shortfall {
+    /// Goodput below the fraction of the offered load.
+    Goodput,
+    /// Nothing was offered: no evidence either way.
+    NothingOffered,
+    /// The backlog was above its level before the first trigger.
+    Backlog,
+    /// The oldest waiting message was older than before the first trigger.
+    Latency,
+}
+
+/// The backlog and the age of the oldest waiting message that count as back
+/// to normal.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+pub struct Normal {
+    /// The peaks before the first trigger (0 when it starts the run).
+    pub backlog_before: f64,
+    pub oldest_age_before_s: f64,
+    /// At most `recovery_level_factor` × the peak before, plus
+    /// `min_growth_messages` (backlog) or `recovery_age_slack_s` (age).
+    pub backlog_at_most: f64,
+    pub oldest_age_at_most_s: f64,
+}
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Recovery {
@@ -20,18 +55,23 @@ pub struct Recovery {
     pub trigger_to_s: f64,
     /// The end of the trigger plus one window: healthy by then.
     pub should_recover_by_s: f64,
-    /// Healthy at the end of the run: the last window's goodput reached the
-    /// fraction of its offered load. None when the run ended less than a
-    /// window after the trigger.
+    /// Healthy at the end of the run: the last window was. None when the run
+    /// ended less than a window after the trigger, or when nothing was
+    /// offered in its last window.
     pub recovered: Option<bool>,
-    /// Since when it has been healthy: the start of the first window after
-    /// the last one that fell short.
+    /// Since when it has been healthy: the first row with goodput after the
+    /// last window that was not.
     pub recovered_at_s: Option<f64>,
+    /// Why the last window was not healthy.
+    pub shortfall: Option<Shortfall>,
     /// Goodput / offered load over the run's last window.
     pub final_goodput_fraction: Option<f64>,
+    /// What counts as back to normal.
+    pub normal: Normal,
 }
 
-/// A window in which the scenario changes its conditions on purpose.
+/// A window in which the scenario changes its conditions on purpose; an
+/// instant (a crash, a step) when `from_s == to_s`.
 pub struct TriggerWindow<'a> {
     pub label: &'a str,
     pub from_s: f64,
@@ -54,31 +94,45 @@ struct Columns {
     time: usize,
     offered: Vec<(usize, f64)>,
     goodput: Vec<(usize, f64)>,
+    backlog: Option<usize>,
+    oldest_age: Option<usize>,
 }
 
-/// A row's time and the offered load and goodput up to it.
+/// A row's time, the offered load and goodput up to it, and its levels.
 #[derive(Clone, Copy)]
 struct Totals {
     time: f64,
     offered: f64,
     goodput: f64,
+    /// Goodput during the row's interval.
+    flowed: bool,
+    backlog: f64,
+    oldest_age: f64,
 }
 
 /// Judges recovery after the last trigger to end, row by row.
 ///
 /// Windows (t[i], t[j]] start at each row i at or after the trigger's end and
 /// end at the first row j at least `recovery_window_s` later; each is judged
-/// when its row j comes. Recovered means healthy at the end: from the start
-/// after the last unhealthy window on (a system that comes back and falls
-/// again has not). Rows are kept only while a window may still start at them
-/// or the run's last window may: about one window's worth, whatever the
-/// horizon.
+/// when its row j comes, from its goodput and the levels at both its rows.
+/// Recovered means healthy at the end: from the first goodput after the last
+/// unhealthy window on (a system that comes back and falls again has not).
+/// Rows are kept only while a window may still start at them or the run's
+/// last window may: about one window's worth, whatever the horizon.
 pub struct RecoveryWatch {
     trigger: String,
     trigger_from_s: f64,
     trigger_to_s: f64,
+    /// The levels before it are measured before this time.
+    first_from_s: f64,
     fraction: f64,
     window: f64,
+    level_factor: f64,
+    backlog_slack: f64,
+    age_slack: f64,
+    /// Peaks before the first trigger.
+    backlog_before: f64,
+    age_before: f64,
     /// None until the first row, or when the series has no time column.
     columns: Option<Columns>,
     /// Offered load and goodput up to the last row (cumulative sums: row i
@@ -93,34 +147,51 @@ pub struct RecoveryWatch {
     after_trigger: bool,
     /// The row the next window starts at.
     next_start: usize,
-    /// Whether a whole window was seen, and how the last one was.
+    /// Whether a whole window was seen, and why the last one fell short.
     judged: bool,
-    last_healthy: bool,
-    /// The start of the first window after the last unhealthy one (the
-    /// first row's time while none was).
-    healthy_since: Option<f64>,
+    last_short: Option<Shortfall>,
+    /// The first row of the current healthy stretch: the row after the last
+    /// unhealthy window's start (the first row after the trigger while none was).
+    healthy_from: usize,
+    /// The first row at or after `healthy_from` whose interval had goodput,
+    /// and the first row not yet looked at for it.
+    first_flow: Option<(usize, f64)>,
+    flow_cursor: usize,
 }
 
 impl RecoveryWatch {
     /// Watches for recovery after the last trigger to end, even after the run
-    /// (then undecided: sweeps find the same fields in every run). None when
-    /// no trigger lasts: nothing to recover from.
+    /// (then undecided: sweeps find the same fields in every run). None
+    /// without a trigger: nothing to recover from.
     pub fn new(triggers: &[TriggerWindow], cfg: &VerdictConfig) -> Option<Self> {
         let last = triggers
             .iter()
-            .filter(|w| w.to_s > w.from_s)
+            .filter(|w| w.to_s >= w.from_s)
             .max_by(|a, b| a.to_s.total_cmp(&b.to_s))?;
+        let first_from_s = triggers
+            .iter()
+            .map(|w| w.from_s)
+            .fold(f64::INFINITY, f64::min);
         Some(RecoveryWatch {
             trigger: last.label.to_string(),
             trigger_from_s: last.from_s,
             trigger_to_s: last.to_s,
+            first_from_s,
             fraction: cfg.recovery_fraction,
             window: cfg.recovery_window_s,
+            level_factor: cfg.recovery_level_factor,
+            backlog_slack: cfg.min_growth_messages,
+            age_slack: cfg.recovery_age_slack_s,
+            backlog_before: 0.0,
+            age_before: 0.0,
             columns: None,
             totals: Totals {
                 time: 0.0,
                 offered: 0.0,
                 goodput: 0.0,
+                flowed: false,
+                backlog: 0.0,
+                oldest_age: 0.0,
             },
             kept: VecDeque::new(),
             front: 0,
@@ -128,17 +199,32 @@ impl RecoveryWatch {
             after_trigger: false,
             next_start: 0,
             judged: false,
-            last_healthy: true,
-            healthy_since: None,
+            last_short: None,
+            healthy_from: 0,
+            first_flow: None,
+            flow_cursor: 0,
         })
+    }
+
+    fn normal(&self) -> Normal {
+        Normal {
+            backlog_before: self.backlog_before,
+            oldest_age_before_s: self.age_before,
+            backlog_at_most: self.level_factor * self.backlog_before + self.backlog_slack,
+            oldest_age_at_most_s: self.level_factor * self.age_before + self.age_slack,
+        }
     }
 
     /// The judgement of the rows so far; None before the first row.
     pub fn judge(&self) -> Option<Recovery> {
         let last = self.kept.back()?;
-        let recovered = self.judged.then_some(self.last_healthy);
+        let recovered = match (self.judged, self.last_short) {
+            (false, _) | (true, Some(Shortfall::NothingOffered)) => None,
+            (true, None) => Some(true),
+            (true, Some(_)) => Some(false),
+        };
         let recovered_at = if recovered == Some(true) {
-            self.healthy_since
+            self.first_flow.map(|(_, t)| t)
         } else {
             None
         };
@@ -158,12 +244,35 @@ impl RecoveryWatch {
             should_recover_by_s: self.trigger_to_s + self.window,
             recovered,
             recovered_at_s: recovered_at,
+            shortfall: if recovered == Some(true) {
+                None
+            } else {
+                self.last_short
+            },
             final_goodput_fraction: final_fraction,
+            normal: self.normal(),
         })
     }
 
     fn row(&self, i: usize) -> Totals {
         self.kept[i - self.front]
+    }
+
+    /// Why the window from row `i` to row `j` is not healthy, if it is not.
+    fn shortfall(&self, start: Totals, end: Totals) -> Option<Shortfall> {
+        let n = self.normal();
+        let (o, g) = (end.offered - start.offered, end.goodput - start.goodput);
+        if o <= 0.0 {
+            Some(Shortfall::NothingOffered)
+        } else if g < self.fraction * o {
+            Some(Shortfall::Goodput)
+        } else if start.backlog.max(end.backlog) > n.backlog_at_most {
+            Some(Shortfall::Backlog)
+        } else if start.oldest_age.max(end.oldest_age) > n.oldest_age_at_most_s {
+            Some(Shortfall::Latency)
+        } else {
+            None
+        }
     }
 
     /// Judges the windows that the row `now` completes.
@@ -176,13 +285,32 @@ impl RecoveryWatch {
             if end.time - start.time < self.window {
                 break;
             }
-            let (o, g) = (end.offered - start.offered, end.goodput - start.goodput);
-            self.last_healthy = o <= 0.0 || g >= self.fraction * o;
+            self.last_short = self.shortfall(start, end);
             self.judged = true;
-            if !self.last_healthy {
-                self.healthy_since = Some(self.row(self.next_start + 1).time);
+            if self.last_short.is_some() {
+                self.healthy_from = self.next_start + 1;
             }
             self.next_start += 1;
+        }
+    }
+
+    /// Finds the first row with goodput at or after `healthy_from`, up to `now`;
+    /// each row is looked at once however often the stretch restarts.
+    fn find_flow(&mut self, now: usize) {
+        if self.first_flow.is_some_and(|(i, _)| i < self.healthy_from) {
+            self.first_flow = None;
+        }
+        if self.first_flow.is_some() {
+            return;
+        }
+        self.flow_cursor = self.flow_cursor.max(self.healthy_from);
+        while self.flow_cursor <= now {
+            let r = self.row(self.flow_cursor);
+            if r.flowed {
+                self.first_flow = Some((self.flow_cursor, r.time));
+                return;
+            }
+            self.flow_cursor += 1;
         }
     }
 }
@@ -200,6 +328,8 @@ impl RowReader for RecoveryWatch {
             time,
             offered: present(&OFFERED),
             goodput: present(&GOODPUT),
+            backlog: at("backlog"),
+            oldest_age: at("oldest_age_s"),
         });
     }
 
@@ -213,22 +343,31 @@ impl RowReader for RecoveryWatch {
             sum
         };
         let (offered, goodput) = (sum(&c.offered), sum(&c.goodput));
+        let level = |i: Option<usize>| i.map_or(0.0, |i| row[i]);
         self.totals = Totals {
             time: row[c.time],
             offered: self.totals.offered + offered,
             goodput: self.totals.goodput + goodput,
+            flowed: goodput > 0.0,
+            backlog: level(c.backlog),
+            oldest_age: level(c.oldest_age),
         };
+        if self.totals.time < self.first_from_s {
+            self.backlog_before = self.backlog_before.max(self.totals.backlog);
+            self.age_before = self.age_before.max(self.totals.oldest_age);
+        }
         let now = self.rows;
         self.rows += 1;
         self.kept.push_back(self.totals);
         if !self.after_trigger && self.totals.time >= self.trigger_to_s {
             self.after_trigger = true;
             self.next_start = now;
-            self.healthy_since = Some(self.totals.time);
+            self.healthy_from = now;
         }
         // Before the first row at or after the trigger's end, no row starts a window.
         let starts_from = if self.after_trigger {
             self.judge_windows(now);
+            self.find_flow(now);
             self.next_start
         } else {
             self.rows
@@ -245,10 +384,10 @@ impl RowReader for RecoveryWatch {
     }
 }
 
-/// Metastable when a full window was observed after the trigger and the
-/// system is not healthy at the end.
+/// Metastable when a full window was observed after the trigger and goodput
+/// is still short of the offered load at the end.
 pub fn verdict(r: &Recovery, cfg: &VerdictConfig) -> Option<Verdict> {
-    if r.recovered != Some(false) {
+    if r.recovered != Some(false) || r.shortfall != Some(Shortfall::Goodput) {
         return None;
     }
     Some(Verdict::collapsed(
@@ -265,29 +404,59 @@ pub fn verdict(r: &Recovery, cfg: &VerdictConfig) -> Option<Verdict> {
     ))
 }
 
+/// Not recovered (degraded) when goodput came back but the backlog or the
+/// age of the oldest waiting message is still above normal at the end.
+pub fn not_recovered(r: &Recovery) -> Option<Finding> {
+    let what = match (r.recovered, r.shortfall) {
+        (Some(false), Some(Shortfall::Backlog)) => format!(
+            "the backlog was still above {:.0} messages (its peak before the first trigger: {:.0})",
+            r.normal.backlog_at_most, r.normal.backlog_before
+        ),
+        (Some(false), Some(Shortfall::Latency)) => format!(
+            "the oldest waiting message was still older than {:.1} s (its peak before the first trigger: {:.1} s)",
+            r.normal.oldest_age_at_most_s, r.normal.oldest_age_before_s
+        ),
+        _ => return None,
+    };
+    let mut f = Finding::new(
+        Reason::NotRecovered,
+        None,
+        format!(
+            "after `{}` ended at {:.0} s, goodput came back but at the end of the run {what}",
+            r.trigger, r.trigger_to_s
+        ),
+    );
+    f.at_s = Some(r.trigger_to_s);
+    Some(f)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The judgement of rows (time_s, arrivals, goodput) fed one by one.
-    fn judge(
-        rows: &[(f64, f64, f64)],
-        triggers: &[TriggerWindow],
-        cfg: &VerdictConfig,
-    ) -> Option<Recovery> {
+    /// A row: time_s, arrivals, goodput, backlog, oldest_age_s.
+    type Row = (f64, f64, f64, f64, f64);
+
+    /// The judgement of rows fed one by one.
+    fn judge(rows: &[Row], triggers: &[TriggerWindow], cfg: &VerdictConfig) -> Option<Recovery> {
         let mut watch = RecoveryWatch::new(triggers, cfg)?;
-        let names = ["time_s", "arrivals", "goodput"].map(String::from);
-        watch.start(&names, &[false, true, true]);
-        for &(t, a, g) in rows {
-            watch.read(&[t, a, g]);
+        let names = ["time_s", "arrivals", "goodput", "backlog", "oldest_age_s"].map(String::from);
+        watch.start(&names, &[false, true, true, false, false]);
+        for &(t, a, g, b, age) in rows {
+            watch.read(&[t, a, g, b, age]);
         }
         watch.judge()
     }
 
-    /// The judgement over the whole series at once, as it was made before rows
-    /// streamed: what the watch must reproduce.
+    /// Rows with an empty backlog.
+    fn flat(rows: &[(f64, f64, f64)]) -> Vec<Row> {
+        rows.iter().map(|&(t, a, g)| (t, a, g, 0.0, 0.0)).collect()
+    }
+
+    /// The judgement over the whole series at once, the rule written plainly:
+    /// what the watch must reproduce.
     fn judge_whole(
-        rows: &[(f64, f64, f64)],
+        rows: &[Row],
         triggers: &[TriggerWindow],
         cfg: &VerdictConfig,
     ) -> Option<Recovery> {
@@ -295,8 +464,25 @@ mod tests {
         let end = *t.last()?;
         let last = triggers
             .iter()
-            .filter(|w| w.to_s > w.from_s)
+            .filter(|w| w.to_s >= w.from_s)
             .max_by(|a, b| a.to_s.total_cmp(&b.to_s))?;
+        let first_from = triggers
+            .iter()
+            .map(|w| w.from_s)
+            .fold(f64::INFINITY, f64::min);
+        let before = |f: fn(&Row) -> f64| {
+            rows.iter()
+                .filter(|r| r.0 < first_from)
+                .map(f)
+                .fold(0.0, f64::max)
+        };
+        let (b0, a0) = (before(|r| r.3), before(|r| r.4));
+        let normal = Normal {
+            backlog_before: b0,
+            oldest_age_before_s: a0,
+            backlog_at_most: cfg.recovery_level_factor * b0 + cfg.min_growth_messages,
+            oldest_age_at_most_s: cfg.recovery_level_factor * a0 + cfg.recovery_age_slack_s,
+        };
         let w = cfg.recovery_window_s;
         let cum = |v: Vec<f64>| -> Vec<f64> {
             v.iter()
@@ -310,12 +496,22 @@ mod tests {
             cum(rows.iter().map(|r| 0.0 + r.1).collect()),
             cum(rows.iter().map(|r| 0.0 + r.2).collect()),
         );
-        let healthy = |i: usize, j: usize| {
+        let short = |i: usize, j: usize| {
             let (o, g) = (co[j] - co[i], cg[j] - cg[i]);
-            o <= 0.0 || g >= cfg.recovery_fraction * o
+            if o <= 0.0 {
+                Some(Shortfall::NothingOffered)
+            } else if g < cfg.recovery_fraction * o {
+                Some(Shortfall::Goodput)
+            } else if rows[i].3.max(rows[j].3) > normal.backlog_at_most {
+                Some(Shortfall::Backlog)
+            } else if rows[i].4.max(rows[j].4) > normal.oldest_age_at_most_s {
+                Some(Shortfall::Latency)
+            } else {
+                None
+            }
         };
         let first = t.iter().position(|&x| x >= last.to_s).unwrap_or(t.len());
-        let (mut j, mut seen, mut last_bad, mut last_ok) = (0, false, None, true);
+        let (mut j, mut seen, mut from, mut last_short) = (0, false, first, None);
         for i in first..t.len() {
             while j < t.len() && t[j] - t[i] < w {
                 j += 1;
@@ -324,13 +520,19 @@ mod tests {
                 break;
             }
             seen = true;
-            last_ok = healthy(i, j);
-            if !last_ok {
-                last_bad = Some(i);
+            last_short = short(i, j);
+            if last_short.is_some() {
+                from = i + 1;
             }
         }
-        let recovered = seen.then_some(last_ok);
-        let recovered_at = (recovered == Some(true)).then(|| t[last_bad.map_or(first, |i| i + 1)]);
+        let recovered = match (seen, last_short) {
+            (false, _) | (true, Some(Shortfall::NothingOffered)) => None,
+            (true, None) => Some(true),
+            (true, Some(_)) => Some(false),
+        };
+        let recovered_at = (recovered == Some(true))
+            .then(|| (from..t.len()).find(|&m| rows[m].2 > 0.0).map(|m| t[m]))
+            .flatten();
         let tail = t.iter().rposition(|&x| end - x >= w);
         let final_fraction = tail.and_then(|i| {
             let o = co[t.len() - 1] - co[i];
@@ -343,24 +545,30 @@ mod tests {
             should_recover_by_s: last.to_s + w,
             recovered,
             recovered_at_s: recovered_at,
+            shortfall: if recovered == Some(true) {
+                None
+            } else {
+                last_short
+            },
             final_goodput_fraction: final_fraction,
+            normal,
         })
     }
 
     proptest::proptest! {
         #[test]
         fn row_by_row_judges_like_the_whole_series(
-            steps in proptest::collection::vec((1u32..4, 0u32..20, 0u32..20), 0..200),
-            trigger_end in 0u32..150,
+            steps in proptest::collection::vec((1u32..4, 0u32..20, 0u32..20, 0u32..300, 0u32..30), 0..200),
+            trigger in (0u32..100, 0u32..50),
             window in 1u32..40,
             fraction in 0u32..=10,
         ) {
             let mut time = 0.0;
-            let rows: Vec<(f64, f64, f64)> = steps
+            let rows: Vec<Row> = steps
                 .iter()
-                .map(|&(dt, a, g)| {
+                .map(|&(dt, a, g, b, age)| {
                     time += f64::from(dt) * 0.7;
-                    (time, f64::from(a), f64::from(g))
+                    (time, f64::from(a), f64::from(g), f64::from(b), f64::from(age))
                 })
                 .collect();
             let cfg = VerdictConfig {
@@ -368,7 +576,8 @@ mod tests {
                 recovery_fraction: f64::from(fraction) / 10.0,
                 ..VerdictConfig::default()
             };
-            let trigger = [TriggerWindow { label: "t", from_s: 0.0, to_s: f64::from(trigger_end) + 0.5 }];
+            let from_s = f64::from(trigger.0) + 0.5;
+            let trigger = [TriggerWindow { label: "t", from_s, to_s: from_s + f64::from(trigger.1) }];
             for n in 0..=rows.len() {
                 proptest::prop_assert_eq!(
                     judge(&rows[..n], &trigger, &cfg),
@@ -397,10 +606,11 @@ mod tests {
         let rows: Vec<_> = (0..=100)
             .map(|i| (i as f64, 10.0, if i > 40 { 10.0 } else { 0.0 }))
             .collect();
-        let r = judge(&rows, &[SPIKE], &cfg()).unwrap();
+        let r = judge(&flat(&rows), &[SPIKE], &cfg()).unwrap();
         assert_eq!(r.recovered, Some(true));
-        // (35, 45] holds 5 good seconds of 10: exactly the 50 % fraction.
-        assert_eq!(r.recovered_at_s, Some(35.0));
+        // (35, 45] holds 5 good seconds of 10, exactly the 50 % fraction, but
+        // goodput flows again only in (40, 41].
+        assert_eq!(r.recovered_at_s, Some(41.0));
         assert_eq!(r.should_recover_by_s, 30.0);
         assert!(verdict(&r, &cfg()).is_none());
     }
@@ -410,8 +620,9 @@ mod tests {
         let rows: Vec<_> = (0..=100)
             .map(|i| (i as f64, 10.0, if i < 15 { 10.0 } else { 3.0 }))
             .collect();
-        let r = judge(&rows, &[SPIKE], &cfg()).unwrap();
+        let r = judge(&flat(&rows), &[SPIKE], &cfg()).unwrap();
         assert_eq!(r.recovered, Some(false));
+        assert_eq!(r.shortfall, Some(Shortfall::Goodput));
         assert!((r.final_goodput_fraction.unwrap() - 0.3).abs() < 1e-9);
         let v = verdict(&r, &cfg()).unwrap();
         assert_eq!((v.reason, v.at_s), (Some(Reason::Metastable), Some(20.0)));
@@ -429,8 +640,64 @@ mod tests {
                 )
             })
             .collect();
-        let r = judge(&rows, &[SPIKE], &cfg()).unwrap();
+        let r = judge(&flat(&rows), &[SPIKE], &cfg()).unwrap();
         assert_eq!((r.recovered, r.recovered_at_s), (Some(false), None));
+    }
+
+    #[test]
+    fn a_silent_window_is_no_evidence_of_health() {
+        // Nothing offered nor processed from 20 s to 35 s, then all of it.
+        let rows: Vec<_> = (0..=100)
+            .map(|i| {
+                let x = if (20..35).contains(&i) { 0.0 } else { 10.0 };
+                (i as f64, x, x)
+            })
+            .collect();
+        let r = judge(&flat(&rows), &[SPIKE], &cfg()).unwrap();
+        assert_eq!(r.recovered, Some(true));
+        // Not at 20 s, when the trigger ended: when goodput came back.
+        assert_eq!(r.recovered_at_s, Some(35.0));
+        // Silent to the end: undecided, not metastable.
+        let silent: Vec<_> = (0..=100)
+            .map(|i| {
+                let x = if i < 20 { 10.0 } else { 0.0 };
+                (i as f64, x, x)
+            })
+            .collect();
+        let r = judge(&flat(&silent), &[SPIKE], &cfg()).unwrap();
+        assert_eq!(
+            (r.recovered, r.shortfall),
+            (None, Some(Shortfall::NothingOffered))
+        );
+        assert!(verdict(&r, &cfg()).is_none());
+    }
+
+    #[test]
+    fn recovered_only_once_the_backlog_is_back_near_its_level() {
+        // Goodput follows the load throughout; the backlog left by the spike
+        // (50 before it) drains linearly from 1,000 at 20 s to 0 at 70 s.
+        let rows: Vec<Row> = (0..=100)
+            .map(|i| {
+                let b = if i < 10 {
+                    50.0
+                } else {
+                    (1000.0 - 20.0 * (i as f64 - 20.0)).clamp(0.0, 1000.0)
+                };
+                (i as f64, 10.0, 10.0, b, 0.0)
+            })
+            .collect();
+        let r = judge(&rows, &[SPIKE], &cfg()).unwrap();
+        // Normal: at most 2 × 50 + 100 = 200, reached at 60 s.
+        assert_eq!(r.normal.backlog_at_most, 200.0);
+        assert_eq!((r.recovered, r.recovered_at_s), (Some(true), Some(60.0)));
+        // Cut at 50 s: goodput is fine but the backlog is not.
+        let r = judge(&rows[..=50], &[SPIKE], &cfg()).unwrap();
+        assert_eq!(
+            (r.recovered, r.shortfall),
+            (Some(false), Some(Shortfall::Backlog))
+        );
+        assert!(verdict(&r, &cfg()).is_none());
+        assert_eq!(not_recovered(&r).unwrap().reason, Reason::NotRecovered);
     }
 
     #[test]
@@ -449,7 +716,7 @@ mod tests {
     #[test]
     fn undecided_when_the_run_ends_within_a_window_of_the_trigger() {
         let rows: Vec<_> = (0..=25).map(|i| (i as f64, 10.0, 0.0)).collect();
-        let r = judge(&rows, &[SPIKE], &cfg()).unwrap();
+        let r = judge(&flat(&rows), &[SPIKE], &cfg()).unwrap();
         assert_eq!(r.recovered, None);
     }
 }

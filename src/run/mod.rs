@@ -3,6 +3,7 @@
 
 mod client;
 mod downstream;
+mod evidence;
 mod log;
 mod push;
 mod summary;
@@ -18,7 +19,9 @@ use crate::metrics::final_window::FinalWindow;
 use crate::metrics::imbalance::Unbalanced;
 use crate::metrics::ledger;
 use crate::metrics::recovery::{RecoveryWatch, TriggerWindow};
+use crate::metrics::review::ReviewWatch;
 use crate::metrics::series::{BoundedSeries, Readers, RowSink, Sampler};
+use crate::metrics::verdict::saturation::SaturationWatch;
 use crate::metrics::verdict::{self, Reason, Verdict};
 use crate::model::build::{BuildError, build};
 use crate::model::{Event, World};
@@ -90,13 +93,21 @@ fn execute(
             to_s: t.to_s,
         })
         .collect();
+    let first_trigger = windows.iter().map(|w| w.from_s).reduce(f64::min);
+    let consumers = world.consumers.iter().map(|c| c.p.name.clone()).collect();
     let mut ticks = SampleTicks {
-        sampler: Sampler::new(Readers::new(
-            FinalWindow::new(&s.verdict),
-            RecoveryWatch::new(&windows, &s.verdict),
-            keep_series.then(BoundedSeries::default),
-            sink,
-        )),
+        sampler: Sampler::new(
+            Readers::new(
+                FinalWindow::new(&s.verdict),
+                RecoveryWatch::new(&windows, &s.verdict),
+                keep_series.then(BoundedSeries::default),
+                sink,
+            )
+            .reviewed(
+                ReviewWatch::new(first_trigger, s.run.warmup_s, &s.verdict),
+                SaturationWatch::new(consumers, s.run.warmup_s),
+            ),
+        ),
         interval: from_secs(s.run.sample_interval_s).max(1),
     };
     world.seed_backlogs();
@@ -128,7 +139,18 @@ fn execute(
         ),
         Stop::Horizon | Stop::Drained => verdict::judge(&mut series.final_window, &s.verdict),
     };
-    let recovery = series.recovery.as_ref().and_then(RecoveryWatch::judge);
+    let judged = Judged {
+        verdict,
+        triggers,
+        recovery: series.recovery.as_ref().and_then(RecoveryWatch::judge),
+        review: series.review.as_ref().map(ReviewWatch::review),
+        saturation: series.saturation.as_ref().map_or(vec![], |w| {
+            w.fractions()
+                .into_iter()
+                .map(|(n, f)| (n.to_string(), f))
+                .collect()
+        }),
+    };
     let summary = summarise(
         s,
         label,
@@ -137,9 +159,7 @@ fn execute(
         &stop,
         engine.events(),
         ledger,
-        verdict,
-        triggers,
-        recovery,
+        judged,
     );
     Ok((summary, series.bounded))
 }

@@ -7,13 +7,17 @@ use super::log::{GroupSummary, TopicSummary};
 use crate::engine::{Stop, to_secs};
 use crate::metrics::ledger::Ledger;
 use crate::metrics::recovery::{self, Recovery};
+use crate::metrics::review::Review;
 use crate::metrics::verdict::{
-    Crash, ProducerCrash, Reason, Verdict, judge_crashes, judge_producer_crashes,
+    Crash, ProducerCrash, Reason, Verdict, degraded, judge_crashes, judge_producer_crashes,
 };
 use crate::metrics::{Latency, LatencySummary};
 use crate::model::World;
 use crate::model::consumer::Kind;
-use crate::scenario::{FaultKind, ProfileKind, Scenario, consumer_name, producer_name};
+use crate::model::message::State;
+use crate::scenario::{
+    FaultKind, ProfileKind, ProfileStep, Scenario, consumer_name, producer_name,
+};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize)]
@@ -160,6 +164,8 @@ pub struct Summary {
     pub latency: Latencies,
     pub ledger: Ledger,
     pub verdict: Verdict,
+    /// Peak backlog, drain, peak age, P(wait), counters whole and measured.
+    pub review: Review,
     pub triggers: Vec<Trigger>,
     /// Recovery after the last trigger that ended (None without one).
     pub recovery: Option<Recovery>,
@@ -179,6 +185,17 @@ pub struct Summary {
     pub pushes: Vec<super::PushSummary>,
 }
 
+/// What was judged from the rows as they came.
+pub(super) struct Judged {
+    /// The collapse verdict of the final window (or of the guard that stopped the run).
+    pub verdict: Verdict,
+    pub triggers: Vec<Trigger>,
+    pub recovery: Option<Recovery>,
+    pub review: Option<Review>,
+    /// Each consumer's share of samples with every worker busy.
+    pub saturation: Vec<(String, f64)>,
+}
+
 #[allow(clippy::too_many_arguments)]
 pub(super) fn summarise(
     s: &Scenario,
@@ -188,10 +205,15 @@ pub(super) fn summarise(
     stop: &Stop,
     events: u64,
     ledger: Ledger,
-    verdict: Verdict,
-    triggers: Vec<Trigger>,
-    recovery: Option<Recovery>,
+    judged: Judged,
 ) -> Summary {
+    let Judged {
+        verdict,
+        triggers,
+        recovery,
+        review,
+        saturation,
+    } = judged;
     let span = (to_secs(end) - s.run.warmup_s).max(1e-9);
     let mut e2e = Latency::default();
     let mut wait = Latency::default();
@@ -296,6 +318,34 @@ pub(super) fn summarise(
             down_s: d.down_s,
         })
         .collect();
+    let collapse = judge_producer_crashes(
+        &producer_crashes(w),
+        crashes
+            .iter()
+            .filter(|c| c.crashes > 0)
+            .map(|c| c.first_s)
+            .reduce(f64::min),
+        &verdict,
+    )
+    .or_else(|| judge_crashes(&crashes, &verdict))
+    .or_else(|| guarded(&verdict).then(|| verdict.clone()))
+    .or_else(|| recovery::verdict(recovery.as_ref()?, &s.verdict))
+    .unwrap_or_else(|| clients_only(s, recovery.as_ref()).unwrap_or(verdict));
+    let saturation = saturation.iter().map(|(n, f)| (n.as_str(), *f)).collect();
+    let mut harm = degraded::judge(&super::evidence::gather(w, &ledger, saturation), &s.verdict);
+    harm.extend(recovery.as_ref().and_then(recovery::not_recovered));
+    let verdict = collapse.with_degraded(harm);
+    let mut review = review.unwrap_or_else(|| {
+        crate::metrics::review::ReviewWatch::new(None, s.run.warmup_s, &s.verdict).review()
+    });
+    review.dead_lettered_fraction =
+        (ledger.produced > 0).then(|| ledger.dead_lettered as f64 / ledger.produced as f64);
+    review.p_wait = wait.share_above_zero();
+    // Waiting messages are unprocessed too: a record skipped after a crash
+    // waited without ever being processed.
+    review.peak_unprocessed_age_s = unprocessed_age(w, end)
+        .max(e2e.summary().max_s)
+        .max(review.peak_oldest_age_s);
     Summary {
         scenario: label.to_string(),
         title: s.run.title.clone(),
@@ -318,19 +368,8 @@ pub(super) fn summarise(
             queue_wait: wait.summary(),
         },
         ledger,
-        verdict: judge_producer_crashes(
-            &producer_crashes(w),
-            crashes
-                .iter()
-                .filter(|c| c.crashes > 0)
-                .map(|c| c.first_s)
-                .reduce(f64::min),
-            &verdict,
-        )
-        .or_else(|| judge_crashes(&crashes, &verdict))
-        .or_else(|| guarded(&verdict).then(|| verdict.clone()))
-        .or_else(|| recovery::verdict(recovery.as_ref()?, &s.verdict))
-        .unwrap_or_else(|| clients_only(s, recovery.as_ref()).unwrap_or(verdict)),
+        verdict,
+        review,
         triggers,
         recovery,
         producers: w
@@ -372,6 +411,31 @@ pub(super) fn summarise(
         records: super::client::records(w),
         pushes: super::push::pushes(w),
     }
+}
+
+/// The age of the oldest message still unprocessed at the end: in a queue
+/// (visible, delayed or in flight) or unread by a group.
+fn unprocessed_age(w: &World, end: u64) -> f64 {
+    let held = w
+        .arena
+        .iter_live()
+        // Held by a queue (a topic's records are the groups' lag below).
+        .filter(|m| matches!(m.state, State::Visible | State::InFlight | State::Delayed))
+        .filter(|m| w.queues.get(m.queue as usize).is_some_and(|q| !q.p.is_dlq))
+        .map(|m| end.saturating_sub(m.published))
+        .max()
+        .unwrap_or(0);
+    let unread = w
+        .consumers
+        .iter()
+        .filter_map(|c| c.kind.group())
+        .flat_map(|g| {
+            let topic = &w.topics[g.topic as usize];
+            (0..g.partitions.len()).map(move |p| g.lag(p, topic, end).1)
+        })
+        .max()
+        .unwrap_or(0);
+    to_secs(held.max(unread))
 }
 
 /// Producers that ran out of memory.
@@ -417,22 +481,48 @@ fn guarded(v: &Verdict) -> bool {
     matches!(v.reason, Some(Reason::BacklogCap | Reason::EventLimit))
 }
 
+/// A profile's changes that can upset a run: spikes, steps and ramps (a
+/// sine never ends, so nothing can recover from it).
+fn profile_triggers(owner: &str, profile: &[ProfileStep], out: &mut Vec<Trigger>) {
+    for st in profile {
+        let (label, from_s, to_s) = match st.kind {
+            ProfileKind::Spike => {
+                let from_s = st.at_s.unwrap_or(0.0);
+                (
+                    format!("spike ×{}", st.factor.unwrap_or(1.0)),
+                    from_s,
+                    from_s + st.duration_s.unwrap_or(0.0),
+                )
+            }
+            ProfileKind::Step => {
+                let at = st.at_s.unwrap_or(0.0);
+                (format!("step to {}/s", st.rate.unwrap_or(0.0)), at, at)
+            }
+            ProfileKind::Ramp => (
+                format!("ramp to {}/s", st.to_rate.unwrap_or(0.0)),
+                st.from_s.unwrap_or(0.0),
+                st.to_s.unwrap_or(0.0),
+            ),
+            ProfileKind::Sine => continue,
+        };
+        out.push(Trigger {
+            label: format!("{label} ({owner})"),
+            from_s,
+            to_s,
+            down: false,
+        });
+    }
+}
+
+/// Every window in which the scenario changes its conditions on purpose:
+/// producers' and clients' profiles, consumer crashes, faults.
 pub(super) fn triggers(s: &Scenario) -> Vec<Trigger> {
     let mut out = vec![];
     for (i, p) in s.producers.iter().enumerate() {
-        for st in p.profile.iter().filter(|st| st.kind == ProfileKind::Spike) {
-            let from_s = st.at_s.unwrap_or(0.0);
-            out.push(Trigger {
-                label: format!(
-                    "spike ×{} ({})",
-                    st.factor.unwrap_or(1.0),
-                    producer_name(i, p)
-                ),
-                from_s,
-                to_s: from_s + st.duration_s.unwrap_or(0.0),
-                down: false,
-            });
-        }
+        profile_triggers(&producer_name(i, p), &p.profile, &mut out);
+    }
+    for c in &s.clients {
+        profile_triggers(&c.name, &c.profile, &mut out);
     }
     for (i, c) in s.consumers.iter().enumerate() {
         let Some(g) = &c.group else { continue };

@@ -15,6 +15,10 @@ pub struct Record {
     pub seed: u64,
     pub replication: u64,
     pub metrics: Vec<(String, Option<f64>)>,
+    /// Words rather than numbers (`verdict.state`, `verdict.reason`); absent
+    /// from journals written before they were recorded.
+    #[serde(default)]
+    pub labels: Vec<(String, String)>,
 }
 
 #[derive(Serialize, Deserialize)]

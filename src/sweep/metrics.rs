@@ -18,6 +18,29 @@ const SKIP: [&str; 8] = [
     "triggers",
 ];
 
+/// The summary's words a sweep reports beside its numbers. `flatten` keeps
+/// numbers only (a metric is averaged over replications), so a reason, a
+/// word, never reached sweep.csv: its column came only from stable runs,
+/// whose reason is null, and was always empty.
+pub fn labels(s: &Summary) -> Vec<(String, String)> {
+    let v = &s.verdict;
+    vec![
+        ("verdict.state".into(), v.state.name().into()),
+        (
+            "verdict.reason".into(),
+            v.reason.map(|r| r.name()).unwrap_or_default().into(),
+        ),
+        (
+            "verdict.reasons".into(),
+            v.reasons
+                .iter()
+                .map(|f| f.reason.name())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    ]
+}
+
 pub fn flatten(s: &Summary) -> Vec<(String, Option<f64>)> {
     let mut out = vec![];
     if let Ok(Value::Object(m)) = serde_json::to_value(s) {
@@ -34,12 +57,16 @@ fn walk(name: &str, v: &Value, out: &mut Vec<(String, Option<f64>)>) {
     match v {
         Value::Number(n) => out.push((name.to_string(), n.as_f64())),
         Value::Bool(b) => out.push((name.to_string(), Some(f64::from(u8::from(*b))))),
+        // A null reason is a word missing, not a number: `labels` has it.
+        Value::Null if name == "verdict.reason" => {}
         Value::Null => out.push((name.to_string(), None)),
         Value::Object(m) => {
             for (k, v) in m {
                 walk(&format!("{name}.{k}"), v, out);
             }
         }
+        // The verdict's reasons are words: `labels` reports them.
+        Value::Array(_) if name == "verdict.reasons" => {}
         // Components are named: `queues.orders.…`.
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {

@@ -164,6 +164,16 @@ fn sweep_csv(info: &PlanInfo, records: &[Record], t: &Table) -> String {
     head.extend(params_header(info));
     head.extend(["replication".into(), "seed".into()]);
     head.extend(t.metrics.iter().cloned());
+    // Words after the numbers, in the order the first run that has them gives.
+    let mut labels: Vec<&str> = vec![];
+    for r in records {
+        for (l, _) in &r.labels {
+            if !labels.contains(&l.as_str()) {
+                labels.push(l);
+            }
+        }
+    }
+    head.extend(labels.iter().map(|l| l.to_string()));
     let _ = w.write_record(&head);
     for r in records {
         let mut row = vec![r.run.to_string(), r.point.to_string()];
@@ -176,6 +186,12 @@ fn sweep_csv(info: &PlanInfo, records: &[Record], t: &Table) -> String {
                 .copied()
                 .flatten()
                 .map_or(String::new(), num)
+        }));
+        row.extend(labels.iter().map(|l| {
+            r.labels
+                .iter()
+                .find(|(k, _)| k == l)
+                .map_or(String::new(), |(_, v)| v.clone())
         }));
         let _ = w.write_record(&row);
     }

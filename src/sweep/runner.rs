@@ -129,6 +129,7 @@ fn run_one(plan: &Plan, i: usize) -> Result<Record, RunFailure> {
         seed: s.run.seed,
         replication: s.run.replication,
         metrics: metrics::flatten(&summary),
+        labels: metrics::labels(&summary),
     })
 }
 

@@ -91,6 +91,29 @@ fn offered_load_collapses_just_above_capacity() {
             assert_eq!(frac, 1.0, "held above capacity at {rate}");
         }
     }
+    // Every run's state and worst reason are in sweep.csv, in words: a
+    // collapsed run names its reason, a stable one has none.
+    let runs = String::from_utf8(read(&dir, "sweep.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(runs.as_bytes());
+    let head = rows.headers().unwrap().clone();
+    let at = |name: &str| {
+        head.iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no {name}"))
+    };
+    let (state, reason, collapsed) = (
+        at("verdict.state"),
+        at("verdict.reason"),
+        at("verdict.collapsed"),
+    );
+    for r in rows.records() {
+        let r = r.unwrap();
+        match &r[collapsed] {
+            "1" => assert_eq!((&r[state], &r[reason]), ("collapsed", "backlog_growth")),
+            _ => assert_ne!(&r[state], "collapsed"),
+        }
+        assert_eq!(r[reason].is_empty(), &r[state] == "stable", "{r:?}");
+    }
     // Best goodput without collapse: the highest load that still holds.
     let best: f64 = s["best"]["point"]["producer[0].rate"]
         .as_str()

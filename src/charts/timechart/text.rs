@@ -157,8 +157,19 @@ pub(crate) fn wrap_text(
 ) -> Result<Vec<String>, DrawError> {
     let mut lines: Vec<String> = Vec::new();
     for paragraph in text.split('\n') {
+        // A unit stays with its number ("44 %)"): one word for the wrapping.
+        let mut words: Vec<String> = Vec::new();
+        for token in paragraph.split(' ').filter(|w| !w.is_empty()) {
+            match words.last_mut() {
+                Some(last) if token.starts_with('%') => {
+                    last.push(' ');
+                    last.push_str(token);
+                }
+                _ => words.push(token.to_string()),
+            }
+        }
         let mut line = String::new();
-        for word in paragraph.split(' ').filter(|w| !w.is_empty()) {
+        for word in &words {
             let candidate = if line.is_empty() {
                 word.to_string()
             } else {
@@ -167,7 +178,7 @@ pub(crate) fn wrap_text(
             if line.is_empty() || text_width(&candidate, size, bold)? <= max_w {
                 line = candidate;
             } else {
-                lines.push(std::mem::replace(&mut line, word.to_string()));
+                lines.push(std::mem::replace(&mut line, word.clone()));
             }
         }
         lines.push(line);

@@ -6,6 +6,8 @@
 use super::bounded::BoundedSeries;
 use crate::metrics::final_window::FinalWindow;
 use crate::metrics::recovery::RecoveryWatch;
+use crate::metrics::review::ReviewWatch;
+use crate::metrics::verdict::saturation::SaturationWatch;
 use std::io;
 
 /// Something fed each row in memory as it is sampled.
@@ -36,6 +38,9 @@ pub struct Readers {
     pub final_window: FinalWindow,
     /// Only when the scenario has a trigger to recover from.
     pub recovery: Option<RecoveryWatch>,
+    /// The summary's review numbers, and the consumers' saturation.
+    pub review: Option<ReviewWatch>,
+    pub saturation: Option<SaturationWatch>,
     /// The sink's first failure: rows after it are not written.
     sink_error: Option<io::Error>,
 }
@@ -52,8 +57,17 @@ impl Readers {
             bounded,
             final_window,
             recovery,
+            review: None,
+            saturation: None,
             sink_error: None,
         }
+    }
+
+    /// Also reads the review numbers and the consumers' saturation.
+    pub fn reviewed(mut self, review: ReviewWatch, saturation: SaturationWatch) -> Readers {
+        self.review = Some(review);
+        self.saturation = Some(saturation);
+        self
     }
 
     pub(super) fn start(&mut self, columns: &[String], counters: &[bool]) {
@@ -97,10 +111,14 @@ impl Readers {
     fn in_memory(&mut self) -> impl Iterator<Item = &mut dyn RowReader> {
         let bounded = self.bounded.as_mut().map(|b| b as &mut dyn RowReader);
         let recovery = self.recovery.as_mut().map(|r| r as &mut dyn RowReader);
+        let review = self.review.as_mut().map(|r| r as &mut dyn RowReader);
+        let saturation = self.saturation.as_mut().map(|r| r as &mut dyn RowReader);
         [
             Some(&mut self.final_window as &mut dyn RowReader),
             bounded,
             recovery,
+            review,
+            saturation,
         ]
         .into_iter()
         .flatten()

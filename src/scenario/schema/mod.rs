@@ -429,6 +429,31 @@ pub struct VerdictConfig {
     pub recovery_fraction: f64,
     /// …in every window of this length, up to the end of the run.
     pub recovery_window_s: f64,
+    /// Recovered also needs the backlog and the age of the oldest waiting
+    /// message back near their peaks before the first trigger: at most this
+    /// factor times the peak, plus `min_growth_messages` (backlog)…
+    pub recovery_level_factor: f64,
+    /// …or plus this many seconds (age).
+    pub recovery_age_slack_s: f64,
+    /// Degraded if more than this fraction of the messages a queue received
+    /// were processed successfully and dead-lettered anyway (the zombie loop).
+    pub max_dead_lettered_after_success_fraction: f64,
+    /// Degraded if more than this fraction of the healthy (non-poison)
+    /// messages a queue received ended dead-lettered.
+    pub max_dead_letter_fraction: f64,
+    /// Degraded if more than this fraction of the messages produced had
+    /// their side effect applied more than once.
+    pub max_applied_twice_fraction: f64,
+    /// Degraded if more than this fraction of a component's messages or
+    /// records were lost for good (expired, dropped, refused without retry,
+    /// deleted by retention, skipped by a crash, lost with a buffer).
+    pub max_lost_fraction: f64,
+    /// Degraded if more than this fraction of a producer's publish attempts
+    /// were refused by a full queue.
+    pub max_refused_fraction: f64,
+    /// Degraded if a consumer had every worker busy in more than this
+    /// fraction of the samples after warm-up.
+    pub max_saturated_fraction: f64,
 }
 
 impl Default for VerdictConfig {
@@ -440,6 +465,14 @@ impl Default for VerdictConfig {
             max_loss_fraction: 0.01,
             recovery_fraction: 0.5,
             recovery_window_s: 60.0,
+            recovery_level_factor: 2.0,
+            recovery_age_slack_s: 5.0,
+            max_dead_lettered_after_success_fraction: 0.0,
+            max_dead_letter_fraction: 0.01,
+            max_applied_twice_fraction: 0.0,
+            max_lost_fraction: 0.0,
+            max_refused_fraction: 0.01,
+            max_saturated_fraction: 0.8,
         }
     }
 }

@@ -612,6 +612,40 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         1e12,
         "seconds > 0",
     );
+    c.range(
+        v.key("recovery_level_factor"),
+        s.verdict.recovery_level_factor,
+        1.0,
+        1e9,
+        "a factor ≥ 1",
+    );
+    c.range(
+        v.key("recovery_age_slack_s"),
+        s.verdict.recovery_age_slack_s,
+        0.0,
+        1e12,
+        "seconds ≥ 0",
+    );
+    // The degraded thresholds are fractions: 0 flags any occurrence, 1 none.
+    for (key, value) in [
+        (
+            "max_dead_lettered_after_success_fraction",
+            s.verdict.max_dead_lettered_after_success_fraction,
+        ),
+        (
+            "max_dead_letter_fraction",
+            s.verdict.max_dead_letter_fraction,
+        ),
+        (
+            "max_applied_twice_fraction",
+            s.verdict.max_applied_twice_fraction,
+        ),
+        ("max_lost_fraction", s.verdict.max_lost_fraction),
+        ("max_refused_fraction", s.verdict.max_refused_fraction),
+        ("max_saturated_fraction", s.verdict.max_saturated_fraction),
+    ] {
+        c.range(v.key(key), value, 0.0, 1.0, "a fraction in [0, 1]");
+    }
     if s.queues.len() > u16::MAX as usize
         || s.producers.len() > u16::MAX as usize
         || s.consumers.len() > u16::MAX as usize

@@ -1,56 +1,11 @@
-//! The collapse verdict. A run collapses when its backlog grows without bound
-//! (fitted over the final window), or when a guard stopped it. Built to take more
-//! reasons as mechanisms arrive (metastability, downstream crashes, …).
+//! The collapse judgements: harm that grows without bound. The backlog grows
+//! (fitted over the final window), messages are still being thrown away at
+//! the end, a downstream crashed, a producer ran out of memory; the guards
+//! (backlog cap, event limit) stop such runs early.
 
+use super::{Reason, Verdict};
 use crate::metrics::final_window::{FinalWindow, WindowRow, window_rows};
 use crate::scenario::VerdictConfig;
-use serde::Serialize;
-
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    BacklogGrowth,
-    /// Messages rejected, dropped or expired: the queue holds by throwing work away.
-    MessageLoss,
-    BacklogCap,
-    EventLimit,
-    /// A downstream (a database) crashed under the load it was sent.
-    DownstreamCrashed,
-    /// The trigger is gone and goodput stays far below the offered load.
-    Metastable,
-    /// A producer's buffer of unsent messages filled up with
-    /// `on_full = "crash"`: it stopped for good, its buffer lost.
-    ProducerOutOfMemory,
-}
-
-#[derive(Clone, Debug, Serialize, PartialEq)]
-pub struct Verdict {
-    pub collapsed: bool,
-    pub reason: Option<Reason>,
-    /// When it began (growth: the last time the backlog was still small).
-    pub at_s: Option<f64>,
-    /// The evidence, in words.
-    pub detail: String,
-}
-
-impl Verdict {
-    pub fn stable(detail: String) -> Verdict {
-        Verdict {
-            collapsed: false,
-            reason: None,
-            at_s: None,
-            detail,
-        }
-    }
-    pub fn collapsed(reason: Reason, at_s: f64, detail: String) -> Verdict {
-        Verdict {
-            collapsed: true,
-            reason: Some(reason),
-            at_s: Some(at_s),
-            detail,
-        }
-    }
-}
 
 /// Least-squares slope of the messages held over time.
 fn slope(rows: &[WindowRow]) -> f64 {
@@ -61,21 +16,6 @@ fn slope(rows: &[WindowRow]) -> f64 {
     let sxy: f64 = rows.iter().map(|r| (r.time - mx) * (r.held - my)).sum();
     let sxx: f64 = x().map(|a| (a - mx).powi(2)).sum();
     if sxx == 0.0 { 0.0 } else { sxy / sxx }
-}
-
-impl Reason {
-    /// The name used in summary.json.
-    pub fn name(self) -> &'static str {
-        match self {
-            Reason::BacklogGrowth => "backlog_growth",
-            Reason::MessageLoss => "message_loss",
-            Reason::BacklogCap => "backlog_cap",
-            Reason::EventLimit => "event_limit",
-            Reason::DownstreamCrashed => "downstream_crashed",
-            Reason::Metastable => "metastable",
-            Reason::ProducerOutOfMemory => "producer_out_of_memory",
-        }
-    }
 }
 
 /// A downstream's crash, as the verdict reports it.
@@ -93,19 +33,22 @@ pub fn judge_crashes(crashes: &[Crash], then: &Verdict) -> Option<Verdict> {
         .iter()
         .filter(|c| c.crashes > 0)
         .min_by(|a, b| a.first_s.total_cmp(&b.first_s))?;
-    Some(Verdict::collapsed(
-        Reason::DownstreamCrashed,
-        first.first_s,
-        format!(
-            "database `{}` crashed at {:.0} s ({} crash{}, {:.0} s down in all); then: {}",
-            first.name,
+    Some(
+        Verdict::collapsed(
+            Reason::DownstreamCrashed,
             first.first_s,
-            first.crashes,
-            if first.crashes == 1 { "" } else { "es" },
-            first.down_s,
-            then.detail
-        ),
-    ))
+            format!(
+                "database `{}` crashed at {:.0} s ({} crash{}, {:.0} s down in all); then: {}",
+                first.name,
+                first.first_s,
+                first.crashes,
+                if first.crashes == 1 { "" } else { "es" },
+                first.down_s,
+                then.detail
+            ),
+        )
+        .about(first.name),
+    )
 }
 
 /// A producer's crash (out of memory), as the verdict reports it.
@@ -134,7 +77,7 @@ pub fn judge_producer_crashes(
             "producer `{}` ran out of memory at {:.1} s: its buffer was full, {} messages lost with it, and it stopped producing; then: {}",
             first.name, first.at_s, first.lost, then.detail
         ),
-    ))
+    ).about(first.name))
 }
 
 /// Judges a finished run from its time series: backlog growth first, then loss.

@@ -1,0 +1,254 @@
+//! The degraded judgements: harm done that does not grow without bound. Each
+//! is judged from counters the world keeps (or a reader fed row by row) and
+//! compared with its threshold in `[verdict]`; each finding names its
+//! component and its numbers.
+
+use super::{Finding, Reason};
+use crate::export::table::thousands;
+use crate::scenario::VerdictConfig;
+
+/// What a dead-letter queue holds at the end.
+pub struct DeadLetters {
+    /// The queues that dead-letter into it, or the dead-letter queue itself
+    /// when only push endpoints do.
+    pub component: String,
+    /// Messages those queues received (healthy or poison).
+    pub received: u64,
+    /// Poison messages sent to them.
+    pub poison_sent: u64,
+    pub held: u64,
+    pub poison: u64,
+    pub after_success: u64,
+}
+
+/// Messages a component lost for good, and how.
+pub struct Loss {
+    pub component: String,
+    pub lost: u64,
+    /// Out of this many (published, appended, made).
+    pub of: u64,
+    /// What they are: "messages", "records", "copies".
+    pub unit: &'static str,
+    /// How, in words: "expired 3, dropped 2".
+    pub how: String,
+}
+
+/// A producer's publishes refused by a full queue.
+pub struct Refusals {
+    pub producer: String,
+    pub refused: u64,
+    pub attempts: u64,
+}
+
+/// Everything the degraded judgements look at.
+pub struct Evidence<'a> {
+    pub dead_letters: Vec<DeadLetters>,
+    pub losses: Vec<Loss>,
+    pub refusals: Vec<Refusals>,
+    /// Messages whose side effect was applied two times or more, of those
+    /// produced (messages and records).
+    pub applied_more_than_once: u64,
+    pub produced: u64,
+    /// Each consumer's share of samples with every worker busy.
+    pub saturation: Vec<(&'a str, f64)>,
+}
+
+fn pct(x: f64) -> String {
+    let p = 100.0 * x;
+    if p >= 10.0 || p == 0.0 {
+        format!("{p:.0} %")
+    } else {
+        format!("{p:.1} %")
+    }
+}
+
+/// More than `max` of `of`: any at all when `max` is 0.
+fn over(count: u64, of: u64, max: f64) -> bool {
+    count > 0 && count as f64 > max * of as f64
+}
+
+/// Every degraded reason that holds, in the evidence's order (the verdict
+/// sorts them by severity).
+pub fn judge(e: &Evidence, cfg: &VerdictConfig) -> Vec<Finding> {
+    let mut out = vec![];
+    for l in &e.losses {
+        if over(l.lost, l.of, cfg.max_lost_fraction) {
+            out.push(
+                Finding::new(
+                    Reason::MessagesLost,
+                    Some(&l.component),
+                    format!(
+                        "{}: {} of {} {} lost ({}; {})",
+                        l.component,
+                        thousands(l.lost),
+                        thousands(l.of),
+                        l.unit,
+                        pct(l.lost as f64 / l.of.max(1) as f64),
+                        l.how
+                    ),
+                )
+                .counting(l.lost, l.of),
+            );
+        }
+    }
+    for d in &e.dead_letters {
+        let processed_ok = d.after_success;
+        if over(
+            processed_ok,
+            d.received,
+            cfg.max_dead_lettered_after_success_fraction,
+        ) {
+            out.push(
+                Finding::new(
+                    Reason::DeadLetteredAfterSuccess,
+                    Some(&d.component),
+                    format!(
+                        "{}: {} of {} messages dead-lettered after they had been processed successfully",
+                        d.component,
+                        thousands(processed_ok),
+                        thousands(d.received)
+                    ),
+                )
+                .counting(processed_ok, d.received),
+            );
+        }
+        let healthy = d.held.saturating_sub(d.poison);
+        let healthy_received = d.received.saturating_sub(d.poison_sent);
+        if over(healthy, healthy_received, cfg.max_dead_letter_fraction) {
+            out.push(
+                Finding::new(
+                    Reason::DeadLettered,
+                    Some(&d.component),
+                    format!(
+                        "{}: {} of {} messages dead-lettered ({}), {} poison among them",
+                        d.component,
+                        thousands(d.held),
+                        thousands(d.received),
+                        pct(d.held as f64 / d.received.max(1) as f64),
+                        thousands(d.poison)
+                    ),
+                )
+                .counting(healthy, healthy_received),
+            );
+        }
+    }
+    if over(
+        e.applied_more_than_once,
+        e.produced,
+        cfg.max_applied_twice_fraction,
+    ) {
+        out.push(
+            Finding::new(
+                Reason::AppliedMoreThanOnce,
+                None,
+                format!(
+                    "{} of {} messages had their side effect applied more than once",
+                    thousands(e.applied_more_than_once),
+                    thousands(e.produced)
+                ),
+            )
+            .counting(e.applied_more_than_once, e.produced),
+        );
+    }
+    for r in &e.refusals {
+        if over(r.refused, r.attempts, cfg.max_refused_fraction) {
+            out.push(
+                Finding::new(
+                    Reason::PublishRefused,
+                    Some(&r.producer),
+                    format!(
+                        "{}: {} of {} publish attempts refused by a full queue ({})",
+                        r.producer,
+                        thousands(r.refused),
+                        thousands(r.attempts),
+                        pct(r.refused as f64 / r.attempts.max(1) as f64)
+                    ),
+                )
+                .counting(r.refused, r.attempts),
+            );
+        }
+    }
+    for &(name, share) in &e.saturation {
+        if share > cfg.max_saturated_fraction {
+            let mut f = Finding::new(
+                Reason::Saturated,
+                Some(name),
+                format!(
+                    "{name}: every worker busy in {} of the samples after warm-up",
+                    pct(share)
+                ),
+            );
+            f.fraction = Some(share);
+            out.push(f);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence() -> Evidence<'static> {
+        Evidence {
+            dead_letters: vec![],
+            losses: vec![],
+            refusals: vec![],
+            applied_more_than_once: 0,
+            produced: 1000,
+            saturation: vec![],
+        }
+    }
+
+    #[test]
+    fn poison_in_the_dead_letter_queue_is_no_harm_healthy_messages_are() {
+        let cfg = VerdictConfig::default();
+        let mut e = evidence();
+        e.dead_letters.push(DeadLetters {
+            component: "orders".into(),
+            received: 1000,
+            poison_sent: 50,
+            held: 50,
+            poison: 50,
+            after_success: 0,
+        });
+        assert!(judge(&e, &cfg).is_empty());
+        // 20 healthy of 950: 2.1 % > 1 %.
+        e.dead_letters[0].held = 70;
+        let f = judge(&e, &cfg);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].reason, Reason::DeadLettered);
+        assert_eq!((f[0].count, f[0].of), (Some(20), Some(950)));
+        assert!(
+            f[0].detail
+                .starts_with("orders: 70 of 1,000 messages dead-lettered (7.0 %), 50 poison")
+        );
+    }
+
+    #[test]
+    fn each_threshold_is_a_fraction_above_which_the_run_degrades() {
+        let mut e = evidence();
+        e.applied_more_than_once = 5;
+        e.refusals.push(Refusals {
+            producer: "shop".into(),
+            refused: 10,
+            attempts: 1000,
+        });
+        e.saturation.push(("workers", 0.85));
+        let reasons = |cfg: &VerdictConfig| -> Vec<Reason> {
+            judge(&e, cfg).iter().map(|f| f.reason).collect()
+        };
+        // Defaults: any double application; refusals 1 % is not more than 1 %.
+        assert_eq!(
+            reasons(&VerdictConfig::default()),
+            [Reason::AppliedMoreThanOnce, Reason::Saturated]
+        );
+        let lenient = VerdictConfig {
+            max_applied_twice_fraction: 0.005,
+            max_refused_fraction: 0.005,
+            max_saturated_fraction: 0.9,
+            ..VerdictConfig::default()
+        };
+        assert_eq!(reasons(&lenient), [Reason::PublishRefused]);
+    }
+}

@@ -1,0 +1,173 @@
+//! What the degraded judgements look at, gathered from the world's counters
+//! at the end of the run (and the saturation read from the rows): one entry
+//! per component, so that each reason names where the harm is.
+
+use crate::metrics::ledger::Ledger;
+use crate::metrics::verdict::degraded::{DeadLetters, Evidence, Loss, Refusals};
+use crate::model::World;
+use crate::model::message::State;
+
+/// "expired 3, dropped 2": the non-zero parts.
+fn how(parts: &[(&str, u64)]) -> String {
+    parts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(what, n)| format!("{what} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub(super) fn gather<'a>(
+    w: &World,
+    ledger: &Ledger,
+    saturation: Vec<(&'a str, f64)>,
+) -> Evidence<'a> {
+    Evidence {
+        dead_letters: dead_letters(w),
+        losses: losses(w),
+        refusals: w
+            .producers
+            .iter()
+            .filter_map(|p| {
+                let b = p.buffer.as_ref()?;
+                Some(Refusals {
+                    producer: p.p.name.clone(),
+                    refused: b.c.refusals,
+                    attempts: p.c.produced + b.c.refusals,
+                })
+            })
+            .collect(),
+        applied_more_than_once: ledger.applied_more_than_once,
+        // Messages to queues, and records appended to topics.
+        produced: ledger.produced + w.topics.iter().map(|t| t.appended).sum::<u64>(),
+        saturation,
+    }
+}
+
+/// One entry per dead-letter queue, named after the queues that feed it.
+fn dead_letters(w: &World) -> Vec<DeadLetters> {
+    // (held, poison, after success) per queue, from the messages the
+    // dead-letter queues hold: the ledger counts them the same way.
+    let mut held = vec![(0u64, 0u64, 0u64); w.queues.len()];
+    for m in w.arena.iter_live() {
+        // Held by a queue: a topic's records and push copies are elsewhere.
+        if !matches!(m.state, State::Visible | State::InFlight | State::Delayed) {
+            continue;
+        }
+        let Some(h) = held.get_mut(m.queue as usize) else {
+            continue;
+        };
+        h.0 += 1;
+        h.1 += u64::from(m.poison);
+        h.2 += u64::from(m.successes > 0);
+    }
+    w.queues
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.p.is_dlq)
+        .map(|(i, dlq)| {
+            let sources: Vec<usize> = (0..w.queues.len())
+                .filter(|&s| w.queues[s].p.dlq == Some(i as u16))
+                .collect();
+            let component = if sources.is_empty() {
+                dlq.p.name.clone()
+            } else {
+                sources
+                    .iter()
+                    .map(|&s| w.queues[s].p.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("+")
+            };
+            let poison_sent = w
+                .producers
+                .iter()
+                .filter(|p| p.p.topic.is_none() && p.p.push.is_none())
+                .filter(|p| sources.contains(&(p.p.queue as usize)))
+                .map(|p| p.c.poison)
+                .sum();
+            let (h, poison, after_success) = held[i];
+            // Without a source queue, push endpoints dead-letter into it:
+            // what they received is their copies.
+            let received = if sources.is_empty() {
+                w.consumers
+                    .iter()
+                    .filter_map(|c| c.kind.endpoint())
+                    .map(|e| e.c.copies)
+                    .sum()
+            } else {
+                sources.iter().map(|&s| w.queues[s].c.published).sum()
+            };
+            DeadLetters {
+                component,
+                received,
+                poison_sent,
+                held: h,
+                poison,
+                after_success,
+            }
+        })
+        .collect()
+}
+
+/// Messages lost for good, per queue, group, producer buffer and push endpoint.
+fn losses(w: &World) -> Vec<Loss> {
+    let mut out = vec![];
+    for q in w.queues.iter().filter(|q| !q.p.is_dlq) {
+        out.push(Loss {
+            component: q.p.name.clone(),
+            lost: q.c.expired + q.c.dropped + q.c.rejected,
+            of: q.offered(),
+            unit: "messages",
+            how: how(&[
+                ("expired", q.c.expired),
+                ("dropped by a full queue", q.c.dropped),
+                ("refused by a full queue", q.c.rejected),
+            ]),
+        });
+    }
+    for c in &w.consumers {
+        if let Some(g) = c.kind.group() {
+            let retention: u64 = g.partitions.iter().map(|s| s.lost_to_retention).sum();
+            let crashes: u64 = g.partitions.iter().map(|s| s.lost_to_crashes).sum();
+            out.push(Loss {
+                component: c.p.name.clone(),
+                lost: retention + crashes,
+                of: w.topics[g.topic as usize].appended,
+                unit: "records",
+                how: how(&[
+                    ("deleted by retention before they were read", retention),
+                    (
+                        "skipped after a crash (committed, never processed)",
+                        crashes,
+                    ),
+                ]),
+            });
+        }
+        if let Some(e) = c.kind.endpoint() {
+            out.push(Loss {
+                component: c.p.name.clone(),
+                lost: e.c.dropped,
+                of: e.c.copies,
+                unit: "copies",
+                how: how(&[("copies dropped after their last attempt", e.c.dropped)]),
+            });
+        }
+    }
+    for p in &w.producers {
+        if let Some(b) = &p.buffer {
+            out.push(Loss {
+                component: p.p.name.clone(),
+                lost: b.lost(),
+                of: p.messages(),
+                unit: "messages",
+                how: how(&[
+                    ("dropped by a full buffer", b.c.dropped_full),
+                    ("given up after their attempts", b.c.gave_up),
+                    ("lost with the buffer in a crash", b.c.lost_at_crash),
+                ]),
+            });
+        }
+    }
+    out.retain(|l| l.lost > 0);
+    out
+}
