@@ -61,17 +61,7 @@ impl World {
             Target::Record(_) => Hop::ToRead,
         };
         let d = cl.network_delay();
-        sim.after(
-            d,
-            Event::Clients(
-                ClientsId::of(k),
-                ClientEvent::Wire {
-                    request: RequestId(slot),
-                    generation: g,
-                    hop,
-                },
-            ),
-        );
+        sim.after(d, on_the_wire(k, slot, g, hop));
     }
 
     /// Sends an answer back to the client over the network, `after` from now.
@@ -85,17 +75,7 @@ impl World {
         sim: &mut Scheduler<Event>,
     ) {
         let d = self.clients[k].network_delay();
-        sim.after(
-            after + d,
-            Event::Clients(
-                ClientsId::of(k),
-                ClientEvent::Wire {
-                    request: RequestId(slot),
-                    generation: g,
-                    hop: Hop::Back(a),
-                },
-            ),
-        );
+        sim.after(after + d, on_the_wire(k, slot, g, Hop::Back(a)));
     }
 
     /// A message arrives at its end of the wire.
@@ -142,17 +122,7 @@ impl World {
         match a {
             Answer::ReadDone => {
                 let d = cl.network_delay();
-                sim.after(
-                    d,
-                    Event::Clients(
-                        ClientsId::of(k),
-                        ClientEvent::Wire {
-                            request: RequestId(slot),
-                            generation: g,
-                            hop: Hop::ToWrite,
-                        },
-                    ),
-                );
+                sim.after(d, on_the_wire(k, slot, g, Hop::ToWrite));
             }
             Answer::Done => {
                 if let Some(b) = &mut cl.breaker {
@@ -269,4 +239,17 @@ impl World {
             ),
         );
     }
+}
+
+/// A message between population `k`'s request `slot` (generation `g`) and its
+/// target, on the wire.
+fn on_the_wire(k: usize, slot: u32, g: u32, hop: Hop) -> Event {
+    Event::Clients(
+        ClientsId::of(k),
+        ClientEvent::Wire {
+            request: RequestId(slot),
+            generation: g,
+            hop,
+        },
+    )
 }
