@@ -10,7 +10,8 @@
 //! the test also checks the equation from the summary itself. On a failure,
 //! proptest shrinks the case and the message shows the scenario text; a run that
 //! never returns is caught by a watchdog, which prints the scenario and exits.
-//! `CONSERVATION_CASES=5000 cargo test --test conservation` hunts longer.
+//! The cases are the same on every run (a fixed seed); `CONSERVATION_CASES=5000
+//! PROPTEST_RNG_SEED=7 cargo test --test all conservation` hunts longer, elsewhere.
 
 use proptest::prelude::*;
 use std::fmt::Write as _;
@@ -979,12 +980,18 @@ const WATCHDOG: Duration = Duration::from_secs(20);
 /// watchdog prints the scenario and ends the test process.
 fn run_watched(s: flowsim::Scenario, text: &str) -> Result<flowsim::RunOutput, flowsim::RunError> {
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
+    let runner = std::thread::spawn(move || {
         let _ = tx.send(flowsim::run(&s, "generated.toml"));
     });
     match rx.recv_timeout(WATCHDOG) {
         Ok(res) => res,
-        Err(_) => {
+        // The run panicked: its thread dropped the sender. Re-raise the panic here
+        // so that proptest shrinks the case like any other failure.
+        Err(mpsc::RecvTimeoutError::Disconnected) => match runner.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("the run thread ended without sending its result"),
+        },
+        Err(mpsc::RecvTimeoutError::Timeout) => {
             // Straight to stderr: the test harness's capture would swallow it.
             let msg = format!(
                 "\nconservation: flowsim::run did not return within {WATCHDOG:?} (a hang in the \
@@ -1178,6 +1185,12 @@ proptest! {
         cases: std::env::var("CONSERVATION_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
         // Failures print the scenario text; write no regression file.
         failure_persistence: None,
+        // The same cases on every run, so that CI passes or fails on the code and
+        // not on the draw; `PROPTEST_RNG_SEED=<n>` explores another set.
+        rng_seed: match ProptestConfig::default().rng_seed {
+            proptest::test_runner::RngSeed::Random => proptest::test_runner::RngSeed::Fixed(0x5EED_F10E),
+            chosen => chosen,
+        },
         ..ProptestConfig::default()
     })]
 
@@ -1289,4 +1302,19 @@ processing_s = { dist = "exponential", mean = 0.05 }
     let q = |n: &str| out.summary.queues.iter().find(|q| q.name == n).unwrap();
     assert!(q("orders").dead_lettered > 0, "{:?}", q("orders"));
     assert!(q("dlq").redriven > 0, "{:?}", q("dlq"));
+}
+
+/// Found by the generator: a failed invocation's capped backoff added up to the
+/// visibility timeout, so the changed visibility landed exactly on the receive's
+/// deadline and the message came back twice (then was dead-lettered twice and
+/// its slot freed while a poller still held it).
+#[test]
+fn a_visibility_change_onto_the_receive_deadline_balances() {
+    let name = "coinciding-visibility-deadlines.toml";
+    let text = include_str!("../reproducers/coinciding-visibility-deadlines.toml");
+    let s = flowsim::load_str(name, text).expect("a valid scenario");
+    let out = flowsim::run(&s, name).expect("the run's own ledger check passes");
+    let l = &out.summary.ledger;
+    assert!(l.balanced, "{l:?}");
+    assert!(l.dead_lettered > 0, "the case dead-letters: {l:?}");
 }

@@ -56,7 +56,12 @@ impl Deadlines {
     }
 
     /// Pops the earliest live entry due at or before `now`: its slot.
-    pub fn pop_due(&mut self, arena: &Arena, state: State, now: SimTime) -> Option<u32> {
+    ///
+    /// The message's deadline is cleared, so that no other entry for it stays
+    /// live: a changed visibility can land exactly on the deadline it replaced
+    /// (the receive's), and two live entries would hand the same message back
+    /// twice.
+    pub fn pop_due(&mut self, arena: &mut Arena, state: State, now: SimTime) -> Option<u32> {
         let t = self.earliest(arena, state)?;
         if t > now {
             return None;
@@ -67,7 +72,9 @@ impl Deadlines {
         } else {
             self.heap.pop().map(|Reverse(e)| e)
         };
-        e.map(|e| e.1)
+        let slot = e?.1;
+        arena.get_mut(slot).deadline = SimTime::MAX;
+        Some(slot)
     }
 
     /// Entries held, stale ones included (memory accounting).

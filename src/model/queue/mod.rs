@@ -569,4 +569,27 @@ mod tests {
         q.delete(&mut arena, again[0], 17).queue();
         assert_eq!((q.c.deletes, q.c.stale_deletes), (1, 1));
     }
+
+    /// A changed visibility that lands exactly on the receive's own deadline
+    /// (a failed invocation's backoff can add up to the visibility timeout)
+    /// leaves two entries for one message: it still comes back once.
+    #[test]
+    fn a_visibility_change_onto_the_same_deadline_returns_the_message_once() {
+        for fifo in [true, false] {
+            let mut q = fifo_queue();
+            q.p.fifo = fifo;
+            q.ready = Ready::new(fifo);
+            let mut arena = Arena::default();
+            let _ = q.publish(&mut arena, Message::new(0, 0), 0).1.queue();
+            let (mut out, mut dlq) = (vec![], vec![]);
+            q.receive(&mut arena, 0, 1, &mut out, &mut dlq).1.queue();
+            // Received at 0 with a visibility timeout of 10; changed at 4 to 6 more.
+            q.change_visibility(&mut arena, out[0], 4, 6).queue();
+            q.on_timer(&mut arena, 10).queue();
+            assert_eq!((q.visible_n, q.in_flight_n), (1, 0), "fifo = {fifo}");
+            let mut again = vec![];
+            assert_eq!(q.receive(&mut arena, 11, 10, &mut again, &mut dlq).0, 1);
+            assert_eq!(q.receive(&mut arena, 12, 10, &mut again, &mut dlq).0, 0);
+        }
+    }
 }
