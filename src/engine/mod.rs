@@ -36,8 +36,8 @@ pub trait Model {
 pub trait Observer<M: Model> {
     /// Whether `event` is one of the observer's ticks.
     fn owns(&self, event: &M::Event) -> bool;
-    /// Looks at the model at one of its ticks; may schedule the next.
-    fn observe(&mut self, model: &M, sim: &mut Scheduler<M::Event>);
+    /// Looks at the model at one of its ticks (`event`); may schedule the next.
+    fn observe(&mut self, event: M::Event, model: &M, sim: &mut Scheduler<M::Event>);
 }
 
 /// No observer.
@@ -45,7 +45,7 @@ impl<M: Model> Observer<M> for () {
     fn owns(&self, _: &M::Event) -> bool {
         false
     }
-    fn observe(&mut self, _: &M, _: &mut Scheduler<M::Event>) {}
+    fn observe(&mut self, _: M::Event, _: &M, _: &mut Scheduler<M::Event>) {}
 }
 
 /// What a model sees while handling an event: the clock and the future.
@@ -137,7 +137,7 @@ impl<E> Engine<E> {
             self.sched.now = t;
             self.events += 1;
             if observer.owns(&ev) {
-                observer.observe(model, &mut self.sched);
+                observer.observe(ev, model, &mut self.sched);
             } else {
                 model.handle(ev, &mut self.sched);
             }

@@ -72,6 +72,7 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
     if !s.producers.is_empty() {
         review(&mut t, s);
     }
+    alarms(&mut t, s);
     if let Some(d) = out_dir {
         let _ = writeln!(t, "  outputs     {d}");
     }
@@ -159,6 +160,44 @@ fn review(t: &mut String, s: &Summary) {
             thousands(m.dead_lettered),
             thousands(m.lost)
         );
+    }
+}
+
+/// Each alarm: when it first fired, how long after its trigger, and how
+/// much arrived before it did; or that it never fired.
+fn alarms(t: &mut String, s: &Summary) {
+    for (i, a) in s.alarms.iter().enumerate() {
+        let head = if i == 0 { "  alarms" } else { "" };
+        let line = match a.first_fired_at_s {
+            None => format!("{}: never fired ({} on {})", a.name, a.metric, a.component),
+            Some(at) => {
+                let after = match (&a.trigger, a.detected_after_s) {
+                    (Some(tr), Some(d)) => format!("{} after {tr}", secs(d)),
+                    _ => "no trigger before it".to_string(),
+                };
+                let arrived = a
+                    .arrived_before_firing
+                    .map(|n| format!(", {} arrived before it", thousands(n)))
+                    .unwrap_or_default();
+                let times = if a.times_fired > 1 {
+                    format!(" · fired {} times", thousands(a.times_fired))
+                } else {
+                    String::new()
+                };
+                let end = if a.in_alarm_at_end {
+                    " · in ALARM at the end"
+                } else {
+                    ""
+                };
+                format!(
+                    "{}: fired at {} ({after}{arrived}){times} · in ALARM {}{end}",
+                    a.name,
+                    secs(at),
+                    secs(a.in_alarm_s)
+                )
+            }
+        };
+        let _ = writeln!(t, "{head:<14}{line}");
     }
 }
 

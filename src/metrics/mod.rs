@@ -1,6 +1,7 @@
 //! What a run measures: latency histograms, time-averaged levels, the time series,
 //! the conservation ledger and the collapse verdict.
 
+pub mod alarm;
 pub mod columns;
 pub mod final_window;
 pub mod imbalance;

@@ -100,6 +100,16 @@ pub enum Event {
     Warmup,
     /// The time series takes a row.
     Sample,
+    /// An alarm's moment (run-loop observation: it changes nothing).
+    Alarm(AlarmTick),
+}
+
+/// An alarm's moments: a sample of its metric, or the start of a trigger (the
+/// arrivals are counted from there until an alarm fires).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlarmTick {
+    Sample { alarm: u16 },
+    TriggerStarts { trigger: u16 },
 }
 
 // The heap holds every pending event: keep it small.

@@ -17,7 +17,7 @@ pub mod event;
 pub mod idempotency;
 pub mod log;
 pub mod message;
-mod observe;
+pub mod observe;
 pub mod producer;
 pub mod profile;
 pub mod protection;
@@ -118,7 +118,7 @@ impl Model for World {
             Event::Warmup => self.reset_stats(sim.now()),
             // The run's sampler observes the world at its ticks; the engine
             // hands them to it, never here.
-            Event::Sample => {}
+            Event::Sample | Event::Alarm(_) => {}
         }
     }
 }

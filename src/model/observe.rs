@@ -47,3 +47,38 @@ impl World {
         cols.system();
     }
 }
+
+/// A component an alarm watches.
+#[derive(Clone, Copy, Debug)]
+pub enum Watched {
+    Queue(usize),
+    Consumer(usize),
+}
+
+impl World {
+    /// The first of `columns` that the component writes, as the time series
+    /// would read it now (a count cumulative). An alarm's sample: the same
+    /// numbers as the charts.
+    pub fn read_column(&self, what: Watched, columns: &[&str], now: SimTime) -> Option<f64> {
+        let (mut values, mut counters, mut names) = (vec![], vec![], vec![]);
+        let mut cols = Columns::new(&mut values, &mut counters, Some(&mut names));
+        match what {
+            Watched::Queue(i) => self.queues[i].series_columns(&mut cols, &self.arena, now),
+            Watched::Consumer(i) => self.consumers[i].series_columns(&mut cols, &self.topics, now),
+        }
+        columns
+            .iter()
+            .find_map(|c| names.iter().position(|n| n == c))
+            .map(|i| values[i])
+    }
+}
+
+impl World {
+    /// Messages made by producers and requests started by clients so far: what
+    /// arrived, whatever became of it.
+    pub fn arrivals(&self) -> u64 {
+        let made: u64 = self.producers.iter().map(|p| p.c.made).sum();
+        let requests: u64 = self.clients.iter().map(|k| k.c.requests).sum();
+        made + requests
+    }
+}

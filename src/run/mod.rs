@@ -1,6 +1,7 @@
 //! Running one scenario: build the world, drive the engine, settle the ledger,
 //! judge the run, and summarise it.
 
+mod alarms;
 mod client;
 mod downstream;
 mod evidence;
@@ -8,6 +9,7 @@ mod log;
 mod push;
 mod summary;
 
+pub use alarms::AlarmSummary;
 pub use client::{ClientSummary, RecordSummary, ServiceSummary};
 pub use downstream::{ApiSummary, DatabaseSummary, LambdaSummary};
 pub use log::{GroupSummary, PartitionLag, TopicSummary};
@@ -26,6 +28,7 @@ use crate::metrics::verdict::{self, Reason, Verdict};
 use crate::model::build::{BuildError, build};
 use crate::model::{Event, World};
 use crate::scenario::Scenario;
+use alarms::Alarms;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
@@ -109,11 +112,15 @@ fn execute(
             ),
         ),
         interval: from_secs(s.run.sample_interval_s).max(1),
+        alarms: Alarms::new(s, &world, &triggers),
     };
     world.seed_backlogs();
     world.reset_stats(0);
     let mut engine: Engine<Event> = Engine::new();
     for (t, e) in world.initial_events() {
+        engine.schedule(t, e);
+    }
+    for (t, e) in ticks.alarms.initial_events() {
         engine.schedule(t, e);
     }
     let warmup = from_secs(s.run.warmup_s);
@@ -123,7 +130,11 @@ fn execute(
     let horizon = from_secs(s.run.horizon_s);
     let stop = engine.run(&mut world, &mut ticks, horizon, s.run.max_events);
     let end = engine.now();
-    let mut sampler = ticks.sampler;
+    let SampleTicks {
+        mut sampler,
+        alarms,
+        ..
+    } = ticks;
     // A guard stopped the run between samples: keep its last state.
     if !matches!(stop, Stop::Horizon) && sampler.last_time() != Some(to_secs(end)) {
         sampler.record(&world, end);
@@ -141,6 +152,7 @@ fn execute(
     };
     let judged = Judged {
         verdict,
+        alarms: alarms.summaries(&triggers, end),
         triggers,
         recovery: series.recovery.as_ref().and_then(RecoveryWatch::judge),
         review: series.review.as_ref().map(ReviewWatch::review),
@@ -164,20 +176,27 @@ fn execute(
     Ok((summary, series.bounded))
 }
 
-/// The run's sampler, at its ticks: the engine hands it each `Event::Sample`
-/// with a shared view of the world, so that sampling can change nothing.
+/// The run's sampler and alarms, at their ticks: the engine hands them each
+/// `Event::Sample` and `Event::Alarm` with a shared view of the world, so that
+/// watching can change nothing.
 struct SampleTicks {
     sampler: Sampler,
     interval: SimTime,
+    alarms: Alarms,
 }
 
 impl Observer<World> for SampleTicks {
     fn owns(&self, event: &Event) -> bool {
-        matches!(event, Event::Sample)
+        matches!(event, Event::Sample | Event::Alarm(_))
     }
 
-    fn observe(&mut self, world: &World, sim: &mut Scheduler<Event>) {
-        self.sampler.record(world, sim.now());
-        sim.after(self.interval, Event::Sample);
+    fn observe(&mut self, event: Event, world: &World, sim: &mut Scheduler<Event>) {
+        match event {
+            Event::Alarm(tick) => self.alarms.observe(tick, world, sim),
+            _ => {
+                self.sampler.record(world, sim.now());
+                sim.after(self.interval, Event::Sample);
+            }
+        }
     }
 }

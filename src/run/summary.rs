@@ -183,12 +183,16 @@ pub struct Summary {
     pub records: Vec<RecordSummary>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pushes: Vec<super::PushSummary>,
+    /// When each `[[alarm]]` fired, and how long after its trigger.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub alarms: Vec<super::AlarmSummary>,
 }
 
 /// What was judged from the rows as they came.
 pub(super) struct Judged {
     /// The collapse verdict of the final window (or of the guard that stopped the run).
     pub verdict: Verdict,
+    pub alarms: Vec<super::AlarmSummary>,
     pub triggers: Vec<Trigger>,
     pub recovery: Option<Recovery>,
     pub review: Option<Review>,
@@ -209,6 +213,7 @@ pub(super) fn summarise(
 ) -> Summary {
     let Judged {
         verdict,
+        alarms,
         triggers,
         recovery,
         review,
@@ -410,6 +415,7 @@ pub(super) fn summarise(
         services: super::client::services(w, end),
         records: super::client::records(w),
         pushes: super::push::pushes(w),
+        alarms,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod common;
 
+mod alarms;
 mod cli;
 mod clients;
 mod conservation;

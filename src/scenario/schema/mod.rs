@@ -2,11 +2,13 @@
 //! ten-line file runs; units are in the key names. Checked by `validate` before
 //! anything runs; the engine never sees TOML.
 
+mod alarm;
 mod client;
 mod consumer;
 mod downstream;
 mod push;
 
+pub use alarm::*;
 pub use client::*;
 pub use consumer::*;
 pub use downstream::*;
@@ -46,6 +48,9 @@ pub struct Scenario {
     /// Outages, error-rate windows and latency spikes on downstreams.
     #[serde(default, rename = "fault")]
     pub faults: Vec<FaultConfig>,
+    /// Alarms on metrics (CloudWatch-shaped); they watch and change nothing.
+    #[serde(default, rename = "alarm")]
+    pub alarms: Vec<AlarmConfig>,
     #[serde(default)]
     pub verdict: VerdictConfig,
     /// Parameters to sweep (`flowsim sweep`); ignored by `flowsim run`.

@@ -2,6 +2,7 @@
 //! components, and which keys each kind needs. Each problem names its key path;
 //! `locate` turns it into a diagnostic with line and column.
 
+mod alarm;
 mod client;
 mod downstream;
 mod log;
@@ -568,6 +569,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     log::check(&mut c, s);
     client::check(&mut c, s);
     push::check(&mut c, s);
+    alarm::check(&mut c, s);
 
     let v = root.key("verdict");
     c.range(
