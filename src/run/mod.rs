@@ -38,6 +38,9 @@ pub enum RunError {
     /// A row of the time series could not be written.
     #[error("writing the time series: {0}")]
     TimeSeries(#[source] std::io::Error),
+    /// Stopped by Ctrl-C before its end ([`crate::interrupt`]).
+    #[error("interrupted")]
+    Interrupted,
 }
 
 pub struct RunOutput {
@@ -83,6 +86,9 @@ fn execute(
     sink: Option<Box<dyn RowSink>>,
     keep_series: bool,
 ) -> Result<(Summary, Option<BoundedSeries>), RunError> {
+    if crate::interrupt::requested() {
+        return Err(RunError::Interrupted);
+    }
     let mut world = build(s)?;
     let triggers = triggers(s);
     let windows: Vec<TriggerWindow> = triggers
@@ -122,6 +128,9 @@ fn execute(
     }
     let horizon = from_secs(s.run.horizon_s);
     let stop = engine.run(&mut world, &mut ticks, horizon, s.run.max_events);
+    if stop == Stop::Interrupted {
+        return Err(RunError::Interrupted);
+    }
     let end = engine.now();
     let mut sampler = ticks.sampler;
     // A guard stopped the run between samples: keep its last state.
@@ -137,7 +146,7 @@ fn execute(
             to_secs(end),
             format!("stopped after {} events (run.max_events)", engine.events()),
         ),
-        Stop::Horizon | Stop::Drained => verdict::judge(&mut series.final_window, &s.verdict),
+        Stop::Horizon | Stop::Drained | Stop::Interrupted => verdict::judge(&mut series.final_window, &s.verdict),
     };
     let judged = Judged {
         verdict,
