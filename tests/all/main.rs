@@ -11,6 +11,7 @@ mod downstream;
 mod lambda;
 mod log;
 mod long_series;
+mod outputs;
 mod producer;
 mod push;
 mod queue_semantics;
