@@ -314,7 +314,9 @@ fn report_sweep(
             }
             if let (SweepError::Plan(crate::sweep::PlanError::TooBig { .. }), Some(a)) = (&e, sweep)
             {
-                let reps = a.reps.map_or(String::new(), |r| format!(" (now --reps {r})"));
+                let reps = a
+                    .reps
+                    .map_or(String::new(), |r| format!(" (now --reps {r})"));
                 eprintln!(
                     "  fix: fewer values (a larger step, a smaller count) or fewer replications{reps}; a larger study can be split over several sweeps"
                 );

@@ -43,18 +43,18 @@ pub fn locate(e: &SweepError, args: &[String]) -> String {
         return String::new();
     };
     // The last --set of a path is the one in force.
-    let Some((n, arg)) = args.iter().enumerate().rev().find(|(_, a)| {
-        a.split_once('=')
-            .is_some_and(|(p, _)| p.trim() == path)
-    }) else {
+    let Some((n, arg)) = args
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, a)| a.split_once('=').is_some_and(|(p, _)| p.trim() == path))
+    else {
         return String::new();
     };
     let eq = arg.find('=').unwrap_or(arg.len());
     let (from, len) = match word.as_deref() {
         Some("") => (eq + 1, arg.len().saturating_sub(eq + 1)),
-        Some(w) => arg[..eq]
-            .rfind(w)
-            .map_or((0, eq), |i| (i, w.len())),
+        Some(w) => arg[..eq].rfind(w).map_or((0, eq), |i| (i, w.len())),
         None => (0, eq),
     };
     pointer(n, arg, from, len)

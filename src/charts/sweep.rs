@@ -240,11 +240,7 @@ fn heat_map(
 
 /// The title, its keys' paths shortened like the labels.
 fn shorten_title(title: &str) -> String {
-    title
-        .split(' ')
-        .map(shorten)
-        .collect::<Vec<_>>()
-        .join(" ")
+    title.split(' ').map(shorten).collect::<Vec<_>>().join(" ")
 }
 
 /// A key's values in the order of `axis`, as shortened labels.

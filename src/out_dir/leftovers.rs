@@ -54,7 +54,13 @@ mod tests {
     fn names_of_working_folders() {
         assert_eq!(working(".steady.partial-123"), Some(("steady", false)));
         assert_eq!(working(".a.b-sweep.old-9"), Some(("a.b-sweep", true)));
-        for other in ["steady", ".steady", ".steady.partial-", ".x.partial-1a", "..partial-1"] {
+        for other in [
+            "steady",
+            ".steady",
+            ".steady.partial-",
+            ".x.partial-1a",
+            "..partial-1",
+        ] {
             assert_eq!(working(other), None, "{other}");
         }
     }
@@ -63,7 +69,14 @@ mod tests {
     fn collects_unlocked_leftovers_keeps_held_ones_and_puts_results_back() {
         let t = tempfile::tempdir().expect("temp dir");
         let d = t.path();
-        for n in [".a.partial-1", ".b.partial-2", ".c.old-3", ".e.old-4", "e", "kept"] {
+        for n in [
+            ".a.partial-1",
+            ".b.partial-2",
+            ".c.old-3",
+            ".e.old-4",
+            "e",
+            "kept",
+        ] {
             std::fs::create_dir(d.join(n)).expect("dir");
         }
         std::fs::write(d.join(".c.old-3/f"), "last good").expect("write");

@@ -20,9 +20,7 @@ pub fn replace_dir(from: &Path, to: &Path) -> io::Result<()> {
             Ok(())
         }
         // Nothing to replace.
-        Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => {
-            std::fs::rename(from, to)
-        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound && from.exists() => std::fs::rename(from, to),
         Err(e) if unsupported(&e) => {
             let old = to.with_file_name(format!(
                 ".{}.old-{}",

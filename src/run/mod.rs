@@ -146,7 +146,9 @@ fn execute(
             to_secs(end),
             format!("stopped after {} events (run.max_events)", engine.events()),
         ),
-        Stop::Horizon | Stop::Drained | Stop::Interrupted => verdict::judge(&mut series.final_window, &s.verdict),
+        Stop::Horizon | Stop::Drained | Stop::Interrupted => {
+            verdict::judge(&mut series.final_window, &s.verdict)
+        }
     };
     let judged = Judged {
         verdict,

@@ -146,7 +146,9 @@ pub enum PlanError {
         runs: u64,
     },
     /// The file's stem cannot name the sweep's folder.
-    #[error("{scenario}: the file name `{stem}` cannot name an output folder ({why}); rename the file")]
+    #[error(
+        "{scenario}: the file name `{stem}` cannot name an output folder ({why}); rename the file"
+    )]
     BadStem {
         scenario: String,
         stem: String,

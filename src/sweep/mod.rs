@@ -74,9 +74,7 @@ impl PlanInfo {
         let runs = points.and_then(|n| n.checked_mul(u64::from(self.reps)));
         match (points, runs) {
             (Some(p), Some(r)) if p <= MAX_POINTS && r <= MAX_RUNS => Ok(()),
-            _ => Err(format!(
-                "more than {MAX_POINTS} points or {MAX_RUNS} runs"
-            )),
+            _ => Err(format!("more than {MAX_POINTS} points or {MAX_RUNS} runs")),
         }
     }
 
@@ -224,9 +222,7 @@ fn check_size(label: &str, specs: &[SweepParam], reps: u32) -> Result<(), PlanEr
         })?;
         counts.push((p.path.clone(), n));
     }
-    let points = counts
-        .iter()
-        .fold(1u64, |a, (_, n)| a.saturating_mul(*n));
+    let points = counts.iter().fold(1u64, |a, (_, n)| a.saturating_mul(*n));
     let runs = points.saturating_mul(u64::from(reps));
     if points > MAX_POINTS || runs > MAX_RUNS {
         return Err(PlanError::TooBig {
@@ -297,7 +293,7 @@ fn point_type(info: &PlanInfo, doc: &toml::Table, at: String, e: toml::de::Error
     let (message, key, word) = match &diagnostic {
         Some(d) => {
             let mut m = d.message.clone();
-            if let Some(x) = &d.expected {
+            if let Some(x) = d.expected.as_ref().filter(|x| !m.contains(x.as_str())) {
                 m.push_str(&format!(" (expected {x})"));
             }
             if let Some(h) = &d.hint {
@@ -310,7 +306,14 @@ fn point_type(info: &PlanInfo, doc: &toml::Table, at: String, e: toml::de::Error
                     .find(|sp| sp.path == *p || p.starts_with(&format!("{}.", sp.path)))
                     .map(|sp| sp.path.clone())
             });
-            let word = d.path.as_ref().and_then(|p| p.last_key().map(str::to_string));
+            // A key that is not one: point at it; else at the values.
+            let word = if d.message.contains("unknown") {
+                d.path
+                    .as_ref()
+                    .and_then(|p| p.last_key().map(str::to_string))
+            } else {
+                Some(String::new())
+            };
             (m, key, word)
         }
         None => (e.message().to_string(), None, None),

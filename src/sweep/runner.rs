@@ -309,11 +309,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
         }
         for e in std::fs::read_dir(d).map_err(SweepError::io(d))?.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with("runs") && name.ends_with(".jsonl") {
-                if let Some(j) = journal::read(&e.path(), &this)? {
-                    records.extend(j.records);
-                    ignored += j.ignored;
-                }
+            if name.starts_with("runs")
+                && name.ends_with(".jsonl")
+                && let Some(j) = journal::read(&e.path(), &this)?
+            {
+                records.extend(j.records);
+                ignored += j.ignored;
             }
         }
         info = Some(this);

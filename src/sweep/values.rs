@@ -104,7 +104,9 @@ pub fn count_of(p: &SweepParam) -> Result<u64, ValuesError> {
         return Err(ValuesError::Bounds { path: path() });
     }
     match (p.step, p.count, p.log) {
-        (Some(s), None, false) if s > 0.0 => Ok(((to - from) / s + 1e-9).floor().min(u64::MAX as f64) as u64 + 1),
+        (Some(s), None, false) if s > 0.0 => {
+            Ok(((to - from) / s + 1e-9).floor().min(u64::MAX as f64) as u64 + 1)
+        }
         (None, Some(n), _) if n >= 1 => Ok(u64::from(n)),
         // Let values_of say what is wrong.
         _ => Ok(1),
@@ -352,7 +354,11 @@ mod tests {
         );
         assert!(matches!(
             values("a=1,2,1.0"),
-            Err(ValuesError::Duplicate { first: 1, second: 3, .. })
+            Err(ValuesError::Duplicate {
+                first: 1,
+                second: 3,
+                ..
+            })
         ));
         assert!(matches!(
             values("a=1..1.000000001:count=5"),

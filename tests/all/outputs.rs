@@ -93,7 +93,12 @@ fn a_plan_over_the_budget_is_refused_before_it_is_built() {
     let base = reproducer(BASE);
     for (extra, names_it) in [
         (
-            ["--set", "producer[0].rate=1..2:count=100000000", "--reps", "1"],
+            [
+                "--set",
+                "producer[0].rate=1..2:count=100000000",
+                "--reps",
+                "1",
+            ],
             "producer[0].rate=1..2:count=100000000",
         ),
         (
@@ -135,7 +140,10 @@ fn a_value_given_twice_is_refused_before_anything_runs() {
     );
     let e = stderr(&o);
     assert_eq!(code(&o), Some(2), "{e}");
-    assert!(e.contains("comes twice") && e.contains("--set number 1"), "{e}");
+    assert!(
+        e.contains("comes twice") && e.contains("--set number 1"),
+        "{e}"
+    );
     assert!(names(&t.path().join("out")).is_empty(), "nothing written");
 }
 
@@ -188,7 +196,17 @@ fn a_second_sweep_on_a_locked_folder_is_refused() {
     lock.try_lock().unwrap();
     let base = reproducer(BASE);
     let o = flowsim(
-        &["sweep", "-q", &base, "--set", "producer[0].rate=5", "--reps", "1", "--out", "out"],
+        &[
+            "sweep",
+            "-q",
+            &base,
+            "--set",
+            "producer[0].rate=5",
+            "--reps",
+            "1",
+            "--out",
+            "out",
+        ],
         t.path(),
     );
     let e = stderr(&o);
@@ -196,7 +214,17 @@ fn a_second_sweep_on_a_locked_folder_is_refused() {
     assert!(e.contains("another flowsim sweep"), "{e}");
     drop(lock);
     let o = flowsim(
-        &["sweep", "-q", &base, "--set", "producer[0].rate=5", "--reps", "1", "--out", "out"],
+        &[
+            "sweep",
+            "-q",
+            &base,
+            "--set",
+            "producer[0].rate=5",
+            "--reps",
+            "1",
+            "--out",
+            "out",
+        ],
         t.path(),
     );
     assert_eq!(code(&o), Some(0), "{}", stderr(&o));
@@ -322,7 +350,14 @@ fn user_mistakes_are_exit_2_with_where_and_the_fix() {
     assert!(stderr(&o).contains("missing.toml"));
     let base = reproducer(BASE);
     let o = flowsim(
-        &["sweep", &base, "--set", "consumer[0].wrkers=1,2", "--out", "out"],
+        &[
+            "sweep",
+            &base,
+            "--set",
+            "consumer[0].wrkers=1,2",
+            "--out",
+            "out",
+        ],
         t.path(),
     );
     let e = stderr(&o);
@@ -330,7 +365,14 @@ fn user_mistakes_are_exit_2_with_where_and_the_fix() {
     assert!(e.contains("did you mean `workers`"), "{e}");
     assert!(e.contains("column 13") && e.contains("^^^^^^"), "{e}");
     let o = flowsim(
-        &["sweep", &base, "--set", "consumer[0].workers=1..2:count=x", "--out", "out"],
+        &[
+            "sweep",
+            &base,
+            "--set",
+            "consumer[0].workers=1..2:count=x",
+            "--out",
+            "out",
+        ],
         t.path(),
     );
     let e = stderr(&o);
@@ -340,7 +382,14 @@ fn user_mistakes_are_exit_2_with_where_and_the_fix() {
     std::fs::copy(&base, t.path().join("..toml")).unwrap();
     for cmd in [
         vec!["run", "..toml", "--out", "out"],
-        vec!["sweep", "..toml", "--set", "producer[0].rate=5", "--out", "out"],
+        vec![
+            "sweep",
+            "..toml",
+            "--set",
+            "producer[0].rate=5",
+            "--out",
+            "out",
+        ],
     ] {
         let o = flowsim(&cmd, t.path());
         let e = stderr(&o);
@@ -354,7 +403,10 @@ fn user_mistakes_are_exit_2_with_where_and_the_fix() {
 fn interrupt_when(child: Child, ready: impl Fn() -> bool, what: &str) -> Output {
     let start = Instant::now();
     while !ready() {
-        assert!(start.elapsed() < Duration::from_secs(120), "{what} never got going");
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "{what} never got going"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     // SAFETY: signalling our own child, whose id is live until it is waited for.
@@ -402,10 +454,7 @@ fn ctrl_c_ends_a_sweep_keeping_its_finished_runs_and_says_how_to_resume() {
     // The two short runs are journaled; the long ones are running.
     let o = interrupt_when(
         child,
-        || {
-            std::fs::read_to_string(dir.join("runs.jsonl"))
-                .is_ok_and(|j| j.lines().count() >= 3)
-        },
+        || std::fs::read_to_string(dir.join("runs.jsonl")).is_ok_and(|j| j.lines().count() >= 3),
         "sweep",
     );
     let e = stderr(&o);
