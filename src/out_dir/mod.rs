@@ -3,8 +3,8 @@
 //! and swaps it with `<name>` in one step ([`replace`]); the owner of a hidden
 //! working folder holds a lock on it for as long as it lives, so that the next
 //! command on the same `--out` can tell the folders of a killed process and
-//! collect them ([`leftovers`]); a lock file keeps two sweeps off one folder
-//! ([`lock`]).
+//! collect them ([`leftovers`]); a lock on a sweep's folder keeps two sweeps
+//! off it ([`lock`]).
 
 pub mod leftovers;
 pub mod lock;

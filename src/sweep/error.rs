@@ -81,9 +81,9 @@ pub enum SweepError {
     MergeIntoShard { dir: PathBuf },
     /// Another sweep or merge holds the folder's lock.
     #[error(
-        "{dir} is being written by another flowsim sweep or merge (it holds {lock}); wait for it to end, or give another --out"
+        "{dir} is being written by another flowsim sweep or merge; wait for it to end, or give another --out"
     )]
-    Busy { dir: PathBuf, lock: PathBuf },
+    Busy { dir: PathBuf },
     /// Ctrl-C: the finished runs are in the journal.
     #[error("interrupted: {done} of {runs} runs finished, kept in {journal}")]
     Interrupted {

@@ -57,20 +57,18 @@ pub enum RunFailure {
 }
 
 /// Takes the sweep's folder in `out` for this process: collects what killed
-/// processes left in `out`, takes the lock that keeps two sweeps (or merges)
-/// off one folder, and removes the temporary files a killed writer left in it.
+/// processes left in `out`, takes the lock (flock on the folder) that keeps
+/// two sweeps (or merges) off one folder, and removes the temporary files a killed writer left in it.
 fn take_folder(out: &Path, name: &str) -> Result<(PathBuf, Lock), SweepError> {
     std::fs::create_dir_all(out).map_err(SweepError::io(out))?;
     crate::out_dir::collect(out);
-    let lock_path = out.join(format!(".{name}.lock"));
     let dir = out.join(name);
-    let lock = Lock::try_file(&lock_path)
-        .map_err(SweepError::io(&lock_path))?
-        .ok_or_else(|| SweepError::Busy {
-            dir: dir.clone(),
-            lock: lock_path.clone(),
-        })?;
     std::fs::create_dir_all(&dir).map_err(SweepError::io(&dir))?;
+    // The folder itself is the lock: no file of its own, and the lock goes
+    // with the process however it ends.
+    let lock = crate::out_dir::lock_dir(&dir)
+        .map_err(SweepError::io(&dir))?
+        .ok_or_else(|| SweepError::Busy { dir: dir.clone() })?;
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for e in entries.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();

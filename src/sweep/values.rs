@@ -105,7 +105,8 @@ pub fn count_of(p: &SweepParam) -> Result<u64, ValuesError> {
     }
     match (p.step, p.count, p.log) {
         (Some(s), None, false) if s > 0.0 => {
-            Ok(((to - from) / s + 1e-9).floor().min(u64::MAX as f64) as u64 + 1)
+            // `as` saturates: an infinite quotient is u64::MAX values.
+            Ok((((to - from) / s + 1e-9).floor() as u64).saturating_add(1))
         }
         (None, Some(n), _) if n >= 1 => Ok(u64::from(n)),
         // Let values_of say what is wrong.
@@ -371,5 +372,7 @@ mod tests {
         let big = parse_set("a=1..2:count=100000000").unwrap();
         assert_eq!(count_of(&big), Ok(100_000_000));
         assert_eq!(count_of(&parse_set("a=0..10:step=0.5").unwrap()), Ok(21));
+        let tiny = parse_set("a=0..1:step=1e-300").unwrap();
+        assert_eq!(count_of(&tiny), Ok(u64::MAX));
     }
 }

@@ -191,8 +191,9 @@ fn leftovers_of_killed_runs_are_collected_and_last_results_put_back() {
 fn a_second_sweep_on_a_locked_folder_is_refused() {
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("out");
-    std::fs::create_dir_all(&out).unwrap();
-    let lock = std::fs::File::create(out.join(".sweep-base-sweep.lock")).unwrap();
+    // Another process's sweep: the lock is on the folder itself.
+    std::fs::create_dir_all(out.join("sweep-base-sweep")).unwrap();
+    let lock = std::fs::File::open(out.join("sweep-base-sweep")).unwrap();
     lock.try_lock().unwrap();
     let base = reproducer(BASE);
     let o = flowsim(
