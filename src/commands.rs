@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 pub const EXIT_BAD_INPUT: u8 = 2;
 pub const EXIT_FAILED: u8 = 1;
+pub use crate::interrupt::EXIT_INTERRUPTED;
 
 /// A scenario of `flowsim run` that failed; `label` is its file as given.
 #[derive(Debug, thiserror::Error)]
@@ -138,6 +139,14 @@ pub fn run(args: &RunArgs) -> u8 {
         loaded.into_iter().map(|l| (l.file, l.scenario)).collect();
     let mut seen: HashMap<String, &Path> = HashMap::new();
     for (f, _) in &loaded {
+        if let Err(why) = crate::sweep::check_stem(&stem(f)) {
+            eprintln!(
+                "error: {}: the file name `{}` cannot name an output folder ({why}); rename the file",
+                f.display(),
+                stem(f)
+            );
+            return EXIT_BAD_INPUT;
+        }
         if let Some(other) = seen.insert(stem(f), f) {
             eprintln!(
                 "error: {} and {} would both write {}/{}/; rename one, or run them separately with different --out",
@@ -154,6 +163,8 @@ pub fn run(args: &RunArgs) -> u8 {
             s.run.seed = seed;
         }
     }
+    // What killed runs left in the output folder goes first.
+    crate::out_dir::collect(&args.out);
     // Each run is single-threaded and seeded by its scenario: results do not
     // depend on how rayon spreads them.
     let results: Vec<Result<String, RunFailed>> = loaded
@@ -172,15 +183,31 @@ pub fn run(args: &RunArgs) -> u8 {
         })
         .collect();
     let mut code = 0;
+    let (mut finished, mut stopped) = (0, 0);
     for r in results {
         match r {
-            Ok(t) if !args.quiet => say!("{t}"),
-            Ok(_) => {}
+            Ok(t) => {
+                finished += 1;
+                if !args.quiet {
+                    say!("{t}");
+                }
+            }
+            Err(RunFailed::Export {
+                source: ExportError::Run(crate::RunError::Interrupted),
+                ..
+            }) => stopped += 1,
             Err(e) => {
                 eprintln!("error: {e}");
                 code = EXIT_FAILED;
             }
         }
+    }
+    if stopped > 0 {
+        eprintln!(
+            "interrupted: {finished} of {} scenarios finished and written; the {stopped} stopped wrote nothing",
+            loaded.len()
+        );
+        return EXIT_INTERRUPTED;
     }
     code
 }
@@ -201,13 +228,48 @@ fn parse_shard(s: &str) -> Result<(u32, u32), BadShard> {
     Ok((i, n))
 }
 
+/// How to finish an interrupted sweep: the same command with `--resume`.
+fn resume_command(args: &SweepArgs) -> String {
+    let quote = |s: &str| {
+        if !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:=,[]+".contains(c))
+        {
+            s.to_string()
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
+    };
+    let mut words = vec!["flowsim".to_string(), "sweep".into()];
+    words.push(quote(&args.file.to_string_lossy()));
+    for s in &args.sets {
+        words.extend(["--set".into(), quote(s)]);
+    }
+    if let Some(r) = args.reps {
+        words.extend(["--reps".into(), r.to_string()]);
+    }
+    if let Some(s) = args.seed {
+        words.extend(["--seed".into(), s.to_string()]);
+    }
+    if let Some(s) = &args.shard {
+        words.extend(["--shard".into(), quote(s)]);
+    }
+    words.extend(["--out".into(), quote(&args.out.to_string_lossy())]);
+    words.push("--resume".into());
+    words.join(" ")
+}
+
 fn report_sweep(
     result: Result<crate::sweep::Outcome, crate::sweep::SweepError>,
     quiet: bool,
+    sweep: Option<&SweepArgs>,
 ) -> u8 {
     use crate::sweep::{Outcome, SweepError};
     match result {
-        Ok(Outcome::Complete { summary, .. }) => {
+        Ok(Outcome::Complete { summary, notes, .. }) => {
+            for n in notes {
+                eprintln!("note: {n}");
+            }
             if !quiet {
                 say!("{summary}");
             }
@@ -228,8 +290,37 @@ fn report_sweep(
             }
             EXIT_BAD_INPUT
         }
-        Err(e @ (SweepError::Scenario(_) | SweepError::Plan(_))) => {
+        Err(e @ SweepError::Interrupted { .. }) => {
+            eprintln!("{e}");
+            if let Some(args) = sweep {
+                eprintln!("to finish the sweep: {}", resume_command(args));
+            }
+            EXIT_INTERRUPTED
+        }
+        Err(
+            e @ (SweepError::Scenario(_)
+            | SweepError::Plan(_)
+            | SweepError::Read { .. }
+            | SweepError::Busy { .. }
+            | SweepError::BadPlanFile { .. }
+            | SweepError::PlanFile { .. }
+            | SweepError::OtherSweep { .. }
+            | SweepError::MergeIntoShard { .. }),
+        ) => {
             eprintln!("error: {e}");
+            let at = sweep.map_or(String::new(), |a| crate::set_arg::locate(&e, &a.sets));
+            if !at.is_empty() {
+                eprintln!("{at}");
+            }
+            if let (SweepError::Plan(crate::sweep::PlanError::TooBig { .. }), Some(a)) = (&e, sweep)
+            {
+                let reps = a
+                    .reps
+                    .map_or(String::new(), |r| format!(" (now --reps {r})"));
+                eprintln!(
+                    "  fix: fewer values (a larger step, a smaller count) or fewer replications{reps}; a larger study can be split over several sweeps"
+                );
+            }
             EXIT_BAD_INPUT
         }
         Err(e) => {
@@ -240,18 +331,16 @@ fn report_sweep(
 }
 
 pub fn sweep(args: &SweepArgs) -> u8 {
-    let sets: Result<Vec<_>, _> = args
-        .sets
-        .iter()
-        .map(|s| crate::sweep::parse_set(s))
-        .collect();
-    let sets = match sets {
-        Ok(sets) => sets,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_BAD_INPUT;
+    let mut sets = vec![];
+    for (n, arg) in args.sets.iter().enumerate() {
+        match crate::sweep::parse_set(arg) {
+            Ok(s) => sets.push(s),
+            Err(e) => {
+                eprintln!("error: {e}\n{}", crate::set_arg::locate_parse(&e, n, arg));
+                return EXIT_BAD_INPUT;
+            }
         }
-    };
+    }
     let shard = match args.shard.as_deref().map(parse_shard).transpose() {
         Ok(shard) => shard,
         Err(e) => {
@@ -278,9 +367,9 @@ pub fn sweep(args: &SweepArgs) -> u8 {
         };
         crate::sweep::execute(&plan, &args.out, &opts)
     });
-    report_sweep(result, args.quiet)
+    report_sweep(result, args.quiet, Some(args))
 }
 
 pub fn merge(args: &MergeArgs) -> u8 {
-    report_sweep(crate::sweep::merge(&args.dirs, &args.out), false)
+    report_sweep(crate::sweep::merge(&args.dirs, &args.out), false, None)
 }

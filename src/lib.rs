@@ -32,10 +32,13 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod export;
+pub mod interrupt;
 pub mod metrics;
 pub mod model;
+pub mod out_dir;
 pub mod run;
 pub mod scenario;
+mod set_arg;
 pub mod sweep;
 
 pub use run::{RunError, RunOutput, Summary, run};

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    flowsim::interrupt::install();
     let code = match cli.command {
         Command::Run(args) => commands::run(&args),
         Command::Check(args) => commands::check(&args),

@@ -72,7 +72,13 @@ fn band_floor(stats: &[Vec<Stat>], metric: usize) -> f64 {
     }
 }
 
-pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
+/// Draws every chart of a sweep; returns notes on those that could not be
+/// drawn as asked. The runs are done by now: a chart that cannot be laid out
+/// (labels too long, too many cells, values no axis spans) is drawn simpler
+/// or left out with a note, never a failed sweep. Only a file that cannot be
+/// written is an error.
+pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<Vec<String>, ChartError> {
+    let mut notes = vec![];
     let groups = lines(info);
     let subtitle = format!(
         "{} · {} replications per point · mean and 95% confidence interval",
@@ -127,12 +133,35 @@ pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError
             windows,
             y_log: false,
         };
-        chart.write_with(&dir.join(file_name(metric)), x_scale(info))?;
+        match chart.write_with(&dir.join(file_name(metric)), x_scale(info)) {
+            Ok(_) => {}
+            Err(ChartError::Draw { path, source }) => {
+                notes.push(format!("{}: not drawn: {source}", shown(&path)));
+            }
+            Err(e) => return Err(e),
+        }
     }
     if info.params.len() >= 2 {
-        heat_map(dir, info, t)?;
+        heat_map(dir, info, t, &mut notes)?;
     }
-    Ok(())
+    Ok(notes)
+}
+
+/// A chart's file name, for a note (its folder is a working one).
+fn shown(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+}
+
+/// Longest tick label of a heat map drawn simpler.
+const SHORT_LABEL: usize = 24;
+
+fn shorten(s: &str) -> String {
+    if s.chars().count() <= SHORT_LABEL {
+        s.to_string()
+    } else {
+        s.chars().take(SHORT_LABEL - 1).chain(['…']).collect()
+    }
 }
 
 /// Log x when the values are positive and span decades (a log range).
@@ -168,11 +197,64 @@ fn axis(vals: &[toml::Value]) -> (Vec<f64>, Vec<usize>) {
     (order.iter().map(|&i| xs[i]).collect(), order)
 }
 
-fn heat_map(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
-    let metric = &info.objective.metric;
-    let Some(mi) = t.metrics.iter().position(|m| m == metric) else {
+/// The heat map as asked; failing that, with its values evenly spaced by rank
+/// and labels of at most SHORT_LABEL characters; failing that, a note.
+fn heat_map(
+    dir: &Path,
+    info: &PlanInfo,
+    t: &Table,
+    notes: &mut Vec<String>,
+) -> Result<(), ChartError> {
+    let Some(map) = heat_map_input(info, t) else {
         return Ok(());
     };
+    let stem = dir.join("heatmap");
+    let first = match map.write(&stem) {
+        Ok(_) => return Ok(()),
+        Err(ChartError::Draw { source, .. }) => source,
+        Err(e) => return Err(e),
+    };
+    let (px, py) = (&info.params[0], &info.params[1]);
+    let simpler = HeatMap {
+        xs: (0..map.xs.len()).map(|i| i as f64).collect(),
+        ys: (0..map.ys.len()).map(|i| i as f64).collect(),
+        x_names: ranked_names(&px.values),
+        y_names: ranked_names(&py.values),
+        title: shorten_title(&map.title),
+        ..map
+    };
+    match simpler.write(&stem) {
+        Ok(_) => {
+            notes.push(format!(
+                "heatmap: {first}; drawn with evenly spaced, shortened labels"
+            ));
+            Ok(())
+        }
+        Err(ChartError::Draw { source, .. }) => {
+            notes.push(format!("heatmap: not drawn: {source}"));
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The title, its keys' paths shortened like the labels.
+fn shorten_title(title: &str) -> String {
+    title.split(' ').map(shorten).collect::<Vec<_>>().join(" ")
+}
+
+/// A key's values in the order of `axis`, as shortened labels.
+fn ranked_names(vals: &[toml::Value]) -> Vec<String> {
+    let (_, order) = axis(vals);
+    order
+        .iter()
+        .map(|&i| shorten(&crate::sweep::values::show(&vals[i])))
+        .collect()
+}
+
+fn heat_map_input(info: &PlanInfo, t: &Table) -> Option<HeatMap> {
+    let metric = &info.objective.metric;
+    let mi = t.metrics.iter().position(|m| m == metric)?;
     let (px, py) = (&info.params[0], &info.params[1]);
     let ((xs, ox), (ys, oy)) = (axis(&px.values), axis(&py.values));
     // A value's cell is its rank in ascending order.
@@ -199,7 +281,7 @@ fn heat_map(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
         .flatten()
         .flatten()
         .fold((f64::INFINITY, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
-    HeatMap {
+    Some(HeatMap {
         title: format!("{} over {} and {}", metric_label(metric), px.path, py.path),
         subtitle: Some(format!(
             "{} · mean of {} replications · collapsed cells marked{fixed}",
@@ -216,9 +298,7 @@ fn heat_map(dir: &Path, info: &PlanInfo, t: &Table) -> Result<(), ChartError> {
         collapsed,
         // Latencies span decades between a healthy and a collapsed corner.
         log_colour: all_positive && hi > 100.0 * lo,
-    }
-    .write(&dir.join("heatmap"))?;
-    Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ pub enum Stop {
     Model(String),
     /// The event budget ran out: a guard against runaway scenarios.
     EventLimit,
+    /// A stop was requested from outside ([`crate::interrupt`], Ctrl-C).
+    Interrupted,
 }
 
 /// A simulated system: reacts to its own events.
@@ -132,6 +134,10 @@ impl<E> Engine<E> {
             }
             if self.events >= max_events {
                 return Stop::EventLimit;
+            }
+            // Every 4096 events: cheap, and a fraction of a millisecond apart.
+            if self.events & 0xFFF == 0 && crate::interrupt::requested() {
+                return Stop::Interrupted;
             }
             let (t, ev) = self.sched.heap.pop().expect("peeked");
             self.sched.now = t;

@@ -38,20 +38,25 @@ struct Staging {
     partial: PathBuf,
     target: PathBuf,
     committed: bool,
+    /// Held while the folder is written: the next command on `dir` collects
+    /// the folder only once its process is gone.
+    _lock: Option<crate::out_dir::Lock>,
 }
 
 impl Staging {
     fn new(dir: &Path, stem: &str) -> Result<Staging, ExportError> {
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
-        let partial = dir.join(format!(".{stem}.partial-{}", std::process::id()));
+        let partial = crate::out_dir::partial(dir, stem);
         if partial.exists() {
             std::fs::remove_dir_all(&partial).map_err(io_err(&partial))?;
         }
         std::fs::create_dir_all(&partial).map_err(io_err(&partial))?;
+        let lock = crate::out_dir::lock_dir(&partial).map_err(io_err(&partial))?;
         Ok(Staging {
             partial,
             target: dir.join(stem),
             committed: false,
+            _lock: lock,
         })
     }
 
@@ -74,23 +79,10 @@ impl Drop for Staging {
     }
 }
 
-/// Moves `from` to `to`, replacing what was there.
+/// Moves `from` to `to`, replacing what was there in one step
+/// ([`crate::out_dir::replace_dir`]).
 pub fn replace_dir(from: &Path, to: &Path) -> Result<(), ExportError> {
-    if to.exists() {
-        let old = to.with_file_name(format!(
-            ".{}.old-{}",
-            to.file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        std::fs::rename(to, &old).map_err(io_err(to))?;
-        std::fs::rename(from, to).map_err(io_err(to))?;
-        std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
-    } else {
-        std::fs::rename(from, to).map_err(io_err(to))?;
-    }
-    Ok(())
+    crate::out_dir::replace_dir(from, to).map_err(io_err(to))
 }
 
 #[cfg(test)]

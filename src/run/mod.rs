@@ -41,6 +41,9 @@ pub enum RunError {
     /// A row of the time series could not be written.
     #[error("writing the time series: {0}")]
     TimeSeries(#[source] std::io::Error),
+    /// Stopped by Ctrl-C before its end ([`crate::interrupt`]).
+    #[error("interrupted")]
+    Interrupted,
 }
 
 pub struct RunOutput {
@@ -86,6 +89,9 @@ fn execute(
     sink: Option<Box<dyn RowSink>>,
     keep_series: bool,
 ) -> Result<(Summary, Option<BoundedSeries>), RunError> {
+    if crate::interrupt::requested() {
+        return Err(RunError::Interrupted);
+    }
     let mut world = build(s)?;
     let triggers = triggers(s);
     let windows: Vec<TriggerWindow> = triggers
@@ -129,6 +135,9 @@ fn execute(
     }
     let horizon = from_secs(s.run.horizon_s);
     let stop = engine.run(&mut world, &mut ticks, horizon, s.run.max_events);
+    if stop == Stop::Interrupted {
+        return Err(RunError::Interrupted);
+    }
     let end = engine.now();
     let SampleTicks {
         mut sampler,
@@ -148,7 +157,9 @@ fn execute(
             to_secs(end),
             format!("stopped after {} events (run.max_events)", engine.events()),
         ),
-        Stop::Horizon | Stop::Drained => verdict::judge(&mut series.final_window, &s.verdict),
+        Stop::Horizon | Stop::Drained | Stop::Interrupted => {
+            verdict::judge(&mut series.final_window, &s.verdict)
+        }
     };
     let judged = Judged {
         verdict,

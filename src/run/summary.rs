@@ -364,6 +364,7 @@ pub(super) fn summarise(
             Stop::Drained => "drained".into(),
             Stop::Model(why) => why.clone(),
             Stop::EventLimit => "event limit".into(),
+            Stop::Interrupted => "interrupted".into(),
         },
         events,
         arrival_rate_per_s: arrivals,

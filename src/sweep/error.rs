@@ -71,6 +71,26 @@ pub enum SweepError {
     },
     #[error("nothing to merge")]
     NothingToMerge,
+    /// A shard's plan.json that parses but is no sweep's plan.
+    #[error("{path}: not a plan flowsim wrote: {why}")]
+    BadPlanFile { path: PathBuf, why: String },
+    /// `merge --out` would replace one of the shard folders it reads.
+    #[error(
+        "{dir} is one of the shard folders to merge: the merged reports would replace it; give another --out"
+    )]
+    MergeIntoShard { dir: PathBuf },
+    /// Another sweep or merge holds the folder's lock.
+    #[error(
+        "{dir} is being written by another flowsim sweep or merge; wait for it to end, or give another --out"
+    )]
+    Busy { dir: PathBuf },
+    /// Ctrl-C: the finished runs are in the journal.
+    #[error("interrupted: {done} of {runs} runs finished, kept in {journal}")]
+    Interrupted {
+        journal: PathBuf,
+        done: usize,
+        runs: usize,
+    },
 }
 
 impl SweepError {
@@ -110,19 +130,46 @@ pub enum PlanError {
     },
     #[error("{scenario}: 0 replications")]
     NoReplications { scenario: String },
+    /// More runs or points than a sweep may plan; `counts` gives each key's
+    /// number of values.
+    #[error(
+        "{scenario}: the sweep would make {runs} runs ({points} points × {reps} replications; {}): over the limit of {} points and {} runs per sweep",
+        counts.iter().map(|(p, n)| format!("`{p}` has {n} values")).collect::<Vec<_>>().join(", "),
+        super::MAX_POINTS,
+        super::MAX_RUNS
+    )]
+    TooBig {
+        scenario: String,
+        counts: Vec<(String, u64)>,
+        points: u64,
+        reps: u32,
+        runs: u64,
+    },
+    /// The file's stem cannot name the sweep's folder.
+    #[error(
+        "{scenario}: the file name `{stem}` cannot name an output folder ({why}); rename the file"
+    )]
+    BadStem {
+        scenario: String,
+        stem: String,
+        why: &'static str,
+    },
     #[error("{scenario}: {source}")]
     KeyPath {
         scenario: String,
         #[source]
         source: KeyPathError,
     },
-    /// A point's value does not fit its key (`at` lists the point's values).
-    #[error("{scenario}: at {at}: {}", .source.message())]
+    /// A point's value does not fit its key, or its key is not one (`at` lists
+    /// the point's values; `key` is the swept key at fault and `word` the
+    /// part of it, when known).
+    #[error("{scenario}: at {at}: {message}")]
     PointType {
         scenario: String,
         at: String,
-        #[source]
-        source: Box<toml::de::Error>,
+        message: String,
+        key: Option<String>,
+        word: Option<String>,
     },
     /// A point's scenario fails validation (`problem` names the key at fault).
     #[error("{scenario}: at {at}: {problem}")]

@@ -53,6 +53,31 @@ impl PlanInfo {
     pub fn runs(&self) -> usize {
         self.points() * self.reps as usize
     }
+    /// Whether a plan read from a file (a shard's plan.json) is one a sweep
+    /// could have made: its stem names a folder, every key has values, and its
+    /// size is within the budget. Says what is wrong.
+    pub fn check(&self) -> Result<(), String> {
+        check_stem(&self.stem).map_err(|why| format!("stem `{}`: {why}", self.stem))?;
+        if self.params.is_empty() {
+            return Err("no swept keys".into());
+        }
+        if let Some(p) = self.params.iter().find(|p| p.values.is_empty()) {
+            return Err(format!("`{}` has no values", p.path));
+        }
+        if self.reps == 0 {
+            return Err("0 replications".into());
+        }
+        let points = self
+            .params
+            .iter()
+            .try_fold(1u64, |a, p| a.checked_mul(p.values.len() as u64));
+        let runs = points.and_then(|n| n.checked_mul(u64::from(self.reps)));
+        match (points, runs) {
+            (Some(p), Some(r)) if p <= MAX_POINTS && r <= MAX_RUNS => Ok(()),
+            _ => Err(format!("more than {MAX_POINTS} points or {MAX_RUNS} runs")),
+        }
+    }
+
     /// The value index of each key at a point; the last key varies fastest.
     pub fn coords(&self, point: usize) -> Vec<usize> {
         let mut rest = point;
@@ -70,6 +95,13 @@ pub struct Plan {
     pub info: PlanInfo,
     pub scenarios: Vec<Scenario>,
 }
+
+/// The most runs (points × replications) one sweep may plan: its journal,
+/// its tables and the bookkeeping of its runs grow with it. Checked before
+/// anything of the plan is built.
+pub const MAX_RUNS: u64 = 1_000_000;
+/// The most points: each holds its own validated scenario while the sweep runs.
+pub const MAX_POINTS: u64 = 100_000;
 
 pub const DEFAULT_METRICS: [&str; 4] = [
     "latency.end_to_end.p99_s",
@@ -113,6 +145,11 @@ pub fn plan(
     if specs.is_empty() {
         return Err(PlanError::NothingToSweep { scenario: label }.into());
     }
+    let reps = reps.unwrap_or(cfg.reps);
+    if reps == 0 {
+        return Err(PlanError::NoReplications { scenario: label }.into());
+    }
+    check_size(&label, &specs, reps)?;
     let params = specs
         .iter()
         .map(|p| {
@@ -126,10 +163,6 @@ pub fn plan(
         })
         .collect::<Result<Vec<_>, PlanError>>()?;
     let seed = seed.unwrap_or(base.run.seed);
-    let reps = reps.unwrap_or(cfg.reps);
-    if reps == 0 {
-        return Err(PlanError::NoReplications { scenario: label }.into());
-    }
     let metrics = if cfg.metrics.is_empty() {
         DEFAULT_METRICS.iter().map(|m| m.to_string()).collect()
     } else {
@@ -143,6 +176,14 @@ pub fn plan(
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "scenario".into());
+    if let Err(why) = check_stem(&stem) {
+        return Err(PlanError::BadStem {
+            scenario: label,
+            stem,
+            why,
+        }
+        .into());
+    }
     let hash = format!(
         "{:016x}",
         fnv(&format!(
@@ -170,6 +211,47 @@ pub fn plan(
     Ok(Plan { info, scenarios })
 }
 
+/// Refuses a plan over the budget before any of it is listed: the product of
+/// the keys' value counts and the replications, in u64 without overflow.
+fn check_size(label: &str, specs: &[SweepParam], reps: u32) -> Result<(), PlanError> {
+    let mut counts = vec![];
+    for p in specs {
+        let n = values::count_of(p).map_err(|source| PlanError::Values {
+            scenario: label.to_string(),
+            source,
+        })?;
+        counts.push((p.path.clone(), n));
+    }
+    let points = counts.iter().fold(1u64, |a, (_, n)| a.saturating_mul(*n));
+    let runs = points.saturating_mul(u64::from(reps));
+    if points > MAX_POINTS || runs > MAX_RUNS {
+        return Err(PlanError::TooBig {
+            scenario: label.to_string(),
+            counts,
+            points,
+            reps,
+            runs,
+        });
+    }
+    Ok(())
+}
+
+/// Why a file stem cannot name an output folder, if it cannot: the folder
+/// must be a plain, visible name inside `--out` (`..toml` has the stem `.`,
+/// which would write into `--out` itself; a hidden name could be taken for
+/// a leftover working folder and collected).
+pub fn check_stem(stem: &str) -> Result<(), &'static str> {
+    if stem.is_empty() || stem == "." || stem == ".." {
+        Err("it names no folder of its own")
+    } else if stem.contains(['/', '\\', '\0']) {
+        Err("it contains a path separator")
+    } else if stem.starts_with('.') {
+        Err("it starts with `.`: the output folder would be hidden")
+    } else {
+        Ok(())
+    }
+}
+
 fn point_scenario(info: &PlanInfo, doc: &toml::Table, point: usize) -> Result<Scenario, PlanError> {
     let mut d = doc.clone();
     let coords = info.coords(point);
@@ -182,13 +264,10 @@ fn point_scenario(info: &PlanInfo, doc: &toml::Table, point: usize) -> Result<Sc
             source,
         })?;
     }
-    let mut s: Scenario = toml::Value::Table(d)
-        .try_into()
-        .map_err(|e| PlanError::PointType {
-            scenario: info.scenario.clone(),
-            at: at.join(", "),
-            source: Box::new(e),
-        })?;
+    let mut s: Scenario = match toml::Value::Table(d.clone()).try_into() {
+        Ok(s) => s,
+        Err(e) => return Err(point_type(info, &d, at.join(", "), e)),
+    };
     s.run.seed = info.seed;
     s.sweep = None;
     let problems = crate::scenario::check(&s);
@@ -200,6 +279,53 @@ fn point_scenario(info: &PlanInfo, doc: &toml::Table, point: usize) -> Result<Sc
         });
     }
     Ok(s)
+}
+
+/// A point whose document does not deserialise: the scenario loader's own
+/// diagnostic of it says which key, what was expected and, for a misspelt
+/// key, the did-you-mean; `key` is the swept path at fault when one is.
+fn point_type(info: &PlanInfo, doc: &toml::Table, at: String, e: toml::de::Error) -> PlanError {
+    let text = toml::to_string(doc).unwrap_or_default();
+    let diagnostic = match load_str(&info.scenario, &text) {
+        Err(crate::ScenarioError::Invalid(ds)) => ds.into_iter().next(),
+        _ => None,
+    };
+    let (message, key, word) = match &diagnostic {
+        Some(d) => {
+            let mut m = d.message.clone();
+            if let Some(x) = d.expected.as_ref().filter(|x| !m.contains(x.as_str())) {
+                m.push_str(&format!(" (expected {x})"));
+            }
+            if let Some(h) = &d.hint {
+                m.push_str(&format!("; {h}"));
+            }
+            let path = d.path.as_ref().map(ToString::to_string);
+            let key = path.as_ref().and_then(|p| {
+                info.params
+                    .iter()
+                    .find(|sp| sp.path == *p || p.starts_with(&format!("{}.", sp.path)))
+                    .map(|sp| sp.path.clone())
+            });
+            // A key that is not one: point at it; else at the values.
+            let word = if d.message.contains("unknown") {
+                d.path
+                    .as_ref()
+                    .and_then(|p| p.last_key().map(str::to_string))
+            } else {
+                Some(String::new())
+            };
+            (m, key, word)
+        }
+        None => (e.message().to_string(), None, None),
+    };
+    let key = key.or_else(|| (info.params.len() == 1).then(|| info.params[0].path.clone()));
+    PlanError::PointType {
+        scenario: info.scenario.clone(),
+        at,
+        message,
+        key,
+        word,
+    }
 }
 
 /// FNV-1a: a stable 64-bit hash for plan identity.

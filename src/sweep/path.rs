@@ -41,6 +41,24 @@ pub enum KeyPathError {
     NotATable { path: String, key: String },
 }
 
+impl KeyPathError {
+    /// The whole key path, and the part of it at fault when there is one.
+    pub fn where_(&self) -> (&str, Option<String>) {
+        match self {
+            KeyPathError::NotAKeyPath { path }
+            | KeyPathError::Unclosed { path }
+            | KeyPathError::ExpectedKey { path } => (path, None),
+            KeyPathError::NotAnIndex { path, index, .. } => (path, Some(index.clone())),
+            KeyPathError::Unexpected { path, text } => (path, Some(text.clone())),
+            KeyPathError::OutOfRange { path, index, .. }
+            | KeyPathError::NotAList { path, index } => (path, Some(format!("[{index}]"))),
+            KeyPathError::WhichEntry { path, key, .. } | KeyPathError::NotATable { path, key } => {
+                (path, Some(key.clone()))
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 enum Step {
     Key(String),

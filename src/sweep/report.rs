@@ -79,6 +79,8 @@ pub struct Table {
 const COLLAPSED: &str = "verdict.collapsed";
 
 fn complete(info: &PlanInfo, mut records: Vec<Record>) -> Result<Vec<Record>, SweepError> {
+    // Indexes from a file are used only once they fit the plan.
+    records.retain(|r| super::journal::fits(info, r));
     records.sort_by_key(|r| r.run);
     records.dedup_by_key(|r| r.run);
     let missing: Vec<usize> = {
@@ -332,8 +334,15 @@ fn best(info: &PlanInfo, t: &Table) -> Option<Best> {
     })
 }
 
-/// Writes every report; returns the text for the terminal.
-pub fn write_all(info: &PlanInfo, records: Vec<Record>, dir: &Path) -> Result<String, SweepError> {
+/// Writes every report into `dir`; returns the text for the terminal (which
+/// names `shown`, the folder the reports will be in) and notes on charts that
+/// could not be drawn as asked.
+pub fn write_all(
+    info: &PlanInfo,
+    records: Vec<Record>,
+    dir: &Path,
+    shown: &Path,
+) -> Result<(String, Vec<String>), SweepError> {
     let records = complete(info, records)?;
     let t = table(info, &records);
     write_file(&dir.join("sweep.csv"), &sweep_csv(info, &records, &t))?;
@@ -350,8 +359,8 @@ pub fn write_all(info: &PlanInfo, records: Vec<Record>, dir: &Path) -> Result<St
     };
     let json = serde_json::to_string_pretty(&summary).expect("plain data") + "\n";
     write_file(&dir.join("summary.json"), &json)?;
-    crate::charts::sweep::draw_all(dir, info, &t)?;
-    Ok(terminal(info, &t, &summary, dir))
+    let notes = crate::charts::sweep::draw_all(dir, info, &t)?;
+    Ok((terminal(info, &t, &summary, shown), notes))
 }
 
 fn terminal(info: &PlanInfo, t: &Table, s: &Summary, dir: &Path) -> String {

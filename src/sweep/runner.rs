@@ -4,6 +4,7 @@
 use super::journal::{self, Record};
 use super::{Plan, PlanInfo, SweepError, metrics, report};
 use crate::RunError;
+use crate::out_dir::Lock;
 use rayon::prelude::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,8 +19,13 @@ pub struct Options {
 }
 
 pub enum Outcome {
-    /// Every run done: the reports are in this folder.
-    Complete { dir: PathBuf, summary: String },
+    /// Every run done: the reports are in this folder. `notes` say what of
+    /// them could not be drawn as asked (a chart left out or simplified).
+    Complete {
+        dir: PathBuf,
+        summary: String,
+        notes: Vec<String>,
+    },
     /// A shard's runs are done; `merge` assembles the reports.
     Shard { dir: PathBuf, runs: usize },
 }
@@ -50,19 +56,46 @@ pub enum RunFailure {
     },
 }
 
+/// Takes the sweep's folder in `out` for this process: collects what killed
+/// processes left in `out`, takes the lock (flock on the folder) that keeps
+/// two sweeps (or merges) off one folder, and removes the temporary files a killed writer left in it.
+fn take_folder(out: &Path, name: &str) -> Result<(PathBuf, Lock), SweepError> {
+    std::fs::create_dir_all(out).map_err(SweepError::io(out))?;
+    crate::out_dir::collect(out);
+    let dir = out.join(name);
+    std::fs::create_dir_all(&dir).map_err(SweepError::io(&dir))?;
+    // The folder itself is the lock: no file of its own, and the lock goes
+    // with the process however it ends.
+    let lock = crate::out_dir::lock_dir(&dir)
+        .map_err(SweepError::io(&dir))?
+        .ok_or_else(|| SweepError::Busy { dir: dir.clone() })?;
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with('.') && n.contains(".tmp") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+    Ok((dir, lock))
+}
+
 pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, SweepError> {
     let info = &plan.info;
-    let dir = out.join(format!("{}-sweep", info.stem));
-    std::fs::create_dir_all(&dir).map_err(SweepError::io(&dir))?;
+    let name = format!("{}-sweep", info.stem);
+    let (dir, _lock) = take_folder(out, &name)?;
     report::write_file(&dir.join("plan.json"), &report::plan_json(info))?;
     let jpath = dir.join(journal_name(opts.shard));
-    let done: Vec<Record> = if opts.resume {
-        journal::read(&jpath, &info.hash)?.unwrap_or_default()
+    let journal = if opts.resume {
+        journal::read(&jpath, info)?
     } else {
-        vec![]
+        None
     };
+    let fresh = journal.as_ref().is_none_or(|j| !j.has_header);
+    let done: Vec<Record> = journal.map(|j| j.records).unwrap_or_default();
     let mut is_done = vec![false; info.runs()];
     for r in &done {
+        // Records are checked against the plan when read: r.run < runs.
         if let Some(d) = is_done.get_mut(r.run) {
             *d = true;
         }
@@ -71,11 +104,15 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
         .filter(|&i| opts.shard.is_none_or(|(k, n)| i % n as usize == k as usize))
         .filter(|&i| !is_done[i])
         .collect();
-    let writer = Mutex::new(journal::Writer::open(&jpath, &info.hash, !opts.resume)?);
+    let writer = Mutex::new(journal::Writer::open(&jpath, &info.hash, fresh)?);
     let bar = progress(todo.len() as u64, opts.quiet);
     let failures: Vec<RunFailure> = todo
         .par_iter()
         .filter_map(|&i| {
+            // Ctrl-C: the runs not started are left to --resume.
+            if crate::interrupt::requested() {
+                return None;
+            }
             let result = run_one(plan, i).and_then(|rec| {
                 writer
                     .lock()
@@ -87,7 +124,13 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
                     })
             });
             bar.inc(1);
-            result.err()
+            match result {
+                Err(RunFailure::Run {
+                    source: RunError::Interrupted,
+                    ..
+                }) => None,
+                r => r.err(),
+            }
         })
         .collect();
     bar.finish_and_clear();
@@ -98,14 +141,100 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
             todo: todo.len(),
         });
     }
-    if opts.shard.is_some() {
-        let runs = journal::read(&jpath, &info.hash)?.map_or(0, |r| r.len());
-        return Ok(Outcome::Shard { dir, runs });
+    let records = journal::read(&jpath, info)?.map_or(vec![], |j| j.records);
+    if crate::interrupt::requested() {
+        let mine = |i: usize| opts.shard.is_none_or(|(k, n)| i % n as usize == k as usize);
+        let mut have = vec![false; info.runs()];
+        for r in &records {
+            have[r.run] = true;
+        }
+        let runs = (0..info.runs()).filter(|&i| mine(i)).count();
+        let done = (0..info.runs()).filter(|&i| mine(i) && have[i]).count();
+        if done < runs {
+            return Err(SweepError::Interrupted {
+                journal: jpath,
+                done,
+                runs,
+            });
+        }
     }
-    let records = journal::read(&jpath, &info.hash)?.unwrap_or_default();
-    let summary = report::write_all(info, records, &dir)?;
-    std::fs::remove_file(&jpath).map_err(SweepError::io(&jpath))?;
-    Ok(Outcome::Complete { dir, summary })
+    if opts.shard.is_some() {
+        return Ok(Outcome::Shard {
+            dir,
+            runs: records.len(),
+        });
+    }
+    let (summary, notes) = publish(info, records, out, &name, &dir)?;
+    Ok(Outcome::Complete {
+        dir,
+        summary,
+        notes,
+    })
+}
+
+/// Writes plan.json and the reports into a hidden working folder and swaps
+/// it with `dir` in one step: the previous results (or the journal of the runs)
+/// stay whole until the new reports are all written. Shard journals found in
+/// `dir` are carried over (`merge` may still need them); the sweep's own
+/// journal goes with the old folder.
+fn publish(
+    info: &PlanInfo,
+    records: Vec<Record>,
+    out: &Path,
+    name: &str,
+    dir: &Path,
+) -> Result<(String, Vec<String>), SweepError> {
+    let staging = Staging::new(out, name)?;
+    report::write_file(&staging.path.join("plan.json"), &report::plan_json(info))?;
+    let (summary, notes) = report::write_all(info, records, &staging.path, dir)?;
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with("runs-shard-") && n.ends_with(".jsonl") {
+                let to = staging.path.join(&n);
+                std::fs::rename(e.path(), &to).map_err(SweepError::io(&to))?;
+            }
+        }
+    }
+    staging.commit(dir)?;
+    Ok((summary, notes))
+}
+
+/// The hidden working folder of a sweep's reports, removed unless committed.
+struct Staging {
+    path: PathBuf,
+    committed: bool,
+    _lock: Option<Lock>,
+}
+
+impl Staging {
+    fn new(out: &Path, name: &str) -> Result<Staging, SweepError> {
+        let path = crate::out_dir::partial(out, name);
+        if path.exists() {
+            std::fs::remove_dir_all(&path).map_err(SweepError::io(&path))?;
+        }
+        std::fs::create_dir(&path).map_err(SweepError::io(&path))?;
+        let lock = crate::out_dir::lock_dir(&path).map_err(SweepError::io(&path))?;
+        Ok(Staging {
+            path,
+            committed: false,
+            _lock: lock,
+        })
+    }
+
+    fn commit(mut self, dir: &Path) -> Result<(), SweepError> {
+        crate::out_dir::replace_dir(&self.path, dir).map_err(SweepError::io(dir))?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.path);
+        }
+    }
 }
 
 fn run_one(plan: &Plan, i: usize) -> Result<Record, RunFailure> {
@@ -147,10 +276,13 @@ fn progress(len: u64, quiet: bool) -> indicatif::ProgressBar {
 }
 
 /// Assembles shard folders (each with plan.json and its runs) into the reports
-/// one machine would have written, in `out/<stem>-sweep/`.
+/// one machine would have written, in `out/<stem>-sweep/`. Nothing read from
+/// the folders is trusted: plan.json is checked (its stem names a folder
+/// inside `out`, its sizes are within the budget) and every record against it.
 pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
     let mut info: Option<PlanInfo> = None;
     let mut records: Vec<Record> = vec![];
+    let mut ignored = 0;
     for d in dirs {
         let p = d.join("plan.json");
         let text = std::fs::read_to_string(&p).map_err(SweepError::io(&p))?;
@@ -159,8 +291,12 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
                 path: p.clone(),
                 source,
             })?;
+        this.check().map_err(|why| SweepError::BadPlanFile {
+            path: p.clone(),
+            why,
+        })?;
         if let Some(first) = &info
-            && first.hash != this.hash
+            && first != &this
         {
             return Err(SweepError::OtherSweep {
                 dir: d.clone(),
@@ -171,16 +307,36 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
         }
         for e in std::fs::read_dir(d).map_err(SweepError::io(d))?.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with("runs") && name.ends_with(".jsonl") {
-                records.extend(journal::read(&e.path(), &this.hash)?.unwrap_or_default());
+            if name.starts_with("runs")
+                && name.ends_with(".jsonl")
+                && let Some(j) = journal::read(&e.path(), &this)?
+            {
+                records.extend(j.records);
+                ignored += j.ignored;
             }
         }
         info = Some(this);
     }
     let info = info.ok_or(SweepError::NothingToMerge)?;
-    let dir = out.join(format!("{}-sweep", info.stem));
-    std::fs::create_dir_all(&dir).map_err(SweepError::io(&dir))?;
-    report::write_file(&dir.join("plan.json"), &report::plan_json(&info))?;
-    let summary = report::write_all(&info, records, &dir)?;
-    Ok(Outcome::Complete { dir, summary })
+    let name = format!("{}-sweep", info.stem);
+    let target = out.join(&name);
+    // The merged folder replaces its target whole: it must not be a shard's.
+    if let Ok(t) = target.canonicalize()
+        && dirs.iter().any(|d| d.canonicalize().is_ok_and(|d| d == t))
+    {
+        return Err(SweepError::MergeIntoShard { dir: target });
+    }
+    let (dir, _lock) = take_folder(out, &name)?;
+    let (summary, mut notes) = publish(&info, records, out, &name, &dir)?;
+    if ignored > 0 {
+        notes.insert(
+            0,
+            format!("{ignored} journal lines that are not runs of this sweep were ignored"),
+        );
+    }
+    Ok(Outcome::Complete {
+        dir,
+        summary,
+        notes,
+    })
 }

@@ -21,6 +21,35 @@ pub enum ValuesError {
     LogRange { path: String },
     #[error("`{path}`: a range needs exactly one of `step` (> 0) or `count` (≥ 1)")]
     StepOrCount { path: String },
+    /// Two values of one key would be one point twice (and one cell of the
+    /// heat map twice): refused rather than deduplicated, so that the points
+    /// are the values as written and none is silently dropped.
+    #[error(
+        "`{path}`: the value {value} comes twice (values {first} and {second} of the list{rounded}); give each value once"
+    )]
+    Duplicate {
+        path: String,
+        value: String,
+        first: usize,
+        second: usize,
+        rounded: &'static str,
+    },
+}
+
+impl ValuesError {
+    /// The swept key concerned.
+    pub fn path(&self) -> &str {
+        match self {
+            ValuesError::ValuesAndRange { path }
+            | ValuesError::Empty { path }
+            | ValuesError::NoValues { path }
+            | ValuesError::Bounds { path }
+            | ValuesError::TooMany { path, .. }
+            | ValuesError::LogRange { path }
+            | ValuesError::StepOrCount { path }
+            | ValuesError::Duplicate { path, .. } => path,
+        }
+    }
 }
 
 /// A `--set PATH=VALUES` argument that does not parse; `arg` is the argument.
@@ -37,6 +66,18 @@ pub enum SetError {
     },
     #[error("`--set {arg}`: a range needs `:step=S`, `:count=N` or `:log=N`")]
     RangeOption { arg: String },
+    #[error("`--set {arg}`: `{word}` is not a whole number of values ≥ 1")]
+    NotACount { arg: String, word: String },
+}
+
+impl SetError {
+    /// The part of the argument at fault, to point at.
+    pub fn word(&self) -> Option<&str> {
+        match self {
+            SetError::NotANumber { word, .. } | SetError::NotACount { word, .. } => Some(word),
+            SetError::NoValues { .. } | SetError::RangeOption { .. } => None,
+        }
+    }
 }
 
 /// Whole numbers become TOML integers (a worker count must be one); other
@@ -49,7 +90,61 @@ pub fn number(x: f64) -> Value {
     }
 }
 
+/// How many values `p` gives, without listing them: a plan's size is checked
+/// before any of it is built (a count of 10⁸ would not fit in memory).
+pub fn count_of(p: &SweepParam) -> Result<u64, ValuesError> {
+    let path = || p.path.clone();
+    if let Some(v) = &p.values {
+        return Ok(v.len() as u64);
+    }
+    let (Some(from), Some(to)) = (p.from, p.to) else {
+        return Err(ValuesError::NoValues { path: path() });
+    };
+    if !(from.is_finite() && to.is_finite() && from <= to) {
+        return Err(ValuesError::Bounds { path: path() });
+    }
+    match (p.step, p.count, p.log) {
+        (Some(s), None, false) if s > 0.0 => {
+            // `as` saturates: an infinite quotient is u64::MAX values.
+            Ok((((to - from) / s + 1e-9).floor() as u64).saturating_add(1))
+        }
+        (None, Some(n), _) if n >= 1 => Ok(u64::from(n)),
+        // Let values_of say what is wrong.
+        _ => Ok(1),
+    }
+}
+
+/// The values of a key, refusing one that comes twice (after the rounding of
+/// a range to 9 decimals, two close values can become one).
 pub fn values_of(p: &SweepParam) -> Result<Vec<Value>, ValuesError> {
+    let vals = list_values(p)?;
+    let rounded = if p.values.is_some() {
+        ""
+    } else {
+        ", after rounding to 9 decimals: use fewer values"
+    };
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    for (i, v) in vals.iter().enumerate() {
+        // 5 and 5.0 are one point: numbers compare by value, words by text.
+        let key = match v {
+            Value::Integer(n) => format!("n{}", *n as f64),
+            Value::Float(x) => format!("n{x}"),
+            other => format!("w{}", show(other)),
+        };
+        if let Some(first) = seen.insert(key, i) {
+            return Err(ValuesError::Duplicate {
+                path: p.path.clone(),
+                value: show(v),
+                first: first + 1,
+                second: i + 1,
+                rounded,
+            });
+        }
+    }
+    Ok(vals)
+}
+
+fn list_values(p: &SweepParam) -> Result<Vec<Value>, ValuesError> {
     let path = &p.path;
     if let Some(v) = &p.values {
         if p.from.is_some() || p.to.is_some() || p.step.is_some() || p.count.is_some() {
@@ -148,9 +243,9 @@ pub fn parse_set(arg: &str) -> Result<SweepParam, SetError> {
         p.to = Some(num(to)?);
         match opt.split_once('=') {
             Some(("step", v)) => p.step = Some(num(v)?),
-            Some(("count", v)) => p.count = Some(num(v)? as u32),
+            Some(("count", v)) => p.count = Some(count(arg, v)?),
             Some(("log", v)) => {
-                p.count = Some(num(v)? as u32);
+                p.count = Some(count(arg, v)?);
                 p.log = true;
             }
             _ => return Err(SetError::RangeOption { arg: arg.into() }),
@@ -159,6 +254,20 @@ pub fn parse_set(arg: &str) -> Result<SweepParam, SetError> {
         p.values = Some(spec.split(',').map(|s| scalar(s.trim())).collect());
     }
     Ok(p)
+}
+
+/// A `count=` or `log=` value: a whole number ≥ 1. A count past u32 is no
+/// sweep anyone can run; the plan's budget names the limit.
+fn count(arg: &str, v: &str) -> Result<u32, SetError> {
+    let bad = || SetError::NotACount {
+        arg: arg.into(),
+        word: v.into(),
+    };
+    match v.trim().parse::<u64>() {
+        Ok(0) => Err(bad()),
+        Ok(n) => Ok(u32::try_from(n).unwrap_or(u32::MAX)),
+        Err(_) => Err(bad()),
+    }
 }
 
 fn scalar(s: &str) -> Value {
@@ -244,5 +353,26 @@ mod tests {
             values("a=0..1e9:step=1").unwrap_err().to_string(),
             "`a`: 1000000000 values is too many"
         );
+        assert!(matches!(
+            values("a=1,2,1.0"),
+            Err(ValuesError::Duplicate {
+                first: 1,
+                second: 3,
+                ..
+            })
+        ));
+        assert!(matches!(
+            values("a=1..1.000000001:count=5"),
+            Err(ValuesError::Duplicate { .. })
+        ));
+        assert!(matches!(
+            parse_set("a=1..2:count=0.5"),
+            Err(SetError::NotACount { .. })
+        ));
+        let big = parse_set("a=1..2:count=100000000").unwrap();
+        assert_eq!(count_of(&big), Ok(100_000_000));
+        assert_eq!(count_of(&parse_set("a=0..10:step=0.5").unwrap()), Ok(21));
+        let tiny = parse_set("a=0..1:step=1e-300").unwrap();
+        assert_eq!(count_of(&tiny), Ok(u64::MAX));
     }
 }

@@ -12,6 +12,7 @@ mod downstream;
 mod lambda;
 mod log;
 mod long_series;
+mod outputs;
 mod producer;
 mod push;
 mod queue_semantics;

@@ -246,7 +246,7 @@ fn bad_keys_and_values_fail_before_anything_runs() {
     let out = t.path().to_str().unwrap();
     for (set, says) in [
         ("consumer[0].wrkers=5", "wrkers"),
-        ("consumer[0].workers=2.5", "expected u32"),
+        ("consumer[0].workers=2.5", "whole number"),
         ("consumer[3].workers=5", "out of range"),
         ("producer[0].rate=10..5:step=1", "from ≤ to"),
         ("producer[0].rate", "PATH=VALUES"),
