@@ -370,7 +370,7 @@ fn scenario_files_warn_where_they_break_a_rule() {
         ("zombie-loop-lambda.toml", &["visibility-timeout"]),
         ("zombie-loop-lambda-fixed.toml", &[]),
         ("idempotency.toml", &["visibility-timeout"]),
-        ("partial-batch.toml", &["visibility-timeout"]),
+        ("partial-batch.toml", &[]),
         ("lambda-sqs-db.toml", &["database-connections"]),
         ("lambda-sqs-db-capped.toml", &[]),
         ("sweep-max-concurrency.toml", &["database-connections"]),
