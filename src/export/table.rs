@@ -73,6 +73,7 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
         review(&mut t, s);
     }
     alarms(&mut t, s);
+    theory(&mut t, s);
     if let Some(d) = out_dir {
         let _ = writeln!(t, "  outputs     {d}");
     }
@@ -198,6 +199,28 @@ fn alarms(t: &mut String, s: &Summary) {
             }
         };
         let _ = writeln!(t, "{head:<14}{line}");
+    }
+}
+
+/// Theory beside the run: each prediction, the simulated figure with its
+/// 95 % interval, and whether they agree.
+fn theory(t: &mut String, s: &Summary) {
+    for (i, c) in s.theory.iter().enumerate() {
+        let head = if i == 0 { "  theory" } else { "" };
+        let judged = match c.agrees {
+            Some(true) => "agrees",
+            Some(false) => "DEPARTS beyond the run's 95 % interval",
+            None => "run too short to judge (its batches are correlated)",
+        };
+        let quantity = match c.quantity.as_str() {
+            "utilisation" => "utilisation",
+            _ => "mean waiting",
+        };
+        let _ = writeln!(
+            t,
+            "{head:<14}{} {} → {}: {quantity} {:.3} predicted, {:.3} ± {:.3} simulated: {judged}",
+            c.model, c.queue, c.consumer, c.predicted, c.simulated, c.half_width
+        );
     }
 }
 

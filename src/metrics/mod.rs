@@ -3,6 +3,7 @@
 
 pub mod alarm;
 pub mod columns;
+pub mod cross_check;
 pub mod final_window;
 pub mod imbalance;
 pub mod last_below;
@@ -12,6 +13,7 @@ pub mod level;
 pub mod recovery;
 pub mod review;
 pub mod series;
+pub mod theory;
 pub mod verdict;
 
 pub use latency::{Latency, LatencySummary};

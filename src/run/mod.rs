@@ -17,6 +17,7 @@ pub use push::{EndpointSubscription, PolicySummary, PushSummary, QueueSubscripti
 pub use summary::*;
 
 use crate::engine::{Engine, Observer, Scheduler, SimTime, Stop, from_secs, to_secs};
+use crate::metrics::cross_check::CrossCheckWatch;
 use crate::metrics::final_window::FinalWindow;
 use crate::metrics::imbalance::Unbalanced;
 use crate::metrics::ledger;
@@ -115,7 +116,8 @@ fn execute(
             .reviewed(
                 ReviewWatch::new(first_trigger, s.run.warmup_s, &s.verdict),
                 SaturationWatch::new(consumers, s.run.warmup_s),
-            ),
+            )
+            .cross_checked(CrossCheckWatch::new(s)),
         ),
         interval: from_secs(s.run.sample_interval_s).max(1),
         alarms: Alarms::new(s, &world, &triggers),
@@ -164,6 +166,10 @@ fn execute(
     let judged = Judged {
         verdict,
         alarms: alarms.summaries(&triggers, end),
+        theory: series
+            .cross_check
+            .as_ref()
+            .map_or(vec![], CrossCheckWatch::checks),
         triggers,
         recovery: series.recovery.as_ref().and_then(RecoveryWatch::judge),
         review: series.review.as_ref().map(ReviewWatch::review),

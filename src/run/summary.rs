@@ -186,6 +186,9 @@ pub struct Summary {
     /// When each `[[alarm]]` fired, and how long after its trigger.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<super::AlarmSummary>,
+    /// Queueing theory beside the run, where a part has a closed form.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub theory: Vec<crate::metrics::cross_check::Check>,
 }
 
 /// What was judged from the rows as they came.
@@ -193,6 +196,7 @@ pub(super) struct Judged {
     /// The collapse verdict of the final window (or of the guard that stopped the run).
     pub verdict: Verdict,
     pub alarms: Vec<super::AlarmSummary>,
+    pub theory: Vec<crate::metrics::cross_check::Check>,
     pub triggers: Vec<Trigger>,
     pub recovery: Option<Recovery>,
     pub review: Option<Review>,
@@ -214,6 +218,7 @@ pub(super) fn summarise(
     let Judged {
         verdict,
         alarms,
+        theory,
         triggers,
         recovery,
         review,
@@ -417,6 +422,7 @@ pub(super) fn summarise(
         records: super::client::records(w),
         pushes: super::push::pushes(w),
         alarms,
+        theory,
     }
 }
 

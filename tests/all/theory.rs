@@ -144,3 +144,39 @@ fn loss_system_blocks_at_erlang_b() {
     });
     check("Erlang B", Ci::from(&xs), erlang_b(c, l));
 }
+
+/// The run's own cross-check (summary.json `theory`): Erlang C beside the
+/// simulated figures, with batch-means intervals narrow enough to mean it.
+#[test]
+fn the_run_cross_checks_itself_against_erlang_c() {
+    let s = crate::common::run_scenario("erlang-c.toml", &[]).summary;
+    let get = |q: &str| {
+        s.theory
+            .iter()
+            .find(|c| c.quantity == q)
+            .unwrap_or_else(|| panic!("no {q} in {:?}", s.theory))
+    };
+    let u = get("utilisation");
+    assert_eq!(u.model, "M/M/10");
+    assert!((u.predicted - 0.9).abs() < 1e-12);
+    assert_eq!(u.agrees, Some(true), "{u:?}");
+    assert!(u.half_width < 0.02, "{u:?}");
+    let lq = get("mean_waiting");
+    // Lq = C(10, 9) · ρ / (1 − ρ), from the tests' own Erlang C.
+    let theory = erlang_c(10, 9.0) * 0.9 / 0.1;
+    assert!((lq.predicted - theory).abs() < 1e-9, "{lq:?}");
+    assert_eq!(lq.agrees, Some(true), "{lq:?}");
+    assert!(lq.half_width < 0.25 * theory, "{lq:?}");
+}
+
+/// Only parts with a closed form get a line: a pool with lognormal service
+/// has the utilisation law but no exact mean wait, and a spike has neither.
+#[test]
+fn the_cross_check_claims_only_what_theory_gives() {
+    let steady = crate::common::run_scenario("steady.toml", &[]).summary;
+    let quantities: Vec<&str> = steady.theory.iter().map(|c| c.quantity.as_str()).collect();
+    assert_eq!(quantities, ["utilisation"]);
+    assert_eq!(steady.theory[0].model, "M/G/10");
+    let spiky = crate::common::run_scenario("flash-sale.toml", &[]).summary;
+    assert!(spiky.theory.is_empty(), "{:?}", spiky.theory);
+}

@@ -4,6 +4,7 @@
 //! they judge. A run's memory does not grow with its horizon.
 
 use super::bounded::BoundedSeries;
+use crate::metrics::cross_check::CrossCheckWatch;
 use crate::metrics::final_window::FinalWindow;
 use crate::metrics::recovery::RecoveryWatch;
 use crate::metrics::review::ReviewWatch;
@@ -41,6 +42,8 @@ pub struct Readers {
     /// The summary's review numbers, and the consumers' saturation.
     pub review: Option<ReviewWatch>,
     pub saturation: Option<SaturationWatch>,
+    /// Theory beside the run, where a part of the scenario has a closed form.
+    pub cross_check: Option<CrossCheckWatch>,
     /// The sink's first failure: rows after it are not written.
     sink_error: Option<io::Error>,
 }
@@ -59,6 +62,7 @@ impl Readers {
             recovery,
             review: None,
             saturation: None,
+            cross_check: None,
             sink_error: None,
         }
     }
@@ -67,6 +71,12 @@ impl Readers {
     pub fn reviewed(mut self, review: ReviewWatch, saturation: SaturationWatch) -> Readers {
         self.review = Some(review);
         self.saturation = Some(saturation);
+        self
+    }
+
+    /// Also reads the samples the analytic cross-check needs.
+    pub fn cross_checked(mut self, watch: CrossCheckWatch) -> Readers {
+        self.cross_check = Some(watch);
         self
     }
 
@@ -113,12 +123,14 @@ impl Readers {
         let recovery = self.recovery.as_mut().map(|r| r as &mut dyn RowReader);
         let review = self.review.as_mut().map(|r| r as &mut dyn RowReader);
         let saturation = self.saturation.as_mut().map(|r| r as &mut dyn RowReader);
+        let cross_check = self.cross_check.as_mut().map(|r| r as &mut dyn RowReader);
         [
             Some(&mut self.final_window as &mut dyn RowReader),
             bounded,
             recovery,
             review,
             saturation,
+            cross_check,
         ]
         .into_iter()
         .flatten()
