@@ -8,6 +8,8 @@ mod clients;
 mod conservation;
 mod determinism;
 mod downstream;
+mod fuzz;
+mod input;
 mod lambda;
 mod log;
 mod long_series;
