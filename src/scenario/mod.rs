@@ -46,8 +46,13 @@ pub fn read(path: &Path) -> Result<(String, String), ScenarioError> {
         file: file.clone(),
         source,
     })?;
-    let src = String::from_utf8(bytes)
-        .map_err(|e| ScenarioError::Invalid(vec![diagnostics::not_utf8(&file, e.as_bytes(), e.utf8_error())]))?;
+    let src = String::from_utf8(bytes).map_err(|e| {
+        ScenarioError::Invalid(vec![diagnostics::not_utf8(
+            &file,
+            e.as_bytes(),
+            e.utf8_error(),
+        )])
+    })?;
     Ok((file, src))
 }
 
@@ -69,8 +74,11 @@ fn located<T>(
         .map(|p| locate(p, map))
         .collect();
     if n > SHOWN_MAX {
-        let mut more = Diagnostic::new(map.file(), format!("{} more {what} not shown", n - SHOWN_MAX))
-            .with_hint("fix the ones above and check again");
+        let mut more = Diagnostic::new(
+            map.file(),
+            format!("{} more {what} not shown", n - SHOWN_MAX),
+        )
+        .with_hint("fix the ones above and check again");
         more.severity = out[0].severity;
         out.push(more);
     }

@@ -180,11 +180,7 @@ fn point_scenario(info: &PlanInfo, doc: &toml::Table, point: usize) -> Result<Sc
     let mut at = vec![];
     for (p, &c) in info.params.iter().zip(&coords) {
         let v = p.values[c].clone();
-        at.push(format!(
-            "{} = {}",
-            echo(&p.path),
-            echo(&values::show(&v))
-        ));
+        at.push(format!("{} = {}", echo(&p.path), echo(&values::show(&v))));
         path::set(&mut d, &p.path, v).map_err(|source| PlanError::KeyPath {
             scenario: info.scenario.clone(),
             source,

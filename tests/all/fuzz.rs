@@ -17,8 +17,8 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 use toml::Value;
 
-/// Cases in CI: about 20 s on 2 cores in the test profile.
-const CI_CASES: usize = 120;
+/// Cases in CI: about 10 s on 2 cores in the test profile.
+const CI_CASES: usize = 300;
 const CI_SEED: u64 = 0x5eed_f1e5;
 /// A case that takes longer is a hang.
 const WATCHDOG: Duration = Duration::from_secs(30);
@@ -120,6 +120,22 @@ fn parent<'a>(root: &'a mut Value, path: &[Step]) -> Option<&'a mut Value> {
     Some(v)
 }
 
+/// A number moved within its order of magnitude or a few beyond: files that
+/// still validate, to reach the runs.
+fn scaled(v: &Value, rng: &mut Rng) -> Option<Value> {
+    match v {
+        Value::Integer(i) => {
+            let by = [0, 1, 2, 3, 10, 100][rng.below(6)];
+            Some(Value::Integer(i.saturating_mul(by)))
+        }
+        Value::Float(x) => {
+            let by = [0.0, 0.1, 0.5, 2.0, 10.0, 1000.0][rng.below(6)];
+            Some(Value::Float(x * by))
+        }
+        _ => None,
+    }
+}
+
 fn mutate(doc: &mut Value, rng: &mut Rng) {
     let mut all = vec![];
     paths(doc, &mut vec![], &mut all);
@@ -132,7 +148,19 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
     };
     let last = path.last().unwrap();
     let op = rng.below(10);
+    let gentle = rng.chance(50);
     match (container, last) {
+        (Value::Table(t), Step::Key(k))
+            if gentle && t.get(k).is_some_and(|v| v.is_integer() || v.is_float()) =>
+        {
+            let v = scaled(&t[k.as_str()], rng).unwrap();
+            t.insert(k.clone(), v);
+        }
+        (Value::Array(a), Step::Index(i))
+            if gentle && a.get(*i).is_some_and(|v| v.is_integer() || v.is_float()) =>
+        {
+            a[*i] = scaled(&a[*i], rng).unwrap();
+        }
         (Value::Table(t), Step::Key(k)) => match op {
             0..=2 => {
                 t.remove(k);
@@ -178,7 +206,11 @@ fn scenarios() -> Vec<(String, Value)> {
     files
         .into_iter()
         .map(|p| {
-            let mut v: Value = std::fs::read_to_string(&p).unwrap().parse::<toml::Table>().map(Value::Table).unwrap();
+            let mut v: Value = std::fs::read_to_string(&p)
+                .unwrap()
+                .parse::<toml::Table>()
+                .map(Value::Table)
+                .unwrap();
             // A short run: the fuzz is about input, not long simulations.
             if let Value::Table(t) = &mut v {
                 let run = t
@@ -204,7 +236,7 @@ struct Case {
 
 fn case(base: &Value, rng: &mut Rng) -> Case {
     let mut doc = base.clone();
-    for _ in 0..1 + rng.below(4) {
+    for _ in 0..1 + rng.below(3) {
         mutate(&mut doc, rng);
     }
     let text = match &doc {
@@ -308,7 +340,16 @@ struct Found {
     stderr: String,
 }
 
-fn run_case(n: usize, name: &str, c: &Case, keep: &Path) -> Vec<Found> {
+/// Commands that ended 0 (accepted and ran) and 2 (refused), per subcommand.
+type Tally = std::collections::BTreeMap<String, usize>;
+
+fn run_case(
+    n: usize,
+    name: &str,
+    c: &Case,
+    keep: &Path,
+    tally: &std::sync::Mutex<Tally>,
+) -> Vec<Found> {
     let file = keep.join(format!("case{n:05}-{name}.toml"));
     std::fs::write(&file, &c.bytes).unwrap();
     let out = keep.join(format!("out{n:05}"));
@@ -316,7 +357,13 @@ fn run_case(n: usize, name: &str, c: &Case, keep: &Path) -> Vec<Found> {
     let o = out.to_string_lossy().into_owned();
     let mut commands = vec![
         vec!["check".to_string(), f.clone()],
-        vec!["run".into(), "-q".into(), f.clone(), "--out".into(), o.clone()],
+        vec![
+            "run".into(),
+            "-q".into(),
+            f.clone(),
+            "--out".into(),
+            o.clone(),
+        ],
     ];
     if let Some(sets) = &c.sweep {
         let mut cmd = vec!["sweep".to_string(), "-q".into(), f.clone()];
@@ -327,6 +374,13 @@ fn run_case(n: usize, name: &str, c: &Case, keep: &Path) -> Vec<Found> {
     let mut found = vec![];
     for cmd in commands {
         let (status, stderr) = flowsim(&cmd);
+        if let Some(code) = status.and_then(|s| s.code()) {
+            *tally
+                .lock()
+                .unwrap()
+                .entry(format!("{} exit {code}", cmd[0]))
+                .or_default() += 1;
+        }
         if let Some(class) = failure(status) {
             found.push(Found {
                 class: format!("{} {class}", cmd[0]),
@@ -359,6 +413,18 @@ fn hostile_scenarios_exit_0_or_2() {
         .unwrap_or_else(|| tmp.path().to_path_buf());
     std::fs::create_dir_all(&keep).unwrap();
     let bases = scenarios();
+    // The unmutated bases, shortened, are valid: the fuzz starts from files
+    // that run.
+    for (name, base) in &bases {
+        let f = keep.join(format!("base-{name}.toml"));
+        let Value::Table(t) = base else {
+            unreachable!()
+        };
+        std::fs::write(&f, toml::to_string(t).unwrap()).unwrap();
+        let (status, stderr) = flowsim(&["check".into(), f.to_string_lossy().into_owned()]);
+        assert!(status.is_some_and(|s| s.success()), "{name}: {stderr}");
+        std::fs::remove_file(&f).unwrap();
+    }
     // Cases are drawn up front from one stream, so the set does not depend
     // on how the two workers share them.
     let mut rng = Rng(seed | 1);
@@ -370,19 +436,24 @@ fn hostile_scenarios_exit_0_or_2() {
         .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
     let found = std::sync::Mutex::new(vec![]);
+    let tally = std::sync::Mutex::new(Tally::new());
     std::thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    let Some((n, name, c)) = all.get(i) else { break };
-                    let f = run_case(*n, name, c, &keep);
+                    let Some((n, name, c)) = all.get(i) else {
+                        break;
+                    };
+                    let f = run_case(*n, name, c, &keep, &tally);
                     found.lock().unwrap().extend(f);
                 }
             });
         }
     });
     let found = found.into_inner().unwrap();
+    // Seen with --nocapture: how much of the budget got past validation.
+    eprintln!("fuzz: {cases} cases, {:?}", tally.into_inner().unwrap());
     if found.is_empty() {
         return;
     }

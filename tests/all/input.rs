@@ -108,11 +108,18 @@ fn an_empty_file_is_refused_with_an_example() {
 fn long_titles_and_names_are_refused_and_not_echoed_whole() {
     refused(
         &repro("title-50k-hang.toml"),
-        &["a title of 50000 characters", "at most 1000 characters", ":3:9"],
+        &[
+            "a title of 50000 characters",
+            "at most 1000 characters",
+            ":3:9",
+        ],
     );
     refused(
         &repro("group-name-50k-hang.toml"),
-        &["a consumer name of 50000 characters", "at most 200 characters"],
+        &[
+            "a consumer name of 50000 characters",
+            "at most 200 characters",
+        ],
     );
 }
 
@@ -140,7 +147,12 @@ fn a_huge_value_is_never_echoed_whole() {
         std::fs::write(&f, src).unwrap();
         let o = flowsim(&["check", f.to_str().unwrap()]);
         let e = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{name}: {}", &e[..e.len().min(2000)]);
+        assert_eq!(
+            o.status.code(),
+            Some(2),
+            "{name}: {}",
+            &e[..e.len().min(2000)]
+        );
         assert!(e.contains('…'), "{name}: {}", &e[..e.len().min(2000)]);
         assert!(e.len() < 8_000, "{name}: {} bytes of stderr", e.len());
     }
@@ -159,7 +171,7 @@ fn invalid_utf8_is_located_by_byte_offset_and_line() {
         let e = stderr(&o);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {e}");
         assert!(
-            e.contains("not UTF-8") && e.contains("byte offset 32") && e.contains(":3:13"),
+            e.contains("not UTF-8") && e.contains("byte offset 33") && e.contains(":3:13"),
             "{args:?}: {e}"
         );
     }
@@ -229,16 +241,20 @@ fn a_file_with_many_errors_is_reported_in_linear_time() {
             name("q", i)
         ));
     }
-    let shown = within(Duration::from_secs(120), move || {
-        match flowsim::scenario::load_str("bad.toml", &src) {
+    let shown = within(
+        Duration::from_secs(120),
+        move || match flowsim::scenario::load_str("bad.toml", &src) {
             Err(flowsim::scenario::ScenarioError::Invalid(ds)) => ds,
             other => panic!("{other:?}"),
-        }
-    });
+        },
+    );
     assert_eq!(shown.len(), flowsim::scenario::SHOWN_MAX + 1);
     let last = shown.last().unwrap().to_string();
     assert!(
-        last.contains(&format!("{} more errors not shown", 2 * N - flowsim::scenario::SHOWN_MAX)),
+        last.contains(&format!(
+            "{} more errors not shown",
+            2 * N - flowsim::scenario::SHOWN_MAX
+        )),
         "{last}"
     );
     let first = shown[0].to_string();

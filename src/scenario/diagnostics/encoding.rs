@@ -60,12 +60,19 @@ mod tests {
         let e = std::str::from_utf8(bytes).unwrap_err();
         let d = not_utf8("x.toml", bytes, e);
         assert_eq!((d.line, d.column), (Some(3), Some(13)));
-        assert!(d.message.contains("0xE9 at byte offset 27"), "{}", d.message);
+        assert!(
+            d.message.contains("0xE9 at byte offset 27"),
+            "{}",
+            d.message
+        );
         let shown = d.to_string();
         assert!(shown.contains("x.toml:3:13"), "{shown}");
         let bytes = b"seed = 1\n\xf0\x9f";
         let e = std::str::from_utf8(bytes).unwrap_err();
         let d = not_utf8("x.toml", bytes, e);
-        assert!(d.message.contains("ends inside a character, at byte offset 9"));
+        assert!(
+            d.message
+                .contains("ends inside a character, at byte offset 9")
+        );
     }
 }

@@ -21,7 +21,11 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
         )
         .collect();
     let read: HashSet<&str> = s.consumers.iter().filter_map(|c| queue_of(s, c)).collect();
-    let pushed_to: HashSet<&str> = s.producers.iter().filter_map(|p| p.push.as_deref()).collect();
+    let pushed_to: HashSet<&str> = s
+        .producers
+        .iter()
+        .filter_map(|p| p.push.as_deref())
+        .collect();
     let mut fed: HashSet<&str> = HashSet::new();
     for p in &s.producers {
         match (&p.queue, &p.push, s.queues.as_slice()) {
@@ -34,7 +38,11 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
             _ => {}
         }
     }
-    for t in s.pushes.iter().filter(|t| pushed_to.contains(t.name.as_str())) {
+    for t in s
+        .pushes
+        .iter()
+        .filter(|t| pushed_to.contains(t.name.as_str()))
+    {
         fed.extend(t.queues.iter().map(String::as_str));
     }
     for (i, q) in s.queues.iter().enumerate() {
@@ -53,8 +61,16 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
         .iter()
         .filter_map(|c| c.group.as_ref()?.dead_letter_topic.as_deref())
         .collect();
-    let read: HashSet<&str> = s.consumers.iter().filter_map(|c| c.topic.as_deref()).collect();
-    let fed: HashSet<&str> = s.producers.iter().filter_map(|p| p.topic.as_deref()).collect();
+    let read: HashSet<&str> = s
+        .consumers
+        .iter()
+        .filter_map(|c| c.topic.as_deref())
+        .collect();
+    let fed: HashSet<&str> = s
+        .producers
+        .iter()
+        .filter_map(|p| p.topic.as_deref())
+        .collect();
     for (i, t) in s.topics.iter().enumerate() {
         let name = t.name.as_str();
         if fed.contains(name) && !read.contains(name) && !dead_letter_topics.contains(name) {

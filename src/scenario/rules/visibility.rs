@@ -37,7 +37,8 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
                 format!("AWS's minimum for `{who}`: 6 × function timeout + batch window"),
             ),
             None => {
-                let per_receive = c.batch_size() as f64 * mean(&c.processing_s)
+                let per_receive = c.batch_size() as f64
+                    * mean(&c.processing_s)
                     * costs.get(q.name.as_str()).copied().unwrap_or(1.0);
                 (
                     MARGIN * per_receive,

@@ -3,9 +3,9 @@
 use super::downstream::{breaker, retry};
 use super::names::Names;
 use super::{Checker, names_unique};
-use std::collections::HashSet;
 use crate::scenario::diagnostics::KeyPath;
 use crate::scenario::*;
+use std::collections::HashSet;
 
 pub(super) fn check(c: &mut Checker, s: &Scenario) {
     let root = KeyPath::root();

@@ -426,9 +426,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             c.fail(
                 run.key("title"),
                 format!("a title of {len} characters"),
-                format!(
-                    "a title of at most {TITLE_MAX} characters (it is a chart subtitle)"
-                ),
+                format!("a title of at most {TITLE_MAX} characters (it is a chart subtitle)"),
             );
         }
     }

@@ -49,7 +49,14 @@ pub fn overlapping_ramps(spans: &[Option<(f64, f64, bool)>]) -> Vec<usize> {
         .map(|s| s.filter(|(a, b, _)| !a.is_nan() && !b.is_nan()))
         .collect();
     let mut all = Intervals::new(spans.iter().flatten().map(|s| s.0).collect());
-    let mut ramps = Intervals::new(spans.iter().flatten().filter(|s| s.2).map(|s| s.0).collect());
+    let mut ramps = Intervals::new(
+        spans
+            .iter()
+            .flatten()
+            .filter(|s| s.2)
+            .map(|s| s.0)
+            .collect(),
+    );
     let mut out = vec![];
     for (j, s) in spans.iter().enumerate() {
         let Some((a0, a1, ramp)) = *s else { continue };
@@ -76,7 +83,10 @@ mod tests {
                 let Some((a0, a1, ra)) = spans[j] else {
                     return false;
                 };
-                spans[..j].iter().flatten().any(|&(b0, b1, rb)| (ra || rb) && a0 < b1 && b0 < a1)
+                spans[..j]
+                    .iter()
+                    .flatten()
+                    .any(|&(b0, b1, rb)| (ra || rb) && a0 < b1 && b0 < a1)
             })
             .collect()
     }
