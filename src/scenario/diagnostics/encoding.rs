@@ -57,7 +57,7 @@ mod tests {
     #[test]
     fn points_at_the_first_bad_byte() {
         let bytes = b"[run]\nseed = 1\ntitle = \"caf\xe9\"\n";
-        let e = std::str::from_utf8(bytes).unwrap_err();
+        let e = String::from_utf8(bytes.to_vec()).unwrap_err().utf8_error();
         let d = not_utf8("x.toml", bytes, e);
         assert_eq!((d.line, d.column), (Some(3), Some(13)));
         assert!(
@@ -68,7 +68,7 @@ mod tests {
         let shown = d.to_string();
         assert!(shown.contains("x.toml:3:13"), "{shown}");
         let bytes = b"seed = 1\n\xf0\x9f";
-        let e = std::str::from_utf8(bytes).unwrap_err();
+        let e = String::from_utf8(bytes.to_vec()).unwrap_err().utf8_error();
         let d = not_utf8("x.toml", bytes, e);
         assert!(
             d.message
