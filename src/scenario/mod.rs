@@ -121,6 +121,8 @@ pub fn load_str(file: &str, src: &str) -> Result<Scenario, ScenarioError> {
     if problems.is_empty() {
         Ok(s)
     } else {
+        // The spanned tree of a big file is as large as the scenario: not both.
+        drop(s);
         let map = SourceMap::new(file, src);
         Err(ScenarioError::Invalid(located(
             problems,
