@@ -121,6 +121,66 @@ mod tests {
         (m, v.sqrt() / m)
     }
 
+    /// Whatever validation accepts, the sampler builds and samples finite,
+    /// non-negative values: every kind, at and around the bounds of each
+    /// parameter and at the extremes a hostile file can write.
+    #[test]
+    fn every_spec_that_validation_accepts_builds() {
+        use crate::scenario::{DIST_CV_MAX, DIST_CV_MIN, DIST_VALUE_MAX, DIST_VALUE_MIN};
+        let around = |x: f64| [x, x.next_up(), x.next_down()];
+        let mut values = vec![
+            0.0,
+            -0.0,
+            -1.0,
+            1.0,
+            1e300,
+            1e-300,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::INFINITY,
+            f64::NAN,
+            u32::MAX as f64,
+            u64::MAX as f64,
+        ];
+        for b in [DIST_VALUE_MIN, DIST_VALUE_MAX, DIST_CV_MIN, DIST_CV_MAX] {
+            values.extend(around(b));
+        }
+        let toml = |x: f64| match x {
+            x if x.is_nan() => "nan".to_string(),
+            x if x.is_infinite() => format!("{}inf", if x < 0.0 { "-" } else { "" }),
+            x => format!("{x:?}"),
+        };
+        let mut accepted = 0;
+        for kind in ["constant", "exponential", "lognormal", "gamma", "uniform"] {
+            for &a in &values {
+                for &b in &values {
+                    let keys = match kind {
+                        "constant" | "exponential" if b == 0.0 => format!("mean = {}", toml(a)),
+                        "constant" | "exponential" => continue,
+                        "uniform" => format!("min = {}, max = {}", toml(a), toml(b)),
+                        _ => format!("mean = {}, cv = {}", toml(a), toml(b)),
+                    };
+                    let src = format!(
+                        "[[queue]]\nname = \"q\"\n[[producer]]\nrate = 1\n[[consumer]]\nprocessing_s = {{ dist = \"{kind}\", {keys} }}\n"
+                    );
+                    let Ok(s) = crate::scenario::load_str("x.toml", &src) else {
+                        continue;
+                    };
+                    accepted += 1;
+                    let d = Dist::new(&s.consumers[0].processing_s)
+                        .unwrap_or_else(|e| panic!("{src}: accepted but not built: {e}"));
+                    let mut rng = stream(1, "dist", 0);
+                    for _ in 0..100 {
+                        let x = d.sample(&mut rng);
+                        assert!(x.is_finite() && x >= 0.0, "{src}: sampled {x}");
+                    }
+                }
+            }
+        }
+        assert!(accepted > 100, "{accepted}");
+    }
+
     #[test]
     fn means_and_cvs_match_the_spec() {
         for (kind, cv) in [

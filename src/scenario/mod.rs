@@ -6,10 +6,10 @@ pub mod rules;
 mod schema;
 mod validate;
 
-pub use diagnostics::{Diagnostic, KeyPath, Severity};
+pub use diagnostics::{Diagnostic, KeyPath, Severity, SourceMap};
 pub use rules::Warning;
 pub use schema::*;
-pub use validate::{Problem, check, consumer_name, producer_name};
+pub use validate::{NAME_MAX, Problem, TITLE_MAX, check, consumer_name, producer_name};
 
 use std::path::Path;
 
@@ -38,13 +38,51 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
     load_str(&file, &src)
 }
 
-fn read(path: &Path) -> Result<(String, String), ScenarioError> {
+/// A scenario file's name as given and its text; text that is not UTF-8 is a
+/// located error (the byte, its line and column), not an I/O error.
+pub fn read(path: &Path) -> Result<(String, String), ScenarioError> {
     let file = path.display().to_string();
-    let src = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
         file: file.clone(),
         source,
     })?;
+    let src = String::from_utf8(bytes).map_err(|e| {
+        ScenarioError::Invalid(vec![diagnostics::not_utf8(
+            &file,
+            e.as_bytes(),
+            e.utf8_error(),
+        )])
+    })?;
     Ok((file, src))
+}
+
+/// The most errors (or warnings) located and shown for one file: each costs a
+/// look at its line, and a thousand of the same help no one.
+pub const SHOWN_MAX: usize = 50;
+
+/// The first [`SHOWN_MAX`] items located, and a last line counting the rest.
+fn located<T>(
+    items: Vec<T>,
+    map: &SourceMap,
+    what: &str,
+    locate: impl Fn(T, &SourceMap) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let n = items.len();
+    let mut out: Vec<Diagnostic> = items
+        .into_iter()
+        .take(SHOWN_MAX)
+        .map(|p| locate(p, map))
+        .collect();
+    if n > SHOWN_MAX {
+        let mut more = Diagnostic::new(
+            map.file(),
+            format!("{} more {what} not shown", n - SHOWN_MAX),
+        )
+        .with_hint("fix the ones above and check again");
+        more.severity = out[0].severity;
+        out.push(more);
+    }
+    out
 }
 
 /// A valid scenario and the design rules it breaks ([`rules`]), as warnings
@@ -64,7 +102,14 @@ pub fn check_file(path: &Path) -> Result<Checked, ScenarioError> {
 /// Like [`load_str`], with the design rules checked too.
 pub fn check_str(file: &str, src: &str) -> Result<Checked, ScenarioError> {
     let scenario = load_str(file, src)?;
-    let warnings = rules::locate_all(&rules::check(&scenario), file, src);
+    let warnings = rules::check(&scenario);
+    // The spanned tree costs a second parse: only for a file with warnings.
+    let warnings = if warnings.is_empty() {
+        vec![]
+    } else {
+        let map = SourceMap::new(file, src);
+        located(warnings, &map, "warnings", |w, m| w.locate(m))
+    };
     Ok(Checked { scenario, warnings })
 }
 
@@ -76,8 +121,14 @@ pub fn load_str(file: &str, src: &str) -> Result<Scenario, ScenarioError> {
     if problems.is_empty() {
         Ok(s)
     } else {
-        Err(ScenarioError::Invalid(
-            problems.into_iter().map(|p| p.locate(file, src)).collect(),
-        ))
+        // The spanned tree of a big file is as large as the scenario: not both.
+        drop(s);
+        let map = SourceMap::new(file, src);
+        Err(ScenarioError::Invalid(located(
+            problems,
+            &map,
+            "errors",
+            Problem::locate,
+        )))
     }
 }

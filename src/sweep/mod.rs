@@ -20,6 +20,7 @@ pub use report::{Stat, Table};
 pub use runner::{Options, Outcome, RunFailure, execute, merge};
 pub use values::{SetError, ValuesError, parse_set};
 
+use crate::scenario::diagnostics::echo;
 use crate::scenario::{Goal, Objective, Scenario, SweepParam, load_str};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -119,9 +120,12 @@ pub fn plan(
     seed: Option<u64>,
 ) -> Result<Plan, SweepError> {
     let label = file.display().to_string();
-    let src = std::fs::read_to_string(file).map_err(|source| SweepError::Read {
-        path: file.to_path_buf(),
-        source,
+    let (_, src) = crate::scenario::read(file).map_err(|e| match e {
+        crate::scenario::ScenarioError::Io { source, .. } => SweepError::Read {
+            path: file.to_path_buf(),
+            source,
+        },
+        e => e.into(),
     })?;
     let base = load_str(&label, &src)?;
     let mut doc: toml::Table = src.parse().map_err(|e| PlanError::Toml {
@@ -258,7 +262,7 @@ fn point_scenario(info: &PlanInfo, doc: &toml::Table, point: usize) -> Result<Sc
     let mut at = vec![];
     for (p, &c) in info.params.iter().zip(&coords) {
         let v = p.values[c].clone();
-        at.push(format!("{} = {}", p.path, values::show(&v)));
+        at.push(format!("{} = {}", echo(&p.path), echo(&values::show(&v))));
         path::set(&mut d, &p.path, v).map_err(|source| PlanError::KeyPath {
             scenario: info.scenario.clone(),
             source,

@@ -9,6 +9,8 @@ mod clients;
 mod conservation;
 mod determinism;
 mod downstream;
+mod fuzz;
+mod input;
 mod lambda;
 mod log;
 mod long_series;

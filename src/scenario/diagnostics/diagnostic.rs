@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::KeyPath;
+use super::clip::echo;
 
 /// How serious a diagnostic is: an error stops the load; a warning (a design
 /// rule broken) is shown and the run goes on.
@@ -83,7 +84,9 @@ impl fmt::Display for Diagnostic {
             Severity::Error => write!(f, "error: ")?,
             Severity::Warning { rule } => write!(f, "warning[{rule}]: ")?,
         }
-        write!(f, "{}\n{pad}--> {}", self.message, self.file)?;
+        // Messages echo names and values from the file: each is cut (a 5 MB
+        // name would otherwise be printed whole).
+        write!(f, "{}\n{pad}--> {}", echo(&self.message), self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(col) = self.column {
@@ -91,7 +94,7 @@ impl fmt::Display for Diagnostic {
             }
         }
         if let Some(path) = self.path.as_ref().filter(|p| !p.is_root()) {
-            write!(f, "  (key {path})")?;
+            write!(f, "  (key {})", echo(&path.to_string()))?;
         }
         if let (Some(line), Some(text)) = (self.line, &self.source_line) {
             write!(f, "\n{pad} |\n{}", format!("{line} | {text}").trim_end())?;
@@ -107,10 +110,10 @@ impl fmt::Display for Diagnostic {
             }
         }
         if let Some(e) = &self.expected {
-            write!(f, "\n{pad} = expected: {e}")?;
+            write!(f, "\n{pad} = expected: {}", echo(e))?;
         }
         if let Some(h) = &self.hint {
-            write!(f, "\n{pad} = help: {h}")?;
+            write!(f, "\n{pad} = help: {}", echo(h))?;
         }
         Ok(())
     }

@@ -3,14 +3,14 @@
 use std::fmt;
 
 /// One step of a key path: a table key or an index into an array (of tables).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Seg {
     Key(String),
     Index(usize),
 }
 
 /// A key path rendered as `queue[1].visibility_timeout_s`.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct KeyPath(pub Vec<Seg>);
 
 impl KeyPath {

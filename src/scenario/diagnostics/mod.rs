@@ -12,7 +12,9 @@
 //!
 //! Both directions use the spanned document tree in [`SourceMap`].
 
+mod clip;
 mod diagnostic;
+mod encoding;
 mod key_path;
 mod position;
 mod serde_message;
@@ -24,10 +26,12 @@ mod test_support;
 mod toml_error;
 mod type_error;
 
+pub use clip::{ECHO_MAX, clip, echo};
 pub use diagnostic::{Diagnostic, Severity};
+pub use encoding::not_utf8;
 pub use key_path::{KeyPath, Seg};
 pub use source_map::SourceMap;
-pub use suggest::did_you_mean;
+pub use suggest::{did_you_mean, one_of};
 
 use serde::de::DeserializeOwned;
 

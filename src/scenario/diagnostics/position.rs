@@ -78,12 +78,6 @@ impl SourceMap<'_> {
         let end = floor_char_boundary(self.src, r.end.max(start));
         start..end
     }
-
-    /// 1-based line of byte `offset`.
-    pub(super) fn line_of(&self, offset: usize) -> usize {
-        let offset = floor_char_boundary(self.src, offset);
-        self.src[..offset].matches('\n').count() + 1
-    }
 }
 
 /// Byte range of the line holding `offset` (a char boundary), without its `\n`.
@@ -96,7 +90,7 @@ pub(super) fn line_bounds(src: &str, offset: usize) -> (usize, usize) {
 /// The source line as shown, with the underline relative to it: control characters
 /// are replaced (junk must not reach the terminal) and long lines are cut to a window
 /// around `column`.
-fn excerpt(line: &str, column: usize, len: usize) -> (String, (usize, usize)) {
+pub(super) fn excerpt(line: &str, column: usize, len: usize) -> (String, (usize, usize)) {
     const WIDTH: usize = 120;
     let chars: Vec<char> = line
         .chars()

@@ -3,6 +3,7 @@
 //! Built from `toml::de::DeTable`. Key paths use the names as written in the file
 //! (after any `#[serde(rename)]`), and indices count entries in file order.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
@@ -64,6 +65,13 @@ pub struct SourceMap<'a> {
     pub(super) nodes: Vec<Node>,
     /// The document is not valid TOML (the tree is a best-effort recovery).
     pub(super) syntax_error: bool,
+    /// The first node of each path, and the last node of each key span: the
+    /// lookups every diagnostic makes, in constant time (a scan of `nodes`
+    /// per diagnostic made a file with many problems quadratic).
+    by_path: HashMap<Vec<Seg>, usize>,
+    by_key: HashMap<(usize, usize), usize>,
+    /// Byte offset of each line's start, for line numbers by binary search.
+    line_starts: Vec<usize>,
 }
 
 impl<'a> SourceMap<'a> {
@@ -84,12 +92,36 @@ impl<'a> SourceMap<'a> {
                 v,
             );
         }
+        let mut by_path = HashMap::with_capacity(nodes.len());
+        let mut by_key = HashMap::with_capacity(nodes.len());
+        for (i, n) in nodes.iter().enumerate() {
+            by_path.entry(n.path.0.clone()).or_insert(i);
+            if let Some(k) = &n.key {
+                by_key.insert((k.start, k.end), i);
+            }
+        }
+        let line_starts = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Self {
             file,
             src,
             nodes,
             syntax_error: !errors.is_empty(),
+            by_path,
+            by_key,
+            line_starts,
         }
+    }
+
+    /// The file's name as given.
+    pub fn file(&self) -> &str {
+        self.file
+    }
+
+    /// 1-based line of byte `offset`.
+    pub(super) fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset).max(1)
     }
 
     /// Spans of the key (if any) and value at exactly `path`, if present in the file.
@@ -144,7 +176,7 @@ impl<'a> SourceMap<'a> {
 
     /// The node at exactly this path, if present in the file.
     fn node(&self, path: &[Seg]) -> Option<&Node> {
-        self.nodes.iter().find(|n| n.path.0 == path)
+        self.by_path.get(path).map(|&i| &self.nodes[i])
     }
 
     /// The node at `path`, or else its deepest ancestor present in the file; `true` if exact.
@@ -166,10 +198,9 @@ impl<'a> SourceMap<'a> {
 
     /// The node whose key has exactly this span (the last one, should several).
     pub(super) fn key_at(&self, span: &Range<usize>) -> Option<&Node> {
-        self.nodes
-            .iter()
-            .rev()
-            .find(|n| n.key.as_ref() == Some(span))
+        self.by_key
+            .get(&(span.start, span.end))
+            .map(|&i| &self.nodes[i])
     }
 
     /// The innermost key or value (not the root) whose span contains `span`.

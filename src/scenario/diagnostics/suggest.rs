@@ -7,13 +7,18 @@
 /// (the caller only asks because `word` was rejected).
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let norm = |s: &str| s.to_lowercase().replace('-', "_");
+    // No typo is that long, and edit distances cost the product of the lengths.
+    const LONGEST: usize = 200;
+    if word.len() > LONGEST {
+        return None;
+    }
     let w = norm(word);
     if w.is_empty() {
         return None;
     }
     let mut best: Option<(f64, &'a str)> = None;
     for &cand in candidates {
-        if cand == word {
+        if cand == word || cand.len() > LONGEST {
             continue;
         }
         let c = norm(cand);
@@ -115,9 +120,18 @@ fn plain_number(x: f64) -> String {
     }
 }
 
-/// "one of: a, b, c", or `None` when there is nothing to list.
-pub(super) fn one_of(items: &[&str]) -> Option<String> {
-    (!items.is_empty()).then(|| format!("one of: {}", items.join(", ")))
+/// "one of: a, b, c", or `None` when there is nothing to list. A long list
+/// (the names of 40,000 queues) shows its first items and its length.
+pub fn one_of(items: &[&str]) -> Option<String> {
+    const SHOWN: usize = 40;
+    if items.len() <= SHOWN {
+        return (!items.is_empty()).then(|| format!("one of: {}", items.join(", ")));
+    }
+    Some(format!(
+        "one of: {}, … ({} in all)",
+        items[..SHOWN].join(", "),
+        items.len()
+    ))
 }
 
 /// For a number written with a unit (`10s`, quoted or not): how to write it instead.

@@ -9,9 +9,18 @@ pub const ID: &str = "database-connections";
 
 pub fn check(s: &Scenario) -> Vec<Warning> {
     let mut out = vec![];
+    let databases = first_index(s.databases.iter().map(|d| d.name.as_str()));
     for (i, c) in s.consumers.iter().enumerate() {
         let conc = concurrency(s, c);
-        for db in s.databases.iter().filter(|d| c.calls.contains(&d.name)) {
+        // The databases it calls, in file order, each once.
+        let mut called: Vec<usize> = c
+            .calls
+            .iter()
+            .filter_map(|n| databases.get(n.as_str()).copied())
+            .collect();
+        called.sort_unstable();
+        called.dedup();
+        for (di, db) in called.into_iter().map(|d| (d, &s.databases[d])) {
             // With a pool, callers beyond its size wait instead of connecting:
             // what reaches the database is at most the pool.
             let reaching = match &db.pool {
@@ -26,16 +35,7 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
             let (what, path, fix) = match (&c.lambda, &db.pool) {
                 (_, Some(_)) => (
                     "callers through its pool",
-                    root()
-                        .key("database")
-                        .index(
-                            s.databases
-                                .iter()
-                                .position(|d| d.name == db.name)
-                                .unwrap_or(0),
-                        )
-                        .key("pool")
-                        .key("size"),
+                    root().key("database").index(di).key("pool").key("size"),
                     format!(
                         "set the pool's `size = {}` (at most the database's connections)",
                         db.max_connections

@@ -17,13 +17,20 @@ pub const SQS_IN_FLIGHT_LIMIT: f64 = 120_000.0;
 
 pub fn check(s: &Scenario) -> Vec<Warning> {
     let mut out = vec![];
+    let queues = queue_index(s);
+    // Each queue's polling consumers, in file order.
+    let mut polling: Vec<Vec<usize>> = vec![vec![]; s.queues.len()];
+    for (i, c) in s.consumers.iter().enumerate() {
+        if let Some((qi, _)) = polled_queue(s, c, &queues) {
+            polling[qi].push(i);
+        }
+    }
+    let published = Published::new(s);
     for (qi, q) in s.queues.iter().enumerate() {
         let mut held = 0.0;
         let mut terms = vec![];
-        for (i, c) in s.consumers.iter().enumerate() {
-            if polled_queue(s, c).is_none_or(|(j, _)| j != qi) {
-                continue;
-            }
+        for &i in &polling[qi] {
+            let c = &s.consumers[i];
             let (conc, batch) = (concurrency(s, c) as f64, c.batch_size() as f64);
             held += conc * batch;
             terms.push(format!(
@@ -36,7 +43,7 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
         if held < SQS_IN_FLIGHT_LIMIT {
             continue;
         }
-        let published = published_bound(s, &q.name);
+        let published = published.bound(&q.name);
         let reach = held
             .min(q.max_depth.map_or(f64::INFINITY, |d| d as f64))
             .min(published);
@@ -64,26 +71,47 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
     out
 }
 
-/// An upper bound on the messages published to the queue over the run: the
+/// Upper bounds on the messages published to each queue over the run: the
 /// initial backlogs plus the peak rate of each producer (directly, or through a
-/// push topic subscribed by the queue) over its active time.
-fn published_bound(s: &Scenario, queue: &str) -> f64 {
-    let h = s.run.horizon_s;
-    s.producers
-        .iter()
-        .filter(|p| match (&p.queue, &p.push) {
-            (Some(q), _) => q == queue,
-            (None, Some(push)) => s
-                .pushes
-                .iter()
-                .any(|t| &t.name == push && t.queues.iter().any(|q| q == queue)),
-            (None, None) => p.topic.is_none() && s.queues.len() == 1,
-        })
-        .map(|p| {
+/// push topic subscribed by the queue) over its active time. Summed per queue
+/// and per push topic, then per queue over the topics subscribed to it.
+struct Published<'a> {
+    by_queue: HashMap<&'a str, f64>,
+}
+
+impl<'a> Published<'a> {
+    fn new(s: &'a Scenario) -> Self {
+        let h = s.run.horizon_s;
+        let mut by_queue: HashMap<&str, f64> = HashMap::new();
+        let mut by_push: HashMap<&str, f64> = HashMap::new();
+        for p in &s.producers {
             let active = (p.stop_s.unwrap_or(h).min(h) - p.start_s).max(0.0);
-            p.initial_backlog as f64 + peak_rate(p.rate, &p.profile) * active
-        })
-        .sum()
+            let n = p.initial_backlog as f64 + peak_rate(p.rate, &p.profile) * active;
+            let (map, name) = match (&p.queue, &p.push, s.queues.as_slice()) {
+                (Some(q), _, _) => (&mut by_queue, q.as_str()),
+                (None, Some(t), _) => (&mut by_push, t.as_str()),
+                (None, None, [only]) if p.topic.is_none() => (&mut by_queue, only.name.as_str()),
+                _ => continue,
+            };
+            *map.entry(name).or_default() += n;
+        }
+        for t in &s.pushes {
+            let Some(&n) = by_push.get(t.name.as_str()) else {
+                continue;
+            };
+            let mut subscribed: Vec<&str> = t.queues.iter().map(String::as_str).collect();
+            subscribed.sort_unstable();
+            subscribed.dedup();
+            for q in subscribed {
+                *by_queue.entry(q).or_default() += n;
+            }
+        }
+        Published { by_queue }
+    }
+
+    fn bound(&self, queue: &str) -> f64 {
+        self.by_queue.get(queue).copied().unwrap_or(0.0)
+    }
 }
 
 /// A bound on a profile's highest rate: the highest base it sets, times every

@@ -18,6 +18,7 @@ mod visibility;
 
 use super::diagnostics::{Diagnostic, KeyPath, Severity, SourceMap};
 use super::*;
+use std::collections::HashMap;
 
 /// A design rule broken by a scenario: which rule, where, the figures that
 /// break it, and how to fix it.
@@ -90,14 +91,34 @@ fn queue_of<'a>(s: &'a Scenario, c: &'a ConsumerConfig) -> Option<&'a str> {
     }
 }
 
+/// Each name's first index (names are unique in a valid scenario): rules look
+/// components up by name in constant time, so that they stay linear in the
+/// file's size.
+fn first_index<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut first = HashMap::new();
+    for (i, n) in names.enumerate() {
+        first.entry(n).or_insert(i);
+    }
+    first
+}
+
+/// Queues by name.
+fn queue_index(s: &Scenario) -> HashMap<&str, usize> {
+    first_index(s.queues.iter().map(|q| q.name.as_str()))
+}
+
 /// The queue a consumer receives from SQS-style (polling, with a visibility
-/// timeout): not a RabbitMQ-style prefetch consumer.
-fn polled_queue<'a>(s: &'a Scenario, c: &'a ConsumerConfig) -> Option<(usize, &'a QueueConfig)> {
+/// timeout): not a RabbitMQ-style prefetch consumer. `queues`: [`queue_index`].
+fn polled_queue<'a>(
+    s: &'a Scenario,
+    c: &'a ConsumerConfig,
+    queues: &HashMap<&str, usize>,
+) -> Option<(usize, &'a QueueConfig)> {
     if c.prefetch.is_some() {
         return None;
     }
-    let name = queue_of(s, c)?;
-    s.queues.iter().enumerate().find(|(_, q)| q.name == name)
+    let i = *queues.get(queue_of(s, c)?)?;
+    Some((i, &s.queues[i]))
 }
 
 /// The most receives a consumer has running at once: its workers, or for a

@@ -14,13 +14,14 @@ pub const ID: &str = "retry-capacity";
 
 pub fn check(s: &Scenario) -> Vec<Warning> {
     let mut out = vec![];
+    let services = first_index(s.services.iter().map(|v| v.name.as_str()));
     for (i, cl) in s.clients.iter().enumerate() {
         // A closed loop's load is bounded by its clients; only an open loop's
         // offered rate holds up whatever the answers.
         let Some(rate) = cl.rate.filter(|r| *r > 0.0) else {
             continue;
         };
-        let Some(svc) = s.services.iter().find(|v| v.name == cl.target) else {
+        let Some(svc) = services.get(cl.target.as_str()).map(|&v| &s.services[v]) else {
             continue;
         };
         let Some((capacity, cap_formula)) = capacity(svc) else {

@@ -4,12 +4,13 @@
 //! or topic that nothing publishes to (a spare kept for a variant of the file).
 
 use super::*;
+use std::collections::HashSet;
 
 pub const ID: &str = "no-consumer";
 
 pub fn check(s: &Scenario) -> Vec<Warning> {
     let mut out = vec![];
-    let dead_letter_queues: Vec<&str> = s
+    let dead_letter_queues: HashSet<&str> = s
         .queues
         .iter()
         .filter_map(|q| q.dead_letter_queue.as_deref())
@@ -19,17 +20,34 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
                 .filter_map(|c| c.delivery.as_ref()?.dead_letter_queue.as_deref()),
         )
         .collect();
+    let read: HashSet<&str> = s.consumers.iter().filter_map(|c| queue_of(s, c)).collect();
+    let pushed_to: HashSet<&str> = s
+        .producers
+        .iter()
+        .filter_map(|p| p.push.as_deref())
+        .collect();
+    let mut fed: HashSet<&str> = HashSet::new();
+    for p in &s.producers {
+        match (&p.queue, &p.push, s.queues.as_slice()) {
+            (Some(name), _, _) => {
+                fed.insert(name);
+            }
+            (None, None, [only]) if p.topic.is_none() => {
+                fed.insert(&only.name);
+            }
+            _ => {}
+        }
+    }
+    for t in s
+        .pushes
+        .iter()
+        .filter(|t| pushed_to.contains(t.name.as_str()))
+    {
+        fed.extend(t.queues.iter().map(String::as_str));
+    }
     for (i, q) in s.queues.iter().enumerate() {
-        let read = s.consumers.iter().any(|c| queue_of(s, c) == Some(&q.name));
-        let fed = s.producers.iter().any(|p| match (&p.queue, &p.push) {
-            (Some(name), _) => *name == q.name,
-            (None, Some(push)) => s
-                .pushes
-                .iter()
-                .any(|t| t.name == *push && t.queues.contains(&q.name)),
-            (None, None) => p.topic.is_none() && s.queues.len() == 1,
-        });
-        if fed && !read && !dead_letter_queues.contains(&q.name.as_str()) {
+        let name = q.name.as_str();
+        if fed.contains(name) && !read.contains(name) && !dead_letter_queues.contains(name) {
             out.push(unread(
                 root().key("queue").index(i).key("name"),
                 "queue",
@@ -38,21 +56,24 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
             ));
         }
     }
-    let dead_letter_topics: Vec<&str> = s
+    let dead_letter_topics: HashSet<&str> = s
         .consumers
         .iter()
         .filter_map(|c| c.group.as_ref()?.dead_letter_topic.as_deref())
         .collect();
+    let read: HashSet<&str> = s
+        .consumers
+        .iter()
+        .filter_map(|c| c.topic.as_deref())
+        .collect();
+    let fed: HashSet<&str> = s
+        .producers
+        .iter()
+        .filter_map(|p| p.topic.as_deref())
+        .collect();
     for (i, t) in s.topics.iter().enumerate() {
-        let read = s
-            .consumers
-            .iter()
-            .any(|c| c.topic.as_ref() == Some(&t.name));
-        let fed = s
-            .producers
-            .iter()
-            .any(|p| p.topic.as_ref() == Some(&t.name));
-        if fed && !read && !dead_letter_topics.contains(&t.name.as_str()) {
+        let name = t.name.as_str();
+        if fed.contains(name) && !read.contains(name) && !dead_letter_topics.contains(name) {
             out.push(unread(
                 root().key("topic").index(i).key("name"),
                 "topic",

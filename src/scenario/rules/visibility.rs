@@ -18,8 +18,10 @@ const MARGIN: f64 = 6.0;
 
 pub fn check(s: &Scenario) -> Vec<Warning> {
     let mut out = vec![];
+    let queues = queue_index(s);
+    let costs = costs(s);
     for (i, c) in s.consumers.iter().enumerate() {
-        let Some((qi, q)) = polled_queue(s, c) else {
+        let Some((qi, q)) = polled_queue(s, c, &queues) else {
             continue;
         };
         let vt = q.visibility_timeout_s;
@@ -35,7 +37,9 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
                 format!("AWS's minimum for `{who}`: 6 × function timeout + batch window"),
             ),
             None => {
-                let per_receive = c.batch_size() as f64 * mean(&c.processing_s) * cost(s, &q.name);
+                let per_receive = c.batch_size() as f64
+                    * mean(&c.processing_s)
+                    * costs.get(q.name.as_str()).copied().unwrap_or(1.0);
                 (
                     MARGIN * per_receive,
                     format!("6 × {} s", num(per_receive)),
@@ -63,15 +67,21 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
     out
 }
 
-/// The largest mean cost multiplier among the producers publishing straight to
-/// the queue (1 when none sets one): the work per message scales with it.
-fn cost(s: &Scenario, queue: &str) -> f64 {
-    s.producers
-        .iter()
-        .filter(|p| match &p.queue {
-            Some(q) => q == queue,
-            None => p.topic.is_none() && p.push.is_none() && s.queues.len() == 1,
-        })
-        .filter_map(|p| p.message.cost.as_ref().map(mean))
-        .fold(1.0, f64::max)
+/// For each queue, the largest mean cost multiplier among the producers
+/// publishing straight to it (1 when none sets one): the work per message
+/// scales with it.
+fn costs(s: &Scenario) -> HashMap<&str, f64> {
+    let mut costs = HashMap::new();
+    for p in &s.producers {
+        let queue = match (&p.queue, s.queues.as_slice()) {
+            (Some(q), _) => q.as_str(),
+            (None, [only]) if p.topic.is_none() && p.push.is_none() => only.name.as_str(),
+            _ => continue,
+        };
+        let c = costs.entry(queue).or_insert(1.0_f64);
+        if let Some(d) = &p.message.cost {
+            *c = c.max(mean(d));
+        }
+    }
+    costs
 }

@@ -322,6 +322,16 @@ pub enum DistKind {
     Uniform,
 }
 
+/// Bounds of a distribution's `mean`, `min` and `max` (besides 0, a
+/// constant 0): a nanosecond to 30,000 years, when they are seconds.
+pub const DIST_VALUE_MIN: f64 = 1e-9;
+pub const DIST_VALUE_MAX: f64 = 1e12;
+/// Bounds of a distribution's `cv` (besides 0, no variation): within them
+/// gamma's shape 1/cv² and scale mean·cv², and lognormal's σ² = ln(1 + cv²),
+/// are finite and positive for every mean within bounds.
+pub const DIST_CV_MIN: f64 = 1e-6;
+pub const DIST_CV_MAX: f64 = 100.0;
+
 /// A distribution of a non-negative quantity; its unit is in the key that holds it
 /// (`processing_s = { dist = "exponential", mean = 0.2 }`).
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]

@@ -1,9 +1,11 @@
 //! Checks for clients and what they call: services and records.
 
 use super::downstream::{breaker, retry};
+use super::names::Names;
 use super::{Checker, names_unique};
 use crate::scenario::diagnostics::KeyPath;
 use crate::scenario::*;
+use std::collections::HashSet;
 
 pub(super) fn check(c: &mut Checker, s: &Scenario) {
     let root = KeyPath::root();
@@ -34,7 +36,8 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         c.dist(p.key("write_s"), &r.write_s);
     }
     names_unique(c, "service or record", &names);
-    let targets: Vec<String> = names.into_iter().map(|(_, n)| n).collect();
+    let targets = Names::new(names.into_iter().map(|(_, n)| n));
+    let records: HashSet<&str> = s.records.iter().map(|r| r.name.as_str()).collect();
     let mut cnames = vec![];
     for (i, k) in s.clients.iter().enumerate() {
         let p = root.key("client").index(i);
@@ -47,7 +50,7 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         }
         if let Some(t) = k.timeout_s {
             c.range(p.key("timeout_s"), t, 1e-9, 1e9, "seconds > 0");
-            if s.records.iter().any(|r| r.name == k.target) {
+            if records.contains(k.target.as_str()) {
                 c.fail(
                     p.key("timeout_s"),
                     "a record's clients wait for their answers",

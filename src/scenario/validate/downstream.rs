@@ -2,17 +2,20 @@
 //! what a consumer adds on top of its queue: its call chain, retries, breaker,
 //! dedupe store and managed poller.
 
+use super::names::{Names, shown};
 use super::{Checker, names_unique};
 use crate::scenario::diagnostics::KeyPath;
 use crate::scenario::*;
+use std::collections::HashMap;
 
 /// Names a consumer may call: databases, then APIs.
-fn downstream_names(s: &Scenario) -> Vec<String> {
-    s.databases
-        .iter()
-        .map(|d| d.name.clone())
-        .chain(s.apis.iter().map(|a| a.name.clone()))
-        .collect()
+pub(super) fn callable(s: &Scenario) -> Names {
+    Names::new(
+        s.databases
+            .iter()
+            .map(|d| d.name.clone())
+            .chain(s.apis.iter().map(|a| a.name.clone())),
+    )
 }
 
 const SECONDS: &str = "seconds > 0";
@@ -89,10 +92,13 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
     }
     names_unique(c, "database or API", &names);
     distinct_across_kinds(c, s, &names);
-    let known: Vec<String> = downstream_names(s)
-        .into_iter()
-        .chain(s.services.iter().map(|v| v.name.clone()))
-        .collect();
+    let known = Names::new(
+        callable(s)
+            .list
+            .iter()
+            .cloned()
+            .chain(s.services.iter().map(|v| v.name.clone())),
+    );
     for (i, f) in s.faults.iter().enumerate() {
         fault(c, root.key("fault").index(i), f, &known);
     }
@@ -133,18 +139,27 @@ fn distinct_across_kinds(c: &mut Checker, s: &Scenario, downstreams: &[(KeyPath,
         let path = root.key("push").index(i).key("name");
         named.push(("push topic", path, t.name.clone()));
     }
-    for (j, (kind, path, name)) in named.iter().enumerate() {
-        if let Some((other, _, _)) = named[..j].iter().find(|(k, _, n)| n == name && k != kind) {
+    // For each name: the kind of its first component, and the first other
+    // kind after it. The first earlier component of another kind than the
+    // current one is one of the two.
+    let mut kinds: HashMap<&str, (&str, Option<&str>)> = HashMap::with_capacity(named.len());
+    for (kind, path, name) in &named {
+        let (first, second) = kinds.entry(name.as_str()).or_insert((kind, None));
+        let other = if first != kind { Some(*first) } else { *second };
+        if first != kind && second.is_none() {
+            *second = Some(kind);
+        }
+        if let Some(other) = other {
             c.fail(
                 path.clone(),
-                format!("a {other} is also named `{name}`"),
+                format!("a {other} is also named `{}`", shown(name)),
                 "a name no other component uses (time-series columns are prefixed with it)",
             );
         }
     }
 }
 
-fn fault(c: &mut Checker, p: KeyPath, f: &FaultConfig, known: &[String]) {
+fn fault(c: &mut Checker, p: KeyPath, f: &FaultConfig, known: &Names) {
     c.reference(
         p.key("target"),
         "database, API or service",
@@ -201,10 +216,9 @@ fn kind_name(k: FaultKind) -> &'static str {
     }
 }
 
-pub(super) fn consumer(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, s: &Scenario) {
-    let known = downstream_names(s);
+pub(super) fn consumer(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, known: &Names) {
     for (j, name) in co.calls.iter().enumerate() {
-        c.reference(p.key("calls").index(j), "database or API", name, &known);
+        c.reference(p.key("calls").index(j), "database or API", name, known);
     }
     if let Some(r) = &co.retry {
         let k = p.key("retry");

@@ -1,12 +1,13 @@
 //! Checks for topics and for what reads or writes them.
 
+use super::names::Names;
 use super::{Checker, names_unique};
 use crate::scenario::diagnostics::KeyPath;
 use crate::scenario::*;
 
 pub(super) fn check(c: &mut Checker, s: &Scenario) {
     let root = KeyPath::root();
-    let names: Vec<String> = s.topics.iter().map(|t| t.name.clone()).collect();
+    let names = Names::new(s.topics.iter().map(|t| t.name.clone()));
     let mut paths = vec![];
     for (i, t) in s.topics.iter().enumerate() {
         let p = root.key("topic").index(i);
@@ -129,7 +130,7 @@ fn topic_ref(
     topic: &str,
     has_queue: bool,
     what: &str,
-    names: &[String],
+    names: &Names,
 ) {
     c.reference(path.clone(), "topic", topic, names);
     if has_queue {

@@ -6,39 +6,68 @@ mod alarm;
 mod client;
 mod downstream;
 mod log;
+mod names;
+mod overlap;
 mod push;
 
-use super::diagnostics::{KeyPath, at_path};
+pub use names::{NAME_MAX, TITLE_MAX};
+
+use super::diagnostics::{KeyPath, SourceMap, echo};
 use super::*;
+use names::{Names, shown};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// A number as a message shows it: `1e300`, not 301 digits.
+fn num(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-6..1e15).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
 
 pub struct Problem {
     path: KeyPath,
     message: String,
     expected: Option<String>,
-    candidates: Vec<String>,
+    hint: Option<String>,
+    /// Shared by every problem of one list of names (copying 40,000 names per
+    /// problem made a file with many problems quadratic).
+    candidates: Option<Arc<[String]>>,
     bad_value: Option<String>,
 }
 
 impl Problem {
     /// One line, for places without the file's text (a sweep point).
     pub fn describe(&self) -> String {
+        let path = self.path.to_string();
+        let (path, message) = (echo(&path), echo(&self.message));
         match &self.expected {
-            Some(e) => format!("{}: {} (expected {e})", self.path, self.message),
-            None => format!("{}: {}", self.path, self.message),
+            Some(e) => format!("{path}: {message} (expected {})", echo(e)),
+            None => format!("{path}: {message}"),
         }
     }
 
-    pub fn locate(self, file: &str, src: &str) -> Diagnostic {
-        let cands: Vec<&str> = self.candidates.iter().map(String::as_str).collect();
-        at_path(
-            file,
-            src,
+    /// The problem with its line and column, from `map` of the file.
+    pub fn locate(self, map: &SourceMap) -> Diagnostic {
+        let cands: Vec<&str> = self
+            .candidates
+            .iter()
+            .flat_map(|c| c.iter().map(String::as_str))
+            .collect();
+        let hint = self.hint;
+        let mut d = map.at_path(
             &self.path,
             self.message,
             self.expected,
             &cands,
             self.bad_value.as_deref(),
-        )
+        );
+        if let Some(h) = hint {
+            d.hint = Some(h);
+        }
+        d
     }
 }
 
@@ -53,7 +82,8 @@ impl Checker {
             path,
             message: message.into(),
             expected: Some(expected.into()),
-            candidates: vec![],
+            hint: None,
+            candidates: None,
             bad_value: None,
         });
     }
@@ -61,7 +91,7 @@ impl Checker {
     /// A finite number within [lo, hi].
     fn range(&mut self, path: KeyPath, v: f64, lo: f64, hi: f64, expected: &str) {
         if !(v.is_finite() && v >= lo && v <= hi) {
-            self.fail(path, format!("{v} is out of range"), expected);
+            self.fail(path, format!("{} is out of range", num(v)), expected);
         }
     }
 
@@ -92,27 +122,28 @@ impl Checker {
     }
 
     /// A reference by name to one of `names` (a `what`: "queue", "database or API").
-    fn reference(&mut self, path: KeyPath, what: &str, name: &str, names: &[String]) -> bool {
-        if names.iter().any(|q| q == name) {
+    fn reference(&mut self, path: KeyPath, what: &str, name: &str, names: &Names) -> bool {
+        if names.contains(name) {
             return true;
         }
         let expected = if names.is_empty() {
             format!("a {what} defined in the file")
         } else {
-            format!("one of: {}", names.join(", "))
+            format!("one of: {}", names.listed())
         };
         self.problems.push(Problem {
             path,
-            message: format!("no {what} named `{name}`"),
+            message: format!("no {what} named `{}`", shown(name)),
             expected: Some(expected),
-            candidates: names.to_vec(),
+            hint: None,
+            candidates: Some(names.list.clone()),
             bad_value: Some(name.to_string()),
         });
         false
     }
 
     /// A reference to a queue by name.
-    fn queue_ref(&mut self, path: KeyPath, name: Option<&str>, queues: &[String]) {
+    fn queue_ref(&mut self, path: KeyPath, name: Option<&str>, queues: &Names) {
         match name {
             Some(n) => {
                 self.reference(path, "queue", n, queues);
@@ -121,7 +152,7 @@ impl Checker {
             None => self.fail(
                 path,
                 "which queue?",
-                format!("`queue = \"...\"`, one of: {}", queues.join(", ")),
+                format!("`queue = \"...\"`, one of: {}", queues.listed()),
             ),
         }
     }
@@ -150,7 +181,7 @@ impl Checker {
                     format!("`{k}` does not apply to a {:?} distribution", d.dist),
                     format!("keys: dist, {}", needs.join(", ")),
                 ),
-                Some(x) => self.range(path.key(k), x, 0.0, f64::MAX, "a number ≥ 0"),
+                Some(x) => self.dist_param(path.key(k), d.dist, k, x),
                 None => {}
             }
         }
@@ -158,6 +189,37 @@ impl Checker {
             && lo > hi
         {
             self.fail(path.key("max"), "max is below min", "max ≥ min");
+        }
+    }
+
+    /// One parameter of a distribution, within bounds that every sampler can be
+    /// built from (`model::dist`: gamma's shape is 1/cv² and its scale
+    /// mean·cv², lognormal's σ² is ln(1 + cv²)), so that what `check` accepts
+    /// `run` can build. 0 is a constant and needs no sampler.
+    fn dist_param(&mut self, path: KeyPath, kind: DistKind, key: &str, x: f64) {
+        let ok = |lo: f64, hi: f64| x == 0.0 || (lo..=hi).contains(&x);
+        let (fits, expected) = match key {
+            "cv" => (
+                ok(DIST_CV_MIN, DIST_CV_MAX),
+                format!(
+                    "0 (no variation), or a coefficient of variation from {DIST_CV_MIN:e} to {DIST_CV_MAX}"
+                ),
+            ),
+            _ => (
+                ok(DIST_VALUE_MIN, DIST_VALUE_MAX),
+                format!("0, or a number from {DIST_VALUE_MIN:e} to {DIST_VALUE_MAX:e}"),
+            ),
+        };
+        if !fits {
+            let kind = format!("{kind:?}").to_lowercase();
+            self.fail(
+                path,
+                format!(
+                    "{} is out of range for a {kind} distribution's `{key}`",
+                    num(x)
+                ),
+                expected,
+            );
         }
     }
 
@@ -169,19 +231,16 @@ impl Checker {
             ProfileKind::Ramp => s.from_s.zip(s.to_s),
             _ => None,
         };
-        for (j, a) in steps.iter().enumerate() {
-            let Some((a0, a1)) = span(a) else { continue };
-            for b in &steps[..j] {
-                let Some((b0, b1)) = span(b) else { continue };
-                let ramps = a.kind == ProfileKind::Ramp || b.kind == ProfileKind::Ramp;
-                if ramps && a0 < b1 && b0 < a1 {
-                    self.fail(
-                        producer.key("profile").index(j),
-                        "this rate change overlaps a ramp",
-                        "ramps and steps that do not overlap in time",
-                    );
-                }
-            }
+        let spans: Vec<_> = steps
+            .iter()
+            .map(|s| span(s).map(|(a, b)| (a, b, s.kind == ProfileKind::Ramp)))
+            .collect();
+        for j in overlap::overlapping_ramps(&spans) {
+            self.fail(
+                producer.key("profile").index(j),
+                "this rate change overlaps a ramp",
+                "ramps and steps that do not overlap in time",
+            );
         }
     }
 
@@ -255,40 +314,86 @@ fn kind(fifo: bool) -> &'static str {
     }
 }
 
-/// Following dead-letter queues from queue `i` comes back to a queue already seen.
-fn dlq_cycle(s: &Scenario, i: usize) -> bool {
-    let mut seen = vec![i];
-    let mut at = i;
-    while let Some(next) = s.queues[at]
-        .dead_letter_queue
-        .as_ref()
-        .and_then(|d| s.queues.iter().position(|q| &q.name == d))
-    {
-        if seen.contains(&next) {
-            return true;
+/// For each queue: following dead-letter queues from it comes back to a queue
+/// already seen. Each queue is walked once (`first`: the first queue of each
+/// name, as the model resolves names).
+fn dlq_cycles(s: &Scenario, first: &HashMap<&str, usize>) -> Vec<bool> {
+    let next: Vec<Option<usize>> = s
+        .queues
+        .iter()
+        .map(|q| {
+            q.dead_letter_queue
+                .as_deref()
+                .and_then(|d| first.get(d).copied())
+        })
+        .collect();
+    const NEW: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![NEW; next.len()];
+    let mut cycles = vec![false; next.len()];
+    for start in 0..next.len() {
+        let mut path = vec![];
+        let mut at = Some(start);
+        let ends_in_cycle = loop {
+            match at {
+                None => break false,
+                Some(i) if state[i] == ON_PATH => break true,
+                Some(i) if state[i] == DONE => break cycles[i],
+                Some(i) => {
+                    state[i] = ON_PATH;
+                    path.push(i);
+                    at = next[i];
+                }
+            }
+        };
+        for i in path {
+            state[i] = DONE;
+            cycles[i] = ends_in_cycle;
         }
-        seen.push(next);
-        at = next;
     }
-    false
+    cycles
 }
 
+/// Names that are present, unique and not too long.
 fn names_unique(c: &mut Checker, what: &str, names: &[(KeyPath, String)]) {
-    for (i, (path, n)) in names.iter().enumerate() {
+    let mut seen = HashSet::with_capacity(names.len());
+    for (path, n) in names {
         if n.is_empty() {
             c.fail(
                 path.clone(),
                 format!("empty {what} name"),
                 "a non-empty name",
             );
-        } else if names[..i].iter().any(|(_, m)| m == n) {
+            continue;
+        }
+        let len = n.chars().count();
+        if len > NAME_MAX {
             c.fail(
                 path.clone(),
-                format!("two {what}s are named `{n}`"),
+                format!("a {what} name of {len} characters"),
+                format!(
+                    "a name of at most {NAME_MAX} characters (names label time-series columns and charts)"
+                ),
+            );
+        }
+        if !seen.insert(n.as_str()) {
+            c.fail(
+                path.clone(),
+                format!("two {what}s are named `{}`", shown(n)),
                 "a unique name",
             );
         }
     }
+}
+
+/// Each name's first index, as the model resolves a reference.
+fn first_index<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut first = HashMap::new();
+    for (i, n) in names.enumerate() {
+        first.entry(n).or_insert(i);
+    }
+    first
 }
 
 pub fn check(s: &Scenario) -> Vec<Problem> {
@@ -316,6 +421,17 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             "0 ≤ warmup_s < horizon_s",
         );
     }
+    if let Some(t) = &s.run.title {
+        let len = t.chars().count();
+        if len > TITLE_MAX {
+            c.fail(
+                run.key("title"),
+                format!("a title of {len} characters"),
+                format!("a title of at most {TITLE_MAX} characters (it is a chart subtitle)"),
+            );
+        }
+    }
+    nothing_to_simulate(&mut c, s);
     if s.run.max_backlog == 0 {
         c.fail(
             run.key("max_backlog"),
@@ -338,7 +454,9 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         );
     }
 
-    let queue_names: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
+    let queue_names = Names::new(s.queues.iter().map(|q| q.name.clone()));
+    let first_queue = first_index(s.queues.iter().map(|q| q.name.as_str()));
+    let cycles = dlq_cycles(s, &first_queue);
     let on_queues = s
         .producers
         .iter()
@@ -360,7 +478,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         .map(|(i, q)| (root.key("queue").index(i).key("name"), q.name.clone()))
         .collect();
     names_unique(&mut c, "queue", &qpaths);
-    let dlq_targets: Vec<&str> = s
+    let dlq_targets: HashSet<&str> = s
         .queues
         .iter()
         .filter_map(|q| q.dead_letter_queue.as_deref())
@@ -407,8 +525,8 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             _ => {}
         }
         if let Some(d) = &q.dead_letter_queue {
-            let target = s.queues.iter().find(|o| &o.name == d);
-            if dlq_cycle(s, i) {
+            let target = first_queue.get(d.as_str()).map(|&t| &s.queues[t]);
+            if cycles[i] {
                 c.fail(
                     p.key("dead_letter_queue"),
                     "dead-letter queues that lead back to this queue",
@@ -420,9 +538,10 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
                 c.fail(
                     p.key("dead_letter_queue"),
                     format!(
-                        "`{d}` is {} but `{}` is {}",
+                        "`{}` is {} but `{}` is {}",
+                        shown(d),
                         kind(t.fifo),
-                        q.name,
+                        shown(&q.name),
                         kind(q.fifo)
                     ),
                     "a dead-letter queue of the same type (SQS requires it)",
@@ -439,10 +558,10 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             );
         }
         if let Some(r) = &q.redrive {
-            if !dlq_targets.contains(&q.name.as_str()) {
+            if !dlq_targets.contains(q.name.as_str()) {
                 c.fail(
                     p.key("redrive"),
-                    format!("`{}` is no queue's dead-letter queue", q.name),
+                    format!("`{}` is no queue's dead-letter queue", shown(&q.name)),
                     "redrive on a queue named by another queue's `dead_letter_queue`",
                 );
             }
@@ -521,6 +640,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     names_unique(&mut c, "producer", &pnames);
 
     let mut cnames = vec![];
+    let downstreams = downstream::callable(s);
     for (i, co) in s.consumers.iter().enumerate() {
         let p = root.key("consumer").index(i);
         cnames.push((p.key("name"), consumer_name(i, co)));
@@ -530,7 +650,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         if co.workers == Some(0) {
             c.fail(p.key("workers"), "no workers", "a whole number ≥ 1");
         }
-        downstream::consumer(&mut c, &p, co, s);
+        downstream::consumer(&mut c, &p, co, &downstreams);
         if co.batch_size == Some(0) {
             c.fail(
                 p.key("batch_size"),
@@ -662,6 +782,25 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
         c.fail(root, "too many components", "at most 65535 of each kind");
     }
     c.problems
+}
+
+/// A file that would simulate nothing: no producer and no client. (An empty
+/// file parses to every default: 600 s of nothing.)
+fn nothing_to_simulate(c: &mut Checker, s: &Scenario) {
+    if s.producers.is_empty() && s.clients.is_empty() {
+        c.fail(
+            KeyPath::root(),
+            "nothing in this scenario produces load: it has no `[[producer]]` and no `[[client]]`",
+            "a `[[producer]]` (messages to a queue, topic or push topic) or a `[[client]]` (requests to a service or record)",
+        );
+        if let Some(p) = c.problems.last_mut() {
+            p.hint = Some(
+                "for example: `[[queue]]` `name = \"orders\"` / `[[producer]]` `queue = \"orders\"` `rate = 50` / \
+                 `[[consumer]]` `queue = \"orders\"` `workers = 4` (each on its own line; see scenarios/steady.toml)"
+                    .into(),
+            );
+        }
+    }
 }
 
 /// A producer's publish policy: only on queues, which can refuse a publish.

@@ -1,33 +1,63 @@
 //! Checks for push topics, what publishes to them, their endpoint
 //! subscriptions' delivery policies, and prefetch consumers.
 
+use super::names::{Names, shown};
 use super::{Checker, names_unique};
 use crate::scenario::diagnostics::KeyPath;
 use crate::scenario::*;
+use std::collections::{HashMap, HashSet};
+
+/// Queues by what a subscription needs to know of them.
+struct Queues {
+    names: Names,
+    fifo: HashSet<String>,
+    redriven: HashSet<String>,
+}
 
 pub(super) fn check(c: &mut Checker, s: &Scenario) {
     let root = KeyPath::root();
-    let names: Vec<String> = s.pushes.iter().map(|t| t.name.clone()).collect();
-    let queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
+    let names = Names::new(s.pushes.iter().map(|t| t.name.clone()));
+    let queues = Queues {
+        names: Names::new(s.queues.iter().map(|q| q.name.clone())),
+        fifo: s
+            .queues
+            .iter()
+            .filter(|q| q.fifo)
+            .map(|q| q.name.clone())
+            .collect(),
+        redriven: s
+            .queues
+            .iter()
+            .filter(|q| q.redrive.is_some())
+            .map(|q| q.name.clone())
+            .collect(),
+    };
+    let mut endpoints: HashMap<&str, usize> = HashMap::new();
+    for co in &s.consumers {
+        if let Some(t) = &co.push {
+            *endpoints.entry(t.as_str()).or_default() += 1;
+        }
+    }
     let mut paths = vec![];
     for (i, t) in s.pushes.iter().enumerate() {
         let p = root.key("push").index(i);
         paths.push((p.key("name"), t.name.clone()));
+        let mut subscribed = HashSet::new();
         for (j, q) in t.queues.iter().enumerate() {
             let k = p.key("queues").index(j);
-            standard_queue(c, k.clone(), q, s, &queues);
-            if t.queues[..j].contains(q) {
-                c.fail(k, format!("`{q}` is subscribed twice"), "each queue once");
+            standard_queue(c, k.clone(), q, &queues);
+            if !subscribed.insert(q.as_str()) {
+                c.fail(
+                    k,
+                    format!("`{}` is subscribed twice", shown(q)),
+                    "each queue once",
+                );
             }
         }
-        let endpoints = s
-            .consumers
-            .iter()
-            .filter(|co| co.push.as_ref() == Some(&t.name));
-        if t.queues.is_empty() && endpoints.count() == 0 {
+        if t.queues.is_empty() && !endpoints.contains_key(t.name.as_str()) {
             c.fail(
                 p.clone(),
-                format!("push topic `{}` has no subscription", t.name),
+                format!("push topic `{}` has no subscription", shown(&t.name)),
                 "`queues = [\"<queue>\"]`, or a `[[consumer]]` with `push = \"<topic>\"`",
             );
         }
@@ -89,25 +119,25 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
             }
         }
         let d = co.delivery.clone().unwrap_or_default();
-        delivery(c, &p.key("delivery"), &d, s, &queues);
+        delivery(c, &p.key("delivery"), &d, &queues);
     }
 }
 
 /// A queue that a standard push topic may deliver to.
-fn standard_queue(c: &mut Checker, k: KeyPath, q: &str, s: &Scenario, queues: &[String]) {
-    if !c.reference(k.clone(), "queue", q, queues) {
+fn standard_queue(c: &mut Checker, k: KeyPath, q: &str, queues: &Queues) {
+    if !c.reference(k.clone(), "queue", q, &queues.names) {
         return;
     }
-    if s.queues.iter().any(|x| x.name == q && x.fifo) {
+    if queues.fifo.contains(q) {
         c.fail(
             k,
-            format!("`{q}` is a FIFO queue"),
+            format!("`{}` is a FIFO queue", shown(q)),
             "a standard queue (SNS delivers to FIFO queues only from FIFO topics, not modelled)",
         );
     }
 }
 
-fn delivery(c: &mut Checker, k: &KeyPath, d: &DeliveryConfig, s: &Scenario, queues: &[String]) {
+fn delivery(c: &mut Checker, k: &KeyPath, d: &DeliveryConfig, queues: &Queues) {
     let p = d.resolve();
     let http = d.preset == DeliveryPreset::Http;
     c.range(
@@ -167,11 +197,11 @@ fn delivery(c: &mut Checker, k: &KeyPath, d: &DeliveryConfig, s: &Scenario, queu
     }
     if let Some(q) = &d.dead_letter_queue {
         let kq = k.key("dead_letter_queue");
-        standard_queue(c, kq.clone(), q, s, queues);
-        if s.queues.iter().any(|x| &x.name == q && x.redrive.is_some()) {
+        standard_queue(c, kq.clone(), q, queues);
+        if queues.redriven.contains(q.as_str()) {
             c.fail(
                 kq,
-                format!("`{q}` has a redrive"),
+                format!("`{}` has a redrive", shown(q)),
                 "a subscription's dead-letter queue without `redrive` (there is no queue to move its copies back to)",
             );
         }
