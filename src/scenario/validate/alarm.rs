@@ -1,27 +1,38 @@
 //! `[[alarm]]` tables: a metric of a component that exists and owns it, a
 //! period CloudWatch could evaluate, and "M of N" that can be met.
 
+use super::names::Names;
 use super::{Checker, consumer_name, names_unique};
 use crate::scenario::diagnostics::KeyPath;
 use crate::scenario::{AlarmConfig, MetricOwner, STANDARD_RESOLUTION_S, Scenario};
+use std::collections::HashMap;
 
 /// At most this many evaluation periods (CloudWatch allows ten times fewer).
 const MAX_EVALUATION_PERIODS: u32 = 1000;
 
 pub(super) fn check(c: &mut Checker, s: &Scenario) {
     let root = KeyPath::root();
-    let queues: Vec<String> = s.queues.iter().map(|q| q.name.clone()).collect();
-    let consumers: Vec<String> = s
-        .consumers
+    if s.alarms.is_empty() {
+        return;
+    }
+    let queues = Names::new(s.queues.iter().map(|q| q.name.clone()));
+    let consumers = Names::new(
+        s.consumers
+            .iter()
+            .enumerate()
+            .map(|(i, co)| consumer_name(i, co)),
+    );
+    let index: HashMap<&str, usize> = consumers
+        .list
         .iter()
         .enumerate()
-        .map(|(i, co)| consumer_name(i, co))
+        .map(|(i, n)| (n.as_str(), i))
         .collect();
     let mut names = vec![];
     for (i, a) in s.alarms.iter().enumerate() {
         let p = root.key("alarm").index(i);
         names.push((p.key("name"), a.name.clone()));
-        alarm(c, &p, a, s, &queues, &consumers);
+        alarm(c, &p, a, s, &queues, &consumers, &index);
     }
     names_unique(c, "alarm", &names);
 }
@@ -31,8 +42,9 @@ fn alarm(
     p: &KeyPath,
     a: &AlarmConfig,
     s: &Scenario,
-    queues: &[String],
-    consumers: &[String],
+    queues: &Names,
+    consumers: &Names,
+    index: &HashMap<&str, usize>,
 ) {
     let owner = a.metric.owner();
     match owner {
@@ -58,11 +70,11 @@ fn alarm(
                 None => c.fail(
                     p.clone(),
                     format!("which consumer's {:?}?", a.metric),
-                    format!("`consumer = \"...\"`, one of: {}", consumers.join(", ")),
+                    format!("`consumer = \"...\"`, one of: {}", consumers.listed()),
                 ),
                 Some(name) => {
                     if c.reference(p.key("consumer"), "consumer", name, consumers) {
-                        let i = consumers.iter().position(|n| n == name).unwrap_or(0);
+                        let i = index.get(name.as_str()).copied().unwrap_or(0);
                         kind_fits(c, p, a, &s.consumers[i], name);
                     }
                 }
