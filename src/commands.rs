@@ -3,7 +3,9 @@
 use crate::cli::{CheckArgs, MergeArgs, RunArgs, SweepArgs};
 use crate::export::{ExportError, run_into_within, table};
 use crate::scenario::limits::{self, MemoryBudget};
-use crate::scenario::{Checked, Diagnostic, Scenario, ScenarioError, check_file, check_file_within};
+use crate::scenario::{
+    Checked, Diagnostic, Scenario, ScenarioError, check_file, check_file_within,
+};
 use rayon::prelude::*;
 
 /// Prints to stdout, ignoring a closed pipe (`flowsim … | head` must not panic).
@@ -171,10 +173,12 @@ pub fn run(args: &RunArgs) -> u8 {
         .par_iter()
         .map(|(f, s)| {
             let label = f.display().to_string();
-            let (out, dir) = run_into_within(&args.out, &stem(f), s, &label, &limits)
-                .map_err(|source| RunFailed::Export {
-                    label: label.clone(),
-                    source,
+            let (out, dir) =
+                run_into_within(&args.out, &stem(f), s, &label, &limits).map_err(|source| {
+                    RunFailed::Export {
+                        label: label.clone(),
+                        source,
+                    }
                 })?;
             Ok(table::render(
                 &out.summary,

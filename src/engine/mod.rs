@@ -289,4 +289,52 @@ mod tests {
         assert_eq!(e.run(&mut m, &mut (), 1000, 7), Stop::EventLimit);
         assert_eq!(m.0.len(), 7);
     }
+
+    /// Spins at one instant: each event schedules another at the same time.
+    struct Spinner;
+    impl Model for Spinner {
+        type Event = u32;
+        fn handle(&mut self, ev: u32, sim: &mut Scheduler<u32>) {
+            sim.after(0, ev);
+        }
+    }
+
+    #[test]
+    fn an_instant_that_never_ends_stalls_and_keeps_its_last_events() {
+        let mut e = Engine::new();
+        e.schedule(5, 7);
+        let limits = Limits {
+            stall_events: 1000,
+            ..Limits::steps(u64::MAX)
+        };
+        assert_eq!(
+            e.run_limited(&mut Spinner, &mut (), 100, &limits),
+            Stop::Stalled(1000)
+        );
+        assert_eq!(e.now(), 5);
+        assert!(!e.stalled_on().is_empty() && e.stalled_on().len() <= STALL_KEPT);
+        assert!(e.stalled_on().iter().all(|&ev| ev == 7));
+    }
+
+    /// Does `n` units of work per event.
+    struct Worker(u64);
+    impl Model for Worker {
+        type Event = u32;
+        fn handle(&mut self, _: u32, sim: &mut Scheduler<u32>) {
+            sim.work(self.0);
+            sim.after(1, 0);
+        }
+    }
+
+    #[test]
+    fn work_inside_events_counts_against_the_step_budget() {
+        let mut e = Engine::new();
+        e.schedule(0, 0);
+        assert_eq!(
+            e.run(&mut Worker(99), &mut (), u64::MAX, 1000),
+            Stop::EventLimit
+        );
+        assert_eq!(e.events(), 10);
+        assert_eq!(e.steps(), 1000);
+    }
 }

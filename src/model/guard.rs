@@ -58,8 +58,6 @@ impl World {
             (false, true) => {}
             (false, false) => held.push_str(&format!(" ({})", more.join(", "))),
         }
-        sim.stop(format!(
-            "{held}, beyond the cap of {cap} (run.max_backlog)"
-        ));
+        sim.stop(format!("{held}, beyond the cap of {cap} (run.max_backlog)"));
     }
 }

@@ -64,7 +64,10 @@ pub fn check_file(path: &Path) -> Result<Checked, ScenarioError> {
 
 /// Like [`check_file`], and refused when the scenario would not fit the
 /// memory `budget` or the caps of [`limits`].
-pub fn check_file_within(path: &Path, budget: &limits::MemoryBudget) -> Result<Checked, ScenarioError> {
+pub fn check_file_within(
+    path: &Path,
+    budget: &limits::MemoryBudget,
+) -> Result<Checked, ScenarioError> {
     let (file, src) = read(path)?;
     let checked = check_str(&file, &src)?;
     let problems = limits::check(&checked.scenario, budget);
@@ -72,7 +75,10 @@ pub fn check_file_within(path: &Path, budget: &limits::MemoryBudget) -> Result<C
         Ok(checked)
     } else {
         Err(ScenarioError::Invalid(
-            problems.into_iter().map(|p| p.locate(&file, &src)).collect(),
+            problems
+                .into_iter()
+                .map(|p| p.locate(&file, &src))
+                .collect(),
         ))
     }
 }

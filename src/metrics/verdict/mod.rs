@@ -124,7 +124,9 @@ impl Reason {
             Reason::Stalled => {
                 "simulated time stopped advancing: the run spent many events at one instant and was stopped"
             }
-            Reason::WallClock => "the run passed its wall-clock budget (--max-wall) and was stopped",
+            Reason::WallClock => {
+                "the run passed its wall-clock budget (--max-wall) and was stopped"
+            }
             Reason::Metastable => {
                 "the trigger ended but goodput stayed below the offered load to the end: the failure sustains itself"
             }

@@ -69,7 +69,9 @@ fn mem_total(meminfo: &str) -> Option<u64> {
 
 /// A `--memory-budget` that is not a size.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("`{0}` is not a memory size: expected a number of bytes with a unit, e.g. 8GiB, 512MiB or 2G")]
+#[error(
+    "`{0}` is not a memory size: expected a number of bytes with a unit, e.g. 8GiB, 512MiB or 2G"
+)]
 pub struct BadBudget(pub String);
 
 impl FromStr for MemoryBudget {

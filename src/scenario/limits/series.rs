@@ -68,7 +68,9 @@ mod tests {
     fn run(interval: &str) -> Scenario {
         load_str(
             "t.toml",
-            &format!("[run]\nhorizon_s = 10\nsample_interval_s = {interval}\n[[queue]]\nname = \"q\"\n"),
+            &format!(
+                "[run]\nhorizon_s = 10\nsample_interval_s = {interval}\n[[queue]]\nname = \"q\"\n"
+            ),
         )
         .unwrap()
     }

@@ -39,9 +39,7 @@ pub fn derived(s: &Scenario) -> u64 {
         .sum();
     for c in &s.clients {
         messages += match (c.count, c.rate) {
-            (Some(n), _) => {
-                f64::from(n) * c.requests_each.map_or(h * 1000.0, |r| r as f64)
-            }
+            (Some(n), _) => f64::from(n) * c.requests_each.map_or(h * 1000.0, |r| r as f64),
             (None, rate) => peak_rate(rate.unwrap_or(0.0), &c.profile) * h,
         };
     }
@@ -100,7 +98,10 @@ mod tests {
 
     #[test]
     fn a_set_limit_wins() {
-        assert_eq!(max_steps(&scenario("max_events = 1234", "rate = 1.0")), 1234);
+        assert_eq!(
+            max_steps(&scenario("max_events = 1234", "rate = 1.0")),
+            1234
+        );
     }
 
     #[test]
@@ -115,7 +116,10 @@ mod tests {
         ));
         let flat = derived(&scenario("horizon_s = 3600", "rate = 1000.0"));
         assert!(spiky > flat);
-        let huge = derived(&scenario("horizon_s = 1e9", "rate = 1e9"));
+        let huge = derived(&scenario(
+            "horizon_s = 1e9\nsample_interval_s = 1000",
+            "rate = 1e9",
+        ));
         assert_eq!(huge, MAX_STEPS);
     }
 }

@@ -20,7 +20,11 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(crate) fn new(path: KeyPath, message: impl Into<String>, expected: impl Into<String>) -> Self {
+    pub(crate) fn new(
+        path: KeyPath,
+        message: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Self {
         Problem {
             path,
             message: message.into(),
