@@ -36,7 +36,7 @@ impl World {
                 None => counts.push((o, 1)),
             }
         }
-        counts.sort_by(|a, b| b.1.cmp(&a.1));
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         counts
             .into_iter()
             .map(|(o, c)| format!("{o} ({c} event{})", if c == 1 { "" } else { "s" }))
