@@ -1,5 +1,6 @@
 //! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`.
 
+use crate::scenario::limits::MemoryBudget;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -88,6 +89,25 @@ pub struct RunArgs {
     /// Refuse to run scenarios that break a design rule (exit 2), for CI.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Memory a run may need at worst, e.g. 8GiB (default: half of this
+    /// machine's memory). A scenario whose estimate is beyond it is refused.
+    #[arg(long, value_name = "SIZE")]
+    pub memory_budget: Option<MemoryBudget>,
+    /// Stop each run after this many seconds of wall-clock time, collapsed
+    /// with the reason `wall_clock`. Off by default: where a run stops then
+    /// depends on the machine, and so do its outputs.
+    #[arg(long, value_name = "SECS", value_parser = parse_wall)]
+    pub max_wall: Option<std::time::Duration>,
+}
+
+fn parse_wall(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    std::time::Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("`{s}`: expected a number of seconds > 0"))
 }
 
 #[derive(Args, Debug)]
@@ -97,4 +117,8 @@ pub struct CheckArgs {
     /// Exit 2 when a scenario breaks a design rule, not only on errors (for CI).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// The memory budget to check the estimates against, e.g. 8GiB (default:
+    /// half of this machine's memory).
+    #[arg(long, value_name = "SIZE")]
+    pub memory_budget: Option<MemoryBudget>,
 }

@@ -1,8 +1,11 @@
 //! What each subcommand does, with errors rendered for people.
 
 use crate::cli::{CheckArgs, MergeArgs, RunArgs, SweepArgs};
-use crate::export::{ExportError, run_into, table};
-use crate::scenario::{Checked, Diagnostic, Scenario, ScenarioError, check_file};
+use crate::export::{ExportError, run_into_within, table};
+use crate::scenario::limits::{self, MemoryBudget};
+use crate::scenario::{
+    Checked, Diagnostic, Scenario, ScenarioError, check_file, check_file_within,
+};
 use rayon::prelude::*;
 
 /// Prints to stdout, ignoring a closed pipe (`flowsim … | head` must not panic).
@@ -55,11 +58,11 @@ fn print_warnings(warnings: &[Diagnostic]) {
 
 /// Loads every file; prints every problem found, not just the first. Warnings
 /// are left to the caller (`run --quiet` hides them).
-fn load_all(files: &[PathBuf]) -> Option<Vec<Loaded>> {
+fn load_all(files: &[PathBuf], budget: &MemoryBudget) -> Option<Vec<Loaded>> {
     let mut ok = vec![];
     let mut bad = false;
     for f in files {
-        match check_file(f) {
+        match check_file_within(f, budget) {
             Ok(Checked { scenario, warnings }) => ok.push(Loaded {
                 file: f.clone(),
                 scenario,
@@ -85,18 +88,24 @@ fn load_all(files: &[PathBuf]) -> Option<Vec<Loaded>> {
 /// rule of thumb, and a scenario may break it on purpose); 2 on an error, or on
 /// a warning with `--deny-warnings`.
 pub fn check(args: &CheckArgs) -> u8 {
-    let Some(ok) = load_all(&args.files) else {
+    let budget = MemoryBudget::or_machine(args.memory_budget);
+    let Some(ok) = load_all(&args.files, &budget) else {
         return EXIT_BAD_INPUT;
     };
     let mut warned = false;
     for l in &ok {
         print_warnings(&l.warnings);
+        let fits = format!(
+            "needs at most {} of memory, budget {}",
+            limits::bytes(limits::estimate(&l.scenario).total()),
+            limits::bytes(budget.bytes)
+        );
         match l.warnings.len() {
-            0 => say!("{}: ok", l.file.display()),
+            0 => say!("{}: ok ({fits})", l.file.display()),
             n => {
                 warned = true;
                 say!(
-                    "{}: valid, {n} design warning{}",
+                    "{}: valid, {n} design warning{} ({fits})",
                     l.file.display(),
                     if n == 1 { "" } else { "s" }
                 );
@@ -117,7 +126,8 @@ fn stem(path: &Path) -> String {
 }
 
 pub fn run(args: &RunArgs) -> u8 {
-    let Some(loaded) = load_all(&args.files) else {
+    let budget = MemoryBudget::or_machine(args.memory_budget);
+    let Some(loaded) = load_all(&args.files, &budget) else {
         return EXIT_BAD_INPUT;
     };
     // Warnings go to stderr, before any table: stdout and the output files are
@@ -165,6 +175,9 @@ pub fn run(args: &RunArgs) -> u8 {
     }
     // What killed runs left in the output folder goes first.
     crate::out_dir::collect(&args.out);
+    let limits = crate::run::RunLimits {
+        max_wall: args.max_wall,
+    };
     // Each run is single-threaded and seeded by its scenario: results do not
     // depend on how rayon spreads them.
     let results: Vec<Result<String, RunFailed>> = loaded
@@ -172,9 +185,11 @@ pub fn run(args: &RunArgs) -> u8 {
         .map(|(f, s)| {
             let label = f.display().to_string();
             let (out, dir) =
-                run_into(&args.out, &stem(f), s, &label).map_err(|source| RunFailed::Export {
-                    label: label.clone(),
-                    source,
+                run_into_within(&args.out, &stem(f), s, &label, &limits).map_err(|source| {
+                    RunFailed::Export {
+                        label: label.clone(),
+                        source,
+                    }
                 })?;
             Ok(table::render(
                 &out.summary,

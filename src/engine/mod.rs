@@ -19,11 +19,47 @@ pub enum Stop {
     Drained,
     /// The model asked to stop (e.g. a guard tripped); the text says why.
     Model(String),
-    /// The event budget ran out: a guard against runaway scenarios.
+    /// The step budget ran out (events, plus the work done inside them): a
+    /// guard against runaway scenarios.
     EventLimit,
     /// A stop was requested from outside ([`crate::interrupt`], Ctrl-C).
     Interrupted,
+    /// This many events in a row happened at one instant: simulated time
+    /// stopped advancing. The engine keeps the last of them
+    /// ([`Engine::stalled_on`]).
+    Stalled(u64),
+    /// The wall-clock budget ran out (off unless asked for: it makes the
+    /// outputs depend on the machine).
+    WallClock,
 }
+
+/// When the loop gives up before the horizon.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Steps: events handled plus the work counted inside them
+    /// ([`Scheduler::work`]).
+    pub max_steps: u64,
+    /// Events in a row at one instant.
+    pub stall_events: u64,
+    /// Wall-clock time for the whole loop.
+    pub wall: Option<std::time::Duration>,
+}
+
+impl Limits {
+    /// Only a step budget.
+    pub fn steps(max_steps: u64) -> Self {
+        Limits {
+            max_steps,
+            stall_events: u64::MAX,
+            wall: None,
+        }
+    }
+}
+
+/// Events kept from a stalled instant, to name what was spinning.
+const STALL_KEPT: usize = 64;
+/// The wall clock is read once per this many events.
+const WALL_EVERY: u64 = 1 << 16;
 
 /// A simulated system: reacts to its own events.
 pub trait Model {
@@ -55,6 +91,9 @@ pub struct Scheduler<E> {
     now: SimTime,
     heap: EventHeap<E>,
     stop: Option<String>,
+    /// Work done inside events (messages copied, published, moved), counted
+    /// against the step budget like events.
+    work: u64,
 }
 
 impl<E> Scheduler<E> {
@@ -78,12 +117,19 @@ impl<E> Scheduler<E> {
     pub fn pending(&self) -> usize {
         self.heap.len()
     }
+    /// Counts `n` steps of work done inside the current event (a loop over
+    /// messages), so that one event cannot spin past the step budget.
+    #[inline]
+    pub fn work(&mut self, n: u64) {
+        self.work = self.work.saturating_add(n);
+    }
 }
 
 /// The event loop.
 pub struct Engine<E> {
     sched: Scheduler<E>,
     events: u64,
+    stalled_on: Vec<E>,
 }
 
 impl<E> Default for Engine<E> {
@@ -99,8 +145,10 @@ impl<E> Engine<E> {
                 now: 0,
                 heap: EventHeap::new(),
                 stop: None,
+                work: 0,
             },
             events: 0,
+            stalled_on: Vec::new(),
         }
     }
     /// Schedules an initial event at absolute time `at`.
@@ -113,6 +161,18 @@ impl<E> Engine<E> {
     pub fn events(&self) -> u64 {
         self.events
     }
+    /// Events plus the work counted inside them.
+    pub fn steps(&self) -> u64 {
+        self.events.saturating_add(self.sched.work)
+    }
+    /// Counts work done before the loop (the initial backlog).
+    pub fn work(&mut self, n: u64) {
+        self.sched.work(n);
+    }
+    /// The last events of a stalled instant, oldest first.
+    pub fn stalled_on(&self) -> &[E] {
+        &self.stalled_on
+    }
 
     /// Runs until the horizon (events at exactly `horizon` still happen), the model
     /// stops it, the heap drains, or `max_events` events have been handled. The
@@ -123,7 +183,28 @@ impl<E> Engine<E> {
         observer: &mut O,
         horizon: SimTime,
         max_events: u64,
-    ) -> Stop {
+    ) -> Stop
+    where
+        E: Clone,
+    {
+        self.run_limited(model, observer, horizon, &Limits::steps(max_events))
+    }
+
+    /// [`Engine::run`] with every limit: the step budget, a stalled instant,
+    /// and the wall clock.
+    pub fn run_limited<M: Model<Event = E>, O: Observer<M>>(
+        &mut self,
+        model: &mut M,
+        observer: &mut O,
+        horizon: SimTime,
+        limits: &Limits,
+    ) -> Stop
+    where
+        E: Clone,
+    {
+        let started = std::time::Instant::now();
+        let mut instant = self.sched.now;
+        let mut same: u64 = 0;
         loop {
             let Some(t) = self.sched.heap.peek_time() else {
                 return Stop::Drained;
@@ -132,14 +213,33 @@ impl<E> Engine<E> {
                 self.sched.now = horizon;
                 return Stop::Horizon;
             }
-            if self.events >= max_events {
+            if self.steps() >= limits.max_steps {
                 return Stop::EventLimit;
             }
             // Every 4096 events: cheap, and a fraction of a millisecond apart.
             if self.events & 0xFFF == 0 && crate::interrupt::requested() {
                 return Stop::Interrupted;
             }
+            if let Some(wall) = limits.wall
+                && self.events.is_multiple_of(WALL_EVERY)
+                && started.elapsed() >= wall
+            {
+                return Stop::WallClock;
+            }
             let (t, ev) = self.sched.heap.pop().expect("peeked");
+            if t == instant {
+                same += 1;
+                if same >= limits.stall_events {
+                    return Stop::Stalled(same);
+                }
+                if limits.stall_events - same <= STALL_KEPT as u64 {
+                    self.stalled_on.push(ev.clone());
+                }
+            } else {
+                instant = t;
+                same = 1;
+                self.stalled_on.clear();
+            }
             self.sched.now = t;
             self.events += 1;
             if observer.owns(&ev) {
@@ -194,5 +294,53 @@ mod tests {
         assert_eq!(e.now(), 45);
         assert_eq!(e.run(&mut m, &mut (), 1000, 7), Stop::EventLimit);
         assert_eq!(m.0.len(), 7);
+    }
+
+    /// Spins at one instant: each event schedules another at the same time.
+    struct Spinner;
+    impl Model for Spinner {
+        type Event = u32;
+        fn handle(&mut self, ev: u32, sim: &mut Scheduler<u32>) {
+            sim.after(0, ev);
+        }
+    }
+
+    #[test]
+    fn an_instant_that_never_ends_stalls_and_keeps_its_last_events() {
+        let mut e = Engine::new();
+        e.schedule(5, 7);
+        let limits = Limits {
+            stall_events: 1000,
+            ..Limits::steps(u64::MAX)
+        };
+        assert_eq!(
+            e.run_limited(&mut Spinner, &mut (), 100, &limits),
+            Stop::Stalled(1000)
+        );
+        assert_eq!(e.now(), 5);
+        assert!(!e.stalled_on().is_empty() && e.stalled_on().len() <= STALL_KEPT);
+        assert!(e.stalled_on().iter().all(|&ev| ev == 7));
+    }
+
+    /// Does `n` units of work per event.
+    struct Worker(u64);
+    impl Model for Worker {
+        type Event = u32;
+        fn handle(&mut self, _: u32, sim: &mut Scheduler<u32>) {
+            sim.work(self.0);
+            sim.after(1, 0);
+        }
+    }
+
+    #[test]
+    fn work_inside_events_counts_against_the_step_budget() {
+        let mut e = Engine::new();
+        e.schedule(0, 0);
+        assert_eq!(
+            e.run(&mut Worker(99), &mut (), u64::MAX, 1000),
+            Stop::EventLimit
+        );
+        assert_eq!(e.events(), 10);
+        assert_eq!(e.steps(), 1000);
     }
 }

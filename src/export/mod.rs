@@ -11,7 +11,7 @@ pub use error::ExportError;
 pub(crate) use error::io_err;
 
 use crate::charts;
-use crate::run::RunOutput;
+use crate::run::{RunLimits, RunOutput};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
@@ -24,9 +24,20 @@ pub fn run_into(
     s: &Scenario,
     label: &str,
 ) -> Result<(RunOutput, PathBuf), ExportError> {
+    run_into_within(dir, stem, s, label, &RunLimits::default())
+}
+
+/// [`run_into`] within `limits` (a wall-clock budget).
+pub fn run_into_within(
+    dir: &Path,
+    stem: &str,
+    s: &Scenario,
+    label: &str,
+    limits: &RunLimits,
+) -> Result<(RunOutput, PathBuf), ExportError> {
     let staging = Staging::new(dir, stem)?;
     let rows = csv::SeriesWriter::create(&staging.partial.join("timeseries.csv"))?;
-    let out = crate::run::run_streaming(s, label, Box::new(rows))?;
+    let out = crate::run::run_streaming_within(s, label, Box::new(rows), limits)?;
     let folder = staging.commit(&out)?;
     Ok((out, folder))
 }

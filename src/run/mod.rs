@@ -16,7 +16,7 @@ pub use log::{GroupSummary, PartitionLag, TopicSummary};
 pub use push::{EndpointSubscription, PolicySummary, PushSummary, QueueSubscription};
 pub use summary::*;
 
-use crate::engine::{Engine, Observer, Scheduler, SimTime, Stop, from_secs, to_secs};
+use crate::engine::{Engine, Limits, Observer, Scheduler, SimTime, Stop, from_secs, to_secs};
 use crate::metrics::cross_check::CrossCheckWatch;
 use crate::metrics::final_window::FinalWindow;
 use crate::metrics::imbalance::Unbalanced;
@@ -47,6 +47,18 @@ pub enum RunError {
     Interrupted,
 }
 
+/// Limits set for one invocation rather than by the scenario.
+#[derive(Clone, Debug, Default)]
+pub struct RunLimits {
+    /// Stop the run after this much wall-clock time (`run --max-wall`). Off by
+    /// default: where a run stops then depends on the machine.
+    pub max_wall: Option<std::time::Duration>,
+}
+
+/// Events in a row at one instant before a run counts as stalled, beyond the
+/// events scheduled at the start (each worker's first poll, …).
+const STALL_EVENTS: u64 = 10_000_000;
+
 pub struct RunOutput {
     pub summary: Summary,
     /// The time series, bounded for the charts: every row up to
@@ -57,7 +69,7 @@ pub struct RunOutput {
 /// Runs a validated scenario. `label` names it in the summary (usually its
 /// path). Keeps a bounded copy of the time series and writes nothing.
 pub fn run(s: &Scenario, label: &str) -> Result<RunOutput, RunError> {
-    let (summary, series) = execute(s, label, None, true)?;
+    let (summary, series) = execute(s, label, None, true, &RunLimits::default())?;
     Ok(RunOutput {
         summary,
         series: series.unwrap_or_default(),
@@ -71,7 +83,17 @@ pub fn run_streaming(
     label: &str,
     sink: Box<dyn RowSink>,
 ) -> Result<RunOutput, RunError> {
-    let (summary, series) = execute(s, label, Some(sink), true)?;
+    run_streaming_within(s, label, sink, &RunLimits::default())
+}
+
+/// [`run_streaming`] within `limits`.
+pub fn run_streaming_within(
+    s: &Scenario,
+    label: &str,
+    sink: Box<dyn RowSink>,
+    limits: &RunLimits,
+) -> Result<RunOutput, RunError> {
+    let (summary, series) = execute(s, label, Some(sink), true, limits)?;
     Ok(RunOutput {
         summary,
         series: series.unwrap_or_default(),
@@ -81,7 +103,7 @@ pub fn run_streaming(
 /// Runs a validated scenario for its summary alone (a sweep's run): no row of
 /// its time series is kept.
 pub fn run_summary(s: &Scenario, label: &str) -> Result<Summary, RunError> {
-    execute(s, label, None, false).map(|(summary, _)| summary)
+    execute(s, label, None, false, &RunLimits::default()).map(|(summary, _)| summary)
 }
 
 fn execute(
@@ -89,6 +111,7 @@ fn execute(
     label: &str,
     sink: Option<Box<dyn RowSink>>,
     keep_series: bool,
+    limits: &RunLimits,
 ) -> Result<(Summary, Option<BoundedSeries>), RunError> {
     if crate::interrupt::requested() {
         return Err(RunError::Interrupted);
@@ -122,10 +145,18 @@ fn execute(
         interval: from_secs(s.run.sample_interval_s).max(1),
         alarms: Alarms::new(s, &world, &triggers),
     };
-    world.seed_backlogs();
-    world.reset_stats(0);
     let mut engine: Engine<Event> = Engine::new();
-    for (t, e) in world.initial_events() {
+    // The initial backlog is made before the first event: its messages count
+    // as steps.
+    engine.work(world.seed_backlogs());
+    world.reset_stats(0);
+    let initial = world.initial_events();
+    let engine_limits = Limits {
+        max_steps: crate::scenario::limits::max_steps(s),
+        stall_events: STALL_EVENTS.saturating_add(4 * initial.len() as u64),
+        wall: limits.max_wall,
+    };
+    for (t, e) in initial {
         engine.schedule(t, e);
     }
     for (t, e) in ticks.alarms.initial_events() {
@@ -136,7 +167,7 @@ fn execute(
         engine.schedule(warmup, Event::Warmup);
     }
     let horizon = from_secs(s.run.horizon_s);
-    let stop = engine.run(&mut world, &mut ticks, horizon, s.run.max_events);
+    let stop = engine.run_limited(&mut world, &mut ticks, horizon, &engine_limits);
     if stop == Stop::Interrupted {
         return Err(RunError::Interrupted);
     }
@@ -157,7 +188,36 @@ fn execute(
         Stop::EventLimit => Verdict::collapsed(
             Reason::EventLimit,
             to_secs(end),
-            format!("stopped after {} events (run.max_events)", engine.events()),
+            format!(
+                "stopped after {} steps ({} events and the work inside them), the budget of {}",
+                engine.steps(),
+                engine.events(),
+                match s.run.max_events {
+                    Some(n) => format!("run.max_events = {n}"),
+                    None => format!(
+                        "{} derived from the scenario (set run.max_events to change it)",
+                        engine_limits.max_steps
+                    ),
+                }
+            ),
+        ),
+        Stop::Stalled(n) => Verdict::collapsed(
+            Reason::Stalled,
+            to_secs(end),
+            format!(
+                "simulated time stopped advancing at {} s: {n} events in a row at that instant; the last of them by {}",
+                to_secs(end),
+                world.owners(engine.stalled_on())
+            ),
+        ),
+        Stop::WallClock => Verdict::collapsed(
+            Reason::WallClock,
+            to_secs(end),
+            format!(
+                "stopped by --max-wall after {} s of wall-clock time, at {} s of simulated time",
+                limits.max_wall.map_or(0.0, |d| d.as_secs_f64()),
+                to_secs(end)
+            ),
         ),
         Stop::Horizon | Stop::Drained | Stop::Interrupted => {
             verdict::judge(&mut series.final_window, &s.verdict)

@@ -370,6 +370,8 @@ pub(super) fn summarise(
             Stop::Model(why) => why.clone(),
             Stop::EventLimit => "event limit".into(),
             Stop::Interrupted => "interrupted".into(),
+            Stop::Stalled(_) => "stalled".into(),
+            Stop::WallClock => "wall clock".into(),
         },
         events,
         arrival_rate_per_s: arrivals,
@@ -489,9 +491,13 @@ fn clients_only(s: &Scenario, r: Option<&Recovery>) -> Option<Verdict> {
     }))
 }
 
-/// A guard (the backlog cap, the event limit) stopped the run: its verdict stands.
+/// A guard (the backlog cap, the step budget, a stalled instant, the wall
+/// clock) stopped the run: its verdict stands.
 fn guarded(v: &Verdict) -> bool {
-    matches!(v.reason, Some(Reason::BacklogCap | Reason::EventLimit))
+    matches!(
+        v.reason,
+        Some(Reason::BacklogCap | Reason::EventLimit | Reason::Stalled | Reason::WallClock)
+    )
 }
 
 /// A profile's changes that can upset a run: spikes, steps and ramps (a

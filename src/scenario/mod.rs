@@ -2,6 +2,7 @@
 //! validation that names the key at fault and suggests a fix.
 
 pub mod diagnostics;
+pub mod limits;
 pub mod rules;
 mod schema;
 mod validate;
@@ -97,6 +98,25 @@ pub struct Checked {
 pub fn check_file(path: &Path) -> Result<Checked, ScenarioError> {
     let (file, src) = read(path)?;
     check_str(&file, &src)
+}
+
+/// Like [`check_file`], and refused when the scenario would not fit the
+/// memory `budget` or the caps of [`limits`].
+pub fn check_file_within(
+    path: &Path,
+    budget: &limits::MemoryBudget,
+) -> Result<Checked, ScenarioError> {
+    let (file, src) = read(path)?;
+    let checked = check_str(&file, &src)?;
+    let problems = limits::check(&checked.scenario, budget);
+    if problems.is_empty() {
+        Ok(checked)
+    } else {
+        let map = SourceMap::new(&file, &src);
+        Err(ScenarioError::Invalid(
+            problems.into_iter().map(|p| p.locate(&map)).collect(),
+        ))
+    }
 }
 
 /// Like [`load_str`], with the design rules checked too.

@@ -616,24 +616,33 @@ fn case() -> impl Strategy<Value = Case> {
                 max_events,
                 max_backlog,
                 queues,
-                producers,
+                mut producers,
                 consumers,
                 downstreams,
                 topic,
                 push,
-            )| Case {
-                seed,
-                horizon,
-                sample_interval,
-                warmup_fraction,
-                max_events,
-                max_backlog,
-                queues,
-                producers,
-                consumers,
-                downstreams,
-                topic,
-                push,
+            )| {
+                // The initial backlogs together fit the cap (a validation
+                // rule): what does not fit is left out.
+                let mut room = max_backlog.unwrap_or(u64::MAX);
+                for p in &mut producers {
+                    p.initial_backlog = p.initial_backlog.min(room);
+                    room -= p.initial_backlog;
+                }
+                Case {
+                    seed,
+                    horizon,
+                    sample_interval,
+                    warmup_fraction,
+                    max_events,
+                    max_backlog,
+                    queues,
+                    producers,
+                    consumers,
+                    downstreams,
+                    topic,
+                    push,
+                }
             },
         )
 }

@@ -49,6 +49,10 @@ pub enum Reason {
     DownstreamCrashed,
     BacklogCap,
     EventLimit,
+    /// Simulated time stopped advancing: many events in a row at one instant.
+    Stalled,
+    /// The wall-clock budget (`run --max-wall`) stopped the run.
+    WallClock,
     /// The trigger is gone and goodput stays far below the offered load.
     Metastable,
     BacklogGrowth,
@@ -83,6 +87,8 @@ impl Reason {
             Reason::MessageLoss => "message_loss",
             Reason::BacklogCap => "backlog_cap",
             Reason::EventLimit => "event_limit",
+            Reason::Stalled => "stalled",
+            Reason::WallClock => "wall_clock",
             Reason::DownstreamCrashed => "downstream_crashed",
             Reason::Metastable => "metastable",
             Reason::ProducerOutOfMemory => "producer_out_of_memory",
@@ -112,7 +118,15 @@ impl Reason {
                 "a database crashed under the load it was sent; what followed is its consequence"
             }
             Reason::BacklogCap => "the backlog passed run.max_backlog and the run was stopped",
-            Reason::EventLimit => "the run passed run.max_events and was stopped",
+            Reason::EventLimit => {
+                "the run passed its step budget (run.max_events, or the default derived from the scenario) and was stopped"
+            }
+            Reason::Stalled => {
+                "simulated time stopped advancing: the run spent many events at one instant and was stopped"
+            }
+            Reason::WallClock => {
+                "the run passed its wall-clock budget (--max-wall) and was stopped"
+            }
             Reason::Metastable => {
                 "the trigger ended but goodput stayed below the offered load to the end: the failure sustains itself"
             }

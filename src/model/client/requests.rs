@@ -16,6 +16,8 @@ impl World {
             sim.at(t, Event::Clients(ClientsId::of(k), ClientEvent::Arrival));
         }
         self.begin_request(k, slot, sim);
+        // An open loop's requests pile up when the service cannot keep up.
+        self.guard_backlog(0, sim);
     }
 
     fn begin_request(&mut self, k: usize, slot: u32, sim: &mut Scheduler<Event>) {

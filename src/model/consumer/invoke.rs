@@ -179,7 +179,7 @@ impl World {
             }
         }
         for _ in 0..add {
-            c.workers.push(Worker::new(c.p.batch_size));
+            c.workers.push(Worker::new());
             started.push(c.workers.len() - 1);
         }
         for wi in started {

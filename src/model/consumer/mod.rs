@@ -113,11 +113,19 @@ pub struct Worker {
     pub parked_at: SimTime,
 }
 
+impl Default for Worker {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Worker {
-    pub fn new(batch_size: u32) -> Worker {
+    pub fn new() -> Worker {
         Worker {
             state: WorkerState::Pausing,
-            batch: Vec::with_capacity(batch_size as usize),
+            // Grown by what is received, not by the batch size: memory
+            // follows the messages held.
+            batch: Vec::new(),
             pos: 0,
             generation: 0,
             phase: Phase::Compute,
@@ -251,7 +259,7 @@ impl Kind {
 
 impl Consumer {
     pub fn new(id: ConsumerId, p: ConsumerParams, seed: u64, rep: u64) -> Consumer {
-        let workers = (0..p.workers).map(|_| Worker::new(p.batch_size)).collect();
+        let workers = (0..p.workers).map(|_| Worker::new()).collect();
         Consumer {
             id,
             rng: Streams {

@@ -32,13 +32,7 @@ impl World {
         let held: u64 = self.topics.iter().map(|t| t.held()).sum();
         if let Some(sim) = sim {
             // Memory guard: a topic keeps every record for its retention.
-            let total = held + self.arena.live() as u64;
-            if total > self.max_backlog {
-                sim.stop(format!(
-                    "{total} records and messages held ({held} in topics), beyond the cap of {} (run.max_backlog)",
-                    self.max_backlog
-                ));
-            }
+            self.guard_backlog(held, sim);
             self.append_to_topic(ti, record, keyed, now, Some(sim));
         } else {
             self.append_to_topic(ti, record, keyed, now, None);
@@ -133,6 +127,9 @@ impl World {
             w.batch.push(Receipt { slot, generation });
         }
         self.record_copies += n;
+        // Copying a batch is work inside this event: a storm of rebalances
+        // that fetch the same batch again counts every copy.
+        sim.work(n);
         g.fetched(part, from + n);
         w.state = WorkerState::Busy;
         c.occupy();

@@ -9,12 +9,15 @@ use crate::model::{Event, World};
 
 impl World {
     /// The initial backlog: messages already waiting at time 0.
-    pub fn seed_backlogs(&mut self) {
+    /// Returns the messages made (steps of work).
+    pub fn seed_backlogs(&mut self) -> u64 {
+        let mut steps = 0;
         for pi in 0..self.producers.len() {
             if self.producers[pi].p.topic.is_some() {
                 for _ in 0..self.producers[pi].p.initial_backlog {
                     self.append_record(pi, 0, None);
                 }
+                steps += self.producers[pi].p.initial_backlog;
             }
         }
         for p in self
@@ -23,6 +26,7 @@ impl World {
             .filter(|p| p.p.topic.is_none() && p.p.push.is_none())
         {
             let q = &mut self.queues[p.p.queue as usize];
+            steps += p.p.initial_backlog;
             for _ in 0..p.p.initial_backlog {
                 // Stopped, or blocked with a message in hand: the rest of the
                 // backlog is never made (a blocked producer counts it).
@@ -53,6 +57,7 @@ impl World {
                 }
             }
         }
+        steps
     }
 
     pub(crate) fn produce(&mut self, pi: usize, sim: &mut Scheduler<Event>) {

@@ -60,6 +60,7 @@ impl World {
         // draw of 0) and must wait for the next timer.
         let mut due = std::mem::take(&mut self.scratch_pending);
         b.take_due(now, &mut due);
+        sim.work(due.len() as u64);
         let mut accepted = false;
         let mut changed = self.queues[qi].changed();
         for e in due.drain(..) {

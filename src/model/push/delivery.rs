@@ -51,13 +51,7 @@ impl World {
             ep.pending += 1;
             self.attempt(slot, sim);
         }
-        if self.arena.live() as u64 > self.max_backlog {
-            sim.stop(format!(
-                "{} messages held, beyond the cap of {} (run.max_backlog)",
-                self.arena.live(),
-                self.max_backlog
-            ));
-        }
+        self.guard_backlog(0, sim);
     }
 
     /// A retry (or a throttled attempt) is due, if the copy still waits for it.

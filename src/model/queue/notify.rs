@@ -95,13 +95,7 @@ impl World {
 
     /// The guard on messages held, then the publish settled.
     pub(crate) fn after_publish(&mut self, changed: Changed, sim: &mut Scheduler<Event>) {
-        if self.arena.live() as u64 > self.max_backlog {
-            sim.stop(format!(
-                "{} messages held, beyond the cap of {} (run.max_backlog)",
-                self.arena.live(),
-                self.max_backlog
-            ));
-        }
+        self.guard_backlog(0, sim);
         self.settle(changed, sim);
     }
 

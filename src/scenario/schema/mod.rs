@@ -121,10 +121,13 @@ pub struct RunConfig {
     pub sample_interval_s: f64,
     /// Latency, wait and time-average statistics ignore what happened before this.
     pub warmup_s: f64,
-    /// Guard: the run stops, collapsed, when messages held by queues pass this.
+    /// Guard: the run stops, collapsed, when messages held (queues, topics,
+    /// producers' buffers, clients' requests) pass this.
     pub max_backlog: u64,
-    /// Guard against runaway scenarios.
-    pub max_events: u64,
+    /// Guard against runaway scenarios: steps (events, and the work inside
+    /// them); a default derived from the scenario when not set
+    /// (`limits::steps`).
+    pub max_events: Option<u64>,
     /// Concurrent invocations allowed to all Lambda-like consumers together (the
     /// AWS account's regional limit, 1,000 by default).
     pub account_concurrency: u32,
@@ -139,8 +142,10 @@ impl Default for RunConfig {
             horizon_s: 600.0,
             sample_interval_s: 1.0,
             warmup_s: 0.0,
-            max_backlog: 20_000_000,
-            max_events: 5_000_000_000,
+            // About 450 MB of messages at most: a runaway stops well under a
+            // gigabyte.
+            max_backlog: 5_000_000,
+            max_events: None,
             account_concurrency: 1000,
         }
     }

@@ -39,14 +39,39 @@ pub struct Problem {
 }
 
 impl Problem {
+    pub(crate) fn new(
+        path: KeyPath,
+        message: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> Self {
+        Problem {
+            path,
+            message: message.into(),
+            expected: Some(expected.into()),
+            hint: None,
+            candidates: None,
+            bad_value: None,
+        }
+    }
+
+    /// How to fix it.
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
     /// One line, for places without the file's text (a sweep point).
     pub fn describe(&self) -> String {
         let path = self.path.to_string();
         let (path, message) = (echo(&path), echo(&self.message));
-        match &self.expected {
+        let mut d = match &self.expected {
             Some(e) => format!("{path}: {message} (expected {})", echo(e)),
             None => format!("{path}: {message}"),
+        };
+        if let Some(h) = &self.hint {
+            d.push_str(&format!("; {}", echo(h)));
         }
+        d
     }
 
     /// The problem with its line and column, from `map` of the file.
@@ -57,17 +82,17 @@ impl Problem {
             .flat_map(|c| c.iter().map(String::as_str))
             .collect();
         let hint = self.hint;
-        let mut d = map.at_path(
+        let d = map.at_path(
             &self.path,
             self.message,
             self.expected,
             &cands,
             self.bad_value.as_deref(),
         );
-        if let Some(h) = hint {
-            d.hint = Some(h);
+        match hint {
+            Some(h) => d.with_hint(h),
+            None => d,
         }
-        d
     }
 }
 
@@ -78,14 +103,7 @@ struct Checker {
 
 impl Checker {
     fn fail(&mut self, path: KeyPath, message: impl Into<String>, expected: impl Into<String>) {
-        self.problems.push(Problem {
-            path,
-            message: message.into(),
-            expected: Some(expected.into()),
-            hint: None,
-            candidates: None,
-            bad_value: None,
-        });
+        self.problems.push(Problem::new(path, message, expected));
     }
 
     /// A finite number within [lo, hi].
@@ -439,7 +457,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             "a whole number ≥ 1",
         );
     }
-    if s.run.max_events == 0 {
+    if s.run.max_events == Some(0) {
         c.fail(
             run.key("max_events"),
             "no events allowed",
@@ -781,6 +799,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     {
         c.fail(root, "too many components", "at most 65535 of each kind");
     }
+    initial_backlog(&mut c, s);
     c.problems
 }
 
@@ -801,6 +820,44 @@ fn nothing_to_simulate(c: &mut Checker, s: &Scenario) {
             );
         }
     }
+}
+
+/// The initial backlog is made message by message before the run starts: more
+/// than `run.max_backlog` of it would only trip the guard at time 0, or spin
+/// on a queue that refuses it.
+fn initial_backlog(c: &mut Checker, s: &Scenario) {
+    let total = s
+        .producers
+        .iter()
+        .fold(0u64, |t, p| t.saturating_add(p.initial_backlog));
+    if total <= s.run.max_backlog {
+        return;
+    }
+    let Some((i, p)) = s
+        .producers
+        .iter()
+        .enumerate()
+        .max_by_key(|(_, p)| p.initial_backlog)
+    else {
+        return;
+    };
+    c.problems.push(
+        Problem::new(
+            KeyPath::root()
+                .key("producer")
+                .index(i)
+                .key("initial_backlog"),
+            format!(
+                "an initial backlog of {total} messages in all, beyond the cap of {} (run.max_backlog)",
+                s.run.max_backlog
+            ),
+            format!("at most run.max_backlog = {} messages", s.run.max_backlog),
+        )
+        .with_hint(format!(
+            "lower `initial_backlog` to {} or less, or raise `run.max_backlog` (each message held takes about 100 bytes)",
+            s.run.max_backlog.saturating_sub(total - p.initial_backlog)
+        )),
+    );
 }
 
 /// A producer's publish policy: only on queues, which can refuse a publish.

@@ -1,0 +1,63 @@
+//! The `run.max_backlog` guard: what the run holds that grows with the load —
+//! messages (in queues, in flight, pushed copies), producers' buffers of
+//! refused publishes, open-loop clients' requests and, where it is checked at
+//! an append, the records topics keep — against one cap, so that no
+//! collection that grows with the input escapes it.
+
+use super::World;
+use crate::engine::Scheduler;
+use crate::model::Event;
+
+impl World {
+    /// Messages in producers' buffers (and blocked producers' hands).
+    fn buffered(&self) -> u64 {
+        self.producers
+            .iter()
+            .filter_map(|p| p.buffer.as_ref())
+            .map(|b| b.held_messages())
+            .sum()
+    }
+
+    /// Open-loop clients' requests under way (a closed loop's are fixed).
+    fn requests_out(&self) -> u64 {
+        self.clients
+            .iter()
+            .filter(|c| c.arrivals.is_some())
+            .map(|c| (c.requests.len() - c.free.len()) as u64)
+            .sum()
+    }
+
+    /// Stops the run when what it holds passes the cap; `records` are the
+    /// topics' (counted where records are appended).
+    pub(crate) fn guard_backlog(&self, records: u64, sim: &mut Scheduler<Event>) {
+        let messages = self.arena.live() as u64;
+        let cap = self.max_backlog;
+        // The cheap count first: most calls are far below the cap.
+        if messages + records <= cap
+            && messages + records + self.buffered() + self.requests_out() <= cap
+        {
+            return;
+        }
+        let (buffered, requests) = (self.buffered(), self.requests_out());
+        let total = messages + records + buffered + requests;
+        let mut held = if records > 0 {
+            format!("{total} records and messages held ({records} in topics")
+        } else {
+            format!("{total} messages held")
+        };
+        let mut more = vec![];
+        if buffered > 0 {
+            more.push(format!("{buffered} in producers' buffers"));
+        }
+        if requests > 0 {
+            more.push(format!("{requests} clients' requests"));
+        }
+        match (records > 0, more.is_empty()) {
+            (true, true) => held.push(')'),
+            (true, false) => held.push_str(&format!(", {})", more.join(", "))),
+            (false, true) => {}
+            (false, false) => held.push_str(&format!(" ({})", more.join(", "))),
+        }
+        sim.stop(format!("{held}, beyond the cap of {cap} (run.max_backlog)"));
+    }
+}
