@@ -1,6 +1,6 @@
 //! What each subcommand does, with errors rendered for people.
 
-use crate::cli::{CheckArgs, MergeArgs, RunArgs, SweepArgs};
+use crate::cli::{CheckArgs, MergeArgs, ReportArgs, RunArgs, SweepArgs};
 use crate::export::{ExportError, run_into, table};
 use crate::scenario::{Checked, Diagnostic, Scenario, ScenarioError, check_file};
 use rayon::prelude::*;
@@ -28,6 +28,26 @@ enum RunFailed {
         #[source]
         source: ExportError,
     },
+    /// The run's outputs are written, but its report is not.
+    #[error("{label}: report: {source}")]
+    Report {
+        label: String,
+        #[source]
+        source: crate::report::ReportError,
+    },
+}
+
+/// Keeps the scenario file's text in `dir` and writes the report there.
+fn report_into(
+    dir: &Path,
+    file: &Path,
+) -> Result<(crate::report::Report, PathBuf), crate::report::ReportError> {
+    let text = std::fs::read_to_string(file).map_err(|source| crate::report::ReportError::Read {
+        path: file.to_path_buf(),
+        source,
+    })?;
+    crate::report::store_scenario(dir, &text)?;
+    crate::report::write(dir)
 }
 
 /// A `--shard` argument that is not I/N with 0 ≤ I < N.
@@ -156,7 +176,8 @@ pub fn run(args: &RunArgs) -> u8 {
     }
     // Each run is single-threaded and seeded by its scenario: results do not
     // depend on how rayon spreads them.
-    let results: Vec<Result<String, RunFailed>> = loaded
+    type Page = (crate::report::Report, PathBuf);
+    let results: Vec<Result<(String, Option<Page>), RunFailed>> = loaded
         .par_iter()
         .map(|(f, s)| {
             let label = f.display().to_string();
@@ -165,21 +186,41 @@ pub fn run(args: &RunArgs) -> u8 {
                     label: label.clone(),
                     source,
                 })?;
-            Ok(table::render(
-                &out.summary,
-                Some(&dir.display().to_string()),
-            ))
+            let mut text = table::render(&out.summary, Some(&dir.display().to_string()));
+            let mut page = None;
+            if args.report {
+                let written = report_into(&dir, f).map_err(|source| RunFailed::Report {
+                    label: label.clone(),
+                    source,
+                })?;
+                text.push_str(&format!("  report      {}\n", written.1.display()));
+                page = Some(written);
+            }
+            Ok((text, page))
         })
         .collect();
     let mut code = 0;
+    let mut pages = vec![];
     for r in results {
         match r {
-            Ok(t) if !args.quiet => say!("{t}"),
-            Ok(_) => {}
+            Ok((t, page)) => {
+                if !args.quiet {
+                    say!("{t}");
+                }
+                pages.extend(page);
+            }
             Err(e) => {
                 eprintln!("error: {e}");
                 code = EXIT_FAILED;
             }
+        }
+    }
+    match crate::report::write_index(&pages) {
+        Ok(Some(index)) if !args.quiet => say!("index of the reports: {}", index.display()),
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!("error: {e}");
+            code = EXIT_FAILED;
         }
     }
     code
@@ -204,12 +245,23 @@ fn parse_shard(s: &str) -> Result<(u32, u32), BadShard> {
 fn report_sweep(
     result: Result<crate::sweep::Outcome, crate::sweep::SweepError>,
     quiet: bool,
+    report_of: Option<&Path>,
 ) -> u8 {
     use crate::sweep::{Outcome, SweepError};
     match result {
-        Ok(Outcome::Complete { summary, .. }) => {
+        Ok(Outcome::Complete { summary, dir }) => {
             if !quiet {
                 say!("{summary}");
+            }
+            if let Some(file) = report_of {
+                match report_into(&dir, file) {
+                    Ok((_, page)) if !quiet => say!("  report      {}", page.display()),
+                    Ok(_) => {}
+                    Err(e) => {
+                        eprintln!("error: {}: report: {e}", file.display());
+                        return EXIT_FAILED;
+                    }
+                }
             }
             0
         }
@@ -278,9 +330,41 @@ pub fn sweep(args: &SweepArgs) -> u8 {
         };
         crate::sweep::execute(&plan, &args.out, &opts)
     });
-    report_sweep(result, args.quiet)
+    report_sweep(result, args.quiet, args.report.then_some(args.file.as_path()))
 }
 
 pub fn merge(args: &MergeArgs) -> u8 {
-    report_sweep(crate::sweep::merge(&args.dirs, &args.out), false)
+    report_sweep(crate::sweep::merge(&args.dirs, &args.out), false, None)
+}
+
+/// Exit 0 when every folder got its report; 2 when a folder is not a flowsim
+/// output (the others still get theirs); 1 when a report could not be written.
+pub fn report(args: &ReportArgs) -> u8 {
+    let mut code = 0;
+    let mut pages = vec![];
+    for dir in &args.dirs {
+        match crate::report::write(dir) {
+            Ok((r, page)) => {
+                if !args.quiet {
+                    let state = r.verdict.as_ref().map_or("sweep", |v| v.state.as_str());
+                    say!("{}: {state}: {}", dir.display(), page.display());
+                }
+                pages.push((r, page));
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                let c = if e.is_bad_input() { EXIT_BAD_INPUT } else { EXIT_FAILED };
+                code = code.max(c);
+            }
+        }
+    }
+    match crate::report::write_index(&pages) {
+        Ok(Some(index)) if !args.quiet => say!("index: {}", index.display()),
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!("error: {e}");
+            code = code.max(EXIT_FAILED);
+        }
+    }
+    code
 }

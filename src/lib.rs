@@ -34,6 +34,7 @@ pub mod engine;
 pub mod export;
 pub mod metrics;
 pub mod model;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod sweep;

@@ -76,6 +76,29 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, worst first.
+    pub const ALL: [Reason; 14] = [
+        Reason::ProducerOutOfMemory,
+        Reason::DownstreamCrashed,
+        Reason::BacklogCap,
+        Reason::EventLimit,
+        Reason::Metastable,
+        Reason::BacklogGrowth,
+        Reason::MessageLoss,
+        Reason::MessagesLost,
+        Reason::DeadLetteredAfterSuccess,
+        Reason::DeadLettered,
+        Reason::AppliedMoreThanOnce,
+        Reason::PublishRefused,
+        Reason::NotRecovered,
+        Reason::Saturated,
+    ];
+
+    /// The reason named `name` in summary.json, for readers of written files.
+    pub fn from_name(name: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.name() == name)
+    }
+
     /// The name used in summary.json.
     pub fn name(self) -> &'static str {
         match self {
