@@ -51,7 +51,7 @@ pub fn run_charts(dir: &Path, reasons: &[String]) -> Vec<Chart> {
                 out.push(Chart {
                     stem: stem.to_string(),
                     title: title.to_string(),
-                    why: Some(format!("shows the verdict's reason `{reason}`")),
+                    why: Some(format!("shown first for the verdict's reason {reason}")),
                 });
             }
         }
@@ -75,7 +75,7 @@ pub fn sweep_charts(dir: &Path, metrics: &[String], objective: &str) -> Vec<Char
     order.push((
         file_name(objective),
         format!("{objective} against the first swept key"),
-        Some("the objective".into()),
+        Some("the objective's capacity curve".into()),
     ));
     order.push((
         "heatmap".into(),

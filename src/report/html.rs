@@ -32,8 +32,7 @@ code{font-family:FONT,monospace;font-size:13px;background:#f4f4f4;padding:0 3px}
 figure{margin:16px 0 24px;break-inside:avoid;page-break-inside:avoid}
 figure svg{display:block;width:100%;height:auto;border:1px solid var(--line)}
 figure svg text{font-family:FONT,sans-serif}
-figcaption{font-weight:bold;margin-bottom:4px}
-figcaption .why{font-weight:normal;color:var(--muted)}
+figcaption{color:var(--muted);font-size:13px;margin-top:4px}
 .best{font-weight:bold}
 @media print{
  @page{size:A4;margin:14mm 12mm}
@@ -62,10 +61,25 @@ fn rows_table(out: &mut String, rows: &[Row]) {
 }
 
 /// The SVG as written by the chart, without an XML prolog (not allowed inline).
+/// The charts escape their text; a file that holds active content anyway (a
+/// folder edited by hand) is not inlined, so the page never runs a script.
 fn inline_svg(dir: &Path, stem: &str) -> Option<String> {
     let text = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).ok()?;
+    let lower = text.to_ascii_lowercase();
+    if ["<script", "<foreignobject", "javascript:", "<iframe", "href=\"http"]
+        .iter()
+        .any(|bad| lower.contains(bad))
+    {
+        return None;
+    }
     let start = text.find("<svg")?;
     Some(text[start..].trim_end().to_string())
+}
+
+fn sentence_case(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
 }
 
 pub fn render(r: &Report, dir: &Path) -> String {
@@ -201,15 +215,18 @@ pub fn render(r: &Report, dir: &Path) -> String {
         let Some(svg) = inline_svg(dir, &c.stem) else {
             continue;
         };
+        // The chart draws its own title; the caption says only why it comes
+        // first, and names the files for a reader who wants the PNG.
         let why = c
             .why
             .as_ref()
-            .map_or(String::new(), |w| format!(" <span class=\"why\">— {}</span>", html(w)));
+            .map_or(String::new(), |w| format!("{}: ", sentence_case(w)));
         let _ = writeln!(
             o,
-            "<figure id=\"chart-{}\">\n<figcaption>{}{why}</figcaption>\n{svg}\n</figure>",
-            html(&c.stem),
-            html(&c.title)
+            "<figure id=\"chart-{stem}\" aria-label=\"{}\">\n{svg}\n<figcaption>{}<code>{stem}.svg</code>, <code>{stem}.png</code></figcaption>\n</figure>",
+            html(&c.title),
+            html(&why),
+            stem = html(&c.stem),
         );
     }
     o.push_str("</section>\n</body>\n</html>\n");

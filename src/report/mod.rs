@@ -10,7 +10,7 @@ mod error;
 mod escape;
 pub mod facts;
 mod font;
-mod format;
+pub mod format;
 mod html;
 mod index;
 mod markdown;

@@ -51,7 +51,8 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
             Reason {
                 meaning: crate::metrics::verdict::Reason::from_name(&name)
                     .map_or(String::new(), |r| sentence(r.meaning())),
-                detail: sentence(s(r, "/detail").unwrap_or_default()),
+                // Not capitalised: details start with a component's name.
+                detail: full_stop(s(r, "/detail").unwrap_or_default()),
                 name,
             }
         })
@@ -137,16 +138,20 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
 
 /// A sentence starts with a capital and ends with a full stop.
 fn sentence(text: &str) -> String {
-    let t = text.trim();
-    let mut c = t.chars();
-    let mut out = match c.next() {
-        Some(first) => first.to_uppercase().collect::<String>() + c.as_str(),
-        None => return String::new(),
-    };
-    if !out.ends_with('.') {
-        out.push('.');
+    let mut c = text.trim().chars();
+    match c.next() {
+        Some(first) => full_stop(&(first.to_uppercase().collect::<String>() + c.as_str())),
+        None => String::new(),
     }
-    out
+}
+
+fn full_stop(text: &str) -> String {
+    let t = text.trim();
+    if t.is_empty() || t.ends_with('.') {
+        t.to_string()
+    } else {
+        format!("{t}.")
+    }
 }
 
 pub fn folder_name(dir: &Path) -> String {
@@ -256,7 +261,7 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
         "crashes",
         count(db_crashes + producer_crashes),
         format!(
-            "{} database, {} producer out of memory",
+            "database crashes {}, producers out of memory {}",
             count(db_crashes),
             count(producer_crashes)
         ),
@@ -294,7 +299,7 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
         rows.push(Row::new(
             "recovery",
             what,
-            format!("after `{}`", s(r, "/trigger").unwrap_or_default()),
+            format!("after the trigger “{}”", s(r, "/trigger").unwrap_or_default()),
         ));
     }
     rows

@@ -138,6 +138,10 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
         )
     });
     let (points_header, points) = points_table(dir, &params, &objective)?;
+    let mut collapse = collapse;
+    if params.len() == 1 {
+        collapse.push(which_collapsed(&first, &points));
+    }
 
     let stored = scenario::read(dir);
     let title = stored
@@ -176,6 +180,26 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
         }),
         charts: charts::sweep_charts(dir, &metrics, &objective),
     })
+}
+
+/// With one swept key, the values at which the system collapsed and held, in a
+/// sentence: the collapse point alone hides a collapse at both ends.
+fn which_collapsed(key: &str, points: &[Vec<String>]) -> String {
+    let (mut fell, mut held) = (vec![], vec![]);
+    for row in points {
+        let collapsed = row.get(1).and_then(|p| p.trim_end_matches(" %").parse::<f64>().ok());
+        match collapsed {
+            Some(p) if p >= 50.0 => fell.push(row[0].clone()),
+            Some(_) => held.push(row[0].clone()),
+            None => {}
+        }
+    }
+    let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
+    format!(
+        "Values of {key} at which at least half the replications collapsed: {}; at which most held: {}.",
+        list(&fell),
+        list(&held)
+    )
 }
 
 /// points.csv cut down to what a reader compares: the swept keys, the share

@@ -14,6 +14,7 @@ mod long_series;
 mod producer;
 mod push;
 mod queue_semantics;
+mod report;
 mod retries;
 mod rules;
 mod sampling;
