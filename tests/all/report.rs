@@ -184,8 +184,12 @@ fn every_user_string_is_escaped() {
     assert!(!html.contains("<img"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
     assert!(html.contains("or&lt;b&gt;ders"));
+    // Markdown keeps the text, each `<` backslash-escaped so no HTML gets through.
     let md = read(&dir.join("report.md"));
-    assert!(!md.contains("<script"));
+    assert!(md.contains(r"\<script\>alert(1)\</script\>"));
+    for (i, _) in md.match_indices('<') {
+        assert!(i > 0 && md.as_bytes()[i - 1] == b'\\', "an unescaped < in report.md");
+    }
 }
 
 /// A small sweep: three pool sizes around the load's need.
