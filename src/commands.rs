@@ -42,10 +42,11 @@ fn report_into(
     dir: &Path,
     file: &Path,
 ) -> Result<(crate::report::Report, PathBuf), crate::report::ReportError> {
-    let text = std::fs::read_to_string(file).map_err(|source| crate::report::ReportError::Read {
-        path: file.to_path_buf(),
-        source,
-    })?;
+    let text =
+        std::fs::read_to_string(file).map_err(|source| crate::report::ReportError::Read {
+            path: file.to_path_buf(),
+            source,
+        })?;
     crate::report::store_scenario(dir, &text)?;
     crate::report::write(dir)
 }
@@ -330,7 +331,11 @@ pub fn sweep(args: &SweepArgs) -> u8 {
         };
         crate::sweep::execute(&plan, &args.out, &opts)
     });
-    report_sweep(result, args.quiet, args.report.then_some(args.file.as_path()))
+    report_sweep(
+        result,
+        args.quiet,
+        args.report.then_some(args.file.as_path()),
+    )
 }
 
 pub fn merge(args: &MergeArgs) -> u8 {
@@ -353,7 +358,11 @@ pub fn report(args: &ReportArgs) -> u8 {
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                let c = if e.is_bad_input() { EXIT_BAD_INPUT } else { EXIT_FAILED };
+                let c = if e.is_bad_input() {
+                    EXIT_BAD_INPUT
+                } else {
+                    EXIT_FAILED
+                };
                 code = code.max(c);
             }
         }

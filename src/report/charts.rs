@@ -10,10 +10,19 @@ const RUN_CHARTS: &[(&str, &str)] = &[
     ("backlog", "Backlog and age of the oldest message"),
     ("throughput", "Arrivals, throughput and goodput"),
     ("workers", "Busy workers against the pool size"),
-    ("concurrency", "Concurrency and database connections against their limits"),
-    ("downstream_calls", "Downstream calls: failures, retries and throttles"),
+    (
+        "concurrency",
+        "Concurrency and database connections against their limits",
+    ),
+    (
+        "downstream_calls",
+        "Downstream calls: failures, retries and throttles",
+    ),
     ("load", "Offered load, attempts and goodput"),
-    ("service", "Requests in service, and the latency a new one gets"),
+    (
+        "service",
+        "Requests in service, and the latency a new one gets",
+    ),
     ("lag", "Consumer lag per partition"),
     ("deliveries", "Push deliveries to endpoints"),
 ];
@@ -22,7 +31,13 @@ const RUN_CHARTS: &[(&str, &str)] = &[
 fn evidence(reason: &str) -> &'static [&'static str] {
     match reason {
         "downstream_crashed" => &["concurrency", "downstream_calls", "backlog"],
-        "metastable" => &["load", "service", "deliveries", "downstream_calls", "throughput"],
+        "metastable" => &[
+            "load",
+            "service",
+            "deliveries",
+            "downstream_calls",
+            "throughput",
+        ],
         "backlog_growth" | "backlog_cap" | "not_recovered" => &["backlog", "lag", "throughput"],
         "message_loss" | "messages_lost" => &["lag", "throughput", "backlog", "deliveries"],
         "dead_lettered_after_success" | "dead_lettered" | "applied_more_than_once" => {
@@ -90,7 +105,11 @@ pub fn sweep_charts(dir: &Path, metrics: &[String], objective: &str) -> Vec<Char
         ));
     }
     for m in metrics {
-        order.push((file_name(m), format!("{m} against the first swept key"), None));
+        order.push((
+            file_name(m),
+            format!("{m} against the first swept key"),
+            None,
+        ));
     }
     let mut out: Vec<Chart> = vec![];
     for (stem, title, why) in order {

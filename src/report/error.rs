@@ -18,7 +18,9 @@ pub enum ReportError {
     },
     /// summary.json or plan.json is not JSON, or lacks a field every flowsim
     /// version writes.
-    #[error("{path}: not a flowsim {what}: {problem}; write the folder again with `flowsim run` or `flowsim sweep`")]
+    #[error(
+        "{path}: not a flowsim {what}: {problem}; write the folder again with `flowsim run` or `flowsim sweep`"
+    )]
     Malformed {
         path: PathBuf,
         what: &'static str,

@@ -18,7 +18,7 @@ h2{font-size:19px;margin:28px 0 8px;border-bottom:1px solid var(--line);padding-
 .sub{color:var(--muted);margin:0 0 16px}
 table{border-collapse:collapse;width:100%;margin:8px 0;font-size:14px}
 th,td{text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid var(--line)}
-th{background:#f4f4f4}
+th{background:#f4f4f4;white-space:nowrap}
 td.num{white-space:nowrap;font-weight:bold}
 td.note{color:var(--muted)}
 code{font-family:FONT,monospace;font-size:13px;background:#f4f4f4;padding:0 3px}
@@ -66,9 +66,15 @@ fn rows_table(out: &mut String, rows: &[Row]) {
 fn inline_svg(dir: &Path, stem: &str) -> Option<String> {
     let text = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).ok()?;
     let lower = text.to_ascii_lowercase();
-    if ["<script", "<foreignobject", "javascript:", "<iframe", "href=\"http"]
-        .iter()
-        .any(|bad| lower.contains(bad))
+    if [
+        "<script",
+        "<foreignobject",
+        "javascript:",
+        "<iframe",
+        "href=\"http",
+    ]
+    .iter()
+    .any(|bad| lower.contains(bad))
     {
         return None;
     }
@@ -78,8 +84,9 @@ fn inline_svg(dir: &Path, stem: &str) -> Option<String> {
 
 fn sentence_case(s: &str) -> String {
     let mut c = s.chars();
-    c.next()
-        .map_or(String::new(), |f| f.to_uppercase().collect::<String>() + c.as_str())
+    c.next().map_or(String::new(), |f| {
+        f.to_uppercase().collect::<String>() + c.as_str()
+    })
 }
 
 pub fn render(r: &Report, dir: &Path) -> String {
@@ -179,7 +186,11 @@ pub fn render(r: &Report, dir: &Path) -> String {
     if !r.settings.is_empty() {
         o.push_str("<table>\n<tr><th>Table</th><th>Name</th><th>Settings</th></tr>\n");
         for s in &r.settings {
-            let values: Vec<String> = s.values.iter().map(|v| format!("<code>{}</code>", html(v))).collect();
+            let values: Vec<String> = s
+                .values
+                .iter()
+                .map(|v| format!("<code>{}</code>", html(v)))
+                .collect();
             let _ = writeln!(
                 o,
                 "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",

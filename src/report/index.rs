@@ -14,7 +14,9 @@ pub fn render(reports: &[(String, Report)]) -> String {
         let (state, class) = match (&r.verdict, &r.sweep) {
             (Some(v), _) => (v.state.clone(), v.state.clone()),
             (None, Some(s)) => (
-                s.best.clone().unwrap_or_else(|| "sweep: no best point".into()),
+                s.best
+                    .clone()
+                    .unwrap_or_else(|| "sweep: no best point".into()),
                 String::new(),
             ),
             _ => (String::new(), String::new()),

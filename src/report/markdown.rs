@@ -8,7 +8,13 @@ use std::fmt::Write as _;
 fn rows_table(o: &mut String, rows: &[Row]) {
     o.push_str("| | | |\n|---|---|---|\n");
     for r in rows {
-        let _ = writeln!(o, "| {} | **{}** | {} |", md(&r.label), md(&r.value), md(&r.note));
+        let _ = writeln!(
+            o,
+            "| {} | **{}** | {} |",
+            md(&r.label),
+            md(&r.value),
+            md(&r.note)
+        );
     }
     o.push('\n');
 }
@@ -27,7 +33,12 @@ pub fn render(r: &Report) -> String {
         r.scenario.replace('`', "'")
     );
     if let Some(v) = &r.verdict {
-        let _ = writeln!(o, "## Verdict: {}\n\n{}\n", v.state.to_uppercase(), md(&v.headline));
+        let _ = writeln!(
+            o,
+            "## Verdict: {}\n\n{}\n",
+            v.state.to_uppercase(),
+            md(&v.headline)
+        );
         for reason in &v.reasons {
             let _ = writeln!(
                 o,
@@ -48,7 +59,9 @@ pub fn render(r: &Report) -> String {
         }
         match &s.best {
             Some(b) => _ = writeln!(o, "**{}**\n", md(b)),
-            None => o.push_str("**No best point: at every point at least half the replications collapsed.**\n\n"),
+            None => o.push_str(
+                "**No best point: at every point at least half the replications collapsed.**\n\n",
+            ),
         }
     }
     if !r.description.is_empty() || r.scenario_note.is_some() {
@@ -83,7 +96,13 @@ pub fn render(r: &Report) -> String {
         o.push_str("| Table | Name | Settings |\n|---|---|---|\n");
         for s in &r.settings {
             let values: Vec<String> = s.values.iter().map(|v| md(v)).collect();
-            let _ = writeln!(o, "| {} | {} | {} |", md(&s.section), md(&s.name), values.join("; "));
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} |",
+                md(&s.section),
+                md(&s.name),
+                values.join("; ")
+            );
         }
         o.push('\n');
     }
@@ -108,8 +127,17 @@ pub fn render(r: &Report) -> String {
     }
     o.push_str("## Charts\n\n");
     for c in &r.charts {
-        let why = c.why.as_ref().map_or(String::new(), |w| format!(" — {}", md(w)));
-        let _ = writeln!(o, "### {}{why}\n\n![{}]({}.png)\n", md(&c.title), md(&c.title), c.stem);
+        let why = c
+            .why
+            .as_ref()
+            .map_or(String::new(), |w| format!(" — {}", md(w)));
+        let _ = writeln!(
+            o,
+            "### {}{why}\n\n![{}]({}.png)\n",
+            md(&c.title),
+            md(&c.title),
+            c.stem
+        );
     }
     o
 }

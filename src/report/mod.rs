@@ -29,7 +29,12 @@ pub fn kind_of(dir: &Path) -> Result<Kind, ReportError> {
     if !dir.is_dir() {
         return Err(ReportError::NotAnOutput {
             dir: dir.to_path_buf(),
-            found: if dir.exists() { "not a folder" } else { "no such folder" }.into(),
+            found: if dir.exists() {
+                "not a folder"
+            } else {
+                "no such folder"
+            }
+            .into(),
         });
     }
     if has("plan.json") && has("points.csv") && has("summary.json") {

@@ -17,7 +17,9 @@ fn s<'a>(v: &'a Value, ptr: &str) -> Option<&'a str> {
 }
 
 fn items<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key).and_then(Value::as_array).map_or(&[], Vec::as_slice)
+    v.get(key)
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// Sum of a number over the elements of an array of the summary.
@@ -59,7 +61,7 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
         .collect();
     let headline = match state.as_str() {
         "stable" => format!(
-            "Stable: the run absorbed its load and did no harm the verdict knows of ({}).",
+            "Stable: the run absorbed its load and did no harm the verdict knows of. Evidence: {}.",
             s(&v, "/verdict/detail").unwrap_or_default()
         ),
         "degraded" => "Degraded: harm was done, but it does not grow without bound.".into(),
@@ -76,7 +78,11 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
 
     let mut facts = vec![
         Row::new("scenario", scenario_path.clone(), ""),
-        Row::new("seed", number(f(&v, "/seed").unwrap_or(f64::NAN)), "as run (after any --seed)"),
+        Row::new(
+            "seed",
+            number(f(&v, "/seed").unwrap_or(f64::NAN)),
+            "as run (after any --seed)",
+        ),
         Row::new(
             "simulated",
             secs(f(&v, "/ended_at_s").unwrap_or(f64::NAN)),
@@ -88,7 +94,11 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
         ),
     ];
     if let Some(w) = f(&v, "/warmup_s").filter(|w| *w > 0.0) {
-        facts.push(Row::new("warm-up", secs(w), "rates and latencies count after it"));
+        facts.push(Row::new(
+            "warm-up",
+            secs(w),
+            "rates and latencies count after it",
+        ));
     }
     for t in items(&v, "triggers") {
         facts.push(Row::new(
@@ -199,7 +209,9 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
         rows.push(Row::new(
             "peak backlog",
             count(f(v, "/review/peak_backlog").unwrap_or(f64::NAN)),
-            f(v, "/review/peak_backlog_at_s").map_or(String::new(), |t| format!("messages waiting, at {}", secs(t))),
+            f(v, "/review/peak_backlog_at_s").map_or(String::new(), |t| {
+                format!("messages waiting, at {}", secs(t))
+            }),
         ));
         rows.push(Row::new(
             "peak age",
@@ -210,12 +222,17 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
         ));
         let drained = match (
             f(v, "/review/drained_at_s"),
-            v.pointer("/review/backlog_before_trigger").is_some_and(|b| !b.is_null()),
+            v.pointer("/review/backlog_before_trigger")
+                .is_some_and(|b| !b.is_null()),
         ) {
-            (Some(t), _) => (secs(t), "the backlog came back to its level before the trigger".to_string()),
+            (Some(t), _) => (
+                secs(t),
+                "the backlog came back to its level before the trigger".to_string(),
+            ),
             (None, true) => (
                 "not drained".into(),
-                "the backlog did not come back, or never rose above its level before the trigger".into(),
+                "the backlog did not come back, or never rose above its level before the trigger"
+                    .into(),
             ),
             (None, false) => ("–".into(), "no trigger".into()),
         };
@@ -299,7 +316,10 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
         rows.push(Row::new(
             "recovery",
             what,
-            format!("after the trigger “{}”", s(r, "/trigger").unwrap_or_default()),
+            format!(
+                "after the trigger “{}”",
+                s(r, "/trigger").unwrap_or_default()
+            ),
         ));
     }
     rows

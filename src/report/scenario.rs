@@ -144,7 +144,10 @@ fn setting(section: &str, t: &toml::Table) -> Setting {
 fn inline(v: &toml::Value) -> String {
     match v {
         toml::Value::Table(t) => {
-            let inner: Vec<String> = t.iter().map(|(k, v)| format!("{k} = {}", inline(v))).collect();
+            let inner: Vec<String> = t
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", inline(v)))
+                .collect();
             format!("{{ {} }}", inner.join(", "))
         }
         toml::Value::Array(a) => {
@@ -190,7 +193,11 @@ processing_s = { dist = "exponential", mean = 0.1 }
     #[test]
     fn each_component_is_a_row_with_its_values_inline() {
         let s = from_text(TEXT);
-        let consumer = s.settings.iter().find(|r| r.section == "consumer").expect("consumer");
+        let consumer = s
+            .settings
+            .iter()
+            .find(|r| r.section == "consumer")
+            .expect("consumer");
         assert!(consumer.values.contains(&"workers = 4".to_string()));
         assert!(
             consumer
@@ -198,7 +205,11 @@ processing_s = { dist = "exponential", mean = 0.1 }
                 .iter()
                 .any(|v| v.starts_with("processing_s = { dist = \"exponential\""))
         );
-        let queue = s.settings.iter().find(|r| r.section == "queue").expect("queue");
+        let queue = s
+            .settings
+            .iter()
+            .find(|r| r.section == "queue")
+            .expect("queue");
         assert_eq!(queue.name, "orders");
     }
 

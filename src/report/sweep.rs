@@ -64,7 +64,11 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
     let metrics: Vec<String> = plan
         .get("metrics")
         .and_then(Value::as_array)
-        .map(|m| m.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default();
     let objective = plan
         .pointer("/objective/metric")
@@ -77,7 +81,12 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
         .unwrap_or("min");
 
     let mut facts = vec![Row::new("scenario", scenario_path.clone(), "")];
-    for p in plan.get("params").and_then(Value::as_array).into_iter().flatten() {
+    for p in plan
+        .get("params")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let values: Vec<String> = p
             .get("values")
             .and_then(Value::as_array)
@@ -85,7 +94,10 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
             .unwrap_or_default();
         facts.push(Row::new(
             "swept key",
-            p.get("path").and_then(Value::as_str).unwrap_or_default().into(),
+            p.get("path")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .into(),
             values.join(", "),
         ));
     }
@@ -93,7 +105,11 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
     facts.push(Row::new(
         "runs",
         count(n("runs")),
-        format!("{} points × {} replications", count(n("points")), count(n("reps"))),
+        format!(
+            "{} points × {} replications",
+            count(n("points")),
+            count(n("reps"))
+        ),
     ));
     facts.push(Row::new(
         "seed",
@@ -187,14 +203,22 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
 fn which_collapsed(key: &str, points: &[Vec<String>]) -> String {
     let (mut fell, mut held) = (vec![], vec![]);
     for row in points {
-        let collapsed = row.get(1).and_then(|p| p.trim_end_matches(" %").parse::<f64>().ok());
+        let collapsed = row
+            .get(1)
+            .and_then(|p| p.trim_end_matches(" %").parse::<f64>().ok());
         match collapsed {
             Some(p) if p >= 50.0 => fell.push(row[0].clone()),
             Some(_) => held.push(row[0].clone()),
             None => {}
         }
     }
-    let list = |v: &[String]| if v.is_empty() { "none".to_string() } else { v.join(", ") };
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
     format!(
         "Values of {key} at which at least half the replications collapsed: {}; at which most held: {}.",
         list(&fell),
@@ -215,9 +239,15 @@ fn points_table(
         source,
     };
     let mut r = csv::Reader::from_path(&path).map_err(csv_err)?;
-    let head: Vec<String> = r.headers().map_err(csv_err)?.iter().map(str::to_string).collect();
+    let head: Vec<String> = r
+        .headers()
+        .map_err(csv_err)?
+        .iter()
+        .map(str::to_string)
+        .collect();
     let col = |name: &str| head.iter().position(|h| h == name);
-    let mut cols: Vec<(String, Option<usize>)> = params.iter().map(|p| (p.clone(), col(p))).collect();
+    let mut cols: Vec<(String, Option<usize>)> =
+        params.iter().map(|p| (p.clone(), col(p))).collect();
     cols.push(("collapsed".into(), col("collapsed_fraction")));
     let mean = col(&format!("{objective}.mean"));
     let lo = col(&format!("{objective}.ci_low"));
@@ -227,7 +257,10 @@ fn points_table(
         let rec = rec.map_err(csv_err)?;
         let cell = |i: Option<usize>| i.and_then(|i| rec.get(i)).unwrap_or_default().to_string();
         let num = |i: Option<usize>| cell(i).parse::<f64>().ok();
-        let mut row: Vec<String> = cols[..cols.len() - 1].iter().map(|(_, i)| cell(*i)).collect();
+        let mut row: Vec<String> = cols[..cols.len() - 1]
+            .iter()
+            .map(|(_, i)| cell(*i))
+            .collect();
         row.push(num(cols[cols.len() - 1].1).map_or("–".into(), percent));
         row.push(num(mean).map_or("–".into(), number));
         row.push(match (num(lo), num(hi)) {

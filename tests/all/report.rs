@@ -176,7 +176,10 @@ fn every_user_string_is_escaped() {
          [[queue]]\nname = \"or<b>ders\"\n[[producer]]\nrate = 5.0\n[[consumer]]\nname = \"<img src=x onerror=alert(3)>\"\nworkers = 2\n",
     )
     .unwrap();
-    ok(flowsim(&["run", "evil.toml", "--out", "out", "--report", "-q"], d.path()));
+    ok(flowsim(
+        &["run", "evil.toml", "--out", "out", "--report", "-q"],
+        d.path(),
+    ));
     let dir = d.path().join("out/evil");
     let html = read(&dir.join("report.html"));
     assert!(!html.contains("<script"), "a script got through");
@@ -188,7 +191,10 @@ fn every_user_string_is_escaped() {
     let md = read(&dir.join("report.md"));
     assert!(md.contains(r"\<script\>alert(1)\</script\>"));
     for (i, _) in md.match_indices('<') {
-        assert!(i > 0 && md.as_bytes()[i - 1] == b'\\', "an unescaped < in report.md");
+        assert!(
+            i > 0 && md.as_bytes()[i - 1] == b'\\',
+            "an unescaped < in report.md"
+        );
     }
 }
 
@@ -203,7 +209,10 @@ const SWEEP: &str = "# Pools around the need.\n\n[run]\ntitle = \"Pool sizes\"\n
 fn a_sweep_report_names_the_collapse_point_and_the_best_point() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("pools.toml"), SWEEP).unwrap();
-    ok(flowsim(&["sweep", "pools.toml", "--out", "out", "--report", "-q"], d.path()));
+    ok(flowsim(
+        &["sweep", "pools.toml", "--out", "out", "--report", "-q"],
+        d.path(),
+    ));
     let dir = d.path().join("out/pools-sweep");
     let s = summary(&dir);
     let best = s["best"]["point"]["consumer[0].workers"]
@@ -216,7 +225,9 @@ fn a_sweep_report_names_the_collapse_point_and_the_best_point() {
         "best point {best} not named"
     );
     match s["collapse_points"][0]["collapses_at"].as_str() {
-        Some(v) => assert!(html.contains(&format!("consumer[0].workers = {v} is the smallest value"))),
+        Some(v) => {
+            assert!(html.contains(&format!("consumer[0].workers = {v} is the smallest value")))
+        }
         None => assert!(html.contains("No collapse")),
     }
     assert_eq!(html.matches("<svg").count(), svg_files(&dir).len());
@@ -231,7 +242,10 @@ fn a_sweep_report_names_the_collapse_point_and_the_best_point() {
 fn an_earlier_run_gets_a_report_and_its_outputs_are_untouched_without_the_flag() {
     let d = tempfile::tempdir().unwrap();
     scenario(d.path(), "steady.toml", &[]);
-    ok(flowsim(&["run", "steady.toml", "--out", "out", "-q"], d.path()));
+    ok(flowsim(
+        &["run", "steady.toml", "--out", "out", "-q"],
+        d.path(),
+    ));
     let dir = d.path().join("out/steady");
     for f in ["report.html", "report.md", "scenario.toml"] {
         assert!(!dir.join(f).exists(), "{f} written without --report");
@@ -249,7 +263,10 @@ fn a_folder_that_is_not_an_output_is_exit_2_and_the_others_still_get_theirs() {
     std::fs::create_dir_all(d.path().join("notes")).unwrap();
     std::fs::write(d.path().join("notes/summary.json"), "{}").unwrap();
     scenario(d.path(), "steady.toml", &[]);
-    ok(flowsim(&["run", "steady.toml", "--out", "out", "-q"], d.path()));
+    ok(flowsim(
+        &["run", "steady.toml", "--out", "out", "-q"],
+        d.path(),
+    ));
 
     let o = flowsim(&["report", "notes"], d.path());
     assert_eq!(o.status.code(), Some(2));
@@ -275,7 +292,15 @@ fn several_folders_get_a_report_each_and_an_index() {
     scenario(d.path(), "steady.toml", &[]);
     scenario(d.path(), "zombie-loop.toml", &[]);
     ok(flowsim(
-        &["run", "steady.toml", "zombie-loop.toml", "--out", "out", "--report", "-q"],
+        &[
+            "run",
+            "steady.toml",
+            "zombie-loop.toml",
+            "--out",
+            "out",
+            "--report",
+            "-q",
+        ],
         d.path(),
     ));
     let index = read(&d.path().join("out/index.html"));
@@ -325,12 +350,17 @@ fn chromium(args: &[String]) -> Output {
 fn the_report_renders_in_a_headless_browser_with_every_chart() {
     let browser = Path::new("/usr/bin/chromium");
     if !browser.exists() {
-        println!("skipped: /usr/bin/chromium is missing (scripts/install-test-deps.sh installs it)");
+        println!(
+            "skipped: /usr/bin/chromium is missing (scripts/install-test-deps.sh installs it)"
+        );
         return;
     }
     let d = tempfile::tempdir().unwrap();
     scenario(d.path(), "flash-sale.toml", &[]);
-    ok(flowsim(&["run", "flash-sale.toml", "--out", "out", "--report", "-q"], d.path()));
+    ok(flowsim(
+        &["run", "flash-sale.toml", "--out", "out", "--report", "-q"],
+        d.path(),
+    ));
     let dir = d.path().join("out/flash-sale");
     let page = format!("file://{}", dir.join("report.html").display());
     // Kept for a person to look at, like the other outputs.
@@ -351,7 +381,10 @@ fn the_report_renders_in_a_headless_browser_with_every_chart() {
         ]
         .iter()
         .map(|s| s.to_string())
-        .chain([format!("--user-data-dir={}", d.path().join(profile).display())])
+        .chain([format!(
+            "--user-data-dir={}",
+            d.path().join(profile).display()
+        )])
         .collect()
     };
     let mut args = common("profile-shot");
@@ -374,7 +407,10 @@ fn the_report_renders_in_a_headless_browser_with_every_chart() {
     assert!(!svgs.is_empty());
     for svg in &svgs {
         let stem = svg.trim_end_matches(".svg");
-        assert!(dom.contains(&format!("id=\"chart-{stem}\"")), "{stem} not in the DOM");
+        assert!(
+            dom.contains(&format!("id=\"chart-{stem}\"")),
+            "{stem} not in the DOM"
+        );
     }
     assert_eq!(dom.matches("<svg").count(), svgs.len());
     assert!(dom.contains("Flash sale"));
