@@ -90,6 +90,7 @@ mod tests {
         assert_eq!(secs(10.354687), "10.4 s");
         assert_eq!(secs(2818.0), "2,818 s (47.0 min)");
         assert_eq!(percent(0.44), "44 %");
-        assert_eq!(percent(0.0012), "0.12 %");
+        assert_eq!(percent(0.0012), "0.1 %");
+        assert_eq!(percent(0.0004), "0.04 %");
     }
 }
