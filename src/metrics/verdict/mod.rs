@@ -290,6 +290,15 @@ impl Verdict {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_reason_is_listed_once_worst_first_and_found_by_its_name() {
+        assert!(Reason::ALL.windows(2).all(|w| w[0] < w[1]));
+        for r in Reason::ALL {
+            assert_eq!(Reason::from_name(r.name()), Some(r));
+        }
+        assert_eq!(Reason::from_name("no_such_reason"), None);
+    }
+
     use super::*;
 
     fn found(reason: Reason, component: &str) -> Finding {
