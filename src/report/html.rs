@@ -22,6 +22,7 @@ th{background:#f4f4f4;white-space:nowrap}
 td.num{white-space:nowrap;font-weight:bold}
 td.note{color:var(--muted)}
 code{font-family:FONT,monospace;font-size:13px;background:#f4f4f4;padding:0 3px}
+td code{display:inline-block;margin:1px 0}
 .state{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff;font-weight:bold;text-transform:uppercase;letter-spacing:.04em}
 .state.stable{background:var(--stable)}.state.degraded{background:var(--degraded)}.state.collapsed{background:var(--collapsed)}
 .verdict{border-left:6px solid var(--line);padding:8px 14px;background:#fafafa}
