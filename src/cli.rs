@@ -1,4 +1,4 @@
-//! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`.
+//! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`, `report`.
 
 use crate::scenario::limits::MemoryBudget;
 use clap::{Args, Parser, Subcommand};
@@ -28,6 +28,19 @@ pub enum Command {
     Sweep(SweepArgs),
     /// Combine the outputs of `sweep --shard` runs into one sweep's reports.
     Merge(MergeArgs),
+    /// Write report.html and report.md into output folders written earlier by
+    /// `run` or `sweep` (reads their files only).
+    Report(ReportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Output folders: DIR/<stem>/ of a run, DIR/<stem>-sweep/ of a sweep.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]
@@ -59,6 +72,10 @@ pub struct SweepArgs {
     /// Refuse to sweep a scenario that breaks a design rule (exit 2).
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also write report.html and report.md (and keep the scenario as
+    /// scenario.toml) in the sweep's folder.
+    #[arg(long)]
+    pub report: bool,
 }
 
 #[derive(Args, Debug)]
@@ -89,6 +106,10 @@ pub struct RunArgs {
     /// Refuse to run scenarios that break a design rule (exit 2), for CI.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Also write report.html and report.md (and keep the scenario as
+    /// scenario.toml) in each run's folder.
+    #[arg(long)]
+    pub report: bool,
     /// Memory a run may need at worst, e.g. 8GiB (default: half of this
     /// machine's memory). A scenario whose estimate is beyond it is refused.
     #[arg(long, value_name = "SIZE")]

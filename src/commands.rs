@@ -1,6 +1,6 @@
 //! What each subcommand does, with errors rendered for people.
 
-use crate::cli::{CheckArgs, MergeArgs, RunArgs, SweepArgs};
+use crate::cli::{CheckArgs, MergeArgs, ReportArgs, RunArgs, SweepArgs};
 use crate::export::{ExportError, run_into_within, table};
 use crate::scenario::limits::{self, MemoryBudget};
 use crate::scenario::{
@@ -32,6 +32,27 @@ enum RunFailed {
         #[source]
         source: ExportError,
     },
+    /// The run's outputs are written, but its report is not.
+    #[error("{label}: report: {source}")]
+    Report {
+        label: String,
+        #[source]
+        source: crate::report::ReportError,
+    },
+}
+
+/// Keeps the scenario file's text in `dir` and writes the report there.
+fn report_into(
+    dir: &Path,
+    file: &Path,
+) -> Result<(crate::report::Report, PathBuf), crate::report::ReportError> {
+    let text =
+        std::fs::read_to_string(file).map_err(|source| crate::report::ReportError::Read {
+            path: file.to_path_buf(),
+            source,
+        })?;
+    crate::report::store_scenario(dir, &text)?;
+    crate::report::write(dir)
 }
 
 /// A `--shard` argument that is not I/N with 0 ≤ I < N.
@@ -180,7 +201,8 @@ pub fn run(args: &RunArgs) -> u8 {
     };
     // Each run is single-threaded and seeded by its scenario: results do not
     // depend on how rayon spreads them.
-    let results: Vec<Result<String, RunFailed>> = loaded
+    type Page = (crate::report::Report, PathBuf);
+    let results: Vec<Result<(String, Option<Page>), RunFailed>> = loaded
         .par_iter()
         .map(|(f, s)| {
             let label = f.display().to_string();
@@ -191,21 +213,30 @@ pub fn run(args: &RunArgs) -> u8 {
                         source,
                     }
                 })?;
-            Ok(table::render(
-                &out.summary,
-                Some(&dir.display().to_string()),
-            ))
+            let mut text = table::render(&out.summary, Some(&dir.display().to_string()));
+            let mut page = None;
+            if args.report {
+                let written = report_into(&dir, f).map_err(|source| RunFailed::Report {
+                    label: label.clone(),
+                    source,
+                })?;
+                text.push_str(&format!("  report      {}\n", written.1.display()));
+                page = Some(written);
+            }
+            Ok((text, page))
         })
         .collect();
     let mut code = 0;
     let (mut finished, mut stopped) = (0, 0);
+    let mut pages = vec![];
     for r in results {
         match r {
-            Ok(t) => {
+            Ok((t, page)) => {
                 finished += 1;
                 if !args.quiet {
                     say!("{t}");
                 }
+                pages.extend(page);
             }
             Err(RunFailed::Export {
                 source: ExportError::Run(crate::RunError::Interrupted),
@@ -223,6 +254,14 @@ pub fn run(args: &RunArgs) -> u8 {
             loaded.len()
         );
         return EXIT_INTERRUPTED;
+    }
+    match crate::report::write_index(&pages) {
+        Ok(Some(index)) if !args.quiet => say!("index of the reports: {}", index.display()),
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!("error: {e}");
+            code = EXIT_FAILED;
+        }
     }
     code
 }
@@ -278,15 +317,30 @@ fn report_sweep(
     result: Result<crate::sweep::Outcome, crate::sweep::SweepError>,
     quiet: bool,
     sweep: Option<&SweepArgs>,
+    report_of: Option<&Path>,
 ) -> u8 {
     use crate::sweep::{Outcome, SweepError};
     match result {
-        Ok(Outcome::Complete { summary, notes, .. }) => {
+        Ok(Outcome::Complete {
+            summary,
+            notes,
+            dir,
+        }) => {
             for n in notes {
                 eprintln!("note: {n}");
             }
             if !quiet {
                 say!("{summary}");
+            }
+            if let Some(file) = report_of {
+                match report_into(&dir, file) {
+                    Ok((_, page)) if !quiet => say!("  report      {}", page.display()),
+                    Ok(_) => {}
+                    Err(e) => {
+                        eprintln!("error: {}: report: {e}", file.display());
+                        return EXIT_FAILED;
+                    }
+                }
             }
             0
         }
@@ -382,9 +436,55 @@ pub fn sweep(args: &SweepArgs) -> u8 {
         };
         crate::sweep::execute(&plan, &args.out, &opts)
     });
-    report_sweep(result, args.quiet, Some(args))
+    report_sweep(
+        result,
+        args.quiet,
+        Some(args),
+        args.report.then_some(args.file.as_path()),
+    )
 }
 
 pub fn merge(args: &MergeArgs) -> u8 {
-    report_sweep(crate::sweep::merge(&args.dirs, &args.out), false, None)
+    report_sweep(
+        crate::sweep::merge(&args.dirs, &args.out),
+        false,
+        None,
+        None,
+    )
+}
+
+/// Exit 0 when every folder got its report; 2 when a folder is not a flowsim
+/// output (the others still get theirs); 1 when a report could not be written.
+pub fn report(args: &ReportArgs) -> u8 {
+    let mut code = 0;
+    let mut pages = vec![];
+    for dir in &args.dirs {
+        match crate::report::write(dir) {
+            Ok((r, page)) => {
+                if !args.quiet {
+                    let state = r.verdict.as_ref().map_or("sweep", |v| v.state.as_str());
+                    say!("{}: {state}: {}", dir.display(), page.display());
+                }
+                pages.push((r, page));
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                let c = if e.is_bad_input() {
+                    EXIT_BAD_INPUT
+                } else {
+                    EXIT_FAILED
+                };
+                code = code.max(c);
+            }
+        }
+    }
+    match crate::report::write_index(&pages) {
+        Ok(Some(index)) if !args.quiet => say!("index: {}", index.display()),
+        Ok(_) => {}
+        Err(e) => {
+            eprintln!("error: {e}");
+            code = code.max(EXIT_FAILED);
+        }
+    }
+    code
 }

@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check(&args),
         Command::Sweep(args) => commands::sweep(&args),
         Command::Merge(args) => commands::merge(&args),
+        Command::Report(args) => commands::report(&args),
     };
     ExitCode::from(code)
 }

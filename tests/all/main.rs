@@ -18,6 +18,7 @@ mod outputs;
 mod producer;
 mod push;
 mod queue_semantics;
+mod report;
 mod reproducers;
 mod retries;
 mod rules;

@@ -80,6 +80,29 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, worst first.
+    pub const ALL: [Reason; 14] = [
+        Reason::ProducerOutOfMemory,
+        Reason::DownstreamCrashed,
+        Reason::BacklogCap,
+        Reason::EventLimit,
+        Reason::Metastable,
+        Reason::BacklogGrowth,
+        Reason::MessageLoss,
+        Reason::MessagesLost,
+        Reason::DeadLetteredAfterSuccess,
+        Reason::DeadLettered,
+        Reason::AppliedMoreThanOnce,
+        Reason::PublishRefused,
+        Reason::NotRecovered,
+        Reason::Saturated,
+    ];
+
+    /// The reason named `name` in summary.json, for readers of written files.
+    pub fn from_name(name: &str) -> Option<Reason> {
+        Reason::ALL.into_iter().find(|r| r.name() == name)
+    }
+
     /// The name used in summary.json.
     pub fn name(self) -> &'static str {
         match self {
@@ -281,6 +304,15 @@ impl Verdict {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_reason_is_listed_once_worst_first_and_found_by_its_name() {
+        assert!(Reason::ALL.windows(2).all(|w| w[0] < w[1]));
+        for r in Reason::ALL {
+            assert_eq!(Reason::from_name(r.name()), Some(r));
+        }
+        assert_eq!(Reason::from_name("no_such_reason"), None);
+    }
+
     use super::*;
 
     fn found(reason: Reason, component: &str) -> Finding {

@@ -1,0 +1,134 @@
+//! The charts of an output folder, the ones that explain this run's verdict
+//! first. Each is the SVG the run or sweep already wrote (inlined in the HTML)
+//! and its PNG twin (linked from the Markdown).
+
+use super::facts::Chart;
+use std::path::Path;
+
+/// Titles of a run's charts, in their usual order (docs/outputs.md, "Charts").
+const RUN_CHARTS: &[(&str, &str)] = &[
+    ("backlog", "Backlog and age of the oldest message"),
+    ("throughput", "Arrivals, throughput and goodput"),
+    ("workers", "Busy workers against the pool size"),
+    (
+        "concurrency",
+        "Concurrency and database connections against their limits",
+    ),
+    (
+        "downstream_calls",
+        "Downstream calls: failures, retries and throttles",
+    ),
+    ("load", "Offered load, attempts and goodput"),
+    (
+        "service",
+        "Requests in service, and the latency a new one gets",
+    ),
+    ("lag", "Consumer lag per partition"),
+    ("deliveries", "Push deliveries to endpoints"),
+];
+
+/// The charts that show a verdict reason at work, best first.
+fn evidence(reason: &str) -> &'static [&'static str] {
+    match reason {
+        "downstream_crashed" => &["concurrency", "downstream_calls", "backlog"],
+        "metastable" => &[
+            "load",
+            "service",
+            "deliveries",
+            "downstream_calls",
+            "throughput",
+        ],
+        "backlog_growth" | "backlog_cap" | "not_recovered" => &["backlog", "lag", "throughput"],
+        "message_loss" | "messages_lost" => &["lag", "throughput", "backlog", "deliveries"],
+        "dead_lettered_after_success" | "dead_lettered" | "applied_more_than_once" => {
+            &["backlog", "throughput", "deliveries", "lag"]
+        }
+        "producer_out_of_memory" | "publish_refused" => &["backlog", "throughput"],
+        "saturated" => &["workers", "concurrency"],
+        _ => &[],
+    }
+}
+
+/// A run's charts present in `dir`: those that show the verdict's reasons
+/// (worst reason first), then the rest in their usual order.
+pub fn run_charts(dir: &Path, reasons: &[String]) -> Vec<Chart> {
+    let present: Vec<(&str, &str)> = RUN_CHARTS
+        .iter()
+        .copied()
+        .filter(|(stem, _)| dir.join(format!("{stem}.svg")).is_file())
+        .collect();
+    let mut out: Vec<Chart> = vec![];
+    for reason in reasons {
+        for stem in evidence(reason) {
+            if let Some((stem, title)) = present.iter().find(|(s, _)| s == stem)
+                && !out.iter().any(|c| c.stem == *stem)
+            {
+                out.push(Chart {
+                    stem: stem.to_string(),
+                    title: title.to_string(),
+                    why: Some(format!("shown first for the verdict's reason {reason}")),
+                });
+            }
+        }
+    }
+    for (stem, title) in present {
+        if !out.iter().any(|c| c.stem == stem) {
+            out.push(Chart {
+                stem: stem.into(),
+                title: title.into(),
+                why: None,
+            });
+        }
+    }
+    out
+}
+
+/// A sweep's charts present in `dir`: the objective's capacity curve, the
+/// heatmap, the collapsed fraction, then the other metrics in plan order.
+pub fn sweep_charts(dir: &Path, metrics: &[String], objective: &str) -> Vec<Chart> {
+    let mut order: Vec<(String, String, Option<String>)> = vec![];
+    order.push((
+        file_name(objective),
+        format!("{objective} against the first swept key"),
+        Some("the objective's capacity curve".into()),
+    ));
+    order.push((
+        "heatmap".into(),
+        format!("{objective} over the first two swept keys"),
+        Some("the objective over the grid".into()),
+    ));
+    if metrics.iter().any(|m| m == "verdict.collapsed") {
+        order.push((
+            file_name("verdict.collapsed"),
+            "Share of replications that collapsed".into(),
+            Some("where the system collapses".into()),
+        ));
+    }
+    for m in metrics {
+        order.push((
+            file_name(m),
+            format!("{m} against the first swept key"),
+            None,
+        ));
+    }
+    let mut out: Vec<Chart> = vec![];
+    for (stem, title, why) in order {
+        if dir.join(format!("{stem}.svg")).is_file() && !out.iter().any(|c| c.stem == stem) {
+            out.push(Chart { stem, title, why });
+        }
+    }
+    out
+}
+
+/// The file stem a sweep gives a metric's chart (as src/charts/sweep.rs names it).
+fn file_name(m: &str) -> String {
+    m.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
