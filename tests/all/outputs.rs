@@ -150,7 +150,21 @@ fn a_value_given_twice_is_refused_before_anything_runs() {
 #[test]
 fn a_heat_map_that_cannot_be_drawn_as_asked_does_not_fail_the_sweep() {
     let t = tempfile::tempdir().unwrap();
+    // The reproducer sweeps a title of 50,000 characters: a title that long is
+    // refused before anything runs (titles are bounded in validation).
     let file = reproducer("sweep-title-param-hang.toml");
+    let o = flowsim(&["sweep", "-q", &file, "--out", "out"], t.path());
+    let e = stderr(&o);
+    assert_eq!(code(&o), Some(2), "{e}");
+    assert!(e.contains("at most 1000 characters"), "{e}");
+    // At the longest title allowed, the heat map's labels still cannot be
+    // laid out as asked.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let long = "x".repeat(50_000);
+    assert!(text.contains(&long));
+    let file = t.path().join("sweep-title-param-hang.toml");
+    std::fs::write(&file, text.replace(&long, &"x".repeat(1000))).unwrap();
+    let file = file.to_string_lossy().into_owned();
     let o = flowsim(&["sweep", "-q", &file, "--out", "out"], t.path());
     let e = stderr(&o);
     assert_eq!(code(&o), Some(0), "{e}");

@@ -69,7 +69,7 @@ mod tests {
         load_str(
             "t.toml",
             &format!(
-                "[run]\nhorizon_s = 10\nsample_interval_s = {interval}\n[[queue]]\nname = \"q\"\n"
+                "[run]\nhorizon_s = 10\nsample_interval_s = {interval}\n[[queue]]\nname = \"q\"\n[[producer]]\nrate = 1\n"
             ),
         )
         .unwrap()
