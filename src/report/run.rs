@@ -322,5 +322,56 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
             ),
         ));
     }
+    for a in items(v, "alarms") {
+        let name = s(a, "/name").unwrap_or_default();
+        let watched = format!(
+            "{} on {}",
+            s(a, "/metric").unwrap_or_default(),
+            s(a, "/component").unwrap_or_default()
+        );
+        let (value, note) = match f(a, "/first_fired_at_s") {
+            None => (format!("{name}: never fired"), watched),
+            Some(at) => {
+                let after = match (s(a, "/trigger"), f(a, "/detected_after_s")) {
+                    (Some(t), Some(d)) => format!("{} after “{t}”", secs(d)),
+                    _ => "no trigger before it".into(),
+                };
+                let arrived = f(a, "/arrived_before_firing")
+                    .map(|n| format!("; {} arrived before it", count(n)))
+                    .unwrap_or_default();
+                (
+                    format!("{name}: fired at {}", secs(at)),
+                    format!(
+                        "{watched}; {after}{arrived}; in ALARM for {}",
+                        secs(f(a, "/in_alarm_s").unwrap_or(f64::NAN))
+                    ),
+                )
+            }
+        };
+        rows.push(Row::new("alarm", value, note));
+    }
+    for t in items(v, "theory") {
+        let judged = match t.get("agrees").and_then(Value::as_bool) {
+            Some(true) => "agrees with theory",
+            Some(false) => "DEPARTS from theory beyond the run's 95 % interval",
+            None => "the run is too short to judge",
+        };
+        rows.push(Row::new(
+            "theory",
+            format!(
+                "{} {}: {} predicted, {} ± {} simulated",
+                s(t, "/model").unwrap_or_default(),
+                s(t, "/quantity").unwrap_or_default().replace('_', " "),
+                number(f(t, "/predicted").unwrap_or(f64::NAN)),
+                number(f(t, "/simulated").unwrap_or(f64::NAN)),
+                number(f(t, "/half_width").unwrap_or(f64::NAN))
+            ),
+            format!(
+                "{} → {}: {judged}",
+                s(t, "/queue").unwrap_or_default(),
+                s(t, "/consumer").unwrap_or_default()
+            ),
+        ));
+    }
     rows
 }

@@ -168,3 +168,28 @@ fn alarm_mistakes_are_located() {
         assert!(err.contains("alarm"), "{body}: {err}");
     }
 }
+
+/// The report names when the alarm fired, and the cross-check's verdict.
+#[test]
+fn the_report_tells_when_the_alarm_fired_and_what_theory_says() {
+    let t = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_flowsim"))
+        .args(["run", "-q", "--report", "--out"])
+        .arg(t.path())
+        .arg(root.join("scenarios/poison-dlq.toml"))
+        .arg(root.join("scenarios/erlang-c.toml"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let md = |stem: &str| std::fs::read_to_string(t.path().join(stem).join("report.md")).unwrap();
+    let dlq = md("poison-dlq");
+    assert!(dlq.contains("dlq-not-empty: fired at 60 s"), "{dlq}");
+    assert!(dlq.contains("6,000 arrived before it"), "{dlq}");
+    let theory = md("erlang-c");
+    assert!(
+        theory.contains("M/M/10 mean waiting: 6.02 predicted"),
+        "{theory}"
+    );
+    assert!(theory.contains("agrees with theory"), "{theory}");
+}
