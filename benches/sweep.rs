@@ -14,7 +14,8 @@ fn main() {
         parse_set("consumer[0].workers=6..15:step=1").unwrap(),
         parse_set("run.horizon_s=120").unwrap(),
     ];
-    let p = plan(&file, &sets, Some(1), None).expect("a valid sweep");
+    let budget = flowsim::scenario::limits::MemoryBudget::or_machine(None);
+    let p = plan(&file, &sets, Some(1), None, &budget).expect("a valid sweep");
     assert_eq!(p.info.points(), 100);
     let out = tempfile::tempdir().unwrap();
     let mut g = c.benchmark_group("sweep");

@@ -76,6 +76,10 @@ pub struct SweepArgs {
     /// scenario.toml) in the sweep's folder.
     #[arg(long)]
     pub report: bool,
+    /// Memory one run may need at worst, e.g. 8GiB (default: half of this
+    /// machine's memory). A point whose estimate is beyond it is refused.
+    #[arg(long, value_name = "SIZE")]
+    pub memory_budget: Option<MemoryBudget>,
 }
 
 #[derive(Args, Debug)]

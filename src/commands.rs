@@ -428,14 +428,16 @@ pub fn sweep(args: &SweepArgs) -> u8 {
             return EXIT_BAD_INPUT;
         }
     }
-    let result = crate::sweep::plan(&args.file, &sets, args.reps, args.seed).and_then(|plan| {
-        let opts = crate::sweep::Options {
-            resume: args.resume,
-            shard,
-            quiet: args.quiet,
-        };
-        crate::sweep::execute(&plan, &args.out, &opts)
-    });
+    let budget = MemoryBudget::or_machine(args.memory_budget);
+    let result =
+        crate::sweep::plan(&args.file, &sets, args.reps, args.seed, &budget).and_then(|plan| {
+            let opts = crate::sweep::Options {
+                resume: args.resume,
+                shard,
+                quiet: args.quiet,
+            };
+            crate::sweep::execute(&plan, &args.out, &opts)
+        });
     report_sweep(
         result,
         args.quiet,

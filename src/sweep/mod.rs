@@ -21,6 +21,7 @@ pub use runner::{Options, Outcome, RunFailure, execute, merge};
 pub use values::{SetError, ValuesError, parse_set};
 
 use crate::scenario::diagnostics::echo;
+use crate::scenario::limits::{self, MemoryBudget};
 use crate::scenario::{Goal, Objective, Scenario, SweepParam, load_str};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -118,6 +119,7 @@ pub fn plan(
     sets: &[SweepParam],
     reps: Option<u32>,
     seed: Option<u64>,
+    budget: &MemoryBudget,
 ) -> Result<Plan, SweepError> {
     let label = file.display().to_string();
     let (_, src) = crate::scenario::read(file).map_err(|e| match e {
@@ -209,7 +211,7 @@ pub fn plan(
         hash,
     };
     let scenarios = (0..info.points())
-        .map(|p| point_scenario(&info, &doc, p))
+        .map(|p| point_scenario(&info, &doc, p, budget))
         .collect::<Result<Vec<_>, _>>()?;
     metrics::check_names(&mut info, &scenarios[0])?;
     Ok(Plan { info, scenarios })
@@ -256,7 +258,12 @@ pub fn check_stem(stem: &str) -> Result<(), &'static str> {
     }
 }
 
-fn point_scenario(info: &PlanInfo, doc: &toml::Table, point: usize) -> Result<Scenario, PlanError> {
+fn point_scenario(
+    info: &PlanInfo,
+    doc: &toml::Table,
+    point: usize,
+    budget: &MemoryBudget,
+) -> Result<Scenario, PlanError> {
     let mut d = doc.clone();
     let coords = info.coords(point);
     let mut at = vec![];
@@ -275,7 +282,10 @@ fn point_scenario(info: &PlanInfo, doc: &toml::Table, point: usize) -> Result<Sc
     s.run.seed = info.seed;
     s.sweep = None;
     let problems = crate::scenario::check(&s);
-    if let Some(p) = problems.first() {
+    // A point must fit the memory budget as a run must (a swept
+    // `workers = 4294967295` would otherwise abort the sweep on allocation).
+    let too_big = limits::memory::check(&limits::estimate(&s), budget);
+    if let Some(p) = problems.first().or(too_big.as_ref()) {
         return Err(PlanError::PointInvalid {
             scenario: info.scenario.clone(),
             at: at.join(", "),

@@ -151,3 +151,33 @@ fn a_raised_memory_budget_lets_a_scenario_through_and_check_reports_it() {
     let o = flowsim(&["check", file.to_str().unwrap(), "--memory-budget", "lots"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// A sweep point must fit the memory budget as a run must: a swept
+/// `workers = 4294967295` is refused before the plan runs, naming the point
+/// and the flag that raises the budget.
+#[test]
+fn a_sweep_point_beyond_the_memory_budget_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = reproducer("sweep-base.toml");
+    let out = dir.path().display().to_string();
+    let o = flowsim(&[
+        "sweep",
+        "-q",
+        file.to_str().unwrap(),
+        "--set",
+        "consumer[0].workers=2,4294967295",
+        "--reps",
+        "1",
+        "--memory-budget",
+        "4GiB",
+        "--out",
+        &out,
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("consumer[0].workers = 4294967295") && stderr.contains("--memory-budget"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("beyond the budget of 4.0 GiB"), "{stderr}");
+}
