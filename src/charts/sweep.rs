@@ -45,7 +45,8 @@ pub fn metric_label(m: &str) -> String {
     }
 }
 
-fn file_name(m: &str) -> String {
+/// The file stem of a metric's chart (the report finds the charts by it).
+pub(crate) fn file_name(m: &str) -> String {
     m.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' {

@@ -88,7 +88,7 @@ pub fn run_charts(dir: &Path, reasons: &[String]) -> Vec<Chart> {
 pub fn sweep_charts(dir: &Path, metrics: &[String], objective: &str) -> Vec<Chart> {
     let mut order: Vec<(String, String, Option<String>)> = vec![];
     order.push((
-        file_name(objective),
+        crate::charts::sweep::file_name(objective),
         format!("{objective} against the first swept key"),
         Some("the objective's capacity curve".into()),
     ));
@@ -99,14 +99,14 @@ pub fn sweep_charts(dir: &Path, metrics: &[String], objective: &str) -> Vec<Char
     ));
     if metrics.iter().any(|m| m == "verdict.collapsed") {
         order.push((
-            file_name("verdict.collapsed"),
+            crate::charts::sweep::file_name("verdict.collapsed"),
             "Share of replications that collapsed".into(),
             Some("where the system collapses".into()),
         ));
     }
     for m in metrics {
         order.push((
-            file_name(m),
+            crate::charts::sweep::file_name(m),
             format!("{m} against the first swept key"),
             None,
         ));
@@ -118,17 +118,4 @@ pub fn sweep_charts(dir: &Path, metrics: &[String], objective: &str) -> Vec<Char
         }
     }
     out
-}
-
-/// The file stem a sweep gives a metric's chart (as src/charts/sweep.rs names it).
-fn file_name(m: &str) -> String {
-    m.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
 }
