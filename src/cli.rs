@@ -80,6 +80,12 @@ pub struct SweepArgs {
     /// machine's memory). A point whose estimate is beyond it is refused.
     #[arg(long, value_name = "SIZE")]
     pub memory_budget: Option<MemoryBudget>,
+    /// Stop each run after this many seconds of wall-clock time: it is kept
+    /// as collapsed with the reason `wall_clock`, so one point that runs away
+    /// cannot hold up the sweep. Off by default: which runs stop then depends
+    /// on the machine, and so do the results.
+    #[arg(long, value_name = "SECS", value_parser = parse_wall)]
+    pub max_wall: Option<std::time::Duration>,
 }
 
 #[derive(Args, Debug)]

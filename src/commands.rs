@@ -435,6 +435,7 @@ pub fn sweep(args: &SweepArgs) -> u8 {
                 resume: args.resume,
                 shard,
                 quiet: args.quiet,
+                max_wall: args.max_wall,
             };
             crate::sweep::execute(&plan, &args.out, &opts)
         });

@@ -370,12 +370,12 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 seed,
                 rep,
             ));
-            for w in &mut cons.workers {
-                w.state = WorkerState::Idle;
+            for wi in 0..cons.workers.len() {
+                cons.set_worker_state(wi, WorkerState::Idle);
             }
         }
         if let Some(n) = c.prefetch {
-            cons.kind = Kind::Prefetch { limit: n };
+            cons.kind = Kind::Prefetch { limit: n, held: 0 };
             let q = &mut queues[cons.p.queue as usize];
             for w in 0..c.workers() {
                 q.pushers.push(Waiter {

@@ -102,8 +102,8 @@ pub fn run_streaming_within(
 
 /// Runs a validated scenario for its summary alone (a sweep's run): no row of
 /// its time series is kept.
-pub fn run_summary(s: &Scenario, label: &str) -> Result<Summary, RunError> {
-    execute(s, label, None, false, &RunLimits::default()).map(|(summary, _)| summary)
+pub fn run_summary(s: &Scenario, label: &str, limits: &RunLimits) -> Result<Summary, RunError> {
+    execute(s, label, None, false, limits).map(|(summary, _)| summary)
 }
 
 fn execute(

@@ -87,7 +87,8 @@ pub fn check_names(info: &mut PlanInfo, first: &Scenario) -> Result<(), PlanErro
     let mut probe = first.clone();
     probe.run.horizon_s = 1e-6;
     probe.run.warmup_s = 0.0;
-    let summary = crate::run::run_summary(&probe, "probe").map_err(PlanError::Probe)?;
+    let summary =
+        crate::run::run_summary(&probe, "probe", &Default::default()).map_err(PlanError::Probe)?;
     let names: Vec<String> = flatten(&summary).into_iter().map(|(n, _)| n).collect();
     let known = |m: &str| names.iter().any(|n| n == m);
     for m in info

@@ -16,6 +16,8 @@ pub struct Options {
     /// Run only the runs whose index is I modulo N.
     pub shard: Option<(u32, u32)>,
     pub quiet: bool,
+    /// Wall-clock limit of each run (`sweep --max-wall`).
+    pub max_wall: Option<std::time::Duration>,
 }
 
 pub enum Outcome {
@@ -113,7 +115,7 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
             if crate::interrupt::requested() {
                 return None;
             }
-            let result = run_one(plan, i).and_then(|rec| {
+            let result = run_one(plan, i, opts).and_then(|rec| {
                 writer
                     .lock()
                     .expect("no panics while holding the journal")
@@ -237,15 +239,18 @@ impl Drop for Staging {
     }
 }
 
-fn run_one(plan: &Plan, i: usize) -> Result<Record, RunFailure> {
+fn run_one(plan: &Plan, i: usize, opts: &Options) -> Result<Record, RunFailure> {
     let info = &plan.info;
     let (point, rep) = (i / info.reps as usize, (i % info.reps as usize) as u32);
     let mut s = plan.scenarios[point].clone();
     // The same replication index gives every point the same streams (common
     // random numbers): differences between points are the parameters' doing.
     s.run.replication = info.base_replication + rep as u64;
+    let limits = crate::run::RunLimits {
+        max_wall: opts.max_wall,
+    };
     let summary =
-        crate::run::run_summary(&s, &info.scenario).map_err(|source| RunFailure::Run {
+        crate::run::run_summary(&s, &info.scenario, &limits).map_err(|source| RunFailure::Run {
             run: i,
             point,
             rep,

@@ -386,3 +386,45 @@ fn retries_lower_the_load_at_which_a_trigger_becomes_a_collapse() {
         assert_eq!(at, theory, "attempts {attempts}: {p}");
     }
 }
+
+/// `sweep --max-wall` bounds each run as `run --max-wall` does: a run past
+/// it is kept as collapsed with the reason `wall_clock`, and the sweep goes on
+/// to the next. The limit is checked every 65,536 events, so a millisecond
+/// stops each of these 30,000-message runs at its first check.
+#[test]
+fn max_wall_stops_each_run_of_a_sweep_with_its_reason() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().to_str().unwrap();
+    ok(flowsim(
+        &[
+            "sweep",
+            LOAD,
+            "--set",
+            "producer[0].rate=60,90",
+            "--reps",
+            "2",
+            "--max-wall",
+            "0.001",
+            "--out",
+            out,
+            "-q",
+        ],
+        "2",
+    ));
+    let dir = t.path().join("sweep-offered-load-sweep");
+    let rows = String::from_utf8(read(&dir, "sweep.csv")).unwrap();
+    let mut lines = rows.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (reason, events) = (col("verdict.reason"), col("events"));
+    let mut n = 0;
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        assert_eq!(cells[reason], "wall_clock", "{line}");
+        assert_eq!(cells[events], "65536", "{line}");
+        n += 1;
+    }
+    assert_eq!(n, 4);
+    let o = flowsim(&["sweep", LOAD, "--max-wall", "0", "--out", out], "2");
+    assert_eq!(o.status.code(), Some(2));
+}

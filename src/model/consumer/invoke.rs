@@ -24,11 +24,14 @@ impl World {
             let pause = p.p.throttle_pause;
             let retire = p.back_off();
             let w = &mut c.workers[wi];
-            w.state = if retire {
-                WorkerState::Retired
-            } else {
-                WorkerState::Pausing
-            };
+            w.set_state(
+                if retire {
+                    WorkerState::Retired
+                } else {
+                    WorkerState::Pausing
+                },
+                &mut c.parked,
+            );
             for i in 0..w.batch.len() {
                 let r = self.consumers[ci].workers[wi].batch[i];
                 self.release(r);
@@ -52,7 +55,7 @@ impl World {
         c.occupy();
         self.account_running += 1;
         let w = &mut c.workers[wi];
-        w.state = WorkerState::Busy;
+        w.set_state(WorkerState::Busy, &mut c.parked);
         w.deadline = now.saturating_add(timeout);
         w.outcomes.clear();
         w.pos = 0;
@@ -131,7 +134,7 @@ impl World {
         w.batch.clear();
         let p = c.kind.poller_mut().expect("only pollers invoke");
         if function_error && p.back_off() {
-            w.state = WorkerState::Retired;
+            w.set_state(WorkerState::Retired, &mut c.parked);
         } else {
             self.poll(ci, wi, None, sim);
         }
@@ -158,12 +161,12 @@ impl World {
         // Retire pollers whose long poll has come back empty (parked a full
         // wait period).
         for w in c.workers.iter_mut() {
-            if let WorkerState::Waiting { since } = w.state
+            if let WorkerState::Waiting { since } = w.state()
                 && now - w.parked_at >= wait.max(1)
                 && p.retire_idle()
             {
                 c.c.empty_receives += (now - since).checked_div(wait).unwrap_or(0);
-                w.state = WorkerState::Retired;
+                w.set_state(WorkerState::Retired, &mut c.parked);
             }
         }
         // New pollers reuse retired slots first.
@@ -172,8 +175,8 @@ impl World {
             if add == 0 {
                 break;
             }
-            if w.state == WorkerState::Retired {
-                w.state = WorkerState::Pausing;
+            if w.state() == WorkerState::Retired {
+                w.set_state(WorkerState::Pausing, &mut c.parked);
                 started.push(wi);
                 add -= 1;
             }

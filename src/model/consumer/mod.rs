@@ -11,20 +11,24 @@
 mod calls;
 mod invoke;
 mod observe;
+mod parked;
 pub mod poller;
 mod prefetch;
 mod receive;
 mod work;
+mod worker;
+
+pub use parked::ParkedPolls;
+pub use worker::{Phase, Worker, WorkerState};
 
 use crate::engine::{Rng, SimTime, stream};
 use crate::metrics::Latency;
 use crate::model::consumer::poller::Poller;
 use crate::model::dist::Dist;
-use crate::model::downstream::{CallError, Target};
+use crate::model::downstream::Target;
 use crate::model::event::ConsumerId;
 use crate::model::idempotency::Store;
 use crate::model::log::group::GroupState;
-use crate::model::message::Receipt;
 use crate::model::protection::breaker::Breaker;
 use crate::model::protection::budget::Budget;
 use crate::model::push::Endpoint;
@@ -49,95 +53,6 @@ pub struct ConsumerParams {
     pub chain: Vec<Target>,
     /// Attempts per call and the delays between them.
     pub retry: Option<(u32, Backoff)>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WorkerState {
-    /// Parked on a long poll since this time.
-    Waiting {
-        since: SimTime,
-    },
-    /// Between short polls.
-    Pausing,
-    Busy,
-    /// A poller holding a partial batch until its batching window ends.
-    Gathering,
-    /// A poller the managed poller has scaled away.
-    Retired,
-    /// A push endpoint's worker with nothing to do: the next delivery takes it.
-    Idle,
-}
-
-/// Where a worker is in its current message; the pending `Step` event ends it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Phase {
-    Compute,
-    /// Waiting on an API call of known length.
-    Api,
-    /// Waiting to retry the current call.
-    Backoff,
-    /// Waiting for a pool connection (the step is the acquire timeout).
-    PoolWait,
-    /// A query is running; the database answers (the step is a timeout).
-    Query,
-    /// Gathering a batch (pollers).
-    Gather,
-    /// Waiting to process the same record again (a group's partition is blocked
-    /// behind it).
-    Redo,
-    /// Outcomes known at once, delivered through a step at the same instant so
-    /// that no chain of calls recurses.
-    CallFailed(CallError),
-    Skip,
-    Conflict,
-}
-
-pub struct Worker {
-    pub state: WorkerState,
-    pub batch: Vec<Receipt>,
-    pub pos: usize,
-    /// Steps carry it; bumping it cancels the pending one.
-    pub generation: u32,
-    pub phase: Phase,
-    /// Index in the call chain, attempt at that call, and its last backoff.
-    pub call: usize,
-    pub attempt: u32,
-    pub backoff_prev: f64,
-    /// A database connection kept across a retry: (database, epoch).
-    pub conn: Option<(u16, u32)>,
-    /// The invocation's timeout (never, for a pool).
-    pub deadline: SimTime,
-    /// Per batch message so far: succeeded? (pollers delete at the end).
-    pub outcomes: Vec<bool>,
-    /// When it last parked on a long poll.
-    pub parked_at: SimTime,
-}
-
-impl Default for Worker {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Worker {
-    pub fn new() -> Worker {
-        Worker {
-            state: WorkerState::Pausing,
-            // Grown by what is received, not by the batch size: memory
-            // follows the messages held.
-            batch: Vec::new(),
-            pos: 0,
-            generation: 0,
-            phase: Phase::Compute,
-            call: 0,
-            attempt: 0,
-            backoff_prev: 0.0,
-            conn: None,
-            deadline: SimTime::MAX,
-            outcomes: Vec::new(),
-            parked_at: 0,
-        }
-    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -173,6 +88,8 @@ pub struct Consumer {
     pub p: ConsumerParams,
     rng: Streams,
     pub workers: Vec<Worker>,
+    /// The long polls of its parked workers, for the empty receives they return.
+    pub parked: ParkedPolls,
     pub busy: u32,
     pub peak_busy: u32,
     pub c: ConsumerCounters,
@@ -191,8 +108,9 @@ pub enum Kind {
     /// A fixed pool of workers, each polling its queue.
     Pool,
     /// A pool the queue pushes to (RabbitMQ basic.qos): each worker holds at
-    /// most `limit` unacknowledged messages.
-    Prefetch { limit: u32 },
+    /// most `limit` unacknowledged messages; `held` counts them over all
+    /// workers, so that observing it does not visit each worker.
+    Prefetch { limit: u32, held: u64 },
     /// A Lambda-like function behind a managed poller.
     Poller(Poller),
     /// A consumer group's members reading a topic.
@@ -241,7 +159,7 @@ impl Kind {
     /// The prefetch limit of a consumer the queue pushes to.
     pub fn prefetch(&self) -> Option<u32> {
         match *self {
-            Kind::Prefetch { limit } => Some(limit),
+            Kind::Prefetch { limit, .. } => Some(limit),
             _ => None,
         }
     }
@@ -268,6 +186,7 @@ impl Consumer {
                 backoff: stream(seed, &format!("consumer.{}.backoff", p.name), rep),
                 retry: stream(seed, &format!("consumer.{}.retry", p.name), rep),
             },
+            parked: ParkedPolls::new(p.wait),
             p,
             workers,
             busy: 0,
@@ -289,6 +208,11 @@ impl Consumer {
             .as_ref()
             .expect("only called with a retry policy");
         b.delay_s(attempt, prev_s, &mut self.rng.retry)
+    }
+
+    /// Moves worker `wi` to `state`, keeping the index of parked long polls.
+    pub fn set_worker_state(&mut self, wi: usize, state: WorkerState) {
+        self.workers[wi].set_state(state, &mut self.parked);
     }
 
     /// A worker starts a batch (a poller: an invocation).
@@ -333,17 +257,24 @@ impl Consumer {
     /// Empty receives up to `now`: those booked, and the long polls of parked
     /// workers that have come back empty since they parked (booked when the
     /// worker is served). Reading it changes nothing, so observing a run at any
-    /// interval leaves it as it is.
+    /// interval leaves it as it is; the parked workers' index answers without
+    /// visiting each of them.
     pub fn empty_receives_at(&self, now: SimTime) -> u64 {
-        let parked: u64 = self
-            .workers
-            .iter()
-            .map(|w| match w.state {
-                WorkerState::Waiting { since } => self.empty_polls_since(since, now),
-                _ => 0,
-            })
-            .sum();
-        self.c.empty_receives + parked
+        // Tests (debug assertions) check the index against a scan of the
+        // workers, where the scan is cheap.
+        debug_assert!(
+            self.workers.len() > 10_000
+                || self.parked.empty_polls_at(now)
+                    == self
+                        .workers
+                        .iter()
+                        .map(|w| match w.state() {
+                            WorkerState::Waiting { since } => self.empty_polls_since(since, now),
+                            _ => 0,
+                        })
+                        .sum::<u64>()
+        );
+        self.c.empty_receives + self.parked.empty_polls_at(now)
     }
 
     pub fn reset_stats(&mut self) {

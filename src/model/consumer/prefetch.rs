@@ -7,7 +7,7 @@
 //! consumer's backoff with `on_failure = "change_visibility"`).
 
 use crate::engine::Scheduler;
-use crate::model::consumer::{Consumer, WorkerState};
+use crate::model::consumer::{Consumer, Kind, WorkerState};
 use crate::model::message::Arena;
 use crate::model::queue::Changed;
 use crate::model::{Event, World};
@@ -37,8 +37,11 @@ impl World {
             let (got, c_changed) =
                 q.push_one(&mut self.arena, now, &mut w.batch, &mut self.scratch_dlq);
             changed = changed.and(c_changed);
-            if got > 0 && w.state != WorkerState::Busy {
-                w.state = WorkerState::Busy;
+            if let Kind::Prefetch { held, .. } = &mut c.kind {
+                *held += got as u64;
+            }
+            if got > 0 && w.state() != WorkerState::Busy {
+                w.set_state(WorkerState::Busy, &mut c.parked);
                 w.pos = 0;
                 c.occupy();
                 self.consumers[ci].begin_message(wi, &mut self.arena, sim);
@@ -55,9 +58,12 @@ impl Consumer {
     pub(crate) fn next_held(&mut self, wi: usize, arena: &mut Arena, sim: &mut Scheduler<Event>) {
         let w = &mut self.workers[wi];
         w.batch.remove(0);
+        if let Kind::Prefetch { held, .. } = &mut self.kind {
+            *held -= 1;
+        }
         w.pos = 0;
         if w.batch.is_empty() {
-            w.state = WorkerState::Idle;
+            w.set_state(WorkerState::Idle, &mut self.parked);
             self.busy -= 1;
         } else {
             self.begin_message(wi, arena, sim);

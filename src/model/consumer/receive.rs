@@ -83,7 +83,7 @@ impl World {
             match c.kind.poller() {
                 Some(p) if got < c.p.batch_size && p.p.batch_window > 0 => {
                     // Gather until the window ends, then top up and invoke.
-                    w.state = WorkerState::Gathering;
+                    w.set_state(WorkerState::Gathering, &mut c.parked);
                     let at = now + p.p.batch_window;
                     c.enter_phase(wi, Phase::Gather, Some(at), sim);
                     q.waiters.push_back(Waiter {
@@ -93,7 +93,7 @@ impl World {
                 }
                 Some(_) => self.invoke(ci, wi, sim),
                 None => {
-                    w.state = WorkerState::Busy;
+                    w.set_state(WorkerState::Busy, &mut c.parked);
                     c.occupy();
                     self.consumers[ci].begin_message(wi, &mut self.arena, sim);
                 }
@@ -101,9 +101,12 @@ impl World {
         } else if c.p.wait > 0 {
             // Keep waiting; a worker whose answer vanished (expired, dead-lettered)
             // keeps its place in line.
-            w.state = WorkerState::Waiting {
-                since: parked_since.map_or(now, |s| s + (now - s) / wait * wait),
-            };
+            w.set_state(
+                WorkerState::Waiting {
+                    since: parked_since.map_or(now, |s| s + (now - s) / wait * wait),
+                },
+                &mut c.parked,
+            );
             let waiter = Waiter {
                 consumer: ci as u16,
                 worker: wi as u32,
@@ -115,7 +118,7 @@ impl World {
                 q.waiters.push_back(waiter);
             }
         } else {
-            w.state = WorkerState::Pausing;
+            w.set_state(WorkerState::Pausing, &mut c.parked);
             c.c.empty_receives += 1;
             sim.after(
                 c.p.empty_poll_pause,

@@ -59,7 +59,7 @@ impl World {
             let c = &self.consumers[ci];
             let g = c.kind.group().expect("a group");
             let wi = g.owner(part);
-            if let WorkerState::Waiting { .. } = c.workers[wi].state {
+            if let WorkerState::Waiting { .. } = c.workers[wi].state() {
                 self.fetch(ci, wi, sim);
             }
         }
@@ -78,7 +78,9 @@ impl World {
     pub(crate) fn retention_check(&mut self, ti: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         for part in 0..self.topics[ti].partitions.len() {
+            let before = self.topics[ti].partitions[part].start;
             let start = self.topics[ti].trim(part, now);
+            sim.work(start - before);
             self.log_start_moved(ti, part, start);
         }
         let every = self.topics[ti].p.retention_check;
@@ -98,11 +100,11 @@ impl World {
         w.batch.clear();
         w.pos = 0;
         if g.paused_until.is_some() {
-            w.state = WorkerState::Pausing; // the rebalance's end restarts it
+            w.set_state(WorkerState::Pausing, &mut c.parked); // the rebalance's end restarts it
             return;
         }
         let Some(part) = g.next_partition(wi, topic) else {
-            w.state = WorkerState::Waiting { since: now };
+            w.set_state(WorkerState::Waiting { since: now }, &mut c.parked);
             return;
         };
         let from = g.partitions[part].position;
@@ -131,7 +133,7 @@ impl World {
         // that fetch the same batch again counts every copy.
         sim.work(n);
         g.fetched(part, from + n);
-        w.state = WorkerState::Busy;
+        w.set_state(WorkerState::Busy, &mut c.parked);
         c.occupy();
         self.consumers[ci].begin_message(wi, &mut self.arena, sim);
     }
@@ -192,7 +194,7 @@ impl World {
         for wi in 0..self.consumers[ci].workers.len() {
             let c = &mut self.consumers[ci];
             let w = &mut c.workers[wi];
-            if w.state == WorkerState::Busy {
+            if w.state() == WorkerState::Busy {
                 self.drop_current_call(ci, wi, sim);
                 let c = &mut self.consumers[ci];
                 c.busy -= 1;
@@ -203,9 +205,9 @@ impl World {
                     self.release(r);
                 }
             }
-            let w = &mut self.consumers[ci].workers[wi];
-            w.batch.clear();
-            w.state = WorkerState::Pausing;
+            let c = &mut self.consumers[ci];
+            c.workers[wi].batch.clear();
+            c.set_worker_state(wi, WorkerState::Pausing);
         }
         let g = self.consumers[ci].kind.group_mut().expect("a group");
         let starts: Vec<u64> = self.topics[g.topic as usize]
@@ -228,7 +230,7 @@ impl World {
         }
         g.paused_until = None;
         for wi in 0..self.consumers[ci].workers.len() {
-            if self.consumers[ci].workers[wi].state == WorkerState::Pausing {
+            if self.consumers[ci].workers[wi].state() == WorkerState::Pausing {
                 self.fetch(ci, wi, sim);
             }
         }

@@ -118,7 +118,7 @@ impl World {
         w.batch.clear();
         w.batch.push(Receipt { slot, generation });
         w.pos = 0;
-        w.state = WorkerState::Busy;
+        w.set_state(WorkerState::Busy, &mut c.parked);
         c.occupy();
         self.consumers[ci].begin_message(wi as usize, &mut self.arena, sim);
     }
@@ -153,7 +153,7 @@ impl World {
         c.busy -= 1;
         let w = &mut c.workers[wi];
         w.batch.clear();
-        w.state = WorkerState::Idle;
+        w.set_state(WorkerState::Idle, &mut c.parked);
         let ep = c.kind.endpoint_mut().expect("an endpoint");
         ep.idle.push(wi as u32);
         if !current {

@@ -41,7 +41,7 @@ impl World {
                 break;
             };
             let c = &mut self.consumers[w.consumer as usize];
-            match c.workers[w.worker as usize].state {
+            match c.workers[w.worker as usize].state() {
                 WorkerState::Waiting { since } => {
                     c.c.empty_receives += c.empty_polls_since(since, sim.now());
                     self.poll(w.consumer as usize, w.worker as usize, Some(since), sim);
@@ -121,7 +121,11 @@ impl World {
             return; // superseded by an earlier timer
         }
         q.timer_at = None;
+        // Every message the timer moves is a step of work: thousands of
+        // visibility timeouts due at one instant are not one step.
+        let (moved, delayed) = (q.c.returns + q.c.expired, q.delayed_n);
         let changed = q.on_timer(&mut self.arena, now);
+        sim.work(q.c.returns + q.c.expired - moved + (delayed - q.delayed_n) as u64);
         self.settle(changed, sim);
     }
 }

@@ -33,6 +33,7 @@ impl World {
                 break;
             };
             budget -= 1.0;
+            sim.work(1);
             let origin = self.arena.get(slot).origin as usize;
             self.arena.get_mut(slot).receive_count = 0;
             self.queues[qi].c.redriven += 1;
