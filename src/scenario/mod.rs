@@ -42,11 +42,21 @@ pub fn load_file(path: &Path) -> Result<Scenario, ScenarioError> {
 /// A scenario file's name as given and its text; text that is not UTF-8 is a
 /// located error (the byte, its line and column), not an I/O error.
 pub fn read(path: &Path) -> Result<(String, String), ScenarioError> {
+    use std::io::Read;
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io {
+    let io = |source| ScenarioError::Io {
         file: file.clone(),
         source,
-    })?;
+    };
+    // Read at most one byte past the limit: a larger file (or a device that
+    // never ends) is refused without being held in memory.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(diagnostics::FILE_MAX + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > diagnostics::FILE_MAX {
+        return Err(ScenarioError::Invalid(vec![diagnostics::too_large(&file)]));
+    }
     let src = String::from_utf8(bytes).map_err(|e| {
         ScenarioError::Invalid(vec![diagnostics::not_utf8(
             &file,

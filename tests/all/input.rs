@@ -126,7 +126,8 @@ fn long_titles_and_names_are_refused_and_not_echoed_whole() {
 #[test]
 fn a_huge_value_is_never_echoed_whole() {
     let dir = tempfile::tempdir().unwrap();
-    let huge = "x".repeat(5_000_000);
+    // A megabyte each (files past 4 MiB are refused before they are parsed).
+    let huge = "x".repeat(1_000_000);
     for (name, src) in [
         (
             "reference.toml",
@@ -275,4 +276,26 @@ fn a_long_profile_is_checked_in_n_log_n() {
     within(Duration::from_secs(120), move || {
         flowsim::scenario::load_str("steps.toml", &src).unwrap_or_else(|e| panic!("{e}"));
     });
+}
+
+/// A file past the size limit (or a device that never ends) is refused after
+/// reading one byte more than the limit, not parsed: its parse would cost
+/// about seventy times its size in memory.
+#[test]
+fn a_file_past_the_size_limit_is_refused_before_it_is_parsed() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    let mut s = String::from("[run]\nhorizon_s = 10\n");
+    let mut i = 0;
+    while s.len() <= 4 << 20 {
+        s.push_str(&format!("[[queue]]\nname = \"q{i}\"\n"));
+        i += 1;
+    }
+    std::fs::write(&big, &s).unwrap();
+    refused(&big, &["larger than 4 MiB", "`workers`"]);
+    for args in [["check", "/dev/zero"], ["sweep", "/dev/zero"]] {
+        let o = flowsim(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&o).contains("larger than 4 MiB"), "{}", stderr(&o));
+    }
 }

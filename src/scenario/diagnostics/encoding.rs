@@ -1,4 +1,5 @@
-//! A scenario file that is not UTF-8 text: where its first bad byte is.
+//! A scenario file that is not UTF-8 text (where its first bad byte is), or
+//! that is too large to be one.
 
 use super::Diagnostic;
 use super::position::excerpt;
@@ -44,6 +45,30 @@ pub fn not_utf8(file: &str, bytes: &[u8], e: std::str::Utf8Error) -> Diagnostic 
     d.source_line = Some(shown);
     d.underline = Some(underline);
     d
+}
+
+/// The most bytes a scenario file may hold. A scenario describes components,
+/// not data: the largest real ones are a few kilobytes, and 10,000 small
+/// tables fit in a megabyte. Parsing costs about 70 bytes of memory per byte of
+/// TOML, so this keeps even the largest accepted file's parse near 300 MB;
+/// beyond it a file is refused before more of it is read (a device or a pipe
+/// that never ends included).
+pub const FILE_MAX: u64 = 4 << 20;
+
+/// The error for a file larger than [`FILE_MAX`].
+pub fn too_large(file: &str) -> Diagnostic {
+    Diagnostic::new(
+        file,
+        format!(
+            "the file is larger than {} MiB, the most a scenario file may hold",
+            FILE_MAX >> 20
+        ),
+    )
+    .with_expected("a scenario of components, a few kilobytes of TOML")
+    .with_hint(
+        "describe many alike components as one (a consumer's `workers`, a topic's \
+         `partitions`, a producer's `rate`) instead of a table each",
+    )
 }
 
 fn bytecount(b: &[u8]) -> usize {

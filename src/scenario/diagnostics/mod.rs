@@ -28,7 +28,7 @@ mod type_error;
 
 pub use clip::{ECHO_MAX, clip, echo};
 pub use diagnostic::{Diagnostic, Severity};
-pub use encoding::not_utf8;
+pub use encoding::{FILE_MAX, not_utf8, too_large};
 pub use key_path::{KeyPath, Seg};
 pub use source_map::SourceMap;
 pub use suggest::{did_you_mean, one_of};
