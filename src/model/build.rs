@@ -383,6 +383,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                     worker: w,
                 });
             }
+            q.pushers_with_room += c.workers() as usize;
         }
         if let Some(t) = cons.p.topic {
             let topic = &mut topics[t as usize];

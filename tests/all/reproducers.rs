@@ -189,3 +189,19 @@ fn a_sweep_point_beyond_the_memory_budget_is_refused() {
     );
     assert!(stderr.contains("beyond the budget of 4.0 GiB"), "{stderr}");
 }
+
+/// Pushes to a prefetch pool whose workers are all full end at once (the
+/// queue counts the workers with room) instead of walking every worker for
+/// each arrival. The run reaches its horizon; every worker holds one message
+/// for 100 s, so 100,000 complete (the second round ends past the horizon).
+#[test]
+fn a_full_prefetch_pool_costs_an_arrival_nothing_per_worker() {
+    let (code, stderr, summary) = run("prefetch-all-full-slow.toml", &[]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let s = summary.expect("a summary");
+    assert_eq!(s["stop"], "horizon", "{s}");
+    let c = &s["consumers"][0];
+    assert_eq!(c["peak_concurrency"], 100_000, "{c}");
+    assert_eq!(c["completions"], 100_000, "{c}");
+    assert_eq!(s["verdict"]["reason"], "backlog_growth", "{s}");
+}

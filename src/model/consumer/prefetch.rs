@@ -20,8 +20,23 @@ impl World {
         let now = sim.now();
         // Workers passed over in a row: all of them full ends the round.
         let mut full = 0;
+        // Tests (debug assertions) check the count where counting is cheap.
+        debug_assert!(
+            n > 10_000 || {
+                let q = &self.queues[qi];
+                let room = q.pushers.iter().filter(|p| {
+                    let c = &self.consumers[p.consumer as usize];
+                    (c.workers[p.worker as usize].batch.len() as u32)
+                        < c.kind.prefetch().unwrap_or(0)
+                });
+                room.count() == q.pushers_with_room
+            }
+        );
         let mut changed = self.queues[qi].changed();
-        while full < n && self.queues[qi].has_receivable() {
+        // A round that passes every worker over leaves `next_pusher` where it
+        // was, so ending it when none has room changes nothing but the cost.
+        while self.queues[qi].pushers_with_room > 0 && full < n && self.queues[qi].has_receivable()
+        {
             let q = &mut self.queues[qi];
             let to = q.pushers[q.next_pusher];
             q.next_pusher = (q.next_pusher + 1) % n;
@@ -37,8 +52,11 @@ impl World {
             let (got, c_changed) =
                 q.push_one(&mut self.arena, now, &mut w.batch, &mut self.scratch_dlq);
             changed = changed.and(c_changed);
-            if let Kind::Prefetch { held, .. } = &mut c.kind {
+            if let Kind::Prefetch { held, limit } = &mut c.kind {
                 *held += got as u64;
+                if got > 0 && w.batch.len() as u32 == *limit {
+                    q.pushers_with_room -= 1;
+                }
             }
             if got > 0 && w.state() != WorkerState::Busy {
                 w.set_state(WorkerState::Busy, &mut c.parked);
@@ -54,9 +72,16 @@ impl World {
 
 impl Consumer {
     /// A prefetch worker acked or nacked the message it was on: on to the next
-    /// one it holds, or idle until the queue pushes again.
-    pub(crate) fn next_held(&mut self, wi: usize, arena: &mut Arena, sim: &mut Scheduler<Event>) {
+    /// one it holds, or idle until the queue pushes again. True when that made
+    /// room in a worker that was full.
+    pub(crate) fn next_held(
+        &mut self,
+        wi: usize,
+        arena: &mut Arena,
+        sim: &mut Scheduler<Event>,
+    ) -> bool {
         let w = &mut self.workers[wi];
+        let was_full = self.kind.prefetch() == Some(w.batch.len() as u32);
         w.batch.remove(0);
         if let Kind::Prefetch { held, .. } = &mut self.kind {
             *held -= 1;
@@ -68,5 +93,6 @@ impl Consumer {
         } else {
             self.begin_message(wi, arena, sim);
         }
+        was_full
     }
 }

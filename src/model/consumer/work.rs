@@ -116,7 +116,9 @@ impl World {
         };
         self.release(r);
         if self.consumers[ci].kind.prefetch().is_some() {
-            self.consumers[ci].next_held(wi, &mut self.arena, sim);
+            if self.consumers[ci].next_held(wi, &mut self.arena, sim) {
+                self.queues[qi].pushers_with_room += 1;
+            }
             return self.settle(changed, sim);
         }
         let c = &mut self.consumers[ci];

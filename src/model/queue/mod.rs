@@ -112,6 +112,9 @@ pub struct Queue {
     /// order, and the next one's turn.
     pub pushers: Vec<Waiter>,
     pub next_pusher: usize,
+    /// Pushed-to workers holding fewer than their prefetch: with none, a push
+    /// round ends at once instead of finding every worker full.
+    pub pushers_with_room: usize,
     pub c: QueueCounters,
     /// Publish → first receive.
     pub wait: Latency,
@@ -138,6 +141,7 @@ impl Queue {
             waiters: VecDeque::new(),
             pushers: Vec::new(),
             next_pusher: 0,
+            pushers_with_room: 0,
             c: QueueCounters::default(),
             wait: Latency::default(),
             visible_level: Level::default(),
