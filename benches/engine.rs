@@ -8,9 +8,12 @@
 //! `ab_glyph` and no system fonts, a feature that also reaches criterion's own
 //! plotters, whose HTML report then needs the fonts registered before it draws.
 
+#[path = "baseline/bare_mmc.rs"]
+mod bare_mmc;
+
 use criterion::{Criterion, SamplingMode, Throughput};
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// M/M/c with c = 10, λ = 9/s, service exponential with mean 1 s (ρ = 0.9): long
 /// polling, batches of 1, a horizon long enough for about a million messages, and
@@ -100,7 +103,41 @@ fn mmc_messages(c: &mut Criterion) {
     g.bench_function("mm10_rho0.9_1M", |b| {
         b.iter(|| flowsim::run(black_box(&s), "mmc.toml").unwrap())
     });
+    // The speed of light: the same model as a bare binary-heap loop.
+    let bare = bare_mmc::run(9.0, 1.0, 10, 111_112.0, 1);
+    // The same model: Erlang C's mean wait for M/M/10 at ρ = 0.9 is 0.669 s.
+    assert!(
+        (bare.mean_wait_s - 0.669).abs() < 0.07,
+        "bare loop mean wait {} s",
+        bare.mean_wait_s
+    );
+    g.throughput(Throughput::Elements(bare.served));
+    g.bench_function("bare_loop_baseline", |b| {
+        b.iter(|| bare_mmc::run(black_box(9.0), 1.0, 10, 111_112.0, 1))
+    });
     g.finish();
+    // Criterion times each on its own; the ratio is taken here from
+    // interleaved runs, so that a change in the machine's load moves both.
+    let (mut flowsim_s, mut bare_s) = (vec![], vec![]);
+    for _ in 0..5 {
+        let t = Instant::now();
+        black_box(flowsim::run(&s, "mmc.toml").unwrap());
+        flowsim_s.push(t.elapsed().as_secs_f64() / messages as f64);
+        let t = Instant::now();
+        black_box(bare_mmc::run(9.0, 1.0, 10, 111_112.0, 1));
+        bare_s.push(t.elapsed().as_secs_f64() / bare.served as f64);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let (f, b) = (median(&mut flowsim_s), median(&mut bare_s));
+    eprintln!(
+        "mmc_messages: flowsim {:.0} ns per customer, bare loop {:.0} ns: {:.2}x the speed of light",
+        f * 1e9,
+        b * 1e9,
+        f / b
+    );
 }
 
 fn scenario_runs(c: &mut Criterion) {
