@@ -125,7 +125,7 @@ impl World {
         // visibility timeouts due at one instant are not one step.
         let (moved, delayed) = (q.c.returns + q.c.expired, q.delayed_n);
         let changed = q.on_timer(&mut self.arena, now);
-        sim.work(q.c.returns + q.c.expired - moved + (delayed - q.delayed_n) as u64);
+        sim.work(q.c.returns + q.c.expired - moved + delayed - q.delayed_n);
         self.settle(changed, sim);
     }
 }
