@@ -1,13 +1,13 @@
-//! Latency in bounded memory: an HDR histogram (3 significant digits) for
-//! percentiles, and an exact running sum for the mean.
+//! Latency in bounded memory: a log-linear histogram (HDR's layout, 3
+//! significant digits) for percentiles, and an exact running sum for the mean.
 
 use crate::engine::{SimTime, to_secs};
-use hdrhistogram::Histogram;
+use crate::metrics::histogram::LogLinear;
 use serde::Serialize;
 
 #[derive(Clone)]
 pub struct Latency {
-    hist: Histogram<u64>,
+    hist: LogLinear,
     sum: u128,
     count: u64,
     /// Exact, unlike the histogram's bucketed maximum.
@@ -18,8 +18,8 @@ pub struct Latency {
 impl Default for Latency {
     fn default() -> Self {
         Latency {
-            // Auto-resizing: values up to any horizon, memory ~ log of the range.
-            hist: Histogram::new(3).expect("3 significant digits is valid"),
+            // Grows with the largest value: memory ~ log of the range.
+            hist: LogLinear::default(),
             sum: 0,
             count: 0,
             min: u64::MAX,
@@ -45,7 +45,7 @@ impl Latency {
     #[inline]
     pub fn record(&mut self, ns: SimTime) {
         // Values are recorded with 1 µs resolution: plenty, and keeps the histogram small.
-        let _ = self.hist.record(ns / 1_000);
+        self.hist.record(ns / 1_000);
         self.sum += ns as u128;
         self.count += 1;
         self.min = self.min.min(ns);
@@ -60,7 +60,7 @@ impl Latency {
     /// resolution): for waits, P(wait), the share of messages that waited at all.
     pub fn share_above_zero(&self) -> Option<f64> {
         (self.count > 0).then(|| {
-            let zero = self.hist.count_at(0).min(self.count);
+            let zero = self.hist.count_of_zero().min(self.count);
             (self.count - zero) as f64 / self.count as f64
         })
     }
@@ -75,7 +75,7 @@ impl Latency {
     }
 
     pub fn merge(&mut self, other: &Latency) {
-        let _ = self.hist.add(&other.hist);
+        self.hist.add(&other.hist);
         self.sum += other.sum;
         self.count += other.count;
         self.min = self.min.min(other.min);

@@ -5,6 +5,7 @@ pub mod alarm;
 pub mod columns;
 pub mod cross_check;
 pub mod final_window;
+pub mod histogram;
 pub mod imbalance;
 pub mod last_below;
 pub mod latency;
