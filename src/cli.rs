@@ -103,6 +103,11 @@ pub struct RunArgs {
     /// Override the scenario's `run.seed`.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// A what-if: set a key for this run, PATH=VALUE with the sweep's key
+    /// paths (consumer[0].workers=8). Repeatable. The outputs go to
+    /// DIR/<file stem>-set-<8 hex digits of the changes>/ and name the changes.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
     /// Print nothing but errors (and the warnings that refuse a run with
     /// --deny-warnings).
     #[arg(long, short)]

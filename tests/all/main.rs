@@ -28,3 +28,4 @@ mod sweep;
 mod theory;
 mod validation;
 mod verdict;
+mod what_if;
