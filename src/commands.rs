@@ -1,7 +1,7 @@
 //! What each subcommand does, with errors rendered for people.
 
-use crate::cli::{CheckArgs, MergeArgs, ReportArgs, RunArgs, SweepArgs};
-use crate::export::{ExportError, run_into_within, table};
+use crate::cli::{ChartArgs, CheckArgs, MergeArgs, ReportArgs, RunArgs, SweepArgs};
+use crate::export::{ExportError, run_into_with, table};
 use crate::scenario::limits::{self, MemoryBudget};
 use crate::scenario::{
     Checked, Diagnostic, Scenario, ScenarioError, check_file, check_file_within,
@@ -219,7 +219,28 @@ fn apply_sets(
     (!bad).then_some(out)
 }
 
+/// A report inlines the SVG charts (report.html) and links the PNGs
+/// (report.md): `--report` with fewer charts is refused before anything runs.
+fn report_has_charts(report: bool, charts: &ChartArgs) -> bool {
+    if report && charts.charts != crate::charts::Formats::Both {
+        eprintln!(
+            "error: --report needs the charts in both formats (report.html inlines the SVGs, report.md links the PNGs), and --charts {} leaves some out\n  fix: drop --charts (both is the default), or drop --report",
+            match charts.charts {
+                crate::charts::Formats::None => "none",
+                crate::charts::Formats::Png => "png",
+                crate::charts::Formats::Svg => "svg",
+                crate::charts::Formats::Both => "both",
+            }
+        );
+        return false;
+    }
+    true
+}
+
 pub fn run(args: &RunArgs) -> u8 {
+    if !report_has_charts(args.report, &args.charts) {
+        return EXIT_BAD_INPUT;
+    }
     let budget = MemoryBudget::or_machine(args.memory_budget);
     let Some(loaded) = load_all(&args.files, &budget) else {
         return EXIT_BAD_INPUT;
@@ -286,12 +307,11 @@ pub fn run(args: &RunArgs) -> u8 {
         .map(|(f, s, name, stored)| {
             let label = f.display().to_string();
             let (out, dir) =
-                run_into_within(&args.out, name, s, &label, &limits).map_err(|source| {
-                    RunFailed::Export {
+                run_into_with(&args.out, name, s, &label, &limits, &args.charts.options())
+                    .map_err(|source| RunFailed::Export {
                         label: label.clone(),
                         source,
-                    }
-                })?;
+                    })?;
             let mut text = table::render(&out.summary, Some(&dir.display().to_string()));
             let mut page = None;
             if args.report {
@@ -481,6 +501,9 @@ fn report_sweep(
 }
 
 pub fn sweep(args: &SweepArgs) -> u8 {
+    if !report_has_charts(args.report, &args.charts) {
+        return EXIT_BAD_INPUT;
+    }
     let mut sets = vec![];
     for (n, arg) in args.sets.iter().enumerate() {
         match crate::sweep::parse_set(arg) {
@@ -516,6 +539,7 @@ pub fn sweep(args: &SweepArgs) -> u8 {
                 resume: args.resume,
                 shard,
                 quiet: args.quiet,
+                charts: args.charts.options(),
             };
             crate::sweep::execute(&plan, &args.out, &opts)
         });
