@@ -4,6 +4,7 @@
 mod common;
 
 mod alarms;
+mod chart_options;
 mod cli;
 mod clients;
 mod conservation;
