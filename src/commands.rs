@@ -176,9 +176,7 @@ fn apply_sets(
     args: &RunArgs,
     budget: &MemoryBudget,
 ) -> Option<Vec<(Loaded, String, Option<String>)>> {
-    let Some(sets) = parse_sets(&args.sets) else {
-        return None;
-    };
+    let sets = parse_sets(&args.sets)?;
     let mut out = vec![];
     let mut bad = false;
     for l in loaded {

@@ -139,7 +139,7 @@ pub fn draw(dir: &ChartDir, info: &PlanInfo, t: &Table) -> Result<Vec<String>, C
             windows,
             y_log: false,
         };
-        match chart.write_with(&dir.join(&file_name(metric)), x_scale(info)) {
+        match chart.write_with(dir.join(&file_name(metric)), x_scale(info)) {
             Ok(_) => {}
             Err(ChartError::Draw { path, source }) => {
                 notes.push(format!("{}: not drawn: {source}", shown(&path)));
