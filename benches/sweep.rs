@@ -28,6 +28,7 @@ fn main() {
                 shard: None,
                 quiet: true,
                 max_wall: None,
+                charts: Default::default(),
             };
             execute(&p, out.path(), &opts).expect("the sweep runs")
         })

@@ -1,5 +1,7 @@
 //! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`, `report`.
 
+use crate::charts::options::MAX_SCALE;
+use crate::charts::{ChartOptions, Formats};
 use crate::scenario::limits::MemoryBudget;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -31,6 +33,30 @@ pub enum Command {
     /// Write report.html and report.md into output folders written earlier by
     /// `run` or `sweep` (reads their files only).
     Report(ReportArgs),
+}
+
+/// Which charts a command draws, and how large.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct ChartArgs {
+    /// Chart files to write: both PNG and SVG (the default), one of them, or
+    /// none (nothing drawn: faster for long runs and big sweeps). `--report`
+    /// needs both.
+    #[arg(long, value_enum, default_value_t = Formats::Both, value_name = "FORMATS")]
+    pub charts: Formats,
+    /// Chart size: N times 1280×720 pixels with the same look (2 for print),
+    /// 1 to 4.
+    #[arg(long, default_value_t = 1, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=i64::from(MAX_SCALE)))]
+    pub scale: u32,
+}
+
+impl ChartArgs {
+    pub fn options(&self) -> ChartOptions {
+        ChartOptions {
+            formats: self.charts,
+            scale: self.scale,
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -76,6 +102,8 @@ pub struct SweepArgs {
     /// scenario.toml) in the sweep's folder.
     #[arg(long)]
     pub report: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
     /// Memory one run may need at worst, e.g. 8GiB (default: half of this
     /// machine's memory). A point whose estimate is beyond it is refused.
     #[arg(long, value_name = "SIZE")]
@@ -109,6 +137,11 @@ pub struct RunArgs {
     /// Override the scenario's `run.seed`.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// A what-if: set a key for this run, PATH=VALUE with the sweep's key
+    /// paths (consumer[0].workers=8). Repeatable. The outputs go to
+    /// DIR/<file stem>-set-<8 hex digits of the changes>/ and name the changes.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub sets: Vec<String>,
     /// Print nothing but errors (and the warnings that refuse a run with
     /// --deny-warnings).
     #[arg(long, short)]
@@ -120,6 +153,8 @@ pub struct RunArgs {
     /// scenario.toml) in each run's folder.
     #[arg(long)]
     pub report: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
     /// Memory a run may need at worst, e.g. 8GiB (default: half of this
     /// machine's memory). A scenario whose estimate is beyond it is refused.
     #[arg(long, value_name = "SIZE")]

@@ -1,7 +1,7 @@
 //! What each subcommand does, with errors rendered for people.
 
-use crate::cli::{CheckArgs, MergeArgs, ReportArgs, RunArgs, SweepArgs};
-use crate::export::{ExportError, run_into_within, table};
+use crate::cli::{ChartArgs, CheckArgs, MergeArgs, ReportArgs, RunArgs, SweepArgs};
+use crate::export::{ExportError, run_into_with, table};
 use crate::scenario::limits::{self, MemoryBudget};
 use crate::scenario::{
     Checked, Diagnostic, Scenario, ScenarioError, check_file, check_file_within,
@@ -41,16 +41,22 @@ enum RunFailed {
     },
 }
 
-/// Keeps the scenario file's text in `dir` and writes the report there.
+/// Keeps the scenario file's text in `dir` (or `text`, the scenario as run
+/// when `run --set` changed it) and writes the report there.
 fn report_into(
     dir: &Path,
     file: &Path,
+    text: Option<&str>,
 ) -> Result<(crate::report::Report, PathBuf), crate::report::ReportError> {
-    let text =
-        std::fs::read_to_string(file).map_err(|source| crate::report::ReportError::Read {
-            path: file.to_path_buf(),
-            source,
-        })?;
+    let text = match text {
+        Some(t) => t.to_string(),
+        None => {
+            std::fs::read_to_string(file).map_err(|source| crate::report::ReportError::Read {
+                path: file.to_path_buf(),
+                source,
+            })?
+        }
+    };
     crate::report::store_scenario(dir, &text)?;
     crate::report::write(dir)
 }
@@ -146,17 +152,106 @@ fn stem(path: &Path) -> String {
         .unwrap_or_else(|| "scenario".into())
 }
 
+/// The `--set` arguments of `run`, parsed as the sweep parses its own; None
+/// (after saying which and where) when one does not parse.
+fn parse_sets(args: &[String]) -> Option<Vec<crate::scenario::SweepParam>> {
+    let mut sets = vec![];
+    for (n, arg) in args.iter().enumerate() {
+        match crate::sweep::parse_set(arg) {
+            Ok(s) => sets.push(s),
+            Err(e) => {
+                eprintln!("error: {e}\n{}", crate::set_arg::locate_parse(&e, n, arg));
+                return None;
+            }
+        }
+    }
+    Some(sets)
+}
+
+/// Applies `run --set` to each loaded file: its scenario, its warnings and its
+/// folder's name become the what-if's. None (after saying why) when a key
+/// does not apply to a file.
+fn apply_sets(
+    loaded: Vec<Loaded>,
+    args: &RunArgs,
+    budget: &MemoryBudget,
+) -> Option<Vec<(Loaded, String, Option<String>)>> {
+    let sets = parse_sets(&args.sets)?;
+    let mut out = vec![];
+    let mut bad = false;
+    for l in loaded {
+        if sets.is_empty() {
+            let name = stem(&l.file);
+            out.push((l, name, None));
+            continue;
+        }
+        match crate::sweep::what_if(&l.file, &sets, budget) {
+            Ok(w) => {
+                let name = format!("{}{}", stem(&l.file), w.suffix);
+                out.push((
+                    Loaded {
+                        file: l.file,
+                        scenario: w.scenario,
+                        warnings: w.warnings,
+                    },
+                    name,
+                    Some(w.text),
+                ));
+            }
+            Err(crate::sweep::SweepError::Scenario(ScenarioError::Invalid(ds))) => {
+                bad = true;
+                for d in ds {
+                    eprintln!("{d}\n");
+                }
+            }
+            Err(e) => {
+                bad = true;
+                eprintln!("error: {e}");
+                let at = crate::set_arg::locate(&e, &args.sets);
+                if !at.is_empty() {
+                    eprintln!("{at}");
+                }
+            }
+        }
+    }
+    (!bad).then_some(out)
+}
+
+/// A report inlines the SVG charts (report.html) and links the PNGs
+/// (report.md): `--report` with fewer charts is refused before anything runs.
+fn report_has_charts(report: bool, charts: &ChartArgs) -> bool {
+    if report && charts.charts != crate::charts::Formats::Both {
+        eprintln!(
+            "error: --report needs the charts in both formats (report.html inlines the SVGs, report.md links the PNGs), and --charts {} leaves some out\n  fix: drop --charts (both is the default), or drop --report",
+            match charts.charts {
+                crate::charts::Formats::None => "none",
+                crate::charts::Formats::Png => "png",
+                crate::charts::Formats::Svg => "svg",
+                crate::charts::Formats::Both => "both",
+            }
+        );
+        return false;
+    }
+    true
+}
+
 pub fn run(args: &RunArgs) -> u8 {
+    if !report_has_charts(args.report, &args.charts) {
+        return EXIT_BAD_INPUT;
+    }
     let budget = MemoryBudget::or_machine(args.memory_budget);
     let Some(loaded) = load_all(&args.files, &budget) else {
         return EXIT_BAD_INPUT;
     };
+    let Some(loaded) = apply_sets(loaded, args, &budget) else {
+        return EXIT_BAD_INPUT;
+    };
     // Warnings go to stderr, before any table: stdout and the output files are
     // the same as without them.
-    let warnings = loaded.iter().map(|l| l.warnings.len()).sum::<usize>();
+    let warnings = loaded.iter().map(|l| l.0.warnings.len()).sum::<usize>();
     if !args.quiet || args.deny_warnings {
         for l in &loaded {
-            print_warnings(&l.warnings);
+            print_warnings(&l.0.warnings);
         }
     }
     if warnings > 0 && args.deny_warnings {
@@ -166,10 +261,14 @@ pub fn run(args: &RunArgs) -> u8 {
         );
         return EXIT_BAD_INPUT;
     }
-    let mut loaded: Vec<(PathBuf, Scenario)> =
-        loaded.into_iter().map(|l| (l.file, l.scenario)).collect();
+    // Each file, its scenario, the name of its output folder, and the text
+    // of the scenario as run when `--set` changed it.
+    let mut loaded: Vec<(PathBuf, Scenario, String, Option<String>)> = loaded
+        .into_iter()
+        .map(|(l, name, text)| (l.file, l.scenario, name, text))
+        .collect();
     let mut seen: HashMap<String, &Path> = HashMap::new();
-    for (f, _) in &loaded {
+    for (f, _, name, _) in &loaded {
         if let Err(why) = crate::sweep::check_stem(&stem(f)) {
             eprintln!(
                 "error: {}: the file name `{}` cannot name an output folder ({why}); rename the file",
@@ -178,19 +277,18 @@ pub fn run(args: &RunArgs) -> u8 {
             );
             return EXIT_BAD_INPUT;
         }
-        if let Some(other) = seen.insert(stem(f), f) {
+        if let Some(other) = seen.insert(name.clone(), f) {
             eprintln!(
-                "error: {} and {} would both write {}/{}/; rename one, or run them separately with different --out",
+                "error: {} and {} would both write {}/{name}/; rename one, or run them separately with different --out",
                 other.display(),
                 f.display(),
                 args.out.display(),
-                stem(f)
             );
             return EXIT_BAD_INPUT;
         }
     }
     if let Some(seed) = args.seed {
-        for (_, s) in &mut loaded {
+        for (_, s, _, _) in &mut loaded {
             s.run.seed = seed;
         }
     }
@@ -204,21 +302,22 @@ pub fn run(args: &RunArgs) -> u8 {
     type Page = (crate::report::Report, PathBuf);
     let results: Vec<Result<(String, Option<Page>), RunFailed>> = loaded
         .par_iter()
-        .map(|(f, s)| {
+        .map(|(f, s, name, stored)| {
             let label = f.display().to_string();
             let (out, dir) =
-                run_into_within(&args.out, &stem(f), s, &label, &limits).map_err(|source| {
-                    RunFailed::Export {
+                run_into_with(&args.out, name, s, &label, &limits, &args.charts.options())
+                    .map_err(|source| RunFailed::Export {
                         label: label.clone(),
                         source,
-                    }
-                })?;
+                    })?;
             let mut text = table::render(&out.summary, Some(&dir.display().to_string()));
             let mut page = None;
             if args.report {
-                let written = report_into(&dir, f).map_err(|source| RunFailed::Report {
-                    label: label.clone(),
-                    source,
+                let written = report_into(&dir, f, stored.as_deref()).map_err(|source| {
+                    RunFailed::Report {
+                        label: label.clone(),
+                        source,
+                    }
                 })?;
                 text.push_str(&format!("  report      {}\n", written.1.display()));
                 page = Some(written);
@@ -333,7 +432,7 @@ fn report_sweep(
                 say!("{summary}");
             }
             if let Some(file) = report_of {
-                match report_into(&dir, file) {
+                match report_into(&dir, file, None) {
                     Ok((_, page)) if !quiet => say!("  report      {}", page.display()),
                     Ok(_) => {}
                     Err(e) => {
@@ -400,6 +499,9 @@ fn report_sweep(
 }
 
 pub fn sweep(args: &SweepArgs) -> u8 {
+    if !report_has_charts(args.report, &args.charts) {
+        return EXIT_BAD_INPUT;
+    }
     let mut sets = vec![];
     for (n, arg) in args.sets.iter().enumerate() {
         match crate::sweep::parse_set(arg) {
@@ -436,6 +538,7 @@ pub fn sweep(args: &SweepArgs) -> u8 {
                 shard,
                 quiet: args.quiet,
                 max_wall: args.max_wall,
+                charts: args.charts.options(),
             };
             crate::sweep::execute(&plan, &args.out, &opts)
         });

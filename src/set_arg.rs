@@ -1,6 +1,7 @@
 //! Pointing at the part of a `--set PATH=VALUES` argument a sweep error is
 //! about: which `--set` (the n-th), its text, and a caret line under the key
-//! or values at fault, as the scenario diagnostics do for a file.
+//! or values at fault, as the scenario diagnostics do for a file. `run --set`
+//! errors are pointed at the same way.
 
 use crate::sweep::{PlanError, SetError, SweepError};
 
@@ -16,6 +17,7 @@ fn subject(e: &SweepError) -> Option<(String, Option<String>)> {
             Some((path.to_string(), word))
         }
         PlanError::Values { source, .. } => Some((source.path().to_string(), Some(String::new()))),
+        PlanError::OneValue { path, .. } => Some((path.clone(), Some(String::new()))),
         PlanError::PointType {
             key: Some(key),
             word,

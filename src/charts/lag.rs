@@ -2,18 +2,17 @@
 //! committed offset, so that a hot partition stands out, and the age of the
 //! oldest of them (where the group would resume).
 
-use super::ChartError;
 use super::run::{chart, dashed, gauge};
 use super::timechart::Series;
+use super::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
-use std::path::Path;
 
 /// Partitions drawn per group: the ones that lagged most (a legend of 100
 /// partitions helps nobody).
 const MOST: usize = 10;
 
-pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     let groups: Vec<_> = s
         .consumers
         .iter()
@@ -82,7 +81,7 @@ pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<()
         );
     }
     c.y2_label = Some("age of the oldest uncommitted record (s)".into());
-    c.write(&dir.join("lag")).map(|_| ())
+    c.write(dir.join("lag")).map(|_| ())
 }
 
 /// A per-interval counter column summed up to each sample.

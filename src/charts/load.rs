@@ -4,15 +4,14 @@
 //! service and the latency a new one gets). Triggers are shaded; the time the
 //! system should have recovered by is marked.
 
-use super::ChartError;
 use super::run::{chart, dashed, gauge, rate, rate_label, ratio, smoothing};
+use super::{ChartDir, ChartError};
 
 use super::timechart::{Limit, Shade, Window};
 use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
-use std::path::Path;
 
-pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     if s.clients.is_empty() {
         return Ok(());
     }
@@ -33,7 +32,7 @@ fn recovery_marker(s: &Summary) -> Option<Window> {
     })
 }
 
-fn load(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+fn load(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     // Unsmoothed: retry waves last a fraction of a second and are the point.
     let w = 1;
     let y = rate_label(series, "requests or attempts", w);
@@ -83,11 +82,11 @@ fn load(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartErro
         c.series2.push(a);
     }
     c.windows.extend(recovery_marker(s));
-    c.write(&dir.join("load"))?;
+    c.write(dir.join("load"))?;
     Ok(())
 }
 
-fn service(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+fn service(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     if s.services.is_empty() {
         return Ok(());
     }
@@ -119,6 +118,6 @@ fn service(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartE
     }
     c.y2_label = Some("seconds".into());
     c.windows.extend(recovery_marker(s));
-    c.write(&dir.join("service"))?;
+    c.write(dir.join("service"))?;
     Ok(())
 }

@@ -5,6 +5,7 @@ mod error;
 pub mod heatmap;
 mod lag;
 mod load;
+pub mod options;
 mod push;
 pub mod run;
 pub mod style;
@@ -12,3 +13,4 @@ pub mod sweep;
 pub mod timechart;
 
 pub use error::{ChartError, DrawError};
+pub use options::{ChartDir, ChartOptions, Formats, IntoTarget, Target};

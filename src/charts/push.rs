@@ -2,13 +2,12 @@
 //! against what the endpoints took, refused and let time out, and what the
 //! delivery policies gave up on; the retry amplification on the right axis.
 
-use super::ChartError;
 use super::run::{chart, dashed, down_windows, rate, rate_label, ratio, smoothing};
+use super::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
-use std::path::Path;
 
-pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     if s.pushes.iter().all(|p| p.endpoints.is_empty()) {
         return Ok(());
     }
@@ -50,6 +49,6 @@ pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<()
         c.y2_label = Some("attempts per copy offered".into());
         c.series2.push(a);
     }
-    c.write(&dir.join("deliveries"))?;
+    c.write(dir.join("deliveries"))?;
     Ok(())
 }

@@ -2,8 +2,8 @@
 //! goodput; busy workers against the pool size (pools only); and, with pollers or
 //! downstreams, `concurrency` and `downstream_calls`. Trigger windows (spikes) shaded.
 
-use super::ChartError;
 use super::timechart::{Limit, Series, Shade, TimeChart, Window};
+use super::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
 use crate::metrics::verdict::State;
 use crate::run::{Summary, Trigger};
@@ -167,7 +167,13 @@ pub(super) fn down_windows(s: &Summary) -> Vec<Window> {
     out
 }
 
+/// Every chart of a run, in both formats at scale 1.
 pub fn draw_all(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+    draw(&ChartDir::new(dir, Default::default()), s, series)
+}
+
+/// Every chart of a run, as `dir`'s options ask.
+pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     super::load::draw(dir, s, series)?;
     // Clients alone send no messages: the message charts would be empty.
     if s.producers.is_empty() && !s.clients.is_empty() {
@@ -218,7 +224,7 @@ pub fn draw_all(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), C
     c.y2_label = Some("age of oldest message (s)".into());
     c.series2
         .extend(gauge(series, "oldest_age_s", "age of oldest (right axis)").map(dashed));
-    c.write(&dir.join("backlog"))?;
+    c.write(dir.join("backlog"))?;
 
     // Flow: what came in against what went out, and what of it was useful.
     let w = smoothing(series);
@@ -237,7 +243,7 @@ pub fn draw_all(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), C
     if s.consumers.iter().any(|c| c.failures > 0) {
         c.series.extend(rate(series, "failures", "failures", w));
     }
-    c.write(&dir.join("throughput"))?;
+    c.write(dir.join("throughput"))?;
 
     workers(dir, s, series)?;
     super::lag::draw(dir, s, series)?;
@@ -261,7 +267,7 @@ pub(super) fn rate_label(s: &BoundedSeries, what: &str, w: usize) -> String {
 
 /// Busy workers against the pool size. A Lambda-like consumer has no pool (its
 /// `workers` is the pollers at the end): it is left out, and drawn in `concurrency`.
-fn workers(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+fn workers(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     let pools: Vec<_> = s.consumers.iter().filter(|c| c.kind == "pool").collect();
     if pools.is_empty() {
         return Ok(());
@@ -298,7 +304,7 @@ fn workers(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartE
         label: format!("pool size ({workers} workers)"),
         value: workers as f64,
     });
-    c.write(&dir.join("workers"))?;
+    c.write(dir.join("workers"))?;
     Ok(())
 }
 

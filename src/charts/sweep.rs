@@ -3,9 +3,9 @@
 //! collapse point marked; with two keys or more, a heat map of the objective over
 //! the first two (further keys at their first value).
 
-use super::ChartError;
 use super::heatmap::HeatMap;
 use super::timechart::{Series, Shade, TimeChart, Window, XScale};
+use super::{ChartDir, ChartError};
 use crate::sweep::report::{Stat, lines};
 use crate::sweep::{PlanInfo, Table};
 use std::path::Path;
@@ -79,6 +79,11 @@ fn band_floor(stats: &[Vec<Stat>], metric: usize) -> f64 {
 /// or left out with a note, never a failed sweep. Only a file that cannot be
 /// written is an error.
 pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<Vec<String>, ChartError> {
+    draw(&ChartDir::new(dir, Default::default()), info, t)
+}
+
+/// [`draw_all`] as `dir`'s options ask.
+pub fn draw(dir: &ChartDir, info: &PlanInfo, t: &Table) -> Result<Vec<String>, ChartError> {
     let mut notes = vec![];
     let groups = lines(info);
     let subtitle = format!(
@@ -134,7 +139,7 @@ pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<Vec<String>, C
             windows,
             y_log: false,
         };
-        match chart.write_with(&dir.join(file_name(metric)), x_scale(info)) {
+        match chart.write_with(dir.join(&file_name(metric)), x_scale(info)) {
             Ok(_) => {}
             Err(ChartError::Draw { path, source }) => {
                 notes.push(format!("{}: not drawn: {source}", shown(&path)));
@@ -201,7 +206,7 @@ fn axis(vals: &[toml::Value]) -> (Vec<f64>, Vec<usize>) {
 /// The heat map as asked; failing that, with its values evenly spaced by rank
 /// and labels of at most SHORT_LABEL characters; failing that, a note.
 fn heat_map(
-    dir: &Path,
+    dir: &ChartDir,
     info: &PlanInfo,
     t: &Table,
     notes: &mut Vec<String>,

@@ -10,7 +10,7 @@ pub mod table;
 pub use error::ExportError;
 pub(crate) use error::io_err;
 
-use crate::charts;
+use crate::charts::{self, ChartOptions};
 use crate::run::{RunLimits, RunOutput};
 use crate::scenario::Scenario;
 use std::path::{Path, PathBuf};
@@ -35,10 +35,22 @@ pub fn run_into_within(
     label: &str,
     limits: &RunLimits,
 ) -> Result<(RunOutput, PathBuf), ExportError> {
+    run_into_with(dir, stem, s, label, limits, &ChartOptions::default())
+}
+
+/// [`run_into_within`] with the charts `charts` asks for (none: not drawn).
+pub fn run_into_with(
+    dir: &Path,
+    stem: &str,
+    s: &Scenario,
+    label: &str,
+    limits: &RunLimits,
+    charts: &ChartOptions,
+) -> Result<(RunOutput, PathBuf), ExportError> {
     let staging = Staging::new(dir, stem)?;
     let rows = csv::SeriesWriter::create(&staging.partial.join("timeseries.csv"))?;
     let out = crate::run::run_streaming_within(s, label, Box::new(rows), limits)?;
-    let folder = staging.commit(&out)?;
+    let folder = staging.commit(&out, charts)?;
     Ok((out, folder))
 }
 
@@ -73,9 +85,12 @@ impl Staging {
 
     /// Writes the summary and the charts next to the time series, then moves
     /// the folder into place.
-    fn commit(mut self, out: &RunOutput) -> Result<PathBuf, ExportError> {
+    fn commit(mut self, out: &RunOutput, options: &ChartOptions) -> Result<PathBuf, ExportError> {
         json::write_summary(&self.partial.join("summary.json"), &out.summary)?;
-        charts::run::draw_all(&self.partial, &out.summary, &out.series)?;
+        if options.formats != charts::Formats::None {
+            let dir = charts::ChartDir::new(&self.partial, *options);
+            charts::run::draw(&dir, &out.summary, &out.series)?;
+        }
         replace_dir(&self.partial, &self.target)?;
         self.committed = true;
         Ok(std::mem::take(&mut self.target))

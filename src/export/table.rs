@@ -45,6 +45,15 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
             format!(", stopped: {}", s.stop)
         }
     );
+    for o in &s.overrides {
+        let _ = writeln!(
+            t,
+            "  what-if     {} = {}  (file: {})",
+            o.path,
+            o.value,
+            o.file_value.as_deref().unwrap_or("default")
+        );
+    }
     verdict(&mut t, v);
     let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
     // A topic-only run has no queue messages: its groups' lines say it all.

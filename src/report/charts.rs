@@ -49,13 +49,19 @@ fn evidence(reason: &str) -> &'static [&'static str] {
     }
 }
 
+/// Whether `dir` holds the chart in both formats: the page inlines the SVG
+/// and report.md links the PNG (`--charts png` or `svg` leaves one out).
+fn drawn(dir: &Path, stem: &str) -> bool {
+    dir.join(format!("{stem}.svg")).is_file() && dir.join(format!("{stem}.png")).is_file()
+}
+
 /// A run's charts present in `dir`: those that show the verdict's reasons
 /// (worst reason first), then the rest in their usual order.
 pub fn run_charts(dir: &Path, reasons: &[String]) -> Vec<Chart> {
     let present: Vec<(&str, &str)> = RUN_CHARTS
         .iter()
         .copied()
-        .filter(|(stem, _)| dir.join(format!("{stem}.svg")).is_file())
+        .filter(|(stem, _)| drawn(dir, stem))
         .collect();
     let mut out: Vec<Chart> = vec![];
     for reason in reasons {
@@ -113,7 +119,7 @@ pub fn sweep_charts(dir: &Path, metrics: &[String], objective: &str) -> Vec<Char
     }
     let mut out: Vec<Chart> = vec![];
     for (stem, title, why) in order {
-        if dir.join(format!("{stem}.svg")).is_file() && !out.iter().any(|c| c.stem == stem) {
+        if drawn(dir, &stem) && !out.iter().any(|c| c.stem == stem) {
             out.push(Chart { stem, title, why });
         }
     }

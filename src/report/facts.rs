@@ -81,6 +81,9 @@ pub struct Sweep {
     pub points: Vec<Vec<String>>,
 }
 
+/// What a report says in place of its charts when the folder has none.
+pub const NO_CHARTS: &str = "This folder has no charts (or not in both formats): it was written with `--charts none`, `png` or `svg`, and a report shows the SVGs and links the PNGs. Run it again without `--charts` to have them.";
+
 /// Everything a report shows, in the order it shows it.
 #[derive(Clone, Debug)]
 pub struct Report {

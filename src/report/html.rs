@@ -223,6 +223,9 @@ pub fn render(r: &Report, dir: &Path) -> String {
     }
 
     o.push_str("<section id=\"charts\" class=\"charts\">\n<h2>Charts</h2>\n");
+    if r.charts.is_empty() {
+        let _ = writeln!(o, "<p>{}</p>", html(super::facts::NO_CHARTS));
+    }
     for c in &r.charts {
         let Some(svg) = inline_svg(dir, &c.stem) else {
             continue;

@@ -126,6 +126,9 @@ pub fn render(r: &Report) -> String {
         o.push('\n');
     }
     o.push_str("## Charts\n\n");
+    if r.charts.is_empty() {
+        let _ = writeln!(o, "{}\n", super::facts::NO_CHARTS);
+    }
     for c in &r.charts {
         let why = c
             .why

@@ -76,8 +76,23 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
         .or_else(|| stored.as_ref().and_then(|s| s.title.clone()))
         .unwrap_or_else(|| folder.clone());
 
-    let mut facts = vec![
-        Row::new("scenario", scenario_path.clone(), ""),
+    let mut facts = vec![Row::new("scenario", scenario_path.clone(), "")];
+    // A what-if says so before anything else: the file did not say this.
+    for o in items(&v, "overrides") {
+        facts.push(Row::new(
+            "what-if",
+            format!(
+                "{} = {}",
+                s(o, "/path").unwrap_or_default(),
+                s(o, "/value").unwrap_or_default()
+            ),
+            match s(o, "/file_value") {
+                Some(was) => format!("set by run --set; the file says {was}"),
+                None => "set by run --set; the file leaves it to its default".into(),
+            },
+        ));
+    }
+    facts.extend([
         Row::new(
             "seed",
             number(f(&v, "/seed").unwrap_or(f64::NAN)),
@@ -92,7 +107,7 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
                 s(&v, "/stop").unwrap_or("?")
             ),
         ),
-    ];
+    ]);
     if let Some(w) = f(&v, "/warmup_s").filter(|w| *w > 0.0) {
         facts.push(Row::new(
             "warm-up",

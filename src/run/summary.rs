@@ -150,6 +150,9 @@ impl Trigger {
 pub struct Summary {
     pub scenario: String,
     pub title: Option<String>,
+    /// Keys `run --set` changed from the scenario file: the run is a what-if.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<crate::scenario::Override>,
     pub seed: u64,
     pub replication: u64,
     pub horizon_s: f64,
@@ -359,6 +362,7 @@ pub(super) fn summarise(
     Summary {
         scenario: label.to_string(),
         title: s.run.title.clone(),
+        overrides: s.overrides.clone(),
         seed: s.run.seed,
         replication: s.run.replication,
         horizon_s: s.run.horizon_s,

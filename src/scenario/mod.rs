@@ -3,11 +3,13 @@
 
 pub mod diagnostics;
 pub mod limits;
+mod overrides;
 pub mod rules;
 mod schema;
 mod validate;
 
 pub use diagnostics::{Diagnostic, KeyPath, Severity, SourceMap};
+pub use overrides::Override;
 pub use rules::Warning;
 pub use schema::*;
 pub use validate::{NAME_MAX, Problem, TITLE_MAX, check, consumer_name, producer_name};

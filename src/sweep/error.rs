@@ -130,6 +130,15 @@ pub enum PlanError {
     },
     #[error("{scenario}: 0 replications")]
     NoReplications { scenario: String },
+    /// `run --set` with a list or a range: a run tries one value.
+    #[error(
+        "{scenario}: `--set {path}=…` gives {count} values; `flowsim run` tries one (to try several, use `flowsim sweep` with the same --set)"
+    )]
+    OneValue {
+        scenario: String,
+        path: String,
+        count: usize,
+    },
     /// More runs or points than a sweep may plan; `counts` gives each key's
     /// number of values.
     #[error(

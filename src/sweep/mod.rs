@@ -13,12 +13,14 @@ mod path;
 pub mod report;
 mod runner;
 pub mod values;
+mod what_if;
 
 pub use error::{PlanError, SweepError};
 pub use path::KeyPathError;
 pub use report::{Stat, Table};
 pub use runner::{Options, Outcome, RunFailure, execute, merge};
 pub use values::{SetError, ValuesError, parse_set};
+pub use what_if::{WhatIf, what_if};
 
 use crate::scenario::diagnostics::echo;
 use crate::scenario::limits::{self, MemoryBudget};
@@ -275,12 +277,24 @@ fn point_scenario(
             source,
         })?;
     }
-    let mut s: Scenario = match toml::Value::Table(d.clone()).try_into() {
-        Ok(s) => s,
-        Err(e) => return Err(point_type(info, &d, at.join(", "), e)),
-    };
+    let mut s = validated(info, &d, &at.join(", "), budget)?;
     s.run.seed = info.seed;
     s.sweep = None;
+    Ok(s)
+}
+
+/// The scenario of a document with `at`'s values set in it, validated and
+/// within the memory budget.
+fn validated(
+    info: &PlanInfo,
+    d: &toml::Table,
+    at: &str,
+    budget: &MemoryBudget,
+) -> Result<Scenario, PlanError> {
+    let s: Scenario = match toml::Value::Table(d.clone()).try_into() {
+        Ok(s) => s,
+        Err(e) => return Err(point_type(info, d, at.to_string(), e)),
+    };
     let problems = crate::scenario::check(&s);
     // A point must fit the memory budget as a run must (a swept
     // `workers = 4294967295` would otherwise abort the sweep on allocation).
@@ -288,7 +302,7 @@ fn point_scenario(
     if let Some(p) = problems.first().or(too_big.as_ref()) {
         return Err(PlanError::PointInvalid {
             scenario: info.scenario.clone(),
-            at: at.join(", "),
+            at: at.to_string(),
             problem: p.describe(),
         });
     }

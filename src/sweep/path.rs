@@ -100,6 +100,24 @@ fn parse(path: &str) -> Result<Vec<Step>, KeyPathError> {
     Ok(steps)
 }
 
+/// The value at `path`, if the document has one there (an array of tables
+/// with a single entry may be named without its index, as in [`set`]).
+pub fn get<'a>(doc: &'a Table, path: &str) -> Option<&'a Value> {
+    let steps = parse(path).ok()?;
+    let mut at: Option<&Value> = None;
+    for step in &steps {
+        let here = match (at, step) {
+            (None, Step::Key(k)) => doc.get(k)?,
+            (Some(Value::Table(t)), Step::Key(k)) => t.get(k)?,
+            (Some(Value::Array(a)), Step::Key(k)) if a.len() == 1 => a[0].get(k)?,
+            (Some(Value::Array(a)), Step::Index(i)) => a.get(*i)?,
+            _ => return None,
+        };
+        at = Some(here);
+    }
+    at
+}
+
 /// Sets `value` at `path`, creating tables on the way (a key left out of the
 /// file takes its default until set here).
 pub fn set(doc: &mut Table, path: &str, value: Value) -> Result<(), KeyPathError> {
@@ -186,6 +204,16 @@ mod tests {
         ] {
             assert!(text.contains(want), "{want} in {text}");
         }
+    }
+
+    #[test]
+    fn gets_what_set_would_replace() {
+        let d = doc();
+        assert_eq!(get(&d, "run.seed"), Some(&Value::Integer(1)));
+        assert_eq!(get(&d, "consumer.workers"), Some(&Value::Integer(2)));
+        assert_eq!(get(&d, "producer[1].rate"), Some(&Value::Float(2.0)));
+        assert_eq!(get(&d, "producer.rate"), None);
+        assert_eq!(get(&d, "run.horizon_s"), None);
     }
 
     #[test]

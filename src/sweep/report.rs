@@ -342,6 +342,7 @@ pub fn write_all(
     records: Vec<Record>,
     dir: &Path,
     shown: &Path,
+    charts: &crate::charts::ChartOptions,
 ) -> Result<(String, Vec<String>), SweepError> {
     let records = complete(info, records)?;
     let t = table(info, &records);
@@ -359,7 +360,12 @@ pub fn write_all(
     };
     let json = serde_json::to_string_pretty(&summary).expect("plain data") + "\n";
     write_file(&dir.join("summary.json"), &json)?;
-    let notes = crate::charts::sweep::draw_all(dir, info, &t)?;
+    // Charts nobody asked for are not laid out at all.
+    let notes = if charts.formats == crate::charts::Formats::None {
+        vec![]
+    } else {
+        crate::charts::sweep::draw(&crate::charts::ChartDir::new(dir, *charts), info, &t)?
+    };
     Ok((terminal(info, &t, &summary, shown), notes))
 }
 

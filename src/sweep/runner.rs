@@ -18,6 +18,8 @@ pub struct Options {
     pub quiet: bool,
     /// Wall-clock limit of each run (`sweep --max-wall`).
     pub max_wall: Option<std::time::Duration>,
+    /// Which chart files to write, at what scale (`--charts`, `--scale`).
+    pub charts: crate::charts::ChartOptions,
 }
 
 pub enum Outcome {
@@ -166,7 +168,7 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
             runs: records.len(),
         });
     }
-    let (summary, notes) = publish(info, records, out, &name, &dir)?;
+    let (summary, notes) = publish(info, records, out, &name, &dir, &opts.charts)?;
     Ok(Outcome::Complete {
         dir,
         summary,
@@ -185,10 +187,11 @@ fn publish(
     out: &Path,
     name: &str,
     dir: &Path,
+    charts: &crate::charts::ChartOptions,
 ) -> Result<(String, Vec<String>), SweepError> {
     let staging = Staging::new(out, name)?;
     report::write_file(&staging.path.join("plan.json"), &report::plan_json(info))?;
-    let (summary, notes) = report::write_all(info, records, &staging.path, dir)?;
+    let (summary, notes) = report::write_all(info, records, &staging.path, dir, charts)?;
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
@@ -332,7 +335,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
         return Err(SweepError::MergeIntoShard { dir: target });
     }
     let (dir, _lock) = take_folder(out, &name)?;
-    let (summary, mut notes) = publish(&info, records, out, &name, &dir)?;
+    let (summary, mut notes) = publish(&info, records, out, &name, &dir, &Default::default())?;
     if ignored > 0 {
         notes.insert(
             0,

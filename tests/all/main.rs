@@ -4,6 +4,7 @@
 mod common;
 
 mod alarms;
+mod chart_options;
 mod cli;
 mod clients;
 mod conservation;
@@ -28,3 +29,4 @@ mod sweep;
 mod theory;
 mod validation;
 mod verdict;
+mod what_if;

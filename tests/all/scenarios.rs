@@ -3,6 +3,7 @@
 
 use crate::common::run_scenario;
 use flowsim::metrics::series::BoundedSeries;
+use flowsim::metrics::verdict::State;
 
 fn col(s: &BoundedSeries, name: &str) -> Vec<f64> {
     s.column(name)
@@ -181,4 +182,115 @@ fn million_message_backlog_drains_at_the_spare_capacity() {
     // Oldest first: the old backlog's last message is received at 1e6 / 2,000 s.
     let (_, age) = peak(&out.series, "oldest_age_s");
     assert!((age - 500.0).abs() < 0.05 * 500.0, "oldest waited {age}");
+}
+
+/// The key paths where two scenario files differ, the title aside: a fixed
+/// twin must change only its fix, so that what it removes is the fix's doing.
+fn differences(a: &str, b: &str) -> Vec<String> {
+    fn walk(path: &str, a: Option<&toml::Value>, b: Option<&toml::Value>, out: &mut Vec<String>) {
+        use toml::Value::{Array, Table};
+        match (a, b) {
+            (Some(Table(x)), Some(Table(y))) => {
+                let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+                for k in keys {
+                    walk(&format!("{path}.{k}"), x.get(k), y.get(k), out);
+                }
+            }
+            (Some(Array(x)), Some(Array(y))) if x.len() == y.len() => {
+                for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                    walk(&format!("{path}[{i}]"), Some(x), Some(y), out);
+                }
+            }
+            (x, y) if x != y => out.push(path.trim_start_matches('.').to_string()),
+            _ => {}
+        }
+    }
+    let read = |name: &str| -> toml::Value {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(name);
+        let mut t: toml::Table = std::fs::read_to_string(path).unwrap().parse().unwrap();
+        t["run"].as_table_mut().unwrap().remove("title");
+        toml::Value::Table(t)
+    };
+    let mut out = vec![];
+    walk("", Some(&read(a)), Some(&read(b)), &mut out);
+    out
+}
+
+fn partition_lags(s: &flowsim::Summary) -> Vec<u64> {
+    let g = s.consumers[0].group.as_ref().expect("a consumer group");
+    g.partitions.iter().map(|p| p.lag).collect()
+}
+
+#[test]
+fn hot_partition_fixed_spreads_the_whale_and_no_partition_lags() {
+    assert_eq!(
+        differences("hot-partition.toml", "hot-partition-fixed.toml"),
+        ["producer[0].message.key_parts"]
+    );
+    let hot = run_scenario("hot-partition.toml", &[]).summary;
+    let fixed = run_scenario("hot-partition-fixed.toml", &[]).summary;
+    let (hot_lags, fixed_lags) = (partition_lags(&hot), partition_lags(&fixed));
+    let worst = |l: &[u64]| *l.iter().max().unwrap();
+    // One partition holds the lag (~28,000 at 300 s) while another's is ~0.
+    assert!(worst(&hot_lags) > 20_000, "{hot_lags:?}");
+    assert!(*hot_lags.iter().min().unwrap() < 100, "{hot_lags:?}");
+    // With the composite key no partition lags: the worst is under 1 % of it.
+    assert!(
+        worst(&fixed_lags) * 100 < worst(&hot_lags),
+        "{fixed_lags:?}"
+    );
+    assert_eq!(hot.verdict.state, State::Collapsed);
+    assert_eq!(fixed.verdict.state, State::Stable, "{:?}", fixed.verdict);
+    assert!(fixed.latency.end_to_end.p99_s < 1.0);
+}
+
+#[test]
+fn prefetch_fixed_stops_the_hoard_and_the_p99_drops_fifty_fold() {
+    assert_eq!(
+        differences("prefetch.toml", "prefetch-fixed.toml"),
+        ["consumer[0].prefetch", "consumer[1].prefetch"]
+    );
+    let hoard = run_scenario("prefetch.toml", &[]);
+    let fair = run_scenario("prefetch-fixed.toml", &[]);
+    let p99 = |o: &flowsim::RunOutput| o.summary.latency.end_to_end.p99_s;
+    assert!(p99(&hoard) > 80.0, "p99 {}", p99(&hoard));
+    assert!(p99(&fair) < 0.5, "p99 {}", p99(&fair));
+    assert!(p99(&hoard) > 50.0 * p99(&fair));
+    // What `slow` holds unacknowledged: its 500, or never more than one.
+    let (held, fair_held) = (
+        peak(&hoard.series, "slow.unacked").1,
+        peak(&fair.series, "slow.unacked").1,
+    );
+    assert!(held >= 500.0, "{held}");
+    assert!(fair_held <= 1.0, "{fair_held}");
+}
+
+#[test]
+fn thundering_herd_fixed_spreads_the_retries_and_sheds_nothing() {
+    assert_eq!(
+        differences("thundering-herd.toml", "thundering-herd-fixed.toml"),
+        ["client[0].retry.jitter"]
+    );
+    let herd = run_scenario("thundering-herd.toml", &[]);
+    let jitter = run_scenario("thundering-herd-fixed.toml", &[]);
+    // Attempts per second in the 0.1 s samples from the outage's end on.
+    let wave = |o: &flowsim::RunOutput| {
+        let t = col(&o.series, "time_s");
+        let a = col(&o.series, "attempts");
+        t.iter()
+            .zip(&a)
+            .filter(|(t, _)| **t > 70.05)
+            .map(|(_, a)| a / 0.1)
+            .fold(0.0, f64::max)
+    };
+    let (w_herd, w_jitter) = (wave(&herd), wave(&jitter));
+    assert!(w_herd > 4.0 * w_jitter, "{w_herd} vs {w_jitter}");
+    let shed = |o: &flowsim::RunOutput| o.summary.services[0].rejected;
+    assert!(shed(&herd) > 0);
+    assert_eq!(shed(&jitter), 0);
+    // For about the same work.
+    let done = |o: &flowsim::RunOutput| o.summary.services[0].completed as f64;
+    assert!((done(&jitter) / done(&herd) - 1.0).abs() < 0.05);
 }

@@ -1,15 +1,14 @@
 //! The `downstream_calls` chart: how calls to databases and APIs fail, are
 //! retried or throttled, and the state of the consumers' circuit breakers.
 
-use crate::charts::ChartError;
 use crate::charts::run::{chart, dashed, down_windows, gauge, rate, rate_label, smoothing};
 use crate::charts::timechart::Series;
+use crate::charts::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
-use std::path::Path;
 
 /// Drawn when some consumer calls a downstream.
-pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     let callers: Vec<_> = s.consumers.iter().filter(|c| c.calls.is_some()).collect();
     if callers.is_empty() {
         return Ok(());
@@ -91,6 +90,6 @@ pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<()
             c.series2.push(b);
         }
     }
-    c.write(&dir.join("downstream_calls"))?;
+    c.write(dir.join("downstream_calls"))?;
     Ok(())
 }

@@ -2,12 +2,11 @@
 //! pollers, pool workers that call downstreams, database connections) against
 //! the limits that bound it.
 
-use crate::charts::ChartError;
 use crate::charts::run::{chart, dashed, down_windows, gauge};
 use crate::charts::timechart::{Limit, Series, TimeChart};
+use crate::charts::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
 use crate::run::{LambdaSummary, Summary};
-use std::path::Path;
 
 /// A function's own limit further above the lines than this factor is named in
 /// its legend row instead of drawn: it would squash the lines into the bottom.
@@ -16,7 +15,7 @@ const OWN_LIMIT_SQUASH: f64 = 5.0;
 const ACCOUNT_SQUASH: f64 = 2.0;
 
 /// Drawn when the run has a Lambda-like consumer or a database.
-pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     let has_lambda = s.consumers.iter().any(|c| c.lambda.is_some());
     if !has_lambda && s.databases.is_empty() {
         return Ok(());
@@ -75,7 +74,7 @@ pub(super) fn draw(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<()
         colour += 1;
     }
     lambda_limits(&mut c, &lambdas);
-    c.write(&dir.join("concurrency"))?;
+    c.write(dir.join("concurrency"))?;
     Ok(())
 }
 

@@ -4,12 +4,15 @@
 mod calls;
 mod concurrency;
 
-use super::ChartError;
+use super::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
-use std::path::Path;
 
-pub(super) fn draw_all(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+pub(super) fn draw_all(
+    dir: &ChartDir,
+    s: &Summary,
+    series: &BoundedSeries,
+) -> Result<(), ChartError> {
     concurrency::draw(dir, s, series)?;
     calls::draw(dir, s, series)
 }

@@ -17,11 +17,11 @@ pub(crate) mod tests;
 
 pub use check::InputError;
 
-use super::ChartError;
 use super::style;
 use super::timechart::render::{append_extension, write_png_and_svg};
+use super::{ChartError, IntoTarget};
 use layout::Plan;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A metric over two parameters: one cell per (x, y) pair, coloured by value.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -59,13 +59,17 @@ impl HeatMap {
     /// values, values not ascending, shapes that do not match, NaN or infinite
     /// values, values <= 0 on a log colour scale, more cells than pixels) is an
     /// error, and nothing is written.
-    pub fn write(&self, stem: &Path) -> Result<[PathBuf; 2], ChartError> {
-        style::register_fonts();
-        let png = append_extension(stem, "png");
-        let svg = append_extension(stem, "svg");
+    pub fn write(&self, to: impl IntoTarget) -> Result<[PathBuf; 2], ChartError> {
+        let to = to.into_target();
+        let png = append_extension(&to.stem, "png");
+        let svg = append_extension(&to.stem, "svg");
         check::check(self).map_err(|e| ChartError::draw(&png, e.into()))?;
+        if to.options.formats == crate::charts::Formats::None {
+            return Ok([png, svg]);
+        }
+        style::register_fonts();
         let plan = Plan::new(self).map_err(|e| ChartError::draw(&png, e))?;
-        write_png_and_svg(&plan, &png, &svg)?;
+        write_png_and_svg(&plan, &png, &svg, &to.options)?;
         Ok([png, svg])
     }
 }

@@ -29,11 +29,11 @@ pub(crate) mod test_support;
 pub(crate) mod text;
 pub(crate) mod tick_labels;
 
-use super::ChartError;
 use super::style;
+use super::{ChartError, IntoTarget};
 use layout::Plan;
 use render::{append_extension, write_png_and_svg};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// One line on the chart.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -147,20 +147,29 @@ pub enum XScale {
 }
 
 impl TimeChart {
-    /// Writes `<stem>.png` (1280x720) and `<stem>.svg`; each file is written whole or
-    /// not at all (rendered to a temporary file in the same directory, then renamed).
-    /// Returns the two paths, PNG first.
-    pub fn write(&self, stem: &Path) -> Result<[PathBuf; 2], ChartError> {
-        self.write_with(stem, XScale::Linear)
+    /// Writes `<stem>.png` (1280x720) and `<stem>.svg` (or those of the formats
+    /// and at the scale of a [`Target`](crate::charts::Target)); each file is
+    /// written whole or not at all (rendered to a temporary file in the same
+    /// directory, then renamed). Returns the two paths, PNG first.
+    pub fn write(&self, to: impl IntoTarget) -> Result<[PathBuf; 2], ChartError> {
+        self.write_with(to, XScale::Linear)
     }
 
     /// [`TimeChart::write`] with a choice of x scale.
-    pub fn write_with(&self, stem: &Path, x_scale: XScale) -> Result<[PathBuf; 2], ChartError> {
+    pub fn write_with(
+        &self,
+        to: impl IntoTarget,
+        x_scale: XScale,
+    ) -> Result<[PathBuf; 2], ChartError> {
+        let to = to.into_target();
+        let png = append_extension(&to.stem, "png");
+        let svg = append_extension(&to.stem, "svg");
+        if to.options.formats == crate::charts::Formats::None {
+            return Ok([png, svg]);
+        }
         style::register_fonts();
-        let png = append_extension(stem, "png");
-        let svg = append_extension(stem, "svg");
         let plan = Plan::new(self, x_scale).map_err(|e| ChartError::draw(&png, e))?;
-        write_png_and_svg(&plan, &png, &svg)?;
+        write_png_and_svg(&plan, &png, &svg, &to.options)?;
         Ok([png, svg])
     }
 }

@@ -4,7 +4,7 @@
 
 use super::canvas::{Backend, Canvas, Drawn};
 use crate::atomic_file::{self, Failed};
-use crate::charts::{ChartError, DrawError, style};
+use crate::charts::{ChartError, ChartOptions, DrawError, style};
 use plotters::backend::DrawingBackend;
 use plotters::prelude::{BitMapBackend, IntoDrawingArea, SVGBackend};
 use std::path::{Path, PathBuf};
@@ -17,18 +17,26 @@ pub(crate) fn append_extension(stem: &Path, ext: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Writes `plan` to `png` and to `svg`, each file whole or not at all.
+/// Writes `plan` to `png` and to `svg` as `options` ask (either, both, or
+/// neither), each file whole or not at all.
 pub(crate) fn write_png_and_svg<P: Paint>(
     plan: &P,
     png: &Path,
     svg: &Path,
+    options: &ChartOptions,
 ) -> Result<(), ChartError> {
-    atomic_file::write_with(png, |tmp| render_png(plan, tmp)).map_err(|e| match e {
-        Failed::Io(source) => ChartError::io(png, source),
-        Failed::Fill(source) => ChartError::draw(png, source),
-    })?;
-    let doc = render_svg(plan).map_err(|e| ChartError::draw(svg, e))?;
-    atomic_file::write(svg, doc).map_err(|e| ChartError::io(svg, e))
+    let scale = options.scale.max(1);
+    if options.formats.png() {
+        atomic_file::write_with(png, |tmp| render_png(plan, tmp, scale)).map_err(|e| match e {
+            Failed::Io(source) => ChartError::io(png, source),
+            Failed::Fill(source) => ChartError::draw(png, source),
+        })?;
+    }
+    if options.formats.svg() {
+        let doc = render_svg(plan, scale).map_err(|e| ChartError::draw(svg, e))?;
+        atomic_file::write(svg, doc).map_err(|e| ChartError::io(svg, e))?;
+    }
+    Ok(())
 }
 
 /// A chart laid out in output pixels, ready to be painted onto either backend.
@@ -48,15 +56,17 @@ fn draw_on<P: Paint, DB: Backend>(plan: &P, backend: DB, scale: u32, svg: bool) 
     root.present().map_err(DrawError::backend)
 }
 
-/// Writes the PNG at `tmp` (the encoder picks the format from its extension).
-fn render_png<P: Paint>(plan: &P, tmp: &Path) -> Drawn {
+/// Writes the PNG at `tmp` (the encoder picks the format from its extension),
+/// `scale` times 1280x720: the canvas maps every layout pixel to `scale`
+/// output pixels, so the chart looks the same with more of them.
+fn render_png<P: Paint>(plan: &P, tmp: &Path, scale: u32) -> Drawn {
     let s = style::SUPERSAMPLE.max(1);
-    let (w, h) = (style::WIDTH, style::HEIGHT);
+    let (w, h) = (style::WIDTH * scale, style::HEIGHT * scale);
     let mut big = vec![0u8; (w * s) as usize * (h * s) as usize * 3];
     draw_on(
         plan,
         BitMapBackend::with_buffer(&mut big, (w * s, h * s)),
-        s,
+        s * scale,
         false,
     )?;
     let small = box_filter(&big, w as usize, h as usize, s as usize);
@@ -89,9 +99,9 @@ fn box_filter(big: &[u8], w: usize, h: usize, s: usize) -> Vec<u8> {
 }
 
 /// The SVG backend takes whole-number coordinates; drawing in units of a quarter
-/// pixel keeps lines smooth. The viewBox maps them back to 1280x720. Returns the
-/// document.
-fn render_svg<P: Paint>(plan: &P) -> Result<String, DrawError> {
+/// pixel keeps lines smooth. The viewBox maps them back to 1280x720 (times
+/// `scale`: the same drawing, shown larger). Returns the document.
+fn render_svg<P: Paint>(plan: &P, scale: u32) -> Result<String, DrawError> {
     let s = style::SVG_UNITS_PER_PIXEL.max(1);
     let (w, h) = (style::WIDTH, style::HEIGHT);
     let mut doc = String::new();
@@ -102,7 +112,8 @@ fn render_svg<P: Paint>(plan: &P) -> Result<String, DrawError> {
         true,
     )?;
     let size = format!("width=\"{}\" height=\"{}\"", w * s, h * s);
-    Ok(doc.replacen(&size, &format!("width=\"{w}\" height=\"{h}\""), 1))
+    let (sw, sh) = (w * scale, h * scale);
+    Ok(doc.replacen(&size, &format!("width=\"{sw}\" height=\"{sh}\""), 1))
 }
 
 #[cfg(test)]

@@ -56,6 +56,9 @@ pub struct Scenario {
     /// Parameters to sweep (`flowsim sweep`); ignored by `flowsim run`.
     #[serde(default)]
     pub sweep: Option<SweepConfig>,
+    /// Keys `flowsim run --set` changed from the file (never in a file).
+    #[serde(skip)]
+    pub overrides: Vec<super::Override>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
