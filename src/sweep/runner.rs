@@ -16,6 +16,8 @@ pub struct Options {
     /// Run only the runs whose index is I modulo N.
     pub shard: Option<(u32, u32)>,
     pub quiet: bool,
+    /// Replace the results of a sweep of other keys or values in the folder.
+    pub force: bool,
 }
 
 pub enum Outcome {
@@ -84,6 +86,9 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
     let info = &plan.info;
     let name = format!("{}-sweep", info.stem);
     let (dir, _lock) = take_folder(out, &name)?;
+    if !opts.force && !opts.resume {
+        super::guard::other_sweep_in(&dir, info)?;
+    }
     report::write_file(&dir.join("plan.json"), &report::plan_json(info))?;
     let jpath = dir.join(journal_name(opts.shard));
     let journal = if opts.resume {
