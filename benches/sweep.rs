@@ -27,6 +27,7 @@ fn main() {
                 resume: false,
                 shard: None,
                 quiet: true,
+                force: false,
             };
             execute(&p, out.path(), &opts).expect("the sweep runs")
         })

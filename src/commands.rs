@@ -202,7 +202,9 @@ pub fn run(args: &RunArgs) -> u8 {
     // Each run is single-threaded and seeded by its scenario: results do not
     // depend on how rayon spreads them.
     type Page = (crate::report::Report, PathBuf);
-    let results: Vec<Result<(String, Option<Page>, String), RunFailed>> = loaded
+    // Its table, its report when written, its line of the overview.
+    type Done = (String, Option<Page>, String);
+    let results: Vec<Result<Done, RunFailed>> = loaded
         .par_iter()
         .map(|(f, s)| {
             let label = f.display().to_string();
