@@ -29,6 +29,7 @@ fn main() {
                 quiet: true,
                 max_wall: None,
                 charts: Default::default(),
+                force: false,
             };
             execute(&p, out.path(), &opts).expect("the sweep runs")
         })

@@ -89,6 +89,10 @@ pub struct SweepArgs {
     /// Keep the runs an interrupted sweep finished; run only the rest.
     #[arg(long)]
     pub resume: bool,
+    /// Replace the results of a sweep of other keys or values (other --set)
+    /// already in DIR/<file stem>-sweep/; without it such a sweep is refused.
+    #[arg(long)]
+    pub force: bool,
     /// Run only shard I of N (runs whose index is I modulo N), e.g. 0/4.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,

@@ -300,7 +300,9 @@ pub fn run(args: &RunArgs) -> u8 {
     // Each run is single-threaded and seeded by its scenario: results do not
     // depend on how rayon spreads them.
     type Page = (crate::report::Report, PathBuf);
-    let results: Vec<Result<(String, Option<Page>), RunFailed>> = loaded
+    // Its table, its report when written, its line of the overview.
+    type Done = (String, Option<Page>, String);
+    let results: Vec<Result<Done, RunFailed>> = loaded
         .par_iter()
         .map(|(f, s, name, stored)| {
             let label = f.display().to_string();
@@ -312,6 +314,14 @@ pub fn run(args: &RunArgs) -> u8 {
                     })?;
             let mut text = table::render(&out.summary, Some(&dir.display().to_string()));
             let mut page = None;
+            let reasons: Vec<String> = out
+                .summary
+                .verdict
+                .reasons
+                .iter()
+                .map(|f| f.reason.name().to_string())
+                .collect();
+            text.push_str(&crate::run_end::charts_line(&dir, &reasons));
             if args.report {
                 let written = report_into(&dir, f, stored.as_deref()).map_err(|source| {
                     RunFailed::Report {
@@ -321,21 +331,26 @@ pub fn run(args: &RunArgs) -> u8 {
                 })?;
                 text.push_str(&format!("  report      {}\n", written.1.display()));
                 page = Some(written);
+            } else {
+                text.push_str(&crate::run_end::no_report_line(&dir));
             }
-            Ok((text, page))
+            let overview = crate::run_end::overview_line(&out.summary, &dir);
+            Ok((text, page, overview))
         })
         .collect();
     let mut code = 0;
     let (mut finished, mut stopped) = (0, 0);
     let mut pages = vec![];
-    for r in results {
+    let mut overview = vec![];
+    for (r, (f, _, _, _)) in results.into_iter().zip(&loaded) {
         match r {
-            Ok((t, page)) => {
+            Ok((t, page, line)) => {
                 finished += 1;
                 if !args.quiet {
                     say!("{t}");
                 }
                 pages.extend(page);
+                overview.push(line);
             }
             Err(RunFailed::Export {
                 source: ExportError::Run(crate::RunError::Interrupted),
@@ -344,6 +359,7 @@ pub fn run(args: &RunArgs) -> u8 {
             Err(e) => {
                 eprintln!("error: {e}");
                 code = EXIT_FAILED;
+                overview.push(crate::run_end::failed_line(f));
             }
         }
     }
@@ -353,6 +369,9 @@ pub fn run(args: &RunArgs) -> u8 {
             loaded.len()
         );
         return EXIT_INTERRUPTED;
+    }
+    if loaded.len() > 1 && !args.quiet {
+        say!("{}", crate::run_end::overview(&overview).trim_end());
     }
     match crate::report::write_index(&pages) {
         Ok(Some(index)) if !args.quiet => say!("index of the reports: {}", index.display()),
@@ -428,13 +447,15 @@ fn report_sweep(
             for n in notes {
                 eprintln!("note: {n}");
             }
-            if !quiet {
+            if quiet {
+                // Scripts still learn where the results are.
+                say!("  outputs     {}", dir.display());
+            } else {
                 say!("{summary}");
             }
             if let Some(file) = report_of {
                 match report_into(&dir, file, None) {
-                    Ok((_, page)) if !quiet => say!("  report      {}", page.display()),
-                    Ok(_) => {}
+                    Ok((_, page)) => say!("  report      {}", page.display()),
                     Err(e) => {
                         eprintln!("error: {}: report: {e}", file.display());
                         return EXIT_FAILED;
@@ -444,7 +465,9 @@ fn report_sweep(
             0
         }
         Ok(Outcome::Shard { dir, runs }) => {
-            if !quiet {
+            if quiet {
+                say!("  outputs     {}", dir.display());
+            } else {
                 say!(
                     "shard done: {runs} runs in {}; combine the shards with `flowsim merge`",
                     dir.display()
@@ -473,6 +496,7 @@ fn report_sweep(
             | SweepError::BadPlanFile { .. }
             | SweepError::PlanFile { .. }
             | SweepError::OtherSweep { .. }
+            | SweepError::WouldReplace { .. }
             | SweepError::MergeIntoShard { .. }),
         ) => {
             eprintln!("error: {e}");
@@ -539,6 +563,7 @@ pub fn sweep(args: &SweepArgs) -> u8 {
                 quiet: args.quiet,
                 max_wall: args.max_wall,
                 charts: args.charts.options(),
+                force: args.force,
             };
             crate::sweep::execute(&plan, &args.out, &opts)
         });

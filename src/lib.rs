@@ -38,6 +38,7 @@ pub mod model;
 pub mod out_dir;
 pub mod report;
 pub mod run;
+pub mod run_end;
 pub mod scenario;
 mod set_arg;
 pub mod sweep;

@@ -1,6 +1,7 @@
 //! The compact table printed on the terminal after a run.
 
 use crate::metrics::verdict::{State, Verdict};
+use crate::report::format::{number, percent};
 use crate::run::Summary;
 use std::fmt::Write;
 
@@ -17,14 +18,16 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// Seconds with a sensible number of digits.
+/// Seconds with three significant digits and thousands separators, as every
+/// number on the terminal and in the report: 267 ms, 10.4 s, 1,569 s.
 pub fn secs(s: f64) -> String {
-    match s {
+    use crate::report::format::number;
+    match s.abs() {
         0.0 => "0 s".into(),
-        x if x < 0.001 => format!("{:.0} µs", x * 1e6),
-        x if x < 1.0 => format!("{:.0} ms", x * 1e3),
-        x if x < 100.0 => format!("{x:.2} s"),
-        x => format!("{x:.0} s"),
+        x if !x.is_finite() => "–".into(),
+        x if x < 0.001 => format!("{:.0} µs", s * 1e6),
+        x if x < 1.0 => format!("{} ms", number(s * 1e3)),
+        _ => format!("{} s", number(s)),
     }
 }
 
@@ -152,10 +155,10 @@ fn review(t: &mut String, s: &Summary) {
         ));
     }
     if let Some(f) = r.dead_lettered_fraction.filter(|&f| f > 0.0) {
-        parts.push(format!("dead-lettered {:.1} %", 100.0 * f));
+        parts.push(format!("dead-lettered {}", percent(f)));
     }
     if let Some(p) = r.p_wait {
-        parts.push(format!("P(wait) {:.0} %", 100.0 * p));
+        parts.push(format!("P(wait) {}", percent(p)));
     }
     let _ = writeln!(t, "  review      {}", parts.join(" · "));
     if s.warmup_s > 0.0 {
@@ -275,9 +278,9 @@ fn messages(t: &mut String, s: &Summary) {
     }
     let _ = writeln!(
         t,
-        "  rates       arrivals {:.1}/s  goodput {:.1}/s  duplicates {}  applied twice+ {}  DLQ'd after success {}",
-        s.arrival_rate_per_s,
-        s.goodput_per_s,
+        "  rates       arrivals {}  goodput {}  duplicates {}  applied twice+ {}  DLQ'd after success {}",
+        crate::report::format::rate(s.arrival_rate_per_s),
+        crate::report::format::rate(s.goodput_per_s),
         thousands(l.duplicates),
         thousands(l.applied_more_than_once),
         thousands(l.dead_lettered_after_success)
@@ -319,18 +322,18 @@ fn clients(t: &mut String, s: &Summary) {
     }
     for v in &s.services {
         let wasted = if v.completed > 0 {
-            100.0 * v.wasted as f64 / v.completed as f64
+            v.wasted as f64 / v.completed as f64
         } else {
             0.0
         };
         let _ = writeln!(
             t,
-            "  {:<11} service: peak {} in service, mean {:.1}; {} completed, {:.0} % for clients that had given up; {} shed, {} down",
+            "  {:<11} service: peak {} in service, mean {}; {} completed, {} for clients that had given up; {} shed, {} down",
             v.name,
             thousands(v.peak_in_service as u64),
-            v.mean_in_service,
+            number(v.mean_in_service),
             thousands(v.completed),
-            wasted,
+            percent(wasted),
             thousands(v.rejected),
             thousands(v.down_rejections)
         );
@@ -359,9 +362,9 @@ fn recovery(t: &mut String, s: &Summary) {
         ),
         (_, Some(at)) => format!("recovered at {}", secs(at)),
         (Some(false), _) => format!(
-            "NOT recovered by {} (goodput {:.0} % of the offered load over the last window)",
+            "NOT recovered by {} (goodput {} of the offered load over the last window)",
             secs(r.should_recover_by_s),
-            100.0 * r.final_goodput_fraction.unwrap_or(0.0)
+            percent(r.final_goodput_fraction.unwrap_or(0.0))
         ),
         _ => "the run ended within a window of it".into(),
     };

@@ -80,6 +80,25 @@ pub fn write(dir: &Path) -> Result<(Report, PathBuf), ReportError> {
     Ok((report, page))
 }
 
+/// The one or two charts of a run's folder that tell its story: those that
+/// show the verdict's first reason (`reasons`, worst first, by name), else the
+/// first of the usual order. PNGs when drawn, else SVGs; none when the run
+/// drew no charts.
+pub fn story_charts(dir: &Path, reasons: &[String]) -> Vec<PathBuf> {
+    charts::run_charts(dir, reasons)
+        .into_iter()
+        .take(2)
+        .map(|c| {
+            let png = dir.join(format!("{}.png", c.stem));
+            if png.is_file() {
+                png
+            } else {
+                dir.join(format!("{}.svg", c.stem))
+            }
+        })
+        .collect()
+}
+
 /// Keeps a copy of the scenario's text in its output folder, so a report
 /// written later can show its description and recheck its design rules.
 pub fn store_scenario(dir: &Path, text: &str) -> Result<(), ReportError> {

@@ -61,6 +61,16 @@ pub enum SweepError {
         #[source]
         source: serde_json::Error,
     },
+    /// The sweep's folder holds the results of a sweep of other keys or
+    /// values: not replaced without `--force`.
+    #[error(
+        "{dir} holds another sweep's results ({old}); this sweep varies {new}. Not replacing them: pass --force to replace them, or --out another folder to keep both"
+    )]
+    WouldReplace {
+        dir: PathBuf,
+        old: String,
+        new: String,
+    },
     /// Shards of different sweeps given to one merge.
     #[error("{dir} belongs to another sweep than {first} (plan {plan} vs {first_plan})")]
     OtherSweep {

@@ -6,7 +6,9 @@
 //! part and `merge` assembles the parts. Reports come only from the complete,
 //! ordered set of runs, so they are byte-identical however the runs were made.
 
+mod best_line;
 mod error;
+mod guard;
 mod journal;
 mod metrics;
 mod path;

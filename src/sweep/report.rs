@@ -389,9 +389,7 @@ fn terminal(info: &PlanInfo, t: &Table, s: &Summary, dir: &Path) -> String {
     for line in lines(info) {
         for p in line {
             let v = mi.map(|i| t.stats[p][i]);
-            let cell = v.map_or("–".into(), |s| {
-                format!("{:.4} ± {:.4}", s.mean, (s.ci_high - s.ci_low) / 2.0)
-            });
+            let cell = v.map_or("–".into(), |s| super::best_line::cell(&s));
             let _ = writeln!(
                 out,
                 "  {:<40} {:>24}  {:>5.0} %",
@@ -412,12 +410,10 @@ fn terminal(info: &PlanInfo, t: &Table, s: &Summary, dir: &Path) -> String {
             None => _ = writeln!(out, "  no collapse{at} over the swept range"),
         }
     }
-    if let Some(b) = &s.best {
-        let _ = writeln!(
-            out,
-            "  best ({:?} {}): {:?} → {:.4} [{:.4}, {:.4}]",
-            b.goal, b.metric, b.point, b.mean, b.ci_low, b.ci_high
-        );
+    if s.best.is_some()
+        && let Some(line) = super::best_line::best(info, t)
+    {
+        let _ = writeln!(out, "  best        {line}");
     }
     let _ = writeln!(out, "  outputs     {}", dir.display());
     out

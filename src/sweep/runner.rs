@@ -20,6 +20,8 @@ pub struct Options {
     pub max_wall: Option<std::time::Duration>,
     /// Which chart files to write, at what scale (`--charts`, `--scale`).
     pub charts: crate::charts::ChartOptions,
+    /// Replace the results of a sweep of other keys or values in the folder.
+    pub force: bool,
 }
 
 pub enum Outcome {
@@ -88,6 +90,9 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
     let info = &plan.info;
     let name = format!("{}-sweep", info.stem);
     let (dir, _lock) = take_folder(out, &name)?;
+    if !opts.force && !opts.resume {
+        super::guard::other_sweep_in(&dir, info)?;
+    }
     report::write_file(&dir.join("plan.json"), &report::plan_json(info))?;
     let jpath = dir.join(journal_name(opts.shard));
     let journal = if opts.resume {

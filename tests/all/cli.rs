@@ -156,3 +156,253 @@ fn an_unwritable_output_fails_cleanly() {
     let e = stderr(&o);
     assert!(e.contains("blocker") && !e.contains("panicked"), "{e}");
 }
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// One worker at 80 % of its capacity: degraded, its first reason
+/// `saturated`, whose chart (busy workers) is not first in the usual order.
+const SATURATED: &str = "[run]\nhorizon_s = 300\n[[queue]]\nname = \"orders\"\n[[producer]]\nrate = 8.0\n[[consumer]]\nworkers = 1\n";
+
+#[test]
+fn a_run_ends_naming_the_charts_of_its_first_reason_and_its_report() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "busy.toml", SATURATED);
+    let o = flowsim(&["run", "busy.toml", "--out", "out"], d.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.trim_end().lines().collect();
+    assert!(out.contains("· saturated"), "{out}");
+    let charts = lines[lines.len() - 2];
+    let report = lines[lines.len() - 1];
+    let named: Vec<&str> = charts
+        .strip_prefix("  charts      ")
+        .unwrap_or_else(|| panic!("{out}"))
+        .split(" · ")
+        .collect();
+    assert_eq!(named.len(), 2, "{charts}");
+    assert!(named[0].ends_with("workers.png"), "{charts}");
+    for c in named {
+        assert!(d.path().join(c).is_file(), "{c} named but not written");
+    }
+    assert!(
+        report.starts_with("  report      none written")
+            && report.contains("flowsim report out/busy"),
+        "{report}"
+    );
+    // With --report, the last line names the page, which exists.
+    let o = flowsim(&["run", "busy.toml", "--out", "out", "--report"], d.path());
+    let out = stdout(&o);
+    let last = out.trim_end().lines().last().unwrap();
+    let page = last
+        .strip_prefix("  report      ")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(page.ends_with("report.html"), "{last}");
+    assert!(d.path().join(page).is_file(), "{page}");
+}
+
+#[test]
+fn several_runs_end_with_one_overview_line_per_scenario() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "calm.toml", GOOD);
+    write(d.path(), "busy.toml", SATURATED);
+    let o = flowsim(&["run", "calm.toml", "busy.toml", "--out", "out"], d.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let at = out
+        .find("overview of 2 scenarios\n")
+        .unwrap_or_else(|| panic!("{out}"));
+    let rows: Vec<&str> = out[at..]
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(rows.len(), 2, "{out}");
+    assert!(
+        rows[0].trim_start().starts_with("calm ") && rows[0].contains("stable"),
+        "{out}"
+    );
+    assert!(
+        rows[1].trim_start().starts_with("busy ") && rows[1].contains("DEGRADED"),
+        "{out}"
+    );
+    for r in &rows {
+        assert!(
+            r.contains("p99 ") && r.contains("goodput ") && r.contains("/s"),
+            "{r}"
+        );
+    }
+    // Columns line up: the folders start at the same place.
+    let col = |r: &str| r.find("out/").unwrap();
+    assert_eq!(col(rows[0]), col(rows[1]), "{out}");
+    // One file: no overview.
+    let o = flowsim(&["run", "calm.toml", "--out", "out"], d.path());
+    assert!(!stdout(&o).contains("overview"), "{}", stdout(&o));
+}
+
+/// The digit runs of a line that are 4 digits or longer without separators.
+fn bare_long_numbers(line: &str) -> Vec<String> {
+    let mut found = vec![];
+    let cs: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    while i < cs.len() {
+        if cs[i].is_ascii_digit() {
+            let start = i;
+            while i < cs.len()
+                && (cs[i].is_ascii_digit()
+                    || cs[i] == ',' && cs.get(i + 1).is_some_and(char::is_ascii_digit))
+            {
+                i += 1;
+            }
+            let run: String = cs[start..i].iter().collect();
+            let int = run.split('.').next().unwrap_or("");
+            let glued = start > 0 && (cs[start - 1].is_alphabetic() || cs[start - 1] == '.');
+            if !glued && !int.contains(',') && int.len() >= 4 {
+                found.push(run);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+#[test]
+fn terminal_numbers_carry_thousands_separators() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "busy.toml", SATURATED);
+    let o = flowsim(&["run", "busy.toml", "--out", "out"], d.path());
+    let out = stdout(&o);
+    assert!(out.contains(" events)"), "{out}");
+    // The verdict's evidence is the summary's own text (summary.json keeps it
+    // as it is); every number the table formats is checked.
+    let mut in_verdict = false;
+    for line in out.lines() {
+        if line.starts_with("  verdict") {
+            in_verdict = true;
+        } else if !line.starts_with("              ") {
+            in_verdict = false;
+        }
+        if !in_verdict {
+            assert!(bare_long_numbers(line).is_empty(), "{line}");
+        }
+    }
+    // Rates and seconds with three significant digits: 8.03/s, 12.3 s.
+    let digits = |w: &str| w.chars().filter(char::is_ascii_digit).count();
+    let rates = out.lines().find(|l| l.starts_with("  rates")).unwrap();
+    let arrivals = rates
+        .split("arrivals ")
+        .nth(1)
+        .unwrap()
+        .split("/s")
+        .next()
+        .unwrap();
+    assert_eq!(digits(arrivals), 3, "{rates}");
+    let e2e = out.lines().find(|l| l.starts_with("  end-to-end")).unwrap();
+    for w in e2e.split("  ").filter(|w| w.ends_with(" s")) {
+        let n = w.rsplit(' ').nth(1).unwrap();
+        assert!(digits(n) >= 3 || !n.contains('.'), "{e2e}");
+    }
+}
+
+fn sweep_args<'a>(file: &'a str, set: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut a = vec!["sweep", file, "--set", set, "--reps", "3", "--out", "out"];
+    a.extend(extra);
+    a
+}
+
+#[test]
+fn a_sweep_prints_its_best_point_with_its_interval() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "busy.toml", &SATURATED.replace("300", "120"));
+    // One worker against two: far apart.
+    let o = flowsim(
+        &sweep_args("busy.toml", "consumer[0].workers=1,2", &[]),
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let best = out
+        .lines()
+        .find(|l| l.starts_with("  best        "))
+        .unwrap_or_else(|| panic!("{out}"));
+    let (point, rest) = best["  best        ".len()..].split_once(" → ").unwrap();
+    assert_eq!(point, "workers = 2", "{best}");
+    assert!(
+        rest.starts_with("p99 ") && rest.contains(" s [") && rest.contains("(lowest p99)"),
+        "{best}"
+    );
+    assert!(out.contains("next best workers = 1 → p99 "), "{out}");
+    assert!(!out.contains("no significant difference"), "{out}");
+    // Eight workers against nine at a light load: the same runs.
+    let o = flowsim(
+        &sweep_args("busy.toml", "consumer[0].workers=8,9", &["--force"]),
+        d.path(),
+    );
+    let out = stdout(&o);
+    assert!(
+        out.contains("no significant difference from workers = "),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_quiet_sweep_still_names_its_folder() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "calm.toml", GOOD);
+    let o = flowsim(
+        &sweep_args("calm.toml", "consumer[0].workers=1,2", &["-q"]),
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "  outputs     out/calm-sweep\n");
+}
+
+#[test]
+fn a_sweep_of_other_values_does_not_replace_the_first_silently() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), "calm.toml", GOOD);
+    let first = flowsim(
+        &sweep_args("calm.toml", "consumer[0].workers=1,2", &["-q"]),
+        d.path(),
+    );
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let points = d.path().join("out/calm-sweep/points.csv");
+    let before = std::fs::read(&points).unwrap();
+    let o = flowsim(
+        &sweep_args("calm.toml", "consumer[0].workers=3,4", &["-q"]),
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("out/calm-sweep") && e.contains("consumer[0].workers = 1, 2"),
+        "{e}"
+    );
+    assert!(
+        e.contains("consumer[0].workers = 3, 4") && e.contains("--force") && e.contains("--out"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read(&points).unwrap(),
+        before,
+        "the first sweep's results are kept"
+    );
+    // The same values again: the same study, redone in place.
+    let o = flowsim(
+        &sweep_args("calm.toml", "consumer[0].workers=1,2", &["-q"]),
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // --force replaces.
+    let o = flowsim(
+        &sweep_args("calm.toml", "consumer[0].workers=3,4", &["-q", "--force"]),
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&points).unwrap().contains("\n1,4,"),
+        "replaced"
+    );
+}
