@@ -21,7 +21,7 @@ fn change(c: &Comparison, i: usize, k: usize) -> String {
     }
     let rel = if a != 0.0 && unit != super::headline::Unit::Share {
         format!(
-            " ({}{:.0} %)",
+            ", {}{:.0} %",
             if d > 0.0 { "+" } else { "−" },
             (d / a).abs() * 100.0
         )
