@@ -133,6 +133,9 @@ fn components(v: &Value) -> Vec<String> {
     out
 }
 
+/// A finished run: variant, replication, summary, and its folder if written.
+type Job = (usize, u32, Value, Option<PathBuf>);
+
 /// How the scenario files run.
 pub struct Plan<'a> {
     /// Where each scenario's run folder goes (DIR/<stem>/).
@@ -156,10 +159,10 @@ pub fn load(inputs: &[Input], plan: &Plan) -> Result<Vec<Variant>, CompareError>
         }
         names.push(n);
     }
-    if plan.reps.is_some() {
-        if let Some(Input::Folder(p)) = inputs.iter().find(|i| matches!(i, Input::Folder(_))) {
-            return Err(CompareError::RepsOnFolder { path: p.clone() });
-        }
+    if plan.reps.is_some()
+        && let Some(Input::Folder(p)) = inputs.iter().find(|i| matches!(i, Input::Folder(_)))
+    {
+        return Err(CompareError::RepsOnFolder { path: p.clone() });
     }
     // Scenarios first, all checked before any runs.
     let mut scenarios = vec![];
@@ -194,15 +197,12 @@ pub fn load(inputs: &[Input], plan: &Plan) -> Result<Vec<Variant>, CompareError>
     for s in scenarios.iter_mut().flatten() {
         if let Some(seed) = plan.seed {
             s.run.seed = seed;
-        } else if plan.reps.is_some() {
-            if let Some((seed, _)) = first {
-                s.run.seed = seed;
-            }
         }
-        if plan.reps.is_some() {
-            if let Some((_, rep)) = first {
-                s.run.replication = rep;
-            }
+        if plan.reps.is_some()
+            && let Some((seed, rep)) = first
+        {
+            s.run.seed = plan.seed.unwrap_or(seed);
+            s.run.replication = rep;
         }
     }
     let reps = plan.reps.unwrap_or(1).max(1);
@@ -212,7 +212,7 @@ pub fn load(inputs: &[Input], plan: &Plan) -> Result<Vec<Variant>, CompareError>
         .filter(|&i| scenarios[i].is_some())
         .flat_map(|i| (0..reps).map(move |r| (i, r)))
         .collect();
-    let results: Vec<Result<(usize, u32, Value, Option<PathBuf>), CompareError>> = jobs
+    let results: Vec<Result<Job, CompareError>> = jobs
         .par_iter()
         .map(|&(i, r)| {
             let mut s = scenarios[i].clone().expect("a scenario job");
