@@ -54,6 +54,10 @@ pub struct CompareArgs {
     /// Override every scenario's `run.seed`.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Also write each scenario file's run report (report.html, report.md,
+    /// scenario.toml) in its run folder.
+    #[arg(long)]
+    pub report: bool,
     /// Print nothing but errors and where the comparison went.
     #[arg(long, short)]
     pub quiet: bool,

@@ -525,6 +525,20 @@ pub fn compare(args: &CompareArgs) -> u8 {
         Ok(v) => v,
         Err(e) => return fail(e),
     };
+    if args.report {
+        for (input, v) in inputs.iter().zip(&variants) {
+            if let Input::Scenario(file) = input
+                && let Err(e) = report_into(&v.folder, file)
+            {
+                eprintln!("error: {}: report: {e}", file.display());
+                return if e.is_bad_input() {
+                    EXIT_BAD_INPUT
+                } else {
+                    EXIT_FAILED
+                };
+            }
+        }
+    }
     let c = Comparison::new(variants, args.reps.unwrap_or(1));
     match compare::write(&c, &out) {
         Ok((page, charts)) => {
