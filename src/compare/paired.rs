@@ -89,11 +89,11 @@ pub fn all(a: &Variant, b: &Variant) -> Vec<Paired> {
 mod tests {
     #[test]
     fn interval_by_hand() {
-        // d = 2, 4, 6: mean 4, sd 2, t(2, .975) = 4.302653, half = 4.302653·2/√3.
-        let p = super::of("p99_s", &[10.0, 10.0, 10.0], &[12.0, 14.0, 16.0]);
+        // d = 3, 4, 5: mean 4, sd 1, t(2, .975) = 4.302653, half = 4.302653/√3 ≈ 2.48.
+        let p = super::of("p99_s", &[10.0, 10.0, 10.0], &[13.0, 14.0, 15.0]);
         assert_eq!(p.n, 3);
         assert!((p.mean - 4.0).abs() < 1e-12);
-        assert!((p.half - 4.302_652_729_749 * 2.0 / 3f64.sqrt()).abs() < 1e-6);
+        assert!((p.half - 4.302_652_729_749 / 3f64.sqrt()).abs() < 1e-6);
         assert!(p.significant());
         assert!(p.sentence("p99").starts_with("p99 rose by "));
     }
