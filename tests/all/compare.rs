@@ -204,7 +204,7 @@ fn mixed_families_and_missing_folders_are_exit_2() {
         &["compare", A, "output/no-such-run-folder", "--out", o],
         &["output/no-such-run-folder", "no such file or folder"],
     );
-    refused(&["compare", B, "--out", o], &["at least two variants"]);
+    refused(&["compare", A, "--out", o], &["at least two variants"]);
     std::fs::create_dir_all(out.join("empty")).unwrap();
     refused(
         &[
@@ -220,7 +220,7 @@ fn mixed_families_and_missing_folders_are_exit_2() {
     refused(
         &[
             "compare",
-            A,
+            B,
             out.join("lambda-sqs-db").to_str().unwrap(),
             "--reps",
             "3",
