@@ -1,4 +1,4 @@
-//! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`, `report`.
+//! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`, `report`, `compare`.
 
 use crate::charts::options::MAX_SCALE;
 use crate::charts::{ChartOptions, Formats};
@@ -33,6 +33,40 @@ pub enum Command {
     /// Write report.html and report.md into output folders written earlier by
     /// `run` or `sweep` (reads their files only).
     Report(ReportArgs),
+    /// Compare variants of one scenario family side by side: scenario files
+    /// (run here) or output folders of `flowsim run` (read).
+    Compare(CompareArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CompareArgs {
+    /// Scenario files (.toml) or run output folders (DIR/<stem>/); the first
+    /// is the baseline every change is measured against.
+    #[arg(required = true, num_args = 1..)]
+    pub inputs: Vec<PathBuf>,
+    /// Output folder (default: output/compare-<stem>-vs-<stem>…/). Scenario
+    /// files run into DIR/<stem>/ inside it.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
+    /// Replications per variant on common random numbers (same seed and
+    /// replication indices for every variant): paired differences with 95 %
+    /// confidence intervals. Scenario files only.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(2..))]
+    pub reps: Option<u32>,
+    /// Override every scenario's `run.seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Also write each scenario file's run report (report.html, report.md,
+    /// scenario.toml) in its run folder.
+    #[arg(long)]
+    pub report: bool,
+    /// Print nothing but errors and where the comparison went.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Memory one run may need at worst, e.g. 8GiB (default: half of this
+    /// machine's memory).
+    #[arg(long, value_name = "SIZE")]
+    pub memory_budget: Option<MemoryBudget>,
 }
 
 /// Which charts a command draws, and how large.

@@ -1,6 +1,6 @@
 //! What each subcommand does, with errors rendered for people.
 
-use crate::cli::{ChartArgs, CheckArgs, MergeArgs, ReportArgs, RunArgs, SweepArgs};
+use crate::cli::{ChartArgs, CheckArgs, CompareArgs, MergeArgs, ReportArgs, RunArgs, SweepArgs};
 use crate::export::{ExportError, run_into_with, table};
 use crate::scenario::limits::{self, MemoryBudget};
 use crate::scenario::{
@@ -618,4 +618,68 @@ pub fn report(args: &ReportArgs) -> u8 {
         }
     }
     code
+}
+
+/// `flowsim compare`: runs or reads every variant, prints the table and writes
+/// compare.html, compare.md, compare.json and the overlaid charts.
+pub fn compare(args: &CompareArgs) -> u8 {
+    use crate::compare::{self, CompareError, Comparison, Input};
+    let fail = |e: CompareError| {
+        eprintln!("error: {e}");
+        if e.is_bad_input() {
+            EXIT_BAD_INPUT
+        } else {
+            EXIT_FAILED
+        }
+    };
+    let inputs: Vec<Input> = match args.inputs.iter().map(|p| Input::parse(p)).collect() {
+        Ok(i) => i,
+        Err(e) => return fail(e),
+    };
+    if inputs.len() < 2 {
+        return fail(CompareError::TooFew(inputs.len()));
+    }
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| compare::default_folder(Path::new("output"), &inputs));
+    let budget = MemoryBudget::or_machine(args.memory_budget);
+    let plan = compare::variants::Plan {
+        out: &out,
+        seed: args.seed,
+        reps: args.reps,
+        budget: &budget,
+    };
+    let variants = match compare::load(&inputs, &plan) {
+        Ok(v) => v,
+        Err(e) => return fail(e),
+    };
+    if args.report {
+        for (input, v) in inputs.iter().zip(&variants) {
+            if let Input::Scenario(file) = input
+                && let Err(e) = report_into(&v.folder, file, None)
+            {
+                eprintln!("error: {}: report: {e}", file.display());
+                return if e.is_bad_input() {
+                    EXIT_BAD_INPUT
+                } else {
+                    EXIT_FAILED
+                };
+            }
+        }
+    }
+    let c = Comparison::new(variants, args.reps.unwrap_or(1));
+    match compare::write(&c, &out) {
+        Ok((page, charts)) => {
+            if !args.quiet {
+                say!("{}", compare::terminal(&c));
+                for chart in charts.iter().take(1) {
+                    say!("chart: {}", chart.display());
+                }
+            }
+            say!("comparison: {}", page.display());
+            0
+        }
+        Err(e) => fail(e),
+    }
 }

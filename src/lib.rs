@@ -30,6 +30,7 @@ pub mod atomic_file;
 pub mod charts;
 pub mod cli;
 pub mod commands;
+pub mod compare;
 pub mod engine;
 pub mod export;
 pub mod interrupt;

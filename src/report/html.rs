@@ -64,7 +64,7 @@ fn rows_table(out: &mut String, rows: &[Row]) {
 /// The SVG as written by the chart, without an XML prolog (not allowed inline).
 /// The charts escape their text; a file that holds active content anyway (a
 /// folder edited by hand) is not inlined, so the page never runs a script.
-fn inline_svg(dir: &Path, stem: &str) -> Option<String> {
+pub(crate) fn inline_svg(dir: &Path, stem: &str) -> Option<String> {
     let text = std::fs::read_to_string(dir.join(format!("{stem}.svg"))).ok()?;
     let lower = text.to_ascii_lowercase();
     if [
@@ -90,15 +90,19 @@ fn sentence_case(s: &str) -> String {
     })
 }
 
-pub fn render(r: &Report, dir: &Path) -> String {
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — flowsim report</title>\n<style>\n{}{}</style>\n</head>\n<body>\n",
-        html(&r.title),
+/// The page up to `<body>`: title, embedded font and stylesheet (shared with
+/// compare.html).
+pub(crate) fn head(title: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>\n{}{}</style>\n</head>\n<body>\n",
+        html(title),
         font::face_css(),
         CSS.replace("FONT", &format!("\"{}\"", font::FAMILY))
-    );
+    )
+}
+
+pub fn render(r: &Report, dir: &Path) -> String {
+    let mut o = head(&format!("{} — flowsim report", r.title));
     let kind = match r.kind {
         super::facts::Kind::Run => "run",
         super::facts::Kind::Sweep => "sweep",

@@ -7,11 +7,11 @@
 
 mod charts;
 mod error;
-mod escape;
+pub(crate) mod escape;
 pub mod facts;
 mod font;
 pub mod format;
-mod html;
+pub(crate) mod html;
 mod index;
 mod markdown;
 mod run;

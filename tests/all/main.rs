@@ -2,6 +2,7 @@
 //! binary of its own, and every binary linked the whole library again.
 
 mod common;
+mod compare;
 
 mod alarms;
 mod chart_options;
