@@ -3,7 +3,9 @@
 
 use super::Comparison;
 use super::error::CompareError;
-use crate::charts::timechart::{Series, TimeChart};
+use crate::charts::timechart::{Series, Shade, TimeChart, Window};
+use crate::run::Trigger;
+use serde_json::Value;
 use std::path::Path;
 
 /// (file stem, timeseries.csv column, title, y label)
@@ -56,9 +58,93 @@ fn column(dir: &Path, name: &str) -> Result<Option<Vec<(f64, f64)>>, CompareErro
     Ok(Some(out))
 }
 
+/// What happened to the variants, shaded on every chart: each trigger once
+/// when every variant has it (the load they are compared under), else named
+/// by its variant; and each variant's database down intervals (crashes), named
+/// by variant and database, unless an outage trigger of that database
+/// already shades them. A chart that left out one variant's crashes would
+/// show its dips without their cause.
+fn windows(c: &Comparison) -> Result<Vec<Window>, CompareError> {
+    let summaries = c
+        .variants
+        .iter()
+        .map(|v| super::variants::read_summary(&v.folder))
+        .collect::<Result<Vec<Value>, _>>()?;
+    let triggers = |s: &Value| -> Vec<(String, f64, f64, bool)> {
+        s["triggers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| {
+                Some((
+                    t["label"].as_str()?.to_string(),
+                    t["from_s"].as_f64()?,
+                    t["to_s"].as_f64()?,
+                    t["down"].as_bool().unwrap_or(false),
+                ))
+            })
+            .collect()
+    };
+    let shade = |down: bool| if down { Shade::Down } else { Shade::Trigger };
+    let mut out: Vec<Window> = vec![];
+    for (i, s) in summaries.iter().enumerate() {
+        let mine = triggers(s);
+        for (label, from_x, to_x, down) in &mine {
+            let everywhere = summaries.iter().all(|o| {
+                triggers(o)
+                    .iter()
+                    .any(|t| (&t.0, t.1, t.2) == (label, *from_x, *to_x))
+            });
+            if everywhere && i > 0 {
+                continue; // shaded once, with the first variant
+            }
+            let label = if everywhere {
+                label.clone()
+            } else {
+                format!("{}: {label}", c.variants[i].name)
+            };
+            out.push(Window {
+                label,
+                from_x: *from_x,
+                to_x: *to_x,
+                shade: shade(*down),
+            });
+        }
+        for d in s["databases"].as_array().into_iter().flatten() {
+            let name = d["name"].as_str().unwrap_or("database");
+            let outage = Trigger::outage_label(name);
+            let mut first = true;
+            for w in d["down"].as_array().into_iter().flatten() {
+                let (Some(from_x), Some(to_x)) = (w[0].as_f64(), w[1].as_f64()) else {
+                    continue;
+                };
+                let covered = mine
+                    .iter()
+                    .any(|t| t.0 == outage && t.1 <= from_x + 1e-6 && to_x <= t.2 + 1e-6);
+                if covered {
+                    continue;
+                }
+                out.push(Window {
+                    label: if first {
+                        format!("{}: {name} down", c.variants[i].name)
+                    } else {
+                        String::new()
+                    },
+                    from_x,
+                    to_x,
+                    shade: Shade::Down,
+                });
+                first = false;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Draws the charts; returns each one's stem and title.
 pub fn draw(c: &Comparison, dir: &Path) -> Result<Vec<(String, String)>, CompareError> {
     let mut drawn = vec![];
+    let windows = windows(c)?;
     for (stem, col, title, y) in CHARTS {
         let mut series = vec![];
         for (i, v) in c.variants.iter().enumerate() {
@@ -85,6 +171,7 @@ pub fn draw(c: &Comparison, dir: &Path) -> Result<Vec<(String, String)>, Compare
             x_label: "time (s)".into(),
             y_label: y.into(),
             series,
+            windows: windows.clone(),
             ..TimeChart::default()
         };
         chart.write(&dir.join(stem))?;

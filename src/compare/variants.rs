@@ -93,7 +93,7 @@ impl Variant {
     }
 }
 
-fn read_summary(dir: &Path) -> Result<Value, CompareError> {
+pub(super) fn read_summary(dir: &Path) -> Result<Value, CompareError> {
     let path = dir.join("summary.json");
     let text = std::fs::read_to_string(&path).map_err(|source| CompareError::Read {
         path: path.clone(),
