@@ -58,6 +58,18 @@ fn two_scenario_files_give_the_summaries_numbers_and_their_changes() {
     );
     assert_eq!(v(0, "goodput_per_s"), sa["goodput_per_s"].as_f64().unwrap());
     assert_eq!(c["variants"][0]["verdict"], sa["verdict"]["state"]);
+    // The charts shade the common spike once and the uncapped variant's
+    // database crashes under its name (the capped one never crashes).
+    let svg = std::fs::read_to_string(out.join("compare-age.svg")).unwrap();
+    assert_eq!(
+        svg.matches("spike ×10 (shop)").count(),
+        2,
+        "label and legend"
+    );
+    assert!(svg.contains("lambda-sqs-db: orders-db down"));
+    assert!(!svg.contains("lambda-sqs-db-capped: orders-db down"));
+    assert!(!sa["databases"][0]["down"].as_array().unwrap().is_empty());
+    assert!(sb["databases"][0]["down"].as_array().unwrap().is_empty());
     assert_eq!(c["variants"][1]["verdict"], sb["verdict"]["state"]);
     // The printed change of p99 is B − A, with its sign and per cent.
     let d = p99(&sb) - p99(&sa);
