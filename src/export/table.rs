@@ -212,6 +212,18 @@ fn theory(t: &mut String, s: &Summary) {
             Some(false) => "DEPARTS beyond the run's 95 % interval",
             None => "run too short to judge (its batches are correlated)",
         };
+        if let Some(rate) = c.arrival_rate_per_s {
+            // Little's law: no consumer, and the two sides spelt out.
+            let stay = c
+                .mean_time_in_queue_s
+                .map_or("no message".to_string(), |w| format!("{w:.3} s"));
+            let _ = writeln!(
+                t,
+                "{head:<14}Little {}: in queue λ·W = {rate:.3}/s × {stay} = {:.3}, L = {:.3} ± {:.3} simulated: {judged}",
+                c.queue, c.predicted, c.simulated, c.half_width
+            );
+            continue;
+        }
         let quantity = match c.quantity.as_str() {
             "utilisation" => "utilisation",
             _ => "mean waiting",

@@ -10,6 +10,7 @@ pub mod last_below;
 pub mod latency;
 pub mod ledger;
 pub mod level;
+pub mod little;
 pub mod recovery;
 pub mod review;
 pub mod series;

@@ -229,7 +229,7 @@ fn execute(
         theory: series
             .cross_check
             .as_ref()
-            .map_or(vec![], CrossCheckWatch::checks),
+            .map_or(vec![], |c| c.checks(&world, end)),
         triggers,
         recovery: series.recovery.as_ref().and_then(RecoveryWatch::judge),
         review: series.review.as_ref().map(ReviewWatch::review),
