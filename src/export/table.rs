@@ -224,6 +224,26 @@ fn theory(t: &mut String, s: &Summary) {
             );
             continue;
         }
+        if c.model == "retry-threshold" {
+            let predicts = if c.predicted >= 1.0 {
+                "retries alone overload it: no recovery predicted"
+            } else {
+                "below capacity: recovery predicted"
+            };
+            let judged = match c.agrees {
+                Some(true) => "agrees",
+                _ => "DEPARTS from the prediction",
+            };
+            let _ = writeln!(
+                t,
+                "{head:<14}retry threshold {} → {}: attempts × rate / capacity = {:.2} ({predicts}); final goodput {:.0} % of offered: {judged}",
+                c.queue,
+                c.consumer,
+                c.predicted,
+                100.0 * c.simulated
+            );
+            continue;
+        }
         let quantity = match c.quantity.as_str() {
             "utilisation" => "utilisation",
             _ => "mean waiting",

@@ -16,8 +16,8 @@
 use crate::engine::SimTime;
 use crate::metrics::little::QueuePart;
 use crate::metrics::series::RowReader;
-use crate::model::World;
 use crate::metrics::theory::{self, BatchMeans, Interval, PoolPrediction};
+use crate::model::World;
 use crate::scenario::{Arrivals, DistKind, DistSpec, Scenario, consumer_name};
 use serde::Serialize;
 

@@ -68,9 +68,7 @@ impl QueuePart {
         }
         let rate = totals.entered as f64 / window_s.max(1e-9);
         let mean_s = totals.mean_s.unwrap_or(0.0);
-        let settled = iv.trusted()
-            && totals.entered > 0
-            && mean_s <= MAX_STAY_SHARE * window_s;
+        let settled = iv.trusted() && totals.entered > 0 && mean_s <= MAX_STAY_SHARE * window_s;
         let predicted = rate * mean_s;
         // The messages there when the window opened count in L but not in λ·W:
         // about their number times a mean stay, spread over the window.

@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod level;
 pub mod little;
 pub mod recovery;
+pub mod retry_threshold;
 pub mod review;
 pub mod series;
 pub mod theory;

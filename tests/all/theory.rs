@@ -217,7 +217,10 @@ fn littles_law_is_checked_on_every_queue() {
                 .find(|c| c.queue == q)
                 .unwrap_or_else(|| panic!("{file}: no Little row for {q}: {checks:?}"));
             assert_eq!(c.agrees, Some(true), "{file}: {c:?}");
-            let (rate, stay) = (c.arrival_rate_per_s.unwrap(), c.mean_time_in_queue_s.unwrap());
+            let (rate, stay) = (
+                c.arrival_rate_per_s.unwrap(),
+                c.mean_time_in_queue_s.unwrap(),
+            );
             assert!((c.predicted - rate * stay).abs() < 1e-9 * c.predicted.max(1.0));
             // Exact up to the window's edge: well within 1 %.
             assert!(
@@ -232,4 +235,38 @@ fn littles_law_is_checked_on_every_queue() {
     let dlq = little("poison-dlq.toml");
     let c = dlq.iter().find(|c| c.queue == "payments-dlq").unwrap();
     assert_eq!(c.agrees, None, "{c:?}");
+}
+
+/// A retry storm's threshold (attempts × rate against the service's capacity,
+/// the `retry-capacity` rule's closed form) beside the run: above it the storm
+/// outlives its trigger, below it (a retry budget) the run recovers.
+#[test]
+fn the_retry_threshold_predicts_which_storm_recovers() {
+    for (file, above) in [
+        ("retry-storm.toml", true),
+        ("retry-storm-budget.toml", false),
+    ] {
+        let s = crate::common::run_scenario(file, &[]).summary;
+        let c = s
+            .theory
+            .iter()
+            .find(|c| c.model == "retry-threshold")
+            .unwrap_or_else(|| panic!("{file}: {:?}", s.theory));
+        assert_eq!(
+            (c.queue.as_str(), c.consumer.as_str()),
+            ("shoppers", "checkout")
+        );
+        assert_eq!(c.predicted >= 1.0, above, "{file}: {c:?}");
+        assert_eq!(c.agrees, Some(true), "{file}: {c:?}");
+        let recovered = s.recovery.as_ref().and_then(|r| r.recovered);
+        assert_eq!(recovered, Some(!above), "{file}");
+    }
+    // retry-storm: 4 attempts × 70/s against 1/0.01 s = 100/s.
+    let s = crate::common::run_scenario("retry-storm.toml", &[]).summary;
+    let c = s
+        .theory
+        .iter()
+        .find(|c| c.model == "retry-threshold")
+        .unwrap();
+    assert!((c.predicted - 2.8).abs() < 1e-9, "{c:?}");
 }
