@@ -224,6 +224,38 @@ fn theory(t: &mut String, s: &Summary) {
             Some(false) => "DEPARTS beyond the run's 95 % interval",
             None => "run too short to judge (its batches are correlated)",
         };
+        if let Some(rate) = c.arrival_rate_per_s {
+            // Little's law: no consumer, and the two sides spelt out.
+            let stay = c
+                .mean_time_in_queue_s
+                .map_or("no message".to_string(), |w| format!("{w:.3} s"));
+            let _ = writeln!(
+                t,
+                "{head:<14}Little {}: in queue λ·W = {rate:.3}/s × {stay} = {:.3}, L = {:.3} ± {:.3} simulated: {judged}",
+                c.queue, c.predicted, c.simulated, c.half_width
+            );
+            continue;
+        }
+        if c.model == "retry-threshold" {
+            let predicts = if c.predicted >= 1.0 {
+                "retries alone overload it: no recovery predicted"
+            } else {
+                "below capacity: recovery predicted"
+            };
+            let judged = match c.agrees {
+                Some(true) => "agrees",
+                _ => "DEPARTS from the prediction",
+            };
+            let _ = writeln!(
+                t,
+                "{head:<14}retry threshold {} → {}: attempts × rate / capacity = {:.2} ({predicts}); final goodput {:.0} % of offered: {judged}",
+                c.queue,
+                c.consumer,
+                c.predicted,
+                100.0 * c.simulated
+            );
+            continue;
+        }
         let quantity = match c.quantity.as_str() {
             "utilisation" => "utilisation",
             _ => "mean waiting",

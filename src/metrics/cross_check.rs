@@ -13,8 +13,11 @@
 //! least 20 mean service times (a message is practically never received
 //! twice). Anything else has no closed form here, and gets no line.
 
+use crate::engine::SimTime;
+use crate::metrics::little::QueuePart;
 use crate::metrics::series::RowReader;
 use crate::metrics::theory::{self, BatchMeans, Interval, PoolPrediction};
+use crate::model::World;
 use crate::scenario::{Arrivals, DistKind, DistSpec, Scenario, consumer_name};
 use serde::Serialize;
 
@@ -38,6 +41,12 @@ pub struct Check {
     /// `predicted` within the interval; None when the batches were too
     /// correlated to trust it (the run is too short for this load).
     pub agrees: Option<bool>,
+    /// Little's law only: λ, the rate messages entered the queue after warm-up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrival_rate_per_s: Option<f64>,
+    /// Little's law only: W, their mean time in the queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mean_time_in_queue_s: Option<f64>,
 }
 
 /// A qualifying queue and its pool.
@@ -56,6 +65,8 @@ pub struct CrossCheckWatch {
     warmup_s: f64,
     time: Option<usize>,
     parts: Vec<Part>,
+    /// Every queue, for Little's law.
+    queues: Vec<QueuePart>,
 }
 
 /// Mean and coefficient of variation of a service-time distribution.
@@ -148,10 +159,17 @@ impl CrossCheckWatch {
             warmup_s: s.run.warmup_s,
             time: None,
             parts,
+            queues: s
+                .queues
+                .iter()
+                .map(|q| QueuePart::new(&q.name, per_batch))
+                .collect(),
         }
     }
 
-    pub fn checks(&self) -> Vec<Check> {
+    /// The checks at the end of the run (`end`): the closed forms of the
+    /// qualifying parts, then Little's law on every queue.
+    pub fn checks(&self, world: &World, end: SimTime) -> Vec<Check> {
         let mut out = vec![];
         for p in &self.parts {
             let check = |quantity: &str, predicted: f64, iv: Interval| Check {
@@ -163,6 +181,8 @@ impl CrossCheckWatch {
                 simulated: iv.mean,
                 half_width: iv.half_width,
                 agrees: iv.trusted().then(|| iv.contains(predicted)),
+                arrival_rate_per_s: None,
+                mean_time_in_queue_s: None,
             };
             if let Some(iv) = p.busy.interval() {
                 let scaled = Interval {
@@ -176,6 +196,7 @@ impl CrossCheckWatch {
                 out.push(check("mean_waiting", lq, iv));
             }
         }
+        out.extend(self.queues.iter().filter_map(|q| q.check(world, end)));
         out
     }
 }
@@ -187,6 +208,9 @@ impl RowReader for CrossCheckWatch {
         for p in &mut self.parts {
             p.busy_col = at(&format!("{}.busy", p.consumer));
             p.visible_col = at(&format!("{}.visible", p.queue));
+        }
+        for q in &mut self.queues {
+            q.start(&at);
         }
     }
 
@@ -203,6 +227,9 @@ impl RowReader for CrossCheckWatch {
             if let Some(v) = p.visible_col {
                 p.visible.push(row[v]);
             }
+        }
+        for q in &mut self.queues {
+            q.read(row);
         }
     }
 }

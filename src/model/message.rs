@@ -31,6 +31,9 @@ pub struct Message {
     pub id: u64,
     /// Original enqueue time: kept through a DLQ, for retention and latency.
     pub published: SimTime,
+    /// When it entered its current queue (published, dead-lettered into it or
+    /// redriven back): its time in that queue, for Little's law.
+    pub entered: SimTime,
     /// Deadline while in flight or delayed.
     pub deadline: SimTime,
     pub key: u32,
@@ -138,6 +141,7 @@ impl Message {
         Message {
             id: 0,
             published,
+            entered: published,
             deadline: 0,
             key: 0,
             size: 0,

@@ -381,11 +381,19 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
                 number(f(t, "/simulated").unwrap_or(f64::NAN)),
                 number(f(t, "/half_width").unwrap_or(f64::NAN))
             ),
-            format!(
-                "{} → {}: {judged}",
-                s(t, "/queue").unwrap_or_default(),
-                s(t, "/consumer").unwrap_or_default()
-            ),
+            match s(t, "/consumer").filter(|c| !c.is_empty()) {
+                Some(consumer) => format!(
+                    "{} → {consumer}: {judged}",
+                    s(t, "/queue").unwrap_or_default()
+                ),
+                // Little's law: the queue alone, and its λ and W.
+                None => format!(
+                    "{}: λ = {}/s, W = {} s: {judged}",
+                    s(t, "/queue").unwrap_or_default(),
+                    number(f(t, "/arrival_rate_per_s").unwrap_or(f64::NAN)),
+                    number(f(t, "/mean_time_in_queue_s").unwrap_or(f64::NAN))
+                ),
+            },
         ));
     }
     rows

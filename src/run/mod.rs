@@ -223,15 +223,21 @@ fn execute(
             verdict::judge(&mut series.final_window, &s.verdict)
         }
     };
+    let recovery = series.recovery.as_ref().and_then(RecoveryWatch::judge);
+    let mut theory = series
+        .cross_check
+        .as_ref()
+        .map_or(vec![], |c| c.checks(&world, end));
+    theory.extend(crate::metrics::retry_threshold::checks(
+        s,
+        recovery.as_ref(),
+    ));
     let judged = Judged {
         verdict,
         alarms: alarms.summaries(&triggers, end),
-        theory: series
-            .cross_check
-            .as_ref()
-            .map_or(vec![], CrossCheckWatch::checks),
+        theory,
         triggers,
-        recovery: series.recovery.as_ref().and_then(RecoveryWatch::judge),
+        recovery,
         review: series.review.as_ref().map(ReviewWatch::review),
         saturation: series.saturation.as_ref().map_or(vec![], |w| {
             w.fractions()

@@ -10,6 +10,7 @@ pub mod redrive;
 mod deadlines;
 mod observe;
 mod ready;
+mod sojourn;
 
 use crate::engine::SimTime;
 use crate::metrics::{Latency, Level};
@@ -18,6 +19,7 @@ use crate::model::message::{Arena, Message, Receipt, State};
 use crate::scenario::Overflow;
 use deadlines::Deadlines;
 use ready::Ready;
+pub use sojourn::Sojourn;
 use std::collections::VecDeque;
 
 #[derive(Clone, Debug)]
@@ -120,8 +122,13 @@ pub struct Queue {
     pub wait: Latency,
     pub visible_level: Level,
     pub in_flight_level: Level,
+    /// Messages held (visible + in flight + delayed), time-averaged: Little's L.
+    pub held_level: Level,
     /// Offered messages (published + rejected) when statistics were last reset.
     pub offered_mark: u64,
+    /// Time in this queue of the messages that entered it since statistics
+    /// were last reset and have left it (Little's law's W).
+    pub sojourn: Sojourn,
     scratch: Vec<u32>,
 }
 
@@ -146,7 +153,9 @@ impl Queue {
             wait: Latency::default(),
             visible_level: Level::default(),
             in_flight_level: Level::default(),
+            held_level: Level::default(),
             offered_mark: 0,
+            sojourn: Sojourn::default(),
             scratch: Vec::new(),
         }
     }
@@ -165,6 +174,7 @@ impl Queue {
     fn track(&mut self, now: SimTime) {
         self.visible_level.advance(now, self.visible_n);
         self.in_flight_level.advance(now, self.in_flight_n);
+        self.held_level.advance(now, self.depth());
     }
 
     /// Publishes a new message (the arena assigns its id).
@@ -190,7 +200,7 @@ impl Queue {
         if let Some(max) = self.p.max_depth
             && self.depth() >= max
         {
-            let room = self.p.overflow == Overflow::DropOldest && self.drop_oldest(arena);
+            let room = self.p.overflow == Overflow::DropOldest && self.drop_oldest(arena, now);
             if !room {
                 return (Err(m), self.changed());
             }
@@ -222,6 +232,7 @@ impl Queue {
 
     fn enter(&mut self, arena: &mut Arena, slot: u32, now: SimTime, delay: SimTime) {
         let m = arena.get_mut(slot);
+        m.entered = now;
         if delay > 0 {
             m.state = State::Delayed;
             m.deadline = now + delay;
@@ -257,12 +268,13 @@ impl Queue {
         }
     }
 
-    fn drop_oldest(&mut self, arena: &mut Arena) -> bool {
+    fn drop_oldest(&mut self, arena: &mut Arena, now: SimTime) -> bool {
         let Some(slot) = self.ready.pop_oldest(arena) else {
             return false;
         };
         self.visible_n -= 1;
         self.c.dropped += 1;
+        self.sojourn.left(arena.get(slot), now);
         arena.get_mut(slot).state = State::Dropped;
         arena.release_if_done(slot);
         true
@@ -314,6 +326,7 @@ impl Queue {
             self.visible_n -= 1;
             let m = arena.get_mut(slot);
             if now.saturating_sub(m.published) >= self.p.retention {
+                self.sojourn.left(m, now);
                 m.state = State::Expired;
                 self.c.expired += 1;
                 arena.release_if_done(slot);
@@ -323,6 +336,7 @@ impl Queue {
                 && m.receive_count >= limit
             {
                 self.c.dead_lettered += 1;
+                self.sojourn.left(m, now);
                 to_dlq.push(slot);
                 continue;
             }
@@ -371,6 +385,7 @@ impl Queue {
         }
         self.track(now);
         let m = arena.get_mut(r.slot);
+        self.sojourn.left(m, now);
         m.state = State::Deleted;
         let key = m.key;
         self.in_flight_n -= 1;
@@ -452,6 +467,7 @@ impl Queue {
             self.ready.pop_oldest(arena);
             self.visible_n -= 1;
             self.c.expired += 1;
+            self.sojourn.left(arena.get(slot), now);
             arena.get_mut(slot).state = State::Expired;
             arena.release_if_done(slot);
         }
@@ -485,6 +501,7 @@ impl Queue {
         self.track(now);
         while let Some(slot) = self.ready.pop_oldest(arena) {
             self.visible_n -= 1;
+            self.sojourn.left(arena.get(slot), now);
             if now.saturating_sub(arena.get(slot).published) >= self.p.retention {
                 self.c.expired += 1;
                 arena.get_mut(slot).state = State::Expired;
@@ -512,7 +529,9 @@ impl Queue {
         self.wait = Latency::default();
         self.visible_level.reset(now);
         self.in_flight_level.reset(now);
+        self.held_level.reset(now);
         self.offered_mark = self.offered();
+        self.sojourn = Sojourn::since(now);
     }
 
     /// Entries in the deadline structures, stale ones included.

@@ -12,7 +12,7 @@
 mod connections;
 mod horizon;
 mod in_flight;
-mod retry_capacity;
+pub mod retry_capacity;
 mod unread;
 mod visibility;
 

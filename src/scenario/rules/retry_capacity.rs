@@ -12,34 +12,67 @@ use super::*;
 
 pub const ID: &str = "retry-capacity";
 
+/// The closed form for one open-loop client of a capacity-bounded service:
+/// the attempts a failing request makes (within its budget), its offered
+/// rate, and the service's capacity. `load ≥ capacity` predicts that a
+/// trigger leaves the service overloaded by retries alone.
+pub struct Threshold<'a> {
+    pub service: &'a ServiceConfig,
+    pub rate: f64,
+    /// Attempts per request when every attempt fails (the budget's bound when lower).
+    pub attempts: f64,
+    pub budgeted: bool,
+    /// attempts × rate.
+    pub load: f64,
+    pub capacity: f64,
+    pub capacity_formula: String,
+}
+
+/// The threshold of client `cl`, None where the closed form does not apply (a
+/// closed loop, an unknown service, a service without a bound).
+pub fn threshold<'a>(s: &'a Scenario, cl: &ClientConfig) -> Option<Threshold<'a>> {
+    // A closed loop's load is bounded by its clients; only an open loop's
+    // offered rate holds up whatever the answers.
+    let rate = cl.rate.filter(|r| *r > 0.0)?;
+    let service = s.services.iter().find(|v| v.name == cl.target)?;
+    let (capacity, capacity_formula) = capacity(service)?;
+    let retry = cl.retry.as_ref();
+    let attempts = retry.map_or(1, |r| r.attempts) as f64;
+    // A retry budget bounds retries to `budget_ratio` of first attempts
+    // (plus its minimum per window).
+    let budget = retry.and_then(|r| {
+        let ratio = r.budget_ratio?;
+        Some(1.0 + ratio + r.budget_min_retries as f64 / (r.budget_window_s * rate))
+    });
+    let (attempts, budgeted) = match budget {
+        Some(b) if b < attempts => (b, true),
+        _ => (attempts, false),
+    };
+    Some(Threshold {
+        service,
+        rate,
+        attempts,
+        budgeted,
+        load: attempts * rate,
+        capacity,
+        capacity_formula,
+    })
+}
+
 pub fn check(s: &Scenario) -> Vec<Warning> {
     let mut out = vec![];
-    let services = first_index(s.services.iter().map(|v| v.name.as_str()));
     for (i, cl) in s.clients.iter().enumerate() {
-        // A closed loop's load is bounded by its clients; only an open loop's
-        // offered rate holds up whatever the answers.
-        let Some(rate) = cl.rate.filter(|r| *r > 0.0) else {
+        let Some(t) = threshold(s, cl) else {
             continue;
         };
-        let Some(svc) = services.get(cl.target.as_str()).map(|&v| &s.services[v]) else {
-            continue;
-        };
-        let Some((capacity, cap_formula)) = capacity(svc) else {
-            continue;
-        };
+        let (rate, svc, capacity, cap_formula, load) =
+            (t.rate, t.service, t.capacity, &t.capacity_formula, t.load);
         let retry = cl.retry.as_ref();
-        let attempts = retry.map_or(1, |r| r.attempts) as f64;
-        // A retry budget bounds retries to `budget_ratio` of first attempts
-        // (plus its minimum per window).
-        let budget = retry.and_then(|r| {
-            let ratio = r.budget_ratio?;
-            Some(1.0 + ratio + r.budget_min_retries as f64 / (r.budget_window_s * rate))
-        });
-        let (effective, attempts_text) = match budget {
-            Some(b) if b < attempts => (b, format!("{} attempts within the retry budget", num(b))),
-            _ => (attempts, format!("{} attempts", num(attempts))),
+        let attempts_text = if t.budgeted {
+            format!("{} attempts within the retry budget", num(t.attempts))
+        } else {
+            format!("{} attempts", num(t.attempts))
         };
-        let load = effective * rate;
         if load < capacity {
             continue;
         }
