@@ -62,8 +62,26 @@ fn comparable(interval: &str) -> Value {
     // The review's peaks and drain are read at the samples; its P(wait) and
     // dead-lettered share come from the world's counters and must not move.
     let review = o.remove("review").expect("a review");
-    // The cross-check's intervals are batch means of the samples.
-    for key in ["events", "verdict", "recovery", "theory"] {
+    // The cross-check's intervals are batch means of the samples, and so are
+    // its utilisation and Erlang figures; Little's L and λ·W are integrated
+    // between changes and counted per message, so they must not move.
+    let theory = o.remove("theory").expect("a cross-check");
+    let little: Vec<Value> = theory
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|r| r["model"] == "Little")
+        .map(|r| {
+            let mut r = r.clone();
+            let row = r.as_object_mut().expect("a row");
+            row.remove("half_width");
+            row.remove("agrees");
+            r
+        })
+        .collect();
+    assert!(!little.is_empty(), "a Little's-law row: {theory}");
+    o.insert("little".into(), Value::Array(little));
+    for key in ["events", "verdict", "recovery"] {
         o.remove(key);
     }
     o.insert("p_wait".into(), review["p_wait"].clone());
