@@ -150,8 +150,9 @@ fn review(t: &mut String, s: &Summary) {
     }
     if r.peak_unprocessed_age_s > 0.0 {
         parts.push(format!(
-            "longest unprocessed {}",
-            secs(r.peak_unprocessed_age_s)
+            "longest unprocessed {} at {}",
+            secs(r.peak_unprocessed_age_s),
+            secs(r.peak_unprocessed_age_at_s)
         ));
     }
     if let Some(f) = r.dead_lettered_fraction.filter(|&f| f > 0.0) {

@@ -13,6 +13,8 @@ pub struct Latency {
     /// Exact, unlike the histogram's bucketed maximum.
     min: u64,
     max: u64,
+    /// When the maximum was recorded (by [`Latency::record_at`]).
+    max_at: SimTime,
 }
 
 impl Default for Latency {
@@ -24,6 +26,7 @@ impl Default for Latency {
             count: 0,
             min: u64::MAX,
             max: 0,
+            max_at: 0,
         }
     }
 }
@@ -52,6 +55,22 @@ impl Latency {
         self.max = self.max.max(ns);
     }
 
+    /// Records `ns` observed at `at`, which becomes the time of the maximum
+    /// when `ns` is a new one.
+    #[inline]
+    pub fn record_at(&mut self, ns: SimTime, at: SimTime) {
+        if ns > self.max || self.count == 0 {
+            self.max_at = at;
+        }
+        self.record(ns);
+    }
+
+    /// When the largest value was recorded, in seconds (0 when none was, or
+    /// when values were recorded without their time).
+    pub fn max_at_s(&self) -> f64 {
+        to_secs(self.max_at)
+    }
+
     pub fn count(&self) -> u64 {
         self.count
     }
@@ -75,6 +94,14 @@ impl Latency {
     }
 
     pub fn merge(&mut self, other: &Latency) {
+        // The earlier of equal maxima, so that merging in any order agrees.
+        if other.count > 0
+            && (self.count == 0
+                || other.max > self.max
+                || (other.max == self.max && other.max_at < self.max_at))
+        {
+            self.max_at = other.max_at;
+        }
         self.hist.add(&other.hist);
         self.sum += other.sum;
         self.count += other.count;
@@ -103,6 +130,26 @@ impl Latency {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_maximum_keeps_its_time_through_merges_in_any_order() {
+        let (mut a, mut b) = (Latency::default(), Latency::default());
+        a.record_at(5, 100);
+        a.record_at(9, 200);
+        a.record_at(9, 300);
+        b.record_at(9, 150);
+        b.record_at(2, 400);
+        assert_eq!(a.max_at_s(), to_secs(200));
+        let mut ab = a.clone();
+        ab.merge(&b);
+        let mut ba = b.clone();
+        ba.merge(&a);
+        let mut empty = Latency::default();
+        empty.merge(&a);
+        assert_eq!(ab.max_at_s(), to_secs(150));
+        assert_eq!(ba.max_at_s(), to_secs(150));
+        assert_eq!(empty.max_at_s(), to_secs(200));
+    }
     #[test]
     fn percentiles_and_exact_mean() {
         let mut l = Latency::default();

@@ -48,6 +48,10 @@ pub struct Review {
     /// in flight or unread by a group) and `peak_oldest_age_s`. A message
     /// dead-lettered or lost while in flight is not in it.
     pub peak_unprocessed_age_s: f64,
+    /// When: the completion of the message that waited longest, the time
+    /// of the oldest-waiting peak, or the end of the run for a message still
+    /// unprocessed then (the earliest of equal candidates).
+    pub peak_unprocessed_age_at_s: f64,
     /// Messages dead-lettered over messages produced (None before any).
     pub dead_lettered_fraction: Option<f64>,
     /// P(wait): the fraction of messages received after warm-up that waited
@@ -142,6 +146,7 @@ impl ReviewWatch {
             peak_oldest_age_s: self.peak_age.0,
             peak_oldest_age_at_s: self.peak_age.1,
             peak_unprocessed_age_s: 0.0,
+            peak_unprocessed_age_at_s: 0.0,
             dead_lettered_fraction: None,
             p_wait: None,
             whole: self.whole.clone(),

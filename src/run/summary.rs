@@ -356,9 +356,21 @@ pub(super) fn summarise(
     review.p_wait = wait.share_above_zero();
     // Waiting messages are unprocessed too: a record skipped after a crash
     // waited without ever being processed.
-    review.peak_unprocessed_age_s = unprocessed_age(w, end)
-        .max(e2e.summary().max_s)
-        .max(review.peak_oldest_age_s);
+    let (peak, at) = [
+        (e2e.summary().max_s, e2e.max_at_s()),
+        (review.peak_oldest_age_s, review.peak_oldest_age_at_s),
+        (unprocessed_age(w, end), to_secs(end)),
+    ]
+    .into_iter()
+    .fold((0.0, 0.0), |best, c| {
+        if c.0 > best.0 || (c.0 == best.0 && c.1 < best.1) {
+            c
+        } else {
+            best
+        }
+    });
+    review.peak_unprocessed_age_s = peak;
+    review.peak_unprocessed_age_at_s = at;
     Summary {
         scenario: label.to_string(),
         title: s.run.title.clone(),

@@ -240,6 +240,12 @@ fn the_flash_sale_recovers_when_its_backlog_drains() {
     // The oldest message waits ~20 minutes (the last order of the sale).
     assert!((1_100.0..=1_300.0).contains(&r.peak_oldest_age_s), "{r:?}");
     assert!(r.peak_unprocessed_age_s >= r.peak_oldest_age_s);
+    // The longest wait is an order's published as the backlog peaked (the
+    // spike ends at 420 s), and ends when it is processed, before the drain.
+    let at = r.peak_unprocessed_age_at_s;
+    let published = at - r.peak_unprocessed_age_s;
+    assert!((400.0..=440.0).contains(&published), "{r:?}");
+    assert!(at <= drained && at >= r.peak_oldest_age_at_s, "{r:?}");
     assert!(
         r.p_wait.unwrap() > 0.5,
         "most orders came during the backlog"

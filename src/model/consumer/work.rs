@@ -242,7 +242,7 @@ impl Consumer {
             m.successes += 1;
             if m.successes == 1 {
                 self.c.goodput += 1;
-                self.e2e.record(now - m.published);
+                self.e2e.record_at(now - m.published, now);
             } else {
                 self.c.duplicates += 1;
             }
