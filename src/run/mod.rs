@@ -128,6 +128,16 @@ fn execute(
         .collect();
     let first_trigger = windows.iter().map(|w| w.from_s).reduce(f64::min);
     let consumers = world.consumers.iter().map(|c| c.p.name.clone()).collect();
+    // A Lambda-like consumer is saturated at the lowest of its caps.
+    let caps = world
+        .consumers
+        .iter()
+        .filter_map(|c| {
+            let p = c.kind.poller()?;
+            let cap = p.p.max.min(p.p.reserved.unwrap_or(u32::MAX));
+            Some((c.p.name.clone(), cap.min(world.account_limit)))
+        })
+        .collect();
     let mut ticks = SampleTicks {
         sampler: Sampler::new(
             Readers::new(
@@ -138,7 +148,7 @@ fn execute(
             )
             .reviewed(
                 ReviewWatch::new(first_trigger, s.run.warmup_s, &s.verdict),
-                SaturationWatch::new(consumers, s.run.warmup_s),
+                SaturationWatch::new(consumers, caps, s.run.warmup_s),
             )
             .cross_checked(CrossCheckWatch::new(s)),
         ),

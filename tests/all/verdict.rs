@@ -369,3 +369,46 @@ fn client_spikes_and_producer_ramps_are_triggers() {
         spike.verdict
     );
 }
+
+/// A Lambda-like consumer at its concurrency cap is saturated like a pool with
+/// every worker busy: 5 concurrent invocations of 1 s each serve 5 messages a
+/// second, so at 8 a second the function runs at its cap from the first
+/// minutes on (the poller scales 60 a minute) and is named; at 2 a second it
+/// is not. The cap is the lowest of the event source's maximum, the reserved
+/// concurrency and the account's limit: here the reserved concurrency.
+#[test]
+fn a_lambda_at_its_concurrency_cap_is_saturated() {
+    let scenario = |rate: f64| {
+        format!(
+            r#"
+[run]
+horizon_s = 600
+[[queue]]
+name = "jobs"
+visibility_timeout_s = 60
+[[producer]]
+queue = "jobs"
+rate = {rate}
+[[consumer]]
+name = "fn"
+queue = "jobs"
+batch_size = 1
+processing_s = {{ dist = "constant", mean = 1.0 }}
+[consumer.lambda]
+max_concurrency = 20
+reserved_concurrency = 5
+function_timeout_s = 10
+"#
+        )
+    };
+    let s = run_text(&scenario(8.0)).summary;
+    let saturated = s
+        .verdict
+        .reasons
+        .iter()
+        .find(|r| r.reason.name() == "saturated")
+        .unwrap_or_else(|| panic!("{:?}", s.verdict));
+    assert!(saturated.detail.contains("fn"), "{:?}", saturated);
+    let s = run_text(&scenario(2.0)).summary;
+    assert!(!reasons(&s).contains(&"saturated"), "{:?}", s.verdict);
+}
