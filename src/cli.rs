@@ -1,4 +1,5 @@
-//! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`, `report`.
+//! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`, `report`,
+//! `plot`.
 
 use crate::charts::options::MAX_SCALE;
 use crate::charts::{ChartOptions, Formats};
@@ -33,6 +34,9 @@ pub enum Command {
     /// Write report.html and report.md into output folders written earlier by
     /// `run` or `sweep` (reads their files only).
     Report(ReportArgs),
+    /// Draw every chart of run output folders again from their files alone
+    /// (summary.json and timeseries.csv), e.g. in other formats or larger.
+    Plot(PlotArgs),
 }
 
 /// Which charts a command draws, and how large.
@@ -64,6 +68,18 @@ pub struct ReportArgs {
     /// Output folders: DIR/<stem>/ of a run, DIR/<stem>-sweep/ of a sweep.
     #[arg(required = true)]
     pub dirs: Vec<PathBuf>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// Output folders of `flowsim run`: DIR/<stem>/.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub charts: ChartArgs,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

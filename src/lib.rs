@@ -36,6 +36,7 @@ pub mod interrupt;
 pub mod metrics;
 pub mod model;
 pub mod out_dir;
+pub mod plot;
 pub mod report;
 pub mod run;
 pub mod scenario;

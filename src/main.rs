@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::Sweep(args) => commands::sweep(&args),
         Command::Merge(args) => commands::merge(&args),
         Command::Report(args) => commands::report(&args),
+        Command::Plot(args) => commands::plot(&args),
     };
     ExitCode::from(code)
 }
