@@ -104,6 +104,19 @@ fn charts_redrawn_from_the_files_are_byte_identical_to_the_run_s() {
         String::from_utf8_lossy(&out.stderr)
     );
     for s in &present {
+        // summary.json read back and written again is the same text: nothing
+        // the charts could read is lost.
+        let path = d.path().join("a").join(s).join("summary.json");
+        let summary = flowsim::plot::read_summary(&path).unwrap_or_else(|e| panic!("{e}"));
+        let again = serde_json::to_string_pretty(&summary).unwrap() + "\n";
+        let text = std::fs::read_to_string(&path).unwrap();
+        let diff: Vec<_> = again
+            .lines()
+            .zip(text.lines())
+            .filter(|(a, b)| a != b)
+            .take(3)
+            .collect();
+        assert!(again == text, "{s}: summary round trip: {diff:?}");
         let drawn = charts(&d.path().join("a").join(s));
         let redrawn = charts(&d.path().join("b").join(s));
         assert!(!drawn.is_empty(), "{s}: the run drew charts");
