@@ -1,4 +1,5 @@
-//! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`, `report`, `compare`.
+//! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`, `report`,
+//! `compare`, `plot`.
 
 use crate::charts::options::MAX_SCALE;
 use crate::charts::{ChartOptions, Formats};
@@ -36,6 +37,21 @@ pub enum Command {
     /// Compare variants of one scenario family side by side: scenario files
     /// (run here) or output folders of `flowsim run` (read).
     Compare(CompareArgs),
+    /// Draw every chart of run output folders again from their files alone
+    /// (summary.json and timeseries.csv), e.g. in other formats or larger.
+    Plot(PlotArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PlotArgs {
+    /// Output folders of `flowsim run`: DIR/<stem>/.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Args, Debug)]

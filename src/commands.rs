@@ -1,6 +1,8 @@
 //! What each subcommand does, with errors rendered for people.
 
-use crate::cli::{ChartArgs, CheckArgs, CompareArgs, MergeArgs, ReportArgs, RunArgs, SweepArgs};
+use crate::cli::{
+    ChartArgs, CheckArgs, CompareArgs, MergeArgs, PlotArgs, ReportArgs, RunArgs, SweepArgs,
+};
 use crate::export::{ExportError, run_into_with, table};
 use crate::scenario::limits::{self, MemoryBudget};
 use crate::scenario::{
@@ -682,4 +684,30 @@ pub fn compare(args: &CompareArgs) -> u8 {
         }
         Err(e) => fail(e),
     }
+}
+
+/// Exit 0 when every folder's charts were drawn again; 2 when a folder is not
+/// a run's output (the others are still drawn); 1 when a chart could not be
+/// written.
+pub fn plot(args: &PlotArgs) -> u8 {
+    let mut code = 0;
+    for dir in &args.dirs {
+        match crate::plot::plot(dir, args.charts.options()) {
+            Ok(()) => {
+                if !args.quiet {
+                    say!("{}: charts drawn", dir.display());
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                let c = if e.is_bad_input() {
+                    EXIT_BAD_INPUT
+                } else {
+                    EXIT_FAILED
+                };
+                code = code.max(c);
+            }
+        }
+    }
+    code
 }

@@ -37,6 +37,7 @@ pub mod interrupt;
 pub mod metrics;
 pub mod model;
 pub mod out_dir;
+pub mod plot;
 pub mod report;
 pub mod run;
 pub mod run_end;

@@ -13,7 +13,7 @@ const MAX_LISTED: usize = 100;
 
 /// One time in ALARM: from the datapoint that fired it to the one that
 /// cleared it (None: still in ALARM at the end).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Firing {
     pub at_s: f64,
     pub ok_at_s: Option<f64>,

@@ -25,7 +25,7 @@ use serde::Serialize;
 const BATCHES: u64 = 20;
 
 /// One quantity: theory against the run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Check {
     pub queue: String,
     pub consumer: String,

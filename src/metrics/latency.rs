@@ -32,7 +32,7 @@ impl Default for Latency {
 }
 
 /// Percentiles in seconds, as reported.
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct LatencySummary {
     pub count: u64,
     pub mean_s: f64,

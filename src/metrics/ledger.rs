@@ -8,14 +8,14 @@ use crate::model::World;
 use crate::model::message::State;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct InSystem {
     pub visible: u64,
     pub in_flight: u64,
     pub delayed: u64,
 }
 
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct Ledger {
     /// Publish attempts, the initial backlog included.
     pub produced: u64,
@@ -51,7 +51,7 @@ pub struct Ledger {
 /// Every message a producer with a publish policy made was accepted by its
 /// queue, is still in its buffer (or in hand, blocked), or was lost there:
 /// buffer full, attempts exhausted, or the buffer lost in a crash.
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct ProducerLedger {
     /// Messages made (they are in `produced` above).
     pub messages: u64,
@@ -71,7 +71,7 @@ impl ProducerLedger {
 
 /// Every endpoint copy ends exactly once: acked, dead-lettered (into a queue,
 /// where the queues' ledger takes it over), dropped, or still pending.
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct PushLedger {
     pub published: u64,
     /// Copies put into subscribed queues (they are in `produced` above).

@@ -21,7 +21,7 @@ use serde::Serialize;
 use std::collections::VecDeque;
 
 /// Why a window after the trigger was not healthy.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Shortfall {
     /// Goodput below the fraction of the offered load.
@@ -36,7 +36,7 @@ pub enum Shortfall {
 
 /// The backlog and the age of the oldest waiting message that count as back
 /// to normal.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq)]
+#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct Normal {
     /// The peaks before the first trigger (0 when it starts the run).
     pub backlog_before: f64,
@@ -47,7 +47,7 @@ pub struct Normal {
     pub oldest_age_at_most_s: f64,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct Recovery {
     /// The last trigger to end.
     pub trigger: String,

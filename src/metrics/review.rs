@@ -8,7 +8,7 @@ use crate::scenario::VerdictConfig;
 use serde::Serialize;
 
 /// Counts over a span of the run (sums of the series' counters).
-#[derive(Clone, Debug, Default, Serialize, PartialEq)]
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct Counts {
     /// Messages published (the initial backlog excluded).
     pub arrivals: u64,
@@ -26,7 +26,7 @@ pub struct Counts {
     pub successes: u64,
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct Review {
     /// Most messages waiting (queues' backlog and groups' lag) at a sample.
     pub peak_backlog: u64,

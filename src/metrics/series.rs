@@ -3,6 +3,7 @@
 //! at the row's time. The sampler keeps no row: it hands each to its readers.
 
 pub mod bounded;
+pub mod kinds;
 pub mod readers;
 
 pub use bounded::BoundedSeries;

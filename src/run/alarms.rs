@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::Trigger;
 
 /// An alarm's account of the run.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct AlarmSummary {
     pub name: String,
     /// The metric, by its CloudWatch name.

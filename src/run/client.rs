@@ -10,12 +10,12 @@ use crate::model::downstream::record::Record;
 use crate::model::downstream::service::Service;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ClientSummary {
     pub name: String,
     pub target: String,
     /// "open" (a rate of requests) or "closed" (N clients with think time).
-    pub kind: &'static str,
+    pub kind: String,
     pub clients: Option<u32>,
     /// Logical requests started: the offered load.
     pub requests: u64,
@@ -42,7 +42,7 @@ pub struct ClientSummary {
     pub latency: LatencySummary,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ServiceSummary {
     pub name: String,
     pub base_s: f64,
@@ -62,7 +62,7 @@ pub struct ServiceSummary {
     pub in_service_at_end: u32,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct RecordSummary {
     pub name: String,
     pub reads: u64,
@@ -88,7 +88,8 @@ fn client(w: &World, c: &Clients) -> ClientSummary {
             "closed"
         } else {
             "open"
-        },
+        }
+        .to_string(),
         clients: c.p.closed.as_ref().map(|l| l.count),
         requests: k.requests,
         attempts: k.attempts,

@@ -7,7 +7,7 @@ use crate::model::downstream::api::Api;
 use crate::model::downstream::database::Database;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct DatabaseSummary {
     pub name: String,
     pub max_connections: u32,
@@ -29,7 +29,7 @@ pub struct DatabaseSummary {
     pub down_s: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ApiSummary {
     pub name: String,
     pub rate: f64,
@@ -41,7 +41,7 @@ pub struct ApiSummary {
 }
 
 /// A Lambda-like consumer's poller: its caps and what it reached.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct LambdaSummary {
     /// The most pollers (event source maximum concurrency, within 1,000).
     pub pollers_cap: u32,
@@ -55,7 +55,7 @@ pub struct LambdaSummary {
 }
 
 /// A consumer's downstream calls and their protections.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct CallsSummary {
     pub chain: Vec<String>,
     pub call_failures: u64,

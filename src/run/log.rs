@@ -6,7 +6,7 @@ use crate::model::World;
 use crate::model::consumer::Consumer;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct TopicSummary {
     pub name: String,
     pub partitions: u32,
@@ -17,7 +17,7 @@ pub struct TopicSummary {
     pub per_partition: Vec<u64>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct PartitionLag {
     pub partition: u32,
     pub member: u32,
@@ -33,7 +33,7 @@ pub struct PartitionLag {
     pub lag_s: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct GroupSummary {
     pub topic: String,
     pub members: u32,

@@ -4,7 +4,7 @@ use crate::model::World;
 use crate::model::push::Endpoint;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct QueueSubscription {
     pub queue: String,
     pub copies: u64,
@@ -13,7 +13,7 @@ pub struct QueueSubscription {
 }
 
 /// The delivery policy an endpoint ran with, every figure decided.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct PolicySummary {
     pub immediate_retries: u32,
     pub pre_backoff_retries: u32,
@@ -28,7 +28,7 @@ pub struct PolicySummary {
     pub throttle_per_s: Option<f64>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct EndpointSubscription {
     /// The consumer that is the endpoint.
     pub consumer: String,
@@ -55,7 +55,7 @@ pub struct EndpointSubscription {
     pub policy: PolicySummary,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct PushSummary {
     pub name: String,
     pub published: u64,

@@ -20,7 +20,7 @@ use crate::scenario::{
 };
 use serde::Serialize;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct QueueSummary {
     pub name: String,
     pub dead_letter_queue: bool,
@@ -47,7 +47,7 @@ pub struct QueueSummary {
     pub queue_wait: LatencySummary,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ProducerSummary {
     pub name: String,
     pub queue: String,
@@ -62,7 +62,7 @@ pub struct ProducerSummary {
 }
 
 /// A producer's retries of refused publishes and its buffer of unsent messages.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct PublishSummary {
     /// "block", "drop" or "crash".
     pub on_full: crate::scenario::OnFull,
@@ -85,13 +85,13 @@ pub struct PublishSummary {
     pub crashed_at_s: Option<f64>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ConsumerSummary {
     pub name: String,
     pub queue: String,
     /// "pool" (fixed workers), "lambda" (a managed poller), "group" (a
     /// consumer group) or "endpoint" (a push topic's endpoint).
-    pub kind: &'static str,
+    pub kind: String,
     /// A pool the queue pushes to: unacked messages per worker.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prefetch: Option<u32>,
@@ -118,7 +118,7 @@ pub struct ConsumerSummary {
     pub group: Option<GroupSummary>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Latencies {
     /// Publish → first successful processing.
     pub end_to_end: LatencySummary,
@@ -127,7 +127,7 @@ pub struct Latencies {
 }
 
 /// A window in which the scenario changes its load on purpose (a spike).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Trigger {
     pub label: String,
     pub from_s: f64,
@@ -144,14 +144,20 @@ impl Trigger {
     pub fn outage_label(target: &str) -> String {
         format!("outage ({target})")
     }
+
+    /// Whether a trigger labelled `label` is down time: an outage or a
+    /// member's crash (summary.json keeps the label, not the flag).
+    pub fn is_down_label(label: &str) -> bool {
+        label.starts_with("outage (") || label.starts_with("crash (")
+    }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Summary {
     pub scenario: String,
     pub title: Option<String>,
     /// Keys `run --set` changed from the scenario file: the run is a what-if.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overrides: Vec<crate::scenario::Override>,
     pub seed: u64,
     pub replication: u64,
@@ -178,19 +184,19 @@ pub struct Summary {
     pub databases: Vec<DatabaseSummary>,
     pub apis: Vec<ApiSummary>,
     pub topics: Vec<TopicSummary>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clients: Vec<ClientSummary>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub services: Vec<ServiceSummary>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<RecordSummary>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pushes: Vec<super::PushSummary>,
     /// When each `[[alarm]]` fired, and how long after its trigger.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<super::AlarmSummary>,
     /// Queueing theory beside the run, where a part has a closed form.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub theory: Vec<crate::metrics::cross_check::Check>,
 }
 
@@ -282,7 +288,7 @@ pub(super) fn summarise(
                         w.queues[c.p.queue as usize].p.name.clone()
                     }
                 },
-                kind: c.kind.name(),
+                kind: c.kind.name().to_string(),
                 prefetch: c.kind.prefetch(),
                 workers: c.slots(),
                 peak_concurrency: c.peak_busy,

@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// One key set on the command line.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
 pub struct Override {
     /// The key path as given (`consumer[0].workers`).
     pub path: String,

@@ -71,6 +71,11 @@ impl BoundedSeries {
         &self.columns
     }
 
+    /// Which columns are counters (summed when rows merge), column by column.
+    pub fn counters(&self) -> &[bool] {
+        &self.counters
+    }
+
     /// Rows held (the bucket being filled not included until `close`).
     pub fn len(&self) -> usize {
         self.values.len() / self.columns.len().max(1)

@@ -19,7 +19,7 @@ pub use collapse::{
 use serde::Serialize;
 
 /// What a run is, at a glance.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
     Stable,
@@ -39,7 +39,7 @@ impl State {
 
 /// Why a run is not stable. The order is the severity: collapse reasons first
 /// (in the order they are checked), then degraded ones, the most harmful first.
-#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// A producer's buffer of unsent messages filled up with
@@ -183,7 +183,7 @@ impl Reason {
 }
 
 /// One reason that holds, with its component and its numbers.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct Finding {
     pub reason: Reason,
     /// The queue, consumer, producer or database it is about; None for the
@@ -223,7 +223,7 @@ impl Finding {
     }
 }
 
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct Verdict {
     pub state: State,
     /// `state == collapsed`, kept for sweeps (collapse points) and scripts.

@@ -1,0 +1,48 @@
+//! Which columns of timeseries.csv are gauges and which are counters, by
+//! name: the file does not say, and `flowsim plot` rebuilds the charts' copy
+//! of the series from it (a counter is summed when rows merge, a gauge keeps
+//! its last, lowest and highest). A column is named by its last dotted part
+//! (`orders.visible`, `orders.p3.lag`); a test checks these against the
+//! sampler's own kinds for every scenario in scenarios/.
+
+/// Local names of the gauges; every other column is a counter.
+const GAUGES: &[&str] = &[
+    "amplification",
+    "attempts_out",
+    "backlog",
+    "blocked_groups",
+    "breaker",
+    "buffered",
+    "busy",
+    "busy_workers",
+    "concurrency",
+    "connections",
+    "delayed",
+    "dlq_depth",
+    "in_flight",
+    "in_progress",
+    "in_service",
+    "lag",
+    "lag_s",
+    "latency_s",
+    "oldest_age_s",
+    "outstanding",
+    "pending",
+    "pollers",
+    "pool_waiting",
+    "producer_buffered",
+    "push_pending",
+    "queries_running",
+    "time_s",
+    "tokens",
+    "unacked",
+    "up",
+    "visible",
+    "workers",
+];
+
+/// Whether the column `name` of timeseries.csv is a counter.
+pub fn is_counter(name: &str) -> bool {
+    let local = name.rsplit('.').next().unwrap_or(name);
+    !GAUGES.contains(&local)
+}

@@ -1,0 +1,29 @@
+//! Why charts were not drawn again: a folder that is not a run's output, or
+//! whose files do not parse, is the user's mistake (exit 2); a chart that
+//! cannot be written is not.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlotError {
+    #[error(transparent)]
+    Input(#[from] crate::report::ReportError),
+    #[error(
+        "{0}: a sweep's folder; `flowsim plot` redraws the charts of a run's folder (DIR/<stem>/, with summary.json and timeseries.csv)"
+    )]
+    Sweep(PathBuf),
+    #[error(transparent)]
+    Chart(#[from] crate::charts::ChartError),
+}
+
+impl PlotError {
+    /// Whether the user gave a wrong folder (exit 2) rather than a chart
+    /// failing to be written (exit 1).
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            PlotError::Input(e) => e.is_bad_input(),
+            PlotError::Sweep(_) => true,
+            PlotError::Chart(_) => false,
+        }
+    }
+}
