@@ -2,17 +2,9 @@
 //! files do not change, the charts asked for are the default ones (or the
 //! same drawing, larger), and the ones not asked for are not written.
 
+use crate::common::flowsim;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn flowsim(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowsim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
-}
 
 const SCENARIO: &str = "[run]\nhorizon_s = 60\n[[queue]]\nname = \"orders\"\n[[producer]]\nrate = 20.0\n[[consumer]]\nworkers = 3\nprocessing_s = { dist = \"exponential\", mean = 0.1 }\n";
 

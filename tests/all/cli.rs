@@ -1,16 +1,9 @@
 //! The binary as a user meets it: errors that name the file, line, column and
 //! key with a suggestion and exit code 2, never a panic; outputs where promised.
 
+use crate::common::flowsim;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn flowsim(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowsim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
-}
+use std::process::Output;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

@@ -6,6 +6,16 @@ use flowsim::{RunOutput, Summary, load_file, load_str, run};
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::path::Path;
+use std::process::{Command, Output};
+
+/// Runs the flowsim binary with `args` in `dir`.
+pub fn flowsim(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flowsim"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("binary runs")
+}
 
 pub fn run_text(src: &str) -> RunOutput {
     let s = load_str("test.toml", src).unwrap_or_else(|e| panic!("{e}"));

@@ -3,18 +3,10 @@
 //! names agree with the sampler's; a folder that is not a run's output is
 //! refused (exit 2) and others are still drawn.
 
+use crate::common::flowsim;
 use flowsim::metrics::series::kinds::is_counter;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn flowsim(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowsim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
-}
 
 fn repo(path: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

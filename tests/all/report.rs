@@ -3,20 +3,13 @@
 //! numbers from summary.json, one inlined SVG per chart, nothing fetched from
 //! the network, every user string escaped — and a report.md beside it.
 
+use crate::common::flowsim;
 use flowsim::report::format;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn flowsim(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowsim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
 }
 
 fn ok(o: Output) -> Output {

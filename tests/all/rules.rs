@@ -4,9 +4,9 @@
 //! `--deny-warnings`; the files in scenarios/ that break a rule on purpose get
 //! its warning.
 
+use crate::common::flowsim;
 use flowsim::scenario::{Severity, Warning, check_str, load_file, rules};
 use std::path::Path;
-use std::process::{Command, Output};
 
 fn warnings(src: &str) -> Vec<Warning> {
     let s = flowsim::load_str("t.toml", src).unwrap_or_else(|e| panic!("{e}"));
@@ -397,14 +397,6 @@ fn scenario_files_warn_where_they_break_a_rule() {
             .map_or(&[][..], |(_, r)| r);
         assert_eq!(got, want, "{name}");
     }
-}
-
-fn flowsim(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowsim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
 }
 
 #[test]

@@ -1,16 +1,8 @@
 //! `flowsim run --set PATH=VALUE`: a what-if run with keys changed, written
 //! beside the plain run (never over it) and saying what it changed.
 
+use crate::common::flowsim;
 use std::path::Path;
-use std::process::{Command, Output};
-
-fn flowsim(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowsim"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("binary runs")
-}
 
 const SCENARIO: &str = "# A small queue.\n[run]\nhorizon_s = 30\n[[queue]]\nname = \"orders\"\n[[producer]]\nrate = 5.0\n[[consumer]]\nworkers = 2\nprocessing_s = { dist = \"constant\", mean = 0.1 }\n";
 
