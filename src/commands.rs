@@ -602,12 +602,7 @@ pub fn report(args: &ReportArgs) -> u8 {
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                let c = if e.is_bad_input() {
-                    EXIT_BAD_INPUT
-                } else {
-                    EXIT_FAILED
-                };
-                code = code.max(c);
+                code = code.max(exit_for(e.is_bad_input()));
             }
         }
     }
@@ -622,17 +617,22 @@ pub fn report(args: &ReportArgs) -> u8 {
     code
 }
 
+/// The exit code of a failure: 2 for the user's input, 1 for anything else.
+fn exit_for(bad_input: bool) -> u8 {
+    if bad_input {
+        EXIT_BAD_INPUT
+    } else {
+        EXIT_FAILED
+    }
+}
+
 /// `flowsim compare`: runs or reads every variant, prints the table and writes
 /// compare.html, compare.md, compare.json and the overlaid charts.
 pub fn compare(args: &CompareArgs) -> u8 {
     use crate::compare::{self, CompareError, Comparison, Input};
     let fail = |e: CompareError| {
         eprintln!("error: {e}");
-        if e.is_bad_input() {
-            EXIT_BAD_INPUT
-        } else {
-            EXIT_FAILED
-        }
+        exit_for(e.is_bad_input())
     };
     let inputs: Vec<Input> = match args.inputs.iter().map(|p| Input::parse(p)).collect() {
         Ok(i) => i,
@@ -662,11 +662,7 @@ pub fn compare(args: &CompareArgs) -> u8 {
                 && let Err(e) = report_into(&v.folder, file, None)
             {
                 eprintln!("error: {}: report: {e}", file.display());
-                return if e.is_bad_input() {
-                    EXIT_BAD_INPUT
-                } else {
-                    EXIT_FAILED
-                };
+                return exit_for(e.is_bad_input());
             }
         }
     }
@@ -700,12 +696,7 @@ pub fn plot(args: &PlotArgs) -> u8 {
             }
             Err(e) => {
                 eprintln!("error: {e}");
-                let c = if e.is_bad_input() {
-                    EXIT_BAD_INPUT
-                } else {
-                    EXIT_FAILED
-                };
-                code = code.max(c);
+                code = code.max(exit_for(e.is_bad_input()));
             }
         }
     }
