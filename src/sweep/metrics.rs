@@ -67,18 +67,39 @@ fn walk(name: &str, v: &Value, out: &mut Vec<(String, Option<f64>)>) {
         }
         // The verdict's reasons are words: `labels` reports them.
         Value::Array(_) if name == "verdict.reasons" => {}
-        // Components are named: `queues.orders.…`.
+        // Components are named: `queues.orders.…`; a theory row by what it
+        // checks: `theory.orders.workers.utilisation`. A position would name a
+        // different row at points where a row is absent (theory.0 was one
+        // queue's utilisation at one point and another's waiting at the next).
         Value::Array(items) => {
+            let mut seen: Vec<String> = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
-                let key = item
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .map_or(i.to_string(), str::to_string);
+                let mut key = item_key(item).unwrap_or_else(|| i.to_string());
+                if seen.contains(&key) {
+                    key = format!("{key}.{i}");
+                }
                 walk(&format!("{name}.{key}"), item, out);
+                seen.push(key);
             }
         }
         Value::String(_) => {}
     }
+}
+
+/// A list item's stable name: its `name`, or for a check (a theory row) the
+/// queue, the consumer and the quantity it compares.
+fn item_key(item: &Value) -> Option<String> {
+    if let Some(n) = item.get("name").and_then(Value::as_str) {
+        return Some(n.to_string());
+    }
+    let quantity = item.get("quantity").and_then(Value::as_str)?;
+    let parts: Vec<&str> = ["queue", "consumer"]
+        .iter()
+        .filter_map(|k| item.get(*k).and_then(Value::as_str))
+        .filter(|s| !s.is_empty())
+        .chain(std::iter::once(quantity))
+        .collect();
+    Some(parts.join("."))
 }
 
 /// Checks the chart metrics and the objective name real metrics, by running the
@@ -106,4 +127,46 @@ pub fn check_names(info: &mut PlanInfo, first: &Scenario) -> Result<(), PlanErro
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(v: &Value) -> Vec<String> {
+        let mut out = vec![];
+        walk("theory", v, &mut out);
+        out.into_iter().map(|(n, _)| n).collect()
+    }
+
+    #[test]
+    fn a_theory_row_keeps_its_column_when_another_row_is_absent() {
+        let row = |q: &str, c: &str, quantity: &str| serde_json::json!({"queue": q, "consumer": c, "quantity": quantity, "simulated": 1.0});
+        // At one point the pool is stable and has its rows; at the next only
+        // Little's law remains. Its column must be the same at both.
+        let both = Value::Array(vec![
+            row("jobs", "workers", "utilisation"),
+            row("jobs", "", "in_queue"),
+        ]);
+        let little_only = Value::Array(vec![row("jobs", "", "in_queue")]);
+        assert_eq!(
+            names(&both),
+            [
+                "theory.jobs.workers.utilisation.simulated",
+                "theory.jobs.in_queue.simulated"
+            ]
+        );
+        assert_eq!(names(&little_only), ["theory.jobs.in_queue.simulated"]);
+    }
+
+    #[test]
+    fn rows_with_the_same_key_stay_apart() {
+        let row =
+            serde_json::json!({"queue": "q", "consumer": "c", "quantity": "x", "simulated": 1.0});
+        let v = Value::Array(vec![row.clone(), row]);
+        assert_eq!(
+            names(&v),
+            ["theory.q.c.x.simulated", "theory.q.c.x.1.simulated"]
+        );
+    }
 }
