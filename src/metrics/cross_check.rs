@@ -18,7 +18,7 @@ use crate::metrics::little::QueuePart;
 use crate::metrics::series::RowReader;
 use crate::metrics::theory::{self, BatchMeans, Interval, PoolPrediction};
 use crate::model::World;
-use crate::scenario::{Arrivals, DistKind, DistSpec, Scenario, consumer_name};
+use crate::scenario::{Arrivals, DistSpec, Scenario, consumer_name};
 use serde::Serialize;
 
 /// The interval is built from about this many batches.
@@ -71,16 +71,10 @@ pub struct CrossCheckWatch {
 
 /// Mean and coefficient of variation of a service-time distribution.
 fn moments(d: &DistSpec) -> Option<(f64, f64)> {
-    match d.dist {
-        DistKind::Constant => Some((d.mean?, 0.0)),
-        DistKind::Exponential => Some((d.mean?, 1.0)),
-        DistKind::Lognormal | DistKind::Gamma => Some((d.mean?, d.cv?)),
-        DistKind::Uniform => {
-            let (a, b) = (d.min?, d.max?);
-            let mean = (a + b) / 2.0;
-            (mean > 0.0).then(|| (mean, (b - a) / (12f64.sqrt() * mean)))
-        }
-    }
+    let m = crate::model::dist::moments::moments(d)?;
+    // A service time of 0 has no queue to predict; a Pareto tail with an
+    // infinite variance has no M/G/c approximation.
+    (m.mean > 0.0 && m.cv.is_finite()).then_some((m.mean, m.cv))
 }
 
 impl CrossCheckWatch {

@@ -104,6 +104,52 @@ fn distributions_need_their_parameters() {
     assert!(problems(&src).contains("max is below min"));
 }
 
+#[test]
+fn the_heavy_tailed_empirical_and_mixed_distributions_are_checked_at_their_keys() {
+    let with = |d: &str| format!("{BASE}\n[[consumer]]\nqueue = \"a\"\nprocessing_s = {d}\n");
+    let cases = [
+        (r#"{ dist = "normal", mean = 1.0 }"#, "needs `sd`"),
+        (
+            r#"{ dist = "normal", mean = 1.0, sd = 0.1, cv = 1 }"#,
+            "`cv` does not apply to a normal distribution",
+        ),
+        (
+            r#"{ dist = "pareto", shape = 1.0, scale = 1.0 }"#,
+            "so that the mean is finite",
+        ),
+        (
+            r#"{ dist = "weibull", shape = 0.01, scale = 1.0 }"#,
+            "a shape from 0.1 to 100",
+        ),
+        (
+            r#"{ dist = "empirical", samples = [] }"#,
+            "from 1 to 1000000 values",
+        ),
+        (
+            r#"{ dist = "empirical", samples = [1, -2] }"#,
+            "consumer[0].processing_s.samples[1]",
+        ),
+        (
+            r#"{ dist = "exponential", mean = 1.0, weight = 2 }"#,
+            "applies to a mixture's components only",
+        ),
+        (
+            r#"{ dist = "mixture", components = [ { dist = "constant", mean = 1 } ] }"#,
+            "a mixture's component needs `weight`",
+        ),
+        (
+            r#"{ dist = "mixture", components = [ { weight = 1, dist = "mixture", components = [] } ] }"#,
+            "cannot be a mixture",
+        ),
+    ];
+    for (d, want) in cases {
+        let e = problems(&with(d));
+        assert!(e.contains(want), "{d}: {e}");
+    }
+    let ok = r#"{ dist = "mixture", components = [ { weight = 0.95, dist = "lognormal", mean = 0.004, cv = 0.5 }, { weight = 0.05, dist = "pareto", shape = 2.5, scale = 0.2 } ] }"#;
+    load_str("v.toml", &with(ok)).unwrap();
+}
+
 const LAMBDA: &str = r#"
 [[queue]]
 name = "orders"

@@ -137,10 +137,7 @@ fn concurrency(s: &Scenario, c: &ConsumerConfig) -> u32 {
 
 /// A distribution's mean.
 fn mean(d: &DistSpec) -> f64 {
-    match d.dist {
-        DistKind::Uniform => (d.min.unwrap_or(0.0) + d.max.unwrap_or(0.0)) / 2.0,
-        _ => d.mean.unwrap_or(0.0),
-    }
+    crate::model::dist::moments::moments(d).map_or(0.0, |m| m.mean)
 }
 
 /// A number as written in a scenario: `360`, `0.5`, `1.333`, with thousands

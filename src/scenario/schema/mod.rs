@@ -328,6 +328,45 @@ pub enum DistKind {
     Lognormal,
     Gamma,
     Uniform,
+    /// Mean and standard deviation, folded or truncated at 0 (`at_zero`).
+    Normal,
+    /// Shape k and scale λ: a heavy tail for k < 1, exponential at k = 1.
+    Weibull,
+    /// Shape α (> 1, so that the mean is finite) and scale x_m, the minimum.
+    Pareto,
+    /// Observed values, drawn as they are or interpolated between.
+    Empirical,
+    /// Weighted components, each a distribution of its own.
+    Mixture,
+}
+
+impl DistKind {
+    /// The name a scenario file writes.
+    pub fn name(self) -> &'static str {
+        match self {
+            DistKind::Constant => "constant",
+            DistKind::Exponential => "exponential",
+            DistKind::Lognormal => "lognormal",
+            DistKind::Gamma => "gamma",
+            DistKind::Uniform => "uniform",
+            DistKind::Normal => "normal",
+            DistKind::Weibull => "weibull",
+            DistKind::Pareto => "pareto",
+            DistKind::Empirical => "empirical",
+            DistKind::Mixture => "mixture",
+        }
+    }
+}
+
+/// What a normal distribution does with the mass below 0 (a duration cannot
+/// be negative): `fold` takes |x| (the published contention experiment's hop
+/// time), `truncate` draws again until x ≥ 0.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum AtZero {
+    #[default]
+    Fold,
+    Truncate,
 }
 
 /// Bounds of a distribution's `mean`, `min` and `max` (besides 0, a
@@ -346,13 +385,30 @@ pub const DIST_CV_MAX: f64 = 100.0;
 #[serde(deny_unknown_fields)]
 pub struct DistSpec {
     pub dist: DistKind,
-    /// constant, exponential, lognormal, gamma.
+    /// constant, exponential, lognormal, gamma, normal.
     pub mean: Option<f64>,
     /// Coefficient of variation (std dev / mean): lognormal, gamma.
     pub cv: Option<f64>,
     /// uniform.
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// Standard deviation: normal.
+    pub sd: Option<f64>,
+    /// normal: `fold` (the default) or `truncate`.
+    pub at_zero: Option<AtZero>,
+    /// weibull (k), pareto (α).
+    pub shape: Option<f64>,
+    /// weibull (λ), pareto (x_m).
+    pub scale: Option<f64>,
+    /// empirical: the observed values.
+    pub samples: Option<Vec<f64>>,
+    /// empirical: draw between the observed values (linear in the empirical
+    /// distribution function) instead of one of them; false by default.
+    pub interpolate: Option<bool>,
+    /// mixture: the components, each with its `weight`.
+    pub components: Option<Vec<DistSpec>>,
+    /// A mixture component's weight (the weights need not sum to 1).
+    pub weight: Option<f64>,
 }
 
 impl DistSpec {
@@ -364,6 +420,14 @@ impl DistSpec {
             cv: None,
             min: None,
             max: None,
+            sd: None,
+            at_zero: None,
+            shape: None,
+            scale: None,
+            samples: None,
+            interpolate: None,
+            components: None,
+            weight: None,
         }
     }
 }

@@ -4,6 +4,7 @@
 
 mod alarm;
 mod client;
+mod dist;
 mod downstream;
 mod log;
 mod names;
@@ -172,72 +173,6 @@ impl Checker {
                 "which queue?",
                 format!("`queue = \"...\"`, one of: {}", queues.listed()),
             ),
-        }
-    }
-
-    fn dist(&mut self, path: KeyPath, d: &DistSpec) {
-        let (needs, allowed): (&[&str], &[&str]) = match d.dist {
-            DistKind::Constant | DistKind::Exponential => (&["mean"], &["mean"]),
-            DistKind::Lognormal | DistKind::Gamma => (&["mean", "cv"], &["mean", "cv"]),
-            DistKind::Uniform => (&["min", "max"], &["min", "max"]),
-        };
-        let fields = [
-            ("mean", d.mean),
-            ("cv", d.cv),
-            ("min", d.min),
-            ("max", d.max),
-        ];
-        for (k, v) in fields {
-            match v {
-                None if needs.contains(&k) => self.fail(
-                    path.clone(),
-                    format!("a {:?} distribution needs `{k}`", d.dist),
-                    format!("keys: dist, {}", needs.join(", ")),
-                ),
-                Some(_) if !allowed.contains(&k) => self.fail(
-                    path.key(k),
-                    format!("`{k}` does not apply to a {:?} distribution", d.dist),
-                    format!("keys: dist, {}", needs.join(", ")),
-                ),
-                Some(x) => self.dist_param(path.key(k), d.dist, k, x),
-                None => {}
-            }
-        }
-        if let (Some(lo), Some(hi)) = (d.min, d.max)
-            && lo > hi
-        {
-            self.fail(path.key("max"), "max is below min", "max ≥ min");
-        }
-    }
-
-    /// One parameter of a distribution, within bounds that every sampler can be
-    /// built from (`model::dist`: gamma's shape is 1/cv² and its scale
-    /// mean·cv², lognormal's σ² is ln(1 + cv²)), so that what `check` accepts
-    /// `run` can build. 0 is a constant and needs no sampler.
-    fn dist_param(&mut self, path: KeyPath, kind: DistKind, key: &str, x: f64) {
-        let ok = |lo: f64, hi: f64| x == 0.0 || (lo..=hi).contains(&x);
-        let (fits, expected) = match key {
-            "cv" => (
-                ok(DIST_CV_MIN, DIST_CV_MAX),
-                format!(
-                    "0 (no variation), or a coefficient of variation from {DIST_CV_MIN:e} to {DIST_CV_MAX}"
-                ),
-            ),
-            _ => (
-                ok(DIST_VALUE_MIN, DIST_VALUE_MAX),
-                format!("0, or a number from {DIST_VALUE_MIN:e} to {DIST_VALUE_MAX:e}"),
-            ),
-        };
-        if !fits {
-            let kind = format!("{kind:?}").to_lowercase();
-            self.fail(
-                path,
-                format!(
-                    "{} is out of range for a {kind} distribution's `{key}`",
-                    num(x)
-                ),
-                expected,
-            );
         }
     }
 

@@ -1,9 +1,20 @@
-//! Sampling distributions for durations and multipliers.
+//! Sampling distributions for durations and multipliers. The plain kinds are
+//! `rand_distr`'s; the normal at zero, the empirical and the mixture have a file
+//! each, and `moments` gives every kind's mean and deviation for the design
+//! rules and the analytic cross-check.
+
+mod empirical;
+mod mixture;
+pub mod moments;
+mod normal;
 
 use crate::engine::Rng;
-use crate::scenario::{DistKind, DistSpec};
+use crate::scenario::{DIST_VALUE_MAX, DistKind, DistSpec};
+use empirical::Empirical;
+use mixture::Mixture;
+use normal::NormalAtZero;
 use rand::RngExt;
-use rand_distr::{Distribution, Exp, Gamma, LogNormal};
+use rand_distr::{Distribution, Exp, Gamma, LogNormal, Pareto, Weibull};
 
 /// Why a distribution could not be built from a specification that passed
 /// validation (a gap between the two is a bug, named here for the report).
@@ -19,6 +30,17 @@ pub enum DistError {
     },
 }
 
+impl DistError {
+    fn invalid<E: std::error::Error + Send + Sync + 'static>(
+        dist: &'static str,
+    ) -> impl FnOnce(E) -> DistError {
+        move |e| DistError::Invalid {
+            dist,
+            source: Box::new(e),
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub enum Dist {
     Constant(f64),
@@ -26,6 +48,11 @@ pub enum Dist {
     Lognormal(LogNormal<f64>),
     Gamma(Gamma<f64>),
     Uniform(f64, f64),
+    Normal(NormalAtZero),
+    Weibull(Weibull<f64>),
+    Pareto(Pareto<f64>),
+    Empirical(Empirical),
+    Mixture(Mixture),
 }
 
 impl Dist {
@@ -34,6 +61,8 @@ impl Dist {
     pub fn new(spec: &DistSpec) -> Result<Dist, DistError> {
         let mean = || spec.mean.ok_or(DistError::Missing("mean"));
         let cv = || spec.cv.ok_or(DistError::Missing("cv"));
+        let shape = || spec.shape.ok_or(DistError::Missing("shape"));
+        let scale = || spec.scale.ok_or(DistError::Missing("scale"));
         Ok(match spec.dist {
             DistKind::Constant => Dist::Constant(mean()?),
             DistKind::Exponential => {
@@ -41,10 +70,7 @@ impl Dist {
                 if m <= 0.0 {
                     Dist::Constant(0.0)
                 } else {
-                    Dist::Exponential(Exp::new(1.0 / m).map_err(|e| DistError::Invalid {
-                        dist: "exponential",
-                        source: Box::new(e),
-                    })?)
+                    Dist::Exponential(Exp::new(1.0 / m).map_err(DistError::invalid("exponential"))?)
                 }
             }
             DistKind::Lognormal => {
@@ -52,12 +78,9 @@ impl Dist {
                 if m <= 0.0 || c == 0.0 {
                     Dist::Constant(m)
                 } else {
-                    Dist::Lognormal(LogNormal::from_mean_cv(m, c).map_err(|e| {
-                        DistError::Invalid {
-                            dist: "lognormal",
-                            source: Box::new(e),
-                        }
-                    })?)
+                    Dist::Lognormal(
+                        LogNormal::from_mean_cv(m, c).map_err(DistError::invalid("lognormal"))?,
+                    )
                 }
             }
             DistKind::Gamma => {
@@ -67,10 +90,7 @@ impl Dist {
                 } else {
                     // shape k = 1/cv², scale θ = mean/k.
                     let k = 1.0 / (c * c);
-                    Dist::Gamma(Gamma::new(k, m / k).map_err(|e| DistError::Invalid {
-                        dist: "gamma",
-                        source: Box::new(e),
-                    })?)
+                    Dist::Gamma(Gamma::new(k, m / k).map_err(DistError::invalid("gamma"))?)
                 }
             }
             DistKind::Uniform => {
@@ -78,6 +98,31 @@ impl Dist {
                 let hi = spec.max.ok_or(DistError::Missing("max"))?;
                 Dist::Uniform(lo, hi)
             }
+            DistKind::Normal => {
+                let sd = spec.sd.ok_or(DistError::Missing("sd"))?;
+                let at_zero = spec.at_zero.unwrap_or_default();
+                match NormalAtZero::new(mean()?, sd, at_zero)? {
+                    Some(n) => Dist::Normal(n),
+                    None => Dist::Constant(mean()?.max(0.0)),
+                }
+            }
+            DistKind::Weibull => Dist::Weibull(
+                Weibull::new(scale()?, shape()?).map_err(DistError::invalid("weibull"))?,
+            ),
+            DistKind::Pareto => {
+                Dist::Pareto(Pareto::new(scale()?, shape()?).map_err(DistError::invalid("pareto"))?)
+            }
+            DistKind::Empirical => Dist::Empirical(Empirical::new(
+                spec.samples
+                    .as_deref()
+                    .ok_or(DistError::Missing("samples"))?,
+                spec.interpolate.unwrap_or(false),
+            )?),
+            DistKind::Mixture => Dist::Mixture(Mixture::new(
+                spec.components
+                    .as_deref()
+                    .ok_or(DistError::Missing("components"))?,
+            )?),
         })
     }
 
@@ -93,6 +138,13 @@ impl Dist {
             Dist::Lognormal(d) => d.sample(rng),
             Dist::Gamma(d) => d.sample(rng),
             Dist::Uniform(lo, hi) => lo + (hi - lo) * rng.random::<f64>(),
+            Dist::Normal(d) => d.sample(rng),
+            // Heavy tails: a draw beyond 30,000 years is that bound, so that a
+            // time computed from it cannot overflow the clock.
+            Dist::Weibull(d) => d.sample(rng).min(DIST_VALUE_MAX),
+            Dist::Pareto(d) => d.sample(rng).min(DIST_VALUE_MAX),
+            Dist::Empirical(d) => d.sample(rng),
+            Dist::Mixture(d) => d.sample(rng),
         }
     }
 }
@@ -107,8 +159,7 @@ mod tests {
             dist,
             mean,
             cv,
-            min: None,
-            max: None,
+            ..DistSpec::constant(0.0)
         }
     }
 
@@ -152,13 +203,27 @@ mod tests {
             x => format!("{x:?}"),
         };
         let mut accepted = 0;
-        for kind in ["constant", "exponential", "lognormal", "gamma", "uniform"] {
+        for b in [0.1, 100.0, 1.01] {
+            values.extend(around(b));
+        }
+        for kind in [
+            "constant",
+            "exponential",
+            "lognormal",
+            "gamma",
+            "uniform",
+            "normal",
+            "weibull",
+            "pareto",
+        ] {
             for &a in &values {
                 for &b in &values {
                     let keys = match kind {
                         "constant" | "exponential" if b == 0.0 => format!("mean = {}", toml(a)),
                         "constant" | "exponential" => continue,
                         "uniform" => format!("min = {}, max = {}", toml(a), toml(b)),
+                        "normal" => format!("mean = {}, sd = {}", toml(a), toml(b)),
+                        "weibull" | "pareto" => format!("shape = {}, scale = {}", toml(a), toml(b)),
                         _ => format!("mean = {}, cv = {}", toml(a), toml(b)),
                     };
                     let src = format!(
@@ -200,9 +265,9 @@ mod tests {
         let u = Dist::new(&DistSpec {
             dist: DistKind::Uniform,
             mean: None,
-            cv: None,
             min: Some(1.0),
             max: Some(3.0),
+            ..DistSpec::constant(0.0)
         })
         .unwrap();
         let (m, _) = moments(&u);
