@@ -183,3 +183,47 @@ fn circuit_breaker_stops_calls_while_open_and_probes_back() {
     assert_eq!(*state.last().unwrap(), 0.0, "closed at the end");
     assert!(state.contains(&2.0));
 }
+
+/// N retries against independent failures of probability p: a call costs
+/// 1 + p + … + p^N = (1 − p^(N+1))/(1 − p) attempts on average (the retry
+/// amplification of Brooker's simulations), within 4 standard errors of the
+/// per-call attempt count over every call of the run.
+#[test]
+fn retries_amplify_load_by_the_geometric_sum() {
+    let n_retries = 3;
+    for p in [0.25f64, 0.5, 0.75] {
+        let src = FAILING_API
+            .replace(
+                "PROTECTION",
+                &format!(
+                    "[consumer.retry]\nattempts = {}\nbase_s = 0.01\ncap_s = 0.01",
+                    n_retries + 1
+                ),
+            )
+            .replace("error_rate = 1.0", &format!("error_rate = {p}"))
+            .replace("from_s = 30", "from_s = 0")
+            .replace("to_s = 90", "to_s = 150");
+        let out = run_text(&src);
+        let c = out.summary.consumers[0].calls.as_ref().unwrap();
+        let calls = out.summary.apis[0].calls as f64;
+        let first = calls - c.retries as f64;
+        let per_call = calls / first;
+        let want = (1.0 - p.powi(n_retries + 1)) / (1.0 - p);
+        // Attempts per call: P(K ≥ k) = p^(k−1) for k = 1..=N+1, so
+        // E[K²] = Σ (2k − 1)·p^(k−1).
+        let second: f64 = (1..=n_retries + 1)
+            .map(|k| (2 * k - 1) as f64 * p.powi(k - 1))
+            .sum();
+        let se = ((second - want * want) / first).sqrt();
+        eprintln!(
+            "p {p}: {per_call:.4} attempts per call, theory {want:.4} ± {:.4}",
+            4.0 * se
+        );
+        assert!(first > 10_000.0, "{first} calls");
+        assert!(
+            (per_call - want).abs() <= 4.0 * se,
+            "p {p}: {per_call} attempts per call, theory {want} ± {}",
+            4.0 * se
+        );
+    }
+}
