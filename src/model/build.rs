@@ -336,18 +336,10 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             seed,
             rep,
         );
-        if let Some(r) = &c.retry
-            && let Some(ratio) = r.budget_ratio
-        {
-            cons.budget = Some(Budget::new(
-                ratio,
-                from_secs(r.budget_window_s),
-                r.budget_min_retries,
-            ));
-        }
+        cons.budget = c.retry.as_ref().and_then(Budget::from_config);
         if let Some(b) = &c.breaker {
             cons.breakers = (0..c.calls.len())
-                .map(|_| Breaker::new(b.failures, from_secs(b.window_s), from_secs(b.cooldown_s)))
+                .map(|_| Breaker::from_config(b))
                 .collect();
         }
         cons.store = c.idempotency.as_ref().map(|d| Store {
@@ -536,20 +528,8 @@ fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
         seed,
         rep,
     );
-    if let Some(ratio) = retry.budget_ratio {
-        cl.budget = Some(Budget::new(
-            ratio,
-            from_secs(retry.budget_window_s),
-            retry.budget_min_retries,
-        ));
-    }
-    if let Some(b) = &c.breaker {
-        cl.breaker = Some(Breaker::new(
-            b.failures,
-            from_secs(b.window_s),
-            from_secs(b.cooldown_s),
-        ));
-    }
+    cl.budget = Budget::from_config(&retry);
+    cl.breaker = c.breaker.as_ref().map(Breaker::from_config);
     Ok(cl)
 }
 

@@ -227,3 +227,53 @@ fn retries_amplify_load_by_the_geometric_sum() {
         );
     }
 }
+
+/// The API failing at rate p for the whole run, 3 retries per call, and a
+/// protection: (attempts per first try, retries per first try).
+fn amplification(p: f64, protection: &str) -> (f64, f64) {
+    let src = FAILING_API
+        .replace(
+            "PROTECTION",
+            &format!("[consumer.retry]\nattempts = 4\nbase_s = 0.01\ncap_s = 0.01\n{protection}"),
+        )
+        .replace("error_rate = 1.0", &format!("error_rate = {p}"))
+        .replace("from_s = 30", "from_s = 0")
+        .replace("to_s = 90", "to_s = 150");
+    let out = run_text(&src);
+    let c = out.summary.consumers[0].calls.as_ref().unwrap();
+    let calls = out.summary.apis[0].calls as f64;
+    // A retry the breaker stopped was counted as a retry but never sent.
+    let sent_retries = (c.retries - c.breaker_rejections) as f64;
+    let first = calls - sent_retries;
+    (calls / first, sent_retries / first)
+}
+
+/// A token bucket crediting 0.1 per first try caps retries at 0.1 per first
+/// try whatever the failure rate, where 3 plain retries cost p + p² + p³.
+#[test]
+fn a_token_bucket_caps_retries_at_its_credit() {
+    let bucket = "token_bucket = { capacity = 10, credit = 0.1, cost = 1 }";
+    for p in [0.5f64, 0.75, 0.9] {
+        let (_, retries) = amplification(p, bucket);
+        assert!(
+            (retries - 0.1).abs() < 0.005,
+            "p {p}: {retries} retries per first try"
+        );
+    }
+    // Below the cap every retry is granted: p = 0.05 asks p + p² + p³ ≈ 0.0526.
+    let (_, retries) = amplification(0.05, bucket);
+    assert!((retries - 0.0526).abs() < 0.006, "{retries}");
+}
+
+/// A ratio breaker that blocks retries only, with no cooldown (Brooker's):
+/// above its ratio, retries stop and the load is the first tries alone;
+/// below it, retries flow as without a breaker.
+#[test]
+fn a_ratio_breaker_on_retries_removes_the_amplification_above_its_ratio() {
+    let breaker = "[consumer.breaker]\ntrip = \"ratio\"\nfailure_ratio = 0.5\nmin_calls = 20\nwindow_s = 10\ncooldown_s = 0\nblocks = \"retries\"";
+    let (high, _) = amplification(0.75, breaker);
+    assert!(high < 1.05, "{high} attempts per first try at p = 0.75");
+    let (low, _) = amplification(0.25, breaker);
+    let plain = (1.0 - 0.25f64.powi(4)) / 0.75;
+    assert!((low - plain).abs() < 0.03, "{low} vs {plain} at p = 0.25");
+}

@@ -150,6 +150,54 @@ fn the_heavy_tailed_empirical_and_mixed_distributions_are_checked_at_their_keys(
     load_str("v.toml", &with(ok)).unwrap();
 }
 
+#[test]
+fn token_buckets_and_ratio_breakers_are_checked_at_their_keys() {
+    let with = |extra: &str| {
+        format!(
+            "{BASE}\n[[consumer]]\nqueue = \"a\"\ncalls = [\"api\"]\n{extra}\n[[api]]\nname = \"api\"\nrate = 10\nburst = 10\n"
+        )
+    };
+    let cases = [
+        (
+            "[consumer.retry]\ntoken_bucket = { capacity = 1, credit = 0.1, cost = 2 }",
+            "no retry could ever be made",
+        ),
+        (
+            "[consumer.retry]\nbudget_ratio = 0.1\ntoken_bucket = { capacity = 10, credit = 0.1 }",
+            "two retry budgets",
+        ),
+        (
+            "[consumer.breaker]\ntrip = \"ratio\"",
+            "needs `failure_ratio`",
+        ),
+        (
+            "[consumer.breaker]\ntrip = \"ratio\"\nfailure_ratio = 1.5",
+            "consumer[0].breaker.failure_ratio",
+        ),
+        (
+            "[consumer.breaker]\ntrip = \"ratio\"\nfailure_ratio = 0.5\nfailures = 3",
+            "`failures` applies to a count",
+        ),
+        (
+            "[consumer.breaker]\nfailures = 3\nmin_calls = 3",
+            "`min_calls` applies to a ratio",
+        ),
+        (
+            "[consumer.breaker]\ncooldown_s = -1",
+            "consumer[0].breaker.cooldown_s",
+        ),
+    ];
+    for (extra, want) in cases {
+        let e = problems(&with(extra));
+        assert!(e.contains(want), "{extra}: {e}");
+    }
+    load_str(
+        "v.toml",
+        &with("[consumer.retry]\ntoken_bucket = { capacity = 10, credit = 0.1, credit_on = \"success\" }\n[consumer.breaker]\ntrip = \"ratio\"\nfailure_ratio = 0.5\ncumulative = true\ncooldown_s = 0\nblocks = \"retries\""),
+    )
+    .unwrap();
+}
+
 const LAMBDA: &str = r#"
 [[queue]]
 name = "orders"

@@ -38,8 +38,9 @@ impl World {
         let now = sim.now();
         let cl = &mut self.clients[k];
         cl.requests[slot as usize].attempt += 1;
+        let retry = cl.requests[slot as usize].attempt > 1;
         if let Some(b) = &mut cl.breaker
-            && !b.allow(now)
+            && !b.allow(now, retry)
         {
             cl.c.breaker_rejections += 1;
             return self.client_attempt_failed(k, slot, false, sim);
@@ -129,6 +130,9 @@ impl World {
             Answer::Done => {
                 if let Some(b) = &mut cl.breaker {
                     b.record(now, true);
+                }
+                if let Some(b) = &mut cl.budget {
+                    b.success();
                 }
                 cl.c.successes += 1;
                 cl.latency.record(now - r.started);

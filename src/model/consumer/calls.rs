@@ -14,14 +14,12 @@ impl World {
         let now = sim.now();
         let c = &mut self.consumers[ci];
         let w = &c.workers[wi];
-        let link = w.call;
-        if w.attempt == 0
-            && let Some(b) = &mut c.budget
-        {
+        let (link, retry) = (w.call, w.attempt > 0);
+        if !retry && let Some(b) = &mut c.budget {
             b.request(now);
         }
         if let Some(b) = c.breakers.get_mut(link)
-            && !b.allow(now)
+            && !b.allow(now, retry)
         {
             return self.consumers[ci].fail_soon(wi, CallError::BreakerOpen, sim);
         }
@@ -85,6 +83,9 @@ impl World {
         }
         let w = &mut c.workers[wi];
         if outcome.is_ok() {
+            if let Some(b) = &mut c.budget {
+                b.success();
+            }
             self.release_connection(ci, wi, sim);
             let c = &mut self.consumers[ci];
             let w = &mut c.workers[wi];

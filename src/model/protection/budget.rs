@@ -1,77 +1,60 @@
-//! A retry budget: in each window of time, retries may not exceed `ratio` times
-//! the first attempts of that window, plus a small floor (so that a quiet client
-//! can still retry). Past it a failed call is not retried: the failure goes back
-//! to the message.
+//! A retry budget, of the kind the scenario chose: a ratio of retries to first
+//! tries per window (`budget_ratio`), or a token bucket (`token_bucket`). The
+//! callers see one interface: a first try, a success, and "may I retry?".
 
-use crate::engine::SimTime;
+use super::token_bucket::TokenBucket;
+use super::window_budget::WindowBudget;
+use crate::engine::{SimTime, from_secs};
+use crate::scenario::CallRetry;
+
+enum Kind {
+    Window(WindowBudget),
+    Bucket(TokenBucket),
+}
 
 pub struct Budget {
-    ratio: f64,
-    window: SimTime,
-    min_retries: u32,
-    start: SimTime,
-    requests: u64,
-    retries: u64,
+    kind: Kind,
+    /// Retries refused.
     pub denied: u64,
 }
 
 impl Budget {
-    pub fn new(ratio: f64, window: SimTime, min_retries: u32) -> Budget {
-        Budget {
-            ratio,
-            window: window.max(1),
-            min_retries,
-            start: 0,
-            requests: 0,
-            retries: 0,
-            denied: 0,
-        }
-    }
-
-    fn roll(&mut self, now: SimTime) {
-        if now >= self.start + self.window {
-            self.start = now - (now - self.start) % self.window;
-            self.requests = 0;
-            self.retries = 0;
-        }
+    /// The budget a retry policy asks for, if any.
+    pub fn from_config(r: &CallRetry) -> Option<Budget> {
+        let kind = match (&r.token_bucket, r.budget_ratio) {
+            (Some(b), _) => Kind::Bucket(TokenBucket::new(b)),
+            (None, Some(ratio)) => Kind::Window(WindowBudget::new(
+                ratio,
+                from_secs(r.budget_window_s),
+                r.budget_min_retries,
+            )),
+            (None, None) => return None,
+        };
+        Some(Budget { kind, denied: 0 })
     }
 
     /// A first attempt.
     pub fn request(&mut self, now: SimTime) {
-        self.roll(now);
-        self.requests += 1;
+        match &mut self.kind {
+            Kind::Window(w) => w.request(now),
+            Kind::Bucket(b) => b.request(),
+        }
+    }
+
+    /// An attempt that succeeded.
+    pub fn success(&mut self) {
+        if let Kind::Bucket(b) = &mut self.kind {
+            b.success();
+        }
     }
 
     /// May this failed call be retried? Spends from the budget if so.
     pub fn allow_retry(&mut self, now: SimTime) -> bool {
-        self.roll(now);
-        let allowed = self.ratio * self.requests as f64 + self.min_retries as f64;
-        if (self.retries as f64) < allowed {
-            self.retries += 1;
-            true
-        } else {
-            self.denied += 1;
-            false
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_stay_within_the_ratio_of_requests_per_window() {
-        let mut b = Budget::new(0.1, 100, 2);
-        for _ in 0..50 {
-            b.request(10);
-        }
-        // 0.1 × 50 + 2 = 7 retries, then denials.
-        let granted = (0..20).filter(|_| b.allow_retry(20)).count();
-        assert_eq!(granted, 7);
-        assert_eq!(b.denied, 13);
-        // A new window starts empty: only the floor.
-        let granted = (0..20).filter(|_| b.allow_retry(130)).count();
-        assert_eq!(granted, 2);
+        let ok = match &mut self.kind {
+            Kind::Window(w) => w.allow_retry(now),
+            Kind::Bucket(b) => b.allow_retry(),
+        };
+        self.denied += u64::from(!ok);
+        ok
     }
 }

@@ -40,9 +40,16 @@ pub fn threshold<'a>(s: &'a Scenario, cl: &ClientConfig) -> Option<Threshold<'a>
     let attempts = retry.map_or(1, |r| r.attempts) as f64;
     // A retry budget bounds retries to `budget_ratio` of first attempts
     // (plus its minimum per window).
-    let budget = retry.and_then(|r| {
-        let ratio = r.budget_ratio?;
-        Some(1.0 + ratio + r.budget_min_retries as f64 / (r.budget_window_s * rate))
+    // A token bucket credited per first try bounds them to credit/cost; one
+    // credited per success, when every attempt fails, to nothing beyond its
+    // initial balance.
+    let budget = retry.and_then(|r| match &r.token_bucket {
+        Some(b) if b.credit_on == CreditOn::FirstTry => Some(1.0 + b.credit / b.cost),
+        Some(_) => Some(1.0),
+        None => {
+            let ratio = r.budget_ratio?;
+            Some(1.0 + ratio + r.budget_min_retries as f64 / (r.budget_window_s * rate))
+        }
     });
     let (attempts, budgeted) = match budget {
         Some(b) if b < attempts => (b, true),

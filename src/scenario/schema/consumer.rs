@@ -261,6 +261,42 @@ pub struct CallRetry {
     pub budget_ratio: Option<f64>,
     pub budget_window_s: f64,
     pub budget_min_retries: u32,
+    /// Retry budget as a token bucket (the AWS SDKs' retry quota; Brooker's
+    /// simulations): instead of `budget_ratio`.
+    pub token_bucket: Option<TokenBucketConfig>,
+}
+
+/// A token bucket of retries: first tries (or successes) deposit `credit`, a
+/// retry withdraws `cost`, and a retry is made only if the balance stays at or
+/// above `threshold` after it. The balance never passes `capacity`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TokenBucketConfig {
+    pub capacity: f64,
+    /// The balance at the start; the capacity by default.
+    pub initial: Option<f64>,
+    pub credit: f64,
+    #[serde(default)]
+    pub credit_on: CreditOn,
+    #[serde(default = "one")]
+    pub cost: f64,
+    #[serde(default)]
+    pub threshold: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// What earns a token bucket its credit.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CreditOn {
+    /// Every first try (a retry ratio: credit/cost retries per request).
+    #[default]
+    FirstTry,
+    /// Every successful attempt (the AWS SDKs refund on success).
+    Success,
 }
 
 impl Default for CallRetry {
@@ -274,6 +310,7 @@ impl Default for CallRetry {
             budget_ratio: None,
             budget_window_s: 10.0,
             budget_min_retries: 10,
+            token_bucket: None,
         }
     }
 }
@@ -289,24 +326,72 @@ impl CallRetry {
     }
 }
 
-/// Opens after `failures` failed calls within `window_s`; fails calls fast while
-/// open; after `cooldown_s` lets one probe through (half-open).
+/// A circuit breaker. `trip = "count"` (the default) opens after `failures`
+/// failed calls within `window_s`; `trip = "ratio"` opens when failures are
+/// `failure_ratio` or more of the calls (at least `min_calls` of them) within
+/// `window_s`, or since the start with `cumulative = true`. Open, it fails
+/// fast what it `blocks` (every attempt, or retries only); after `cooldown_s`
+/// it lets one probe through (half-open). `cooldown_s = 0`: no open state — it
+/// blocks exactly while its condition holds.
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields, default)]
 pub struct BreakerConfig {
-    pub failures: u32,
+    pub trip: Trip,
+    /// count: failures within the window that open it (5 by default).
+    pub failures: Option<u32>,
+    /// ratio: the share of failed calls that opens it.
+    pub failure_ratio: Option<f64>,
+    /// ratio: the fewest calls a ratio is judged on (10 by default).
+    pub min_calls: Option<u32>,
     pub window_s: f64,
+    /// ratio: over every call since the start instead of a window.
+    pub cumulative: Option<bool>,
     pub cooldown_s: f64,
+    pub blocks: Blocks,
+}
+
+impl BreakerConfig {
+    pub fn failures(&self) -> u32 {
+        self.failures.unwrap_or(5)
+    }
+    pub fn min_calls(&self) -> u32 {
+        self.min_calls.unwrap_or(10)
+    }
 }
 
 impl Default for BreakerConfig {
     fn default() -> Self {
         BreakerConfig {
-            failures: 5,
+            trip: Trip::Count,
+            failures: None,
+            failure_ratio: None,
+            min_calls: None,
             window_s: 10.0,
+            cumulative: None,
             cooldown_s: 30.0,
+            blocks: Blocks::All,
         }
     }
+}
+
+/// What opens a breaker.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Trip {
+    #[default]
+    Count,
+    Ratio,
+}
+
+/// What an open breaker stops.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Blocks {
+    /// Every attempt fails fast (resilience4j, Hystrix).
+    #[default]
+    All,
+    /// First tries go out; only retries are suppressed (Brooker's variant).
+    Retries,
 }
 
 /// A dedupe store keyed by message id (Powertools' idempotency utility): a

@@ -270,18 +270,114 @@ pub(super) fn retry(c: &mut Checker, k: &KeyPath, r: &CallRetry) {
         1e9,
         SECONDS,
     );
+    if let Some(b) = &r.token_bucket {
+        token_bucket(c, &k.key("token_bucket"), b);
+        if r.budget_ratio.is_some() {
+            c.fail(
+                k.key("budget_ratio"),
+                "two retry budgets: a ratio and a token bucket",
+                "one of `budget_ratio` and `token_bucket`",
+            );
+        }
+    }
 }
 
 pub(super) fn breaker(c: &mut Checker, k: &KeyPath, b: &BreakerConfig) {
-    if b.failures == 0 {
-        c.fail(
-            k.key("failures"),
-            "opens on 0 failures",
-            "a whole number ≥ 1",
-        );
+    let keys = match b.trip {
+        Trip::Count => "trip, failures, window_s, cooldown_s, blocks",
+        Trip::Ratio => "trip, failure_ratio, min_calls, window_s or cumulative, cooldown_s, blocks",
+    };
+    let misplaced = |key: &str, on: &str| (format!("`{key}` applies to a {on} breaker"), keys);
+    match b.trip {
+        Trip::Count => {
+            if b.failures == Some(0) {
+                c.fail(
+                    k.key("failures"),
+                    "opens on 0 failures",
+                    "a whole number ≥ 1",
+                );
+            }
+            for (key, set) in [
+                ("failure_ratio", b.failure_ratio.is_some()),
+                ("min_calls", b.min_calls.is_some()),
+                ("cumulative", b.cumulative.is_some()),
+            ] {
+                if set {
+                    let (m, e) = misplaced(key, "ratio (`trip = \"ratio\"`)");
+                    c.fail(k.key(key), m, e);
+                }
+            }
+        }
+        Trip::Ratio => {
+            match b.failure_ratio {
+                Some(r) => c.range(
+                    k.key("failure_ratio"),
+                    r,
+                    1e-6,
+                    1.0,
+                    "a share of failed calls in (0, 1], like 0.5",
+                ),
+                None => c.fail(k.clone(), "a ratio breaker needs `failure_ratio`", keys),
+            }
+            if b.failures.is_some() {
+                let (m, e) = misplaced("failures", "count (the default `trip`)");
+                c.fail(k.key("failures"), m, e);
+            }
+            if b.min_calls == Some(0) {
+                c.fail(
+                    k.key("min_calls"),
+                    "judged on 0 calls",
+                    "a whole number ≥ 1 (10 by default)",
+                );
+            }
+        }
     }
     c.range(k.key("window_s"), b.window_s, 1e-6, 1e9, SECONDS);
-    c.range(k.key("cooldown_s"), b.cooldown_s, 1e-6, 1e9, SECONDS);
+    if !(b.cooldown_s == 0.0 || (1e-6..=1e9).contains(&b.cooldown_s)) {
+        c.fail(
+            k.key("cooldown_s"),
+            format!("{} is out of range", b.cooldown_s),
+            "0 (no open state: blocked while the condition holds), or seconds from 1e-6 to 1e9",
+        );
+    }
+}
+
+/// A token bucket of retries: positive capacity and cost, a credit, a
+/// threshold below the capacity (or no retry could ever be made).
+fn token_bucket(c: &mut Checker, k: &KeyPath, b: &TokenBucketConfig) {
+    const TOKENS: &str = "a number of tokens from 0 to 1e9";
+    c.range(
+        k.key("capacity"),
+        b.capacity,
+        1e-9,
+        1e9,
+        "a positive number of tokens, up to 1e9",
+    );
+    if let Some(i) = b.initial {
+        c.range(
+            k.key("initial"),
+            i,
+            0.0,
+            b.capacity.max(0.0),
+            "from 0 to the capacity",
+        );
+    }
+    c.range(k.key("credit"), b.credit, 0.0, 1e9, TOKENS);
+    c.range(
+        k.key("cost"),
+        b.cost,
+        1e-9,
+        1e9,
+        "a positive number of tokens, up to 1e9",
+    );
+    c.range(k.key("threshold"), b.threshold, 0.0, 1e9, TOKENS);
+    if b.threshold + b.cost > b.capacity {
+        c.fail(
+            k.key("threshold"),
+            "no retry could ever be made: threshold + cost is above the capacity",
+            "threshold + cost ≤ capacity",
+        );
+    }
 }
 
 fn lambda(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, l: &LambdaConfig) {
