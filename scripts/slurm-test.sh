@@ -15,6 +15,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
+# Root shells without sbin on the PATH (su, sudo -E) still find the daemons.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 scenario=scenarios/sweep-offered-load.toml
 stem=$(basename "$scenario" .toml)
@@ -33,7 +35,7 @@ skip() {
 if [ "$(id -u)" -ne 0 ]; then
     skip "not root (the Slurm and munge daemons need root)"
 fi
-need=(munged munge unmunge slurmctld slurmd sbatch sinfo squeue scancel)
+need=(munged munge unmunge mungekey slurmctld slurmd sbatch sinfo squeue scancel)
 missing() {
     local c
     for c in "${need[@]}"; do
@@ -42,18 +44,12 @@ missing() {
     return 1
 }
 if missing; then
-    if ! command -v apt-get >/dev/null 2>&1; then
+    command -v apt-get >/dev/null 2>&1 ||
         skip "Slurm is not installed and there is no apt-get to install it"
-    fi
     say "installing Debian's slurmctld, slurmd, slurm-client and munge"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >/dev/null
-    # Their postinst scripts try to start the services; with no init system
-    # that is refused harmlessly, and this script starts its own daemons.
-    apt-get install -y -qq --no-install-recommends \
-        slurmctld slurmd slurm-client munge >/dev/null
+    scripts/install-test-deps.sh slurm
     if missing; then
-        say "FAILED: ${need[*]} still not all on the PATH after the install"
+        say "FAILED: not all of ${need[*]} are on the PATH after the install"
         exit 1
     fi
 fi
@@ -70,9 +66,14 @@ mkdir -p "$work/munge" "$work/slurm/state" "$work/slurm/spool" "$work/job"
 chmod 755 "$work/munge"
 
 pids=()
+waiting=
 cleanup() {
     local rc=$? p i
     trap - EXIT INT TERM
+    if [ -n "$waiting" ]; then
+        kill -TERM "$waiting" 2>/dev/null || true
+        wait "$waiting" 2>/dev/null || true
+    fi
     # Cancel whatever is still queued or running on this private cluster, so
     # that no job step outlives it.
     if [ -n "${SLURM_CONF:-}" ] && [ -f "$SLURM_CONF" ] &&
@@ -188,6 +189,8 @@ state=
 for i in $(seq $((up_timeout_s * 2))); do
     state=$(sinfo -h -N -n "$host" -o %T 2>/dev/null || true)
     [ "$state" = idle ] && break
+    # inval: slurmd reported less than slurm.conf says; it stays so.
+    [ "$state" != inval ] || fail "node $host is invalid (see the slurmctld log)"
     for p in "${pids[@]}"; do
         kill -0 "$p" 2>/dev/null || fail "a daemon exited (pid $p)"
     done
@@ -201,10 +204,15 @@ say "one-node cluster up: $node"
 # sweep on one machine.
 cd "$work/job"
 say "sbatch --array=0-$((tasks - 1)) --wait scripts/slurm-sweep.sbatch $scenario"
+# In the background and waited for, so that an interrupt runs the trap at once
+# (bash runs it only after a foreground command ends).
 timeout "$job_timeout_s" sbatch --array=0-$((tasks - 1)) --wait --chdir="$work/job" \
     --export=ALL,FLOWSIM="$flowsim" --cpus-per-task=1 \
-    "$repo/scripts/slurm-sweep.sbatch" "$repo/$scenario" >"$work/job/sbatch.out" 2>&1 ||
+    "$repo/scripts/slurm-sweep.sbatch" "$repo/$scenario" >"$work/job/sbatch.out" 2>&1 &
+waiting=$!
+wait "$waiting" ||
     fail "the job array failed or timed out: $(cat "$work/job/sbatch.out")"
+waiting=
 jobid=$(sed -n 's/^Submitted batch job \([0-9]*\).*/\1/p' "$work/job/sbatch.out")
 [ -n "$jobid" ] || fail "no job id in: $(cat "$work/job/sbatch.out")"
 for t in $(seq 0 $((tasks - 1))); do
