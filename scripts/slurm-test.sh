@@ -61,7 +61,7 @@ flowsim=$(cd "$(dirname "$flowsim")" && pwd)/flowsim
 
 work=$(mktemp -d /tmp/flowsim-slurm.XXXXXX)
 chmod 755 "$work"
-mkdir -p "$work/munge" "$work/slurm/state" "$work/slurm/spool" "$work/job"
+mkdir -p "$work/munge" "$work/slurm/state" "$work/slurm/spool" "$work/log" "$work/job"
 # munged wants its socket folder searchable by all, writable by root only.
 chmod 755 "$work/munge"
 
@@ -108,9 +108,7 @@ trap 'exit 143' TERM
 
 logs() {
     local f
-    for f in "$work"/munge/munged.log "$work"/munge/*.out "$work"/slurm/*.log \
-        "$work"/slurm/*.out "$work"/job/sbatch.out \
-        "$work"/job/slurm-*.out; do
+    for f in "$work"/log/*.log "$work"/job/sbatch.out "$work"/job/slurm-*.out; do
         [ -f "$f" ] || continue
         echo "----- $f" >&2
         tail -n 60 "$f" >&2
@@ -122,12 +120,14 @@ fail() {
     exit 1
 }
 
+# The daemons run in the foreground of background jobs of this shell, so their
+# pids are known and their logs (to stderr in the foreground) go to $work/log.
 # munge: a key of its own and a socket in the temporary folder.
 sock="$work/munge/munge.socket"
 mungekey --create --keyfile="$work/munge/munge.key"
 munged --foreground --socket="$sock" --key-file="$work/munge/munge.key" \
-    --pid-file="$work/munge/munged.pid" --log-file="$work/munge/munged.log" \
-    --seed-file="$work/munge/munged.seed" >"$work/munge/munged.out" 2>&1 &
+    --pid-file="$work/munge/munged.pid" --seed-file="$work/munge/munged.seed" \
+    >"$work/log/munged.log" 2>&1 &
 pids+=($!)
 for i in $(seq $((up_timeout_s * 4))); do
     munge -n -S "$sock" 2>/dev/null | unmunge -S "$sock" >/dev/null 2>&1 && break
@@ -139,12 +139,13 @@ done
 # slurm.conf: this machine as its one node, with the CPUs and memory slurmd
 # sees; ports away from a system cluster's 6817/6818; no accounting, no
 # database, no cgroups (linuxproc tracks job processes).
-host=$(hostname -s)
 node=$(slurmd -C | head -n 1)
 case "$node" in
 NodeName=*" CPUs="*) ;;
 *) fail "slurmd -C printed no node line: $node" ;;
 esac
+# The name slurmd finds itself by (this machine's short host name).
+host=$(sed 's/^NodeName=\([^ ]*\).*/\1/' <<<"$node")
 cpus=$(sed -n 's/.* CPUs=\([0-9]*\).*/\1/p' <<<"$node")
 export SLURM_CONF="$work/slurm/slurm.conf"
 cat >"$SLURM_CONF" <<EOF
@@ -161,8 +162,6 @@ StateSaveLocation=$work/slurm/state
 SlurmdSpoolDir=$work/slurm/spool
 SlurmctldPidFile=$work/slurm/slurmctld.pid
 SlurmdPidFile=$work/slurm/slurmd.pid
-SlurmctldLogFile=$work/slurm/slurmctld.log
-SlurmdLogFile=$work/slurm/slurmd.log
 SlurmctldDebug=info
 SlurmdDebug=info
 ProctrackType=proctrack/linuxproc
@@ -181,9 +180,9 @@ $node NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=test Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 
-slurmctld -D -i -f "$SLURM_CONF" >"$work/slurm/slurmctld.out" 2>&1 &
+slurmctld -D -i -f "$SLURM_CONF" >"$work/log/slurmctld.log" 2>&1 &
 pids+=($!)
-slurmd -D -f "$SLURM_CONF" >"$work/slurm/slurmd.out" 2>&1 &
+slurmd -D -f "$SLURM_CONF" >"$work/log/slurmd.log" 2>&1 &
 pids+=($!)
 state=
 for i in $(seq $((up_timeout_s * 2))); do
