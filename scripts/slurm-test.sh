@@ -206,7 +206,7 @@ say "sbatch --array=0-$((tasks - 1)) --wait scripts/slurm-sweep.sbatch $scenario
 # In the background and waited for, so that an interrupt runs the trap at once
 # (bash runs it only after a foreground command ends).
 timeout "$job_timeout_s" sbatch --array=0-$((tasks - 1)) --wait --chdir="$work/job" \
-    --export=ALL,FLOWSIM="$flowsim" --cpus-per-task=1 \
+    --export=ALL,FLOWSIM="$flowsim" \
     "$repo/scripts/slurm-sweep.sbatch" "$repo/$scenario" >"$work/job/sbatch.out" 2>&1 &
 waiting=$!
 wait "$waiting" ||
