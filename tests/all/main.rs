@@ -26,6 +26,7 @@ mod reproducers;
 mod retries;
 mod rules;
 mod sampling;
+mod scale_out;
 mod scenarios;
 mod sweep;
 mod theory;
