@@ -3,7 +3,7 @@
 //! per component, so that each reason names where the harm is.
 
 use crate::metrics::ledger::Ledger;
-use crate::metrics::verdict::degraded::{DeadLetters, Evidence, Loss, Refusals};
+use crate::metrics::verdict::degraded::{DeadLetters, Evidence, FailedRequests, Loss, Refusals};
 use crate::model::World;
 use crate::model::message::State;
 
@@ -35,6 +35,15 @@ pub(super) fn gather<'a>(
                     refused: b.c.refusals,
                     attempts: p.c.produced + b.c.refusals,
                 })
+            })
+            .collect(),
+        failed_requests: w
+            .clients
+            .iter()
+            .map(|k| FailedRequests {
+                client: k.p.name.clone(),
+                failed: k.c.gave_up,
+                requests: k.c.requests,
             })
             .collect(),
         applied_more_than_once: ledger.applied_more_than_once,

@@ -277,3 +277,55 @@ fn a_ratio_breaker_on_retries_removes_the_amplification_above_its_ratio() {
     let plain = (1.0 - 0.25f64.powi(4)) / 0.75;
     assert!((low - plain).abs() < 0.03, "{low} vs {plain} at p = 0.25");
 }
+
+/// retry-amplification.toml: the four policies side by side at a failure rate
+/// below and above the breaker's ratio, each within 4 % of its closed form.
+#[test]
+fn the_retry_amplification_scenario_holds_its_closed_forms() {
+    for p in [0.25f64, 0.75] {
+        let rate = format!("error_rate = {p}");
+        let s = run_scenario("retry-amplification.toml", &[("error_rate = 0.75", &rate)]).summary;
+        let amp = |name: &str| {
+            s.clients
+                .iter()
+                .find(|c| c.name == name)
+                .unwrap_or_else(|| panic!("no client {name}"))
+                .amplification
+        };
+        let three = 1.0 + p + p * p + p.powi(3);
+        let want = [
+            ("none", 1.0),
+            ("three", three),
+            ("bucket", three.min(1.1)),
+            ("breaker", if p < 0.5 { three } else { 1.0 }),
+        ];
+        for (name, w) in want {
+            let got = amp(name);
+            assert!(
+                (got - w).abs() <= 0.04 * w,
+                "p {p}: {name} {got}, closed form {w}"
+            );
+        }
+        // The verdict names every population that failed more than 1 % of
+        // its requests for good: at p = 0.25 three retries leave p⁴ = 0.4 %
+        // failed (and so does the breaker, which lets them through); the
+        // bucket runs dry and fails the rest.
+        let named: Vec<_> = s
+            .verdict
+            .reasons
+            .iter()
+            .filter(|f| f.reason == flowsim::metrics::verdict::Reason::RequestsFailed)
+            .filter_map(|f| f.component.clone())
+            .collect();
+        let want: &[&str] = if p < 0.5 {
+            &["none", "bucket"]
+        } else {
+            &["none", "three", "bucket", "breaker"]
+        };
+        let mut named = named;
+        named.sort();
+        let mut want = want.to_vec();
+        want.sort();
+        assert_eq!(named, want, "p {p}");
+    }
+}

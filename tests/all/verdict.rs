@@ -412,3 +412,39 @@ function_timeout_s = 10
     let s = run_text(&scenario(2.0)).summary;
     assert!(!reasons(&s).contains(&"saturated"), "{:?}", s.verdict);
 }
+
+/// A client population whose service comes back is not "stable" when half its
+/// requests failed on the way: retry-storm-budget recovers after about seven
+/// minutes of failures, and the verdict says so with the count.
+#[test]
+fn failed_requests_degrade_a_run_that_recovers() {
+    let s = run_scenario("retry-storm-budget.toml", &[]).summary;
+    assert_eq!(s.verdict.state, State::Degraded, "{:?}", s.verdict);
+    let f = s
+        .verdict
+        .reasons
+        .iter()
+        .find(|f| f.reason == Reason::RequestsFailed)
+        .expect("requests_failed");
+    let k = &s.clients[0];
+    assert_eq!((f.count, f.of), (Some(k.gave_up), Some(k.requests)));
+    assert!(k.gave_up as f64 > 0.3 * k.requests as f64, "{k:?}");
+    // A loose threshold lets it pass as stable: the judgement is the threshold's.
+    let lenient = run_scenario(
+        "retry-storm-budget.toml",
+        &[(
+            "seed = 1",
+            "seed = 1\n[verdict]\nmax_failed_request_fraction = 0.6",
+        )],
+    )
+    .summary;
+    assert!(
+        !lenient
+            .verdict
+            .reasons
+            .iter()
+            .any(|f| f.reason == Reason::RequestsFailed),
+        "{:?}",
+        lenient.verdict
+    );
+}

@@ -40,11 +40,19 @@ pub struct Refusals {
     pub attempts: u64,
 }
 
+/// A client population's requests that failed for good.
+pub struct FailedRequests {
+    pub client: String,
+    pub failed: u64,
+    pub requests: u64,
+}
+
 /// Everything the degraded judgements look at.
 pub struct Evidence<'a> {
     pub dead_letters: Vec<DeadLetters>,
     pub losses: Vec<Loss>,
     pub refusals: Vec<Refusals>,
+    pub failed_requests: Vec<FailedRequests>,
     /// Messages whose side effect was applied two times or more, of those
     /// produced (messages and records).
     pub applied_more_than_once: u64,
@@ -132,6 +140,24 @@ pub fn judge(e: &Evidence, cfg: &VerdictConfig) -> Vec<Finding> {
             );
         }
     }
+    for f in &e.failed_requests {
+        if over(f.failed, f.requests, cfg.max_failed_request_fraction) {
+            out.push(
+                Finding::new(
+                    Reason::RequestsFailed,
+                    Some(&f.client),
+                    format!(
+                        "{}: {} of {} requests failed for good ({})",
+                        f.client,
+                        thousands(f.failed),
+                        thousands(f.requests),
+                        pct(f.failed as f64 / f.requests.max(1) as f64)
+                    ),
+                )
+                .counting(f.failed, f.requests),
+            );
+        }
+    }
     if over(
         e.applied_more_than_once,
         e.produced,
@@ -194,6 +220,7 @@ mod tests {
             dead_letters: vec![],
             losses: vec![],
             refusals: vec![],
+            failed_requests: vec![],
             applied_more_than_once: 0,
             produced: 1000,
             saturation: vec![],

@@ -68,6 +68,9 @@ pub enum Reason {
     DeadLetteredAfterSuccess,
     /// Healthy (non-poison) messages dead-lettered.
     DeadLettered,
+    /// Client requests that failed for good: out of attempts, refused a retry
+    /// by the budget, or stopped by the breaker.
+    RequestsFailed,
     /// Side effects applied more than once.
     AppliedMoreThanOnce,
     /// Publishes refused by a full queue (retried by the producer).
@@ -81,17 +84,20 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, worst first.
-    pub const ALL: [Reason; 14] = [
+    pub const ALL: [Reason; 17] = [
         Reason::ProducerOutOfMemory,
         Reason::DownstreamCrashed,
         Reason::BacklogCap,
         Reason::EventLimit,
+        Reason::Stalled,
+        Reason::WallClock,
         Reason::Metastable,
         Reason::BacklogGrowth,
         Reason::MessageLoss,
         Reason::MessagesLost,
         Reason::DeadLetteredAfterSuccess,
         Reason::DeadLettered,
+        Reason::RequestsFailed,
         Reason::AppliedMoreThanOnce,
         Reason::PublishRefused,
         Reason::NotRecovered,
@@ -118,6 +124,7 @@ impl Reason {
             Reason::MessagesLost => "messages_lost",
             Reason::DeadLetteredAfterSuccess => "dead_lettered_after_success",
             Reason::DeadLettered => "dead_lettered",
+            Reason::RequestsFailed => "requests_failed",
             Reason::AppliedMoreThanOnce => "applied_more_than_once",
             Reason::PublishRefused => "publish_refused",
             Reason::NotRecovered => "not_recovered",
@@ -166,6 +173,9 @@ impl Reason {
                 "messages were processed successfully and dead-lettered anyway: the zombie loop"
             }
             Reason::DeadLettered => "healthy messages, not poison, ended in a dead-letter queue",
+            Reason::RequestsFailed => {
+                "client requests failed for good: they ran out of attempts, or the retry budget or the breaker stopped them"
+            }
             Reason::AppliedMoreThanOnce => {
                 "side effects were applied more than once: duplicate deliveries met no idempotency"
             }

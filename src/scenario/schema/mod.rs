@@ -538,6 +538,9 @@ pub struct VerdictConfig {
     /// Degraded if more than this fraction of a producer's publish attempts
     /// were refused by a full queue.
     pub max_refused_fraction: f64,
+    /// Degraded if more than this fraction of a client population's requests
+    /// failed for good (out of attempts, budget or breaker).
+    pub max_failed_request_fraction: f64,
     /// Degraded if a consumer had every worker busy in more than this
     /// fraction of the samples after warm-up.
     pub max_saturated_fraction: f64,
@@ -559,6 +562,7 @@ impl Default for VerdictConfig {
             max_applied_twice_fraction: 0.0,
             max_lost_fraction: 0.0,
             max_refused_fraction: 0.01,
+            max_failed_request_fraction: 0.01,
             max_saturated_fraction: 0.8,
         }
     }

@@ -716,6 +716,10 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
             s.verdict.max_applied_twice_fraction,
         ),
         ("max_lost_fraction", s.verdict.max_lost_fraction),
+        (
+            "max_failed_request_fraction",
+            s.verdict.max_failed_request_fraction,
+        ),
         ("max_refused_fraction", s.verdict.max_refused_fraction),
         ("max_saturated_fraction", s.verdict.max_saturated_fraction),
     ] {
