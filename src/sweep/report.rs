@@ -104,7 +104,8 @@ fn complete(info: &PlanInfo, mut records: Vec<Record>) -> Result<Vec<Record>, Sw
 
 fn num(x: f64) -> String {
     if x.is_finite() {
-        format!("{x}")
+        // An interval around 0 of zero width is 0, not "-0".
+        format!("{}", x + 0.0)
     } else {
         String::new()
     }
