@@ -7,6 +7,7 @@ mod lag;
 mod load;
 pub mod options;
 mod push;
+pub mod time_span;
 pub mod run;
 pub mod style;
 pub mod sweep;

@@ -60,7 +60,16 @@ pub(super) fn entries(
         };
         (swatch, &line.label)
     });
-    let limits = data.limits.iter().map(|l| (Swatch::Limit, &l.label));
+    let above: Vec<String> = data
+        .off_chart
+        .iter()
+        .map(|l| format!("{} — far above the data, not drawn", l.label))
+        .collect();
+    let limits = data
+        .limits
+        .iter()
+        .map(|l| (Swatch::Limit, &l.label))
+        .chain(above.iter().map(|l| (Swatch::Limit, l)));
     let windows = windows.iter().map(|(w, px)| {
         let swatch = if is_instant(*px) {
             Swatch::Instant(w.shade)
