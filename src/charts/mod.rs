@@ -5,14 +5,14 @@ mod error;
 pub mod heatmap;
 mod lag;
 mod load;
-mod outcomes;
 pub mod options;
+mod outcomes;
 pub mod palette;
 mod push;
-pub mod time_span;
 pub mod run;
 pub mod style;
 pub mod sweep;
+pub mod time_span;
 pub mod timechart;
 mod utilisation;
 

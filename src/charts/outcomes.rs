@@ -40,7 +40,11 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
             "lost (expired, dropped, lost at producers)",
         ),
         total(series, &["rejected"], "refused by a full queue (lost)"),
-        total(series, &["producer_refusals"], "refusals to producers (retried)"),
+        total(
+            series,
+            &["producer_refusals"],
+            "refusals to producers (retried)",
+        ),
     ];
     if harm.iter().all(Option::is_none) {
         return Ok(());
@@ -51,10 +55,14 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
         "messages or processings so far (log scale)",
     );
     c.y_log = true;
-    c.series
-        .extend(total(series, &["throughput"], "processed (successful or failed)"));
-    c.series
-        .extend(total(series, &["goodput"], "first successes"));
+    let processed = total(series, &["throughput"], "processed (every processing)");
+    let useful = total(series, &["goodput"], "first successes");
+    // With no failure and no repeat the two totals are one line: drawn once.
+    let end = |l: &Option<Series>| l.as_ref().and_then(|l| l.points.last()).map(|p| p.1);
+    if end(&processed) != end(&useful) {
+        c.series.extend(processed);
+    }
+    c.series.extend(useful);
     c.series.extend(harm.into_iter().flatten());
     super::finish(c).write(dir.join("outcomes"))?;
     Ok(())

@@ -81,11 +81,11 @@ pub fn by_meaning(mut c: TimeChart) -> TimeChart {
         if s.color.is_some() {
             continue;
         }
-        if let Some(i) = Meaning::of_label(&s.label).map(Meaning::colour) {
-            if !taken.contains(&i) {
-                s.color = Some(i);
-                taken.push(i);
-            }
+        if let Some(i) = Meaning::of_label(&s.label).map(Meaning::colour)
+            && !taken.contains(&i)
+        {
+            s.color = Some(i);
+            taken.push(i);
         }
     }
     c
@@ -103,11 +103,17 @@ mod tests {
             ..TimeChart::default()
         };
         let colour_of = |c: &TimeChart, label: &str| {
-            c.series.iter().find(|s| s.label == label).and_then(|s| s.color)
+            c.series
+                .iter()
+                .find(|s| s.label == label)
+                .and_then(|s| s.color)
         };
         let throughput = by_meaning(chart(&["arrivals", "throughput (processings)", "failures"]));
         let load = by_meaning(chart(&["failures", "offered load (requests)"]));
-        assert_eq!(colour_of(&throughput, "failures"), colour_of(&load, "failures"));
+        assert_eq!(
+            colour_of(&throughput, "failures"),
+            colour_of(&load, "failures")
+        );
         assert_eq!(
             colour_of(&throughput, "arrivals"),
             colour_of(&load, "offered load (requests)")

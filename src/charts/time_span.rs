@@ -141,7 +141,11 @@ fn last_change(c: &TimeChart) -> Option<f64> {
 /// the edge), and limits windows to it.
 fn crop(c: &mut TimeChart, to: f64) {
     for s in c.series.iter_mut().chain(c.series2.iter_mut()) {
-        let keep = s.points.iter().position(|p| p.0 > to).map_or(s.points.len(), |i| i + 1);
+        let keep = s
+            .points
+            .iter()
+            .position(|p| p.0 > to)
+            .map_or(s.points.len(), |i| i + 1);
         s.points.truncate(keep);
         if let Some(b) = s.band.as_mut() {
             b.truncate(keep);
@@ -179,7 +183,14 @@ mod tests {
         let points = (0..=n)
             .map(|i| {
                 let t = end_s * i as f64 / n as f64;
-                (t, if t <= last_change_s { t.sin() + 2.0 } else { 0.0 })
+                (
+                    t,
+                    if t <= last_change_s {
+                        t.sin() + 2.0
+                    } else {
+                        0.0
+                    },
+                )
             })
             .collect();
         TimeChart {
@@ -220,7 +231,12 @@ mod tests {
         let c = fitted(chart(600.0, 2.0));
         assert!(x_max(&c) < 5.0, "shown to {}", x_max(&c));
         assert!(x_max(&c) >= 2.0, "the activity is kept");
-        assert!(c.x_label.contains("nothing changes from 2 to the end at 600 s"), "{}", c.x_label);
+        assert!(
+            c.x_label
+                .contains("nothing changes from 2 to the end at 600 s"),
+            "{}",
+            c.x_label
+        );
         // Activity to the end: nothing cropped.
         let c = fitted(chart(600.0, 600.0));
         assert_eq!(x_max(&c), 600.0);

@@ -139,7 +139,12 @@ impl Legend {
     /// Puts the legend's bottom edge at pixel y `b`.
     pub(super) fn move_to_bottom(&mut self, b: f64) {
         let h = self.rect.height();
-        self.rect = rect(self.rect.l, (b - h).round(), self.rect.r, (b - h).round() + h);
+        self.rect = rect(
+            self.rect.l,
+            (b - h).round(),
+            self.rect.r,
+            (b - h).round() + h,
+        );
     }
 
     pub(super) fn draw<DB: Backend>(&self, c: &Canvas<DB>) -> Drawn {
@@ -262,7 +267,11 @@ mod outside_tests {
         for chart in [demo(500), many] {
             let plan = Plan::new(&chart, XScale::Linear).expect("plan");
             let legend = plan.legend.as_ref().expect("legend").rect();
-            assert!(!legend.overlaps(&plan.plot), "{legend:?} on {:?}", plan.plot);
+            assert!(
+                !legend.overlaps(&plan.plot),
+                "{legend:?} on {:?}",
+                plan.plot
+            );
             assert!(legend.t > plan.plot.b, "under the plot");
             assert!(legend.l >= 0.0 && legend.r <= f64::from(style::WIDTH));
             assert!(legend.b <= f64::from(style::HEIGHT));
