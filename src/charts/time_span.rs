@@ -233,10 +233,11 @@ mod tests {
         assert!(x_max(&c) >= 2.0, "the activity is kept");
         assert!(
             c.x_label
-                .contains("nothing changes from 2 to the end at 600 s"),
+                .contains("nothing changes from 3 to the end at 600 s"),
             "{}",
             c.x_label
         );
+        // (Sampled every second: the line reaches zero at 3 s.)
         // Activity to the end: nothing cropped.
         let c = fitted(chart(600.0, 600.0));
         assert_eq!(x_max(&c), 600.0);
