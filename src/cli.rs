@@ -37,8 +37,9 @@ pub enum Command {
     /// Compare variants of one scenario family side by side: scenario files
     /// (run here) or output folders of `flowsim run` (read).
     Compare(CompareArgs),
-    /// Draw every chart of run output folders again from their files alone
-    /// (summary.json and timeseries.csv), e.g. in other formats or larger.
+    /// Draw every chart of run or sweep output folders again from their files
+    /// alone (a run's summary.json and timeseries.csv, a sweep's plan.json and
+    /// sweep.csv), e.g. in other formats or larger.
     Plot(PlotArgs),
 }
 

@@ -81,7 +81,7 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
         );
     }
     c.y2_label = Some("age of the oldest uncommitted record (s)".into());
-    c.write(dir.join("lag")).map(|_| ())
+    crate::charts::finish(c).write(dir.join("lag")).map(|_| ())
 }
 
 /// A per-interval counter column summed up to each sample.

@@ -82,7 +82,7 @@ fn load(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), Chart
         c.series2.push(a);
     }
     c.windows.extend(recovery_marker(s));
-    c.write(dir.join("load"))?;
+    crate::charts::finish(c).write(dir.join("load"))?;
     Ok(())
 }
 
@@ -118,6 +118,6 @@ fn service(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), Ch
     }
     c.y2_label = Some("seconds".into());
     c.windows.extend(recovery_marker(s));
-    c.write(dir.join("service"))?;
+    crate::charts::finish(c).write(dir.join("service"))?;
     Ok(())
 }

@@ -6,11 +6,21 @@ pub mod heatmap;
 mod lag;
 mod load;
 pub mod options;
+mod outcomes;
+pub mod palette;
 mod push;
 pub mod run;
 pub mod style;
 pub mod sweep;
+pub mod time_span;
 pub mod timechart;
+mod utilisation;
 
 pub use error::{ChartError, DrawError};
 pub use options::{ChartDir, ChartOptions, Formats, IntoTarget, Target};
+
+/// A run chart as drawn: its time axis fitted to what happens and in a
+/// readable unit, its lines in the colours of their meanings.
+pub(crate) fn finish(c: timechart::TimeChart) -> timechart::TimeChart {
+    palette::by_meaning(time_span::fitted(c))
+}

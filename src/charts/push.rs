@@ -49,6 +49,6 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
         c.y2_label = Some("attempts per copy offered".into());
         c.series2.push(a);
     }
-    c.write(dir.join("deliveries"))?;
+    crate::charts::finish(c).write(dir.join("deliveries"))?;
     Ok(())
 }

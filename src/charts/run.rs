@@ -224,7 +224,7 @@ pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), C
     c.y2_label = Some("age of oldest message (s)".into());
     c.series2
         .extend(gauge(series, "oldest_age_s", "age of oldest (right axis)").map(dashed));
-    c.write(dir.join("backlog"))?;
+    crate::charts::finish(c).write(dir.join("backlog"))?;
 
     // Flow: what came in against what went out, and what of it was useful.
     let w = smoothing(series);
@@ -243,9 +243,11 @@ pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), C
     if s.consumers.iter().any(|c| c.failures > 0) {
         c.series.extend(rate(series, "failures", "failures", w));
     }
-    c.write(dir.join("throughput"))?;
+    crate::charts::finish(c).write(dir.join("throughput"))?;
 
     workers(dir, s, series)?;
+    super::utilisation::draw(dir, s, series)?;
+    super::outcomes::draw(dir, s, series)?;
     super::lag::draw(dir, s, series)?;
     super::push::draw(dir, s, series)?;
     super::downstream::draw_all(dir, s, series)
@@ -304,7 +306,7 @@ fn workers(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), Ch
         label: format!("pool size ({workers} workers)"),
         value: workers as f64,
     });
-    c.write(dir.join("workers"))?;
+    crate::charts::finish(c).write(dir.join("workers"))?;
     Ok(())
 }
 

@@ -174,7 +174,7 @@ pub fn draw(c: &Comparison, dir: &Path) -> Result<Vec<(String, String)>, Compare
             windows: windows.clone(),
             ..TimeChart::default()
         };
-        chart.write(&dir.join(stem))?;
+        crate::charts::time_span::fitted(chart).write(&dir.join(stem))?;
         drawn.push((stem.to_string(), title.to_string()));
     }
     Ok(drawn)

@@ -9,9 +9,9 @@ pub enum PlotError {
     #[error(transparent)]
     Input(#[from] crate::report::ReportError),
     #[error(
-        "{0}: a sweep's folder; `flowsim plot` redraws the charts of a run's folder (DIR/<stem>/, with summary.json and timeseries.csv)"
+        "{path}: {problem}; `flowsim plot` redraws a sweep's charts from its plan.json and sweep.csv as `flowsim sweep` wrote them"
     )]
-    Sweep(PathBuf),
+    SweepFile { path: PathBuf, problem: String },
     #[error(transparent)]
     Chart(#[from] crate::charts::ChartError),
 }
@@ -22,7 +22,7 @@ impl PlotError {
     pub fn is_bad_input(&self) -> bool {
         match self {
             PlotError::Input(e) => e.is_bad_input(),
-            PlotError::Sweep(_) => true,
+            PlotError::SweepFile { .. } => true,
             PlotError::Chart(_) => false,
         }
     }

@@ -7,6 +7,7 @@
 //! Documented in docs/outputs.md, "Redrawing charts".
 
 mod error;
+mod sweep;
 
 pub use error::PlotError;
 
@@ -21,7 +22,12 @@ use std::path::Path;
 pub fn plot(dir: &Path, options: ChartOptions) -> Result<(), PlotError> {
     match crate::report::kind_of(dir)? {
         Kind::Run => {}
-        Kind::Sweep => return Err(PlotError::Sweep(dir.to_path_buf())),
+        Kind::Sweep => {
+            if options.formats != Formats::None {
+                sweep::plot(dir, options)?;
+            }
+            return Ok(());
+        }
     }
     let summary = read_summary(&dir.join("summary.json"))?;
     let series = read_series(&dir.join("timeseries.csv"))?;

@@ -25,6 +25,8 @@ const RUN_CHARTS: &[(&str, &str)] = &[
     ),
     ("lag", "Consumer lag per partition"),
     ("deliveries", "Push deliveries to endpoints"),
+    ("utilisation", "Utilisation per consumer"),
+    ("outcomes", "What became of the messages"),
 ];
 
 /// The charts that show a verdict reason at work, best first.
@@ -39,12 +41,14 @@ fn evidence(reason: &str) -> &'static [&'static str] {
             "throughput",
         ],
         "backlog_growth" | "backlog_cap" | "not_recovered" => &["backlog", "lag", "throughput"],
-        "message_loss" | "messages_lost" => &["lag", "throughput", "backlog", "deliveries"],
-        "dead_lettered_after_success" | "dead_lettered" | "applied_more_than_once" => {
-            &["backlog", "throughput", "deliveries", "lag"]
+        "message_loss" | "messages_lost" => {
+            &["outcomes", "lag", "throughput", "backlog", "deliveries"]
         }
-        "producer_out_of_memory" | "publish_refused" => &["backlog", "throughput"],
-        "saturated" => &["workers", "concurrency"],
+        "dead_lettered_after_success" | "dead_lettered" | "applied_more_than_once" => {
+            &["outcomes", "backlog", "throughput", "deliveries", "lag"]
+        }
+        "producer_out_of_memory" | "publish_refused" => &["backlog", "outcomes", "throughput"],
+        "saturated" => &["utilisation", "workers", "concurrency"],
         _ => &[],
     }
 }

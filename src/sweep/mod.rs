@@ -9,7 +9,7 @@
 mod best_line;
 mod error;
 mod guard;
-mod journal;
+pub(crate) mod journal;
 mod metrics;
 mod path;
 pub mod report;

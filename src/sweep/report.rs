@@ -78,7 +78,10 @@ pub struct Table {
 
 const COLLAPSED: &str = "verdict.collapsed";
 
-fn complete(info: &PlanInfo, mut records: Vec<Record>) -> Result<Vec<Record>, SweepError> {
+pub(crate) fn complete(
+    info: &PlanInfo,
+    mut records: Vec<Record>,
+) -> Result<Vec<Record>, SweepError> {
     // Indexes from a file are used only once they fit the plan.
     records.retain(|r| super::journal::fits(info, r));
     records.sort_by_key(|r| r.run);
@@ -111,7 +114,7 @@ fn num(x: f64) -> String {
     }
 }
 
-fn table(info: &PlanInfo, records: &[Record]) -> Table {
+pub(crate) fn table(info: &PlanInfo, records: &[Record]) -> Table {
     let mut metrics: Vec<String> = vec![];
     for r in records {
         for (m, _) in &r.metrics {

@@ -3,6 +3,7 @@
 
 mod common;
 mod compare;
+mod compare_browser;
 
 mod alarms;
 mod chart_options;

@@ -1,6 +1,7 @@
 //! `flowsim plot DIR…`: a run's charts drawn again from its folder's files
 //! alone are byte for byte those `run` drew; the column kinds read from the
-//! names agree with the sampler's; a folder that is not a run's output is
+//! names agree with the sampler's; a sweep's charts come back from its plan.json
+//! and sweep.csv; a folder that is not an output is
 //! refused (exit 2) and others are still drawn.
 
 use crate::common::flowsim;
@@ -225,4 +226,43 @@ fn a_folder_that_is_not_a_run_is_refused_and_the_others_are_drawn() {
         "the good folder is drawn"
     );
     assert!(charts(&d.path().join("half")).is_empty());
+}
+
+/// A sweep's charts drawn again from its plan.json and sweep.csv alone are
+/// byte for byte those the sweep drew (bands, markers, heat map and all); a
+/// sweep.csv that is not one is exit 2 with the file named.
+#[test]
+fn a_sweep_s_charts_redrawn_from_its_files_are_the_sweep_s() {
+    let d = tempfile::tempdir().unwrap();
+    for sweep in ["sweep-workers", "sweep-retry-storm"] {
+        let file = repo(&format!("scenarios/{sweep}.toml"));
+        let out = flowsim(&["sweep", &file, "--out", "a", "-q"], d.path());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let drawn = d.path().join(format!("a/{sweep}-sweep"));
+        let copy = d.path().join(format!("b/{sweep}-sweep"));
+        without_charts(&drawn, &copy);
+        assert!(charts(&copy).is_empty());
+        let out = flowsim(&["plot", copy.to_str().unwrap()], d.path());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (a, b) = (charts(&drawn), charts(&copy));
+        assert!(a.len() >= 4, "{:?}", a.keys());
+        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        for (name, bytes) in &a {
+            assert!(&b[name] == bytes, "{sweep}/{name} differs when redrawn");
+        }
+    }
+    let bad = d.path().join("b/sweep-workers-sweep");
+    std::fs::write(bad.join("sweep.csv"), "run,point\nx,y\n").unwrap();
+    let out = flowsim(&["plot", bad.to_str().unwrap()], d.path());
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sweep.csv"), "{err}");
 }

@@ -304,7 +304,7 @@ fn several_folders_get_a_report_each_and_an_index() {
 
 /// Runs chromium with a generous watchdog (a hang fails the test; no timing is
 /// asserted).
-fn chromium(args: &[String]) -> Output {
+pub(crate) fn chromium(args: &[String]) -> Output {
     let mut child = Command::new("/usr/bin/chromium")
         .args(args)
         .stdout(std::process::Stdio::piped())

@@ -90,6 +90,6 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
             c.series2.push(b);
         }
     }
-    c.write(dir.join("downstream_calls"))?;
+    crate::charts::finish(c).write(dir.join("downstream_calls"))?;
     Ok(())
 }

@@ -74,7 +74,7 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
         colour += 1;
     }
     lambda_limits(&mut c, &lambdas);
-    c.write(dir.join("concurrency"))?;
+    crate::charts::finish(c).write(dir.join("concurrency"))?;
     Ok(())
 }
 

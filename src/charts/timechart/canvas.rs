@@ -83,11 +83,6 @@ impl<DB: Backend> Canvas<'_, DB> {
         )
     }
 
-    pub(crate) fn rect_outline(&self, r: Rect, color: RGBAColor) -> Drawn {
-        let pts = [(r.l, r.t), (r.r, r.t), (r.r, r.b), (r.l, r.b), (r.l, r.t)];
-        self.path(&pts, color, 1.0)
-    }
-
     /// Solid or dashed polyline.
     pub(crate) fn line(
         &self,

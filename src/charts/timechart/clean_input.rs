@@ -4,6 +4,9 @@ use super::bands::{BandRuns, band_runs};
 use super::{Limit, Series, TimeChart, Window, XScale};
 use crate::charts::DrawError;
 
+/// A limit more than this many times the data's peak is left off the axis.
+const OFF_CHART: f64 = 3.0;
+
 /// Runs of consecutive drawable points of one series.
 pub(super) type Segments = Vec<Vec<(f64, f64)>>;
 
@@ -17,6 +20,9 @@ pub(super) struct CleanInput<'a> {
     pub(super) primary_bands: Vec<BandRuns>,
     pub(super) secondary_bands: Vec<BandRuns>,
     pub(super) limits: Vec<&'a Limit>,
+    /// Limits so far above the data that showing them would squash it into the
+    /// bottom of the plot: named in the legend only.
+    pub(super) off_chart: Vec<&'a Limit>,
     pub(super) windows: Vec<&'a Window>,
     x_log: bool,
 }
@@ -32,16 +38,27 @@ impl<'a> CleanInput<'a> {
         let bands = |series: &[Series], y_log: bool| -> Result<Vec<_>, DrawError> {
             series.iter().map(|s| band_runs(s, x_log, y_log)).collect()
         };
+        let primary = split(&chart.series, chart.y_log);
+        let primary_bands = bands(&chart.series, chart.y_log)?;
+        let peak = primary
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|p| p.1)
+            .chain(band_values(&primary_bands))
+            .fold(f64::NEG_INFINITY, f64::max);
+        let (limits, off_chart) = chart
+            .limits
+            .iter()
+            .filter(|l| l.value.is_finite() && (!chart.y_log || l.value > 0.0))
+            .partition(|l| !(peak > 0.0 && l.value > OFF_CHART * peak));
         Ok(CleanInput {
-            primary: split(&chart.series, chart.y_log),
+            primary,
             secondary: split(&chart.series2, false),
-            primary_bands: bands(&chart.series, chart.y_log)?,
+            primary_bands,
             secondary_bands: bands(&chart.series2, false)?,
-            limits: chart
-                .limits
-                .iter()
-                .filter(|l| l.value.is_finite() && (!chart.y_log || l.value > 0.0))
-                .collect(),
+            limits,
+            off_chart,
             windows: chart
                 .windows
                 .iter()
@@ -134,5 +151,24 @@ mod tests {
             [vec![(1.0, 0.0)], vec![(3.0, 2.0)]]
         );
         assert!(segments(&[(nan, nan)], (false, false)).is_empty());
+    }
+
+    /// A limit far above the data (lambda-sqs-db's 500 for data under 110)
+    /// would squash the data into the bottom: it is named, not on the axis.
+    #[test]
+    fn a_distant_limit_stays_off_the_axis() {
+        let limit = |value: f64| Limit {
+            label: format!("at {value}"),
+            value,
+        };
+        let chart = TimeChart {
+            series: vec![Series::new("s", vec![(0.0, 10.0), (1.0, 110.0)])],
+            limits: vec![limit(50.0), limit(500.0)],
+            ..TimeChart::default()
+        };
+        let data = CleanInput::new(&chart, XScale::Linear).expect("input");
+        assert_eq!(data.limits.len(), 1);
+        assert_eq!(data.off_chart[0].value, 500.0);
+        assert!(data.y_values().iter().all(|&v| v <= 110.0));
     }
 }

@@ -17,6 +17,8 @@ pub(super) const TICK_LEN: f64 = 6.0;
 pub(super) const TICK_GAP: f64 = 5.0;
 const AXIS_LABEL_GAP: f64 = 14.0;
 const HEADER_GAP: f64 = 22.0;
+/// Space between the x axis title and the legend under it.
+const LEGEND_GAP: f64 = 10.0;
 
 /// Everything to draw, computed once and drawn onto both outputs.
 pub(super) struct Plan {
@@ -40,12 +42,29 @@ pub(super) struct Plan {
 }
 
 impl Plan {
+    /// Lays the chart out with its legend in a band of its own under the x
+    /// axis title, never over the data: a first pass finds the legend's rows,
+    /// a second leaves room for them.
     pub(super) fn new(chart: &TimeChart, x_scale: XScale) -> Result<Plan, DrawError> {
+        let first = Plan::with_room_below(chart, x_scale, 0.0)?;
+        let Some(legend) = first.legend else {
+            return Ok(first);
+        };
+        let below = legend.height() + LEGEND_GAP;
+        let mut plan = Plan::with_room_below(chart, x_scale, below)?;
+        if let Some(l) = plan.legend.as_mut() {
+            l.move_to_bottom(f64::from(style::HEIGHT) - style::PAD);
+        }
+        Ok(plan)
+    }
+
+    /// The plan with `below` pixels left free at the bottom for the legend.
+    fn with_room_below(chart: &TimeChart, x_scale: XScale, below: f64) -> Result<Plan, DrawError> {
         let data = CleanInput::new(chart, x_scale)?;
         let mut texts = Vec::new();
         let plot_t = header(&chart.title, chart.subtitle.as_deref(), &mut texts)? + HEADER_GAP;
         let h = f64::from(style::HEIGHT);
-        let x_label_base = h - style::PAD - DESCENT * style::AXIS_LABEL_SIZE;
+        let x_label_base = h - style::PAD - below - DESCENT * style::AXIS_LABEL_SIZE;
         let plot_b = x_label_base
             - CAP_HEIGHT * style::AXIS_LABEL_SIZE
             - AXIS_LABEL_GAP

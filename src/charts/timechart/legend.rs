@@ -1,4 +1,5 @@
-//! The legend: its rows, its placement where it hides the least, and its drawing.
+//! The legend: its rows, laid out in columns under the plot (never over the
+//! data), and its drawing.
 
 use super::Shade;
 use super::canvas::{Backend, Canvas, Drawn};
@@ -6,20 +7,16 @@ use super::clean_input::CleanInput;
 use super::draw::{instant_line, limit_line, marker};
 use super::layout::{Plan, is_instant};
 use super::lines::PlotLine;
-use super::occupancy::Occupancy;
 use super::rect::{Rect, rect};
 use super::text::{CAP_HEIGHT, TextSpec, cut_text, text_width};
 use super::{TimeChart, Window};
 use crate::charts::{DrawError, style};
 use plotters::style::{Color, RGBColor};
 
-const PAD: f64 = 10.0;
 const SWATCH: f64 = 30.0;
 const ROW: f64 = 22.0;
-/// Distance from the plot's edges.
-const INSET: f64 = 12.0;
-/// An annotation under the legend costs more than any amount of covered data.
-const ANNOTATION_CLASH: usize = 10_000;
+/// Space between one column's text and the next column's swatch.
+const COLUMN_GAP: f64 = 28.0;
 
 #[derive(PartialEq)]
 pub(super) enum Swatch {
@@ -38,6 +35,9 @@ pub(super) enum Swatch {
 
 pub(super) struct Legend {
     rect: Rect,
+    /// Width of a column, its gap included, and how many there are.
+    column: f64,
+    columns: usize,
     pub(super) entries: Vec<(Swatch, String)>,
 }
 
@@ -60,7 +60,16 @@ pub(super) fn entries(
         };
         (swatch, &line.label)
     });
-    let limits = data.limits.iter().map(|l| (Swatch::Limit, &l.label));
+    let above: Vec<String> = data
+        .off_chart
+        .iter()
+        .map(|l| format!("{} — far above the data, not drawn", l.label))
+        .collect();
+    let limits = data
+        .limits
+        .iter()
+        .map(|l| (Swatch::Limit, &l.label))
+        .chain(above.iter().map(|l| (Swatch::Limit, l)));
     let windows = windows.iter().map(|(w, px)| {
         let swatch = if is_instant(*px) {
             Swatch::Instant(w.shade)
@@ -81,16 +90,18 @@ pub(super) fn entries(
 }
 
 impl Legend {
-    /// Sizes the legend for `entries` and places it on `plan`'s plot; `None` when
+    /// Sizes the legend for `entries` as a grid of equal columns under the
+    /// plot (placed at its bottom by [`Legend::move_to_bottom`]); `None` when
     /// there is nothing to list.
     pub(super) fn place(
         entries: Vec<(Swatch, String)>,
-        plan: &Plan,
+        _plan: &Plan,
     ) -> Result<Option<Legend>, DrawError> {
         if entries.is_empty() {
             return Ok(None);
         }
-        let max_text = plan.plot.width() * 0.45;
+        let room = f64::from(style::WIDTH) - 2.0 * style::PAD;
+        let max_text = room - SWATCH - 8.0;
         let mut fitted = Vec::with_capacity(entries.len());
         let mut text_w: f64 = 0.0;
         for (swatch, label) in entries {
@@ -99,22 +110,51 @@ impl Legend {
             text_w = text_w.max(text_width(&label, style::LEGEND_SIZE, false)?);
             fitted.push((swatch, label));
         }
-        let width = (2.0 * PAD + SWATCH + 8.0 + text_w).ceil();
-        let height = (2.0 * PAD + ROW * fitted.len() as f64 - 4.0).ceil();
+        let column = (SWATCH + 8.0 + text_w + COLUMN_GAP).ceil();
+        let columns = ((room + COLUMN_GAP) / column).floor().max(1.0) as usize;
+        let columns = columns.min(fitted.len());
+        let rows = fitted.len().div_ceil(columns);
+        let width = column * columns as f64 - COLUMN_GAP;
+        let height = ROW * rows as f64;
+        let l = ((f64::from(style::WIDTH) - width) / 2.0).round();
         Ok(Some(Legend {
-            rect: best_place(width, height, plan),
+            rect: rect(l, 0.0, l + width, height),
+            column,
+            columns,
             entries: fitted,
         }))
     }
 
+    /// The legend's height in pixels.
+    pub(super) fn height(&self) -> f64 {
+        self.rect.height()
+    }
+
+    /// Where the legend is drawn.
+    #[cfg(test)]
+    pub(super) fn rect(&self) -> Rect {
+        self.rect
+    }
+
+    /// Puts the legend's bottom edge at pixel y `b`.
+    pub(super) fn move_to_bottom(&mut self, b: f64) {
+        let h = self.rect.height();
+        self.rect = rect(
+            self.rect.l,
+            (b - h).round(),
+            self.rect.r,
+            (b - h).round() + h,
+        );
+    }
+
     pub(super) fn draw<DB: Backend>(&self, c: &Canvas<DB>) -> Drawn {
         let r = self.rect;
-        c.fill_rect(r, style::BACKGROUND.mix(style::LEGEND_ALPHA))?;
-        c.rect_outline(r, style::GRID.to_rgba())?;
         let spec = TextSpec::new(style::LEGEND_SIZE, style::TEXT);
         for (i, (swatch, label)) in self.entries.iter().enumerate() {
-            let mid = r.t + PAD + ROW * i as f64 + (ROW - 4.0) / 2.0;
-            let (sl, sr) = (r.l + PAD, r.l + PAD + SWATCH);
+            let (row, col) = (i / self.columns, i % self.columns);
+            let mid = r.t + ROW * row as f64 + ROW / 2.0;
+            let sl = r.l + self.column * col as f64;
+            let sr = sl + SWATCH;
             let line = [(sl, mid), (sr, mid)];
             match swatch {
                 Swatch::Line {
@@ -151,36 +191,6 @@ impl Legend {
         }
         Ok(())
     }
-}
-
-/// The corner (or edge centre) of the plot where the legend covers the least data
-/// and no labels, preferring upper left, then upper right.
-fn best_place(width: f64, height: f64, plan: &Plan) -> Rect {
-    let plot = &plan.plot;
-    let occupied = Occupancy::new(plan);
-    let (l, r) = (plot.l + INSET, plot.r - INSET - width);
-    let (t, b) = (plot.t + INSET, plot.b - INSET - height);
-    let c = (plot.l + plot.r - width) / 2.0;
-    let candidates = [(l, t), (r, t), (c, t), (r, b), (l, b), (c, b)];
-    let scored = candidates.map(|(x, y)| {
-        let place = rect(
-            x.round(),
-            y.round(),
-            (x + width).round(),
-            (y + height).round(),
-        );
-        let clashes = plan
-            .annotations
-            .iter()
-            .filter(|a| a.halo_box().overlaps(&place))
-            .count();
-        (occupied.count(&place) + ANNOTATION_CLASH * clashes, place)
-    });
-    // Only a strictly lower score wins, so ties go to the earlier (preferred) place.
-    let best = scored[1..]
-        .iter()
-        .fold(scored[0], |best, s| if s.0 < best.0 { *s } else { best });
-    best.1
 }
 
 #[cfg(test)]
@@ -233,5 +243,41 @@ mod tests {
                 ("window", "w")
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod outside_tests {
+    use super::super::test_support::demo;
+    use super::super::{Series, XScale};
+    use super::*;
+
+    /// The legend never sits on the data: its rectangle and the plot's are
+    /// disjoint, and it stays inside the image, however many rows it has.
+    #[test]
+    fn legend_lies_outside_the_plot_area() {
+        style::register_fonts();
+        let mut many = demo(500);
+        for i in 0..14 {
+            many.series.push(Series::new(
+                format!("a rather long series label number {i}"),
+                vec![(0.0, i as f64), (10.0, 2.0 * i as f64)],
+            ));
+        }
+        for chart in [demo(500), many] {
+            let plan = Plan::new(&chart, XScale::Linear).expect("plan");
+            let legend = plan.legend.as_ref().expect("legend").rect();
+            assert!(
+                !legend.overlaps(&plan.plot),
+                "{legend:?} on {:?}",
+                plan.plot
+            );
+            assert!(legend.t > plan.plot.b, "under the plot");
+            assert!(legend.l >= 0.0 && legend.r <= f64::from(style::WIDTH));
+            assert!(legend.b <= f64::from(style::HEIGHT));
+            for t in &plan.texts {
+                assert!(t.y < legend.t || t.y > legend.b, "{} on the legend", t.text);
+            }
+        }
     }
 }

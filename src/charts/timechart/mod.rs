@@ -18,7 +18,6 @@ mod draw;
 mod layout;
 mod legend;
 mod lines;
-mod occupancy;
 pub(crate) mod rect;
 pub(crate) mod render;
 pub(crate) mod span_axis;

@@ -1,0 +1,71 @@
+//! The `outcomes` chart: running totals of what became of the messages —
+//! processed, first successes, dead-lettered, processed again, lost and
+//! refused — on a log axis, so 11,035 dropped messages show beside millions
+//! processed. Drawn only when something went wrong: with every message a
+//! first success it would repeat the throughput chart.
+
+use super::run::chart;
+use super::timechart::Series;
+use super::{ChartDir, ChartError};
+use crate::metrics::series::BoundedSeries;
+use crate::run::Summary;
+
+/// The running total of the sum of counter columns (those present), or
+/// `None` when none is present or the total stays zero.
+fn total(s: &BoundedSeries, names: &[&str], label: &str) -> Option<Series> {
+    let t = s.column("time_s")?;
+    let columns: Vec<Vec<f64>> = names.iter().filter_map(|n| s.column(n)).collect();
+    if columns.is_empty() {
+        return None;
+    }
+    let mut sum = 0.0;
+    let points: Vec<(f64, f64)> = t
+        .iter()
+        .enumerate()
+        .map(|(i, &t)| {
+            sum += columns.iter().map(|c| c[i]).sum::<f64>();
+            (t, sum)
+        })
+        .collect();
+    (sum > 0.0).then(|| Series::new(label, points))
+}
+
+pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+    let harm = [
+        total(series, &["dead_lettered"], "dead-lettered (moved to a DLQ)"),
+        total(series, &["duplicates"], "duplicate processings"),
+        total(
+            series,
+            &["expired", "dropped", "producer_lost"],
+            "lost (expired, dropped, lost at producers)",
+        ),
+        total(series, &["rejected"], "refused by a full queue (lost)"),
+        total(
+            series,
+            &["producer_refusals"],
+            "refusals to producers (retried)",
+        ),
+    ];
+    if harm.iter().all(Option::is_none) {
+        return Ok(());
+    }
+    let mut c = chart(
+        "What became of the messages (running totals)",
+        s,
+        "messages or processings so far (log scale)",
+    );
+    // A database down explains a flat line: every interval shaded.
+    c.windows.extend(super::run::down_windows(s));
+    c.y_log = true;
+    let processed = total(series, &["throughput"], "processed (every processing)");
+    let useful = total(series, &["goodput"], "first successes");
+    // With no failure and no repeat the two totals are one line: drawn once.
+    let end = |l: &Option<Series>| l.as_ref().and_then(|l| l.points.last()).map(|p| p.1);
+    if end(&processed) != end(&useful) {
+        c.series.extend(processed);
+    }
+    c.series.extend(useful);
+    c.series.extend(harm.into_iter().flatten());
+    super::finish(c).write(dir.join("outcomes"))?;
+    Ok(())
+}
