@@ -14,7 +14,7 @@ use super::downstream::database::{Database, DatabaseParams};
 use super::downstream::faults::Window;
 use super::downstream::record::{Record, RecordParams};
 use super::downstream::service::{Service, ServiceParams};
-use super::event::ConsumerId;
+use super::event::{ConsumerId, RecordId, ServiceId};
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};
@@ -282,7 +282,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         };
         if let Some(i) = s.services.iter().position(|v| v.name == f.target) {
             if f.kind == FaultKind::Outage {
-                service_outages.push((i as u16, w.from));
+                service_outages.push((ServiceId::of(i), w.from));
             }
             services[i].faults.add(w);
             continue;
@@ -490,9 +490,9 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
 fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
     let (seed, rep) = (s.run.seed, s.run.replication);
     let target = if let Some(i) = s.services.iter().position(|v| v.name == c.target) {
-        client::Target::Service(i as u16)
+        client::Target::Service(ServiceId::of(i))
     } else if let Some(i) = s.records.iter().position(|r| r.name == c.target) {
-        client::Target::Record(i as u16)
+        client::Target::Record(RecordId::of(i))
     } else {
         return Err(unknown("service or record", &c.target));
     };

@@ -62,7 +62,7 @@ pub struct World {
     pub services: Vec<downstream::service::Service>,
     pub records: Vec<downstream::record::Record>,
     /// Outage windows on services: (service, from).
-    pub service_outages: Vec<(u16, SimTime)>,
+    pub service_outages: Vec<(ServiceId, SimTime)>,
     pub max_backlog: u64,
     /// Messages whose side effect was applied two times or more.
     pub applied_more_than_once: u64,
@@ -86,14 +86,18 @@ impl Model for World {
                 self.db_finish(d.index(), generation, sim)
             }
             Event::Database(d, DatabaseEvent::Up) => self.db_up(d.index(), sim),
-            Event::Clients(k, ClientEvent::Arrival) => self.client_arrival(k.index(), sim),
+            Event::Clients(k, ClientEvent::Arrival) => {
+                self.clients[k.index()].on_arrival(k, sim);
+                // An open loop's requests pile up when the service cannot keep up.
+                self.guard_backlog(0, sim);
+            }
             Event::Clients(
                 k,
                 ClientEvent::Timer {
                     request,
                     generation,
                 },
-            ) => self.client_timer(k.index(), request.0, generation, sim),
+            ) => self.clients[k.index()].on_timer(k, request, generation, sim),
             Event::Clients(
                 k,
                 ClientEvent::Wire {
@@ -101,9 +105,15 @@ impl Model for World {
                     generation,
                     hop,
                 },
-            ) => self.wire(k.index(), request.0, generation, hop, sim),
+            ) => {
+                let to = client::Targets {
+                    services: &mut self.services,
+                    records: &mut self.records,
+                };
+                self.clients[k.index()].on_wire(k, request, generation, hop, to, sim)
+            }
             Event::Service(s, ServiceEvent::Done { entry, generation }) => {
-                self.service_done(s.index(), entry, generation, sim)
+                self.services[s.index()].on_done(entry, generation, &mut self.clients, sim)
             }
             Event::PushCopy(copy, PushCopyEvent::Retry { generation }) => {
                 self.push_retry(copy.0, generation, false, sim)
@@ -116,7 +126,11 @@ impl Model for World {
             }
             Event::Redrive(r) => self.redrive(r.index(), sim),
             Event::DatabaseOutage { window, starts } => self.outage(window as usize, starts, sim),
-            Event::ServiceOutage { window } => self.service_down(window as usize, sim),
+            Event::ServiceOutage { window } => {
+                let s = self.service_outages[window as usize].0;
+                let scratch = &mut self.scratch_callers;
+                self.services[s.index()].on_outage(&mut self.clients, scratch, sim)
+            }
             Event::Warmup => self.reset_stats(sim.now()),
             // The run's sampler observes the world at its ticks; the engine
             // hands them to it, never here.
