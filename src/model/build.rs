@@ -14,12 +14,12 @@ use super::downstream::database::{Database, DatabaseParams};
 use super::downstream::faults::Window;
 use super::downstream::record::{Record, RecordParams};
 use super::downstream::service::{Service, ServiceParams};
-use super::event::{ConsumerId, RecordId, ServiceId};
+use super::event::{ConsumerId, PushId, QueueId, RecordId, ServiceId, TopicId};
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};
 use super::message::Arena;
-use super::producer::{Producer, ProducerParams};
+use super::producer::{Producer, ProducerParams, Sink};
 use super::profile::Profile;
 use super::protection::breaker::Breaker;
 use super::protection::budget::Budget;
@@ -147,7 +147,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             None => None,
         };
         queues.push(Queue::new(
-            i as u16,
+            QueueId::of(i),
             QueueParams {
                 name: q.name.clone(),
                 fifo: q.fifo,
@@ -177,13 +177,11 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         producers.push(Producer::new(
             ProducerParams {
                 name: producer_name(i, p),
-                queue: if p.topic.is_some() || p.push.is_some() {
-                    0
-                } else {
-                    qid(p.queue.as_deref())?
+                sink: match (pid(&p.push)?, tid(&p.topic)?) {
+                    (Some(t), _) => Sink::Push(PushId(t)),
+                    (None, Some(t)) => Sink::Topic(TopicId(t)),
+                    (None, None) => Sink::Queue(QueueId(qid(p.queue.as_deref())?)),
                 },
-                topic: tid(&p.topic)?,
-                push: pid(&p.push)?,
                 arrivals: p.arrivals,
                 profile: Profile::new(p.rate, &p.profile),
                 start_s: p.start_s,

@@ -35,7 +35,7 @@ use downstream::database::Database;
 pub use event::Event;
 use event::*;
 use message::Arena;
-use producer::Producer;
+use producer::{Producer, Sink};
 use queue::Queue;
 use queue::redrive::Redrive;
 
@@ -77,8 +77,20 @@ impl Model for World {
 
     fn handle(&mut self, ev: Event, sim: &mut Scheduler<Event>) {
         match ev {
-            Event::Producer(p, ProducerEvent::Produce) => self.produce(p.index(), sim),
-            Event::Producer(p, ProducerEvent::Retry) => self.producer_retry(p.index(), sim),
+            Event::Producer(p, ProducerEvent::Produce) => self.produce(p, sim),
+            Event::Producer(p, ProducerEvent::Retry) => {
+                let Sink::Queue(q) = self.producers[p.index()].p.sink else {
+                    unreachable!("a publish policy on a producer to a topic")
+                };
+                let out = producer::Outlet {
+                    arena: &mut self.arena,
+                    queue: &mut self.queues[q.index()],
+                    scratch: &mut self.scratch_pending,
+                };
+                if let Some(changed) = self.producers[p.index()].on_retry(p, out, sim) {
+                    self.after_publish(changed, sim);
+                }
+            }
             Event::Queue(q, QueueEvent::Timer) => self.queue_timer(q.index(), sim),
             Event::Topic(t, TopicEvent::RetentionCheck) => self.retention_check(t.index(), sim),
             Event::Consumer(c, ev) => self.consumer_event(c.index(), ev, sim),
@@ -140,6 +152,57 @@ impl Model for World {
 }
 
 impl World {
+    /// A producer's next message goes to the owner of its sink: the queue
+    /// through the producer's own publish (the world then settles the
+    /// queue), a topic or a push topic through theirs.
+    fn produce(&mut self, p: ProducerId, sim: &mut Scheduler<Event>) {
+        let pi = p.index();
+        match self.producers[pi].p.sink {
+            Sink::Push(_) => {
+                self.publish_push(pi, sim);
+                self.producers[pi].schedule_arrival(p, sim);
+            }
+            Sink::Topic(_) => {
+                self.append_record(pi, sim.now(), Some(sim));
+                self.producers[pi].schedule_arrival(p, sim);
+            }
+            Sink::Queue(q) => {
+                let out = producer::Outlet {
+                    arena: &mut self.arena,
+                    queue: &mut self.queues[q.index()],
+                    scratch: &mut self.scratch_pending,
+                };
+                if let Some(changed) = self.producers[pi].on_produce(p, out, sim) {
+                    self.after_publish(changed, sim);
+                }
+            }
+        }
+    }
+
+    /// The initial backlog: records already in topics and messages already
+    /// waiting in queues at time 0. Returns the messages made (steps of work).
+    pub fn seed_backlogs(&mut self) -> u64 {
+        let mut steps = 0;
+        for pi in 0..self.producers.len() {
+            if let Sink::Topic(_) = self.producers[pi].p.sink {
+                for _ in 0..self.producers[pi].p.initial_backlog {
+                    self.append_record(pi, 0, None);
+                }
+                steps += self.producers[pi].p.initial_backlog;
+            }
+        }
+        for p in &mut self.producers {
+            if let Sink::Queue(q) = p.p.sink {
+                steps += p.seed_queue(producer::Outlet {
+                    arena: &mut self.arena,
+                    queue: &mut self.queues[q.index()],
+                    scratch: &mut self.scratch_pending,
+                });
+            }
+        }
+        steps
+    }
+
     fn consumer_event(&mut self, ci: usize, ev: ConsumerEvent, sim: &mut Scheduler<Event>) {
         match ev {
             ConsumerEvent::Step { worker, generation } => {

@@ -5,12 +5,12 @@
 //! through `Clients::answer`, the population's side of the wire.
 
 use crate::engine::{Scheduler, SimTime, from_secs};
+use crate::model::Event;
 use crate::model::client::{Answer, Clients, Hop, Phase, Target};
 use crate::model::downstream::CallError;
 use crate::model::downstream::record::Record;
 use crate::model::downstream::service::{Caller, Service};
 use crate::model::event::{ClientEvent, ClientsId, RequestId};
-use crate::model::Event;
 
 /// What a population's attempts reach: the services and records they call,
 /// and nothing else.

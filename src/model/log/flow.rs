@@ -13,6 +13,7 @@ use crate::model::consumer::{Phase, WorkerState};
 use crate::model::event::{ConsumerEvent, ConsumerId, TopicEvent, TopicId};
 use crate::model::log::Record;
 use crate::model::message::{Message, Receipt, State};
+use crate::model::producer::Sink;
 use crate::model::{Event, World};
 
 impl World {
@@ -24,7 +25,10 @@ impl World {
         sim: Option<&mut Scheduler<Event>>,
     ) {
         let p = &mut self.producers[pi];
-        let ti = p.p.topic.expect("a topic producer") as usize;
+        let Sink::Topic(ti) = p.p.sink else {
+            unreachable!("a record from a producer to a queue or push topic")
+        };
+        let ti = ti.index();
         let keyed = p.p.keys > 0;
         let m = p.make_message(now, 0);
         p.c.produced += 1;

@@ -15,6 +15,7 @@ use crate::engine::Scheduler;
 use crate::model::consumer::WorkerState;
 use crate::model::event::{MessageId, PushCopyEvent};
 use crate::model::message::{Receipt, State};
+use crate::model::producer::Sink;
 use crate::model::queue::Publish;
 use crate::model::{Event, World};
 
@@ -23,7 +24,10 @@ impl World {
     pub(crate) fn publish_push(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         let p = &mut self.producers[pi];
-        let ti = p.p.push.expect("a push producer") as usize;
+        let Sink::Push(ti) = p.p.sink else {
+            unreachable!("a push from a producer to a queue or topic")
+        };
+        let ti = ti.index();
         let m = p.make_message(now, 0);
         p.c.produced += 1;
         self.pushes[ti].published += 1;
