@@ -14,7 +14,7 @@ use super::downstream::database::{Database, DatabaseParams};
 use super::downstream::faults::Window;
 use super::downstream::record::{Record, RecordParams};
 use super::downstream::service::{Service, ServiceParams};
-use super::event::{ConsumerId, PushId, QueueId, RecordId, ServiceId, TopicId};
+use super::event::{ApiId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId};
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};
@@ -242,9 +242,9 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
     let mut world_downstreams = (databases, apis);
     let target = |name: &str| -> Result<Target, BuildError> {
         if let Some(i) = s.databases.iter().position(|d| d.name == name) {
-            Ok(Target::Database(i as u16))
+            Ok(Target::Database(DatabaseId::of(i)))
         } else if let Some(i) = s.apis.iter().position(|a| a.name == name) {
-            Ok(Target::Api(i as u16))
+            Ok(Target::Api(ApiId::of(i)))
         } else {
             Err(unknown("database or API", name))
         }
@@ -290,9 +290,9 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 if f.kind == FaultKind::Outage {
                     outages.push((d, w.from, w.to));
                 }
-                world_downstreams.0[d as usize].faults.add(w);
+                world_downstreams.0[d.index()].faults.add(w);
             }
-            Target::Api(a) => world_downstreams.1[a as usize].faults.add(w),
+            Target::Api(a) => world_downstreams.1[a.index()].faults.add(w),
         }
     }
     let (databases, apis) = world_downstreams;

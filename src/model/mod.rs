@@ -54,7 +54,7 @@ pub struct World {
     pub databases: Vec<Database>,
     pub apis: Vec<Api>,
     /// Outage windows on databases: (database, from, to).
-    pub outages: Vec<(u16, SimTime, SimTime)>,
+    pub outages: Vec<(DatabaseId, SimTime, SimTime)>,
     /// Invocations running across Lambda-like consumers, and their limit.
     pub account_running: u32,
     pub account_limit: u32,
@@ -95,9 +95,11 @@ impl Model for World {
             Event::Topic(t, TopicEvent::RetentionCheck) => self.retention_check(t.index(), sim),
             Event::Consumer(c, ev) => self.consumer_event(c.index(), ev, sim),
             Event::Database(d, DatabaseEvent::Finish { generation }) => {
-                self.db_finish(d.index(), generation, sim)
+                self.db_finish(d, generation, sim)
             }
-            Event::Database(d, DatabaseEvent::Up) => self.db_up(d.index(), sim),
+            Event::Database(d, DatabaseEvent::Up) => {
+                self.databases[d.index()].on_up(d, &mut self.consumers, sim)
+            }
             Event::Clients(k, ClientEvent::Arrival) => {
                 self.clients[k.index()].on_arrival(k, sim);
                 // An open loop's requests pile up when the service cannot keep up.
@@ -137,7 +139,11 @@ impl Model for World {
                 self.push_timeout(copy.0, generation, sim)
             }
             Event::Redrive(r) => self.redrive(r.index(), sim),
-            Event::DatabaseOutage { window, starts } => self.outage(window as usize, starts, sim),
+            Event::DatabaseOutage { window, starts } => {
+                let d = self.outages[window as usize].0;
+                let (callers, scratch) = (&mut self.consumers, &mut self.scratch_clients);
+                self.databases[d.index()].on_outage(d, starts, callers, scratch, sim)
+            }
             Event::ServiceOutage { window } => {
                 let s = self.service_outages[window as usize].0;
                 let scratch = &mut self.scratch_callers;
@@ -225,8 +231,8 @@ impl World {
 impl World {
     pub fn target_name(&self, t: downstream::Target) -> &str {
         match t {
-            downstream::Target::Database(d) => &self.databases[d as usize].p.name,
-            downstream::Target::Api(a) => &self.apis[a as usize].p.name,
+            downstream::Target::Database(d) => &self.databases[d.index()].p.name,
+            downstream::Target::Api(a) => &self.apis[a.index()].p.name,
         }
     }
 
