@@ -129,15 +129,7 @@ impl Model for World {
             Event::Service(s, ServiceEvent::Done { entry, generation }) => {
                 self.services[s.index()].on_done(entry, generation, &mut self.clients, sim)
             }
-            Event::PushCopy(copy, PushCopyEvent::Retry { generation }) => {
-                self.push_retry(copy.0, generation, false, sim)
-            }
-            Event::PushCopy(copy, PushCopyEvent::Deliver { generation }) => {
-                self.push_retry(copy.0, generation, true, sim)
-            }
-            Event::PushCopy(copy, PushCopyEvent::Timeout { generation }) => {
-                self.push_timeout(copy.0, generation, sim)
-            }
+            Event::PushCopy(copy, ev) => self.push_copy(copy, ev, sim),
             Event::Redrive(r) => self.redrive(r.index(), sim),
             Event::DatabaseOutage { window, starts } => {
                 let d = self.outages[window as usize].0;
