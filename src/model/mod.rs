@@ -92,7 +92,9 @@ impl Model for World {
                 }
             }
             Event::Queue(q, QueueEvent::Timer) => self.queue_timer(q.index(), sim),
-            Event::Topic(t, TopicEvent::RetentionCheck) => self.retention_check(t.index(), sim),
+            Event::Topic(t, TopicEvent::RetentionCheck) => {
+                self.topics[t.index()].on_retention(t, &mut self.consumers, sim)
+            }
             Event::Consumer(c, ev) => self.consumer_event(c.index(), ev, sim),
             Event::Database(d, DatabaseEvent::Finish { generation }) => {
                 self.db_finish(d, generation, sim)
@@ -211,11 +213,18 @@ impl World {
             ConsumerEvent::MemberCrash { random } => {
                 self.member_crash(ci, sim);
                 if random {
-                    self.schedule_random_crash(ci, sim);
+                    self.consumers[ci].schedule_random_crash(sim);
                 }
             }
-            ConsumerEvent::Rebalanced => self.rebalanced(ci, sim),
-            ConsumerEvent::AutoCommit => self.auto_commit(ci, sim),
+            ConsumerEvent::Rebalanced => {
+                let cx = log::Fetch {
+                    topics: &self.topics,
+                    arena: &mut self.arena,
+                    record_copies: &mut self.record_copies,
+                };
+                self.consumers[ci].on_rebalanced(cx, sim)
+            }
+            ConsumerEvent::AutoCommit => self.consumers[ci].on_auto_commit(sim),
         }
     }
 }
