@@ -2,10 +2,27 @@
 //! handling of its own events: `producer/`, `queue/`, `consumer/`, `log/`,
 //! `push/`, `client/`, `downstream/{database,service,…}`. `World` holds the
 //! message arena and the component tables, and routes each event (`event.rs`)
-//! to its owner. A conversation between two components (a receive, a call and
-//! its answer) is a method on `World` in the folder of the component that owns
-//! that side of it, because it borrows both tables at once; the engine
-//! underneath knows none of this.
+//! to its owner.
+//!
+//! A component's handler is a method on the component (`impl Clients`,
+//! `impl Service`, `impl Producer`, `impl Database`, `impl Topic`, and
+//! `impl Consumer` for a push endpoint's deliveries and a group member's
+//! fetch), and it reaches other components only through what the router lends
+//! it for that conversation, named in its signature: `client::Targets` (the
+//! services and records a client calls), `producer::Outlet` (the arena and the
+//! producer's queue), `push::Deliveries` (the arena and the dead-letter
+//! queues), `log::Fetch` (the topics and the arena), or a table of callers
+//! (`&mut [Consumer]` for a database, `&mut [Clients]` for a service). What a
+//! handler changes in a queue comes back as a must-use `Changed` for the
+//! router to settle.
+//!
+//! The conversations that re-enter — a queue that hands a message to a parked
+//! worker, whose work calls a database, whose answer deletes the message and
+//! wakes the queue's other receivers, in one instant — are still methods on
+//! `World` (`consumer/{receive,work,calls,invoke,prefetch}.rs`,
+//! `queue/{notify,redrive}.rs`, `log/flow.rs` for appends, records and
+//! crashes), because their order of effects within an instant is part of the
+//! results. The engine underneath knows none of this.
 
 pub mod arrivals;
 pub mod build;
