@@ -6,6 +6,7 @@
 use super::imbalance::{Imbalance, StateCounts, Unbalanced};
 use crate::model::World;
 use crate::model::message::State;
+use crate::model::producer::Sink;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
@@ -93,7 +94,7 @@ pub fn settle(w: &World) -> Result<Ledger, Unbalanced> {
         produced: w
             .producers
             .iter()
-            .filter(|p| p.p.topic.is_none() && p.p.push.is_none())
+            .filter(|p| matches!(p.p.sink, Sink::Queue(_)))
             .map(|p| p.messages())
             .sum::<u64>()
             + w.pushes.iter().map(|t| t.queue_copies).sum::<u64>()

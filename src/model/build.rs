@@ -14,12 +14,12 @@ use super::downstream::database::{Database, DatabaseParams};
 use super::downstream::faults::Window;
 use super::downstream::record::{Record, RecordParams};
 use super::downstream::service::{Service, ServiceParams};
-use super::event::ConsumerId;
+use super::event::{ApiId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId};
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};
 use super::message::Arena;
-use super::producer::{Producer, ProducerParams};
+use super::producer::{Producer, ProducerParams, Sink};
 use super::profile::Profile;
 use super::protection::breaker::Breaker;
 use super::protection::budget::Budget;
@@ -147,7 +147,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             None => None,
         };
         queues.push(Queue::new(
-            i as u16,
+            QueueId::of(i),
             QueueParams {
                 name: q.name.clone(),
                 fifo: q.fifo,
@@ -177,13 +177,11 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         producers.push(Producer::new(
             ProducerParams {
                 name: producer_name(i, p),
-                queue: if p.topic.is_some() || p.push.is_some() {
-                    0
-                } else {
-                    qid(p.queue.as_deref())?
+                sink: match (pid(&p.push)?, tid(&p.topic)?) {
+                    (Some(t), _) => Sink::Push(PushId(t)),
+                    (None, Some(t)) => Sink::Topic(TopicId(t)),
+                    (None, None) => Sink::Queue(QueueId(qid(p.queue.as_deref())?)),
                 },
-                topic: tid(&p.topic)?,
-                push: pid(&p.push)?,
                 arrivals: p.arrivals,
                 profile: Profile::new(p.rate, &p.profile),
                 start_s: p.start_s,
@@ -244,9 +242,9 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
     let mut world_downstreams = (databases, apis);
     let target = |name: &str| -> Result<Target, BuildError> {
         if let Some(i) = s.databases.iter().position(|d| d.name == name) {
-            Ok(Target::Database(i as u16))
+            Ok(Target::Database(DatabaseId::of(i)))
         } else if let Some(i) = s.apis.iter().position(|a| a.name == name) {
-            Ok(Target::Api(i as u16))
+            Ok(Target::Api(ApiId::of(i)))
         } else {
             Err(unknown("database or API", name))
         }
@@ -282,7 +280,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         };
         if let Some(i) = s.services.iter().position(|v| v.name == f.target) {
             if f.kind == FaultKind::Outage {
-                service_outages.push((i as u16, w.from));
+                service_outages.push((ServiceId::of(i), w.from));
             }
             services[i].faults.add(w);
             continue;
@@ -292,9 +290,9 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 if f.kind == FaultKind::Outage {
                     outages.push((d, w.from, w.to));
                 }
-                world_downstreams.0[d as usize].faults.add(w);
+                world_downstreams.0[d.index()].faults.add(w);
             }
-            Target::Api(a) => world_downstreams.1[a as usize].faults.add(w),
+            Target::Api(a) => world_downstreams.1[a.index()].faults.add(w),
         }
     }
     let (databases, apis) = world_downstreams;
@@ -482,9 +480,9 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
 fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
     let (seed, rep) = (s.run.seed, s.run.replication);
     let target = if let Some(i) = s.services.iter().position(|v| v.name == c.target) {
-        client::Target::Service(i as u16)
+        client::Target::Service(ServiceId::of(i))
     } else if let Some(i) = s.records.iter().position(|r| r.name == c.target) {
-        client::Target::Record(i as u16)
+        client::Target::Record(RecordId::of(i))
     } else {
         return Err(unknown("service or record", &c.target));
     };

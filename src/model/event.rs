@@ -65,6 +65,18 @@ id!(
     ServiceId(u16)
 );
 id!(
+    /// A record (`[[record]]`) clients read and write.
+    RecordId(u16)
+);
+id!(
+    /// An API (`[[api]]`) consumers call.
+    ApiId(u16)
+);
+id!(
+    /// A push topic (SNS-like fan-out).
+    PushId(u16)
+);
+id!(
     /// A message (or record copy, or push copy) in the arena.
     MessageId(u32)
 );

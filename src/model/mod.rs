@@ -2,10 +2,27 @@
 //! handling of its own events: `producer/`, `queue/`, `consumer/`, `log/`,
 //! `push/`, `client/`, `downstream/{database,service,…}`. `World` holds the
 //! message arena and the component tables, and routes each event (`event.rs`)
-//! to its owner. A conversation between two components (a receive, a call and
-//! its answer) is a method on `World` in the folder of the component that owns
-//! that side of it, because it borrows both tables at once; the engine
-//! underneath knows none of this.
+//! to its owner.
+//!
+//! A component's handler is a method on the component (`impl Clients`,
+//! `impl Service`, `impl Producer`, `impl Database`, `impl Topic`, and
+//! `impl Consumer` for a push endpoint's deliveries and a group member's
+//! fetch), and it reaches other components only through what the router lends
+//! it for that conversation, named in its signature: `client::Targets` (the
+//! services and records a client calls), `producer::Outlet` (the arena and the
+//! producer's queue), `push::Deliveries` (the arena and the dead-letter
+//! queues), `log::Fetch` (the topics and the arena), or a table of callers
+//! (`&mut [Consumer]` for a database, `&mut [Clients]` for a service). What a
+//! handler changes in a queue comes back as a must-use `Changed` for the
+//! router to settle.
+//!
+//! The conversations that re-enter — a queue that hands a message to a parked
+//! worker, whose work calls a database, whose answer deletes the message and
+//! wakes the queue's other receivers, in one instant — are still methods on
+//! `World` (`consumer/{receive,work,calls,invoke,prefetch}.rs`,
+//! `queue/{notify,redrive}.rs`, `log/flow.rs` for appends, records and
+//! crashes), because their order of effects within an instant is part of the
+//! results. The engine underneath knows none of this.
 
 pub mod arrivals;
 pub mod build;
@@ -35,7 +52,7 @@ use downstream::database::Database;
 pub use event::Event;
 use event::*;
 use message::Arena;
-use producer::Producer;
+use producer::{Producer, Sink};
 use queue::Queue;
 use queue::redrive::Redrive;
 
@@ -54,7 +71,7 @@ pub struct World {
     pub databases: Vec<Database>,
     pub apis: Vec<Api>,
     /// Outage windows on databases: (database, from, to).
-    pub outages: Vec<(u16, SimTime, SimTime)>,
+    pub outages: Vec<(DatabaseId, SimTime, SimTime)>,
     /// Invocations running across Lambda-like consumers, and their limit.
     pub account_running: u32,
     pub account_limit: u32,
@@ -62,7 +79,7 @@ pub struct World {
     pub services: Vec<downstream::service::Service>,
     pub records: Vec<downstream::record::Record>,
     /// Outage windows on services: (service, from).
-    pub service_outages: Vec<(u16, SimTime)>,
+    pub service_outages: Vec<(ServiceId, SimTime)>,
     pub max_backlog: u64,
     /// Messages whose side effect was applied two times or more.
     pub applied_more_than_once: u64,
@@ -77,23 +94,43 @@ impl Model for World {
 
     fn handle(&mut self, ev: Event, sim: &mut Scheduler<Event>) {
         match ev {
-            Event::Producer(p, ProducerEvent::Produce) => self.produce(p.index(), sim),
-            Event::Producer(p, ProducerEvent::Retry) => self.producer_retry(p.index(), sim),
+            Event::Producer(p, ProducerEvent::Produce) => self.produce(p, sim),
+            Event::Producer(p, ProducerEvent::Retry) => {
+                let Sink::Queue(q) = self.producers[p.index()].p.sink else {
+                    unreachable!("a publish policy on a producer to a topic")
+                };
+                let out = producer::Outlet {
+                    arena: &mut self.arena,
+                    queue: &mut self.queues[q.index()],
+                    scratch: &mut self.scratch_pending,
+                };
+                if let Some(changed) = self.producers[p.index()].on_retry(p, out, sim) {
+                    self.after_publish(changed, sim);
+                }
+            }
             Event::Queue(q, QueueEvent::Timer) => self.queue_timer(q.index(), sim),
-            Event::Topic(t, TopicEvent::RetentionCheck) => self.retention_check(t.index(), sim),
+            Event::Topic(t, TopicEvent::RetentionCheck) => {
+                self.topics[t.index()].on_retention(t, &mut self.consumers, sim)
+            }
             Event::Consumer(c, ev) => self.consumer_event(c.index(), ev, sim),
             Event::Database(d, DatabaseEvent::Finish { generation }) => {
-                self.db_finish(d.index(), generation, sim)
+                self.db_finish(d, generation, sim)
             }
-            Event::Database(d, DatabaseEvent::Up) => self.db_up(d.index(), sim),
-            Event::Clients(k, ClientEvent::Arrival) => self.client_arrival(k.index(), sim),
+            Event::Database(d, DatabaseEvent::Up) => {
+                self.databases[d.index()].on_up(d, &mut self.consumers, sim)
+            }
+            Event::Clients(k, ClientEvent::Arrival) => {
+                self.clients[k.index()].on_arrival(k, sim);
+                // An open loop's requests pile up when the service cannot keep up.
+                self.guard_backlog(0, sim);
+            }
             Event::Clients(
                 k,
                 ClientEvent::Timer {
                     request,
                     generation,
                 },
-            ) => self.client_timer(k.index(), request.0, generation, sim),
+            ) => self.clients[k.index()].on_timer(k, request, generation, sim),
             Event::Clients(
                 k,
                 ClientEvent::Wire {
@@ -101,22 +138,28 @@ impl Model for World {
                     generation,
                     hop,
                 },
-            ) => self.wire(k.index(), request.0, generation, hop, sim),
+            ) => {
+                let to = client::Targets {
+                    services: &mut self.services,
+                    records: &mut self.records,
+                };
+                self.clients[k.index()].on_wire(k, request, generation, hop, to, sim)
+            }
             Event::Service(s, ServiceEvent::Done { entry, generation }) => {
-                self.service_done(s.index(), entry, generation, sim)
+                self.services[s.index()].on_done(entry, generation, &mut self.clients, sim)
             }
-            Event::PushCopy(copy, PushCopyEvent::Retry { generation }) => {
-                self.push_retry(copy.0, generation, false, sim)
-            }
-            Event::PushCopy(copy, PushCopyEvent::Deliver { generation }) => {
-                self.push_retry(copy.0, generation, true, sim)
-            }
-            Event::PushCopy(copy, PushCopyEvent::Timeout { generation }) => {
-                self.push_timeout(copy.0, generation, sim)
-            }
+            Event::PushCopy(copy, ev) => self.push_copy(copy, ev, sim),
             Event::Redrive(r) => self.redrive(r.index(), sim),
-            Event::DatabaseOutage { window, starts } => self.outage(window as usize, starts, sim),
-            Event::ServiceOutage { window } => self.service_down(window as usize, sim),
+            Event::DatabaseOutage { window, starts } => {
+                let d = self.outages[window as usize].0;
+                let (callers, scratch) = (&mut self.consumers, &mut self.scratch_clients);
+                self.databases[d.index()].on_outage(d, starts, callers, scratch, sim)
+            }
+            Event::ServiceOutage { window } => {
+                let s = self.service_outages[window as usize].0;
+                let scratch = &mut self.scratch_callers;
+                self.services[s.index()].on_outage(&mut self.clients, scratch, sim)
+            }
             Event::Warmup => self.reset_stats(sim.now()),
             // The run's sampler observes the world at its ticks; the engine
             // hands them to it, never here.
@@ -126,6 +169,57 @@ impl Model for World {
 }
 
 impl World {
+    /// A producer's next message goes to the owner of its sink: the queue
+    /// through the producer's own publish (the world then settles the
+    /// queue), a topic or a push topic through theirs.
+    fn produce(&mut self, p: ProducerId, sim: &mut Scheduler<Event>) {
+        let pi = p.index();
+        match self.producers[pi].p.sink {
+            Sink::Push(_) => {
+                self.publish_push(pi, sim);
+                self.producers[pi].schedule_arrival(p, sim);
+            }
+            Sink::Topic(_) => {
+                self.append_record(pi, sim.now(), Some(sim));
+                self.producers[pi].schedule_arrival(p, sim);
+            }
+            Sink::Queue(q) => {
+                let out = producer::Outlet {
+                    arena: &mut self.arena,
+                    queue: &mut self.queues[q.index()],
+                    scratch: &mut self.scratch_pending,
+                };
+                if let Some(changed) = self.producers[pi].on_produce(p, out, sim) {
+                    self.after_publish(changed, sim);
+                }
+            }
+        }
+    }
+
+    /// The initial backlog: records already in topics and messages already
+    /// waiting in queues at time 0. Returns the messages made (steps of work).
+    pub fn seed_backlogs(&mut self) -> u64 {
+        let mut steps = 0;
+        for pi in 0..self.producers.len() {
+            if let Sink::Topic(_) = self.producers[pi].p.sink {
+                for _ in 0..self.producers[pi].p.initial_backlog {
+                    self.append_record(pi, 0, None);
+                }
+                steps += self.producers[pi].p.initial_backlog;
+            }
+        }
+        for p in &mut self.producers {
+            if let Sink::Queue(q) = p.p.sink {
+                steps += p.seed_queue(producer::Outlet {
+                    arena: &mut self.arena,
+                    queue: &mut self.queues[q.index()],
+                    scratch: &mut self.scratch_pending,
+                });
+            }
+        }
+        steps
+    }
+
     fn consumer_event(&mut self, ci: usize, ev: ConsumerEvent, sim: &mut Scheduler<Event>) {
         match ev {
             ConsumerEvent::Step { worker, generation } => {
@@ -136,11 +230,18 @@ impl World {
             ConsumerEvent::MemberCrash { random } => {
                 self.member_crash(ci, sim);
                 if random {
-                    self.schedule_random_crash(ci, sim);
+                    self.consumers[ci].schedule_random_crash(sim);
                 }
             }
-            ConsumerEvent::Rebalanced => self.rebalanced(ci, sim),
-            ConsumerEvent::AutoCommit => self.auto_commit(ci, sim),
+            ConsumerEvent::Rebalanced => {
+                let cx = log::Fetch {
+                    topics: &self.topics,
+                    arena: &mut self.arena,
+                    record_copies: &mut self.record_copies,
+                };
+                self.consumers[ci].on_rebalanced(cx, sim)
+            }
+            ConsumerEvent::AutoCommit => self.consumers[ci].on_auto_commit(sim),
         }
     }
 }
@@ -148,8 +249,8 @@ impl World {
 impl World {
     pub fn target_name(&self, t: downstream::Target) -> &str {
         match t {
-            downstream::Target::Database(d) => &self.databases[d as usize].p.name,
-            downstream::Target::Api(a) => &self.apis[a as usize].p.name,
+            downstream::Target::Database(d) => &self.databases[d.index()].p.name,
+            downstream::Target::Api(a) => &self.apis[a.index()].p.name,
         }
     }
 

@@ -81,8 +81,8 @@ fn client(w: &World, c: &Clients) -> ClientSummary {
     ClientSummary {
         name: c.p.name.clone(),
         target: match c.p.target {
-            Target::Service(s) => w.services[s as usize].p.name.clone(),
-            Target::Record(r) => w.records[r as usize].p.name.clone(),
+            Target::Service(s) => w.services[s.index()].p.name.clone(),
+            Target::Record(r) => w.records[r.index()].p.name.clone(),
         },
         kind: if c.p.closed.is_some() {
             "closed"

@@ -6,6 +6,7 @@ use crate::metrics::ledger::Ledger;
 use crate::metrics::verdict::degraded::{DeadLetters, Evidence, FailedRequests, Loss, Refusals};
 use crate::model::World;
 use crate::model::message::State;
+use crate::model::producer::Sink;
 
 /// "expired 3, dropped 2": the non-zero parts.
 fn how(parts: &[(&str, u64)]) -> String {
@@ -90,8 +91,7 @@ fn dead_letters(w: &World) -> Vec<DeadLetters> {
             let poison_sent = w
                 .producers
                 .iter()
-                .filter(|p| p.p.topic.is_none() && p.p.push.is_none())
-                .filter(|p| sources.contains(&(p.p.queue as usize)))
+                .filter(|p| matches!(p.p.sink, Sink::Queue(q) if sources.contains(&q.index())))
                 .map(|p| p.c.poison)
                 .sum();
             let (h, poison, after_success) = held[i];

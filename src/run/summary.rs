@@ -15,6 +15,7 @@ use crate::metrics::{Latency, LatencySummary};
 use crate::model::World;
 use crate::model::consumer::Kind;
 use crate::model::message::State;
+use crate::model::producer::Sink;
 use crate::scenario::{
     FaultKind, ProfileKind, ProfileStep, Scenario, consumer_name, producer_name,
 };
@@ -412,10 +413,10 @@ pub(super) fn summarise(
             .iter()
             .map(|p| ProducerSummary {
                 name: p.p.name.clone(),
-                queue: match (p.p.topic, p.p.push) {
-                    (Some(t), _) => w.topics[t as usize].p.name.clone(),
-                    (_, Some(t)) => w.pushes[t as usize].name.clone(),
-                    _ => w.queues[p.p.queue as usize].p.name.clone(),
+                queue: match p.p.sink {
+                    Sink::Topic(t) => w.topics[t.index()].p.name.clone(),
+                    Sink::Push(t) => w.pushes[t.index()].name.clone(),
+                    Sink::Queue(q) => w.queues[q.index()].p.name.clone(),
                 },
                 produced: p.c.produced,
                 rejected: p.c.rejected,

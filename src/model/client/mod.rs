@@ -9,8 +9,11 @@
 mod observe;
 mod requests;
 
+pub(crate) use requests::Targets;
+
 use super::arrivals::ArrivalProcess;
 use super::dist::Dist;
+use super::event::{RecordId, ServiceId};
 use super::protection::breaker::Breaker;
 use super::protection::budget::Budget;
 use super::retry::Backoff;
@@ -20,8 +23,8 @@ use crate::metrics::Latency;
 /// What a population of clients calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
-    Service(u16),
-    Record(u16),
+    Service(ServiceId),
+    Record(RecordId),
 }
 
 pub struct ClosedLoop {

@@ -1,111 +1,115 @@
-//! Clients and their targets: a logical request's attempts, their trips over
-//! the network, the service or record answering, timeouts, and retries.
+//! A client population's requests: a logical request's attempts, their trips
+//! over the network, the answers, timeouts, and retries. The population owns
+//! this behaviour; what an attempt reaches at the far end of the wire is the
+//! `Targets` it is lent (the services and records), and a service answers
+//! through `Clients::answer`, the population's side of the wire.
 
 use crate::engine::{Scheduler, SimTime, from_secs};
-use crate::model::client::{Answer, Hop, Phase, Target};
+use crate::model::Event;
+use crate::model::client::{Answer, Clients, Hop, Phase, Target};
 use crate::model::downstream::CallError;
+use crate::model::downstream::record::Record;
+use crate::model::downstream::service::{Caller, Service};
 use crate::model::event::{ClientEvent, ClientsId, RequestId};
-use crate::model::{Event, World};
 
-impl World {
+/// What a population's attempts reach: the services and records they call,
+/// and nothing else.
+pub(crate) struct Targets<'a> {
+    pub services: &'a mut [Service],
+    pub records: &'a mut [Record],
+}
+
+impl Clients {
     /// Open loop: a new logical request, and the next arrival.
-    pub(crate) fn client_arrival(&mut self, k: usize, sim: &mut Scheduler<Event>) {
-        let cl = &mut self.clients[k];
-        let slot = cl.alloc();
-        if let Some(t) = cl.arrivals.as_mut().and_then(|a| a.next_time()) {
-            sim.at(t, Event::Clients(ClientsId::of(k), ClientEvent::Arrival));
+    pub(crate) fn on_arrival(&mut self, k: ClientsId, sim: &mut Scheduler<Event>) {
+        let slot = RequestId(self.alloc());
+        if let Some(t) = self.arrivals.as_mut().and_then(|a| a.next_time()) {
+            sim.at(t, Event::Clients(k, ClientEvent::Arrival));
         }
         self.begin_request(k, slot, sim);
-        // An open loop's requests pile up when the service cannot keep up.
-        self.guard_backlog(0, sim);
     }
 
-    fn begin_request(&mut self, k: usize, slot: u32, sim: &mut Scheduler<Event>) {
+    fn begin_request(&mut self, k: ClientsId, slot: RequestId, sim: &mut Scheduler<Event>) {
         let now = sim.now();
-        let cl = &mut self.clients[k];
-        let r = &mut cl.requests[slot as usize];
+        let r = &mut self.requests[slot.index()];
         r.started = now;
         r.attempt = 0;
         r.prev_delay_s = 0.0;
-        cl.c.requests += 1;
-        if let Some(b) = &mut cl.budget {
+        self.c.requests += 1;
+        if let Some(b) = &mut self.budget {
             b.request(now);
         }
         self.send_attempt(k, slot, sim);
     }
 
-    fn send_attempt(&mut self, k: usize, slot: u32, sim: &mut Scheduler<Event>) {
+    fn send_attempt(&mut self, k: ClientsId, slot: RequestId, sim: &mut Scheduler<Event>) {
         let now = sim.now();
-        let cl = &mut self.clients[k];
-        cl.requests[slot as usize].attempt += 1;
-        let retry = cl.requests[slot as usize].attempt > 1;
-        if let Some(b) = &mut cl.breaker
+        self.requests[slot.index()].attempt += 1;
+        let retry = self.requests[slot.index()].attempt > 1;
+        if let Some(b) = &mut self.breaker
             && !b.allow(now, retry)
         {
-            cl.c.breaker_rejections += 1;
-            return self.client_attempt_failed(k, slot, false, sim);
+            self.c.breaker_rejections += 1;
+            return self.attempt_failed(k, slot, false, sim);
         }
-        cl.c.attempts += 1;
-        let g = cl.set_phase(slot, Phase::Out);
-        if let Some(t) = cl.p.timeout {
-            sim.after(
-                t,
-                Event::Clients(
-                    ClientsId::of(k),
-                    ClientEvent::Timer {
-                        request: RequestId(slot),
-                        generation: g,
-                    },
-                ),
-            );
+        self.c.attempts += 1;
+        let g = self.set_phase(slot.0, Phase::Out);
+        if let Some(t) = self.p.timeout {
+            sim.after(t, timer(k, slot, g));
         }
-        let hop = match cl.p.target {
+        let hop = match self.p.target {
             Target::Service(_) => Hop::ToService,
             Target::Record(_) => Hop::ToRead,
         };
-        let d = cl.network_delay();
+        let d = self.network_delay();
         sim.after(d, on_the_wire(k, slot, g, hop));
     }
 
-    /// Sends an answer back to the client over the network, `after` from now.
+    /// Sends an answer back to request `slot` (generation `g`) over the
+    /// network, `after` from now.
     pub(crate) fn answer(
         &mut self,
-        k: usize,
-        slot: u32,
+        k: ClientsId,
+        slot: RequestId,
         g: u32,
         a: Answer,
         after: SimTime,
         sim: &mut Scheduler<Event>,
     ) {
-        let d = self.clients[k].network_delay();
+        let d = self.network_delay();
         sim.after(after + d, on_the_wire(k, slot, g, Hop::Back(a)));
     }
 
-    /// A message arrives at its end of the wire.
-    pub(crate) fn wire(
+    /// A message arrives at its end of the wire: at the target, or back here.
+    pub(crate) fn on_wire(
         &mut self,
-        k: usize,
-        slot: u32,
+        k: ClientsId,
+        slot: RequestId,
         g: u32,
         hop: Hop,
+        to: Targets<'_>,
         sim: &mut Scheduler<Event>,
     ) {
-        let target = self.clients[k].p.target;
-        match (hop, target) {
+        match (hop, self.p.target) {
             (Hop::ToService, Target::Service(s)) => {
-                self.service_receives(s as usize, k, slot, g, sim)
+                let caller = Caller {
+                    clients: k,
+                    request: slot,
+                    generation: g,
+                };
+                to.services[s.index()].on_request(s, caller, self, sim)
             }
             (Hop::ToRead, Target::Record(r)) => {
-                let (version, d) = self.records[r as usize].read();
-                let req = &mut self.clients[k].requests[slot as usize];
+                let (version, d) = to.records[r.index()].read();
+                let req = &mut self.requests[slot.index()];
                 if req.generation == g {
                     req.read_version = version;
                 }
                 self.answer(k, slot, g, Answer::ReadDone, d, sim);
             }
             (Hop::ToWrite, Target::Record(r)) => {
-                let seen = self.clients[k].requests[slot as usize].read_version;
-                let (ok, d) = self.records[r as usize].write(seen);
+                let seen = self.requests[slot.index()].read_version;
+                let (ok, d) = to.records[r.index()].write(seen);
                 let a = if ok { Answer::Done } else { Answer::Conflict };
                 self.answer(k, slot, g, a, d, sim);
             }
@@ -114,49 +118,61 @@ impl World {
         }
     }
 
-    fn answered(&mut self, k: usize, slot: u32, g: u32, a: Answer, sim: &mut Scheduler<Event>) {
+    fn answered(
+        &mut self,
+        k: ClientsId,
+        slot: RequestId,
+        g: u32,
+        a: Answer,
+        sim: &mut Scheduler<Event>,
+    ) {
         let now = sim.now();
-        let cl = &mut self.clients[k];
-        let r = cl.requests[slot as usize];
+        let r = self.requests[slot.index()];
         if r.generation != g || r.phase != Phase::Out {
-            cl.c.late_answers += 1;
+            self.c.late_answers += 1;
             return;
         }
         match a {
             Answer::ReadDone => {
-                let d = cl.network_delay();
+                let d = self.network_delay();
                 sim.after(d, on_the_wire(k, slot, g, Hop::ToWrite));
             }
             Answer::Done => {
-                if let Some(b) = &mut cl.breaker {
+                if let Some(b) = &mut self.breaker {
                     b.record(now, true);
                 }
-                if let Some(b) = &mut cl.budget {
+                if let Some(b) = &mut self.budget {
                     b.success();
                 }
-                cl.c.successes += 1;
-                cl.latency.record(now - r.started);
-                cl.last_success = Some(now);
+                self.c.successes += 1;
+                self.latency.record(now - r.started);
+                self.last_success = Some(now);
                 self.end_request(k, slot, sim);
             }
             Answer::Conflict => {
-                cl.c.conflicts += 1;
-                self.client_attempt_failed(k, slot, true, sim);
+                self.c.conflicts += 1;
+                self.attempt_failed(k, slot, true, sim);
             }
             Answer::Failed(e) => {
                 match e {
-                    CallError::Refused | CallError::Down => cl.c.rejections += 1,
-                    _ => cl.c.errors += 1,
+                    CallError::Refused | CallError::Down => self.c.rejections += 1,
+                    _ => self.c.errors += 1,
                 }
-                self.client_attempt_failed(k, slot, true, sim);
+                self.attempt_failed(k, slot, true, sim);
             }
         }
     }
 
     /// A request's timer: its think time or backoff is over, or its attempt
     /// timed out.
-    pub(crate) fn client_timer(&mut self, k: usize, slot: u32, g: u32, sim: &mut Scheduler<Event>) {
-        let r = self.clients[k].requests[slot as usize];
+    pub(crate) fn on_timer(
+        &mut self,
+        k: ClientsId,
+        slot: RequestId,
+        g: u32,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let r = self.requests[slot.index()];
         if r.generation != g {
             return;
         }
@@ -164,8 +180,8 @@ impl World {
             Phase::Thinking => self.begin_request(k, slot, sim),
             Phase::Backoff => self.send_attempt(k, slot, sim),
             Phase::Out => {
-                self.clients[k].c.timeouts += 1;
-                self.client_attempt_failed(k, slot, true, sim);
+                self.c.timeouts += 1;
+                self.attempt_failed(k, slot, true, sim);
             }
             Phase::Done => {}
         }
@@ -173,87 +189,79 @@ impl World {
 
     /// The attempt failed (`sent`: it reached the wire, so the breaker counts
     /// it): retry after the backoff if attempts and budget allow, else give up.
-    fn client_attempt_failed(
+    fn attempt_failed(
         &mut self,
-        k: usize,
-        slot: u32,
+        k: ClientsId,
+        slot: RequestId,
         sent: bool,
         sim: &mut Scheduler<Event>,
     ) {
         let now = sim.now();
-        let cl = &mut self.clients[k];
-        if sent && let Some(b) = &mut cl.breaker {
+        if sent && let Some(b) = &mut self.breaker {
             b.record(now, false);
         }
-        let r = cl.requests[slot as usize];
-        let allowed = r.attempt < cl.p.attempts
-            && match &mut cl.budget {
+        let r = self.requests[slot.index()];
+        let allowed = r.attempt < self.p.attempts
+            && match &mut self.budget {
                 Some(b) => {
                     let ok = b.allow_retry(now);
-                    cl.c.budget_denied += u64::from(!ok);
+                    self.c.budget_denied += u64::from(!ok);
                     ok
                 }
                 None => true,
             };
         if !allowed {
-            cl.c.gave_up += 1;
+            self.c.gave_up += 1;
             return self.end_request(k, slot, sim);
         }
-        cl.c.retries += 1;
-        let d =
-            cl.p.backoff
-                .delay_s(r.attempt - 1, r.prev_delay_s, &mut cl.rng.retry);
-        cl.requests[slot as usize].prev_delay_s = d;
-        let g = cl.set_phase(slot, Phase::Backoff);
-        sim.after(
-            from_secs(d),
-            Event::Clients(
-                ClientsId::of(k),
-                ClientEvent::Timer {
-                    request: RequestId(slot),
-                    generation: g,
-                },
-            ),
-        );
+        self.c.retries += 1;
+        let d = self
+            .p
+            .backoff
+            .delay_s(r.attempt - 1, r.prev_delay_s, &mut self.rng.retry);
+        self.requests[slot.index()].prev_delay_s = d;
+        let g = self.set_phase(slot.0, Phase::Backoff);
+        sim.after(from_secs(d), timer(k, slot, g));
     }
 
     /// The request succeeded or was given up: a closed-loop client thinks
     /// before its next one; an open-loop slot is freed.
-    fn end_request(&mut self, k: usize, slot: u32, sim: &mut Scheduler<Event>) {
-        let cl = &mut self.clients[k];
-        let Some(closed) = &cl.p.closed else {
-            cl.set_phase(slot, Phase::Thinking);
-            cl.free.push(slot);
+    fn end_request(&mut self, k: ClientsId, slot: RequestId, sim: &mut Scheduler<Event>) {
+        let Some(closed) = &self.p.closed else {
+            self.set_phase(slot.0, Phase::Thinking);
+            self.free.push(slot.0);
             return;
         };
-        let r = &mut cl.requests[slot as usize];
+        let r = &mut self.requests[slot.index()];
         r.finished += 1;
         if closed.requests_each.is_some_and(|n| r.finished >= n) {
-            cl.set_phase(slot, Phase::Done);
+            self.set_phase(slot.0, Phase::Done);
             return;
         }
-        let think = from_secs(closed.think.sample(&mut cl.rng.think));
-        let g = cl.set_phase(slot, Phase::Thinking);
-        sim.after(
-            think,
-            Event::Clients(
-                ClientsId::of(k),
-                ClientEvent::Timer {
-                    request: RequestId(slot),
-                    generation: g,
-                },
-            ),
-        );
+        let think = from_secs(closed.think.sample(&mut self.rng.think));
+        let g = self.set_phase(slot.0, Phase::Thinking);
+        sim.after(think, timer(k, slot, g));
     }
+}
+
+/// Request `slot`'s timer (generation `g`).
+fn timer(k: ClientsId, slot: RequestId, g: u32) -> Event {
+    Event::Clients(
+        k,
+        ClientEvent::Timer {
+            request: slot,
+            generation: g,
+        },
+    )
 }
 
 /// A message between population `k`'s request `slot` (generation `g`) and its
 /// target, on the wire.
-fn on_the_wire(k: usize, slot: u32, g: u32, hop: Hop) -> Event {
+fn on_the_wire(k: ClientsId, slot: RequestId, g: u32, hop: Hop) -> Event {
     Event::Clients(
-        ClientsId::of(k),
+        k,
         ClientEvent::Wire {
-            request: RequestId(slot),
+            request: slot,
             generation: g,
             hop,
         },

@@ -6,6 +6,7 @@
 use crate::engine::{Scheduler, from_secs};
 use crate::model::consumer::{Consumer, Phase};
 use crate::model::downstream::{CallError, Client, Target};
+use crate::model::event::WorkerId;
 use crate::model::{Event, World};
 
 impl World {
@@ -24,9 +25,9 @@ impl World {
             return self.consumers[ci].fail_soon(wi, CallError::BreakerOpen, sim);
         }
         match c.p.chain[link] {
-            Target::Database(d) => self.call_database(ci, wi, d as usize, sim),
+            Target::Database(d) => self.call_database(ci, wi, d, sim),
             Target::Api(a) => {
-                let api = &mut self.apis[a as usize];
+                let api = &mut self.apis[a.index()];
                 let effect = api.faults.at(now);
                 if effect.outage {
                     api.c.down_rejections += 1;
@@ -46,7 +47,7 @@ impl World {
         let Target::Api(a) = self.consumers[ci].p.chain[self.consumers[ci].workers[wi].call] else {
             unreachable!("an API phase on a database link");
         };
-        let api = &mut self.apis[a as usize];
+        let api = &mut self.apis[a.index()];
         let outcome = api.faults.error_at(sim.now(), &mut api.rng_errors);
         if outcome.is_err() {
             api.c.errors += 1;
@@ -57,7 +58,7 @@ impl World {
     pub(crate) fn pool_timeout(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
         let c = &self.consumers[ci];
         if let Target::Database(d) = c.p.chain[c.workers[wi].call] {
-            let db = &mut self.databases[d as usize];
+            let db = &mut self.databases[d.index()];
             db.c.pool_timeouts += 1;
             db.left_pool();
         }
@@ -123,8 +124,8 @@ impl Consumer {
     /// has given up since.
     pub(crate) fn client(&self, wi: usize) -> Client {
         Client {
-            consumer: self.id.0,
-            worker: wi as u32,
+            consumer: self.id,
+            worker: WorkerId::of(wi),
             generation: self.workers[wi].generation,
         }
     }

@@ -86,7 +86,7 @@ impl World {
         if w.phase == Phase::PoolWait
             && let Target::Database(d) = c.p.chain[w.call]
         {
-            self.databases[d as usize].left_pool();
+            self.databases[d.index()].left_pool();
         }
         self.release_connection(ci, wi, sim);
     }

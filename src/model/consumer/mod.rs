@@ -19,6 +19,7 @@ mod work;
 mod worker;
 
 pub use parked::ParkedPolls;
+pub(crate) use work::release;
 pub use worker::{Phase, Worker, WorkerState};
 
 use crate::engine::{Rng, SimTime, stream};

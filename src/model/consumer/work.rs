@@ -86,7 +86,14 @@ impl World {
         let c = &mut self.consumers[ci];
         c.c.completions += 1;
         match &c.kind {
-            Kind::Endpoint(_) => return self.finish_delivery(ci, wi, ok, sim),
+            Kind::Endpoint(_) => {
+                let cx = crate::model::push::Deliveries {
+                    arena: &mut self.arena,
+                    queues: &mut self.queues,
+                    applied_more_than_once: &mut self.applied_more_than_once,
+                };
+                return c.finish_delivery(wi, ok, cx, sim);
+            }
             Kind::Member(_) => return self.finish_record(ci, wi, ok, sim),
             Kind::Poller(p) => {
                 let partial = p.p.partial;
@@ -156,12 +163,18 @@ impl World {
 
     /// The consumer lets go of a message; its slot is freed if it is done.
     pub(crate) fn release(&mut self, r: Receipt) {
-        self.arena.get_mut(r.slot).holders -= 1;
-        if let Some(successes) = self.arena.release_if_done(r.slot)
-            && successes >= 2
-        {
-            self.applied_more_than_once += 1;
-        }
+        release(&mut self.arena, r, &mut self.applied_more_than_once);
+    }
+}
+
+/// A consumer lets go of a message; its slot is freed if it is done, and a
+/// side effect applied twice or more is counted.
+pub(crate) fn release(arena: &mut Arena, r: Receipt, applied_more_than_once: &mut u64) {
+    arena.get_mut(r.slot).holders -= 1;
+    if let Some(successes) = arena.release_if_done(r.slot)
+        && successes >= 2
+    {
+        *applied_more_than_once += 1;
     }
 }
 

@@ -5,6 +5,7 @@
 use crate::engine::SimTime;
 use crate::model::consumer::parked::ParkedPolls;
 use crate::model::downstream::CallError;
+use crate::model::event::DatabaseId;
 use crate::model::message::Receipt;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,7 +63,7 @@ pub struct Worker {
     pub attempt: u32,
     pub backoff_prev: f64,
     /// A database connection kept across a retry: (database, epoch).
-    pub conn: Option<(u16, u32)>,
+    pub conn: Option<(DatabaseId, u32)>,
     /// The invocation's timeout (never, for a pool).
     pub deadline: SimTime,
     /// Per batch message so far: succeeded? (pollers delete at the end).

@@ -1,6 +1,9 @@
 //! What consumers call (docs/model.md "Downstream dependencies"): databases with a
 //! connection limit and shared cores, rate-limited APIs, and fault windows on
-//! either. The world routes a consumer's call to them and their answers back.
+//! either. A consumer makes its call through the world's router; a database then
+//! answers its callers itself (`database/calls.rs`), reaching only their workers.
+
+use crate::model::event::{ApiId, ConsumerId, DatabaseId, WorkerId};
 
 pub mod api;
 pub mod database;
@@ -12,16 +15,16 @@ pub mod service;
 /// from one that has given up (timed out) since.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Client {
-    pub consumer: u16,
-    pub worker: u32,
+    pub consumer: ConsumerId,
+    pub worker: WorkerId,
     pub generation: u32,
 }
 
 /// One link of a consumer's call chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
-    Database(u16),
-    Api(u16),
+    Database(DatabaseId),
+    Api(ApiId),
 }
 
 /// Why a call failed, as the caller sees it.

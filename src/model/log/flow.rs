@@ -9,10 +9,12 @@
 //! code as a queue consumer's.
 
 use crate::engine::{Scheduler, SimTime, from_secs};
+use crate::model::consumer::Consumer;
 use crate::model::consumer::{Phase, WorkerState};
 use crate::model::event::{ConsumerEvent, ConsumerId, TopicEvent, TopicId};
-use crate::model::log::Record;
-use crate::model::message::{Message, Receipt, State};
+use crate::model::log::{Record, Topic};
+use crate::model::message::{Arena, Message, Receipt, State};
+use crate::model::producer::Sink;
 use crate::model::{Event, World};
 
 impl World {
@@ -24,7 +26,10 @@ impl World {
         sim: Option<&mut Scheduler<Event>>,
     ) {
         let p = &mut self.producers[pi];
-        let ti = p.p.topic.expect("a topic producer") as usize;
+        let Sink::Topic(ti) = p.p.sink else {
+            unreachable!("a record from a producer to a queue or push topic")
+        };
+        let ti = ti.index();
         let keyed = p.p.keys > 0;
         let m = p.make_message(now, 0);
         p.c.produced += 1;
@@ -52,7 +57,7 @@ impl World {
         let topic = &mut self.topics[ti];
         let part = topic.append(record, keyed);
         let start = topic.trim(part, now);
-        self.log_start_moved(ti, part, start);
+        topic.log_start_moved(part, start, &mut self.consumers);
         let Some(sim) = sim else { return };
         for gi in 0..self.topics[ti].groups.len() {
             let ci = self.topics[ti].groups[gi] as usize;
@@ -65,77 +70,14 @@ impl World {
         }
     }
 
-    fn log_start_moved(&mut self, ti: usize, part: usize, start: u64) {
-        for &ci in &self.topics[ti].groups {
-            if let Some(g) = self.consumers[ci as usize].kind.group_mut() {
-                g.log_start_moved(part, start);
-            }
-        }
-    }
-
-    /// Retention runs on its own timer too, not only when records arrive, so
-    /// that a partition nobody writes to is trimmed as well.
-    pub(crate) fn retention_check(&mut self, ti: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        for part in 0..self.topics[ti].partitions.len() {
-            let before = self.topics[ti].partitions[part].start;
-            let start = self.topics[ti].trim(part, now);
-            sim.work(start - before);
-            self.log_start_moved(ti, part, start);
-        }
-        let every = self.topics[ti].p.retention_check;
-        sim.after(
-            every,
-            Event::Topic(TopicId::of(ti), TopicEvent::RetentionCheck),
-        );
-    }
-
     /// A member fetches the next batch from one of its partitions, or parks.
     pub(crate) fn fetch(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let c = &mut self.consumers[ci];
-        let g = c.kind.group_mut().expect("only group members fetch");
-        let topic = &self.topics[g.topic as usize];
-        let w = &mut c.workers[wi];
-        w.batch.clear();
-        w.pos = 0;
-        if g.paused_until.is_some() {
-            w.set_state(WorkerState::Pausing, &mut c.parked); // the rebalance's end restarts it
-            return;
-        }
-        let Some(part) = g.next_partition(wi, topic) else {
-            w.set_state(WorkerState::Waiting { since: now }, &mut c.parked);
-            return;
+        let cx = Fetch {
+            topics: &self.topics,
+            arena: &mut self.arena,
+            record_copies: &mut self.record_copies,
         };
-        let from = g.partitions[part].position;
-        let n = (topic.partitions[part].end() - from).min(c.p.batch_size as u64);
-        for offset in from..from + n {
-            let r = topic.partitions[part]
-                .get(offset)
-                .expect("fetched below the end");
-            let mut m = Message::new(r.published, part as u16);
-            (m.key, m.size, m.cost, m.poison) = (r.key, r.size, r.cost, r.poison);
-            m.offset = offset;
-            m.state = State::Fetched;
-            m.holders = 1;
-            // Processed before a rebalance rewound the group: a duplicate.
-            let again = offset < g.partitions[part].done;
-            m.successes = u32::from(again);
-            if !again {
-                g.wait.record(now - r.published);
-            }
-            let slot = self.arena.insert(m);
-            let generation = self.arena.get(slot).generation;
-            w.batch.push(Receipt { slot, generation });
-        }
-        self.record_copies += n;
-        // Copying a batch is work inside this event: a storm of rebalances
-        // that fetch the same batch again counts every copy.
-        sim.work(n);
-        g.fetched(part, from + n);
-        w.set_state(WorkerState::Busy, &mut c.parked);
-        c.occupy();
-        self.consumers[ci].begin_message(wi, &mut self.arena, sim);
+        self.consumers[ci].fetch(wi, cx, sim);
     }
 
     /// A member is done with a record: success moves past it; failure tries the
@@ -222,42 +164,141 @@ impl World {
             Event::Consumer(ConsumerId::of(ci), ConsumerEvent::Rebalanced),
         );
     }
+}
 
-    pub(crate) fn rebalanced(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
-        let g = self.consumers[ci].kind.group_mut().expect("a group");
+/// What a member's fetch reaches: the topics it reads (not writes), the arena
+/// its batch is copied into, and the count of those copies.
+pub(crate) struct Fetch<'a> {
+    pub topics: &'a [Topic],
+    pub arena: &'a mut Arena,
+    pub record_copies: &'a mut u64,
+}
+
+impl Fetch<'_> {
+    /// The same loan, for one more fetch.
+    fn again(&mut self) -> Fetch<'_> {
+        Fetch {
+            topics: self.topics,
+            arena: self.arena,
+            record_copies: self.record_copies,
+        }
+    }
+}
+
+impl Consumer {
+    /// A member fetches the next batch from one of its partitions, or parks.
+    pub(crate) fn fetch(&mut self, wi: usize, cx: Fetch<'_>, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let g = self.kind.group_mut().expect("only group members fetch");
+        let topic = &cx.topics[g.topic as usize];
+        let w = &mut self.workers[wi];
+        w.batch.clear();
+        w.pos = 0;
+        if g.paused_until.is_some() {
+            w.set_state(WorkerState::Pausing, &mut self.parked); // the rebalance's end restarts it
+            return;
+        }
+        let Some(part) = g.next_partition(wi, topic) else {
+            w.set_state(WorkerState::Waiting { since: now }, &mut self.parked);
+            return;
+        };
+        let from = g.partitions[part].position;
+        let n = (topic.partitions[part].end() - from).min(self.p.batch_size as u64);
+        for offset in from..from + n {
+            let r = topic.partitions[part]
+                .get(offset)
+                .expect("fetched below the end");
+            let mut m = Message::new(r.published, part as u16);
+            (m.key, m.size, m.cost, m.poison) = (r.key, r.size, r.cost, r.poison);
+            m.offset = offset;
+            m.state = State::Fetched;
+            m.holders = 1;
+            // Processed before a rebalance rewound the group: a duplicate.
+            let again = offset < g.partitions[part].done;
+            m.successes = u32::from(again);
+            if !again {
+                g.wait.record(now - r.published);
+            }
+            let slot = cx.arena.insert(m);
+            let generation = cx.arena.get(slot).generation;
+            w.batch.push(Receipt { slot, generation });
+        }
+        *cx.record_copies += n;
+        // Copying a batch is work inside this event: a storm of rebalances
+        // that fetch the same batch again counts every copy.
+        sim.work(n);
+        g.fetched(part, from + n);
+        w.set_state(WorkerState::Busy, &mut self.parked);
+        self.occupy();
+        self.begin_message(wi, cx.arena, sim);
+    }
+
+    /// The group's rebalance is over: the members it paused fetch again.
+    pub(crate) fn on_rebalanced(&mut self, mut cx: Fetch<'_>, sim: &mut Scheduler<Event>) {
+        let g = self.kind.group_mut().expect("a group");
         if g.paused_until.is_some_and(|t| t > sim.now()) {
             return; // another crash during the rebalance restarted it
         }
         g.paused_until = None;
-        for wi in 0..self.consumers[ci].workers.len() {
-            if self.consumers[ci].workers[wi].state() == WorkerState::Pausing {
-                self.fetch(ci, wi, sim);
+        for wi in 0..self.workers.len() {
+            if self.workers[wi].state() == WorkerState::Pausing {
+                self.fetch(wi, cx.again(), sim);
             }
         }
     }
 
-    pub(crate) fn schedule_random_crash(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
-        let g = self.consumers[ci].kind.group_mut().expect("a group");
+    pub(crate) fn schedule_random_crash(&mut self, sim: &mut Scheduler<Event>) {
+        let g = self.kind.group_mut().expect("a group");
         if let Some(d) = g.next_crash_in() {
             sim.after(
                 d,
-                Event::Consumer(
-                    ConsumerId::of(ci),
-                    ConsumerEvent::MemberCrash { random: true },
-                ),
+                Event::Consumer(self.id, ConsumerEvent::MemberCrash { random: true }),
             );
         }
     }
 
     /// Auto-commit's tick.
-    pub(crate) fn auto_commit(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
-        let g = self.consumers[ci].kind.group_mut().expect("a group");
+    pub(crate) fn on_auto_commit(&mut self, sim: &mut Scheduler<Event>) {
+        let g = self.kind.group_mut().expect("a group");
         if g.paused_until.is_none() {
             g.commit_positions();
         }
         sim.after(
             g.p.commit_interval,
-            Event::Consumer(ConsumerId::of(ci), ConsumerEvent::AutoCommit),
+            Event::Consumer(self.id, ConsumerEvent::AutoCommit),
+        );
+    }
+}
+
+impl Topic {
+    /// The log's start moved on `part`: every group reading it learns of it
+    /// (a group that had not got there loses those records).
+    fn log_start_moved(&self, part: usize, start: u64, members: &mut [Consumer]) {
+        for &ci in &self.groups {
+            if let Some(g) = members[ci as usize].kind.group_mut() {
+                g.log_start_moved(part, start);
+            }
+        }
+    }
+
+    /// Retention runs on its own timer too, not only when records arrive, so
+    /// that a partition nobody writes to is trimmed as well.
+    pub(crate) fn on_retention(
+        &mut self,
+        id: TopicId,
+        members: &mut [Consumer],
+        sim: &mut Scheduler<Event>,
+    ) {
+        let now = sim.now();
+        for part in 0..self.partitions.len() {
+            let before = self.partitions[part].start;
+            let start = self.trim(part, now);
+            sim.work(start - before);
+            self.log_start_moved(part, start, members);
+        }
+        sim.after(
+            self.p.retention_check,
+            Event::Topic(id, TopicEvent::RetentionCheck),
         );
     }
 }

@@ -4,6 +4,8 @@
 
 mod flow;
 
+pub(crate) use flow::Fetch;
+
 pub mod group;
 mod observe;
 

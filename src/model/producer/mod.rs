@@ -3,14 +3,16 @@
 //! cost). Arrival times and attributes use separate streams, so changing the
 //! poison rate does not move a single arrival.
 
-mod produce;
-
 mod observe;
+mod produce;
 mod publish;
+
+pub(crate) use produce::Outlet;
 
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::dist::Dist;
+use crate::model::event::{PushId, QueueId, TopicId};
 use crate::model::message::Message;
 use crate::model::profile::Profile;
 use crate::model::retry::Backoff;
@@ -20,13 +22,19 @@ use rand_distr::{Distribution, Zipf};
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+/// Where a producer's messages go: exactly one of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sink {
+    Queue(QueueId),
+    /// Records appended to a topic of the partitioned log.
+    Topic(TopicId),
+    /// Publishes fanned out by a push topic.
+    Push(PushId),
+}
+
 pub struct ProducerParams {
     pub name: String,
-    pub queue: u16,
-    /// Writes to this topic instead of the queue.
-    pub topic: Option<u16>,
-    /// Publishes to this push topic instead.
-    pub push: Option<u16>,
+    pub sink: Sink,
     pub arrivals: Arrivals,
     pub profile: Profile,
     pub start_s: f64,

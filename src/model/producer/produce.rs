@@ -1,98 +1,90 @@
-//! A producer's messages: the initial backlog, each arrival published to its
-//! queue, topic or push topic, and the next arrival scheduled. A producer with
-//! a publish policy goes through its buffer (`publish.rs`).
+//! A producer's messages to its queue: the initial backlog, each arrival
+//! published, and the next arrival scheduled. A producer with a publish policy
+//! goes through its buffer (`publish.rs`). A producer to a topic or a push
+//! topic hands its message to that owner (`log/flow.rs`, `push/delivery.rs`).
+//!
+//! What a publish reaches is lent as an `Outlet`: the arena and the producer's
+//! own queue. The queue's change is handed back, for the world to settle
+//! (serve the receivers it woke, re-arm its timer) once the producer is done.
 
 use crate::engine::Scheduler;
+use crate::model::Event;
 use crate::model::event::{ProducerEvent, ProducerId};
-use crate::model::queue::Publish;
-use crate::model::{Event, World};
+use crate::model::message::Arena;
+use crate::model::producer::{Pending, Producer};
+use crate::model::queue::{Changed, Publish, Queue};
 
-impl World {
-    /// The initial backlog: messages already waiting at time 0.
+/// What a queue producer's publish reaches: the message arena and its queue,
+/// with a buffer lent for the retries due at once.
+pub(crate) struct Outlet<'a> {
+    pub arena: &'a mut Arena,
+    pub queue: &'a mut Queue,
+    pub scratch: &'a mut Vec<Pending>,
+}
+
+impl Producer {
+    /// The initial backlog: messages already waiting in the queue at time 0.
     /// Returns the messages made (steps of work).
-    pub fn seed_backlogs(&mut self) -> u64 {
-        let mut steps = 0;
-        for pi in 0..self.producers.len() {
-            if self.producers[pi].p.topic.is_some() {
-                for _ in 0..self.producers[pi].p.initial_backlog {
-                    self.append_record(pi, 0, None);
+    pub(crate) fn seed_queue(&mut self, out: Outlet<'_>) -> u64 {
+        let q = out.queue;
+        for _ in 0..self.p.initial_backlog {
+            // Stopped, or blocked with a message in hand: the rest of the
+            // backlog is never made (a blocked producer counts it).
+            if let Some(b) = &mut self.buffer {
+                if b.crashed_at.is_some() {
+                    break;
                 }
-                steps += self.producers[pi].p.initial_backlog;
-            }
-        }
-        for p in self
-            .producers
-            .iter_mut()
-            .filter(|p| p.p.topic.is_none() && p.p.push.is_none())
-        {
-            let q = &mut self.queues[p.p.queue as usize];
-            steps += p.p.initial_backlog;
-            for _ in 0..p.p.initial_backlog {
-                // Stopped, or blocked with a message in hand: the rest of the
-                // backlog is never made (a blocked producer counts it).
-                if let Some(b) = &mut p.buffer {
-                    if b.crashed_at.is_some() {
-                        break;
-                    }
-                    if b.blocked_since.is_some() {
-                        b.c.blocked += 1;
-                        continue;
-                    }
-                }
-                let m = p.make_message(0, q.id);
-                if let Some(b) = &mut p.buffer {
-                    let (outcome, changed) = q.try_publish(&mut self.arena, m, 0);
-                    changed.before_the_run();
-                    match outcome {
-                        Ok(_) => p.c.produced += 1,
-                        Err(m) => b.refused_new(m, 0),
-                    }
+                if b.blocked_since.is_some() {
+                    b.c.blocked += 1;
                     continue;
                 }
-                let (outcome, changed) = q.publish(&mut self.arena, m, 0);
+            }
+            let m = self.make_message(0, q.id.0);
+            if let Some(b) = &mut self.buffer {
+                let (outcome, changed) = q.try_publish(out.arena, m, 0);
                 changed.before_the_run();
                 match outcome {
-                    Publish::Accepted(_) => p.c.produced += 1,
-                    Publish::Rejected => p.c.rejected += 1,
+                    Ok(_) => self.c.produced += 1,
+                    Err(m) => b.refused_new(m, 0),
                 }
+                continue;
+            }
+            let (outcome, changed) = q.publish(out.arena, m, 0);
+            changed.before_the_run();
+            match outcome {
+                Publish::Accepted(_) => self.c.produced += 1,
+                Publish::Rejected => self.c.rejected += 1,
             }
         }
-        steps
+        self.p.initial_backlog
     }
 
-    pub(crate) fn produce(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
+    /// The next message is due: published to the queue, or through the
+    /// buffer with a publish policy. Returns the queue's change to settle.
+    pub(crate) fn on_produce(
+        &mut self,
+        id: ProducerId,
+        out: Outlet<'_>,
+        sim: &mut Scheduler<Event>,
+    ) -> Option<Changed> {
+        if self.buffer.is_some() {
+            return self.produce_buffered(id, out, sim);
+        }
         let now = sim.now();
-        if self.producers[pi].p.push.is_some() {
-            self.publish_push(pi, sim);
-            return self.schedule_arrival(pi, sim);
-        }
-        if self.producers[pi].p.topic.is_some() {
-            self.append_record(pi, now, Some(sim));
-            return self.schedule_arrival(pi, sim);
-        }
-        if self.producers[pi].buffer.is_some() {
-            self.produce_buffered(pi, sim);
-            return;
-        }
-        let p = &mut self.producers[pi];
-        let qi = p.p.queue as usize;
-        let m = p.make_message(now, qi as u16);
-        let (outcome, changed) = self.queues[qi].publish(&mut self.arena, m, now);
+        let m = self.make_message(now, out.queue.id.0);
+        let (outcome, changed) = out.queue.publish(out.arena, m, now);
         match outcome {
-            Publish::Accepted(_) => p.c.produced += 1,
-            Publish::Rejected => p.c.rejected += 1,
+            Publish::Accepted(_) => self.c.produced += 1,
+            Publish::Rejected => self.c.rejected += 1,
         }
-        self.schedule_arrival(pi, sim);
-        self.after_publish(changed, sim);
+        self.schedule_arrival(id, sim);
+        Some(changed)
     }
 
     /// The producer's next arrival, if it has one.
-    pub(crate) fn schedule_arrival(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
-        if let Some(t) = self.producers[pi].next_arrival() {
-            sim.at(
-                t,
-                Event::Producer(ProducerId::of(pi), ProducerEvent::Produce),
-            );
+    pub(crate) fn schedule_arrival(&mut self, id: ProducerId, sim: &mut Scheduler<Event>) {
+        if let Some(t) = self.next_arrival() {
+            sim.at(t, Event::Producer(id, ProducerEvent::Produce));
         }
     }
 }

@@ -9,67 +9,78 @@
 //! the time it waited at the producer. A new message is tried at once, even if
 //! older ones wait in the buffer (no ordering between them).
 
+use super::Outlet;
 use crate::engine::Scheduler;
+use crate::model::Event;
 use crate::model::event::{ProducerEvent, ProducerId};
-use crate::model::{Event, World};
+use crate::model::producer::Producer;
+use crate::model::queue::Changed;
 
-impl World {
-    /// A new message from a producer with a publish policy.
-    pub(crate) fn produce_buffered(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
+impl Producer {
+    /// A new message from a producer with a publish policy; the queue's change
+    /// to settle, unless nothing was published.
+    pub(super) fn produce_buffered(
+        &mut self,
+        id: ProducerId,
+        out: Outlet<'_>,
+        sim: &mut Scheduler<Event>,
+    ) -> Option<Changed> {
         let now = sim.now();
-        let p = &mut self.producers[pi];
-        let qi = p.p.queue as usize;
-        let b = p.buffer.as_mut().expect("a publish policy");
+        let b = self.buffer.as_mut().expect("a publish policy");
         if b.crashed_at.is_some() {
-            return;
+            return None;
         }
         if b.blocked_since.is_some() {
             // Blocked: this arrival never becomes a message.
             b.c.blocked += 1;
-            return self.schedule_arrival(pi, sim);
+            self.schedule_arrival(id, sim);
+            return None;
         }
-        let m = p.make_message(now, qi as u16);
-        let b = p.buffer.as_mut().expect("a publish policy");
-        let (outcome, changed) = self.queues[qi].try_publish(&mut self.arena, m, now);
+        let m = self.make_message(now, out.queue.id.0);
+        let b = self.buffer.as_mut().expect("a publish policy");
+        let (outcome, changed) = out.queue.try_publish(out.arena, m, now);
         match outcome {
-            Ok(_) => p.c.produced += 1,
+            Ok(_) => self.c.produced += 1,
             Err(m) => b.refused_new(m, now),
         }
         if b.crashed_at.is_none() {
-            self.schedule_arrival(pi, sim);
+            self.schedule_arrival(id, sim);
         }
-        self.arm_producer(pi, sim);
-        self.after_publish(changed, sim);
+        self.arm_retry(id, sim);
+        Some(changed)
     }
 
     /// The producer's retries due now; then a blocked producer's message takes
-    /// the room they made.
-    pub(crate) fn producer_retry(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
+    /// the room they made. The queue's change to settle, if any was accepted.
+    pub(crate) fn on_retry(
+        &mut self,
+        id: ProducerId,
+        out: Outlet<'_>,
+        sim: &mut Scheduler<Event>,
+    ) -> Option<Changed> {
         let now = sim.now();
-        let p = &mut self.producers[pi];
-        let qi = p.p.queue as usize;
-        let b = p.buffer.as_mut().expect("a publish policy");
+        let b = self.buffer.as_mut().expect("a publish policy");
         if b.timer_at != Some(now) {
-            return; // superseded by an earlier timer
+            return None; // superseded by an earlier timer
         }
         b.timer_at = None;
         if b.crashed_at.is_some() {
-            return;
+            return None;
         }
         // Collected first: a retry refused again may be due at once (a jitter
         // draw of 0) and must wait for the next timer.
-        let mut due = std::mem::take(&mut self.scratch_pending);
-        b.take_due(now, &mut due);
+        let due = out.scratch;
+        b.take_due(now, due);
         sim.work(due.len() as u64);
         let mut accepted = false;
-        let mut changed = self.queues[qi].changed();
+        let mut changed = out.queue.changed();
         for e in due.drain(..) {
             b.c.retries += 1;
-            let (outcome, c) = self.queues[qi].try_publish(&mut self.arena, e.m, now);
+            let (outcome, c) = out.queue.try_publish(out.arena, e.m, now);
             changed = changed.and(c);
             match outcome {
                 Ok(_) => {
-                    p.c.produced += 1;
+                    self.c.produced += 1;
                     accepted = true;
                 }
                 Err(m) => {
@@ -79,20 +90,17 @@ impl World {
                 }
             }
         }
-        self.scratch_pending = due;
-        let p = &mut self.producers[pi];
-        let b = p.buffer.as_mut().expect("a publish policy");
         if b.has_room()
             && let Some(m) = b.held.take()
         {
             // Unblocked: the message in hand is tried at once.
             let since = b.blocked_since.take().expect("held while blocked");
             b.c.blocked_ns += now - since;
-            let (outcome, c) = self.queues[qi].try_publish(&mut self.arena, m, now);
+            let (outcome, c) = out.queue.try_publish(out.arena, m, now);
             changed = changed.and(c);
             match outcome {
                 Ok(_) => {
-                    p.c.produced += 1;
+                    self.c.produced += 1;
                     accepted = true;
                 }
                 Err(m) => {
@@ -101,26 +109,24 @@ impl World {
                 }
             }
         }
-        self.arm_producer(pi, sim);
+        self.arm_retry(id, sim);
         if accepted {
-            self.after_publish(changed, sim);
+            Some(changed)
         } else {
             changed.refused();
+            None
         }
     }
 
     /// Schedules the producer's retry timer if a retry is due earlier than it
     /// is armed for.
-    pub(crate) fn arm_producer(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
-        let b = self.producers[pi]
-            .buffer
-            .as_mut()
-            .expect("a publish policy");
+    fn arm_retry(&mut self, id: ProducerId, sim: &mut Scheduler<Event>) {
+        let b = self.buffer.as_mut().expect("a publish policy");
         if let Some(t) = b.next_due()
             && b.timer_at.is_none_or(|a| t < a)
         {
             b.timer_at = Some(t);
-            sim.at(t, Event::Producer(ProducerId::of(pi), ProducerEvent::Retry));
+            sim.at(t, Event::Producer(id, ProducerEvent::Retry));
         }
     }
 }

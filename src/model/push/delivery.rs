@@ -5,6 +5,11 @@
 //! success is a side effect the topic does not know of); a failed attempt is
 //! retried by the delivery policy, then dead-lettered or dropped.
 //!
+//! The fan-out of a publish is the world's (it settles each subscribed queue);
+//! a copy's delivery is its endpoint's own: `impl Consumer` below reaches only
+//! what it is lent as `Deliveries` (the arena holding the copies, and the
+//! queues a subscription dead-letters to).
+//!
 //! A copy lives in the arena in state `Pushed` while the topic owns it, with
 //! `queue` = its endpoint consumer, `offset` = its first attempt's time and
 //! `receive_count` = attempts made. Its generation is bumped at each attempt
@@ -12,18 +17,31 @@
 //! longer applies is recognised and ignored.
 
 use crate::engine::Scheduler;
-use crate::model::consumer::WorkerState;
+use crate::model::consumer::{Consumer, WorkerState, release};
 use crate::model::event::{MessageId, PushCopyEvent};
-use crate::model::message::{Receipt, State};
-use crate::model::queue::Publish;
+use crate::model::message::{Arena, Receipt, State};
+use crate::model::producer::Sink;
+use crate::model::queue::{Publish, Queue};
 use crate::model::{Event, World};
+
+/// What an endpoint's deliveries reach: the arena that holds the copies, the
+/// queues (a subscription's dead-letter queue), and the count of side effects
+/// applied twice.
+pub(crate) struct Deliveries<'a> {
+    pub arena: &'a mut Arena,
+    pub queues: &'a mut [Queue],
+    pub applied_more_than_once: &'a mut u64,
+}
 
 impl World {
     /// A producer's publish to its push topic.
     pub(crate) fn publish_push(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         let p = &mut self.producers[pi];
-        let ti = p.p.push.expect("a push producer") as usize;
+        let Sink::Push(ti) = p.p.sink else {
+            unreachable!("a push from a producer to a queue or topic")
+        };
+        let ti = ti.index();
         let m = p.make_message(now, 0);
         p.c.produced += 1;
         self.pushes[ti].published += 1;
@@ -49,36 +67,54 @@ impl World {
                 .expect("an endpoint");
             ep.c.copies += 1;
             ep.pending += 1;
-            self.attempt(slot, sim);
+            let cx = Deliveries {
+                arena: &mut self.arena,
+                queues: &mut self.queues,
+                applied_more_than_once: &mut self.applied_more_than_once,
+            };
+            self.consumers[ci as usize].attempt(slot, cx, sim);
         }
         self.guard_backlog(0, sim);
     }
 
-    /// A retry (or a throttled attempt) is due, if the copy still waits for it.
-    pub(crate) fn push_retry(
+    /// Routes a copy's event to its endpoint, if the copy still waits for it.
+    pub(crate) fn push_copy(
         &mut self,
-        slot: u32,
-        generation: u32,
-        throttled: bool,
+        copy: MessageId,
+        ev: PushCopyEvent,
         sim: &mut Scheduler<Event>,
     ) {
-        let m = self.arena.get(slot);
+        let generation = match ev {
+            PushCopyEvent::Retry { generation }
+            | PushCopyEvent::Deliver { generation }
+            | PushCopyEvent::Timeout { generation } => generation,
+        };
+        let m = self.arena.get(copy.0);
         if m.generation != generation || m.state != State::Pushed {
             return;
         }
-        if throttled {
-            self.deliver(slot, sim);
-        } else {
-            self.attempt(slot, sim);
+        // A pushed copy names its endpoint in `queue`.
+        let ci = m.queue as usize;
+        let cx = Deliveries {
+            arena: &mut self.arena,
+            queues: &mut self.queues,
+            applied_more_than_once: &mut self.applied_more_than_once,
+        };
+        let endpoint = &mut self.consumers[ci];
+        match ev {
+            PushCopyEvent::Retry { .. } => endpoint.attempt(copy.0, cx, sim),
+            PushCopyEvent::Deliver { .. } => endpoint.deliver(copy.0, cx, sim),
+            PushCopyEvent::Timeout { .. } => endpoint.delivery_timeout(copy.0, cx, sim),
         }
     }
+}
 
+impl Consumer {
     /// An attempt: now, or when the subscription's throttle allows it.
-    fn attempt(&mut self, slot: u32, sim: &mut Scheduler<Event>) {
+    fn attempt(&mut self, slot: u32, cx: Deliveries<'_>, sim: &mut Scheduler<Event>) {
         let now = sim.now();
-        let m = self.arena.get(slot);
-        let (ci, generation) = (m.queue as usize, m.generation);
-        let ep = self.consumers[ci].kind.endpoint_mut().expect("an endpoint");
+        let generation = cx.arena.get(slot).generation;
+        let ep = self.kind.endpoint_mut().expect("an endpoint");
         if let Some(interval) = ep.interval {
             let at = ep.next_free.max(now);
             ep.next_free = at.saturating_add(interval);
@@ -91,20 +127,18 @@ impl World {
                 return;
             }
         }
-        self.deliver(slot, sim);
+        self.deliver(slot, cx, sim);
     }
 
     /// The attempt reaches the endpoint: a free worker takes it, or it is refused.
-    fn deliver(&mut self, slot: u32, sim: &mut Scheduler<Event>) {
-        let m = self.arena.get_mut(slot);
-        let ci = m.queue as usize;
+    fn deliver(&mut self, slot: u32, cx: Deliveries<'_>, sim: &mut Scheduler<Event>) {
+        let m = cx.arena.get_mut(slot);
         m.receive_count += 1;
-        let c = &mut self.consumers[ci];
-        let ep = c.kind.endpoint_mut().expect("an endpoint");
+        let ep = self.kind.endpoint_mut().expect("an endpoint");
         ep.c.attempts += 1;
         let Some(wi) = ep.idle.pop() else {
             ep.c.rejected += 1;
-            return self.attempt_failed(slot, sim);
+            return self.attempt_failed(slot, cx, sim);
         };
         ep.outstanding += 1;
         m.generation = m.generation.wrapping_add(1);
@@ -114,47 +148,41 @@ impl World {
             ep.timeout,
             Event::PushCopy(MessageId(slot), PushCopyEvent::Timeout { generation }),
         );
-        let w = &mut c.workers[wi as usize];
+        let w = &mut self.workers[wi as usize];
         w.batch.clear();
         w.batch.push(Receipt { slot, generation });
         w.pos = 0;
-        w.set_state(WorkerState::Busy, &mut c.parked);
-        c.occupy();
-        self.consumers[ci].begin_message(wi as usize, &mut self.arena, sim);
+        w.set_state(WorkerState::Busy, &mut self.parked);
+        self.occupy();
+        self.begin_message(wi as usize, cx.arena, sim);
     }
 
-    /// The attempt's delivery timeout: if it is still unanswered, the topic
+    /// The attempt's delivery timeout: it is still unanswered, so the topic
     /// counts it failed and retries; the worker carries on regardless.
-    pub(crate) fn push_timeout(&mut self, slot: u32, generation: u32, sim: &mut Scheduler<Event>) {
-        let m = self.arena.get(slot);
-        if m.generation != generation || m.state != State::Pushed {
-            return;
-        }
-        let ep = self.consumers[m.queue as usize].kind.endpoint_mut();
-        let ep = ep.expect("an endpoint");
+    fn delivery_timeout(&mut self, slot: u32, cx: Deliveries<'_>, sim: &mut Scheduler<Event>) {
+        let ep = self.kind.endpoint_mut().expect("an endpoint");
         ep.c.timed_out += 1;
         ep.outstanding -= 1;
-        self.attempt_failed(slot, sim);
+        self.attempt_failed(slot, cx, sim);
     }
 
     /// An endpoint's worker is done with its delivery: the topic hears the
     /// answer if the attempt has not timed out meanwhile.
     pub(crate) fn finish_delivery(
         &mut self,
-        ci: usize,
         wi: usize,
         ok: bool,
+        cx: Deliveries<'_>,
         sim: &mut Scheduler<Event>,
     ) {
-        let r = self.consumers[ci].current(wi);
-        let m = self.arena.get_mut(r.slot);
+        let r = self.current(wi);
+        let m = cx.arena.get_mut(r.slot);
         let current = m.generation == r.generation && m.state == State::Pushed;
-        let c = &mut self.consumers[ci];
-        c.busy -= 1;
-        let w = &mut c.workers[wi];
+        self.busy -= 1;
+        let w = &mut self.workers[wi];
         w.batch.clear();
-        w.set_state(WorkerState::Idle, &mut c.parked);
-        let ep = c.kind.endpoint_mut().expect("an endpoint");
+        w.set_state(WorkerState::Idle, &mut self.parked);
+        let ep = self.kind.endpoint_mut().expect("an endpoint");
         ep.idle.push(wi as u32);
         if !current {
             ep.c.late += 1;
@@ -168,20 +196,19 @@ impl World {
                 ep.c.failed += 1;
             }
         }
-        self.release(r);
+        release(cx.arena, r, cx.applied_more_than_once);
         if current && !ok {
-            self.attempt_failed(r.slot, sim);
+            self.attempt_failed(r.slot, cx, sim);
         }
     }
 
     /// A failed attempt: the next retry by the policy, or the end of the policy.
-    fn attempt_failed(&mut self, slot: u32, sim: &mut Scheduler<Event>) {
+    fn attempt_failed(&mut self, slot: u32, cx: Deliveries<'_>, sim: &mut Scheduler<Event>) {
         let now = sim.now();
-        let m = self.arena.get_mut(slot);
+        let m = cx.arena.get_mut(slot);
         m.generation = m.generation.wrapping_add(1);
         let (attempts, first, generation) = (m.receive_count as u64, m.offset, m.generation);
-        let ep = self.consumers[m.queue as usize].kind.endpoint_mut();
-        let ep = ep.expect("an endpoint");
+        let ep = self.kind.endpoint_mut().expect("an endpoint");
         let retry = ep.retry_delay(attempts).filter(|&d| {
             let limit = ep.policy.max_s.map(crate::engine::from_secs);
             limit.is_none_or(|l| now.saturating_add(d) - first <= l)
@@ -194,32 +221,32 @@ impl World {
                     Event::PushCopy(MessageId(slot), PushCopyEvent::Retry { generation }),
                 );
             }
-            None => self.exhausted(slot, sim),
+            None => self.exhausted(slot, cx, sim),
         }
     }
 
     /// The policy ran out: the copy goes to the subscription's dead-letter
     /// queue, or is dropped.
-    fn exhausted(&mut self, slot: u32, sim: &mut Scheduler<Event>) {
+    fn exhausted(&mut self, slot: u32, cx: Deliveries<'_>, sim: &mut Scheduler<Event>) {
         let now = sim.now();
-        let m = self.arena.get_mut(slot);
-        let ep = self.consumers[m.queue as usize].kind.endpoint_mut();
-        let ep = ep.expect("an endpoint");
+        let m = cx.arena.get_mut(slot);
+        let ep = self.kind.endpoint_mut().expect("an endpoint");
         ep.pending -= 1;
         match ep.dlq {
             Some(q) => {
                 ep.c.dead_lettered += 1;
                 m.origin = q;
-                let changed = self.queues[q as usize].adopt(&mut self.arena, slot, now);
-                self.wake(changed, sim);
+                let dlq = &mut cx.queues[q as usize];
+                let changed = dlq.adopt(cx.arena, slot, now);
+                dlq.wake(changed, sim);
             }
             None => {
                 ep.c.dropped += 1;
                 m.state = State::Dropped;
-                if let Some(successes) = self.arena.release_if_done(slot)
+                if let Some(successes) = cx.arena.release_if_done(slot)
                     && successes >= 2
                 {
-                    self.applied_more_than_once += 1;
+                    *cx.applied_more_than_once += 1;
                 }
             }
         }

@@ -5,6 +5,8 @@
 //! dead-lettered or dropped. The conversations live in `delivery.rs`.
 
 mod delivery;
+
+pub(crate) use delivery::Deliveries;
 mod observe;
 
 use crate::engine::{Rng, SimTime, from_secs, stream};

@@ -97,7 +97,7 @@ pub enum Publish {
 }
 
 pub struct Queue {
-    pub id: u16,
+    pub id: QueueId,
     pub p: QueueParams,
     ready: Ready,
     in_flight: Deadlines,
@@ -133,7 +133,7 @@ pub struct Queue {
 }
 
 impl Queue {
-    pub fn new(id: u16, p: QueueParams) -> Queue {
+    pub fn new(id: QueueId, p: QueueParams) -> Queue {
         Queue {
             id,
             ready: Ready::new(p.fifo),
@@ -206,8 +206,8 @@ impl Queue {
             }
         }
         self.c.published += 1;
-        m.queue = self.id;
-        m.origin = self.id;
+        m.queue = self.id.0;
+        m.origin = self.id.0;
         let slot = arena.insert(m);
         self.enter(arena, slot, now, self.p.delay);
         (Ok(slot), self.changed())
@@ -218,7 +218,7 @@ impl Queue {
     pub fn adopt(&mut self, arena: &mut Arena, slot: u32, now: SimTime) -> Changed {
         self.track(now);
         let m = arena.get_mut(slot);
-        m.queue = self.id;
+        m.queue = self.id.0;
         m.generation = m.generation.wrapping_add(1);
         self.enter(arena, slot, now, 0);
         self.changed()
@@ -227,7 +227,7 @@ impl Queue {
     /// The token for a change made to this queue (or for a look at it that
     /// must end with its timer re-armed).
     pub(crate) fn changed(&self) -> Changed {
-        Changed(QueueId(self.id))
+        Changed(self.id)
     }
 
     fn enter(&mut self, arena: &mut Arena, slot: u32, now: SimTime, delay: SimTime) {
@@ -374,7 +374,7 @@ impl Queue {
     #[inline]
     pub fn holds(&self, arena: &Arena, r: Receipt) -> bool {
         let m = arena.get(r.slot);
-        m.generation == r.generation && m.state == State::InFlight && m.queue == self.id
+        m.generation == r.generation && m.state == State::InFlight && m.queue == self.id.0
     }
 
     /// Deletes with a receipt; a stale receipt (received again since) deletes nothing.
@@ -546,7 +546,7 @@ mod tests {
 
     fn fifo_queue() -> Queue {
         Queue::new(
-            0,
+            QueueId(0),
             QueueParams {
                 name: "q.fifo".into(),
                 fifo: true,

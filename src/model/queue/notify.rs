@@ -6,7 +6,7 @@
 use crate::engine::Scheduler;
 use crate::model::consumer::WorkerState;
 use crate::model::event::{QueueEvent, QueueId};
-use crate::model::queue::Changed;
+use crate::model::queue::{Changed, Queue};
 use crate::model::{Event, World};
 
 impl World {
@@ -75,21 +75,7 @@ impl World {
         }
         self.scratch_dlq.clear();
         if let Some(changed) = changed {
-            self.wake(changed, sim);
-        }
-    }
-
-    /// Settles a change through the queue's timer at this instant, not now: the
-    /// caller may be in the middle of a receive. Parked workers then see what
-    /// arrived.
-    pub(crate) fn wake(&mut self, changed: Changed, sim: &mut Scheduler<Event>) {
-        let qi = changed.queue();
-        let now = sim.now();
-        let q = &mut self.queues[qi];
-        let listening = !q.waiters.is_empty() || !q.pushers.is_empty();
-        if listening && q.timer_at.is_none_or(|a| a > now) {
-            q.timer_at = Some(now);
-            sim.at(now, Event::Queue(QueueId::of(qi), QueueEvent::Timer));
+            self.queues[dlq].wake(changed, sim);
         }
     }
 
@@ -127,5 +113,20 @@ impl World {
         let changed = q.on_timer(&mut self.arena, now);
         sim.work(q.c.returns + q.c.expired - moved + delayed - q.delayed_n);
         self.settle(changed, sim);
+    }
+}
+
+impl Queue {
+    /// Settles a change through the queue's timer at this instant, not now: the
+    /// caller may be in the middle of a receive. Parked workers then see what
+    /// arrived.
+    pub(crate) fn wake(&mut self, changed: Changed, sim: &mut Scheduler<Event>) {
+        debug_assert_eq!(changed.queue(), self.id.index(), "another queue's change");
+        let now = sim.now();
+        let listening = !self.waiters.is_empty() || !self.pushers.is_empty();
+        if listening && self.timer_at.is_none_or(|a| a > now) {
+            self.timer_at = Some(now);
+            sim.at(now, Event::Queue(self.id, QueueEvent::Timer));
+        }
     }
 }

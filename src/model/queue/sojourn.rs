@@ -55,7 +55,7 @@ impl Queue {
     pub fn sojourn_at_end(&self, arena: &Arena, end: SimTime) -> SojournTotals {
         let mut s = self.sojourn.clone();
         for m in arena.iter_live().filter(|m| {
-            m.queue == self.id
+            m.queue == self.id.0
                 && matches!(m.state, State::Visible | State::InFlight | State::Delayed)
         }) {
             s.left(m, end);

@@ -302,10 +302,12 @@ mod tests {
         )
     }
 
+    use crate::model::event::{ConsumerId, WorkerId};
+
     fn client(worker: u32) -> Client {
         Client {
-            consumer: 0,
-            worker,
+            consumer: ConsumerId(0),
+            worker: WorkerId(worker),
             generation: 0,
         }
     }
@@ -316,7 +318,7 @@ mod tests {
         let mut out = vec![];
         while let Some(t) = d.next_finish() {
             d.finish_due(t, &mut out);
-            done.extend(out.drain(..).map(|c| (c.worker, to_secs(t))));
+            done.extend(out.drain(..).map(|c| (c.worker.0, to_secs(t))));
         }
         done
     }

@@ -1,31 +1,32 @@
 //! The service's side of a client's request: admission (or shedding beyond
 //! `max_concurrency`), the answer when its time is up, and an outage that fails
-//! what it is serving. The answers travel back over the client's network.
+//! what it is serving. The service reaches its callers only to answer them,
+//! over their own side of the wire (`Clients::answer`).
 
 use crate::engine::Scheduler;
-use crate::model::client::Answer;
+use crate::model::Event;
+use crate::model::client::{Answer, Clients};
 use crate::model::downstream::CallError;
+use crate::model::downstream::service::{Caller, Service};
 use crate::model::event::{ServiceEvent, ServiceId};
-use crate::model::{Event, World};
 
-impl World {
-    /// A request reaches the service. It was sent: the service takes it even
-    /// if its client has given up since.
-    pub(crate) fn service_receives(
+impl Service {
+    /// A request reaches the service from `from`, the caller's population. It
+    /// was sent: the service takes it even if its client has given up since.
+    pub(crate) fn on_request(
         &mut self,
-        s: usize,
-        k: usize,
-        slot: u32,
-        g: u32,
+        id: ServiceId,
+        caller: Caller,
+        from: &mut Clients,
         sim: &mut Scheduler<Event>,
     ) {
         let now = sim.now();
-        match self.services[s].admit(now, (k as u16, slot, g)) {
+        match self.admit(now, caller) {
             Ok((entry, eg, latency)) => {
                 sim.after(
                     latency,
                     Event::Service(
-                        ServiceId::of(s),
+                        id,
                         ServiceEvent::Done {
                             entry,
                             generation: eg,
@@ -33,43 +34,51 @@ impl World {
                     ),
                 );
             }
-            Err(e) => self.answer(k, slot, g, Answer::Failed(e), 0, sim),
+            Err(e) => answer(from, caller, Answer::Failed(e), sim),
         }
     }
 
-    /// A service request's time is up: its answer goes back.
-    pub(crate) fn service_done(
+    /// A request's time is up: its answer goes back.
+    pub(crate) fn on_done(
         &mut self,
-        s: usize,
         entry: u32,
         eg: u32,
+        clients: &mut [Clients],
         sim: &mut Scheduler<Event>,
     ) {
         let now = sim.now();
-        let Some(((k, slot, g), outcome)) = self.services[s].finish(now, entry, eg) else {
+        let Some((caller, outcome)) = self.finish(now, entry, eg) else {
             return; // failed by an outage already
         };
-        let (k, slot) = (k as usize, slot);
-        if self.clients[k].requests[slot as usize].generation != g {
-            self.services[s].c.wasted += 1;
+        let cl = &mut clients[caller.clients.index()];
+        if cl.requests[caller.request.index()].generation != caller.generation {
+            self.c.wasted += 1;
         }
         let a = match outcome {
             Ok(()) => Answer::Done,
             Err(e) => Answer::Failed(e),
         };
-        self.answer(k, slot, g, a, 0, sim);
+        answer(cl, caller, a, sim);
     }
 
-    /// An outage begins on a service: what it was serving fails now.
-    pub(crate) fn service_down(&mut self, i: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let s = self.service_outages[i].0 as usize;
-        let mut callers = std::mem::take(&mut self.scratch_callers);
-        self.services[s].go_down(now, &mut callers);
-        for &(k, slot, g) in &callers {
-            self.answer(k as usize, slot, g, Answer::Failed(CallError::Down), 0, sim);
+    /// An outage begins: what the service was serving fails now. `scratch` is
+    /// an empty buffer lent for the callers.
+    pub(crate) fn on_outage(
+        &mut self,
+        clients: &mut [Clients],
+        scratch: &mut Vec<Caller>,
+        sim: &mut Scheduler<Event>,
+    ) {
+        self.go_down(sim.now(), scratch);
+        for &caller in scratch.iter() {
+            let cl = &mut clients[caller.clients.index()];
+            answer(cl, caller, Answer::Failed(CallError::Down), sim);
         }
-        callers.clear();
-        self.scratch_callers = callers;
+        scratch.clear();
     }
+}
+
+/// The service's answer to `caller`, sent at once.
+fn answer(cl: &mut Clients, caller: Caller, a: Answer, sim: &mut Scheduler<Event>) {
+    cl.answer(caller.clients, caller.request, caller.generation, a, 0, sim);
 }

@@ -12,6 +12,7 @@ use super::CallError;
 use super::faults::Faults;
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::metrics::level::Level;
+use crate::model::event::{ClientsId, RequestId};
 
 pub struct ServiceParams {
     pub name: String,
@@ -21,9 +22,14 @@ pub struct ServiceParams {
     pub max_concurrency: Option<u32>,
 }
 
-/// Who is waiting for a request's answer: (client population, request slot,
-/// attempt generation).
-pub type Caller = (u16, u32, u32);
+/// Who is waiting for a request's answer: a client population's request, at
+/// the generation of the attempt that was sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Caller {
+    pub clients: ClientsId,
+    pub request: RequestId,
+    pub generation: u32,
+}
 
 #[derive(Clone, Copy)]
 struct Entry {
@@ -164,6 +170,14 @@ impl Service {
 mod tests {
     use super::*;
 
+    fn caller(request: u32, generation: u32) -> Caller {
+        Caller {
+            clients: ClientsId(0),
+            request: RequestId(request),
+            generation,
+        }
+    }
+
     fn service(max: Option<u32>) -> Service {
         Service::new(
             ServiceParams {
@@ -180,8 +194,8 @@ mod tests {
     #[test]
     fn latency_is_fixed_at_start_by_the_requests_already_in_service() {
         let mut s = service(None);
-        let (_, _, a) = s.admit(0, (0, 0, 0)).unwrap();
-        let (_, _, b) = s.admit(0, (0, 1, 0)).unwrap();
+        let (_, _, a) = s.admit(0, caller(0, 0)).unwrap();
+        let (_, _, b) = s.admit(0, caller(1, 0)).unwrap();
         assert_eq!((a, b), (from_secs(0.1), from_secs(0.11)));
         assert_eq!(s.in_service, 2);
     }
@@ -189,11 +203,11 @@ mod tests {
     #[test]
     fn sheds_beyond_max_concurrency_and_outages_fail_what_is_in_service() {
         let mut s = service(Some(1));
-        let (i, g, _) = s.admit(0, (0, 7, 3)).unwrap();
-        assert_eq!(s.admit(0, (0, 8, 0)), Err(CallError::Refused));
+        let (i, g, _) = s.admit(0, caller(7, 3)).unwrap();
+        assert_eq!(s.admit(0, caller(8, 0)), Err(CallError::Refused));
         let mut out = vec![];
         s.go_down(5, &mut out);
-        assert_eq!(out, vec![(0, 7, 3)]);
+        assert_eq!(out, vec![caller(7, 3)]);
         assert_eq!(s.in_service, 0);
         // Its finish event then finds nothing.
         assert!(s.finish(10, i, g).is_none());
