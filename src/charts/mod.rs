@@ -11,6 +11,7 @@ pub mod run;
 pub mod style;
 pub mod sweep;
 pub mod timechart;
+pub mod tornado;
 
 pub use error::{ChartError, DrawError};
 pub use options::{ChartDir, ChartOptions, Formats, IntoTarget, Target};

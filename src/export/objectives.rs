@@ -11,7 +11,7 @@ pub fn dollars(x: f64) -> String {
     }
     match x.abs() {
         0.0 => "$0".into(),
-        a if a < 0.01 => format!("${x:.3e}"),
+        a if a < 0.01 => format!("${x:.2e}"),
         a if a < 1.0 => format!("${x:.4}"),
         _ => format!("${}", number(x)),
     }
@@ -39,12 +39,11 @@ pub fn slo_line(c: &SloCheck) -> String {
 /// The cost in one line: total, per hour, per million, per success.
 pub fn cost_line(c: &Cost) -> String {
     format!(
-        "{} over the run: {}/h, {} per million messages, {} per successful message (list prices of {})",
+        "{} over the run: {}/h, {} per million messages, {} per successful message (list prices, docs/cost.md)",
         dollars(c.total),
         dollars(c.per_hour),
         c.per_million_messages.map_or("–".into(), dollars),
         c.per_successful_message.map_or("–".into(), dollars),
-        c.prices_as_of
     )
 }
 
@@ -57,6 +56,6 @@ mod tests {
         assert_eq!(dollars(0.0), "$0");
         assert_eq!(dollars(1.1), "$1.10");
         assert_eq!(dollars(0.06612), "$0.0661");
-        assert_eq!(dollars(1.1e-6), "$1.100e-6");
+        assert_eq!(dollars(1.1e-6), "$1.10e-6");
     }
 }
