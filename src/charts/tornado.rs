@@ -92,7 +92,13 @@ impl Paint for Tornado {
             style::PAD + style::TITLE_SIZE,
             &TextSpec::new(style::TITLE_SIZE, style::TEXT).bold(),
         )?;
-        let top = style::PAD * 2.0 + style::TITLE_SIZE + style::SUBTITLE_SIZE;
+        c.text(
+            "each key moved down (blue) and up (orange), one at a time; the line is the chosen configuration",
+            style::PAD,
+            style::PAD * 1.6 + style::TITLE_SIZE + style::SUBTITLE_SIZE,
+            &TextSpec::new(style::SUBTITLE_SIZE, style::TEXT_MUTED),
+        )?;
+        let top = style::PAD * 3.0 + style::TITLE_SIZE + style::SUBTITLE_SIZE * 2.0;
         let panel_w = (w - style::PAD * 3.0) / 2.0;
         for (i, p) in self.panels.iter().enumerate() {
             let l = style::PAD + i as f64 * (panel_w + style::PAD);

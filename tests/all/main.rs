@@ -17,6 +17,7 @@ mod lambda;
 mod log;
 mod long_series;
 mod outputs;
+mod plan;
 mod plot;
 mod producer;
 mod push;
