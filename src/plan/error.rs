@@ -10,7 +10,7 @@ pub enum PlannerError {
     Scenario(#[from] ScenarioError),
     /// A point's scenario, built with the sweep's key paths.
     #[error(transparent)]
-    Point(#[from] crate::sweep::PlanError),
+    Point(Box<crate::sweep::PlanError>),
     #[error(
         "{file}: no [slo] table: a plan needs objectives to meet (add e.g. `[slo]` with `p99_s = 60`)"
     )]
@@ -23,14 +23,14 @@ pub enum PlannerError {
     Vary {
         arg: String,
         #[source]
-        source: crate::sweep::SetError,
+        source: Box<crate::sweep::SetError>,
     },
     #[error("{file}: the values of `{path}`: {source}")]
     Values {
         file: String,
         path: String,
         #[source]
-        source: crate::sweep::ValuesError,
+        source: Box<crate::sweep::ValuesError>,
     },
     #[error(
         "{file}: `{path}` = {value} is not a number: a decision key's values are numbers (the planner orders them)"
@@ -56,6 +56,12 @@ pub enum PlannerError {
     },
     #[error("drawing {path}: {message}")]
     Chart { path: PathBuf, message: String },
+}
+
+impl From<crate::sweep::PlanError> for PlannerError {
+    fn from(e: crate::sweep::PlanError) -> Self {
+        PlannerError::Point(Box::new(e))
+    }
 }
 
 impl PlannerError {

@@ -38,7 +38,7 @@ pub fn keys(
     for arg in varies {
         let p = crate::sweep::parse_set(arg).map_err(|source| PlannerError::Vary {
             arg: arg.clone(),
-            source,
+            source: Box::new(source),
         })?;
         match specs.iter_mut().find(|(s, _)| s.path == p.path) {
             Some(s) => s.0 = p,
@@ -55,7 +55,7 @@ pub fn keys(
             crate::sweep::values::values_of(&s).map_err(|source| PlannerError::Values {
                 file: file.into(),
                 path: s.path.clone(),
-                source,
+                source: Box::new(source),
             })?;
         for v in &values {
             if as_f64(v).is_none_or(|x| !x.is_finite()) {
