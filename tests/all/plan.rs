@@ -192,7 +192,12 @@ fn a_plan_without_objectives_or_keys_is_refused() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("s.toml"), STEADY).unwrap();
     let o = flowsim(
-        &["plan", "s.toml", "--vary", "consumer[0].workers=1..4:step=1"],
+        &[
+            "plan",
+            "s.toml",
+            "--vary",
+            "consumer[0].workers=1..4:step=1",
+        ],
         d.path(),
     );
     assert_eq!(o.status.code(), Some(2));
@@ -206,7 +211,13 @@ fn a_plan_without_objectives_or_keys_is_refused() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no decision key"));
     let o = flowsim(
-        &["plan", "s.toml", "--vary", "consumer[0].wrokers=1..4:step=1", "-q"],
+        &[
+            "plan",
+            "s.toml",
+            "--vary",
+            "consumer[0].wrokers=1..4:step=1",
+            "-q",
+        ],
         d.path(),
     );
     assert_eq!(
@@ -217,7 +228,13 @@ fn a_plan_without_objectives_or_keys_is_refused() {
     );
     // With --vary alone it plans: 4 workers at 0.05 s meet 20/s easily.
     let o = flowsim(
-        &["plan", "s.toml", "--vary", "consumer[0].workers=1..4:step=1", "-q"],
+        &[
+            "plan",
+            "s.toml",
+            "--vary",
+            "consumer[0].workers=1..4:step=1",
+            "-q",
+        ],
         d.path(),
     );
     assert_eq!(
