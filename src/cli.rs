@@ -1,5 +1,5 @@
 //! Command-line interface: `flowsim run`, `check`, `sweep`, `merge`, `report`,
-//! `compare`, `plot`.
+//! `compare`, `plan`, `plot`.
 
 use crate::charts::options::MAX_SCALE;
 use crate::charts::{ChartOptions, Formats};
@@ -37,10 +37,46 @@ pub enum Command {
     /// Compare variants of one scenario family side by side: scenario files
     /// (run here) or output folders of `flowsim run` (read).
     Compare(CompareArgs),
+    /// The cheapest values of decision keys that meet the scenario's [slo]
+    /// with the stated confidence, the runner-up, and the headroom.
+    Plan(PlanArgs),
     /// Draw every chart of run or sweep output folders again from their files
     /// alone (a run's summary.json and timeseries.csv, a sweep's plan.json and
     /// sweep.csv), e.g. in other formats or larger.
     Plot(PlotArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// Scenario file (TOML) with an [slo] table, and [[plan.key]] tables or --vary.
+    pub file: PathBuf,
+    /// A decision key and its values, the sweep's syntax: PATH=LO..HI:step=S
+    /// or PATH=A,B,C. Replaces a [[plan.key]] of the same path. Repeatable.
+    #[arg(long = "vary", value_name = "PATH=VALUES")]
+    pub varies: Vec<String>,
+    /// Output folder; the plan writes DIR/<file stem>-plan/.
+    #[arg(long, short, default_value = "output")]
+    pub out: PathBuf,
+    /// Override the scenario's `run.seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// The most replications a configuration gets while undecided (default:
+    /// [plan] max_reps, or 10).
+    #[arg(long)]
+    pub max_reps: Option<u32>,
+    /// Also move each key ± [plan] sensitivity_percent around the chosen
+    /// configuration and draw a tornado chart (tornado.png, tornado.svg).
+    #[arg(long)]
+    pub sensitivity: bool,
+    #[command(flatten)]
+    pub charts: ChartArgs,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Memory one run may need at worst, e.g. 8GiB (default: half of this
+    /// machine's memory).
+    #[arg(long, value_name = "SIZE")]
+    pub memory_budget: Option<MemoryBudget>,
 }
 
 #[derive(Args, Debug)]

@@ -1,7 +1,8 @@
 //! What each subcommand does, with errors rendered for people.
 
 use crate::cli::{
-    ChartArgs, CheckArgs, CompareArgs, MergeArgs, PlotArgs, ReportArgs, RunArgs, SweepArgs,
+    ChartArgs, CheckArgs, CompareArgs, MergeArgs, PlanArgs, PlotArgs, ReportArgs, RunArgs,
+    SweepArgs,
 };
 use crate::export::{ExportError, run_into_with, table};
 use crate::scenario::limits::{self, MemoryBudget};
@@ -701,4 +702,67 @@ pub fn plot(args: &PlotArgs) -> u8 {
         }
     }
     code
+}
+
+/// `flowsim plan`: exit 2 on bad input (the file, an [slo] or a key), 1 when
+/// a run or a write fails.
+pub fn plan(args: &PlanArgs) -> u8 {
+    let started = std::time::Instant::now();
+    let req = crate::plan::Request {
+        file: &args.file,
+        varies: &args.varies,
+        seed: args.seed,
+        max_reps: args.max_reps,
+        sensitivity: args.sensitivity,
+        budget: MemoryBudget::or_machine(args.memory_budget),
+        out: &args.out,
+        charts: args.charts.options(),
+    };
+    match crate::plan::plan(&req) {
+        Ok(o) => {
+            if !args.quiet {
+                let r = &o.report;
+                match &r.chosen {
+                    Some(c) => say!(
+                        "chosen: {} at {}/h ({})",
+                        crate::plan::describe(r, c),
+                        crate::export::objectives::dollars(c.cost_per_hour),
+                        match &r.headroom {
+                            Some(h) => format!("holds up to {} × the load", h.holds_at),
+                            None => String::new(),
+                        }
+                    ),
+                    None => say!("no configuration meets every SLO with the stated confidence"),
+                }
+                say!(
+                    "runs: {} to search (a grid: {}), {} for the headroom, {} for sensitivity, in {:.1} s",
+                    r.search_runs,
+                    r.grid_runs,
+                    r.headroom_runs,
+                    r.sensitivity_runs,
+                    started.elapsed().as_secs_f64()
+                );
+                say!("plan: {}", o.dir.join("plan.md").display());
+            }
+            0
+        }
+        Err(crate::plan::PlannerError::Scenario(ScenarioError::Invalid(ds))) => {
+            for d in ds {
+                eprintln!("{d}\n");
+            }
+            EXIT_BAD_INPUT
+        }
+        Err(crate::plan::PlannerError::Run {
+            source: crate::RunError::Interrupted,
+            ..
+        }) => EXIT_INTERRUPTED,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if e.is_bad_input() {
+                EXIT_BAD_INPUT
+            } else {
+                EXIT_FAILED
+            }
+        }
+    }
 }

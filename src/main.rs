@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Command::Merge(args) => commands::merge(&args),
         Command::Report(args) => commands::report(&args),
         Command::Compare(args) => commands::compare(&args),
+        Command::Plan(args) => commands::plan(&args),
         Command::Plot(args) => commands::plot(&args),
     };
     ExitCode::from(code)

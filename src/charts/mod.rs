@@ -14,6 +14,7 @@ pub mod style;
 pub mod sweep;
 pub mod time_span;
 pub mod timechart;
+pub mod tornado;
 mod utilisation;
 
 pub use error::{ChartError, DrawError};

@@ -5,6 +5,7 @@
 pub mod csv;
 mod error;
 pub mod json;
+pub mod objectives;
 pub mod table;
 
 pub use error::ExportError;

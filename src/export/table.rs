@@ -86,6 +86,12 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
     }
     alarms(&mut t, s);
     theory(&mut t, s);
+    for c in &s.slo {
+        let _ = writeln!(t, "  slo         {}", super::objectives::slo_line(c));
+    }
+    if let Some(c) = &s.cost {
+        let _ = writeln!(t, "  cost        {}", super::objectives::cost_line(c));
+    }
     if let Some(d) = out_dir {
         let _ = writeln!(t, "  outputs     {d}");
     }

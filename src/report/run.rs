@@ -365,6 +365,22 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
         };
         rows.push(Row::new("alarm", value, note));
     }
+    for c in items(v, "slo") {
+        if let Ok(c) = serde_json::from_value::<crate::run::SloCheck>(c.clone()) {
+            let line = crate::export::objectives::slo_line(&c);
+            rows.push(Row::new("SLO", line, "from the scenario's [slo]"));
+        }
+    }
+    if let Some(c) = v
+        .get("cost")
+        .and_then(|c| serde_json::from_value::<crate::cost::Cost>(c.clone()).ok())
+    {
+        rows.push(Row::new(
+            "cost",
+            crate::export::objectives::cost_line(&c),
+            "the cost model, docs/cost.md",
+        ));
+    }
     for t in items(v, "theory") {
         let judged = match t.get("agrees").and_then(Value::as_bool) {
             Some(true) => "agrees with theory",

@@ -52,6 +52,10 @@ pub struct LambdaSummary {
     pub throttles: u64,
     pub timeouts: u64,
     pub failed_invocations: u64,
+    /// Billed duration of the invocations, seconds (the cost model's
+    /// GB-seconds divided by the memory).
+    #[serde(default)]
+    pub billed_s: f64,
 }
 
 /// A consumer's downstream calls and their protections.
@@ -102,8 +106,10 @@ pub fn api(a: &Api) -> ApiSummary {
     }
 }
 
-pub fn lambda(c: &Consumer, account_concurrency: u32) -> Option<LambdaSummary> {
+pub fn lambda(c: &Consumer, account_concurrency: u32, end: u64) -> Option<LambdaSummary> {
     let p = c.kind.poller()?;
+    // Invocations still running at the end are billed up to it.
+    let billed_ns = p.c.billed_ns + i128::from(c.busy) * i128::from(end);
     Some(LambdaSummary {
         pollers_cap: p.p.max,
         reserved_concurrency: p.p.reserved,
@@ -113,6 +119,7 @@ pub fn lambda(c: &Consumer, account_concurrency: u32) -> Option<LambdaSummary> {
         throttles: p.c.throttles,
         timeouts: p.c.timeouts,
         failed_invocations: p.c.failed_invocations,
+        billed_s: billed_ns as f64 / 1e9,
     })
 }
 

@@ -7,6 +7,7 @@ mod downstream;
 mod evidence;
 mod log;
 mod push;
+pub mod slo;
 mod summary;
 
 pub use alarms::AlarmSummary;
@@ -14,6 +15,7 @@ pub use client::{ClientSummary, RecordSummary, ServiceSummary};
 pub use downstream::{ApiSummary, DatabaseSummary, LambdaSummary};
 pub use log::{GroupSummary, PartitionLag, TopicSummary};
 pub use push::{EndpointSubscription, PolicySummary, PushSummary, QueueSubscription};
+pub use slo::SloCheck;
 pub use summary::*;
 
 use crate::engine::{Engine, Limits, Observer, Scheduler, SimTime, Stop, from_secs, to_secs};

@@ -199,6 +199,13 @@ pub struct Summary {
     /// Queueing theory beside the run, where a part has a closed form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub theory: Vec<crate::metrics::cross_check::Check>,
+    /// Each `[slo]` objective, met or missed, with its margin.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slo: Vec<super::SloCheck>,
+    /// What the run cost by the cost model (docs/cost.md); None in a
+    /// summary written before it.
+    #[serde(default)]
+    pub cost: Option<crate::cost::Cost>,
 }
 
 /// What was judged from the rows as they came.
@@ -301,7 +308,7 @@ pub(super) fn summarise(
                 dedupe_skips: c.c.dedupe_skips,
                 dedupe_conflicts: c.c.dedupe_conflicts,
                 end_to_end: c.e2e.summary(),
-                lambda: downstream::lambda(c, w.account_limit),
+                lambda: downstream::lambda(c, w.account_limit, end),
                 calls: downstream::calls(c, chain),
                 group: super::log::group(w, c, end),
             }
@@ -378,7 +385,7 @@ pub(super) fn summarise(
     });
     review.peak_unprocessed_age_s = peak;
     review.peak_unprocessed_age_at_s = at;
-    Summary {
+    let mut summary = Summary {
         scenario: label.to_string(),
         title: s.run.title.clone(),
         overrides: s.overrides.clone(),
@@ -448,7 +455,12 @@ pub(super) fn summarise(
         pushes: super::push::pushes(w),
         alarms,
         theory,
-    }
+        slo: vec![],
+        cost: None,
+    };
+    summary.cost = Some(crate::cost::of(s, &summary));
+    summary.slo = super::slo::judge(&s.slo, &summary);
+    summary
 }
 
 /// The age of the oldest message still unprocessed at the end: in a queue

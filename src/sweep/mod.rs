@@ -364,3 +364,44 @@ fn fnv(s: &str) -> u64 {
         (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
     })
 }
+
+/// The scenario of the document `doc` (of the file `label`) with each key
+/// path of `sets` set to its value: the sweep's key paths, checks and
+/// errors, for `flowsim plan`'s points.
+pub fn scenario_with(
+    label: &str,
+    doc: &toml::Table,
+    sets: &[(String, toml::Value)],
+    budget: &MemoryBudget,
+) -> Result<Scenario, PlanError> {
+    let mut d = doc.clone();
+    let mut at = vec![];
+    for (p, v) in sets {
+        at.push(format!("{} = {}", echo(p), echo(&values::show(v))));
+        path::set(&mut d, p, v.clone()).map_err(|source| PlanError::KeyPath {
+            scenario: label.to_string(),
+            source,
+        })?;
+    }
+    let info = PlanInfo {
+        scenario: label.to_string(),
+        stem: String::new(),
+        seed: 0,
+        base_replication: 0,
+        reps: 1,
+        params: sets
+            .iter()
+            .map(|(p, v)| Param {
+                path: p.clone(),
+                values: vec![v.clone()],
+            })
+            .collect(),
+        metrics: vec![],
+        objective: Objective {
+            metric: DEFAULT_METRICS[0].into(),
+            goal: Goal::Min,
+        },
+        hash: String::new(),
+    };
+    validated(&info, &d, &at.join(", "), budget)
+}

@@ -18,6 +18,7 @@ mod lambda;
 mod log;
 mod long_series;
 mod outputs;
+mod plan;
 mod plot;
 mod producer;
 mod push;

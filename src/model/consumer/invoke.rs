@@ -51,6 +51,7 @@ impl World {
             return;
         }
         p.c.invocations += 1;
+        p.c.billed_ns -= i128::from(now);
         let timeout = p.p.timeout;
         c.occupy();
         self.account_running += 1;
@@ -115,6 +116,7 @@ impl World {
         if function_error {
             p.c.failed_invocations += 1;
         }
+        p.c.billed_ns += i128::from(now);
         let mut changed = self.queues[qi].changed();
         for i in 0..self.consumers[ci].workers[wi].batch.len() {
             let w = &self.consumers[ci].workers[wi];

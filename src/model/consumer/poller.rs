@@ -35,6 +35,9 @@ pub struct PollerCounters {
     pub timeouts: u64,
     pub failed_invocations: u64,
     pub peak_pollers: u32,
+    /// Billed duration Σ(end − start) of the invocations, in ns, kept as the
+    /// ends' sum minus the starts' (the running ones add the run's end).
+    pub billed_ns: i128,
 }
 
 pub struct Poller {

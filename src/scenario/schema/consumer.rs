@@ -223,6 +223,8 @@ pub struct LambdaConfig {
     pub error_backoff_per_minute: f64,
     /// Assumption: a poller whose invocation was throttled waits this long.
     pub throttle_pause_s: f64,
+    /// The function's memory, MB: the GB of its GB-seconds (cost only).
+    pub memory_mb: u32,
 }
 
 impl Default for LambdaConfig {
@@ -239,6 +241,7 @@ impl Default for LambdaConfig {
             scale_down_per_minute: 60.0,
             error_backoff_per_minute: 60.0,
             throttle_pause_s: 1.0,
+            memory_mb: 128,
         }
     }
 }

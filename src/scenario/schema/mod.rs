@@ -5,14 +5,20 @@
 mod alarm;
 mod client;
 mod consumer;
+mod cost;
 mod downstream;
+mod plan;
 mod push;
+mod slo;
 
 pub use alarm::*;
 pub use client::*;
 pub use consumer::*;
+pub use cost::*;
 pub use downstream::*;
+pub use plan::*;
 pub use push::*;
+pub use slo::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +62,15 @@ pub struct Scenario {
     /// Parameters to sweep (`flowsim sweep`); ignored by `flowsim run`.
     #[serde(default)]
     pub sweep: Option<SweepConfig>,
+    /// Service-level objectives every run is judged against.
+    #[serde(default, skip_serializing_if = "SloConfig::is_empty")]
+    pub slo: SloConfig,
+    /// Prices of the cost model (defaults: docs/cost.md).
+    #[serde(default)]
+    pub cost: CostConfig,
+    /// Decision keys of `flowsim plan`; ignored by `flowsim run`.
+    #[serde(default)]
+    pub plan: Option<PlanConfig>,
     /// Keys `flowsim run --set` changed from the file (never in a file).
     #[serde(skip)]
     pub overrides: Vec<super::Override>,

@@ -10,6 +10,7 @@ mod log;
 mod names;
 mod overlap;
 mod push;
+mod slo;
 
 pub use names::{NAME_MAX, TITLE_MAX};
 
@@ -643,6 +644,7 @@ pub fn check(s: &Scenario) -> Vec<Problem> {
     client::check(&mut c, s);
     push::check(&mut c, s);
     alarm::check(&mut c, s);
+    slo::check(&mut c, s);
 
     let v = root.key("verdict");
     c.range(
