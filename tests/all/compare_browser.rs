@@ -3,7 +3,7 @@
 //! screenshot is kept under output/ for a person to look at. Skipped when
 //! /usr/bin/chromium is missing.
 
-use super::report::chromium;
+use super::report::{chromium, headless_flags};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -44,26 +44,7 @@ fn compare_html_renders_in_a_headless_browser_with_every_chart() {
     std::fs::create_dir_all(&shots).expect("output/");
     let shot = shots.join("compare-lambda-sqs-db.png");
     let _ = std::fs::remove_file(&shot);
-    let common = |profile: &str| -> Vec<String> {
-        [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--enable-logging=stderr",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([format!(
-            "--user-data-dir={}",
-            d.path().join(profile).display()
-        )])
-        .collect()
-    };
+    let common = |profile: &str| headless_flags(&d.path().join(profile));
     let mut args = common("profile-shot");
     args.extend([
         format!("--screenshot={}", shot.display()),

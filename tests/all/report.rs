@@ -361,25 +361,7 @@ fn the_report_renders_in_a_headless_browser_with_every_chart() {
     std::fs::create_dir_all(&shots).expect("output/");
     let shot = shots.join("flash-sale.png");
     let _ = std::fs::remove_file(&shot);
-    let common = |profile: &str| -> Vec<String> {
-        [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .chain([format!(
-            "--user-data-dir={}",
-            d.path().join(profile).display()
-        )])
-        .collect()
-    };
+    let common = |profile: &str| headless_flags(&d.path().join(profile));
     let mut args = common("profile-shot");
     args.extend([
         format!("--screenshot={}", shot.display()),
@@ -407,4 +389,25 @@ fn the_report_renders_in_a_headless_browser_with_every_chart() {
     }
     assert_eq!(dom.matches("<svg").count(), svgs.len());
     assert!(dom.contains("Flash sale"));
+}
+
+/// Chromium's flags for a headless run here: no sandbox (root), none of the
+/// background connections this machine's closed network refuses, console
+/// messages on stderr, and a profile of its own.
+pub(crate) fn headless_flags(profile: &std::path::Path) -> Vec<String> {
+    [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([format!("--user-data-dir={}", profile.display())])
+    .collect()
 }
