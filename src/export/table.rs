@@ -1,5 +1,6 @@
 //! The compact table printed on the terminal after a run.
 
+use crate::metrics::recovery::Shortfall;
 use crate::metrics::verdict::{State, Verdict};
 use crate::report::format::{number, percent};
 use crate::run::Summary;
@@ -405,15 +406,21 @@ fn recovery(t: &mut String, s: &Summary) {
             secs(r.should_recover_by_s),
             percent(r.final_goodput_fraction.unwrap_or(0.0))
         ),
-        _ => "the run ended within a window of it".into(),
+        _ if r.shortfall == Some(Shortfall::NothingOffered) => {
+            "not judged: nothing was offered in the run's last window after it".into()
+        }
+        _ => format!(
+            "not judged: the run ended {} after it, within one recovery window (by {})",
+            secs(s.ended_at_s - r.trigger_to_s),
+            secs(r.should_recover_by_s)
+        ),
     };
-    let _ = writeln!(
-        t,
-        "  recovery    after `{}` ({}–{}): {how}",
-        r.trigger,
-        secs(r.trigger_from_s),
-        secs(r.trigger_to_s)
-    );
+    let when = if r.trigger_from_s == r.trigger_to_s {
+        format!("at {}", secs(r.trigger_from_s))
+    } else {
+        format!("{}–{}", secs(r.trigger_from_s), secs(r.trigger_to_s))
+    };
+    let _ = writeln!(t, "  recovery    after `{}` ({when}): {how}", r.trigger);
 }
 
 /// One line per poller and per downstream: its limit next to what it reached.

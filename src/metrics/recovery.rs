@@ -430,6 +430,47 @@ pub fn not_recovered(r: &Recovery) -> Option<Finding> {
     Some(f)
 }
 
+/// Recovered late (degraded) when the run came back to normal, but after the
+/// trigger's end + one window: a flash sale whose backlog drains for forty
+/// minutes is not stable, however well it ends.
+pub fn recovered_late(r: &Recovery, cfg: &VerdictConfig) -> Option<Finding> {
+    let at = r.recovered_at_s?;
+    if r.recovered != Some(true) || at <= r.should_recover_by_s {
+        return None;
+    }
+    // An instant (a crash, an initial backlog) does not end: it happens.
+    let ended = if r.trigger_from_s == r.trigger_to_s {
+        "at"
+    } else {
+        "ended at"
+    };
+    let mut f = Finding::new(
+        Reason::RecoveredLate,
+        None,
+        format!(
+            "back to normal at {} s, {} s after `{}` {ended} {} s; expected within {} s (verdict.recovery_window_s)",
+            short(at),
+            short(at - r.trigger_to_s),
+            r.trigger,
+            short(r.trigger_to_s),
+            short(cfg.recovery_window_s)
+        ),
+    );
+    f.at_s = Some(r.should_recover_by_s);
+    Some(f)
+}
+
+/// Seconds with the digits that matter: 2818, 75.9, 0.25.
+fn short(x: f64) -> String {
+    if x >= 100.0 {
+        crate::export::table::thousands(x.round() as u64)
+    } else if x >= 10.0 {
+        format!("{x:.0}")
+    } else {
+        format!("{}", (x * 10.0).round() / 10.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -698,6 +739,32 @@ mod tests {
         );
         assert!(verdict(&r, &cfg()).is_none());
         assert_eq!(not_recovered(&r).unwrap().reason, Reason::NotRecovered);
+        assert!(recovered_late(&r, &cfg()).is_none(), "not recovered at all");
+    }
+
+    #[test]
+    fn late_when_back_to_normal_after_the_trigger_and_one_window() {
+        // The spike ends at 20 s, the window is 10 s: normal by 30 s. The
+        // backlog drains from 1,000 at 20 s by 20 a second: at most 200 at 60 s.
+        let rows: Vec<Row> = (0..=100)
+            .map(|i| {
+                let b = (1000.0 - 20.0 * (i as f64 - 20.0)).clamp(0.0, 1000.0);
+                (i as f64, 10.0, 10.0, if i < 10 { 50.0 } else { b }, 0.0)
+            })
+            .collect();
+        let r = judge(&rows, &[SPIKE], &cfg()).unwrap();
+        let late = recovered_late(&r, &cfg()).expect("60 s is after 30 s");
+        assert_eq!(late.reason, Reason::RecoveredLate);
+        assert_eq!(late.at_s, Some(30.0));
+        assert!(late.detail.contains("back to normal at 60 s, 40 s after"));
+        // A window of 40 s allows it: normal by 60 s.
+        let wide = VerdictConfig {
+            recovery_window_s: 40.0,
+            ..VerdictConfig::default()
+        };
+        let r = judge(&rows, &[SPIKE], &wide).unwrap();
+        assert_eq!(r.recovered_at_s, Some(60.0));
+        assert!(recovered_late(&r, &wide).is_none());
     }
 
     #[test]

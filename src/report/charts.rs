@@ -41,6 +41,7 @@ fn evidence(reason: &str) -> &'static [&'static str] {
             "throughput",
         ],
         "backlog_growth" | "backlog_cap" | "not_recovered" => &["backlog", "lag", "throughput"],
+        "recovered_late" => &["backlog", "lag", "load", "service", "throughput"],
         "message_loss" | "messages_lost" => {
             &["outcomes", "lag", "throughput", "backlog", "deliveries"]
         }

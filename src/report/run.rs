@@ -318,15 +318,28 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
     }
     if let Some(r) = v.get("recovery").filter(|r| !r.is_null()) {
         let what = match r.get("recovered").and_then(Value::as_bool) {
-            Some(true) => format!(
-                "recovered at {}",
-                secs(f(r, "/recovered_at_s").unwrap_or(f64::NAN))
-            ),
+            Some(true) => {
+                let at = f(r, "/recovered_at_s").unwrap_or(f64::NAN);
+                let by = f(r, "/should_recover_by_s").unwrap_or(f64::NAN);
+                if at > by {
+                    format!(
+                        "recovered at {}, {} late (expected by {})",
+                        secs(at),
+                        secs(at - by),
+                        secs(by)
+                    )
+                } else {
+                    format!("recovered at {}", secs(at))
+                }
+            }
             Some(false) => format!(
                 "not recovered by {}",
                 secs(f(r, "/should_recover_by_s").unwrap_or(f64::NAN))
             ),
-            None => "not judged (the run ended too soon after the trigger)".into(),
+            None if s(r, "/shortfall") == Some("nothing_offered") => {
+                "not judged (nothing was offered in the run's last window)".into()
+            }
+            None => "not judged (the run ended within one window of the trigger)".into(),
         };
         rows.push(Row::new(
             "recovery",

@@ -361,6 +361,11 @@ pub(super) fn summarise(
     let saturation = saturation.iter().map(|(n, f)| (n.as_str(), *f)).collect();
     let mut harm = degraded::judge(&super::evidence::gather(w, &ledger, saturation), &s.verdict);
     harm.extend(recovery.as_ref().and_then(recovery::not_recovered));
+    harm.extend(
+        recovery
+            .as_ref()
+            .and_then(|r| recovery::recovered_late(r, &s.verdict)),
+    );
     let verdict = collapse.with_degraded(harm);
     let mut review = review.unwrap_or_else(|| {
         crate::metrics::review::ReviewWatch::new(None, s.run.warmup_s, &s.verdict).review()
@@ -569,9 +574,27 @@ fn profile_triggers(owner: &str, profile: &[ProfileStep], out: &mut Vec<Trigger>
 }
 
 /// Every window in which the scenario changes its conditions on purpose:
-/// producers' and clients' profiles, consumer crashes, faults.
+/// an initial backlog, producers' and clients' profiles, consumer crashes,
+/// faults.
 pub(super) fn triggers(s: &Scenario) -> Vec<Trigger> {
     let mut out = vec![];
+    // A backlog waiting at t = 0 is an incident that happened before the run
+    // (an outage of the consumers): the run is judged on how it drains, and
+    // "normal" is the level after it, not the backlog itself.
+    for (i, p) in s.producers.iter().enumerate() {
+        if p.initial_backlog > 0 {
+            out.push(Trigger {
+                label: format!(
+                    "initial backlog of {} ({})",
+                    crate::export::table::thousands(p.initial_backlog),
+                    producer_name(i, p)
+                ),
+                from_s: 0.0,
+                to_s: 0.0,
+                down: false,
+            });
+        }
+    }
     for (i, p) in s.producers.iter().enumerate() {
         profile_triggers(&producer_name(i, p), &p.profile, &mut out);
     }

@@ -211,7 +211,17 @@ fn the_flash_sale_recovers_when_its_backlog_drains() {
     // spare capacity drains them in ~2,400 s: back to normal near 2,820 s.
     let out = run_scenario("flash-sale.toml", &[]);
     let s = &out.summary;
-    assert_eq!(s.verdict.state, State::Stable, "{:?}", s.verdict);
+    // Forty minutes of draining after a five-minute sale is harm done: the
+    // run is degraded, by its late recovery alone.
+    assert_eq!(s.verdict.state, State::Degraded, "{:?}", s.verdict);
+    assert_eq!(reasons(s), ["recovered_late"]);
+    let late = finding(s, "recovered_late");
+    assert_eq!(late.at_s, Some(480.0), "the trigger's end + one window");
+    assert!(
+        late.detail.contains("`spike ×10 (shop)`"),
+        "{}",
+        late.detail
+    );
     let r = &s.review;
     assert!((230_000..=250_000).contains(&r.peak_backlog), "{r:?}");
     assert!((415.0..=425.0).contains(&r.peak_backlog_at_s), "{r:?}");
@@ -260,6 +270,42 @@ fn the_thundering_herd_recovers_only_once_goodput_returns() {
     let r = s.recovery.as_ref().unwrap();
     let at = r.recovered_at_s.expect("it recovers");
     assert!((75.0..=80.0).contains(&at), "recovered at {at}");
+    // Later than its own window (5 s after the outage): degraded, while the
+    // jittered fleet is back within it.
+    assert_eq!(s.verdict.state, State::Degraded, "{:?}", s.verdict);
+    assert_eq!(reasons(&s), ["recovered_late"]);
+    let fixed = run_scenario("thundering-herd-fixed.toml", &[]).summary;
+    let r = fixed.recovery.as_ref().unwrap();
+    assert!(r.recovered_at_s.unwrap() <= r.should_recover_by_s, "{r:?}");
+    assert_eq!(fixed.verdict.state, State::Stable, "{:?}", fixed.verdict);
+}
+
+#[test]
+fn an_initial_backlog_is_judged_by_how_it_drains() {
+    // 1,000,000 messages waiting at t = 0, 1,500/s of spare capacity: drained
+    // near 667 s. The backlog is the incident, not the normal level.
+    let s = run_scenario("backlog-drain.toml", &[]).summary;
+    assert_eq!(s.triggers[0].from_s, 0.0);
+    assert!(
+        s.triggers[0]
+            .label
+            .starts_with("initial backlog of 1,000,000")
+    );
+    assert_eq!(s.review.backlog_before_trigger, Some(0));
+    let drained = s.review.drained_at_s.expect("it drains");
+    assert!((633.0..=700.0).contains(&drained), "drained at {drained}");
+    assert_eq!(s.verdict.state, State::Degraded, "{:?}", s.verdict);
+    assert_eq!(reasons(&s), ["recovered_late"]);
+    // A backlog drained within the window is no harm.
+    let s = run_scenario(
+        "backlog-drain.toml",
+        &[(
+            "horizon_s = 1200",
+            "horizon_s = 2400\n[verdict]\nrecovery_window_s = 900",
+        )],
+    )
+    .summary;
+    assert_eq!(s.verdict.state, State::Stable, "{:?}", s.verdict);
 }
 
 #[test]
@@ -290,7 +336,7 @@ fn scenarios_without_harm_stay_stable() {
         "steady.toml",
         "poison-dlq.toml",
         "fifo-poison.toml",
-        "backlog-drain.toml",
+        "hot-partition-fixed.toml",
     ] {
         let s = run_scenario(name, &[]).summary;
         assert_eq!(s.verdict.state, State::Stable, "{name}: {:?}", s.verdict);

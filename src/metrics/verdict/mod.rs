@@ -78,13 +78,16 @@ pub enum Reason {
     /// After the last trigger, goodput came back but the backlog or the age of
     /// the oldest waiting message did not come back near its level before.
     NotRecovered,
+    /// After the last trigger the run came back to normal, but later than one
+    /// recovery window after the trigger ended: work waited meanwhile.
+    RecoveredLate,
     /// A consumer had every worker busy for most of the measured run.
     Saturated,
 }
 
 impl Reason {
     /// Every reason, worst first.
-    pub const ALL: [Reason; 17] = [
+    pub const ALL: [Reason; 18] = [
         Reason::ProducerOutOfMemory,
         Reason::DownstreamCrashed,
         Reason::BacklogCap,
@@ -101,6 +104,7 @@ impl Reason {
         Reason::AppliedMoreThanOnce,
         Reason::PublishRefused,
         Reason::NotRecovered,
+        Reason::RecoveredLate,
         Reason::Saturated,
     ];
 
@@ -128,6 +132,7 @@ impl Reason {
             Reason::AppliedMoreThanOnce => "applied_more_than_once",
             Reason::PublishRefused => "publish_refused",
             Reason::NotRecovered => "not_recovered",
+            Reason::RecoveredLate => "recovered_late",
             Reason::Saturated => "saturated",
         }
     }
@@ -184,6 +189,9 @@ impl Reason {
             }
             Reason::NotRecovered => {
                 "after the last trigger the backlog or the age of the oldest waiting message did not come back near its level before"
+            }
+            Reason::RecoveredLate => {
+                "after the last trigger the run came back to normal, but more than one recovery window after it ended: messages or requests waited meanwhile"
             }
             Reason::Saturated => {
                 "a consumer had every worker busy for most of the run: no headroom for the next spike"
