@@ -135,15 +135,15 @@ fn review(t: &mut String, s: &Summary) {
         secs(r.peak_backlog_at_s)
     )];
     // The drain only when there was something to drain: the backlog rose.
-    if let Some(before) = r.backlog_before_trigger.filter(|&b| r.peak_backlog > b) {
+    if let Some(before) = r.held_before_trigger.filter(|&b| r.peak_backlog > b) {
         parts.push(match r.drained_at_s {
             Some(at) => format!(
-                "drained at {} (before the first trigger: {})",
+                "drained at {} (held before the first trigger: {})",
                 secs(at),
                 thousands(before)
             ),
             None => format!(
-                "not drained back to its level before the first trigger ({})",
+                "not drained: messages held, waiting or in flight, never came back to their level before the first trigger ({})",
                 thousands(before)
             ),
         });

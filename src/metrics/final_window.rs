@@ -10,6 +10,7 @@
 //! row of the final window (a quarter of the rows by default), where the
 //! whole series had every column of every row.
 
+use super::held::HeldColumns;
 use super::last_below::LastBelow;
 use super::series::RowReader;
 use crate::scenario::VerdictConfig;
@@ -31,11 +32,8 @@ pub struct WindowRow {
 /// Where the verdict's columns are in a row.
 struct Columns {
     time: usize,
-    backlog: usize,
-    in_flight: usize,
+    held: HeldColumns,
     arrivals: usize,
-    push_pending: Option<usize>,
-    producer_buffered: Option<usize>,
     lost: Vec<usize>,
 }
 
@@ -115,18 +113,18 @@ impl RowReader for FinalWindow {
     fn start(&mut self, columns: &[String], _counters: &[bool]) {
         let at = |name: &str| columns.iter().position(|c| c == name);
         // The sampler always writes these: without them there is nothing to judge.
-        let (Some(time), Some(backlog), Some(in_flight), Some(arrivals)) =
-            (at("time_s"), at("backlog"), at("in_flight"), at("arrivals"))
-        else {
+        let (Some(time), Some(_), Some(arrivals), Some(held)) = (
+            at("time_s"),
+            at("in_flight"),
+            at("arrivals"),
+            HeldColumns::locate(columns),
+        ) else {
             return;
         };
         self.columns = Some(Columns {
             time,
-            backlog,
-            in_flight,
+            held,
             arrivals,
-            push_pending: at("push_pending"),
-            producer_buffered: at("producer_buffered"),
             lost: LOST.iter().filter_map(|c| at(c)).collect(),
         });
     }
@@ -134,9 +132,7 @@ impl RowReader for FinalWindow {
     fn read(&mut self, row: &[f64]) {
         let Some(c) = &self.columns else { return };
         let time = row[c.time];
-        let extra = |i: Option<usize>| i.map_or(0.0, |i| row[i]);
-        let held =
-            row[c.backlog] + row[c.in_flight] + extra(c.push_pending) + extra(c.producer_buffered);
+        let held = c.held.read(row);
         // Counts of messages: whole numbers, so their sums are exact in any order.
         let lost = c.lost.iter().map(|&i| row[i]).sum();
         if self.first_loss_at.is_none() && c.lost.iter().any(|&i| row[i] > 0.0) {

@@ -5,6 +5,7 @@ pub mod alarm;
 pub mod columns;
 pub mod cross_check;
 pub mod final_window;
+pub mod held;
 pub mod histogram;
 pub mod imbalance;
 pub mod last_below;

@@ -1,7 +1,8 @@
 //! Recovery after a trigger, and the metastable verdict (docs/model.md "How a
 //! run judges recovery"). Once the last trigger (a profile, an outage, a
 //! latency window, a crash) has ended, the run should come back to normal
-//! within a window: goodput follows the offered load, and the backlog and the
+//! within a window: goodput follows the offered load, and the messages held
+//! (waiting, in flight, in buffers: `held.rs`) and the
 //! age of the oldest waiting message (the wait a new message faces) are back
 //! near their level before the first trigger. A window in which nothing was
 //! offered is no evidence of health: a system nobody calls is not shown to
@@ -14,6 +15,7 @@
 //! known from the scenario before the run, so the windows are judged as the
 //! rows come.
 
+use super::held::HeldColumns;
 use super::series::RowReader;
 use super::verdict::{Finding, Reason, Verdict};
 use crate::scenario::VerdictConfig;
@@ -28,22 +30,23 @@ pub enum Shortfall {
     Goodput,
     /// Nothing was offered: no evidence either way.
     NothingOffered,
-    /// The backlog was above its level before the first trigger.
-    Backlog,
+    /// The messages held (waiting, in flight, in buffers) were above their
+    /// level before the first trigger.
+    Held,
     /// The oldest waiting message was older than before the first trigger.
     Latency,
 }
 
-/// The backlog and the age of the oldest waiting message that count as back
+/// The messages held and the age of the oldest waiting message that count as back
 /// to normal.
 #[derive(Clone, Copy, Debug, Serialize, serde::Deserialize, PartialEq)]
 pub struct Normal {
     /// The peaks before the first trigger (0 when it starts the run).
-    pub backlog_before: f64,
+    pub held_before: f64,
     pub oldest_age_before_s: f64,
     /// At most `recovery_level_factor` × the peak before, plus
     /// `min_growth_messages` (backlog) or `recovery_age_slack_s` (age).
-    pub backlog_at_most: f64,
+    pub held_at_most: f64,
     pub oldest_age_at_most_s: f64,
 }
 
@@ -64,6 +67,8 @@ pub struct Recovery {
     pub recovered_at_s: Option<f64>,
     /// Why the last window was not healthy.
     pub shortfall: Option<Shortfall>,
+    /// Messages held (waiting, in flight, in buffers) at the run's last sample.
+    pub held_at_end: f64,
     /// Goodput / offered load over the run's last window.
     pub final_goodput_fraction: Option<f64>,
     /// What counts as back to normal.
@@ -94,7 +99,7 @@ struct Columns {
     time: usize,
     offered: Vec<(usize, f64)>,
     goodput: Vec<(usize, f64)>,
-    backlog: Option<usize>,
+    held: Option<HeldColumns>,
     oldest_age: Option<usize>,
 }
 
@@ -106,7 +111,7 @@ struct Totals {
     goodput: f64,
     /// Goodput during the row's interval.
     flowed: bool,
-    backlog: f64,
+    held: f64,
     oldest_age: f64,
 }
 
@@ -128,10 +133,10 @@ pub struct RecoveryWatch {
     fraction: f64,
     window: f64,
     level_factor: f64,
-    backlog_slack: f64,
+    held_slack: f64,
     age_slack: f64,
     /// Peaks before the first trigger.
-    backlog_before: f64,
+    held_before: f64,
     age_before: f64,
     /// None until the first row, or when the series has no time column.
     columns: Option<Columns>,
@@ -180,9 +185,9 @@ impl RecoveryWatch {
             fraction: cfg.recovery_fraction,
             window: cfg.recovery_window_s,
             level_factor: cfg.recovery_level_factor,
-            backlog_slack: cfg.min_growth_messages,
+            held_slack: cfg.min_growth_messages,
             age_slack: cfg.recovery_age_slack_s,
-            backlog_before: 0.0,
+            held_before: 0.0,
             age_before: 0.0,
             columns: None,
             totals: Totals {
@@ -190,7 +195,7 @@ impl RecoveryWatch {
                 offered: 0.0,
                 goodput: 0.0,
                 flowed: false,
-                backlog: 0.0,
+                held: 0.0,
                 oldest_age: 0.0,
             },
             kept: VecDeque::new(),
@@ -208,9 +213,9 @@ impl RecoveryWatch {
 
     fn normal(&self) -> Normal {
         Normal {
-            backlog_before: self.backlog_before,
+            held_before: self.held_before,
             oldest_age_before_s: self.age_before,
-            backlog_at_most: self.level_factor * self.backlog_before + self.backlog_slack,
+            held_at_most: self.level_factor * self.held_before + self.held_slack,
             oldest_age_at_most_s: self.level_factor * self.age_before + self.age_slack,
         }
     }
@@ -250,6 +255,7 @@ impl RecoveryWatch {
                 self.last_short
             },
             final_goodput_fraction: final_fraction,
+            held_at_end: last.held,
             normal: self.normal(),
         })
     }
@@ -266,8 +272,8 @@ impl RecoveryWatch {
             Some(Shortfall::NothingOffered)
         } else if g < self.fraction * o {
             Some(Shortfall::Goodput)
-        } else if start.backlog.max(end.backlog) > n.backlog_at_most {
-            Some(Shortfall::Backlog)
+        } else if start.held.max(end.held) > n.held_at_most {
+            Some(Shortfall::Held)
         } else if start.oldest_age.max(end.oldest_age) > n.oldest_age_at_most_s {
             Some(Shortfall::Latency)
         } else {
@@ -328,7 +334,7 @@ impl RowReader for RecoveryWatch {
             time,
             offered: present(&OFFERED),
             goodput: present(&GOODPUT),
-            backlog: at("backlog"),
+            held: HeldColumns::locate(columns),
             oldest_age: at("oldest_age_s"),
         });
     }
@@ -349,11 +355,11 @@ impl RowReader for RecoveryWatch {
             offered: self.totals.offered + offered,
             goodput: self.totals.goodput + goodput,
             flowed: goodput > 0.0,
-            backlog: level(c.backlog),
+            held: c.held.map_or(0.0, |h| h.read(row)),
             oldest_age: level(c.oldest_age),
         };
         if self.totals.time < self.first_from_s {
-            self.backlog_before = self.backlog_before.max(self.totals.backlog);
+            self.held_before = self.held_before.max(self.totals.held);
             self.age_before = self.age_before.max(self.totals.oldest_age);
         }
         let now = self.rows;
@@ -404,13 +410,13 @@ pub fn verdict(r: &Recovery, cfg: &VerdictConfig) -> Option<Verdict> {
     ))
 }
 
-/// Not recovered (degraded) when goodput came back but the backlog or the
+/// Not recovered (degraded) when goodput came back but the messages held or the
 /// age of the oldest waiting message is still above normal at the end.
 pub fn not_recovered(r: &Recovery) -> Option<Finding> {
     let what = match (r.recovered, r.shortfall) {
-        (Some(false), Some(Shortfall::Backlog)) => format!(
-            "the backlog was still above {:.0} messages (its peak before the first trigger: {:.0})",
-            r.normal.backlog_at_most, r.normal.backlog_before
+        (Some(false), Some(Shortfall::Held)) => format!(
+            "{:.0} messages were still held, waiting or in flight, above the {:.0} that count as normal (their peak before the first trigger: {:.0})",
+            r.held_at_end, r.normal.held_at_most, r.normal.held_before
         ),
         (Some(false), Some(Shortfall::Latency)) => format!(
             "the oldest waiting message was still older than {:.1} s (its peak before the first trigger: {:.1} s)",
@@ -519,9 +525,9 @@ mod tests {
         };
         let (b0, a0) = (before(|r| r.3), before(|r| r.4));
         let normal = Normal {
-            backlog_before: b0,
+            held_before: b0,
             oldest_age_before_s: a0,
-            backlog_at_most: cfg.recovery_level_factor * b0 + cfg.min_growth_messages,
+            held_at_most: cfg.recovery_level_factor * b0 + cfg.min_growth_messages,
             oldest_age_at_most_s: cfg.recovery_level_factor * a0 + cfg.recovery_age_slack_s,
         };
         let w = cfg.recovery_window_s;
@@ -543,8 +549,8 @@ mod tests {
                 Some(Shortfall::NothingOffered)
             } else if g < cfg.recovery_fraction * o {
                 Some(Shortfall::Goodput)
-            } else if rows[i].3.max(rows[j].3) > normal.backlog_at_most {
-                Some(Shortfall::Backlog)
+            } else if rows[i].3.max(rows[j].3) > normal.held_at_most {
+                Some(Shortfall::Held)
             } else if rows[i].4.max(rows[j].4) > normal.oldest_age_at_most_s {
                 Some(Shortfall::Latency)
             } else {
@@ -592,6 +598,7 @@ mod tests {
                 last_short
             },
             final_goodput_fraction: final_fraction,
+            held_at_end: rows.last().map_or(0.0, |r| r.3),
             normal,
         })
     }
@@ -729,13 +736,13 @@ mod tests {
             .collect();
         let r = judge(&rows, &[SPIKE], &cfg()).unwrap();
         // Normal: at most 2 × 50 + 100 = 200, reached at 60 s.
-        assert_eq!(r.normal.backlog_at_most, 200.0);
+        assert_eq!(r.normal.held_at_most, 200.0);
         assert_eq!((r.recovered, r.recovered_at_s), (Some(true), Some(60.0)));
         // Cut at 50 s: goodput is fine but the backlog is not.
         let r = judge(&rows[..=50], &[SPIKE], &cfg()).unwrap();
         assert_eq!(
             (r.recovered, r.shortfall),
-            (Some(false), Some(Shortfall::Backlog))
+            (Some(false), Some(Shortfall::Held))
         );
         assert!(verdict(&r, &cfg()).is_none());
         assert_eq!(not_recovered(&r).unwrap().reason, Reason::NotRecovered);

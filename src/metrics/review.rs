@@ -1,8 +1,9 @@
 //! Numbers a reviewer asks for first, read row by row as they are sampled:
-//! the backlog's peak and when, when it drained back to its level before the
-//! first trigger, the peak age of the oldest waiting message, and the run's
+//! the backlog's peak and when, when it drained (the messages held, waiting or
+//! in flight, back to their level before the first trigger), the peak age of the oldest waiting message, and the run's
 //! counters over the whole run and over the measured window (after warm-up).
 
+use super::held::HeldColumns;
 use super::series::RowReader;
 use crate::scenario::VerdictConfig;
 use serde::Serialize;
@@ -31,9 +32,10 @@ pub struct Review {
     /// Most messages waiting (queues' backlog and groups' lag) at a sample.
     pub peak_backlog: u64,
     pub peak_backlog_at_s: f64,
-    /// The backlog's peak before the first trigger; None without one.
-    pub backlog_before_trigger: Option<u64>,
-    /// When the backlog came back near that level (at most
+    /// The peak of the messages held (waiting, in flight, in buffers) before
+    /// the first trigger; None without one.
+    pub held_before_trigger: Option<u64>,
+    /// When the messages held came back near that level (at most
     /// `recovery_level_factor` × it + `min_growth_messages`) and stayed there
     /// to the end; None without a trigger, when it never rose above that
     /// level, or when it never came back.
@@ -99,6 +101,7 @@ pub struct ReviewWatch {
     slack: f64,
     time: Option<usize>,
     backlog: Option<usize>,
+    held: Option<HeldColumns>,
     oldest_age: Option<usize>,
     counted: Vec<(usize, usize)>,
     peak: (f64, f64),
@@ -121,6 +124,7 @@ impl ReviewWatch {
             slack: cfg.min_growth_messages,
             time: None,
             backlog: None,
+            held: None,
             oldest_age: None,
             counted: vec![],
             peak: (0.0, 0.0),
@@ -139,7 +143,7 @@ impl ReviewWatch {
         Review {
             peak_backlog: self.peak.0 as u64,
             peak_backlog_at_s: self.peak.1,
-            backlog_before_trigger: self
+            held_before_trigger: self
                 .first_trigger_s
                 .map(|_| self.before.unwrap_or(0.0) as u64),
             drained_at_s: self.drained_at,
@@ -154,16 +158,16 @@ impl ReviewWatch {
         }
     }
 
-    fn drain(&mut self, time: f64, backlog: f64) {
+    fn drain(&mut self, time: f64, held: f64) {
         let Some(from) = self.first_trigger_s else {
             return;
         };
         if time < from {
-            self.before = Some(self.before.unwrap_or(0.0).max(backlog));
+            self.before = Some(self.before.unwrap_or(0.0).max(held));
             return;
         }
         let normal = self.level_factor * self.before.unwrap_or(0.0) + self.slack;
-        if backlog > normal {
+        if held > normal {
             self.rose = true;
             self.drained_at = None;
         } else if self.rose && self.drained_at.is_none() {
@@ -177,6 +181,7 @@ impl RowReader for ReviewWatch {
         let at = |name: &str| columns.iter().position(|c| c == name);
         self.time = at("time_s");
         self.backlog = at("backlog");
+        self.held = HeldColumns::locate(columns);
         self.oldest_age = at("oldest_age_s");
         self.counted = COUNTED
             .iter()
@@ -187,11 +192,13 @@ impl RowReader for ReviewWatch {
     fn read(&mut self, row: &[f64]) {
         let Some(t) = self.time else { return };
         let time = row[t];
-        if let Some(b) = self.backlog.map(|i| row[i]) {
-            if b > self.peak.0 {
-                self.peak = (b, time);
-            }
-            self.drain(time, b);
+        if let Some(b) = self.backlog.map(|i| row[i])
+            && b > self.peak.0
+        {
+            self.peak = (b, time);
+        }
+        if let Some(h) = self.held.map(|h| h.read(row)) {
+            self.drain(time, h);
         }
         if let Some(a) = self.oldest_age.map(|i| row[i])
             && a > self.peak_age.0
@@ -242,7 +249,7 @@ mod tests {
             .collect();
         let r = watch(&rows, Some(10.0), 50.0);
         assert_eq!((r.peak_backlog, r.peak_backlog_at_s), (1000, 30.0));
-        assert_eq!(r.backlog_before_trigger, Some(20));
+        assert_eq!(r.held_before_trigger, Some(20));
         // Back at or below 140 from 71 s on (at 57 s first, but the blip).
         assert_eq!(r.drained_at_s, Some(71.0));
         assert_eq!(r.whole.arrivals, 101);

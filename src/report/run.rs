@@ -237,12 +237,12 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
         ));
         let drained = match (
             f(v, "/review/drained_at_s"),
-            v.pointer("/review/backlog_before_trigger")
+            v.pointer("/review/held_before_trigger")
                 .is_some_and(|b| !b.is_null()),
         ) {
             (Some(t), _) => (
                 secs(t),
-                "the backlog came back to its level before the trigger".to_string(),
+                "the messages held, waiting or in flight, came back to their level before the trigger".to_string(),
             ),
             (None, true) => (
                 "not drained".into(),

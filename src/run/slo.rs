@@ -100,7 +100,7 @@ fn drain_time(s: &Summary) -> Option<f64> {
     if s.verdict.collapsed {
         return None;
     }
-    match (s.review.drained_at_s, s.review.backlog_before_trigger) {
+    match (s.review.drained_at_s, s.review.held_before_trigger) {
         (Some(at), _) => Some((at - last).max(0.0)),
         // No trigger: nothing to drain from, and the run did not collapse.
         (None, None) => Some(0.0),
