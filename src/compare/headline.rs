@@ -110,6 +110,8 @@ pub const METRICS: [Metric; 10] = [
 pub struct Headline {
     pub values: [f64; 10],
     pub verdict: String,
+    /// Every reason of the verdict, worst first (`verdict.reasons[].reason`).
+    pub reasons: Vec<String>,
 }
 
 fn f(v: &Value, ptr: &str) -> f64 {
@@ -120,6 +122,14 @@ impl Headline {
     /// Reads a summary.json document; None when it has no verdict state.
     pub fn of(v: &Value) -> Option<Headline> {
         let verdict = v.pointer("/verdict/state")?.as_str()?.to_string();
+        let reasons = v
+            .pointer("/verdict/reasons")
+            .and_then(Value::as_array)
+            .map_or(vec![], |rs| {
+                rs.iter()
+                    .filter_map(|r| Some(r.get("reason")?.as_str()?.to_string()))
+                    .collect()
+            });
         let completions: f64 = v
             .get("consumers")
             .and_then(Value::as_array)
@@ -145,6 +155,7 @@ impl Headline {
                 f(v, "/review/whole/lost"),
             ],
             verdict,
+            reasons,
         })
     }
 }

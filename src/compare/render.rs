@@ -65,6 +65,10 @@ fn table(c: &Comparison) -> (Vec<String>, Vec<Vec<String>>) {
         });
     }
     rows.push(row);
+    // The verdict names every harm: so does the comparison.
+    let mut row = vec!["reasons".to_string()];
+    row.extend(c.variants.iter().map(|v| v.reasons()));
+    rows.push(row);
     (header, rows)
 }
 
@@ -286,6 +290,7 @@ pub fn json(c: &Comparison) -> String {
                         m2.insert(m.key.into(), num(h.values[i]));
                     }
                     m2.insert("verdict".into(), json!(h.verdict));
+                    m2.insert("reasons".into(), json!(h.reasons));
                     Value::Object(m2)
                 })
                 .collect();
@@ -297,6 +302,7 @@ pub fn json(c: &Comparison) -> String {
                 "seed": v.seed,
                 "values": values,
                 "verdict": v.verdict(),
+                "reasons": v.reasons(),
                 "replications": reps,
             })
         })

@@ -91,6 +91,34 @@ impl Variant {
         }
         out.join(", ")
     }
+
+    /// The harms the verdict names: its reasons, or with replications each
+    /// reason with how many replications had it; "none" for none.
+    pub fn reasons(&self) -> String {
+        let mut seen: Vec<(&str, usize)> = vec![];
+        for h in &self.reps {
+            for r in &h.reasons {
+                match seen.iter_mut().find(|(name, _)| name == r) {
+                    Some((_, n)) => *n += 1,
+                    None => seen.push((r, 1)),
+                }
+            }
+        }
+        if seen.is_empty() {
+            return "none".into();
+        }
+        let n = self.reps.len();
+        seen.iter()
+            .map(|&(r, k)| {
+                if n == 1 {
+                    r.to_string()
+                } else {
+                    format!("{r} {k}/{n}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 pub(super) fn read_summary(dir: &Path) -> Result<Value, CompareError> {

@@ -71,6 +71,21 @@ fn two_scenario_files_give_the_summaries_numbers_and_their_changes() {
     assert!(!sa["databases"][0]["down"].as_array().unwrap().is_empty());
     assert!(sb["databases"][0]["down"].as_array().unwrap().is_empty());
     assert_eq!(c["variants"][1]["verdict"], sb["verdict"]["state"]);
+    // Every harm is named, in the table as in each run's verdict.
+    let named = |s: &serde_json::Value| -> Vec<String> {
+        let rs = s["verdict"]["reasons"].as_array().unwrap();
+        rs.iter()
+            .map(|r| r["reason"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(c["variants"][0]["reasons"], named(&sa).join(", "));
+    assert_eq!(c["variants"][1]["reasons"], "recovered_late");
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let row = stdout.lines().find(|l| l.starts_with("reasons")).unwrap();
+    assert!(
+        row.contains("downstream_crashed") && row.contains("recovered_late"),
+        "{row}"
+    );
     // The printed change of p99 is B − A, with its sign and per cent.
     let d = p99(&sb) - p99(&sa);
     let text = String::from_utf8_lossy(&o.stdout);
