@@ -54,8 +54,6 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
         s,
         "messages or processings so far (log scale)",
     );
-    // A database down explains a flat line: every interval shaded.
-    c.windows.extend(super::run::down_windows(s));
     c.y_log = true;
     let processed = total(series, &["throughput"], "processed (every processing)");
     let useful = total(series, &["goodput"], "first successes");

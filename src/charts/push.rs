@@ -2,7 +2,7 @@
 //! against what the endpoints took, refused and let time out, and what the
 //! delivery policies gave up on; the retry amplification on the right axis.
 
-use super::run::{chart, dashed, down_windows, rate, rate_label, ratio, smoothing};
+use super::run::{chart, dashed, rate, rate_label, ratio, smoothing};
 use super::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
@@ -42,7 +42,6 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
             });
         }
     }
-    c.windows.extend(down_windows(s));
     // Attempts per copy offered, from the same moving averages.
     let label = "retry amplification (right axis)";
     if let Some(a) = ratio(series, "push_attempts", "push_offered", w, |_| 0.0, label) {

@@ -1,6 +1,7 @@
 //! The charts of one run: backlog and age of oldest; arrivals vs throughput vs
 //! goodput; busy workers against the pool size (pools only); and, with pollers or
-//! downstreams, `concurrency` and `downstream_calls`. Trigger windows (spikes) shaded.
+//! downstreams, `concurrency` and `downstream_calls`. Trigger windows (spikes)
+//! and every interval a database was down shaded on each.
 
 use super::timechart::{Limit, Series, Shade, TimeChart, Window};
 use super::{ChartDir, ChartError};
@@ -87,7 +88,18 @@ fn subtitle(s: &Summary) -> String {
     let v = &s.verdict;
     let verdict = match v.state {
         State::Collapsed => {
-            format!("COLLAPSED at {:.0} s ({})", v.at_s.unwrap_or(0.0), v.detail)
+            // The harm a collapse also did, by name: the verdict names it all.
+            let also: Vec<&str> = v.reasons.iter().skip(1).map(|f| f.reason.name()).collect();
+            let also = if also.is_empty() {
+                String::new()
+            } else {
+                format!("; also {}", also.join(", "))
+            };
+            format!(
+                "COLLAPSED at {:.0} s ({}){also}",
+                v.at_s.unwrap_or(0.0),
+                v.detail
+            )
         }
         // The harm in numbers, as a reviewer reads it; the subtitle wraps.
         State::Degraded => format!(
@@ -119,7 +131,9 @@ pub(super) fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
         y2_label: None,
         series2: vec![],
         limits: vec![],
-        // Shaded: the moments the scenario changes its load on purpose.
+        // Shaded: the moments the scenario changes its load on purpose, and
+        // every interval a database was down, on every chart: a flat line or
+        // a pile-up has its cause in the picture.
         windows: s
             .triggers
             .iter()
@@ -129,6 +143,7 @@ pub(super) fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
                 to_x: t.to_s,
                 shade: if t.down { Shade::Down } else { Shade::Trigger },
             })
+            .chain(down_windows(s))
             .collect(),
         y_log: false,
     }
@@ -223,7 +238,7 @@ pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), C
     }
     c.y2_label = Some("age of oldest message (s)".into());
     c.series2
-        .extend(gauge(series, "oldest_age_s", "age of oldest (right axis)").map(dashed));
+        .extend(gauge(series, "oldest_age_s", "age of oldest waiting (right axis)").map(dashed));
     crate::charts::finish(c).write(dir.join("backlog"))?;
 
     // Flow: what came in against what went out, and what of it was useful.

@@ -44,8 +44,6 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
             l
         }));
     }
-    // A database down explains a flat line: every interval shaded.
-    c.windows.extend(super::run::down_windows(s));
     c.limits.push(Limit {
         label: "saturated (100 %)".into(),
         value: 100.0,

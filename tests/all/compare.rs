@@ -71,6 +71,20 @@ fn two_scenario_files_give_the_summaries_numbers_and_their_changes() {
     assert!(!sa["databases"][0]["down"].as_array().unwrap().is_empty());
     assert!(sb["databases"][0]["down"].as_array().unwrap().is_empty());
     assert_eq!(c["variants"][1]["verdict"], sb["verdict"]["state"]);
+    // Every chart of the uncapped run shades its database's down time, so that
+    // no picture leaves the crashes out; the capped run has none to shade.
+    for (run, crashed) in [("lambda-sqs-db", true), ("lambda-sqs-db-capped", false)] {
+        let mut charts = 0;
+        for e in std::fs::read_dir(out.join(run)).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_some_and(|x| x == "svg") {
+                let svg = std::fs::read_to_string(&path).unwrap();
+                assert_eq!(svg.contains("orders-db down"), crashed, "{}", path.display());
+                charts += 1;
+            }
+        }
+        assert!(charts >= 4, "{run}: {charts} charts");
+    }
     // Every harm is named, in the table as in each run's verdict.
     let named = |s: &serde_json::Value| -> Vec<String> {
         let rs = s["verdict"]["reasons"].as_array().unwrap();

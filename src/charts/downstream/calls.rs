@@ -1,7 +1,7 @@
 //! The `downstream_calls` chart: how calls to databases and APIs fail, are
 //! retried or throttled, and the state of the consumers' circuit breakers.
 
-use crate::charts::run::{chart, dashed, down_windows, gauge, rate, rate_label, smoothing};
+use crate::charts::run::{chart, dashed, gauge, rate, rate_label, smoothing};
 use crate::charts::timechart::Series;
 use crate::charts::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
@@ -45,7 +45,6 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
     let w = smoothing(series);
     let y = rate_label(series, "calls or invocations", w);
     let mut c = chart("", s, &y);
-    c.windows.extend(down_windows(s));
     // All-zero lines only lengthen the legend.
     let happened = |column: &str| {
         series

@@ -2,7 +2,7 @@
 //! pollers, pool workers that call downstreams, database connections) against
 //! the limits that bound it.
 
-use crate::charts::run::{chart, dashed, down_windows, gauge};
+use crate::charts::run::{chart, dashed, gauge};
 use crate::charts::timechart::{Limit, Series, TimeChart};
 use crate::charts::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
@@ -29,7 +29,6 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
         s,
         &y_label(has_lambda, pools, s),
     );
-    c.windows.extend(down_windows(s));
     // One colour per component, shared by its solid and dashed lines. Lambda
     // limits wait until the highest line is known.
     let mut colour = 0;
