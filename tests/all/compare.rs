@@ -79,7 +79,12 @@ fn two_scenario_files_give_the_summaries_numbers_and_their_changes() {
             let path = e.unwrap().path();
             if path.extension().is_some_and(|x| x == "svg") {
                 let svg = std::fs::read_to_string(&path).unwrap();
-                assert_eq!(svg.contains("orders-db down"), crashed, "{}", path.display());
+                assert_eq!(
+                    svg.contains("orders-db down"),
+                    crashed,
+                    "{}",
+                    path.display()
+                );
                 charts += 1;
             }
         }

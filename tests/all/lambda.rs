@@ -62,6 +62,9 @@ fn maximum_concurrency_trades_latency_for_survival() {
     assert_eq!(db.crashes, 0);
     assert!(db.peak_connections <= 50);
     assert!(!s.verdict.collapsed, "{:?}", s.verdict);
+    // The latency traded is harm the verdict names, and the only one.
+    let reasons: Vec<_> = s.verdict.reasons.iter().map(|f| f.reason.name()).collect();
+    assert_eq!(reasons, ["recovered_late"], "{:?}", s.verdict);
     assert_eq!(s.consumers[0].peak_concurrency, 50);
     // The database at its capacity (800/s): ~168,000 waiting at 300 s, the
     // oldest ~210 s old, all drained by ~560 s.
