@@ -35,7 +35,15 @@ pub(super) fn place_labels(
     plot: &Rect,
 ) -> Result<Vec<Annotation>, DrawError> {
     let mut out = Vec::new();
+    // A name labels its first window only: three crashes of one group read
+    // "crash (ledger)" once, not stacked down the plot; the legend names the
+    // marker, and the others are the same marker.
+    let mut named: Vec<&str> = vec![];
     for (win, (a, b)) in windows.iter().filter(|(w, _)| !w.label.is_empty()) {
+        if named.contains(&win.label.as_str()) {
+            continue;
+        }
+        named.push(&win.label);
         let center = (*a + *b) / 2.0;
         let label = if is_instant((*a, *b)) {
             place_instant_label(&out, &win.label, center.round(), plot, win.shade)?
@@ -148,4 +156,37 @@ fn place_limit_label(
         halo: true,
         bbox: text_box(x, y, w, size, HPos::Right),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::timechart::rect::rect;
+
+    #[test]
+    fn a_name_labels_its_first_window_only() {
+        crate::charts::style::register_fonts();
+        let crash = |x: f64| Window {
+            label: "crash (ledger)".into(),
+            from_x: x,
+            to_x: x,
+            shade: Shade::Down,
+        };
+        let (a, b, c) = (crash(60.0), crash(76.0), crash(92.0));
+        let spike = Window {
+            label: "spike ×10 (shop)".into(),
+            from_x: 0.0,
+            to_x: 0.0,
+            shade: Shade::Trigger,
+        };
+        let windows = [
+            (&a, (300.0, 300.0)),
+            (&b, (360.0, 360.0)),
+            (&spike, (100.0, 200.0)),
+            (&c, (430.0, 430.0)),
+        ];
+        let plot = rect(80.0, 130.0, 1200.0, 540.0);
+        let placed = place_labels(&windows, &[], &plot).unwrap();
+        assert_eq!(placed.len(), 2, "one crash label and the spike's");
+    }
 }

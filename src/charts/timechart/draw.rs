@@ -5,6 +5,7 @@ use super::Shade;
 use super::axis::Axis;
 use super::canvas::{Backend, Canvas, Drawn};
 use super::layout::{Plan, TICK_GAP, TICK_LEN};
+use super::lines::drawing_order;
 use super::rect::rect;
 use super::render::Paint;
 use super::text::{CAP_HEIGHT, TextSpec, text_width};
@@ -131,8 +132,10 @@ fn draw_data<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     for &(x, shade) in &plan.instants {
         instant_line(c, x, plan.plot.t, plan.plot.b, shade)?;
     }
-    let (last, first): (Vec<_>, Vec<_>) = plan.lines.iter().partition(|l| l.drawn_last());
-    for line in first.into_iter().chain(last) {
+    for line in drawing_order(&plan.lines)
+        .into_iter()
+        .map(|i| &plan.lines[i])
+    {
         let color = line.color.to_rgba();
         for poly in &line.polylines {
             match poly.as_slice() {
@@ -141,7 +144,10 @@ fn draw_data<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
             }
         }
     }
-    for line in &plan.lines {
+    for line in drawing_order(&plan.lines)
+        .into_iter()
+        .map(|i| &plan.lines[i])
+    {
         line.markers
             .iter()
             .try_for_each(|p| marker(c, *p, line.color))?;

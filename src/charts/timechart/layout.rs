@@ -4,8 +4,9 @@ use super::Shade;
 use super::annotations::{Annotation, place_labels};
 use super::axis::{Axis, aligned_axis, linear_axis, log_axis};
 use super::clean_input::CleanInput;
+use super::hidden;
 use super::legend::{self, Legend};
-use super::lines::{PlotLine, plot_lines};
+use super::lines::{PlotLine, drawing_order, plot_lines};
 use super::rect::{Rect, rect};
 use super::span_axis::{log_x_axis, time_axis};
 use super::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fitted_title, header};
@@ -84,7 +85,10 @@ impl Plan {
         let markers = chart.series.iter().chain(&chart.series2).any(|s| s.markers);
         let x = x_axis(&data, plot.width(), x_scale, markers)?;
         let map = Mapper { plot, x: &x };
-        let lines = plot_lines(chart, &data, &map, &y, y2.as_ref());
+        let mut lines = plot_lines(chart, &data, &map, &y, y2.as_ref());
+        // Before the legend: a revealed line's swatch is dashed too.
+        let order = drawing_order(&lines);
+        hidden::reveal(&mut lines, &order, plot);
         let limits: Vec<(&Limit, f64)> = data
             .limits
             .iter()

@@ -25,6 +25,9 @@ pub(super) struct PlotLine {
     pub(super) markers: Vec<(f64, f64)>,
     /// On the secondary (right) axis.
     pub(super) secondary: bool,
+    /// Would lie under the lines drawn after it (`hidden.rs`): drawn last,
+    /// dashed.
+    pub(super) revealed: bool,
 }
 
 impl PlotLine {
@@ -35,6 +38,23 @@ impl PlotLine {
     pub(super) fn drawn_last(&self) -> bool {
         self.secondary && self.dashed
     }
+
+    /// The drawing layer: other lines, then the right axis's dashed lines,
+    /// then the lines revealed from under them.
+    pub(super) fn layer(&self) -> u8 {
+        if self.revealed {
+            2
+        } else {
+            u8::from(self.drawn_last())
+        }
+    }
+}
+
+/// The order lines are drawn in: by layer, in their order within one.
+pub(super) fn drawing_order(lines: &[PlotLine]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..lines.len()).collect();
+    order.sort_by_key(|&i| lines[i].layer());
+    order
 }
 
 /// Markers are drawn only when there are at most this many pixels per point
@@ -86,6 +106,7 @@ pub(super) fn plot_lines(
             band,
             markers,
             secondary,
+            revealed: false,
         }
     };
     let secondary = data.secondary.iter().zip(&data.secondary_bands);

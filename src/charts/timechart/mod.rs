@@ -15,6 +15,7 @@ pub(crate) mod canvas;
 mod clean_input;
 mod downsample;
 mod draw;
+mod hidden;
 mod layout;
 mod legend;
 mod lines;

@@ -1,0 +1,151 @@
+//! A line drawn under another can vanish: two jitter policies with the same
+//! curve, partitions with the same lag, an offered load equal to the goodput
+//! drawn over it. The legend would then name a line nobody can see. A line
+//! that lies almost wholly under the lines drawn after it is revealed: drawn
+//! last, dashed, so that the line beneath shows through its gaps and both
+//! colours are on the picture.
+
+use super::lines::PlotLine;
+use super::rect::Rect;
+use crate::charts::style;
+
+/// Revealed when at least this share of a line's length is under later lines.
+const HIDDEN_SHARE: f64 = 0.9;
+/// Sample spacing along a polyline, in pixels.
+const STEP: f64 = 1.0;
+
+/// Pixels painted by the lines drawn so far (from the top of the stack down).
+struct Coverage {
+    plot: Rect,
+    width: usize,
+    height: usize,
+    painted: Vec<bool>,
+}
+
+impl Coverage {
+    fn new(plot: Rect) -> Coverage {
+        let width = plot.width().max(0.0).ceil() as usize + 3;
+        let height = plot.height().max(0.0).ceil() as usize + 3;
+        Coverage {
+            plot,
+            width,
+            height,
+            painted: vec![false; width * height],
+        }
+    }
+
+    /// The cell of a pixel position, if it is on the plot (with a margin).
+    fn cell(&self, (x, y): (f64, f64)) -> Option<usize> {
+        let cx = (x - self.plot.l + 1.0).round();
+        let cy = (y - self.plot.t + 1.0).round();
+        if !(cx >= 0.0 && cy >= 0.0) {
+            return None;
+        }
+        let (cx, cy) = (cx as usize, cy as usize);
+        (cx < self.width && cy < self.height).then(|| cy * self.width + cx)
+    }
+
+    /// Paints a line as drawn: every pixel within half its width.
+    fn paint(&mut self, line: &PlotLine) {
+        let r = (style::LINE_WIDTH / 2.0).ceil() as i64;
+        for p in samples(line) {
+            for dy in -r..=r {
+                for dx in -r..=r {
+                    if let Some(i) = self.cell((p.0 + dx as f64, p.1 + dy as f64)) {
+                        self.painted[i] = true;
+                    }
+                }
+            }
+        }
+    }
+
+    /// The share of the line's samples on painted pixels; None for a line
+    /// with nothing on the plot.
+    fn covered(&self, line: &PlotLine) -> Option<f64> {
+        let (mut on, mut all) = (0usize, 0usize);
+        for p in samples(line) {
+            if let Some(i) = self.cell(p) {
+                all += 1;
+                on += usize::from(self.painted[i]);
+            }
+        }
+        (all > 0).then(|| on as f64 / all as f64)
+    }
+}
+
+/// Points every `STEP` pixels along each polyline (a lone point as itself).
+fn samples(line: &PlotLine) -> impl Iterator<Item = (f64, f64)> + '_ {
+    line.polylines.iter().flat_map(|poly| {
+        let lone = (poly.len() == 1).then(|| poly[0]);
+        poly.windows(2)
+            .flat_map(|w| {
+                let ((x0, y0), (x1, y1)) = (w[0], w[1]);
+                let n = ((x1 - x0).hypot(y1 - y0) / STEP).ceil().max(1.0) as usize;
+                (0..n).map(move |k| {
+                    let t = k as f64 / n as f64;
+                    (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+                })
+            })
+            .chain(lone)
+    })
+}
+
+/// Marks the lines that the lines drawn after them would hide; `order` is the
+/// drawing order (indices into `lines`).
+pub(super) fn reveal(lines: &mut [PlotLine], order: &[usize], plot: Rect) {
+    let mut cover = Coverage::new(plot);
+    for &i in order.iter().rev() {
+        // Areas are shaded, not stroked over: their outline is their own.
+        if !lines[i].fill
+            && cover
+                .covered(&lines[i])
+                .is_some_and(|share| share >= HIDDEN_SHARE)
+        {
+            lines[i].revealed = true;
+            lines[i].dashed = true;
+        }
+        cover.paint(&lines[i]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::timechart::rect::rect;
+    use plotters::style::RGBColor;
+
+    fn line(label: &str, points: Vec<(f64, f64)>) -> PlotLine {
+        PlotLine {
+            label: label.into(),
+            color: RGBColor(0, 0, 0),
+            dashed: false,
+            fill: false,
+            fill_base: 0.0,
+            polylines: vec![points],
+            band: None,
+            markers: vec![],
+            secondary: false,
+            revealed: false,
+        }
+    }
+
+    #[test]
+    fn a_line_under_a_later_one_is_revealed_and_a_distinct_one_is_not() {
+        let plot = rect(0.0, 0.0, 200.0, 100.0);
+        let mut lines = vec![
+            line("full", vec![(0.0, 90.0), (200.0, 20.0)]),
+            line("apart", vec![(0.0, 10.0), (200.0, 10.0)]),
+            line("equal", vec![(0.0, 90.5), (200.0, 20.5)]),
+        ];
+        reveal(&mut lines, &[0, 1, 2], plot);
+        assert!(lines[0].revealed && lines[0].dashed, "hidden under `equal`");
+        assert!(!lines[1].revealed && !lines[2].revealed);
+        // Crossing once is not hiding.
+        let mut lines = vec![
+            line("a", vec![(0.0, 90.0), (200.0, 10.0)]),
+            line("b", vec![(0.0, 10.0), (200.0, 90.0)]),
+        ];
+        reveal(&mut lines, &[0, 1], plot);
+        assert!(!lines[0].revealed);
+    }
+}
