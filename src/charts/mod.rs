@@ -25,3 +25,12 @@ pub use options::{ChartDir, ChartOptions, Formats, IntoTarget, Target};
 pub(crate) fn finish(c: timechart::TimeChart) -> timechart::TimeChart {
     palette::by_meaning(time_span::fitted(c))
 }
+
+/// The scenario as a chart names it: its file name, so that a chart does not
+/// depend on how the path was typed (`./scenarios/x.toml`, an absolute path).
+pub(crate) fn scenario_name(path: &str) -> &str {
+    std::path::Path::new(path)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or(path)
+}

@@ -118,7 +118,8 @@ fn subtitle(s: &Summary) -> String {
         .map(|t| format!("{t} · "))
         .unwrap_or_default();
     // The verdict on a line of its own, wrapped at spaces, never cut mid-word.
-    format!("{title}{} · seed {}\n{verdict}", s.scenario, s.seed)
+    let file = super::scenario_name(&s.scenario);
+    format!("{title}{file} · seed {}\n{verdict}", s.seed)
 }
 
 pub(super) fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {

@@ -88,7 +88,8 @@ pub fn draw(dir: &ChartDir, info: &PlanInfo, t: &Table) -> Result<Vec<String>, C
     let groups = lines(info);
     let subtitle = format!(
         "{} · {} replications per point · mean and 95% confidence interval",
-        info.scenario, info.reps
+        super::scenario_name(&info.scenario),
+        info.reps
     );
     for metric in &info.metrics {
         let Some(mi) = t.metrics.iter().position(|m| m == metric) else {
@@ -291,7 +292,8 @@ fn heat_map_input(info: &PlanInfo, t: &Table) -> Option<HeatMap> {
         title: format!("{} over {} and {}", metric_label(metric), px.path, py.path),
         subtitle: Some(format!(
             "{} · mean of {} replications · collapsed cells marked{fixed}",
-            info.scenario, info.reps
+            super::scenario_name(&info.scenario),
+            info.reps
         )),
         x_label: px.path.clone(),
         y_label: py.path.clone(),

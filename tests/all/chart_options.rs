@@ -159,3 +159,33 @@ fn a_sweep_without_charts_writes_the_same_tables() {
     assert!(!b.keys().any(|n| n.ends_with(".png") || n.ends_with(".svg")));
     assert!(data(&a) == data(&b), "the tables differ");
 }
+
+#[test]
+fn charts_do_not_depend_on_how_the_path_was_typed() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(d.path().join("scenarios")).unwrap();
+    std::fs::write(d.path().join("scenarios/q.toml"), SCENARIO).unwrap();
+    let absolute = d.path().join("scenarios/q.toml");
+    let typed = [
+        "scenarios/q.toml",
+        "./scenarios/q.toml",
+        absolute.to_str().unwrap(),
+    ];
+    let mut charts = vec![];
+    for (i, path) in typed.iter().enumerate() {
+        let out = format!("out-{i}");
+        let o = flowsim(&["run", path, "-q", "--out", &out], d.path());
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let all = files(&d.path().join(out).join("q"));
+        let pictures: BTreeMap<String, Vec<u8>> = all
+            .into_iter()
+            .filter(|(n, _)| n.ends_with(".png") || n.ends_with(".svg"))
+            .collect();
+        assert!(pictures.contains_key("backlog.svg"));
+        let svg = String::from_utf8(pictures["backlog.svg"].clone()).unwrap();
+        assert!(svg.contains("q.toml · seed"), "the file's name");
+        charts.push(pictures);
+    }
+    assert_eq!(charts[0], charts[1]);
+    assert_eq!(charts[0], charts[2]);
+}
