@@ -4,6 +4,7 @@ mod downstream;
 mod error;
 pub mod heatmap;
 mod lag;
+mod latency;
 mod load;
 pub mod options;
 mod outcomes;

@@ -261,6 +261,7 @@ pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), C
     }
     crate::charts::finish(c).write(dir.join("throughput"))?;
 
+    super::latency::draw(dir, s, series)?;
     workers(dir, s, series)?;
     super::utilisation::draw(dir, s, series)?;
     super::outcomes::draw(dir, s, series)?;

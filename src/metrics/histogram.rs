@@ -67,6 +67,17 @@ impl LogLinear {
         self.total += 1;
     }
 
+    /// Values recorded.
+    pub fn count(&self) -> u64 {
+        self.total
+    }
+
+    /// Empty again, keeping its memory.
+    pub fn clear(&mut self) {
+        self.counts.fill(0);
+        self.total = 0;
+    }
+
     /// Values recorded below 1 (zeros).
     pub fn count_of_zero(&self) -> u64 {
         self.counts.first().copied().unwrap_or(0)

@@ -8,6 +8,7 @@ pub mod final_window;
 pub mod held;
 pub mod histogram;
 pub mod imbalance;
+pub mod interval_latency;
 pub mod last_below;
 pub mod latency;
 pub mod ledger;

@@ -11,6 +11,7 @@ pub use readers::{Readers, RowReader, RowSink};
 
 use crate::engine::{SimTime, to_secs};
 use crate::metrics::columns::Columns;
+use crate::metrics::interval_latency;
 use crate::model::World;
 use crate::model::client::ClientCounters;
 use crate::model::push::Endpoint;
@@ -187,6 +188,14 @@ fn write_totals(r: &mut Columns, w: &World, now: SimTime) {
     );
     r.counter("dropped", w.queues.iter().map(|q| q.c.dropped).sum());
     r.counter("rejected", w.queues.iter().map(|q| q.c.rejected).sum());
+    if !w.consumers.is_empty() {
+        // End-to-end latency of the messages first processed in the row's
+        // interval; empty (NaN) when none was.
+        let q =
+            interval_latency::quantiles_s(w.consumers.iter().map(|c| &c.recent), now, &[0.5, 0.99]);
+        r.gauge("latency_p50_s", q[0]);
+        r.gauge("latency_p99_s", q[1]);
+    }
     if w.producers.iter().any(|p| p.buffer.is_some()) {
         producer_totals(r, w);
     }

@@ -28,6 +28,7 @@ use super::queue::redrive::Redrive;
 use super::queue::{Queue, QueueParams, Waiter};
 use super::retry::Backoff;
 use crate::engine::from_secs;
+use crate::metrics::interval_latency::IntervalLatency;
 use crate::scenario::{
     CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Scenario,
     consumer_name, producer_name,
@@ -412,6 +413,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 throttle_pause: from_secs(l.throttle_pause_s),
             }));
         }
+        cons.recent = IntervalLatency::new(from_secs(s.run.sample_interval_s).max(1));
         consumers.push(cons);
     }
     let redrives = s

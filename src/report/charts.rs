@@ -9,6 +9,7 @@ use std::path::Path;
 const RUN_CHARTS: &[(&str, &str)] = &[
     ("backlog", "Backlog and age of the oldest message"),
     ("throughput", "Arrivals, throughput and goodput"),
+    ("latency", "End-to-end latency over time"),
     ("workers", "Busy workers against the pool size"),
     (
         "concurrency",
@@ -41,7 +42,7 @@ fn evidence(reason: &str) -> &'static [&'static str] {
             "throughput",
         ],
         "backlog_growth" | "backlog_cap" | "not_recovered" => &["backlog", "lag", "throughput"],
-        "recovered_late" => &["backlog", "lag", "load", "service", "throughput"],
+        "recovered_late" => &["backlog", "latency", "lag", "load", "service", "throughput"],
         "message_loss" | "messages_lost" => {
             &["outcomes", "lag", "throughput", "backlog", "deliveries"]
         }
@@ -49,7 +50,7 @@ fn evidence(reason: &str) -> &'static [&'static str] {
             &["outcomes", "backlog", "throughput", "deliveries", "lag"]
         }
         "producer_out_of_memory" | "publish_refused" => &["backlog", "outcomes", "throughput"],
-        "saturated" => &["utilisation", "workers", "concurrency"],
+        "saturated" => &["utilisation", "workers", "concurrency", "latency"],
         _ => &[],
     }
 }

@@ -89,12 +89,21 @@ processing_s = { dist = "constant", mean = 0.02 }
 
     #[test]
     fn lambda_and_database_get_their_charts_instead_of_workers() {
-        let expected = both(&["backlog", "throughput", "concurrency", "downstream_calls"]);
+        let expected = both(&[
+            "backlog",
+            "throughput",
+            "latency",
+            "concurrency",
+            "downstream_calls",
+        ]);
         assert_eq!(charts(LAMBDA), expected);
     }
 
     #[test]
     fn a_plain_pool_gets_no_new_charts() {
-        assert_eq!(charts(POOL), both(&["backlog", "throughput", "workers"]));
+        assert_eq!(
+            charts(POOL),
+            both(&["backlog", "throughput", "latency", "workers"])
+        );
     }
 }

@@ -24,6 +24,8 @@ const GAUGES: &[&str] = &[
     "in_service",
     "lag",
     "lag_s",
+    "latency_p50_s",
+    "latency_p99_s",
     "latency_s",
     "oldest_age_s",
     "outstanding",

@@ -24,6 +24,7 @@ pub use worker::{Phase, Worker, WorkerState};
 
 use crate::engine::{Rng, SimTime, stream};
 use crate::metrics::Latency;
+use crate::metrics::interval_latency::IntervalLatency;
 use crate::model::consumer::poller::Poller;
 use crate::model::dist::Dist;
 use crate::model::downstream::Target;
@@ -96,6 +97,9 @@ pub struct Consumer {
     pub c: ConsumerCounters,
     /// Publish → first successful processing.
     pub e2e: Latency,
+    /// The same, over the current sampling interval only (the time series'
+    /// latency percentiles).
+    pub recent: IntervalLatency,
     pub budget: Option<Budget>,
     /// One per link of the call chain.
     pub breakers: Vec<Breaker>,
@@ -194,6 +198,7 @@ impl Consumer {
             peak_busy: 0,
             c: ConsumerCounters::default(),
             e2e: Latency::default(),
+            recent: IntervalLatency::default(),
             budget: None,
             breakers: Vec::new(),
             store: None,

@@ -256,6 +256,7 @@ impl Consumer {
             if m.successes == 1 {
                 self.c.goodput += 1;
                 self.e2e.record_at(now - m.published, now);
+                self.recent.record(now - m.published, now);
             } else {
                 self.c.duplicates += 1;
             }
