@@ -73,6 +73,30 @@ fn band_floor(stats: &[Vec<Stat>], metric: usize) -> f64 {
     }
 }
 
+/// Replications disagree at a point when some collapsed and some did not, or
+/// when their 95 % interval is wider than half their mean: the mean and its
+/// band then describe no run, and each replication is shown as a dot.
+fn disagree(t: &Table, point: usize, metric: usize) -> bool {
+    let st = &t.stats[point][metric];
+    let split = t.collapsed[point] > 0.0 && t.collapsed[point] < 1.0;
+    let wide = (st.ci_high - st.ci_low) > st.mean.abs() && st.n >= 2;
+    split || wide
+}
+
+/// The replications of a line's points where they disagree, as lone dots
+/// (NaN between them: no line joins them); None where they all agree.
+fn disagreeing(info: &PlanInfo, t: &Table, line: &[usize], metric: usize) -> Option<Series> {
+    let mut points = vec![];
+    for &p in line.iter().filter(|&&p| disagree(t, p, metric)) {
+        let x = x_of(info, p);
+        for &v in &t.samples[p][metric] {
+            points.push((x, v));
+            points.push((f64::NAN, f64::NAN));
+        }
+    }
+    (!points.is_empty()).then(|| Series::new("", points))
+}
+
 /// Draws every chart of a sweep; returns notes on those that could not be
 /// drawn as asked. The runs are done by now: a chart that cannot be laid out
 /// (labels too long, too many cells, values no axis spans) is drawn simpler
@@ -97,8 +121,9 @@ pub fn draw(dir: &ChartDir, info: &PlanInfo, t: &Table) -> Result<Vec<String>, C
         };
         let floor = band_floor(&t.stats, mi);
         let mut series = vec![];
+        let mut dots = vec![];
         let mut windows = vec![];
-        for g in groups.iter().take(MAX_LINES) {
+        for (k, g) in groups.iter().take(MAX_LINES).enumerate() {
             let mut s = Series::new(
                 line_label(info, g[0]),
                 g.iter()
@@ -111,7 +136,16 @@ pub fn draw(dir: &ChartDir, info: &PlanInfo, t: &Table) -> Result<Vec<String>, C
                     .collect(),
             );
             s.markers = true;
+            s.color = Some(k);
             series.push(s);
+            if let Some(mut d) = disagreeing(info, t, g, mi) {
+                d.color = Some(k);
+                // One legend row says what the dots are.
+                if dots.is_empty() {
+                    d.label = "each replication, where they disagree".into();
+                }
+                dots.push(d);
+            }
             if let Some(&p) = g.iter().find(|&&p| t.collapsed[p] >= 0.5) {
                 let x = x_of(info, p);
                 let which = if groups.len() > 1 {
@@ -128,6 +162,7 @@ pub fn draw(dir: &ChartDir, info: &PlanInfo, t: &Table) -> Result<Vec<String>, C
                 });
             }
         }
+        series.extend(dots);
         let chart = TimeChart {
             title: format!("{} against {}", metric_label(metric), info.params[0].path),
             subtitle: Some(subtitle.clone()),
@@ -313,6 +348,24 @@ fn heat_map_input(info: &PlanInfo, t: &Table) -> Option<HeatMap> {
 mod tests {
     use super::*;
     use crate::sweep::report::stat;
+
+    #[test]
+    fn replications_disagree_when_some_collapse_or_the_interval_is_wide() {
+        let points = [
+            vec![210.0, 518.0, 566.0], // one of three collapsed
+            vec![720.0, 724.0, 726.0], // all collapsed, close
+            vec![0.0, 0.0, 2.0],       // none collapsed, wide
+            vec![100.0, 101.0, 99.0],  // none collapsed, close
+        ];
+        let t = Table {
+            metrics: vec!["p99".into()],
+            stats: points.iter().map(|xs| vec![stat(xs)]).collect(),
+            samples: points.iter().map(|xs| vec![xs.clone()]).collect(),
+            collapsed: vec![1.0 / 3.0, 1.0, 0.0, 0.0],
+        };
+        let shown: Vec<bool> = (0..4).map(|p| disagree(&t, p, 0)).collect();
+        assert_eq!(shown, [true, false, true, false]);
+    }
 
     #[test]
     fn bands_of_a_never_negative_metric_stop_at_zero() {

@@ -73,6 +73,8 @@ pub struct Table {
     pub metrics: Vec<String>,
     /// stats[point][metric]
     pub stats: Vec<Vec<Stat>>,
+    /// samples[point][metric]: each replication's value, in replication order.
+    pub samples: Vec<Vec<Vec<f64>>>,
     pub collapsed: Vec<f64>,
 }
 
@@ -148,6 +150,7 @@ pub(crate) fn table(info: &PlanInfo, records: &[Record]) -> Table {
     Table {
         metrics,
         stats,
+        samples,
         collapsed,
     }
 }
