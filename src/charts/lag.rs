@@ -81,7 +81,55 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
         );
     }
     c.y2_label = Some("age of the oldest uncommitted record (s)".into());
-    crate::charts::finish(c).write(dir.join("lag")).map(|_| ())
+    crate::charts::finish(c).write(dir.join("lag"))?;
+    many_partitions(dir, s, series, &groups)
+}
+
+/// With more partitions than the lag chart draws: every partition's peak and
+/// final lag against its number (`lag_partitions`), so that none is left out
+/// of the pictures and a hot one stands out among a hundred.
+fn many_partitions(
+    dir: &ChartDir,
+    s: &Summary,
+    series: &BoundedSeries,
+    groups: &[(&str, &crate::run::GroupSummary)],
+) -> Result<(), ChartError> {
+    if groups.iter().all(|(_, g)| g.partitions.len() <= MOST) {
+        return Ok(());
+    }
+    let mut c = chart("Lag of every partition", s, "records not yet processed");
+    c.x_label = "partition".into();
+    c.windows.clear();
+    for (name, g) in groups {
+        let (mut peak, mut last) = (vec![], vec![]);
+        for p in &g.partitions {
+            let col = format!("{name}.p{}.lag", p.partition);
+            let Some(v) = series.extremes(&col) else {
+                continue;
+            };
+            let x = f64::from(p.partition);
+            peak.push((x, v.iter().flatten().copied().fold(0.0, f64::max)));
+            last.push((
+                x,
+                series
+                    .column(&col)
+                    .and_then(|c| c.last().copied())
+                    .unwrap_or(f64::NAN),
+            ));
+        }
+        let who = if groups.len() > 1 {
+            format!("{name}: ")
+        } else {
+            String::new()
+        };
+        let mut top = Series::new(format!("{who}peak lag"), peak);
+        top.markers = true;
+        let mut end = Series::new(format!("{who}lag at the end"), last);
+        end.markers = true;
+        c.series.push(top);
+        c.series.push(end);
+    }
+    c.write(dir.join("lag_partitions")).map(|_| ())
 }
 
 /// A per-interval counter column summed up to each sample.

@@ -25,6 +25,7 @@ const RUN_CHARTS: &[(&str, &str)] = &[
         "Requests in service, and the latency a new one gets",
     ),
     ("lag", "Consumer lag per partition"),
+    ("lag_partitions", "Lag of every partition"),
     ("deliveries", "Push deliveries to endpoints"),
     ("utilisation", "Utilisation per consumer"),
     ("outcomes", "What became of the messages"),

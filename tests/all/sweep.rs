@@ -428,3 +428,42 @@ fn max_wall_stops_each_run_of_a_sweep_with_its_reason() {
     let o = flowsim(&["sweep", LOAD, "--max-wall", "0", "--out", out], "2");
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// Every scenario shipped with a `[sweep]` table names metrics that exist: a
+/// metric renamed in the summary fails here, not in a user's sweep.
+#[test]
+fn every_shipped_sweep_names_real_metrics() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let mut swept = 0;
+    for e in std::fs::read_dir(root.join("scenarios")).unwrap() {
+        let path = e.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        if !text.lines().any(|l| l.trim() == "[sweep]") {
+            continue;
+        }
+        // One shard of a million: the names are checked before any run.
+        let o = crate::common::flowsim(
+            &[
+                "sweep",
+                path.to_str().unwrap(),
+                "--shard",
+                "0/1000000",
+                "--out",
+                out.path().to_str().unwrap(),
+                "-q",
+                "--charts",
+                "none",
+            ],
+            root,
+        );
+        assert!(
+            o.status.success(),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        swept += 1;
+    }
+    assert!(swept >= 8, "{swept} sweeps");
+}
