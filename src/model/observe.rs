@@ -1,50 +1,75 @@
-//! The world's columns in the time series: each component writes its own,
-//! under its name, in a fixed order of tables (that order is the order of the
-//! columns in timeseries.csv).
+//! The world's columns in the time series, declared by the components
+//! themselves through `Observed`; this file only orders the tables.
 
 use crate::engine::SimTime;
 use crate::metrics::columns::Columns;
 use crate::model::World;
+use crate::model::log::Topic;
+use crate::model::message::Arena;
+
+/// What a component may read, besides itself, when it writes its columns:
+/// the world's shared state, never another component's tables.
+pub struct View<'a> {
+    pub arena: &'a Arena,
+    pub topics: &'a [Topic],
+    pub now: SimTime,
+}
+
+/// A component seen in the time series: under its name, the columns it
+/// declares. A new kind of component implements this in its own folder and
+/// adds its table to `World::series_columns`; no column list names it.
+pub trait Observed {
+    /// The prefix of its columns (`<name>.<column>`).
+    fn name(&self) -> &str;
+    /// False for a component with nothing to show (a producer without a
+    /// publish policy): it gets no columns at all.
+    fn shown(&self) -> bool {
+        true
+    }
+    /// Its columns, in a fixed order: that order is timeseries.csv's.
+    fn series_columns(&self, cols: &mut Columns, view: &View);
+}
+
+/// One table's columns, component after component.
+fn section<T: Observed>(table: &[T], cols: &mut Columns, view: &View) {
+    for c in table.iter().filter(|c| c.shown()) {
+        cols.component(c.name());
+        c.series_columns(cols, view);
+    }
+}
 
 impl World {
+    pub fn view(&self, now: SimTime) -> View<'_> {
+        View {
+            arena: &self.arena,
+            topics: &self.topics,
+            now,
+        }
+    }
+
+    /// The world's columns: each component writes its own, under its name, in
+    /// a fixed order of tables (the order of the columns in timeseries.csv).
     pub fn series_columns(&self, cols: &mut Columns, now: SimTime) {
-        for q in &self.queues {
-            cols.component(&q.p.name);
-            q.series_columns(cols, &self.arena, now);
-        }
-        for t in &self.pushes {
-            cols.component(&t.name);
-            t.series_columns(cols);
-        }
-        for p in self.producers.iter().filter(|p| p.buffer.is_some()) {
-            cols.component(&p.p.name);
-            p.series_columns(cols, now);
-        }
-        for c in &self.consumers {
-            cols.component(&c.p.name);
-            c.series_columns(cols, &self.topics, now);
-        }
-        for d in &self.databases {
-            cols.component(&d.p.name);
-            d.series_columns(cols);
-        }
-        for a in &self.apis {
-            cols.component(&a.p.name);
-            a.series_columns(cols, now);
-        }
-        for k in &self.clients {
-            cols.component(&k.p.name);
-            k.series_columns(cols, now);
-        }
-        for v in &self.services {
-            cols.component(&v.p.name);
-            v.series_columns(cols, now);
-        }
-        for r in &self.records {
-            cols.component(&r.p.name);
-            r.series_columns(cols);
-        }
+        let v = self.view(now);
+        section(&self.queues, cols, &v);
+        section(&self.pushes, cols, &v);
+        section(&self.producers, cols, &v);
+        section(&self.consumers, cols, &v);
+        section(&self.databases, cols, &v);
+        section(&self.apis, cols, &v);
+        section(&self.clients, cols, &v);
+        section(&self.services, cols, &v);
+        section(&self.records, cols, &v);
         cols.system();
+    }
+}
+
+impl Observed for crate::model::client::Clients {
+    fn name(&self) -> &str {
+        &self.p.name
+    }
+    fn series_columns(&self, cols: &mut Columns, view: &View) {
+        crate::model::client::Clients::series_columns(self, cols, view.now)
     }
 }
 
@@ -62,9 +87,10 @@ impl World {
     pub fn read_column(&self, what: Watched, columns: &[&str], now: SimTime) -> Option<f64> {
         let (mut values, mut counters, mut names) = (vec![], vec![], vec![]);
         let mut cols = Columns::new(&mut values, &mut counters, Some(&mut names));
+        let v = self.view(now);
         match what {
-            Watched::Queue(i) => self.queues[i].series_columns(&mut cols, &self.arena, now),
-            Watched::Consumer(i) => self.consumers[i].series_columns(&mut cols, &self.topics, now),
+            Watched::Queue(i) => Observed::series_columns(&self.queues[i], &mut cols, &v),
+            Watched::Consumer(i) => Observed::series_columns(&self.consumers[i], &mut cols, &v),
         }
         columns
             .iter()

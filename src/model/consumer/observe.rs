@@ -5,11 +5,16 @@
 use crate::engine::SimTime;
 use crate::metrics::columns::Columns;
 use crate::model::consumer::{Consumer, Kind};
-use crate::model::log::Topic;
+use crate::model::observe::{Observed, View};
 
-impl Consumer {
-    /// `topics` are the world's, for a group member's lag.
-    pub fn series_columns(&self, cols: &mut Columns, topics: &[Topic], now: SimTime) {
+impl Observed for Consumer {
+    fn name(&self) -> &str {
+        &self.p.name
+    }
+
+    /// The view's topics are for a group member's lag.
+    fn series_columns(&self, cols: &mut Columns, v: &View) {
+        let (topics, now) = (v.topics, v.now);
         self.work_columns(cols, now);
         match &self.kind {
             Kind::Endpoint(e) => e.series_columns(cols),
@@ -31,7 +36,9 @@ impl Consumer {
             Kind::Pool | Kind::Poller(_) => {}
         }
     }
+}
 
+impl Consumer {
     fn work_columns(&self, cols: &mut Columns, now: SimTime) {
         match self.kind.poller() {
             Some(p) => {

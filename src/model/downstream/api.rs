@@ -5,6 +5,7 @@
 use super::faults::Faults;
 use crate::engine::{Rng, SimTime, stream, to_secs};
 use crate::model::dist::Dist;
+use crate::model::observe::{Observed, View};
 
 pub struct ApiParams {
     pub name: String,
@@ -67,9 +68,14 @@ impl Api {
     }
 }
 
-impl Api {
-    /// Its columns in the time series: tokens left, calls and what failed.
-    pub fn series_columns(&self, cols: &mut crate::metrics::columns::Columns, now: SimTime) {
+/// Its columns in the time series: tokens left, calls and what failed.
+impl Observed for Api {
+    fn name(&self) -> &str {
+        &self.p.name
+    }
+
+    fn series_columns(&self, cols: &mut crate::metrics::columns::Columns, v: &View) {
+        let now = v.now;
         cols.gauge("tokens", self.tokens_at(now));
         cols.counter("calls", self.c.calls);
         cols.counter("throttles", self.c.throttles);

@@ -4,6 +4,7 @@
 
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::model::dist::Dist;
+use crate::model::observe::{Observed, View};
 
 pub struct RecordParams {
     pub name: String,
@@ -61,9 +62,13 @@ impl Record {
     }
 }
 
-impl Record {
-    /// Its columns in the time series: reads, writes and conflicts.
-    pub fn series_columns(&self, cols: &mut crate::metrics::columns::Columns) {
+/// Its columns in the time series: reads, writes and conflicts.
+impl Observed for Record {
+    fn name(&self) -> &str {
+        &self.p.name
+    }
+
+    fn series_columns(&self, cols: &mut crate::metrics::columns::Columns, _: &View) {
         cols.counter("reads", self.c.reads);
         cols.counter("writes", self.c.writes);
         cols.counter("conflicts", self.c.conflicts);

@@ -1,12 +1,22 @@
 //! A producer's columns in the time series: only a producer with a publish
 //! policy has any (its buffer, its retries, what it lost or blocked).
 
-use crate::engine::SimTime;
 use crate::metrics::columns::Columns;
+use crate::model::observe::{Observed, View};
 use crate::model::producer::Producer;
 
-impl Producer {
-    pub fn series_columns(&self, cols: &mut Columns, now: SimTime) {
+impl Observed for Producer {
+    fn name(&self) -> &str {
+        &self.p.name
+    }
+
+    /// Only a producer with a publish policy has columns.
+    fn shown(&self) -> bool {
+        self.buffer.is_some()
+    }
+
+    fn series_columns(&self, cols: &mut Columns, v: &View) {
+        let now = v.now;
         let Some(b) = &self.buffer else { return };
         cols.gauge("buffered", b.held_messages() as f64);
         cols.gauge("up", if b.crashed_at.is_some() { 0.0 } else { 1.0 });

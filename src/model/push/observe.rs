@@ -3,10 +3,15 @@
 //! the copies still pending).
 
 use crate::metrics::columns::Columns;
+use crate::model::observe::{Observed, View};
 use crate::model::push::{Endpoint, PushTopic};
 
-impl PushTopic {
-    pub fn series_columns(&self, cols: &mut Columns) {
+impl Observed for PushTopic {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn series_columns(&self, cols: &mut Columns, _: &View) {
         cols.counter("published", self.published);
     }
 }

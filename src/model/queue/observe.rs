@@ -1,13 +1,18 @@
 //! A queue's columns in the time series: its messages by state, the age of
 //! its oldest visible one, and what went through it.
 
-use crate::engine::{SimTime, to_secs};
+use crate::engine::to_secs;
 use crate::metrics::columns::Columns;
-use crate::model::message::Arena;
+use crate::model::observe::{Observed, View};
 use crate::model::queue::Queue;
 
-impl Queue {
-    pub fn series_columns(&self, cols: &mut Columns, arena: &Arena, now: SimTime) {
+impl Observed for Queue {
+    fn name(&self) -> &str {
+        &self.p.name
+    }
+
+    fn series_columns(&self, cols: &mut Columns, v: &View) {
+        let (arena, now) = (v.arena, v.now);
         cols.gauge("visible", self.visible_n as f64);
         cols.gauge("in_flight", self.in_flight_n as f64);
         cols.gauge("delayed", self.delayed_n as f64);

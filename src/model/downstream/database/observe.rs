@@ -3,9 +3,14 @@
 
 use crate::metrics::columns::Columns;
 use crate::model::downstream::database::Database;
+use crate::model::observe::{Observed, View};
 
-impl Database {
-    pub fn series_columns(&self, cols: &mut Columns) {
+impl Observed for Database {
+    fn name(&self) -> &str {
+        &self.p.name
+    }
+
+    fn series_columns(&self, cols: &mut Columns, _: &View) {
         cols.gauge("up", if self.is_down() { 0.0 } else { 1.0 });
         cols.gauge("connections", self.in_use as f64);
         cols.gauge("queries_running", self.active() as f64);
