@@ -14,7 +14,9 @@ use super::downstream::database::{Database, DatabaseParams};
 use super::downstream::faults::Window;
 use super::downstream::record::{Record, RecordParams};
 use super::downstream::service::{Service, ServiceParams};
-use super::event::{ApiId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId};
+use super::event::{
+    ApiId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId, WorkerId,
+};
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};
@@ -309,9 +311,9 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             ConsumerParams {
                 name: consumer_name(i, c),
                 queue: if c.topic.is_some() || c.push.is_some() {
-                    0
+                    QueueId(0)
                 } else {
-                    qid(c.queue.as_deref())?
+                    QueueId(qid(c.queue.as_deref())?)
                 },
                 topic: tid(&c.topic)?,
                 workers: if c.lambda.is_some() {
@@ -354,9 +356,9 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             let policy = c.delivery.clone().unwrap_or_default().resolve();
             cons.kind = Kind::Endpoint(Endpoint::new(
                 &consumer_name(i, c),
-                t,
+                PushId(t),
                 policy,
-                dlq.map(|q| qid(Some(q))).transpose()?,
+                dlq.map(|q| qid(Some(q)).map(QueueId)).transpose()?,
                 c.workers(),
                 seed,
                 rep,
@@ -367,18 +369,18 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         }
         if let Some(n) = c.prefetch {
             cons.kind = Kind::Prefetch { limit: n, held: 0 };
-            let q = &mut queues[cons.p.queue as usize];
+            let q = &mut queues[cons.p.queue.index()];
             for w in 0..c.workers() {
                 q.pushers.push(Waiter {
-                    consumer: i as u16,
-                    worker: w,
+                    consumer: ConsumerId::of(i),
+                    worker: WorkerId(w),
                 });
             }
             q.pushers_with_room += c.workers() as usize;
         }
         if let Some(t) = cons.p.topic {
             let topic = &mut topics[t as usize];
-            topic.groups.push(i as u16);
+            topic.groups.push(ConsumerId::of(i));
             let gc = c.group.clone().unwrap_or_default();
             let mut group = GroupState::new(
                 t,

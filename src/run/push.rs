@@ -119,7 +119,7 @@ pub fn pushes(w: &World) -> Vec<PushSummary> {
                         pending_at_end: e.pending,
                         goodput: c.c.goodput,
                         duplicates: c.c.duplicates,
-                        dead_letter_queue: e.dlq.map(|q| w.queues[q as usize].p.name.clone()),
+                        dead_letter_queue: e.dlq.map(|q| w.queues[q.index()].p.name.clone()),
                         policy: policy(e),
                     }
                 })

@@ -291,9 +291,9 @@ pub(super) fn summarise(
                 name: c.p.name.clone(),
                 queue: match &c.kind {
                     Kind::Member(g) => w.topics[g.topic as usize].p.name.clone(),
-                    Kind::Endpoint(e) => w.pushes[e.topic as usize].name.clone(),
+                    Kind::Endpoint(e) => w.pushes[e.topic.index()].name.clone(),
                     Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_) => {
-                        w.queues[c.p.queue as usize].p.name.clone()
+                        w.queues[c.p.queue.index()].p.name.clone()
                     }
                 },
                 kind: c.kind.name().to_string(),

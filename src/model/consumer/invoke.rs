@@ -104,7 +104,7 @@ impl World {
     ) {
         let now = sim.now();
         let c = &mut self.consumers[ci];
-        let qi = c.p.queue as usize;
+        let qi = c.p.queue.index();
         let p = c.kind.poller_mut().expect("only pollers invoke");
         let w = &mut c.workers[wi];
         let all_ok =
@@ -147,7 +147,7 @@ impl World {
     pub(crate) fn scale(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         let c = &mut self.consumers[ci];
-        let qi = c.p.queue as usize;
+        let qi = c.p.queue.index();
         let (wait, batch) = (c.p.wait, c.p.batch_size as u64);
         let p = c.kind.poller_mut().expect("only pollers scale");
         p.tick();

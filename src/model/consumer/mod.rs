@@ -28,7 +28,7 @@ use crate::metrics::interval_latency::IntervalLatency;
 use crate::model::consumer::poller::Poller;
 use crate::model::dist::Dist;
 use crate::model::downstream::Target;
-use crate::model::event::ConsumerId;
+use crate::model::event::{ConsumerId, QueueId};
 use crate::model::idempotency::Store;
 use crate::model::log::group::GroupState;
 use crate::model::protection::breaker::Breaker;
@@ -40,7 +40,7 @@ use rand::RngExt;
 
 pub struct ConsumerParams {
     pub name: String,
-    pub queue: u16,
+    pub queue: QueueId,
     /// Reads this topic as a consumer group instead of the queue.
     pub topic: Option<u16>,
     pub workers: u32,

@@ -25,8 +25,8 @@ impl World {
             n > 10_000 || {
                 let q = &self.queues[qi];
                 let room = q.pushers.iter().filter(|p| {
-                    let c = &self.consumers[p.consumer as usize];
-                    (c.workers[p.worker as usize].batch.len() as u32)
+                    let c = &self.consumers[p.consumer.index()];
+                    (c.workers[p.worker.index()].batch.len() as u32)
                         < c.kind.prefetch().unwrap_or(0)
                 });
                 room.count() == q.pushers_with_room
@@ -40,7 +40,7 @@ impl World {
             let q = &mut self.queues[qi];
             let to = q.pushers[q.next_pusher];
             q.next_pusher = (q.next_pusher + 1) % n;
-            let (ci, wi) = (to.consumer as usize, to.worker as usize);
+            let (ci, wi) = (to.consumer.index(), to.worker.index());
             let c = &mut self.consumers[ci];
             let w = &mut c.workers[wi];
             if w.batch.len() as u32 >= c.kind.prefetch().expect("a prefetch consumer") {

@@ -11,11 +11,11 @@ impl World {
     /// A poller gathering a batch keeps receiving until the batch is full (then
     /// invokes at once) or its window ends.
     pub(crate) fn top_up(&mut self, waiter: Waiter, sim: &mut Scheduler<Event>) {
-        let (ci, wi) = (waiter.consumer as usize, waiter.worker as usize);
+        let (ci, wi) = (waiter.consumer.index(), waiter.worker.index());
         let (changed, full) = self.fill_batch(ci, wi, sim.now());
         // Called while the queue's change is being settled: that settle re-arms.
         World::covered(changed);
-        let qi = self.consumers[ci].p.queue as usize;
+        let qi = self.consumers[ci].p.queue.index();
         if full {
             let w = &mut self.consumers[ci].workers[wi];
             w.generation = w.generation.wrapping_add(1); // cancels the window's end
@@ -30,7 +30,7 @@ impl World {
     /// queue's change and whether the batch is now full.
     fn fill_batch(&mut self, ci: usize, wi: usize, now: u64) -> (Changed, bool) {
         let c = &mut self.consumers[ci];
-        let qi = c.p.queue as usize;
+        let qi = c.p.queue.index();
         let w = &mut c.workers[wi];
         let room = c.p.batch_size - w.batch.len() as u32;
         self.scratch_dlq.clear();
@@ -57,7 +57,7 @@ impl World {
             Kind::Member(_) => return self.fetch(ci, wi, sim),
             Kind::Prefetch { .. } => {
                 // A prefetch worker does not poll: it tells the queue it is there.
-                let qi = self.consumers[ci].p.queue as usize;
+                let qi = self.consumers[ci].p.queue.index();
                 let changed = self.push_ready(qi, sim);
                 return self.rearm(changed, sim);
             }
@@ -65,7 +65,7 @@ impl World {
         }
         let now = sim.now();
         let c = &mut self.consumers[ci];
-        let qi = c.p.queue as usize;
+        let qi = c.p.queue.index();
         let q = &mut self.queues[qi];
         let wait = c.p.wait;
         let w = &mut c.workers[wi];
@@ -87,8 +87,8 @@ impl World {
                     let at = now + p.p.batch_window;
                     c.enter_phase(wi, Phase::Gather, Some(at), sim);
                     q.waiters.push_back(Waiter {
-                        consumer: ci as u16,
-                        worker: wi as u32,
+                        consumer: ConsumerId::of(ci),
+                        worker: WorkerId::of(wi),
                     });
                 }
                 Some(_) => self.invoke(ci, wi, sim),
@@ -108,8 +108,8 @@ impl World {
                 &mut c.parked,
             );
             let waiter = Waiter {
-                consumer: ci as u16,
-                worker: wi as u32,
+                consumer: ConsumerId::of(ci),
+                worker: WorkerId::of(wi),
             };
             if parked_since.is_some() {
                 q.waiters.push_front(waiter);
@@ -137,7 +137,7 @@ impl World {
     /// The end of a batching window: top the batch up, then invoke.
     pub(crate) fn gathered(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
         let (changed, _) = self.fill_batch(ci, wi, sim.now());
-        let qi = self.consumers[ci].p.queue as usize;
+        let qi = self.consumers[ci].p.queue.index();
         self.dead_letter(qi, sim);
         self.invoke(ci, wi, sim);
         self.rearm(changed, sim);

@@ -114,7 +114,7 @@ impl World {
             Kind::Pool | Kind::Prefetch { .. } => {}
         }
         let now = sim.now();
-        let qi = c.p.queue as usize;
+        let qi = c.p.queue.index();
         let r = self.consumers[ci].current(wi);
         let changed = if ok {
             self.queues[qi].delete(&mut self.arena, r, now)
@@ -146,7 +146,7 @@ impl World {
     /// A prefetch consumer otherwise nacks it: requeued at once.
     pub(crate) fn return_early(&mut self, ci: usize, r: Receipt, now: SimTime) -> Changed {
         let c = &mut self.consumers[ci];
-        let qi = c.p.queue as usize;
+        let qi = c.p.queue.index();
         if c.p.on_failure != OnFailure::ChangeVisibility && c.kind.prefetch().is_some() {
             return self.queues[qi].change_visibility(&mut self.arena, r, now, 0);
         }

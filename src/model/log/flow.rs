@@ -60,7 +60,7 @@ impl World {
         topic.log_start_moved(part, start, &mut self.consumers);
         let Some(sim) = sim else { return };
         for gi in 0..self.topics[ti].groups.len() {
-            let ci = self.topics[ti].groups[gi] as usize;
+            let ci = self.topics[ti].groups[gi].index();
             let c = &self.consumers[ci];
             let g = c.kind.group().expect("a group");
             let wi = g.owner(part);
@@ -275,7 +275,7 @@ impl Topic {
     /// (a group that had not got there loses those records).
     fn log_start_moved(&self, part: usize, start: u64, members: &mut [Consumer]) {
         for &ci in &self.groups {
-            if let Some(g) = members[ci as usize].kind.group_mut() {
+            if let Some(g) = members[ci.index()].kind.group_mut() {
                 g.log_start_moved(part, start);
             }
         }

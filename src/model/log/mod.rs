@@ -10,6 +10,7 @@ pub mod group;
 mod observe;
 
 use crate::engine::SimTime;
+use crate::model::event::ConsumerId;
 use crate::model::message::Message;
 use std::collections::VecDeque;
 
@@ -72,7 +73,7 @@ pub struct Topic {
     /// Next partition for a record without a key.
     round_robin: usize,
     /// Consumers (groups) reading this topic.
-    pub groups: Vec<u16>,
+    pub groups: Vec<ConsumerId>,
     pub appended: u64,
     /// Records appended by groups dead-lettering into it (not arrivals).
     pub dead_letter_appends: u64,

@@ -235,8 +235,8 @@ impl Consumer {
         match ep.dlq {
             Some(q) => {
                 ep.c.dead_lettered += 1;
-                m.origin = q;
-                let dlq = &mut cx.queues[q as usize];
+                m.origin = q.0;
+                let dlq = &mut cx.queues[q.index()];
                 let changed = dlq.adopt(cx.arena, slot, now);
                 dlq.wake(changed, sim);
             }

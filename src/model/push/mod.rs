@@ -10,6 +10,7 @@ pub(crate) use delivery::Deliveries;
 mod observe;
 
 use crate::engine::{Rng, SimTime, from_secs, stream};
+use crate::model::event::{PushId, QueueId};
 use crate::scenario::{DeliveryJitter, DeliveryPolicy};
 use rand::RngExt;
 
@@ -56,14 +57,14 @@ pub struct EndpointCounters {
 
 /// An endpoint subscription: a consumer the topic pushes to.
 pub struct Endpoint {
-    pub topic: u16,
+    pub topic: PushId,
     pub policy: DeliveryPolicy,
     pub timeout: SimTime,
     /// Time between attempts allowed by the throttle.
     pub interval: Option<SimTime>,
     /// The throttle's next free instant.
     pub next_free: SimTime,
-    pub dlq: Option<u16>,
+    pub dlq: Option<QueueId>,
     /// Workers with nothing to do (the next delivery takes the last one).
     pub idle: Vec<u32>,
     /// Copies not settled yet (waiting to retry or being delivered).
@@ -77,9 +78,9 @@ pub struct Endpoint {
 impl Endpoint {
     pub fn new(
         name: &str,
-        topic: u16,
+        topic: PushId,
         policy: DeliveryPolicy,
-        dlq: Option<u16>,
+        dlq: Option<QueueId>,
         workers: u32,
         seed: u64,
         rep: u64,

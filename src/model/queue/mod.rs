@@ -14,7 +14,7 @@ mod sojourn;
 
 use crate::engine::SimTime;
 use crate::metrics::{Latency, Level};
-use crate::model::event::QueueId;
+use crate::model::event::{ConsumerId, QueueId, WorkerId};
 use crate::model::message::{Arena, Message, Receipt, State};
 use crate::scenario::Overflow;
 use deadlines::Deadlines;
@@ -40,8 +40,8 @@ pub struct QueueParams {
 /// A consumer worker parked on a long poll.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Waiter {
-    pub consumer: u16,
-    pub worker: u32,
+    pub consumer: ConsumerId,
+    pub worker: WorkerId,
 }
 
 /// Cumulative counters; the time series takes differences.

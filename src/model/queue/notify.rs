@@ -40,11 +40,11 @@ impl World {
             let Some(w) = self.queues[qi].waiters.pop_front() else {
                 break;
             };
-            let c = &mut self.consumers[w.consumer as usize];
-            match c.workers[w.worker as usize].state() {
+            let c = &mut self.consumers[w.consumer.index()];
+            match c.workers[w.worker.index()].state() {
                 WorkerState::Waiting { since } => {
                     c.c.empty_receives += c.empty_polls_since(since, sim.now());
-                    self.poll(w.consumer as usize, w.worker as usize, Some(since), sim);
+                    self.poll(w.consumer.index(), w.worker.index(), Some(since), sim);
                 }
                 WorkerState::Gathering => self.top_up(w, sim),
                 _ => {}
