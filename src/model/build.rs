@@ -29,7 +29,7 @@ use super::queue::{Queue, QueueParams, Waiter};
 use super::retry::Backoff;
 use crate::engine::from_secs;
 use crate::scenario::{
-    CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Scenario,
+    CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Scenario, Scope,
     consumer_name, producer_name,
 };
 use rand_distr::Zipf;
@@ -526,8 +526,21 @@ fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
         seed,
         rep,
     );
-    cl.budget = Budget::from_config(&retry);
-    cl.breaker = c.breaker.as_ref().map(Breaker::from_config);
+    // Per client: as many as the population has clients.
+    let clients = c.count.or(c.population).unwrap_or(1) as usize;
+    let each = |scope: Scope| match scope {
+        Scope::Population => 1,
+        Scope::Client => clients,
+    };
+    cl.population = c.population.unwrap_or(1);
+    cl.budgets = (0..each(retry.scope))
+        .filter_map(|_| Budget::from_config(&retry))
+        .collect();
+    if let Some(b) = &c.breaker {
+        cl.breakers = (0..each(b.scope))
+            .map(|_| Breaker::from_config(b))
+            .collect();
+    }
     Ok(cl)
 }
 

@@ -26,6 +26,10 @@ pub struct ClientConfig {
     pub start_s: f64,
     #[serde(default)]
     pub stop_s: Option<f64>,
+    /// Open loop: the clients the requests come from, each request from one
+    /// drawn at random (what a per-client budget or breaker is kept for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<u32>,
     /// Closed loop: this many clients.
     #[serde(default)]
     pub count: Option<u32>,

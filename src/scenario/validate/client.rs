@@ -65,8 +65,54 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         if let Some(b) = &k.breaker {
             breaker(c, &p.key("breaker"), b);
         }
+        scopes(c, &p, k);
     }
     names_unique(c, "client", &cnames);
+}
+
+/// `scope = "client"` needs clients to keep the state of: `count` (closed
+/// loop) or `population` (open loop); and state to keep: a budget.
+fn scopes(c: &mut Checker, p: &KeyPath, k: &ClientConfig) {
+    if let Some(n) = k.population {
+        if k.closed_loop() {
+            c.fail(
+                p.key("population"),
+                "a closed loop's clients are its `count`",
+                "leave `population` out of a closed-loop client",
+            );
+        } else if n == 0 {
+            c.fail(p.key("population"), "no clients", "a whole number ≥ 1");
+        }
+    }
+    let clients = k.closed_loop() || k.population.is_some();
+    let fix = "`population = <clients>` (open loop) or `count = <clients>` (closed loop), or `scope = \"population\"`";
+    if let Some(r) = &k.retry
+        && r.scope == Scope::Client
+    {
+        if r.budget_ratio.is_none() && r.token_bucket.is_none() {
+            c.fail(
+                p.key("retry").key("scope"),
+                "a scope for a retry budget, but there is none",
+                "`token_bucket = { ... }` or `budget_ratio`, or leave `scope` out",
+            );
+        } else if !clients {
+            c.fail(
+                p.key("retry").key("scope"),
+                "a budget per client, but how many clients?",
+                fix,
+            );
+        }
+    }
+    if let Some(b) = &k.breaker
+        && b.scope == Scope::Client
+        && !clients
+    {
+        c.fail(
+            p.key("breaker").key("scope"),
+            "a breaker per client, but how many clients?",
+            fix,
+        );
+    }
 }
 
 fn open_loop(c: &mut Checker, p: &KeyPath, k: &ClientConfig) {
