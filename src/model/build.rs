@@ -29,8 +29,8 @@ use super::queue::{Queue, QueueParams, Waiter};
 use super::retry::Backoff;
 use crate::engine::from_secs;
 use crate::scenario::{
-    CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Scenario, Scope,
-    consumer_name, producer_name,
+    CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Pacing, Scenario,
+    Scope, consumer_name, producer_name,
 };
 use rand_distr::Zipf;
 
@@ -499,6 +499,9 @@ fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
             },
             requests_each: c.requests_each,
             spread: from_secs(c.start_spread_s),
+            pace: (c.pacing == Pacing::FromStart)
+                .then(|| from_secs(1.0 / c.rate.unwrap_or(f64::INFINITY))),
+            stop: c.stop_s.map(from_secs),
         }),
         None => None,
     };

@@ -32,6 +32,11 @@ pub struct ClosedLoop {
     pub think: Dist,
     pub requests_each: Option<u64>,
     pub spread: SimTime,
+    /// `pacing = "from_start"`: a request starts this long after the last
+    /// one started (or when it ends, if later).
+    pub pace: Option<SimTime>,
+    /// No request starts at or after this time.
+    pub stop: Option<SimTime>,
 }
 
 pub struct ClientParams {

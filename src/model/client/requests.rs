@@ -184,7 +184,16 @@ impl Clients {
             return;
         }
         match r.phase {
-            Phase::Thinking => self.begin_request(k, slot, sim),
+            Phase::Thinking => {
+                let stopped = (self.p.closed.as_ref())
+                    .and_then(|c| c.stop)
+                    .is_some_and(|stop| sim.now() >= stop);
+                if stopped {
+                    self.set_phase(slot.0, Phase::Done);
+                } else {
+                    self.begin_request(k, slot, sim)
+                }
+            }
             Phase::Backoff => self.send_attempt(k, slot, sim),
             Phase::Out => {
                 self.c.timeouts += 1;
@@ -245,7 +254,11 @@ impl Clients {
             self.set_phase(slot.0, Phase::Done);
             return;
         }
-        let think = from_secs(closed.think.sample(&mut self.rng.think));
+        let think = match closed.pace {
+            // Paced from the start: the rest of the interval, if any.
+            Some(pace) => (r.started + pace).saturating_sub(sim.now()),
+            None => from_secs(closed.think.sample(&mut self.rng.think)),
+        };
         let g = self.set_phase(slot.0, Phase::Thinking);
         sim.after(think, timer(k, slot, g));
     }

@@ -36,6 +36,11 @@ pub struct ClientConfig {
     /// Closed loop: a client's pause between the end of a request and the next.
     #[serde(default)]
     pub think_s: Option<DistSpec>,
+    /// Closed loop: when a client's next request starts — `think_s` after the
+    /// end of its last (`after_end`), or `1/rate` after the start of its last,
+    /// or at its end if later (`from_start`: a serial client with a target rate).
+    #[serde(default, skip_serializing_if = "Pacing::is_after_end")]
+    pub pacing: Pacing,
     /// Closed loop: a client stops after this many requests (success or not).
     #[serde(default)]
     pub requests_each: Option<u64>,
@@ -55,6 +60,21 @@ pub struct ClientConfig {
     pub retry: Option<CallRetry>,
     #[serde(default)]
     pub breaker: Option<BreakerConfig>,
+}
+
+/// How a closed-loop client spaces its requests.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Pacing {
+    #[default]
+    AfterEnd,
+    FromStart,
+}
+
+impl Pacing {
+    pub fn is_after_end(&self) -> bool {
+        *self == Pacing::AfterEnd
+    }
 }
 
 impl ClientConfig {
