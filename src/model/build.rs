@@ -32,8 +32,8 @@ use super::retry::Backoff;
 use crate::engine::from_secs;
 use crate::metrics::interval_latency::IntervalLatency;
 use crate::scenario::{
-    CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Scenario,
-    consumer_name, producer_name,
+    CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Pacing, Scenario,
+    Scope, consumer_name, producer_name,
 };
 use rand_distr::Zipf;
 
@@ -503,6 +503,9 @@ fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
             },
             requests_each: c.requests_each,
             spread: from_secs(c.start_spread_s),
+            pace: (c.pacing == Pacing::FromStart)
+                .then(|| from_secs(1.0 / c.rate.unwrap_or(f64::INFINITY))),
+            stop: c.stop_s.map(from_secs),
         }),
         None => None,
     };
@@ -530,8 +533,21 @@ fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
         seed,
         rep,
     );
-    cl.budget = Budget::from_config(&retry);
-    cl.breaker = c.breaker.as_ref().map(Breaker::from_config);
+    // Per client: as many as the population has clients.
+    let clients = c.count.or(c.population).unwrap_or(1) as usize;
+    let each = |scope: Scope| match scope {
+        Scope::Population => 1,
+        Scope::Client => clients,
+    };
+    cl.population = c.population.unwrap_or(1);
+    cl.budgets = (0..each(retry.scope))
+        .filter_map(|_| Budget::from_config(&retry))
+        .collect();
+    if let Some(b) = &c.breaker {
+        cl.breakers = (0..each(b.scope))
+            .map(|_| Breaker::from_config(b))
+            .collect();
+    }
     Ok(cl)
 }
 

@@ -470,3 +470,45 @@ mod random {
         }
     }
 }
+
+/// A serial client (one closed-loop client) against a service answering in
+/// R = 0.1 s + 2 × 0.5 ms of network = 0.101 s, over 100 s. After the end with
+/// Z = 0.1 s: X = N/(R + Z) = 1/0.201, 498 requests (the 498th starts at
+/// 497 × 0.201 = 99.9 s). From the start at 2 a second: the paced rate, one
+/// every 0.5 s, 201 requests (0 to 100 s inclusive). From the start at 20 a second, faster than the
+/// service answers: back to back, X = 1/R, 991 requests (990 × 0.101 < 100).
+/// `stop_s = 50`: none at or after 50 s, 100.
+#[test]
+fn a_serial_client_runs_at_n_over_r_plus_z_or_at_its_paced_rate() {
+    let src = |client: &str| {
+        format!(
+            r#"
+[run]
+horizon_s = 100
+
+[[service]]
+name = "backend"
+base_s = 0.1
+
+[[client]]
+name = "c"
+target = "backend"
+count = 1
+network_s = {{ dist = "constant", mean = 0.0005 }}
+{client}
+"#
+        )
+    };
+    let requests = |client: &str| run_text(&src(client)).summary.clients[0].requests;
+    assert_eq!(
+        requests("think_s = { dist = \"constant\", mean = 0.1 }"),
+        498
+    );
+    // Starts at 0, 0.5, …, 100: an event at the horizon still runs.
+    assert_eq!(requests("pacing = \"from_start\"\nrate = 2"), 201);
+    assert_eq!(requests("pacing = \"from_start\"\nrate = 20"), 991);
+    assert_eq!(
+        requests("pacing = \"from_start\"\nrate = 2\nstop_s = 50"),
+        100
+    );
+}

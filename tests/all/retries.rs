@@ -278,11 +278,15 @@ fn a_ratio_breaker_on_retries_removes_the_amplification_above_its_ratio() {
     assert!((low - plain).abs() < 0.03, "{low} vs {plain} at p = 0.25");
 }
 
-/// retry-amplification.toml: the four policies side by side at a failure rate
-/// below and above the breaker's ratio, each within 4 % of its closed form.
+/// retry-amplification.toml: the four policies side by side, 100 clients
+/// each with its own bucket or breaker, at failure rates below and above the
+/// breakers' ratio: plain retries within 4 % of their closed form; the
+/// buckets between their drained rate and that plus their first fill; the
+/// breakers about 1 above the ratio, and tripped early by their small
+/// samples below it (Brooker's "local sampling").
 #[test]
 fn the_retry_amplification_scenario_holds_its_closed_forms() {
-    for p in [0.25f64, 0.75] {
+    for p in [0.25f64, 0.4, 0.75] {
         let rate = format!("error_rate = {p}");
         let s = run_scenario("retry-amplification.toml", &[("error_rate = 0.75", &rate)]).summary;
         let amp = |name: &str| {
@@ -293,23 +297,38 @@ fn the_retry_amplification_scenario_holds_its_closed_forms() {
                 .amplification
         };
         let three = 1.0 + p + p * p + p.powi(3);
-        let want = [
-            ("none", 1.0),
-            ("three", three),
-            ("bucket", three.min(1.1)),
-            ("breaker", if p < 0.5 { three } else { 1.0 }),
-        ];
-        for (name, w) in want {
+        for (name, w) in [("none", 1.0), ("three", three)] {
             let got = amp(name);
             assert!(
                 (got - w).abs() <= 0.04 * w,
                 "p {p}: {name} {got}, closed form {w}"
             );
         }
+        // Drained: r = 0.1(1 − p)(1 + r) retries per request; the first
+        // fill of 100 buckets of 10 adds at most 1000 over 12,000 requests.
+        let drained = 1.0 + 0.1 * (1.0 - p) / (1.0 - 0.1 * (1.0 - p));
+        let fill = 1000.0 / 12_000.0;
+        let bucket = amp("bucket");
+        assert!(
+            bucket >= drained - 0.01 && bucket <= drained + fill + 0.01,
+            "p {p}: bucket {bucket}, drained {drained} + fill ≤ {fill}"
+        );
+        let breaker = amp("breaker");
+        if p > 0.5 {
+            assert!(breaker < 1.1, "p {p}: breaker {breaker}");
+        } else {
+            assert!(
+                breaker > 1.1 && breaker < three - 0.005,
+                "p {p}: breaker {breaker}, plain {three}"
+            );
+        }
+        if p == 0.4 {
+            continue;
+        }
         // The verdict names every population that failed more than 1 % of
         // its requests for good: at p = 0.25 three retries leave p⁴ = 0.4 %
-        // failed (and so does the breaker, which lets them through); the
-        // bucket runs dry and fails the rest.
+        // failed; the buckets run dry and fail more, and so do the breakers,
+        // whose small samples stop retries now and then.
         let named: Vec<_> = s
             .verdict
             .reasons
@@ -318,7 +337,7 @@ fn the_retry_amplification_scenario_holds_its_closed_forms() {
             .filter_map(|f| f.component.clone())
             .collect();
         let want: &[&str] = if p < 0.5 {
-            &["none", "bucket"]
+            &["none", "bucket", "breaker"]
         } else {
             &["none", "three", "bucket", "breaker"]
         };
@@ -328,4 +347,97 @@ fn the_retry_amplification_scenario_holds_its_closed_forms() {
         want.sort();
         assert_eq!(named, want, "p {p}");
     }
+}
+
+/// A retry budget per client or shared, by hand: 4 clients, each making one
+/// request against a service that always fails, with 3 retries each, within a
+/// token bucket of 2 tokens that earns nothing. Shared, the population makes 2
+/// retries in all; per client, each client 2: 8.
+#[test]
+fn a_budget_per_client_gives_each_client_its_own_tokens() {
+    let src = |scope: &str| {
+        format!(
+            r#"
+[run]
+horizon_s = 10
+
+[[service]]
+name = "backend"
+base_s = 0.01
+
+[[client]]
+name = "c"
+target = "backend"
+count = 4
+requests_each = 1
+
+[client.retry]
+attempts = 4
+base_s = 0.01
+cap_s = 0.01
+token_bucket = {{ capacity = 2, credit = 0, cost = 1 }}
+scope = "{scope}"
+
+[[fault]]
+target = "backend"
+kind = "errors"
+error_rate = 1.0
+from_s = 0
+to_s = 10
+"#
+        )
+    };
+    for (scope, want) in [("population", 2), ("client", 8)] {
+        let s = run_text(&src(scope)).summary;
+        let c = &s.clients[0];
+        assert_eq!(c.requests, 4, "{scope}");
+        assert_eq!(c.attempts, 4 + want, "{scope}: {} attempts", c.attempts);
+    }
+}
+
+/// A breaker per client: 2 clients of an open-loop population; a count breaker
+/// opening on 1 failure, blocking every attempt. Shared, the first failure
+/// blocks both clients; per client, each client sends until its own first
+/// failure, so the population sends more.
+#[test]
+fn a_breaker_per_client_opens_for_that_client_only() {
+    let src = |scope: &str| {
+        format!(
+            r#"
+[run]
+horizon_s = 60
+
+[[service]]
+name = "backend"
+base_s = 0.01
+
+[[client]]
+name = "c"
+target = "backend"
+rate = 10
+population = 50
+
+[client.breaker]
+failures = 1
+window_s = 100
+cooldown_s = 1000
+scope = "{scope}"
+
+[[fault]]
+target = "backend"
+kind = "errors"
+error_rate = 1.0
+from_s = 0
+to_s = 60
+"#
+        )
+    };
+    let attempts = |scope: &str| run_text(&src(scope)).summary.clients[0].attempts;
+    // Shared: the first attempt fails and opens it for the run (the attempts
+    // already on the wire, a handful at 10 a second and 11 ms each way, get
+    // out before its answer).
+    assert!(attempts("population") <= 2, "{}", attempts("population"));
+    // Per client: each of the 50 clients sends exactly one attempt, its first
+    // request's (600 requests over the run reach every client).
+    assert_eq!(attempts("client"), 50);
 }

@@ -198,6 +198,88 @@ fn token_buckets_and_ratio_breakers_are_checked_at_their_keys() {
     .unwrap();
 }
 
+/// `scope = "client"` needs clients to keep state for, and state to keep;
+/// consumers share theirs.
+#[test]
+fn per_client_scopes_are_checked_at_their_keys() {
+    let client = |extra: &str| {
+        format!(
+            "[[service]]\nname = \"s\"\nbase_s = 0.01\n[[client]]\nname = \"c\"\ntarget = \"s\"\n{extra}\n"
+        )
+    };
+    let bucket = "[client.retry]\ntoken_bucket = { capacity = 10, credit = 0.1 }";
+    let cases = [
+        (
+            client(&format!("rate = 10\n{bucket}\nscope = \"client\"")),
+            (
+                "client[0].retry.scope",
+                "a budget per client, but how many clients?",
+            ),
+        ),
+        (
+            client("rate = 10\npopulation = 5\n[client.retry]\nattempts = 3\nscope = \"client\""),
+            (
+                "client[0].retry.scope",
+                "a scope for a retry budget, but there is none",
+            ),
+        ),
+        (
+            client("rate = 10\n[client.breaker]\nscope = \"client\""),
+            ("client[0].breaker.scope", "a breaker per client"),
+        ),
+        (
+            client("count = 5\npopulation = 5"),
+            (
+                "client[0].population",
+                "a closed loop's clients are its `count`",
+            ),
+        ),
+        (
+            client("rate = 10\npopulation = 0"),
+            ("client[0].population", "no clients"),
+        ),
+        (
+            client("rate = 10\n[client.breaker]\nscope = \"everyone\""),
+            ("client[0].breaker.scope", "one of: population, client"),
+        ),
+        (
+            format!(
+                "{BASE}\n[[consumer]]\nqueue = \"a\"\ncalls = [\"api\"]\n[consumer.breaker]\nscope = \"client\"\n[[api]]\nname = \"api\"\nrate = 10\nburst = 10\n"
+            ),
+            (
+                "consumer[0].breaker.scope",
+                "a consumer's workers share its breakers",
+            ),
+        ),
+    ];
+    for (src, want) in cases {
+        let e = match load_str("v.toml", &src) {
+            Ok(_) => panic!("accepted:\n{src}"),
+            Err(e) => match e {
+                ScenarioError::Invalid(ds) => ds
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                e => e.to_string(),
+            },
+        };
+        let (key, what) = want;
+        assert!(e.contains(what), "{src}: {e}");
+        assert!(e.contains(key), "{src}: {e}");
+    }
+    load_str(
+        "v.toml",
+        &client(&format!("rate = 10\npopulation = 100\n{bucket}\nscope = \"client\"\n[client.breaker]\nscope = \"client\"")),
+    )
+    .unwrap();
+    load_str(
+        "v.toml",
+        &client(&format!("count = 3\n{bucket}\nscope = \"client\"")),
+    )
+    .unwrap();
+}
+
 const LAMBDA: &str = r#"
 [[queue]]
 name = "orders"

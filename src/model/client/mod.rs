@@ -32,6 +32,11 @@ pub struct ClosedLoop {
     pub think: Dist,
     pub requests_each: Option<u64>,
     pub spread: SimTime,
+    /// `pacing = "from_start"`: a request starts this long after the last
+    /// one started (or when it ends, if later).
+    pub pace: Option<SimTime>,
+    /// No request starts at or after this time.
+    pub stop: Option<SimTime>,
 }
 
 pub struct ClientParams {
@@ -73,6 +78,9 @@ pub struct Request {
     pub read_version: u64,
     /// Closed loop: requests this client finished.
     pub finished: u64,
+    /// The client of the population that made the request: its slot (closed
+    /// loop), or drawn at random (open loop with a `population`).
+    pub client: u32,
 }
 
 impl Request {
@@ -85,6 +93,7 @@ impl Request {
             prev_delay_s: 0.0,
             read_version: 0,
             finished: 0,
+            client: 0,
         }
     }
 }
@@ -115,6 +124,8 @@ pub struct Streams {
     pub network: Rng,
     pub think: Rng,
     pub retry: Rng,
+    /// Open loop: which client of the population makes a request.
+    pub assign: Rng,
 }
 
 pub struct Clients {
@@ -124,8 +135,12 @@ pub struct Clients {
     /// Open loop: request slots free for reuse.
     pub free: Vec<u32>,
     pub rng: Streams,
-    pub budget: Option<Budget>,
-    pub breaker: Option<Breaker>,
+    /// The retry budgets and breakers: one shared by the population, or one
+    /// per client (`scope = "client"`), indexed by `Request::client`.
+    pub budgets: Vec<Budget>,
+    pub breakers: Vec<Breaker>,
+    /// Open loop: the clients requests are drawn from (1: one client).
+    pub population: u32,
     pub c: ClientCounters,
     /// Logical request start → success, after warm-up.
     pub latency: Latency,
@@ -144,12 +159,19 @@ impl Clients {
                 network: s("network"),
                 think: s("think"),
                 retry: s("retry"),
+                assign: s("assign"),
             },
             arrivals,
-            requests: vec![Request::new(); n],
+            requests: (0..n as u32)
+                .map(|i| Request {
+                    client: i,
+                    ..Request::new()
+                })
+                .collect(),
             free: Vec::new(),
-            budget: None,
-            breaker: None,
+            budgets: Vec::new(),
+            breakers: Vec::new(),
+            population: 1,
             c: ClientCounters::default(),
             latency: Latency::default(),
             out: 0,
@@ -187,6 +209,27 @@ impl Clients {
         r.phase = phase;
         r.generation = r.generation.wrapping_add(1);
         r.generation
+    }
+
+    /// The retry budget request `slot` answers to, if any.
+    pub fn budget(&mut self, slot: u32) -> Option<&mut Budget> {
+        let i = self.owner(slot, self.budgets.len());
+        self.budgets.get_mut(i)
+    }
+
+    /// The breaker request `slot` answers to, if any.
+    pub fn breaker(&mut self, slot: u32) -> Option<&mut Breaker> {
+        let i = self.owner(slot, self.breakers.len());
+        self.breakers.get_mut(i)
+    }
+
+    /// Shared (one instance): the first; per client: the request's client's.
+    fn owner(&self, slot: u32, instances: usize) -> usize {
+        if instances > 1 {
+            self.requests[slot as usize].client as usize
+        } else {
+            0
+        }
     }
 
     pub fn network_delay(&mut self) -> SimTime {

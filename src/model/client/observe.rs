@@ -18,8 +18,10 @@ impl Clients {
         cols.counter("errors", self.c.errors + self.c.conflicts);
         cols.counter("retries", self.c.retries);
         cols.counter("late_answers", self.c.late_answers);
-        if let Some(b) = &self.breaker {
-            cols.gauge("breaker", b.level(now));
+        if !self.breakers.is_empty() {
+            // Per client: the mean level, the share of clients open.
+            let sum: f64 = self.breakers.iter().map(|b| b.level(now)).sum();
+            cols.gauge("breaker", sum / self.breakers.len() as f64);
             cols.counter("breaker_rejections", self.c.breaker_rejections);
         }
     }

@@ -11,6 +11,7 @@ use crate::model::downstream::CallError;
 use crate::model::downstream::record::Record;
 use crate::model::downstream::service::{Caller, Service};
 use crate::model::event::{ClientEvent, ClientsId, RequestId};
+use rand::RngExt;
 
 /// What a population's attempts reach: the services and records they call,
 /// and nothing else.
@@ -23,6 +24,12 @@ impl Clients {
     /// Open loop: a new logical request, and the next arrival.
     pub(crate) fn on_arrival(&mut self, k: ClientsId, sim: &mut Scheduler<Event>) {
         let slot = RequestId(self.alloc());
+        if self.population > 1 {
+            // Drawn only for a population, so a single client's streams are
+            // as they were.
+            let c = self.rng.assign.random_range(0..self.population);
+            self.requests[slot.index()].client = c;
+        }
         if let Some(t) = self.arrivals.as_mut().and_then(|a| a.next_time()) {
             sim.at(t, Event::Clients(k, ClientEvent::Arrival));
         }
@@ -36,7 +43,7 @@ impl Clients {
         r.attempt = 0;
         r.prev_delay_s = 0.0;
         self.c.requests += 1;
-        if let Some(b) = &mut self.budget {
+        if let Some(b) = self.budget(slot.0) {
             b.request(now);
         }
         self.send_attempt(k, slot, sim);
@@ -46,7 +53,7 @@ impl Clients {
         let now = sim.now();
         self.requests[slot.index()].attempt += 1;
         let retry = self.requests[slot.index()].attempt > 1;
-        if let Some(b) = &mut self.breaker
+        if let Some(b) = self.breaker(slot.0)
             && !b.allow(now, retry)
         {
             self.c.breaker_rejections += 1;
@@ -138,10 +145,10 @@ impl Clients {
                 sim.after(d, on_the_wire(k, slot, g, Hop::ToWrite));
             }
             Answer::Done => {
-                if let Some(b) = &mut self.breaker {
+                if let Some(b) = self.breaker(slot.0) {
                     b.record(now, true);
                 }
-                if let Some(b) = &mut self.budget {
+                if let Some(b) = self.budget(slot.0) {
                     b.success();
                 }
                 self.c.successes += 1;
@@ -177,7 +184,16 @@ impl Clients {
             return;
         }
         match r.phase {
-            Phase::Thinking => self.begin_request(k, slot, sim),
+            Phase::Thinking => {
+                let stopped = (self.p.closed.as_ref())
+                    .and_then(|c| c.stop)
+                    .is_some_and(|stop| sim.now() >= stop);
+                if stopped {
+                    self.set_phase(slot.0, Phase::Done);
+                } else {
+                    self.begin_request(k, slot, sim)
+                }
+            }
             Phase::Backoff => self.send_attempt(k, slot, sim),
             Phase::Out => {
                 self.c.timeouts += 1;
@@ -197,12 +213,12 @@ impl Clients {
         sim: &mut Scheduler<Event>,
     ) {
         let now = sim.now();
-        if sent && let Some(b) = &mut self.breaker {
+        if sent && let Some(b) = self.breaker(slot.0) {
             b.record(now, false);
         }
         let r = self.requests[slot.index()];
         let allowed = r.attempt < self.p.attempts
-            && match &mut self.budget {
+            && match self.budget(slot.0) {
                 Some(b) => {
                     let ok = b.allow_retry(now);
                     self.c.budget_denied += u64::from(!ok);
@@ -238,7 +254,11 @@ impl Clients {
             self.set_phase(slot.0, Phase::Done);
             return;
         }
-        let think = from_secs(closed.think.sample(&mut self.rng.think));
+        let think = match closed.pace {
+            // Paced from the start: the rest of the interval, if any.
+            Some(pace) => (r.started + pace).saturating_sub(sim.now()),
+            None => from_secs(closed.think.sample(&mut self.rng.think)),
+        };
         let g = self.set_phase(slot.0, Phase::Thinking);
         sim.after(think, timer(k, slot, g));
     }

@@ -26,12 +26,21 @@ pub struct ClientConfig {
     pub start_s: f64,
     #[serde(default)]
     pub stop_s: Option<f64>,
+    /// Open loop: the clients the requests come from, each request from one
+    /// drawn at random (what a per-client budget or breaker is kept for).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub population: Option<u32>,
     /// Closed loop: this many clients.
     #[serde(default)]
     pub count: Option<u32>,
     /// Closed loop: a client's pause between the end of a request and the next.
     #[serde(default)]
     pub think_s: Option<DistSpec>,
+    /// Closed loop: when a client's next request starts — `think_s` after the
+    /// end of its last (`after_end`), or `1/rate` after the start of its last,
+    /// or at its end if later (`from_start`: a serial client with a target rate).
+    #[serde(default, skip_serializing_if = "Pacing::is_after_end")]
+    pub pacing: Pacing,
     /// Closed loop: a client stops after this many requests (success or not).
     #[serde(default)]
     pub requests_each: Option<u64>,
@@ -51,6 +60,21 @@ pub struct ClientConfig {
     pub retry: Option<CallRetry>,
     #[serde(default)]
     pub breaker: Option<BreakerConfig>,
+}
+
+/// How a closed-loop client spaces its requests.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Pacing {
+    #[default]
+    AfterEnd,
+    FromStart,
+}
+
+impl Pacing {
+    pub fn is_after_end(&self) -> bool {
+        *self == Pacing::AfterEnd
+    }
 }
 
 impl ClientConfig {

@@ -267,6 +267,10 @@ pub struct CallRetry {
     /// Retry budget as a token bucket (the AWS SDKs' retry quota; Brooker's
     /// simulations): instead of `budget_ratio`.
     pub token_bucket: Option<TokenBucketConfig>,
+    /// `[[client]]` only: one budget per client of the population, or one
+    /// shared by all of them.
+    #[serde(skip_serializing_if = "Scope::is_population")]
+    pub scope: Scope,
 }
 
 /// A token bucket of retries: first tries (or successes) deposit `credit`, a
@@ -314,6 +318,7 @@ impl Default for CallRetry {
             budget_window_s: 10.0,
             budget_min_retries: 10,
             token_bucket: None,
+            scope: Scope::Population,
         }
     }
 }
@@ -351,6 +356,10 @@ pub struct BreakerConfig {
     pub cumulative: Option<bool>,
     pub cooldown_s: f64,
     pub blocks: Blocks,
+    /// `[[client]]` only: one breaker per client of the population, or one
+    /// shared by all of them.
+    #[serde(skip_serializing_if = "Scope::is_population")]
+    pub scope: Scope,
 }
 
 impl BreakerConfig {
@@ -373,6 +382,7 @@ impl Default for BreakerConfig {
             cumulative: None,
             cooldown_s: 30.0,
             blocks: Blocks::All,
+            scope: Scope::Population,
         }
     }
 }
@@ -395,6 +405,23 @@ pub enum Blocks {
     All,
     /// First tries go out; only retries are suppressed (Brooker's variant).
     Retries,
+}
+
+/// Whose retry budget or breaker: each client of a population its own (the
+/// state Brooker's simulated clients keep), or one shared by the population
+/// (a fleet-wide budget, a breaker in a shared proxy).
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    #[default]
+    Population,
+    Client,
+}
+
+impl Scope {
+    pub fn is_population(&self) -> bool {
+        *self == Scope::Population
+    }
 }
 
 /// A dedupe store keyed by message id (Powertools' idempotency utility): a

@@ -65,8 +65,54 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         if let Some(b) = &k.breaker {
             breaker(c, &p.key("breaker"), b);
         }
+        scopes(c, &p, k);
     }
     names_unique(c, "client", &cnames);
+}
+
+/// `scope = "client"` needs clients to keep the state of: `count` (closed
+/// loop) or `population` (open loop); and state to keep: a budget.
+fn scopes(c: &mut Checker, p: &KeyPath, k: &ClientConfig) {
+    if let Some(n) = k.population {
+        if k.closed_loop() {
+            c.fail(
+                p.key("population"),
+                "a closed loop's clients are its `count`",
+                "leave `population` out of a closed-loop client",
+            );
+        } else if n == 0 {
+            c.fail(p.key("population"), "no clients", "a whole number ≥ 1");
+        }
+    }
+    let clients = k.closed_loop() || k.population.is_some();
+    let fix = "`population = <clients>` (open loop) or `count = <clients>` (closed loop), or `scope = \"population\"`";
+    if let Some(r) = &k.retry
+        && r.scope == Scope::Client
+    {
+        if r.budget_ratio.is_none() && r.token_bucket.is_none() {
+            c.fail(
+                p.key("retry").key("scope"),
+                "a scope for a retry budget, but there is none",
+                "`token_bucket = { ... }` or `budget_ratio`, or leave `scope` out",
+            );
+        } else if !clients {
+            c.fail(
+                p.key("retry").key("scope"),
+                "a budget per client, but how many clients?",
+                fix,
+            );
+        }
+    }
+    if let Some(b) = &k.breaker
+        && b.scope == Scope::Client
+        && !clients
+    {
+        c.fail(
+            p.key("breaker").key("scope"),
+            "a breaker per client, but how many clients?",
+            fix,
+        );
+    }
 }
 
 fn open_loop(c: &mut Checker, p: &KeyPath, k: &ClientConfig) {
@@ -79,6 +125,7 @@ fn open_loop(c: &mut Checker, p: &KeyPath, k: &ClientConfig) {
         ),
     }
     for (key, set) in [
+        ("pacing", k.pacing != Pacing::AfterEnd),
         ("think_s", k.think_s.is_some()),
         ("requests_each", k.requests_each.is_some()),
         ("start_spread_s", k.start_spread_s != 0.0),
@@ -111,18 +158,48 @@ fn closed_loop(c: &mut Checker, p: &KeyPath, k: &ClientConfig) {
     if k.count == Some(0) {
         c.fail(p.key("count"), "no clients", "a whole number ≥ 1");
     }
-    if k.rate.is_some() || !k.profile.is_empty() {
-        c.fail(
-            p.key(if k.rate.is_some() { "rate" } else { "profile" }),
+    let paced = k.pacing == Pacing::FromStart;
+    match (k.rate, paced) {
+        (Some(_), false) => c.fail(
+            p.key("rate"),
             "closed-loop clients send as fast as their answers and think time allow",
-            "either `count` (closed loop) or `rate` (open loop), not both",
+            "either `count` (closed loop) or `rate` (open loop), not both; or `pacing = \"from_start\"` (a rate per client)",
+        ),
+        (Some(r), true) => c.range(
+            p.key("rate"),
+            r,
+            1e-9,
+            1e9,
+            "requests per second per client, > 0",
+        ),
+        (None, true) => c.fail(
+            p.key("pacing"),
+            "paced from the start, but at what rate?",
+            "`rate = <requests per second per client>`",
+        ),
+        (None, false) => {}
+    }
+    if !k.profile.is_empty() {
+        c.fail(
+            p.key("profile"),
+            "closed-loop clients send as fast as their answers and think time allow",
+            "either `count` (closed loop) or `rate` with `profile` (open loop), not both",
         );
     }
-    if k.stop_s.is_some() {
+    if paced && k.think_s.is_some() {
+        c.fail(
+            p.key("think_s"),
+            "a client paced from the start does not think after the end",
+            "`rate` alone with `pacing = \"from_start\"`, or `think_s` alone",
+        );
+    }
+    if let Some(stop) = k.stop_s
+        && (stop < k.start_s || stop.is_nan())
+    {
         c.fail(
             p.key("stop_s"),
-            "closed-loop clients stop after `requests_each`",
-            "`requests_each = <n>`, or leave it out",
+            "the clients stop before they start",
+            "stop_s ≥ start_s",
         );
     }
     if let Some(t) = &k.think_s {

@@ -233,6 +233,22 @@ pub(super) fn consumer(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, known:
     }
     if let Some(b) = &co.breaker {
         breaker(c, &p.key("breaker"), b);
+        if b.scope == Scope::Client {
+            c.fail(
+                p.key("breaker").key("scope"),
+                "a consumer's workers share its breakers",
+                "`scope` applies to a `[[client]]`'s breaker; leave it out",
+            );
+        }
+    }
+    if let Some(r) = &co.retry
+        && r.scope == Scope::Client
+    {
+        c.fail(
+            p.key("retry").key("scope"),
+            "a consumer's workers share its retry budget",
+            "`scope` applies to a `[[client]]`'s budget; leave it out",
+        );
     }
     if let Some(d) = &co.idempotency {
         let k = p.key("idempotency");
