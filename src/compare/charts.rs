@@ -6,15 +6,19 @@ use super::error::CompareError;
 use crate::charts::timechart::{Series, Shade, TimeChart, Window};
 use crate::run::Trigger;
 use serde_json::Value;
+use crate::metrics::held::HeldColumns;
 use std::path::Path;
 
 /// (file stem, timeseries.csv column, title, y label)
 const CHARTS: [(&str, &str, &str, &str); 3] = [
+    // Held, not the visible backlog: a consumer whose calls fail receives its
+    // queue empty and hides the backlog in flight, where the visible count
+    // would draw the failing variant as the healthier one.
     (
         "compare-backlog",
-        "backlog",
-        "Backlog over time",
-        "messages waiting",
+        HELD,
+        "Messages held (waiting + in flight) over time",
+        "messages held",
     ),
     (
         "compare-age",
@@ -30,7 +34,11 @@ const CHARTS: [(&str, &str, &str, &str); 3] = [
     ),
 ];
 
-/// A column of a run's time series as (time, value); None when absent.
+/// The messages held (`metrics::held`), computed from their columns.
+const HELD: &str = "held";
+
+/// A column of a run's time series as (time, value), or the messages held
+/// for [`HELD`]; None when absent.
 fn column(dir: &Path, name: &str) -> Result<Option<Vec<(f64, f64)>>, CompareError> {
     let path = dir.join("timeseries.csv");
     let bad = |e: csv::Error| CompareError::Malformed {
@@ -38,22 +46,28 @@ fn column(dir: &Path, name: &str) -> Result<Option<Vec<(f64, f64)>>, CompareErro
         problem: e.to_string(),
     };
     let mut r = csv::Reader::from_path(&path).map_err(bad)?;
-    let headers = r.headers().map_err(bad)?.clone();
-    let (Some(t), Some(c)) = (
-        headers.iter().position(|h| h == "time_s"),
-        headers.iter().position(|h| h == name),
-    ) else {
+    let headers: Vec<String> = r.headers().map_err(bad)?.iter().map(String::from).collect();
+    let Some(t) = headers.iter().position(|h| h == "time_s") else {
         return Ok(None);
     };
+    let held = HeldColumns::locate(&headers);
+    let c = headers.iter().position(|h| h == name);
+    if !(c.is_some() || name == HELD && held.is_some()) {
+        return Ok(None);
+    }
     let mut out = vec![];
+    let mut row = vec![];
     for rec in r.records() {
         let rec = rec.map_err(bad)?;
-        let num = |i: usize| {
-            rec.get(i)
-                .and_then(|s| s.parse::<f64>().ok())
-                .unwrap_or(f64::NAN)
+        row.clear();
+        row.extend(rec.iter().map(|s| s.parse::<f64>().unwrap_or(f64::NAN)));
+        row.resize(headers.len(), f64::NAN);
+        let v = match (c, held) {
+            (Some(c), _) => row[c],
+            (None, Some(h)) => h.read(&row),
+            (None, None) => f64::NAN,
         };
-        out.push((num(t), num(c)));
+        out.push((row[t], v));
     }
     Ok(Some(out))
 }
