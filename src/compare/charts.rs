@@ -4,9 +4,9 @@
 use super::Comparison;
 use super::error::CompareError;
 use crate::charts::timechart::{Series, Shade, TimeChart, Window};
+use crate::metrics::held::HeldColumns;
 use crate::run::Trigger;
 use serde_json::Value;
-use crate::metrics::held::HeldColumns;
 use std::path::Path;
 
 /// (file stem, timeseries.csv column, title, y label)

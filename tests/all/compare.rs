@@ -90,6 +90,10 @@ fn two_scenario_files_give_the_summaries_numbers_and_their_changes() {
         }
         assert!(charts >= 4, "{run}: {charts} charts");
     }
+    // The backlog chart draws what is held, in flight included: the uncapped
+    // variant's stuck messages are on it.
+    let held = std::fs::read_to_string(out.join("compare-backlog.svg")).unwrap();
+    assert!(held.contains("Messages held (waiting + in flight)"));
     // Every harm is named, in the table as in each run's verdict.
     let named = |s: &serde_json::Value| -> Vec<String> {
         let rs = s["verdict"]["reasons"].as_array().unwrap();
