@@ -15,8 +15,10 @@ use crate::engine::SimTime;
 pub struct IntervalLatency {
     /// The sampling interval; 0 leaves the recorder off.
     interval: SimTime,
-    /// The interval the histogram holds: ⌈t / interval⌉.
+    /// The interval the histogram holds: ⌈t / interval⌉ …
     index: u64,
+    /// … and its end, index × interval: a record before it needs no division.
+    end: SimTime,
     hist: LogLinear,
 }
 
@@ -33,10 +35,11 @@ impl IntervalLatency {
         if self.interval == 0 {
             return;
         }
-        let index = now.div_ceil(self.interval);
-        if index != self.index {
+        // Time only moves forward: a later interval begins after `end`.
+        if now > self.end {
+            self.index = now.div_ceil(self.interval);
+            self.end = self.index * self.interval;
             self.hist.clear();
-            self.index = index;
         }
         // 1 µs resolution, as the run's own histogram.
         self.hist.record(ns / 1_000);
