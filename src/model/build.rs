@@ -469,6 +469,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         max_backlog: s.run.max_backlog,
         applied_more_than_once: 0,
         scratch_dlq: Vec::new(),
+        effects: Default::default(),
         scratch_clients: Vec::new(),
         scratch_callers: Vec::new(),
         scratch_pending: Vec::new(),

@@ -4,25 +4,23 @@
 //! message arena and the component tables, and routes each event (`event.rs`)
 //! to its owner.
 //!
-//! A component's handler is a method on the component (`impl Clients`,
-//! `impl Service`, `impl Producer`, `impl Database`, `impl Topic`, and
-//! `impl Consumer` for a push endpoint's deliveries and a group member's
-//! fetch), and it reaches other components only through what the router lends
-//! it for that conversation, named in its signature: `client::Targets` (the
-//! services and records a client calls), `producer::Outlet` (the arena and the
-//! producer's queue), `push::Deliveries` (the arena and the dead-letter
-//! queues), `log::Fetch` (the topics and the arena), or a table of callers
-//! (`&mut [Consumer]` for a database, `&mut [Clients]` for a service). What a
-//! handler changes in a queue comes back as a must-use `Changed` for the
-//! router to settle.
+//! A component's handler is a method on the component (`impl Consumer`,
+//! `impl Queue`, `impl Database`, `impl Topic`, `impl Clients`, `impl Service`,
+//! `impl Producer`), and it reaches other components only through what the
+//! router (`route/`) lends it for that conversation, named in its signature:
+//! `Reach` for a consumer (the arena, the queues, the downstreams' own
+//! bookkeeping), `client::Targets` (the services and records a client calls),
+//! `producer::Outlet` (the arena and the producer's queue), or a table of
+//! callers (`&mut [Consumer]` for a database, `&mut [Clients]` for a service).
+//! What a handler changes in a queue comes back as a must-use `Changed`.
 //!
-//! The conversations that re-enter — a queue that hands a message to a parked
-//! worker, whose work calls a database, whose answer deletes the message and
-//! wakes the queue's other receivers, in one instant — are still methods on
-//! `World` (`consumer/{receive,work,calls,invoke,prefetch}.rs`,
-//! `queue/{notify,redrive}.rs`, `log/flow.rs` for appends, records and
-//! crashes), because their order of effects within an instant is part of the
-//! results. The engine underneath knows none of this.
+//! A conversation can cross back into other consumers within one instant — a
+//! queue hands a message to a parked worker, whose work calls a database,
+//! whose answer deletes the message and wakes the queue's other receivers. A
+//! handler never does that itself: it names the step (`effect.rs`) and returns,
+//! and the router takes the steps in the order they were named, which is the
+//! order of nested calls, so that ties within an instant break as they always
+//! did. The engine underneath knows none of this.
 
 pub mod arrivals;
 pub mod build;
@@ -30,6 +28,7 @@ pub mod client;
 pub mod consumer;
 pub mod dist;
 pub mod downstream;
+pub(crate) mod effect;
 pub mod event;
 mod guard;
 pub mod idempotency;
@@ -42,9 +41,11 @@ pub mod profile;
 pub mod protection;
 pub mod push;
 pub mod queue;
+pub(crate) mod reach;
 pub mod retry;
+mod route;
 
-use crate::engine::{Model, Scheduler, SimTime};
+use crate::engine::SimTime;
 use consumer::Consumer;
 use downstream::Client;
 use downstream::api::Api;
@@ -52,7 +53,7 @@ use downstream::database::Database;
 pub use event::Event;
 use event::*;
 use message::Arena;
-use producer::{Producer, Sink};
+use producer::Producer;
 use queue::Queue;
 use queue::redrive::Redrive;
 
@@ -87,163 +88,8 @@ pub struct World {
     pub(crate) scratch_clients: Vec<Client>,
     pub(crate) scratch_callers: Vec<downstream::service::Caller>,
     pub(crate) scratch_pending: Vec<producer::Pending>,
-}
-
-impl Model for World {
-    type Event = Event;
-
-    fn handle(&mut self, ev: Event, sim: &mut Scheduler<Event>) {
-        match ev {
-            Event::Producer(p, ProducerEvent::Produce) => self.produce(p, sim),
-            Event::Producer(p, ProducerEvent::Retry) => {
-                let Sink::Queue(q) = self.producers[p.index()].p.sink else {
-                    unreachable!("a publish policy on a producer to a topic")
-                };
-                let out = producer::Outlet {
-                    arena: &mut self.arena,
-                    queue: &mut self.queues[q.index()],
-                    scratch: &mut self.scratch_pending,
-                };
-                if let Some(changed) = self.producers[p.index()].on_retry(p, out, sim) {
-                    self.after_publish(changed, sim);
-                }
-            }
-            Event::Queue(q, QueueEvent::Timer) => self.queue_timer(q.index(), sim),
-            Event::Topic(t, TopicEvent::RetentionCheck) => {
-                self.topics[t.index()].on_retention(t, &mut self.consumers, sim)
-            }
-            Event::Consumer(c, ev) => self.consumer_event(c.index(), ev, sim),
-            Event::Database(d, DatabaseEvent::Finish { generation }) => {
-                self.db_finish(d, generation, sim)
-            }
-            Event::Database(d, DatabaseEvent::Up) => {
-                self.databases[d.index()].on_up(d, &mut self.consumers, sim)
-            }
-            Event::Clients(k, ClientEvent::Arrival) => {
-                self.clients[k.index()].on_arrival(k, sim);
-                // An open loop's requests pile up when the service cannot keep up.
-                self.guard_backlog(0, sim);
-            }
-            Event::Clients(
-                k,
-                ClientEvent::Timer {
-                    request,
-                    generation,
-                },
-            ) => self.clients[k.index()].on_timer(k, request, generation, sim),
-            Event::Clients(
-                k,
-                ClientEvent::Wire {
-                    request,
-                    generation,
-                    hop,
-                },
-            ) => {
-                let to = client::Targets {
-                    services: &mut self.services,
-                    records: &mut self.records,
-                };
-                self.clients[k.index()].on_wire(k, request, generation, hop, to, sim)
-            }
-            Event::Service(s, ServiceEvent::Done { entry, generation }) => {
-                self.services[s.index()].on_done(entry, generation, &mut self.clients, sim)
-            }
-            Event::PushCopy(copy, ev) => self.push_copy(copy, ev, sim),
-            Event::Redrive(r) => self.redrive(r.index(), sim),
-            Event::DatabaseOutage { window, starts } => {
-                let d = self.outages[window as usize].0;
-                let (callers, scratch) = (&mut self.consumers, &mut self.scratch_clients);
-                self.databases[d.index()].on_outage(d, starts, callers, scratch, sim)
-            }
-            Event::ServiceOutage { window } => {
-                let s = self.service_outages[window as usize].0;
-                let scratch = &mut self.scratch_callers;
-                self.services[s.index()].on_outage(&mut self.clients, scratch, sim)
-            }
-            Event::Warmup => self.reset_stats(sim.now()),
-            // The run's sampler observes the world at its ticks; the engine
-            // hands them to it, never here.
-            Event::Sample | Event::Alarm(_) => {}
-        }
-    }
-}
-
-impl World {
-    /// A producer's next message goes to the owner of its sink: the queue
-    /// through the producer's own publish (the world then settles the
-    /// queue), a topic or a push topic through theirs.
-    fn produce(&mut self, p: ProducerId, sim: &mut Scheduler<Event>) {
-        let pi = p.index();
-        match self.producers[pi].p.sink {
-            Sink::Push(_) => {
-                self.publish_push(pi, sim);
-                self.producers[pi].schedule_arrival(p, sim);
-            }
-            Sink::Topic(_) => {
-                self.append_record(pi, sim.now(), Some(sim));
-                self.producers[pi].schedule_arrival(p, sim);
-            }
-            Sink::Queue(q) => {
-                let out = producer::Outlet {
-                    arena: &mut self.arena,
-                    queue: &mut self.queues[q.index()],
-                    scratch: &mut self.scratch_pending,
-                };
-                if let Some(changed) = self.producers[pi].on_produce(p, out, sim) {
-                    self.after_publish(changed, sim);
-                }
-            }
-        }
-    }
-
-    /// The initial backlog: records already in topics and messages already
-    /// waiting in queues at time 0. Returns the messages made (steps of work).
-    pub fn seed_backlogs(&mut self) -> u64 {
-        let mut steps = 0;
-        for pi in 0..self.producers.len() {
-            if let Sink::Topic(_) = self.producers[pi].p.sink {
-                for _ in 0..self.producers[pi].p.initial_backlog {
-                    self.append_record(pi, 0, None);
-                }
-                steps += self.producers[pi].p.initial_backlog;
-            }
-        }
-        for p in &mut self.producers {
-            if let Sink::Queue(q) = p.p.sink {
-                steps += p.seed_queue(producer::Outlet {
-                    arena: &mut self.arena,
-                    queue: &mut self.queues[q.index()],
-                    scratch: &mut self.scratch_pending,
-                });
-            }
-        }
-        steps
-    }
-
-    fn consumer_event(&mut self, ci: usize, ev: ConsumerEvent, sim: &mut Scheduler<Event>) {
-        match ev {
-            ConsumerEvent::Step { worker, generation } => {
-                self.step(ci, worker.index(), generation, sim)
-            }
-            ConsumerEvent::Poll { worker } => self.poll(ci, worker.index(), None, sim),
-            ConsumerEvent::Scale => self.scale(ci, sim),
-            ConsumerEvent::MemberCrash { random } => {
-                self.member_crash(ci, sim);
-                if random {
-                    self.consumers[ci].schedule_random_crash(sim);
-                }
-            }
-            ConsumerEvent::Rebalanced => {
-                let cx = log::Fetch {
-                    topics: &self.topics,
-                    arena: &mut self.arena,
-                    record_copies: &mut self.record_copies,
-                };
-                self.consumers[ci].on_rebalanced(cx, sim)
-            }
-            ConsumerEvent::AutoCommit => self.consumers[ci].on_auto_commit(sim),
-        }
-    }
+    /// The steps handlers named for the router, in the conversation under way.
+    pub(crate) effects: effect::Effects,
 }
 
 impl World {

@@ -5,10 +5,13 @@
 //! downstream calls, each retried inside the consumer by its policy. A pool
 //! deletes each message on success and on failure leaves it to its visibility
 //! timeout or changes its visibility to a backoff delay; a Lambda-like consumer
-//! deletes at the end of the invocation. Poison messages fail every time. The
-//! world drives the calls between the consumer, its queue and its downstreams.
+//! deletes at the end of the invocation. Poison messages fail every time. Its
+//! handlers are lent what they may reach (`Reach`); a step that reaches other
+//! consumers (a queue serving its receivers, a database's pool) is named as an
+//! `Effect` for the router.
 
 mod calls;
+mod events;
 mod invoke;
 mod observe;
 mod parked;

@@ -4,18 +4,25 @@
 //! records the outcome and settles the batch when the invocation ends.
 
 use crate::engine::{Scheduler, SimTime, from_secs};
+use crate::model::Event;
 use crate::model::consumer::{Consumer, Kind, Phase};
 use crate::model::event::{ConsumerEvent, WorkerId};
 use crate::model::idempotency::Check;
 use crate::model::message::{Arena, Receipt};
 use crate::model::queue::Changed;
-use crate::model::{Event, World};
+use crate::model::reach::Reach;
 use crate::scenario::OnFailure;
 
-impl World {
+impl Consumer {
     /// The worker's pending phase has ended.
-    pub(crate) fn step(&mut self, ci: usize, wi: usize, g: u32, sim: &mut Scheduler<Event>) {
-        let w = &mut self.consumers[ci].workers[wi];
+    pub(crate) fn step(
+        &mut self,
+        wi: usize,
+        g: u32,
+        cx: &mut Reach<'_>,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let w = &mut self.workers[wi];
         if w.generation != g {
             return; // cancelled: answered or given up since
         }
@@ -24,34 +31,33 @@ impl World {
         w.generation = w.generation.wrapping_add(1);
         let phase = w.phase;
         if phase != Phase::Gather && sim.now() >= w.deadline {
-            return self.invocation_timeout(ci, wi, sim);
+            return self.invocation_timeout(wi, cx, sim);
         }
         match phase {
             Phase::Compute => {
-                let c = &mut self.consumers[ci];
-                let poison = self.arena.get(c.current(wi).slot).poison;
-                if c.fails(poison) {
-                    self.message_failed(ci, wi, true, sim);
-                } else if c.p.chain.is_empty() {
-                    self.message_succeeded(ci, wi, true, sim);
+                let poison = cx.arena.get(self.current(wi).slot).poison;
+                if self.fails(poison) {
+                    self.message_failed(wi, true, cx, sim);
+                } else if self.p.chain.is_empty() {
+                    self.message_succeeded(wi, true, cx, sim);
                 } else {
-                    self.start_call(ci, wi, sim);
+                    self.start_call(wi, cx, sim);
                 }
             }
-            Phase::Api => self.api_answered(ci, wi, sim),
-            Phase::Backoff => self.start_call(ci, wi, sim),
-            Phase::PoolWait => self.pool_timeout(ci, wi, sim),
+            Phase::Api => self.api_answered(wi, cx, sim),
+            Phase::Backoff => self.start_call(wi, cx, sim),
+            Phase::PoolWait => self.pool_timeout(wi, cx, sim),
             Phase::Query => {} // only its timeout steps, handled above
-            Phase::Gather => self.gathered(ci, wi, sim),
-            Phase::Redo => self.consumers[ci].begin_message(wi, &mut self.arena, sim),
-            Phase::CallFailed(e) => self.call_answered(ci, wi, Err(e), sim),
+            Phase::Gather => self.gathered(wi, cx, sim),
+            Phase::Redo => self.begin_message(wi, cx.arena, sim),
+            Phase::CallFailed(e) => self.call_answered(wi, Err(e), cx, sim),
             Phase::Skip => {
-                self.consumers[ci].c.dedupe_skips += 1;
-                self.message_succeeded(ci, wi, false, sim);
+                self.c.dedupe_skips += 1;
+                self.message_succeeded(wi, false, cx, sim);
             }
             Phase::Conflict => {
-                self.consumers[ci].c.dedupe_conflicts += 1;
-                self.message_failed(ci, wi, false, sim);
+                self.c.dedupe_conflicts += 1;
+                self.message_failed(wi, false, cx, sim);
             }
         }
     }
@@ -60,110 +66,101 @@ impl World {
     /// done already) and recorded.
     pub(crate) fn message_succeeded(
         &mut self,
-        ci: usize,
         wi: usize,
         applied: bool,
+        cx: &mut Reach<'_>,
         sim: &mut Scheduler<Event>,
     ) {
-        self.consumers[ci].record_success(wi, applied, &mut self.arena, sim.now());
-        self.finish_message(ci, wi, true, sim);
+        self.record_success(wi, applied, cx.arena, sim.now());
+        self.finish_message(wi, true, cx, sim);
     }
 
     /// Failure; `own_lock` is false when the dedupe lock belongs to another
     /// processing (which must keep it).
     pub(crate) fn message_failed(
         &mut self,
-        ci: usize,
         wi: usize,
         own_lock: bool,
+        cx: &mut Reach<'_>,
         sim: &mut Scheduler<Event>,
     ) {
-        self.consumers[ci].record_failure(wi, own_lock, &mut self.arena);
-        self.finish_message(ci, wi, false, sim);
+        self.record_failure(wi, own_lock, cx.arena);
+        self.finish_message(wi, false, cx, sim);
     }
 
-    fn finish_message(&mut self, ci: usize, wi: usize, ok: bool, sim: &mut Scheduler<Event>) {
-        let c = &mut self.consumers[ci];
-        c.c.completions += 1;
-        match &c.kind {
-            Kind::Endpoint(_) => {
-                let cx = crate::model::push::Deliveries {
-                    arena: &mut self.arena,
-                    queues: &mut self.queues,
-                    applied_more_than_once: &mut self.applied_more_than_once,
-                };
-                return c.finish_delivery(wi, ok, cx, sim);
-            }
-            Kind::Member(_) => return self.finish_record(ci, wi, ok, sim),
+    fn finish_message(
+        &mut self,
+        wi: usize,
+        ok: bool,
+        cx: &mut Reach<'_>,
+        sim: &mut Scheduler<Event>,
+    ) {
+        self.c.completions += 1;
+        match &self.kind {
+            Kind::Endpoint(_) => return self.finish_delivery(wi, ok, cx.deliveries(), sim),
+            Kind::Member(_) => return self.finish_record(wi, ok, cx, sim),
             Kind::Poller(p) => {
                 let partial = p.p.partial;
-                let w = &mut c.workers[wi];
+                let w = &mut self.workers[wi];
                 w.outcomes.push(ok);
                 w.pos += 1;
                 if !ok && !partial {
                     // The handler threw: the rest of the batch is not processed.
-                    return self.end_invocation(ci, wi, false, sim);
+                    return self.end_invocation(wi, false, cx, sim);
                 }
                 if w.pos < w.batch.len() {
-                    self.consumers[ci].begin_message(wi, &mut self.arena, sim);
+                    self.begin_message(wi, cx.arena, sim);
                 } else {
-                    self.end_invocation(ci, wi, false, sim);
+                    self.end_invocation(wi, false, cx, sim);
                 }
                 return;
             }
             Kind::Pool | Kind::Prefetch { .. } => {}
         }
         let now = sim.now();
-        let qi = c.p.queue.index();
-        let r = self.consumers[ci].current(wi);
+        let qi = self.p.queue.index();
+        let r = self.current(wi);
         let changed = if ok {
-            self.queues[qi].delete(&mut self.arena, r, now)
+            cx.queues[qi].delete(cx.arena, r, now)
         } else {
-            self.return_early(ci, r, now)
+            self.return_early(r, cx, now)
         };
-        self.release(r);
-        if self.consumers[ci].kind.prefetch().is_some() {
-            if self.consumers[ci].next_held(wi, &mut self.arena, sim) {
-                self.queues[qi].pushers_with_room += 1;
+        cx.release(r);
+        if self.kind.prefetch().is_some() {
+            if self.next_held(wi, cx.arena, sim) {
+                cx.queues[qi].pushers_with_room += 1;
             }
-            return self.settle(changed, sim);
+            return cx.settle(changed);
         }
-        let c = &mut self.consumers[ci];
-        let w = &mut c.workers[wi];
+        let w = &mut self.workers[wi];
         w.pos += 1;
         if w.pos < w.batch.len() {
-            self.consumers[ci].begin_message(wi, &mut self.arena, sim);
+            self.begin_message(wi, cx.arena, sim);
         } else {
-            c.busy -= 1;
-            self.poll(ci, wi, None, sim);
+            self.busy -= 1;
+            self.poll(wi, None, cx, sim);
         }
         // After the worker's own next receive: it takes what it freed first.
-        self.settle(changed, sim);
+        cx.settle(changed);
     }
 
     /// A failed message with `on_failure = "change_visibility"` comes back after
     /// the backoff delay for its receive count (only under the latest receipt).
     /// A prefetch consumer otherwise nacks it: requeued at once.
-    pub(crate) fn return_early(&mut self, ci: usize, r: Receipt, now: SimTime) -> Changed {
-        let c = &mut self.consumers[ci];
-        let qi = c.p.queue.index();
-        if c.p.on_failure != OnFailure::ChangeVisibility && c.kind.prefetch().is_some() {
-            return self.queues[qi].change_visibility(&mut self.arena, r, now, 0);
+    pub(crate) fn return_early(&mut self, r: Receipt, cx: &mut Reach<'_>, now: SimTime) -> Changed {
+        let q = &mut cx.queues[self.p.queue.index()];
+        if self.p.on_failure != OnFailure::ChangeVisibility && self.kind.prefetch().is_some() {
+            return q.change_visibility(cx.arena, r, now, 0);
         }
-        if c.p.on_failure != OnFailure::ChangeVisibility || !self.queues[qi].holds(&self.arena, r) {
+        if self.p.on_failure != OnFailure::ChangeVisibility || !q.holds(cx.arena, r) {
             // Left to its visibility timeout: nothing changes now.
-            return self.queues[qi].changed();
+            return q.changed();
         }
-        let m = self.arena.get_mut(r.slot);
+        let m = cx.arena.get_mut(r.slot);
         let attempt = m.receive_count.saturating_sub(1);
-        let d = c.draw_backoff_s(attempt, m.backoff_prev_s as f64);
+        let d = self.draw_backoff_s(attempt, m.backoff_prev_s as f64);
         m.backoff_prev_s = d as f32;
-        self.queues[qi].change_visibility(&mut self.arena, r, now, from_secs(d))
-    }
-
-    /// The consumer lets go of a message; its slot is freed if it is done.
-    pub(crate) fn release(&mut self, r: Receipt) {
-        release(&mut self.arena, r, &mut self.applied_more_than_once);
+        q.change_visibility(cx.arena, r, now, from_secs(d))
     }
 }
 

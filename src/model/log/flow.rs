@@ -1,158 +1,131 @@
-//! The log's conversations: a producer appends to a topic (and wakes the
-//! members that own the partition), a group member fetches a batch from one of
-//! its partitions and works through it in order, committing as its mode says;
-//! a record that fails is tried again after a backoff, blocking its partition.
-//! Retention deletes from the head, and groups that had not got there lose it.
+//! The log's conversations, a group member's side: it fetches a batch from one
+//! of its partitions and works through it in order, committing as its mode
+//! says; a record that fails is tried again after a backoff, blocking its
+//! partition, and one that fails for good goes to the dead-letter topic. A
+//! crash stops the whole group for a rebalance. Retention deletes from the
+//! head, and groups that had not got there lose it. (A producer's append wakes
+//! members of every group reading the partition: the router does it,
+//! `route/log.rs`.)
 //!
 //! A fetched record is copied into the message arena for the time it is being
 //! processed, so that a member's work (processing, calls, retries) is the same
 //! code as a queue consumer's.
 
-use crate::engine::{Scheduler, SimTime, from_secs};
+use crate::engine::{Scheduler, from_secs};
+use crate::model::Event;
 use crate::model::consumer::Consumer;
 use crate::model::consumer::{Phase, WorkerState};
-use crate::model::event::{ConsumerEvent, ConsumerId, TopicEvent, TopicId};
-use crate::model::log::{Record, Topic};
+use crate::model::effect::{Effect, Then};
+use crate::model::event::{ConsumerEvent, TopicEvent, TopicId, WorkerId};
+use crate::model::log::Topic;
 use crate::model::message::{Arena, Message, Receipt, State};
-use crate::model::producer::Sink;
-use crate::model::{Event, World};
+use crate::model::reach::Reach;
 
-impl World {
-    /// A producer's record to its topic; wakes the owners of its partition.
-    pub(crate) fn append_record(
-        &mut self,
-        pi: usize,
-        now: SimTime,
-        sim: Option<&mut Scheduler<Event>>,
-    ) {
-        let p = &mut self.producers[pi];
-        let Sink::Topic(ti) = p.p.sink else {
-            unreachable!("a record from a producer to a queue or push topic")
-        };
-        let ti = ti.index();
-        let keyed = p.p.keys > 0;
-        let m = p.make_message(now, 0);
-        p.c.produced += 1;
-        let record = Record::of(&m);
-        let held: u64 = self.topics.iter().map(|t| t.held()).sum();
-        if let Some(sim) = sim {
-            // Memory guard: a topic keeps every record for its retention.
-            self.guard_backlog(held, sim);
-            self.append_to_topic(ti, record, keyed, now, Some(sim));
-        } else {
-            self.append_to_topic(ti, record, keyed, now, None);
-        }
-    }
-
-    /// Appends a record, applies retention, and wakes the owners of its
-    /// partition in every group.
-    fn append_to_topic(
-        &mut self,
-        ti: usize,
-        record: Record,
-        keyed: bool,
-        now: SimTime,
-        sim: Option<&mut Scheduler<Event>>,
-    ) {
-        let topic = &mut self.topics[ti];
-        let part = topic.append(record, keyed);
-        let start = topic.trim(part, now);
-        topic.log_start_moved(part, start, &mut self.consumers);
-        let Some(sim) = sim else { return };
-        for gi in 0..self.topics[ti].groups.len() {
-            let ci = self.topics[ti].groups[gi].index();
-            let c = &self.consumers[ci];
-            let g = c.kind.group().expect("a group");
-            let wi = g.owner(part);
-            if let WorkerState::Waiting { .. } = c.workers[wi].state() {
-                self.fetch(ci, wi, sim);
-            }
-        }
-    }
-
-    /// A member fetches the next batch from one of its partitions, or parks.
-    pub(crate) fn fetch(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
-        let cx = Fetch {
-            topics: &self.topics,
-            arena: &mut self.arena,
-            record_copies: &mut self.record_copies,
-        };
-        self.consumers[ci].fetch(wi, cx, sim);
-    }
-
+impl Consumer {
     /// A member is done with a record: success moves past it; failure tries the
     /// same record again after a backoff (blocking the partition), until
     /// `max_attempts` sends it to the dead-letter topic.
     pub(crate) fn finish_record(
         &mut self,
-        ci: usize,
         wi: usize,
         ok: bool,
+        cx: &mut Reach<'_>,
         sim: &mut Scheduler<Event>,
     ) {
-        let r = self.consumers[ci].current(wi);
-        let m = self.arena.get_mut(r.slot);
+        let r = self.current(wi);
+        let m = cx.arena.get_mut(r.slot);
         let (part, offset) = (m.queue as usize, m.offset);
-        let c = &mut self.consumers[ci];
-        let g = c.kind.group_mut().expect("a group");
+        let g = self.kind.group_mut().expect("a group");
         let max_attempts = g.p.max_attempts;
         if !ok {
             m.receive_count += 1;
             if max_attempts == 0 || m.receive_count < max_attempts {
-                let d = c.draw_backoff_s(m.receive_count - 1, m.backoff_prev_s as f64);
+                let attempt = m.receive_count - 1;
+                let d = self.draw_backoff_s(attempt, m.backoff_prev_s as f64);
                 m.backoff_prev_s = d as f32;
-                return self.consumers[ci].schedule_step(wi, Phase::Redo, from_secs(d), sim);
+                return self.schedule_step(wi, Phase::Redo, from_secs(d), sim);
             }
         }
         let first = g.completed(part, offset, !ok);
-        if let (false, true, Some(dlt)) = (ok, first, g.p.dead_letter_topic) {
-            // The original record, keyed as it was, in the dead-letter topic.
-            let record = Record::of(m);
-            let keyed = self.topics[g.topic as usize].keyed;
-            self.topics[dlt as usize].dead_letter_appends += 1;
-            self.append_to_topic(dlt as usize, record, keyed, sim.now(), Some(sim));
+        if !ok && first && g.p.dead_letter_topic.is_some() {
+            // The dead-letter topic wakes its own readers: the router appends.
+            let (consumer, worker) = (self.id, WorkerId::of(wi));
+            cx.next.push(Effect::DeadLetterRecord { consumer, worker });
+            let then = Then::RecordDone;
+            return cx.next.push(Effect::Resume {
+                consumer,
+                worker,
+                then,
+            });
         }
-        let m = self.arena.get_mut(r.slot);
+        self.record_done(wi, cx, sim);
+    }
+
+    /// The member moves past its record: the next one of its batch, or the
+    /// next fetch.
+    pub(crate) fn record_done(
+        &mut self,
+        wi: usize,
+        cx: &mut Reach<'_>,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let r = self.current(wi);
+        let m = cx.arena.get_mut(r.slot);
+        let (part, offset) = (m.queue as usize, m.offset);
         m.state = State::Deleted;
-        self.release(r);
-        let c = &mut self.consumers[ci];
-        let w = &mut c.workers[wi];
+        cx.release(r);
+        let w = &mut self.workers[wi];
         w.pos += 1;
         if w.pos < w.batch.len() {
-            self.consumers[ci].begin_message(wi, &mut self.arena, sim);
+            self.begin_message(wi, cx.arena, sim);
         } else {
-            let g = c.kind.group_mut().expect("a group");
+            let g = self.kind.group_mut().expect("a group");
             g.batch_done(part, offset + 1);
-            c.busy -= 1;
-            self.fetch(ci, wi, sim);
+            self.busy -= 1;
+            self.fetch(wi, cx.fetch(), sim);
         }
     }
 
     /// A member crashes: the group stops (an eager rebalance: every member drops
     /// its batch), rewinds to its committed offsets, and resumes after the
-    /// rebalance time.
-    pub(crate) fn member_crash(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
+    /// rebalance time. Goes through the workers from `from`; a worker's kept
+    /// connection is closed before the next worker (the pool may hand it to
+    /// one of them).
+    pub(crate) fn crash_from(
+        &mut self,
+        from: usize,
+        random: bool,
+        cx: &mut Reach<'_>,
+        sim: &mut Scheduler<Event>,
+    ) {
         let now = sim.now();
-        for wi in 0..self.consumers[ci].workers.len() {
-            let c = &mut self.consumers[ci];
-            let w = &mut c.workers[wi];
-            if w.state() == WorkerState::Busy {
-                self.drop_current_call(ci, wi, sim);
-                let c = &mut self.consumers[ci];
-                c.busy -= 1;
-                let w = &mut c.workers[wi];
-                for i in w.pos..w.batch.len() {
-                    let r = self.consumers[ci].workers[wi].batch[i];
-                    self.arena.get_mut(r.slot).state = State::Deleted;
-                    self.release(r);
+        for wi in from..self.workers.len() {
+            let mut kept_connection = false;
+            if self.workers[wi].state() == WorkerState::Busy {
+                kept_connection = self.drop_current_call(wi, cx);
+                self.busy -= 1;
+                let w = &mut self.workers[wi];
+                for &r in &w.batch[w.pos..] {
+                    cx.arena.get_mut(r.slot).state = State::Deleted;
+                    cx.release(r);
                 }
             }
-            let c = &mut self.consumers[ci];
-            c.workers[wi].batch.clear();
-            c.set_worker_state(wi, WorkerState::Pausing);
+            self.workers[wi].batch.clear();
+            self.set_worker_state(wi, WorkerState::Pausing);
+            if kept_connection {
+                let (consumer, worker) = (self.id, WorkerId::of(wi));
+                cx.next.push(Effect::ReleaseConnection { consumer, worker });
+                let then = Then::CrashFrom { random };
+                let worker = WorkerId::of(wi + 1);
+                return cx.next.push(Effect::Resume {
+                    consumer,
+                    worker,
+                    then,
+                });
+            }
         }
-        let g = self.consumers[ci].kind.group_mut().expect("a group");
-        let starts: Vec<u64> = self.topics[g.topic as usize]
+        let g = self.kind.group_mut().expect("a group");
+        let starts: Vec<u64> = cx.topics[g.topic as usize]
             .partitions
             .iter()
             .map(|p| p.start)
@@ -161,8 +134,11 @@ impl World {
         g.paused_until = Some(now + g.p.rebalance);
         sim.after(
             g.p.rebalance,
-            Event::Consumer(ConsumerId::of(ci), ConsumerEvent::Rebalanced),
+            Event::Consumer(self.id, ConsumerEvent::Rebalanced),
         );
+        if random {
+            self.schedule_random_crash(sim);
+        }
     }
 }
 
@@ -273,7 +249,7 @@ impl Consumer {
 impl Topic {
     /// The log's start moved on `part`: every group reading it learns of it
     /// (a group that had not got there loses those records).
-    fn log_start_moved(&self, part: usize, start: u64, members: &mut [Consumer]) {
+    pub(crate) fn log_start_moved(&self, part: usize, start: u64, members: &mut [Consumer]) {
         for &ci in &self.groups {
             if let Some(g) = members[ci.index()].kind.group_mut() {
                 g.log_start_moved(part, start);

@@ -5,8 +5,9 @@
 //! success is a side effect the topic does not know of); a failed attempt is
 //! retried by the delivery policy, then dead-lettered or dropped.
 //!
-//! The fan-out of a publish is the world's (it settles each subscribed queue);
-//! a copy's delivery is its endpoint's own: `impl Consumer` below reaches only
+//! The fan-out of a publish is the router's (it settles each subscribed queue,
+//! `route/push.rs`); a copy's delivery is its endpoint's own: `impl Consumer`
+//! below reaches only
 //! what it is lent as `Deliveries` (the arena holding the copies, and the
 //! queues a subscription dead-letters to).
 //!
@@ -17,12 +18,11 @@
 //! longer applies is recognised and ignored.
 
 use crate::engine::Scheduler;
+use crate::model::Event;
 use crate::model::consumer::{Consumer, WorkerState, release};
 use crate::model::event::{MessageId, PushCopyEvent};
 use crate::model::message::{Arena, Receipt, State};
-use crate::model::producer::Sink;
-use crate::model::queue::{Publish, Queue};
-use crate::model::{Event, World};
+use crate::model::queue::Queue;
 
 /// What an endpoint's deliveries reach: the arena that holds the copies, the
 /// queues (a subscription's dead-letter queue), and the count of side effects
@@ -33,85 +33,9 @@ pub(crate) struct Deliveries<'a> {
     pub applied_more_than_once: &'a mut u64,
 }
 
-impl World {
-    /// A producer's publish to its push topic.
-    pub(crate) fn publish_push(&mut self, pi: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let p = &mut self.producers[pi];
-        let Sink::Push(ti) = p.p.sink else {
-            unreachable!("a push from a producer to a queue or topic")
-        };
-        let ti = ti.index();
-        let m = p.make_message(now, 0);
-        p.c.produced += 1;
-        self.pushes[ti].published += 1;
-        for j in 0..self.pushes[ti].queues.len() {
-            let qi = self.pushes[ti].queues[j] as usize;
-            let t = &mut self.pushes[ti];
-            t.queue_copies += 1;
-            let (outcome, changed) = self.queues[qi].publish(&mut self.arena, m.clone(), now);
-            if let Publish::Rejected = outcome {
-                t.queue_rejected[j] += 1;
-            }
-            self.settle(changed, sim);
-        }
-        for j in 0..self.pushes[ti].endpoints.len() {
-            let ci = self.pushes[ti].endpoints[j];
-            let mut copy = m.clone();
-            (copy.state, copy.queue, copy.offset) = (State::Pushed, ci, now);
-            let slot = self.arena.insert(copy);
-            self.endpoint_copies += 1;
-            let ep = self.consumers[ci as usize]
-                .kind
-                .endpoint_mut()
-                .expect("an endpoint");
-            ep.c.copies += 1;
-            ep.pending += 1;
-            let cx = Deliveries {
-                arena: &mut self.arena,
-                queues: &mut self.queues,
-                applied_more_than_once: &mut self.applied_more_than_once,
-            };
-            self.consumers[ci as usize].attempt(slot, cx, sim);
-        }
-        self.guard_backlog(0, sim);
-    }
-
-    /// Routes a copy's event to its endpoint, if the copy still waits for it.
-    pub(crate) fn push_copy(
-        &mut self,
-        copy: MessageId,
-        ev: PushCopyEvent,
-        sim: &mut Scheduler<Event>,
-    ) {
-        let generation = match ev {
-            PushCopyEvent::Retry { generation }
-            | PushCopyEvent::Deliver { generation }
-            | PushCopyEvent::Timeout { generation } => generation,
-        };
-        let m = self.arena.get(copy.0);
-        if m.generation != generation || m.state != State::Pushed {
-            return;
-        }
-        // A pushed copy names its endpoint in `queue`.
-        let ci = m.queue as usize;
-        let cx = Deliveries {
-            arena: &mut self.arena,
-            queues: &mut self.queues,
-            applied_more_than_once: &mut self.applied_more_than_once,
-        };
-        let endpoint = &mut self.consumers[ci];
-        match ev {
-            PushCopyEvent::Retry { .. } => endpoint.attempt(copy.0, cx, sim),
-            PushCopyEvent::Deliver { .. } => endpoint.deliver(copy.0, cx, sim),
-            PushCopyEvent::Timeout { .. } => endpoint.delivery_timeout(copy.0, cx, sim),
-        }
-    }
-}
-
 impl Consumer {
     /// An attempt: now, or when the subscription's throttle allows it.
-    fn attempt(&mut self, slot: u32, cx: Deliveries<'_>, sim: &mut Scheduler<Event>) {
+    pub(crate) fn attempt(&mut self, slot: u32, cx: Deliveries<'_>, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         let generation = cx.arena.get(slot).generation;
         let ep = self.kind.endpoint_mut().expect("an endpoint");
@@ -131,7 +55,7 @@ impl Consumer {
     }
 
     /// The attempt reaches the endpoint: a free worker takes it, or it is refused.
-    fn deliver(&mut self, slot: u32, cx: Deliveries<'_>, sim: &mut Scheduler<Event>) {
+    pub(crate) fn deliver(&mut self, slot: u32, cx: Deliveries<'_>, sim: &mut Scheduler<Event>) {
         let m = cx.arena.get_mut(slot);
         m.receive_count += 1;
         let ep = self.kind.endpoint_mut().expect("an endpoint");
@@ -159,7 +83,12 @@ impl Consumer {
 
     /// The attempt's delivery timeout: it is still unanswered, so the topic
     /// counts it failed and retries; the worker carries on regardless.
-    fn delivery_timeout(&mut self, slot: u32, cx: Deliveries<'_>, sim: &mut Scheduler<Event>) {
+    pub(crate) fn delivery_timeout(
+        &mut self,
+        slot: u32,
+        cx: Deliveries<'_>,
+        sim: &mut Scheduler<Event>,
+    ) {
         let ep = self.kind.endpoint_mut().expect("an endpoint");
         ep.c.timed_out += 1;
         ep.outstanding -= 1;

@@ -5,6 +5,7 @@
 //! its deadlines, re-armed by the world after every operation.
 
 mod notify;
+mod prefetch;
 pub mod redrive;
 
 mod deadlines;
@@ -18,6 +19,8 @@ use crate::model::event::{ConsumerId, QueueId, WorkerId};
 use crate::model::message::{Arena, Message, Receipt, State};
 use crate::scenario::Overflow;
 use deadlines::Deadlines;
+pub(crate) use notify::dead_letter;
+pub(crate) use prefetch::push_ready;
 use ready::Ready;
 pub use sojourn::Sojourn;
 use std::collections::VecDeque;
@@ -63,11 +66,12 @@ pub struct QueueCounters {
 /// A queue that an operation has changed: messages may have become visible
 /// (parked receivers should get them) or a deadline may now come first (the
 /// timer should be re-armed). Every operation that changes a queue returns one,
-/// and the world settles it (`World::settle`, `rearm` or `wake`, in
-/// `notify.rs`) at the instant the caller chooses within its event, so that no
+/// and the caller hands it back: to the router to settle after its handler
+/// (`Reach::settle`: parked receivers served, timer re-armed), to the queue's
+/// timer now (`Reach::rearm`) or at this instant (`Queue::wake`), so that no
 /// caller can forget: an unsettled change does not compile (`must_use`, with
 /// warnings denied).
-#[must_use = "settle the change: World::settle, rearm or wake"]
+#[must_use = "settle the change: Reach::settle, rearm or Queue::wake"]
 #[derive(Debug, PartialEq, Eq)]
 pub struct Changed(QueueId);
 
@@ -76,6 +80,13 @@ impl Changed {
     pub(crate) fn queue(self) -> usize {
         self.0.index()
     }
+    /// The changed queue.
+    pub(crate) fn id(self) -> QueueId {
+        self.0
+    }
+    /// A change made inside a settle already under way for the same queue
+    /// (the pushes and top-ups it makes): that settle covers it.
+    pub(crate) fn covered(self) {}
     /// A change made before the run starts (the initial backlog): nobody is
     /// parked yet, and the queue's first operation in the run arms its timer.
     pub(crate) fn before_the_run(self) {}

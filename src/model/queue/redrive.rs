@@ -1,10 +1,12 @@
 //! A DLQ redrive: from its start time, moves messages back from the DLQ to the
 //! queues they were dead-lettered from at a rate, until the DLQ has nothing
-//! visible (SQS StartMessageMoveTask).
+//! visible (SQS StartMessageMoveTask). The DLQ gives each message up here; the
+//! router hands it to its origin queue and settles that queue before the next
+//! one, as a move task does (`route/queue.rs`).
 
-use crate::engine::{Scheduler, SimTime, to_secs};
-use crate::model::event::RedriveId;
-use crate::model::{Event, World};
+use crate::engine::{SimTime, to_secs};
+use crate::model::message::Arena;
+use crate::model::queue::{Changed, Queue};
 
 /// Moving messages from a DLQ back to where they came from.
 pub struct Redrive {
@@ -17,36 +19,30 @@ pub struct Redrive {
 
 pub const REDRIVE_TICK: SimTime = 100_000_000; // 0.1 s
 
-impl World {
-    /// A DLQ redrive tick: moves up to rate × tick messages back to the queues they
-    /// were dead-lettered from (receive count reset, original publish time kept).
-    /// It runs from its start time until the DLQ has nothing visible.
-    pub(crate) fn redrive(&mut self, ri: usize, sim: &mut Scheduler<Event>) {
-        let now = sim.now();
-        let qi = self.redrives[ri].queue as usize;
-        let mut budget = self.redrives[ri].budget + self.redrives[ri].rate * to_secs(REDRIVE_TICK);
-        let mut taken = self.queues[qi].changed();
-        while budget >= 1.0 {
-            let (slot, changed) = self.queues[qi].take_visible(&mut self.arena, now);
-            taken = taken.and(changed);
-            let Some(slot) = slot else {
-                break;
-            };
-            budget -= 1.0;
-            sim.work(1);
-            let origin = self.arena.get(slot).origin as usize;
-            self.arena.get_mut(slot).receive_count = 0;
-            self.queues[qi].c.redriven += 1;
-            // Each message is handed over as it arrives, as a move task does.
-            let changed = self.queues[origin].adopt(&mut self.arena, slot, now);
-            self.settle(changed, sim);
-        }
-        if self.queues[qi].has_visible() {
-            self.redrives[ri].budget = budget;
-            sim.after(REDRIVE_TICK, Event::Redrive(RedriveId::of(ri)));
-        } else {
-            self.redrives[ri].budget = 0.0;
-        }
-        self.rearm(taken, sim);
+impl Redrive {
+    /// Messages this tick may move: what was left over, and the rate's share.
+    pub(crate) fn allowance(&self) -> f64 {
+        self.budget + self.rate * to_secs(REDRIVE_TICK)
+    }
+}
+
+impl Queue {
+    /// The DLQ gives up its next visible message for a redrive: its receive
+    /// count starts over (its original publish time is kept). Returns the
+    /// message and the queue it came from, if one was visible, and the DLQ's
+    /// change.
+    pub(crate) fn give_up_for_redrive(
+        &mut self,
+        arena: &mut Arena,
+        now: SimTime,
+    ) -> (Option<(u32, usize)>, Changed) {
+        let (slot, changed) = self.take_visible(arena, now);
+        let Some(slot) = slot else {
+            return (None, changed);
+        };
+        let m = arena.get_mut(slot);
+        m.receive_count = 0;
+        self.c.redriven += 1;
+        (Some((slot, m.origin as usize)), changed)
     }
 }

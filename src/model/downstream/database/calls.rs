@@ -6,105 +6,58 @@
 //!
 //! The database reaches its callers only through `callers`, the consumers'
 //! table it is lent: to tell a live caller from one that gave up, to start a
-//! waiting caller's query, and to fail callers when it goes down. Only a
-//! query's answer goes back through the world (`World::query_done`), because
-//! the caller's next step may reach its queue and beyond.
+//! waiting caller's query, and to fail callers when it goes down. A query's
+//! answer is returned to the router (`route/database.rs`), which hands it to
+//! the caller, because the caller's next step may reach its queue and beyond.
 
 use crate::engine::Scheduler;
+use crate::model::Event;
 use crate::model::consumer::{Consumer, Phase};
 use crate::model::downstream::database::Database;
 use crate::model::downstream::{CallError, Client};
 use crate::model::event::{DatabaseEvent, DatabaseId};
-use crate::model::{Event, World};
 
-impl World {
-    /// Routes worker `wi` of consumer `ci` to database `d`: a connection it
-    /// kept on another database is closed first (the consumer's side), then
-    /// the database admits the call.
-    pub(crate) fn call_database(
+impl Database {
+    /// A query finished. Its live caller hears the outcome (returned: the
+    /// caller's next step is its own, and may reach its queue and beyond) and
+    /// keeps the connection; one that gave up does not, and its connection goes
+    /// back to the pool.
+    pub(crate) fn answer(
         &mut self,
-        ci: usize,
-        wi: usize,
-        d: DatabaseId,
+        id: DatabaseId,
+        client: Client,
+        callers: &mut [Consumer],
         sim: &mut Scheduler<Event>,
-    ) {
-        let db = &mut self.databases[d.index()];
-        if db.is_down() {
-            db.c.down_rejections += 1;
-            return self.consumers[ci].fail_soon(wi, CallError::Down, sim);
-        }
-        let epoch = db.epoch;
-        let w = &mut self.consumers[ci].workers[wi];
-        match w.conn.take() {
-            Some((held, e)) if held == d && e == epoch => {
-                self.databases[d.index()].run_query(d, ci, wi, &mut self.consumers, sim)
-            }
-            other => {
-                if let Some((held, e)) = other {
-                    self.databases[held.index()].close_connection(e);
-                }
-                let scratch = &mut self.scratch_clients;
-                self.databases[d.index()].admit(d, ci, wi, &mut self.consumers, scratch, sim);
-            }
-        }
-    }
-
-    /// The database's completion timer: each finished query's answer goes to
-    /// its caller.
-    pub(crate) fn db_finish(&mut self, d: DatabaseId, g: u32, sim: &mut Scheduler<Event>) {
-        if self.databases[d.index()].timer_generation != g {
-            return;
-        }
-        let mut done = std::mem::take(&mut self.scratch_clients);
-        self.databases[d.index()].finish_due(sim.now(), &mut done);
-        for &client in &done {
-            self.query_done(client, d, sim);
-        }
-        done.clear();
-        self.scratch_clients = done;
-        self.databases[d.index()].reschedule(d, sim);
-    }
-
-    /// A query finished: its live caller hears the outcome and goes on with
-    /// its message (which may reach its queue); one that gave up does not.
-    fn query_done(&mut self, client: Client, d: DatabaseId, sim: &mut Scheduler<Event>) {
-        let (ci, wi) = (client.consumer.index(), client.worker.index());
-        let w = &mut self.consumers[ci].workers[wi];
-        let db = &mut self.databases[d.index()];
-        if db.is_down() {
+    ) -> Option<Result<(), CallError>> {
+        let c = &mut callers[client.consumer.index()];
+        let wi = client.worker.index();
+        let w = &mut c.workers[wi];
+        if self.is_down() {
             // Finished in the same instant as a crash that took it down.
             if w.generation == client.generation && w.phase == Phase::Query {
-                self.consumers[ci].fail_soon(wi, CallError::Down, sim);
+                c.fail_soon(wi, CallError::Down, sim);
             }
-            return;
+            return None;
         }
         if w.generation != client.generation || w.phase != Phase::Query {
             // The caller gave up (timed out); the query ran on regardless.
-            db.c.orphaned += 1;
-            db.close_connection(db.epoch);
-            return db.grant_pool(d, &mut self.consumers, sim);
+            self.c.orphaned += 1;
+            self.close_connection(self.epoch);
+            self.grant_pool(id, callers, sim);
+            return None;
         }
         w.generation = w.generation.wrapping_add(1); // cancels the timeout step
-        w.conn = Some((d, db.epoch));
-        let outcome = db.faults.error_at(sim.now(), &mut db.rng_errors);
+        w.conn = Some((id, self.epoch));
+        let outcome = self.faults.error_at(sim.now(), &mut self.rng_errors);
         if outcome.is_err() {
-            db.c.errors += 1;
+            self.c.errors += 1;
         }
-        self.call_answered(ci, wi, outcome, sim);
+        Some(outcome)
     }
 
-    /// Closes a connection the worker kept between attempts.
-    pub(crate) fn release_connection(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
-        if let Some((d, epoch)) = self.consumers[ci].workers[wi].conn.take() {
-            self.databases[d.index()].release(d, epoch, &mut self.consumers, sim);
-        }
-    }
-}
-
-impl Database {
     /// A caller without a connection: one is opened, or it waits in the pool,
     /// or it is refused (which may crash the database).
-    fn admit(
+    pub(crate) fn admit(
         &mut self,
         id: DatabaseId,
         ci: usize,
@@ -136,7 +89,7 @@ impl Database {
     }
 
     /// On an open connection: the query joins the database's shared cores.
-    fn run_query(
+    pub(crate) fn run_query(
         &mut self,
         id: DatabaseId,
         ci: usize,
@@ -161,7 +114,7 @@ impl Database {
 
     /// Arms the completion timer for the earliest running query; a timer
     /// armed before is void.
-    fn reschedule(&mut self, id: DatabaseId, sim: &mut Scheduler<Event>) {
+    pub(crate) fn reschedule(&mut self, id: DatabaseId, sim: &mut Scheduler<Event>) {
         self.timer_generation = self.timer_generation.wrapping_add(1);
         if let Some(t) = self.next_finish() {
             let finish = DatabaseEvent::Finish {
@@ -172,7 +125,7 @@ impl Database {
     }
 
     /// A caller closes the connection it kept: the pool hands it on.
-    fn release(
+    pub(crate) fn release(
         &mut self,
         id: DatabaseId,
         epoch: u32,

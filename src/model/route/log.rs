@@ -1,0 +1,76 @@
+//! The log's conversations that reach every group reading a topic: a
+//! producer's append (retention applied, every group told where the log now
+//! starts, the owners of the partition woken), and a member's record that
+//! failed for good appended to the dead-letter topic.
+
+use crate::engine::{Scheduler, SimTime};
+use crate::model::consumer::WorkerState;
+use crate::model::log::Record;
+use crate::model::producer::Sink;
+use crate::model::{Event, World};
+
+impl World {
+    /// A producer's record to its topic; wakes the owners of its partition.
+    pub(crate) fn append_record(
+        &mut self,
+        pi: usize,
+        now: SimTime,
+        sim: Option<&mut Scheduler<Event>>,
+    ) {
+        let p = &mut self.producers[pi];
+        let Sink::Topic(ti) = p.p.sink else {
+            unreachable!("a record from a producer to a queue or push topic")
+        };
+        let ti = ti.index();
+        let keyed = p.p.keys > 0;
+        let m = p.make_message(now, 0);
+        p.c.produced += 1;
+        let record = Record::of(&m);
+        let held: u64 = self.topics.iter().map(|t| t.held()).sum();
+        if let Some(sim) = sim {
+            // Memory guard: a topic keeps every record for its retention.
+            self.guard_backlog(held, sim);
+            self.append_to_topic(ti, record, keyed, now, Some(sim));
+        } else {
+            self.append_to_topic(ti, record, keyed, now, None);
+        }
+    }
+
+    /// Appends a record, applies retention, and wakes the owners of its
+    /// partition in every group.
+    fn append_to_topic(
+        &mut self,
+        ti: usize,
+        record: Record,
+        keyed: bool,
+        now: SimTime,
+        sim: Option<&mut Scheduler<Event>>,
+    ) {
+        let topic = &mut self.topics[ti];
+        let part = topic.append(record, keyed);
+        let start = topic.trim(part, now);
+        topic.log_start_moved(part, start, &mut self.consumers);
+        let Some(sim) = sim else { return };
+        for gi in 0..self.topics[ti].groups.len() {
+            let ci = self.topics[ti].groups[gi].index();
+            let c = &self.consumers[ci];
+            let g = c.kind.group().expect("a group");
+            let wi = g.owner(part);
+            if let WorkerState::Waiting { .. } = c.workers[wi].state() {
+                self.on_consumer(ci, sim, |c, cx, sim| c.fetch(wi, cx.fetch(), sim));
+            }
+        }
+    }
+
+    /// Worker `wi` of member `ci` gave up on its record: the original record,
+    /// keyed as it was, goes to the group's dead-letter topic.
+    pub(super) fn dead_letter_record(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
+        let c = &self.consumers[ci];
+        let record = Record::of(self.arena.get(c.current(wi).slot));
+        let g = c.kind.group().expect("a group");
+        let dlt = g.p.dead_letter_topic.expect("a dead-letter topic") as usize;
+        let keyed = self.topics[g.topic as usize].keyed;
+        self.topics[dlt].dead_letter_appends += 1;
+        self.append_to_topic(dlt, record, keyed, sim.now(), Some(sim));
+    }
+}

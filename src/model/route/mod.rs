@@ -1,0 +1,220 @@
+//! The router: hands each event to the component that owns it, lends the
+//! handler what it may reach, and takes the steps the handler named for what
+//! it may not (`effect.rs`), in the order they were named, each one's own steps
+//! before the next. Where a conversation fans out — a queue serving its parked
+//! receivers, a database answering the queries that finished, a topic waking
+//! its readers — the router goes through them one by one, so that each one's
+//! steps are over before the next one starts.
+//!
+//! By owner: `queue.rs` (settling a changed queue, its timer, a redrive),
+//! `database.rs` (calls, kept connections, answers), `log.rs` (appends),
+//! `push.rs` (a push topic's fan-out and its copies).
+
+mod database;
+mod log;
+mod push;
+mod queue;
+
+use crate::engine::{Model, Scheduler};
+use crate::model::consumer::Consumer;
+use crate::model::effect::Effect;
+use crate::model::event::*;
+use crate::model::producer::{self, Sink};
+use crate::model::reach::Reach;
+use crate::model::{Event, World, client};
+
+impl Model for World {
+    type Event = Event;
+
+    fn handle(&mut self, ev: Event, sim: &mut Scheduler<Event>) {
+        match ev {
+            Event::Producer(p, ProducerEvent::Produce) => self.produce(p, sim),
+            Event::Producer(p, ProducerEvent::Retry) => {
+                let Sink::Queue(q) = self.producers[p.index()].p.sink else {
+                    unreachable!("a publish policy on a producer to a topic")
+                };
+                let out = producer::Outlet {
+                    arena: &mut self.arena,
+                    queue: &mut self.queues[q.index()],
+                    scratch: &mut self.scratch_pending,
+                };
+                if let Some(changed) = self.producers[p.index()].on_retry(p, out, sim) {
+                    self.after_publish(changed.queue(), sim);
+                }
+            }
+            Event::Queue(q, QueueEvent::Timer) => self.queue_timer(q.index(), sim),
+            Event::Topic(t, TopicEvent::RetentionCheck) => {
+                self.topics[t.index()].on_retention(t, &mut self.consumers, sim)
+            }
+            Event::Consumer(c, ev) => {
+                self.on_consumer(c.index(), sim, |c, cx, sim| c.on_event(ev, cx, sim))
+            }
+            Event::Database(d, DatabaseEvent::Finish { generation }) => {
+                self.db_finish(d, generation, sim)
+            }
+            Event::Database(d, DatabaseEvent::Up) => {
+                self.databases[d.index()].on_up(d, &mut self.consumers, sim)
+            }
+            Event::Clients(k, ClientEvent::Arrival) => {
+                self.clients[k.index()].on_arrival(k, sim);
+                // An open loop's requests pile up when the service cannot keep up.
+                self.guard_backlog(0, sim);
+            }
+            Event::Clients(
+                k,
+                ClientEvent::Timer {
+                    request,
+                    generation,
+                },
+            ) => self.clients[k.index()].on_timer(k, request, generation, sim),
+            Event::Clients(
+                k,
+                ClientEvent::Wire {
+                    request,
+                    generation,
+                    hop,
+                },
+            ) => {
+                let to = client::Targets {
+                    services: &mut self.services,
+                    records: &mut self.records,
+                };
+                self.clients[k.index()].on_wire(k, request, generation, hop, to, sim)
+            }
+            Event::Service(s, ServiceEvent::Done { entry, generation }) => {
+                self.services[s.index()].on_done(entry, generation, &mut self.clients, sim)
+            }
+            Event::PushCopy(copy, ev) => self.push_copy(copy, ev, sim),
+            Event::Redrive(r) => self.redrive(r.index(), sim),
+            Event::DatabaseOutage { window, starts } => {
+                let d = self.outages[window as usize].0;
+                let (callers, scratch) = (&mut self.consumers, &mut self.scratch_clients);
+                self.databases[d.index()].on_outage(d, starts, callers, scratch, sim)
+            }
+            Event::ServiceOutage { window } => {
+                let s = self.service_outages[window as usize].0;
+                let scratch = &mut self.scratch_callers;
+                self.services[s.index()].on_outage(&mut self.clients, scratch, sim)
+            }
+            Event::Warmup => self.reset_stats(sim.now()),
+            // The run's sampler observes the world at its ticks; the engine
+            // hands them to it, never here.
+            Event::Sample | Event::Alarm(_) => {}
+        }
+        debug_assert_eq!(self.effects.mark(), 0, "a step left untaken");
+    }
+}
+
+impl World {
+    /// The consumers' table, and what a consumer's handler is lent.
+    fn lend(&mut self) -> (&mut [Consumer], Reach<'_>) {
+        let cx = Reach {
+            arena: &mut self.arena,
+            queues: &mut self.queues,
+            topics: &self.topics,
+            record_copies: &mut self.record_copies,
+            apis: &mut self.apis,
+            databases: &mut self.databases,
+            account_running: &mut self.account_running,
+            account_limit: self.account_limit,
+            applied_more_than_once: &mut self.applied_more_than_once,
+            set_aside: &mut self.scratch_dlq,
+            next: &mut self.effects,
+        };
+        (&mut self.consumers, cx)
+    }
+
+    /// Runs a handler of consumer `ci`, then the steps it named, in order.
+    #[inline]
+    fn on_consumer(
+        &mut self,
+        ci: usize,
+        sim: &mut Scheduler<Event>,
+        handler: impl FnOnce(&mut Consumer, &mut Reach<'_>, &mut Scheduler<Event>),
+    ) {
+        let mark = self.effects.mark();
+        let (consumers, mut cx) = self.lend();
+        handler(&mut consumers[ci], &mut cx, sim);
+        self.effects.in_order_since(mark);
+        while let Some(step) = self.effects.next_since(mark) {
+            self.take(step, sim);
+        }
+    }
+
+    /// Takes one step a handler named.
+    fn take(&mut self, step: Effect, sim: &mut Scheduler<Event>) {
+        match step {
+            Effect::Settle(q) => self.settle(q.index(), sim),
+            Effect::Push(q) => self.push(q.index(), sim),
+            Effect::CallDatabase {
+                consumer,
+                worker,
+                database,
+            } => self.call_database(consumer.index(), worker.index(), database, sim),
+            Effect::ReleaseConnection { consumer, worker } => {
+                self.release_connection(consumer.index(), worker.index(), sim)
+            }
+            Effect::DeadLetterRecord { consumer, worker } => {
+                self.dead_letter_record(consumer.index(), worker.index(), sim)
+            }
+            Effect::Resume {
+                consumer,
+                worker,
+                then,
+            } => self.on_consumer(consumer.index(), sim, |c, cx, sim| {
+                c.resume(worker.index(), then, cx, sim)
+            }),
+        }
+    }
+
+    /// A producer's next message goes to the owner of its sink: the queue
+    /// through the producer's own publish (the router then settles the
+    /// queue), a topic or a push topic through theirs.
+    fn produce(&mut self, p: ProducerId, sim: &mut Scheduler<Event>) {
+        let pi = p.index();
+        match self.producers[pi].p.sink {
+            Sink::Push(_) => {
+                self.publish_push(pi, sim);
+                self.producers[pi].schedule_arrival(p, sim);
+            }
+            Sink::Topic(_) => {
+                self.append_record(pi, sim.now(), Some(sim));
+                self.producers[pi].schedule_arrival(p, sim);
+            }
+            Sink::Queue(q) => {
+                let out = producer::Outlet {
+                    arena: &mut self.arena,
+                    queue: &mut self.queues[q.index()],
+                    scratch: &mut self.scratch_pending,
+                };
+                if let Some(changed) = self.producers[pi].on_produce(p, out, sim) {
+                    self.after_publish(changed.queue(), sim);
+                }
+            }
+        }
+    }
+
+    /// The initial backlog: records already in topics and messages already
+    /// waiting in queues at time 0. Returns the messages made (steps of work).
+    pub fn seed_backlogs(&mut self) -> u64 {
+        let mut steps = 0;
+        for pi in 0..self.producers.len() {
+            if let Sink::Topic(_) = self.producers[pi].p.sink {
+                for _ in 0..self.producers[pi].p.initial_backlog {
+                    self.append_record(pi, 0, None);
+                }
+                steps += self.producers[pi].p.initial_backlog;
+            }
+        }
+        for p in &mut self.producers {
+            if let Sink::Queue(q) = p.p.sink {
+                steps += p.seed_queue(producer::Outlet {
+                    arena: &mut self.arena,
+                    queue: &mut self.queues[q.index()],
+                    scratch: &mut self.scratch_pending,
+                });
+            }
+        }
+        steps
+    }
+}

@@ -1,0 +1,87 @@
+//! A queue's conversations that reach its consumers: settling a change
+//! (pushing to its prefetch workers, serving its parked receivers one by one,
+//! re-arming its timer), its timer, a publish, and a redrive that hands each
+//! message to its origin queue and settles it before the next.
+
+use crate::engine::Scheduler;
+use crate::model::event::RedriveId;
+use crate::model::queue::{self, Changed, redrive::REDRIVE_TICK};
+use crate::model::{Event, World};
+
+impl World {
+    /// Settles a change to queue `qi`: its prefetch workers and parked
+    /// receivers get what became visible, oldest receiver first, and the timer
+    /// is re-armed for the earliest deadline.
+    pub(super) fn settle(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        if !self.queues[qi].pushers.is_empty() {
+            self.push_ready(qi, sim).covered();
+        }
+        while self.queues[qi].has_receivable() {
+            let Some(w) = self.queues[qi].waiters.pop_front() else {
+                break;
+            };
+            let wi = w.worker.index();
+            self.on_consumer(w.consumer.index(), sim, |c, cx, sim| c.served(wi, cx, sim));
+        }
+        self.queues[qi].arm(&self.arena, sim);
+    }
+
+    /// A prefetch worker is there: the queue pushes what it has visible, then
+    /// re-arms (a push only takes messages out).
+    pub(super) fn push(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        let changed = self.push_ready(qi, sim);
+        self.queues[changed.queue()].arm(&self.arena, sim);
+    }
+
+    fn push_ready(&mut self, qi: usize, sim: &mut Scheduler<Event>) -> Changed {
+        queue::push_ready(
+            &mut self.queues,
+            qi,
+            &mut self.consumers,
+            &mut self.arena,
+            &mut self.scratch_dlq,
+            sim,
+        )
+    }
+
+    pub(super) fn queue_timer(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        if let Some(changed) = self.queues[qi].on_timer_event(&mut self.arena, sim) {
+            self.settle(changed.queue(), sim);
+        }
+    }
+
+    /// The guard on messages held, then the publish to queue `qi` settled.
+    pub(super) fn after_publish(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        self.guard_backlog(0, sim);
+        self.settle(qi, sim);
+    }
+
+    /// A DLQ redrive tick: moves up to rate × tick messages back to the queues
+    /// they were dead-lettered from, each one handed over (and its queue
+    /// settled) as it arrives, as a move task does. It runs from its start
+    /// time until the DLQ has nothing visible.
+    pub(super) fn redrive(&mut self, ri: usize, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
+        let qi = self.redrives[ri].queue as usize;
+        let mut budget = self.redrives[ri].allowance();
+        let mut taken = self.queues[qi].changed();
+        while budget >= 1.0 {
+            let (moved, changed) = self.queues[qi].give_up_for_redrive(&mut self.arena, now);
+            taken = taken.and(changed);
+            let Some((slot, origin)) = moved else {
+                break;
+            };
+            budget -= 1.0;
+            sim.work(1);
+            let changed = self.queues[origin].adopt(&mut self.arena, slot, now);
+            self.settle(changed.queue(), sim);
+        }
+        if self.queues[qi].has_visible() {
+            self.redrives[ri].budget = budget;
+            sim.after(REDRIVE_TICK, Event::Redrive(RedriveId::of(ri)));
+        } else {
+            self.redrives[ri].budget = 0.0;
+        }
+        self.queues[taken.queue()].arm(&self.arena, sim);
+    }
+}
