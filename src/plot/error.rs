@@ -12,6 +12,14 @@ pub enum PlotError {
         "{path}: {problem}; `flowsim plot` redraws a sweep's charts from its plan.json and sweep.csv as `flowsim sweep` wrote them"
     )]
     SweepFile { path: PathBuf, problem: String },
+    #[error(
+        "{path}: {problem}; `flowsim plot` redraws a sweep's charts from its plan.json and sweep.csv as `flowsim sweep` wrote them"
+    )]
+    BadPlan {
+        path: PathBuf,
+        #[source]
+        problem: crate::sweep::PlanProblem,
+    },
     #[error(transparent)]
     Chart(#[from] crate::charts::ChartError),
 }
@@ -22,7 +30,7 @@ impl PlotError {
     pub fn is_bad_input(&self) -> bool {
         match self {
             PlotError::Input(e) => e.is_bad_input(),
-            PlotError::SweepFile { .. } => true,
+            PlotError::SweepFile { .. } | PlotError::BadPlan { .. } => true,
             PlotError::Chart(_) => false,
         }
     }

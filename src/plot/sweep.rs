@@ -22,7 +22,10 @@ pub fn plot(dir: &Path, options: ChartOptions) -> Result<Vec<String>, PlotError>
     let plan_path = dir.join("plan.json");
     let text = std::fs::read_to_string(&plan_path).map_err(|e| bad(&plan_path, e.to_string()))?;
     let info: PlanInfo = serde_json::from_str(&text).map_err(|e| bad(&plan_path, e.to_string()))?;
-    info.check().map_err(|why| bad(&plan_path, why))?;
+    info.check().map_err(|problem| PlotError::BadPlan {
+        path: plan_path.clone(),
+        problem,
+    })?;
     let csv_path = dir.join("sweep.csv");
     let records = read_runs(&csv_path, &info)?;
     let records = complete(&info, records).map_err(|e| bad(&csv_path, e.to_string()))?;

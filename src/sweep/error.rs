@@ -83,7 +83,11 @@ pub enum SweepError {
     NothingToMerge,
     /// A shard's plan.json that parses but is no sweep's plan.
     #[error("{path}: not a plan flowsim wrote: {why}")]
-    BadPlanFile { path: PathBuf, why: String },
+    BadPlanFile {
+        path: PathBuf,
+        #[source]
+        why: super::PlanProblem,
+    },
     /// `merge --out` would replace one of the shard folders it reads.
     #[error(
         "{dir} is one of the shard folders to merge: the merged reports would replace it; give another --out"

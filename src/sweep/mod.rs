@@ -62,16 +62,21 @@ impl PlanInfo {
     /// Whether a plan read from a file (a shard's plan.json) is one a sweep
     /// could have made: its stem names a folder, every key has values, and its
     /// size is within the budget. Says what is wrong.
-    pub fn check(&self) -> Result<(), String> {
-        check_stem(&self.stem).map_err(|why| format!("stem `{}`: {why}", self.stem))?;
+    pub fn check(&self) -> Result<(), PlanProblem> {
+        check_stem(&self.stem).map_err(|why| PlanProblem::Stem {
+            stem: self.stem.clone(),
+            why,
+        })?;
         if self.params.is_empty() {
-            return Err("no swept keys".into());
+            return Err(PlanProblem::NoKeys);
         }
         if let Some(p) = self.params.iter().find(|p| p.values.is_empty()) {
-            return Err(format!("`{}` has no values", p.path));
+            return Err(PlanProblem::NoValues {
+                key: p.path.clone(),
+            });
         }
         if self.reps == 0 {
-            return Err("0 replications".into());
+            return Err(PlanProblem::NoReplications);
         }
         let points = self
             .params
@@ -80,7 +85,7 @@ impl PlanInfo {
         let runs = points.and_then(|n| n.checked_mul(u64::from(self.reps)));
         match (points, runs) {
             (Some(p), Some(r)) if p <= MAX_POINTS && r <= MAX_RUNS => Ok(()),
-            _ => Err(format!("more than {MAX_POINTS} points or {MAX_RUNS} runs")),
+            _ => Err(PlanProblem::TooLarge),
         }
     }
 
@@ -94,6 +99,21 @@ impl PlanInfo {
         }
         c
     }
+}
+
+/// What is wrong with a plan read from a file (a shard's plan.json).
+#[derive(Debug, thiserror::Error)]
+pub enum PlanProblem {
+    #[error("stem `{stem}`: {why}")]
+    Stem { stem: String, why: &'static str },
+    #[error("no swept keys")]
+    NoKeys,
+    #[error("`{key}` has no values")]
+    NoValues { key: String },
+    #[error("0 replications")]
+    NoReplications,
+    #[error("more than {MAX_POINTS} points or {MAX_RUNS} runs")]
+    TooLarge,
 }
 
 /// A sweep ready to run: its plan and one validated scenario per point.

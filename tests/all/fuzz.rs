@@ -4,7 +4,8 @@
 //! text, u32/u64 max), huge strings, unicode, truncation at a random byte —
 //! given to `check`, `run` (with a short horizon and an event cap) and, for
 //! some, `sweep`. Each must exit 0 or 2: no panic (101), no abort, no signal,
-//! no hang (a per-case watchdog), under a 4 GB address-space limit so that
+//! no hang (a per-case limit on CPU time, and a wall-clock watchdog for one
+//! that waits), under a 4 GB address-space limit so that
 //! an allocation failure shows as an abort rather than a machine stall.
 //!
 //! CI runs a small budget on a fixed seed; `FLOWSIM_FUZZ_CASES=5000` (and
@@ -20,9 +21,14 @@ use toml::Value;
 /// Cases in CI: about 10 s on 2 cores in the test profile.
 const CI_CASES: usize = 300;
 const CI_SEED: u64 = 0x5eed_f1e5;
-/// A case that takes longer is a hang. Generous: a sweep case of producer-buffer
-/// takes 15 s on two idle cores, and the test runs beside the whole suite.
-const WATCHDOG: Duration = Duration::from_secs(120);
+/// A case that uses more CPU time than this is a hang. Generous: a sweep case
+/// of producer-buffer at 100,000 messages a second uses about 25 s. CPU time,
+/// not wall time, so that a machine busy with other builds does not turn a
+/// slow case into a hang.
+const CPU_LIMIT_S: u64 = 120;
+/// A case still running after this much wall time is a hang too (one that
+/// waits without using the CPU).
+const WATCHDOG: Duration = Duration::from_secs(900);
 const MEMORY_LIMIT: u64 = 4 << 30;
 
 struct Rng(u64);
@@ -283,6 +289,7 @@ fn failure(status: Option<ExitStatus>) -> Option<String> {
         (Some(101), _) => Some("panic".into()),
         (Some(c), _) => Some(format!("exit {c}")),
         (None, Some(6)) => Some("abort".into()),
+        (None, Some(libc::SIGXCPU)) => Some("hang".into()),
         (None, Some(sig)) => Some(format!("signal {sig}")),
         (None, None) => Some("unknown".into()),
     }
@@ -306,6 +313,13 @@ fn flowsim(args: &[String]) -> (Option<ExitStatus>, String) {
                 rlim_max: MEMORY_LIMIT,
             };
             if libc::setrlimit(libc::RLIMIT_AS, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let cpu = libc::rlimit {
+                rlim_cur: CPU_LIMIT_S,
+                rlim_max: CPU_LIMIT_S + 5,
+            };
+            if libc::setrlimit(libc::RLIMIT_CPU, &cpu) != 0 {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
