@@ -315,7 +315,6 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 } else {
                     QueueId(qid(c.queue.as_deref())?)
                 },
-                topic: tid(&c.topic)?,
                 workers: if c.lambda.is_some() {
                     initial_pollers(c)
                 } else {
@@ -378,7 +377,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             }
             q.pushers_with_room += c.workers() as usize;
         }
-        if let Some(t) = cons.p.topic {
+        if let Some(t) = tid(&c.topic)? {
             let topic = &mut topics[t as usize];
             topic.groups.push(ConsumerId::of(i));
             let gc = c.group.clone().unwrap_or_default();

@@ -43,9 +43,9 @@ use rand::RngExt;
 
 pub struct ConsumerParams {
     pub name: String,
+    /// The queue it reads (a group member reads its group's topic, and an
+    /// endpoint is pushed to: theirs is never read).
     pub queue: QueueId,
-    /// Reads this topic as a consumer group instead of the queue.
-    pub topic: Option<u16>,
     pub workers: u32,
     pub batch_size: u32,
     /// Long-poll wait; 0 means short polling.
