@@ -186,6 +186,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                     (None, None) => Sink::Queue(QueueId(qid(p.queue.as_deref())?)),
                 },
                 arrivals: p.arrivals,
+                first_at_start: p.first_at_start,
                 profile: Profile::new(p.rate, &p.profile),
                 start_s: p.start_s,
                 stop_s: p.stop_s.unwrap_or(f64::INFINITY),
@@ -517,6 +518,7 @@ fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
             c.stop_s.unwrap_or(f64::INFINITY),
             crate::engine::stream(seed, &format!("client.{}.arrivals", c.name), rep),
         )
+        .first_at_start(c.first_at_start)
     });
     let mut cl = Clients::new(
         ClientParams {

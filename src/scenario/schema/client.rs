@@ -20,6 +20,10 @@ pub struct ClientConfig {
     pub rate: Option<f64>,
     #[serde(default)]
     pub arrivals: Arrivals,
+    /// Open loop: the first request at `start_s` itself rather than one gap
+    /// after it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_at_start: bool,
     #[serde(default)]
     pub profile: Vec<ProfileStep>,
     #[serde(default)]

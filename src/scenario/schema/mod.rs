@@ -196,6 +196,9 @@ pub struct ProducerConfig {
     pub rate: f64,
     #[serde(default)]
     pub arrivals: Arrivals,
+    /// The first message at `start_s` itself rather than one gap after it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_at_start: bool,
     #[serde(default)]
     pub start_s: f64,
     #[serde(default)]

@@ -179,6 +179,13 @@ fn closed_loop(c: &mut Checker, p: &KeyPath, k: &ClientConfig) {
         ),
         (None, false) => {}
     }
+    if k.first_at_start {
+        c.fail(
+            p.key("first_at_start"),
+            "closed-loop clients send their first requests at `start_s` (spread over `start_spread_s`) already",
+            "leave `first_at_start` out of a closed-loop client, or use `rate` (open loop)",
+        );
+    }
     if !k.profile.is_empty() {
         c.fail(
             p.key("profile"),
