@@ -11,6 +11,7 @@
 
 use crate::engine::SimTime;
 use crate::metrics::Latency;
+use std::collections::BTreeMap;
 
 /// Answered attempts between two refreshes of a percentile delay: a quantile
 /// of the histogram walks its buckets, too slow to redo at every answer, and
@@ -40,10 +41,16 @@ pub struct Hedging {
     pub after: HedgeAfter,
     /// Extra copies per attempt at most.
     pub max_extra: u32,
-    /// Attempt latencies seen so far (first copy's send → first success), for
-    /// the percentile: with hedging in force, so the delay follows the latency
-    /// the clients get, not the service's alone.
+    /// For the percentile: the latencies of attempts' first copies, send →
+    /// success, those that lost to a hedge included (taken when they come
+    /// back late). The service's own latency, not the hedged one: hedging
+    /// changes nothing below the delay, so a percentile of hedged latencies
+    /// stays wherever it starts (any delay d is a fixed point: an attempt is
+    /// slower than d hedged or not).
     observed: Latency,
+    /// First copies that lost to a hedge and are still out, by (request
+    /// slot, generation): when each was sent.
+    lost: BTreeMap<(u32, u32), SimTime>,
     delay: Option<SimTime>,
     refreshed_at: u64,
     pub c: HedgeCounters,
@@ -55,6 +62,7 @@ impl Hedging {
             after,
             max_extra,
             observed: Latency::default(),
+            lost: BTreeMap::new(),
             delay: match after {
                 HedgeAfter::Fixed(d) => Some(d),
                 HedgeAfter::Percentile { .. } => None,
@@ -69,7 +77,31 @@ impl Hedging {
         self.delay
     }
 
-    /// An attempt was answered `ns` after its first copy went out.
+    /// Whether the delay is a percentile (that needs the first copies' latencies).
+    pub fn observes(&self) -> bool {
+        matches!(self.after, HedgeAfter::Percentile { .. })
+    }
+
+    /// A hedge answered the attempt of request `slot` whose first copy
+    /// (generation `g`, sent at `sent`) is still out: its latency is taken
+    /// when it comes back.
+    pub fn first_copy_lost(&mut self, slot: u32, g: u32, sent: SimTime) {
+        if self.observes() {
+            self.lost.insert((slot, g), sent);
+        }
+    }
+
+    /// A late answer: if it is a first copy that lost, its latency (when it
+    /// succeeded) is observed now.
+    pub fn late_answer(&mut self, slot: u32, g: u32, ok: bool, now: SimTime) {
+        if let Some(sent) = self.lost.remove(&(slot, g))
+            && ok
+        {
+            self.observe(now - sent);
+        }
+    }
+
+    /// An attempt's first copy succeeded `ns` after it went out.
     pub fn observe(&mut self, ns: SimTime) {
         let HedgeAfter::Percentile { q, warmup } = self.after else {
             return;

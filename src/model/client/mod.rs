@@ -81,6 +81,8 @@ pub struct Request {
     pub top: u32,
     /// Copies of the current attempt still unanswered.
     pub copies_out: u32,
+    /// The current attempt's first copy is still unanswered.
+    pub first_out: bool,
     /// Extra copies of the current attempt sent.
     pub hedges: u32,
     /// When the current attempt's first copy went out.
@@ -106,6 +108,7 @@ impl Request {
             round: 0,
             top: 0,
             copies_out: 0,
+            first_out: false,
             hedges: 0,
             attempt_sent: 0,
             phase: Phase::Thinking,

@@ -63,6 +63,7 @@ impl Clients {
         let g = self.set_phase(slot.0, Phase::Out);
         let r = &mut self.requests[slot.index()];
         r.copies_out = 1;
+        r.first_out = true;
         r.hedges = 0;
         r.attempt_sent = now;
         if let Some(t) = self.p.timeout {
@@ -173,7 +174,13 @@ impl Clients {
         if !self.awaits(slot.0, g) {
             // Late, or a hedged copy that lost.
             self.c.late_answers += 1;
+            if let Some(h) = &mut self.hedge {
+                h.late_answer(slot.0, g, a == Answer::Done, now);
+            }
             return;
+        }
+        if g == r.round {
+            self.requests[slot.index()].first_out = false;
         }
         match a {
             Answer::ReadDone => {
@@ -182,8 +189,14 @@ impl Clients {
             }
             Answer::Done => {
                 if let Some(h) = &mut self.hedge {
-                    h.c.won += u64::from(g != r.round);
-                    h.observe(now - r.attempt_sent);
+                    if g == r.round {
+                        h.observe(now - r.attempt_sent);
+                    } else {
+                        h.c.won += 1;
+                        if r.first_out {
+                            h.first_copy_lost(slot.0, r.round, r.attempt_sent);
+                        }
+                    }
                 }
                 if let Some(b) = self.breaker(slot.0) {
                     b.record(now, true);
