@@ -29,6 +29,7 @@ mod report;
 mod reproducers;
 mod retries;
 mod rules;
+mod samples_csv;
 mod sampling;
 mod scale_out;
 mod scenarios;
