@@ -3,7 +3,7 @@
 //! latency's tail is P(S₁ > x)·P(S₂ > x − d).
 
 use crate::common::{run_scenario, run_text};
-use flowsim::run::ClientSummary;
+use flowsim::run::{ClientSummary, ServiceSummary};
 
 /// The service time of the test: 95% exponential with mean 10 ms, 5% with
 /// mean 500 ms (hiccups).
@@ -32,13 +32,12 @@ fn solve(f: impl Fn(f64) -> f64, level: f64) -> f64 {
 
 /// Two clients on two copies of the service, one hedged with `hedge`; no
 /// network delay, so a copy goes out exactly when S > delay.
-fn pair(
-    hedge: &str,
-) -> (
-    ClientSummary,
-    ClientSummary,
-    Vec<flowsim::run::ServiceSummary>,
-) {
+fn pair(hedge: &str) -> (ClientSummary, ClientSummary, Vec<ServiceSummary>) {
+    pair_with(hedge, "")
+}
+
+/// `pair` with `extra` appended to the scenario.
+fn pair_with(hedge: &str, extra: &str) -> (ClientSummary, ClientSummary, Vec<ServiceSummary>) {
     let src = format!(
         r#"
 [run]
@@ -66,6 +65,7 @@ rate = 200
 network_s = {{ dist = "constant", mean = 0 }}
 [client.hedge]
 {hedge}
+{extra}
 "#
     );
     let s = run_text(&src).summary;
@@ -174,5 +174,25 @@ fn the_hedged_requests_scenario_shows_the_tail_gain() {
         (0.7..0.9).contains(&plain.latency.p99_s),
         "{:?}",
         plain.latency
+    );
+}
+
+/// Every call fails with probability ½ (no retries). Unhedged, half the
+/// requests give up. Hedged, an attempt fails only when every copy sent
+/// fails: a failed copy waits for the other. The first copy alone when it
+/// answers by d, so P(give up) = ½·P(S ≤ d) + ¼·P(S > d).
+#[test]
+fn a_failed_copy_waits_for_the_other_and_the_attempt_fails_when_both_do() {
+    let d = 0.05;
+    let errors = "[[fault]]\ntarget = \"api\"\nkind = \"errors\"\nfrom_s = 0\nto_s = 1000\nerror_rate = 0.5\n[[fault]]\ntarget = \"api-hedged\"\nkind = \"errors\"\nfrom_s = 0\nto_s = 1000\nerror_rate = 0.5";
+    let (plain, hedged, _) = pair_with("after_s = 0.05", errors);
+    let share = |c: &ClientSummary| c.gave_up as f64 / (c.gave_up + c.successes) as f64;
+    let n = |c: &ClientSummary| c.gave_up + c.successes;
+    assert!(near(share(&plain), 0.5, n(&plain), 4.0), "{plain:?}");
+    let p = 0.5 * (1.0 - tail(d)) + 0.25 * tail(d);
+    assert!(
+        near(share(&hedged), p, n(&hedged), 4.0),
+        "{} vs {p}",
+        share(&hedged)
     );
 }
