@@ -359,6 +359,19 @@ fn clients(t: &mut String, s: &Summary) {
             thousands(c.rejections + c.breaker_rejections),
             secs(c.latency.p99_s)
         );
+        if let Some(h) = &c.hedge {
+            let _ = writeln!(
+                t,
+                "  {:<11} hedges: {} sent (extra load {}), {} won; delay {}; p50 {}  p99 {}",
+                "",
+                thousands(h.sent),
+                percent(h.extra_load),
+                thousands(h.won),
+                h.delay_s.map_or_else(|| "none yet".to_string(), secs),
+                secs(c.latency.p50_s),
+                secs(c.latency.p99_s)
+            );
+        }
     }
     for v in &s.services {
         let wasted = if v.completed > 0 {

@@ -71,6 +71,15 @@ impl Latency {
         to_secs(self.max_at)
     }
 
+    /// The `q` quantile (0–1), nanoseconds, at the histogram's resolution
+    /// (the highest value of its bucket); 0 when nothing was recorded.
+    pub fn quantile_ns(&self, q: f64) -> SimTime {
+        if self.count == 0 {
+            return 0;
+        }
+        self.hist.value_at_quantile(q) * 1_000
+    }
+
     pub fn count(&self) -> u64 {
         self.count
     }

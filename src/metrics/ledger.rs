@@ -286,7 +286,8 @@ fn client_problems(w: &World) -> Vec<Imbalance> {
         .clients
         .iter()
         .filter(|cl| matches!(cl.p.target, crate::model::client::Target::Service(_)))
-        .map(|cl| cl.c.attempts)
+        // A hedged copy is one more request at the service.
+        .map(|cl| cl.c.attempts + cl.hedge.as_ref().map_or(0, |h| h.c.sent))
         .sum();
     let mut reached = 0;
     for s in &w.services {

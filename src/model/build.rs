@@ -2,6 +2,7 @@
 
 use super::World;
 use super::arrivals::ArrivalProcess;
+use super::client::hedge::{HedgeAfter, Hedging};
 use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::WorkerState;
 use super::consumer::poller::{Poller, PollerParams};
@@ -31,6 +32,7 @@ use super::queue::{Queue, QueueParams, Waiter};
 use super::retry::Backoff;
 use crate::engine::from_secs;
 use crate::metrics::interval_latency::IntervalLatency;
+use crate::scenario::HEDGE_WARMUP_DEFAULT;
 use crate::scenario::{
     CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Pacing, Scenario,
     Scope, consumer_name, producer_name,
@@ -186,6 +188,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                     (None, None) => Sink::Queue(QueueId(qid(p.queue.as_deref())?)),
                 },
                 arrivals: p.arrivals,
+                first_at_start: p.first_at_start,
                 profile: Profile::new(p.rate, &p.profile),
                 start_s: p.start_s,
                 stop_s: p.stop_s.unwrap_or(f64::INFINITY),
@@ -256,18 +259,25 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         .services
         .iter()
         .map(|v| {
-            Service::new(
+            Ok(Service::new(
                 ServiceParams {
                     name: v.name.clone(),
-                    base_s: v.base_s,
+                    base_s: v.base_s.unwrap_or(0.0),
+                    service: match &v.service_s {
+                        Some(d) => Some(Dist::new(d)?),
+                        None => None,
+                    },
+                    service_mean_s: (v.service_s.as_ref())
+                        .and_then(super::dist::moments::moments)
+                        .map_or(0.0, |m| m.mean),
                     slope_s: v.slope_s,
                     max_concurrency: v.max_concurrency,
                 },
                 seed,
                 rep,
-            )
+            ))
         })
-        .collect();
+        .collect::<Result<_, BuildError>>()?;
     let mut outages = vec![];
     let mut service_outages = vec![];
     for f in &s.faults {
@@ -517,6 +527,7 @@ fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
             c.stop_s.unwrap_or(f64::INFINITY),
             crate::engine::stream(seed, &format!("client.{}.arrivals", c.name), rep),
         )
+        .first_at_start(c.first_at_start)
     });
     let mut cl = Clients::new(
         ClientParams {
@@ -548,6 +559,16 @@ fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
             .map(|_| Breaker::from_config(b))
             .collect();
     }
+    cl.hedge = c.hedge.as_ref().map(|h| {
+        let after = match (h.after_s, h.after_percentile) {
+            (Some(d), _) => HedgeAfter::Fixed(from_secs(d)),
+            (None, q) => HedgeAfter::Percentile {
+                q: q.unwrap_or(95.0) / 100.0,
+                warmup: h.warmup.unwrap_or(HEDGE_WARMUP_DEFAULT),
+            },
+        };
+        Hedging::new(after, h.max_extra)
+    });
     Ok(cl)
 }
 

@@ -40,12 +40,34 @@ pub struct ClientSummary {
     pub last_success_s: Option<f64>,
     /// Logical request start → success, after warm-up.
     pub latency: LatencySummary,
+    /// With `[client.hedge]`: the extra copies and what they won.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge: Option<HedgeSummary>,
+}
+
+/// What hedging cost and what it won.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub struct HedgeSummary {
+    /// The delay in force at the end (a percentile's latest), None when a
+    /// percentile's warm-up was never reached.
+    pub delay_s: Option<f64>,
+    /// Extra copies sent.
+    pub sent: u64,
+    /// Attempts answered by an extra copy.
+    pub won: u64,
+    /// Extra copies per attempt: the extra load on the service.
+    pub extra_load: f64,
+    /// Share of the extra copies that answered their attempt.
+    pub won_share: Option<f64>,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ServiceSummary {
     pub name: String,
     pub base_s: f64,
+    /// The mean of `service_s`, the drawn part of a request's time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_mean_s: Option<f64>,
     pub slope_s: f64,
     /// 1 / slope: the throughput it tends to as its concurrency grows.
     pub capacity_per_s: Option<f64>,
@@ -112,6 +134,17 @@ fn client(w: &World, c: &Clients) -> ClientSummary {
         attempts_per_success: (k.successes > 0).then(|| k.attempts as f64 / k.successes as f64),
         last_success_s: c.last_success.map(to_secs),
         latency: c.latency.summary(),
+        hedge: c.hedge.as_ref().map(|h| HedgeSummary {
+            delay_s: h.delay().map(to_secs),
+            sent: h.c.sent,
+            won: h.c.won,
+            extra_load: if k.attempts == 0 {
+                0.0
+            } else {
+                h.c.sent as f64 / k.attempts as f64
+            },
+            won_share: (h.c.sent > 0).then(|| h.c.won as f64 / h.c.sent as f64),
+        }),
     }
 }
 
@@ -123,6 +156,7 @@ fn service(s: &Service, end: SimTime) -> ServiceSummary {
     ServiceSummary {
         name: s.p.name.clone(),
         base_s: s.p.base_s,
+        service_mean_s: s.p.service.as_ref().map(|_| s.p.service_mean_s),
         slope_s: s.p.slope_s,
         capacity_per_s: (s.p.slope_s > 0.0).then(|| 1.0 / s.p.slope_s),
         max_concurrency: s.p.max_concurrency,

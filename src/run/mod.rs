@@ -11,7 +11,7 @@ pub mod slo;
 mod summary;
 
 pub use alarms::AlarmSummary;
-pub use client::{ClientSummary, RecordSummary, ServiceSummary};
+pub use client::{ClientSummary, HedgeSummary, RecordSummary, ServiceSummary};
 pub use downstream::{ApiSummary, DatabaseSummary, LambdaSummary};
 pub use log::{GroupSummary, PartitionLag, TopicSummary};
 pub use push::{EndpointSubscription, PolicySummary, PushSummary, QueueSubscription};

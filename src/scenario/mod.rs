@@ -12,7 +12,7 @@ pub use diagnostics::{Diagnostic, KeyPath, Severity, SourceMap};
 pub use overrides::Override;
 pub use rules::Warning;
 pub use schema::*;
-pub use validate::{NAME_MAX, Problem, TITLE_MAX, check, consumer_name, producer_name};
+pub use validate::{NAME_MAX, Problem, TITLE_MAX, check, check_in, consumer_name, producer_name};
 
 use std::path::Path;
 
@@ -149,7 +149,10 @@ pub fn check_str(file: &str, src: &str) -> Result<Checked, ScenarioError> {
 pub fn load_str(file: &str, src: &str) -> Result<Scenario, ScenarioError> {
     let s: Scenario =
         diagnostics::from_toml_str(file, src).map_err(|d| ScenarioError::Invalid(vec![d]))?;
-    let problems = validate::check(&s);
+    let base = std::path::Path::new(file)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let problems = validate::check_in(&s, base);
     if problems.is_empty() {
         Ok(s)
     } else {

@@ -317,7 +317,11 @@ fn validated(
         Ok(s) => s,
         Err(e) => return Err(point_type(info, d, at.to_string(), e)),
     };
-    let problems = crate::scenario::check(&s);
+    // `samples_csv` paths start at the scenario file's directory.
+    let base = std::path::Path::new(&info.scenario)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let problems = crate::scenario::check_in(&s, base);
     // A point must fit the memory budget as a run must (a swept
     // `workers = 4294967295` would otherwise abort the sweep on allocation).
     let too_big = limits::memory::check(&limits::estimate(&s), budget);

@@ -386,6 +386,55 @@ to_s = 95
 "#,
     ),
     (
+        "hedged",
+        r#"
+[run]
+horizon_s = 120
+sample_interval_s = 0.5
+
+[[service]]
+name = "search"
+base_s = 0.002
+slope_s = 0.0005
+service_s = { dist = "pareto", shape = 1.5, scale = 0.01 }
+max_concurrency = 200
+
+[[client]]
+name = "users"
+target = "search"
+rate = 300
+first_at_start = true
+timeout_s = 0.5
+retry = { attempts = 3, base_s = 0.05, jitter = "full" }
+[client.hedge]
+after_percentile = 90
+warmup = 50
+
+[[client]]
+name = "fleet"
+target = "search"
+count = 20
+think_s = { dist = "exponential", mean = 0.2 }
+timeout_s = 1
+[client.hedge]
+after_s = 0.03
+max_extra = 2
+
+[[fault]]
+target = "search"
+kind = "errors"
+error_rate = 0.3
+from_s = 40
+to_s = 60
+
+[[fault]]
+target = "search"
+kind = "outage"
+from_s = 80
+to_s = 82
+"#,
+    ),
+    (
         "push_fanout",
         r#"
 [run]

@@ -610,3 +610,142 @@ buffer = 10
     );
     load_str("v.toml", &with("on_full = \"crash\"\nbuffer = 5")).unwrap();
 }
+
+/// Every message of `src`'s refusal, schema errors included.
+fn refusal(src: &str) -> String {
+    match load_str("v.toml", src) {
+        Ok(_) => panic!("accepted:\n{src}"),
+        Err(ScenarioError::Invalid(ds)) => ds
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => e.to_string(),
+    }
+}
+
+#[test]
+fn pacing_first_requests_and_hedges_are_checked_at_their_keys() {
+    let client = |extra: &str| {
+        format!(
+            "[[service]]\nname = \"s\"\nbase_s = 0.01\n[[record]]\nname = \"r\"\n[[client]]\nname = \"c\"\ntarget = \"s\"\n{extra}\n"
+        )
+    };
+    let cases = [
+        // Pacing.
+        (
+            "count = 5\npacing = \"from_start\"",
+            "client[0].pacing",
+            "paced from the start, but at what rate?",
+        ),
+        (
+            "count = 5\npacing = \"from_start\"\nrate = 2\nthink_s = { dist = \"constant\", mean = 1 }",
+            "client[0].think_s",
+            "does not think after the end",
+        ),
+        (
+            "count = 5\npacing = \"from_start\"\nrate = 0",
+            "client[0].rate",
+            "out of range",
+        ),
+        ("count = 5\nrate = 2", "client[0].rate", "not both"),
+        (
+            "count = 5\nstart_s = 10\nstop_s = 5",
+            "client[0].stop_s",
+            "the clients stop before they start",
+        ),
+        (
+            "rate = 5\nstart_s = 10\nstop_s = 5",
+            "client[0].stop_s",
+            "the clients stop before they start",
+        ),
+        (
+            "rate = 5\npacing = \"from_start\"",
+            "client[0].pacing",
+            "applies to closed-loop clients",
+        ),
+        (
+            "count = 5\nrequests_each = 0",
+            "client[0].requests_each",
+            "0 requests",
+        ),
+        // The first request at the start.
+        (
+            "count = 5\nfirst_at_start = true",
+            "client[0].first_at_start",
+            "closed-loop clients send their first requests",
+        ),
+        // Hedges.
+        (
+            "rate = 5\n[client.hedge]\nmax_extra = 1",
+            "client[0].hedge",
+            "hedge after how long?",
+        ),
+        (
+            "rate = 5\n[client.hedge]\nafter_s = 0.1\nafter_percentile = 95",
+            "client[0].hedge.after_percentile",
+            "two delays",
+        ),
+        (
+            "rate = 5\n[client.hedge]\nafter_s = 0",
+            "client[0].hedge.after_s",
+            "out of range",
+        ),
+        (
+            "rate = 5\ntimeout_s = 0.1\n[client.hedge]\nafter_s = 0.2",
+            "client[0].hedge.after_s",
+            "the attempt times out before its hedge goes out",
+        ),
+        (
+            "rate = 5\n[client.hedge]\nafter_percentile = 100",
+            "client[0].hedge.after_percentile",
+            "out of range",
+        ),
+        (
+            "rate = 5\n[client.hedge]\nafter_s = 0.1\nwarmup = 10",
+            "client[0].hedge.warmup",
+            "applies to `after_percentile`",
+        ),
+        (
+            "rate = 5\n[client.hedge]\nafter_percentile = 95\nwarmup = 0",
+            "client[0].hedge.warmup",
+            "a percentile of no latencies",
+        ),
+        (
+            "rate = 5\n[client.hedge]\nafter_s = 0.1\nmax_extra = 0",
+            "client[0].hedge.max_extra",
+            "0 extra copies",
+        ),
+        (
+            "rate = 5\n[client.hedge]\nafter = 0.1",
+            "client[0].hedge",
+            "after",
+        ),
+    ];
+    for (extra, key, what) in cases {
+        let src = client(extra);
+        let e = refusal(&src);
+        assert!(e.contains(what) && e.contains(key), "{src}\n→ {e}");
+    }
+    let on_record = client("count = 2\n[client.hedge]\nafter_s = 0.1")
+        .replace("target = \"s\"", "target = \"r\"");
+    let e = refusal(&on_record);
+    assert!(
+        e.contains("client[0].hedge") && e.contains("a hedged copy would conflict"),
+        "{e}"
+    );
+    let e = refusal("[[service]]\nname = \"s\"\nslope_s = 0.01\n");
+    assert!(
+        e.contains("service[0]") && e.contains("how long does a request take?"),
+        "{e}"
+    );
+    // What is accepted: an open loop's first request at the start, a
+    // producer's, a drawn service time, a percentile hedge with its warm-up.
+    load_str(
+        "v.toml",
+        &client("rate = 5\nfirst_at_start = true\n[client.hedge]\nafter_percentile = 99\nwarmup = 50\nmax_extra = 2")
+            .replace("base_s = 0.01", "service_s = { dist = \"pareto\", shape = 2, scale = 0.01 }"),
+    )
+    .unwrap();
+    load_str("v.toml", &format!("{BASE}\nfirst_at_start = true\n")).unwrap();
+}

@@ -6,6 +6,7 @@
 //! start at the arrival process's times whatever happens to them. Closed loop:
 //! `count` clients each hold one request and think between requests.
 
+pub mod hedge;
 mod observe;
 mod requests;
 
@@ -19,6 +20,7 @@ use super::protection::budget::Budget;
 use super::retry::Backoff;
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::metrics::Latency;
+use hedge::Hedging;
 
 /// What a population of clients calls.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,8 +69,24 @@ pub enum Phase {
 #[derive(Clone, Copy, Debug)]
 pub struct Request {
     /// Bumped at every phase change; events carry it, so an answer or timer
-    /// meant for an attempt given up since is recognised as late.
+    /// meant for an attempt given up since is recognised as late. A hedged
+    /// copy gets the next number without a phase change: the copies of the
+    /// current attempt are the generations `round..=generation`.
     pub generation: u32,
+    /// The generation of the current attempt's first copy (= `generation`
+    /// while it is not hedged).
+    pub round: u32,
+    /// The highest generation handed out: `generation`, or one more for the
+    /// copy a pending hedge timer will send.
+    pub top: u32,
+    /// Copies of the current attempt still unanswered.
+    pub copies_out: u32,
+    /// The current attempt's first copy is still unanswered.
+    pub first_out: bool,
+    /// Extra copies of the current attempt sent.
+    pub hedges: u32,
+    /// When the current attempt's first copy went out.
+    pub attempt_sent: SimTime,
     pub phase: Phase,
     pub started: SimTime,
     /// Attempts made for this request, sent or stopped by the breaker.
@@ -87,6 +105,12 @@ impl Request {
     fn new() -> Request {
         Request {
             generation: 0,
+            round: 0,
+            top: 0,
+            copies_out: 0,
+            first_out: false,
+            hedges: 0,
+            attempt_sent: 0,
             phase: Phase::Thinking,
             started: 0,
             attempt: 0,
@@ -139,6 +163,8 @@ pub struct Clients {
     /// per client (`scope = "client"`), indexed by `Request::client`.
     pub budgets: Vec<Budget>,
     pub breakers: Vec<Breaker>,
+    /// `[client.hedge]`: extra copies of slow attempts.
+    pub hedge: Option<Hedging>,
     /// Open loop: the clients requests are drawn from (1: one client).
     pub population: u32,
     pub c: ClientCounters,
@@ -171,6 +197,7 @@ impl Clients {
             free: Vec::new(),
             budgets: Vec::new(),
             breakers: Vec::new(),
+            hedge: None,
             population: 1,
             c: ClientCounters::default(),
             latency: Latency::default(),
@@ -207,8 +234,18 @@ impl Clients {
             _ => {}
         }
         r.phase = phase;
-        r.generation = r.generation.wrapping_add(1);
+        // Past any number a pending hedge timer holds, so that it finds nothing.
+        r.top = r.top.wrapping_add(1);
+        r.generation = r.top;
+        r.round = r.top;
         r.generation
+    }
+
+    /// Whether request `slot` still waits for the answer of the copy sent at
+    /// generation `g`: one of its current attempt's copies.
+    pub fn awaits(&self, slot: u32, g: u32) -> bool {
+        let r = &self.requests[slot as usize];
+        r.phase == Phase::Out && g.wrapping_sub(r.round) <= r.generation.wrapping_sub(r.round)
     }
 
     /// The retry budget request `slot` answers to, if any.

@@ -61,6 +61,11 @@ impl Clients {
         }
         self.c.attempts += 1;
         let g = self.set_phase(slot.0, Phase::Out);
+        let r = &mut self.requests[slot.index()];
+        r.copies_out = 1;
+        r.first_out = true;
+        r.hedges = 0;
+        r.attempt_sent = now;
         if let Some(t) = self.p.timeout {
             sim.after(t, timer(k, slot, g));
         }
@@ -70,6 +75,37 @@ impl Clients {
         };
         let d = self.network_delay();
         sim.after(d, on_the_wire(k, slot, g, hop));
+        self.schedule_hedge(k, slot, sim);
+    }
+
+    /// With `[client.hedge]`: the timer of the current attempt's next copy,
+    /// one delay from now, under the next generation number (so a timer that
+    /// outlives its attempt finds nothing); none past `max_extra` copies, or
+    /// before a percentile delay's warm-up.
+    fn schedule_hedge(&mut self, k: ClientsId, slot: RequestId, sim: &mut Scheduler<Event>) {
+        let Some(h) = &self.hedge else { return };
+        let r = &mut self.requests[slot.index()];
+        let Some(d) = h.delay().filter(|_| r.hedges < h.max_extra) else {
+            return;
+        };
+        r.top = r.top.wrapping_add(1);
+        sim.after(d, timer(k, slot, r.top));
+    }
+
+    /// An attempt still unanswered after the hedge delay: another copy (of
+    /// generation `g`) goes to the service. It passes neither the breaker nor
+    /// the retry budget: it is not a retry, and its cost is bounded by the delay.
+    fn send_hedge(&mut self, k: ClientsId, slot: RequestId, g: u32, sim: &mut Scheduler<Event>) {
+        let r = &mut self.requests[slot.index()];
+        r.generation = g;
+        r.copies_out += 1;
+        r.hedges += 1;
+        if let Some(h) = &mut self.hedge {
+            h.c.sent += 1;
+        }
+        let d = self.network_delay();
+        sim.after(d, on_the_wire(k, slot, g, Hop::ToService));
+        self.schedule_hedge(k, slot, sim);
     }
 
     /// Sends an answer back to request `slot` (generation `g`) over the
@@ -135,9 +171,16 @@ impl Clients {
     ) {
         let now = sim.now();
         let r = self.requests[slot.index()];
-        if r.generation != g || r.phase != Phase::Out {
+        if !self.awaits(slot.0, g) {
+            // Late, or a hedged copy that lost.
             self.c.late_answers += 1;
+            if let Some(h) = &mut self.hedge {
+                h.late_answer(slot.0, g, a == Answer::Done, now);
+            }
             return;
+        }
+        if g == r.round {
+            self.requests[slot.index()].first_out = false;
         }
         match a {
             Answer::ReadDone => {
@@ -145,6 +188,16 @@ impl Clients {
                 sim.after(d, on_the_wire(k, slot, g, Hop::ToWrite));
             }
             Answer::Done => {
+                if let Some(h) = &mut self.hedge {
+                    if g == r.round {
+                        h.observe(now - r.attempt_sent);
+                    } else {
+                        h.c.won += 1;
+                        if r.first_out {
+                            h.first_copy_lost(slot.0, r.round, r.attempt_sent);
+                        }
+                    }
+                }
                 if let Some(b) = self.breaker(slot.0) {
                     b.record(now, true);
                 }
@@ -165,7 +218,13 @@ impl Clients {
                     CallError::Refused | CallError::Down => self.c.rejections += 1,
                     _ => self.c.errors += 1,
                 }
-                self.attempt_failed(k, slot, true, sim);
+                // A hedged attempt fails when its last copy out does: the
+                // others may still succeed.
+                let r = &mut self.requests[slot.index()];
+                r.copies_out -= 1;
+                if r.copies_out == 0 {
+                    self.attempt_failed(k, slot, true, sim);
+                }
             }
         }
     }
@@ -180,7 +239,11 @@ impl Clients {
         sim: &mut Scheduler<Event>,
     ) {
         let r = self.requests[slot.index()];
-        if r.generation != g {
+        if r.phase == Phase::Out && g == r.top && r.top != r.generation {
+            return self.send_hedge(k, slot, g, sim);
+        }
+        // The current phase's timer (an attempt's timeout: its first copy's).
+        if r.round != g {
             return;
         }
         match r.phase {

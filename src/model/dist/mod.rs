@@ -113,9 +113,7 @@ impl Dist {
                 Dist::Pareto(Pareto::new(scale()?, shape()?).map_err(DistError::invalid("pareto"))?)
             }
             DistKind::Empirical => Dist::Empirical(Empirical::new(
-                spec.samples
-                    .as_deref()
-                    .ok_or(DistError::Missing("samples"))?,
+                spec.observed().ok_or(DistError::Missing("samples"))?,
                 spec.interpolate.unwrap_or(false),
             )?),
             DistKind::Mixture => Dist::Mixture(Mixture::new(

@@ -82,7 +82,7 @@ pub fn moments(spec: &DistSpec) -> Option<Moments> {
             };
             Moments::new(mean, sd)
         }
-        DistKind::Empirical => empirical(spec.samples.as_deref()?, spec.interpolate == Some(true))?,
+        DistKind::Empirical => empirical(spec.observed()?, spec.interpolate == Some(true))?,
         DistKind::Mixture => {
             let parts = spec.components.as_deref()?;
             let (mut w, mut first, mut second) = (0.0, 0.0, 0.0);

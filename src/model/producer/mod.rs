@@ -36,6 +36,8 @@ pub struct ProducerParams {
     pub name: String,
     pub sink: Sink,
     pub arrivals: Arrivals,
+    /// The first arrival at `start_s` itself.
+    pub first_at_start: bool,
     pub profile: Profile,
     pub start_s: f64,
     pub stop_s: f64,
@@ -249,7 +251,8 @@ impl Producer {
                 p.start_s,
                 p.stop_s,
                 stream(seed, &format!("producer.{}.arrivals", p.name), rep),
-            ),
+            )
+            .first_at_start(p.first_at_start),
             keys_rng: stream(seed, &format!("producer.{}.keys", p.name), rep),
             poison_rng: stream(seed, &format!("producer.{}.poison", p.name), rep),
             cost_rng: stream(seed, &format!("producer.{}.cost", p.name), rep),

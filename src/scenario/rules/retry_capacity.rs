@@ -119,15 +119,20 @@ pub fn check(s: &Scenario) -> Vec<Warning> {
 /// The most requests per second the service completes, and how that figure is
 /// reached; None when it is unbounded (no slope, no concurrency limit).
 fn capacity(svc: &ServiceConfig) -> Option<(f64, String)> {
+    // The base on average: the fixed part and the drawn part's mean.
+    let base = svc.base_s.unwrap_or(0.0)
+        + (svc.service_s.as_ref())
+            .and_then(crate::model::dist::moments::moments)
+            .map_or(0.0, |m| m.mean);
     match (svc.max_concurrency, svc.slope_s > 0.0) {
-        (Some(c), _) if svc.base_s + svc.slope_s * c as f64 > 0.0 => {
+        (Some(c), _) if base + svc.slope_s * c as f64 > 0.0 => {
             let c = c as f64;
             Some((
-                c / (svc.base_s + svc.slope_s * c),
+                c / (base + svc.slope_s * c),
                 format!(
                     "c / (base + slope × c) = {} / ({} s + {} s × {})",
                     num(c),
-                    num(svc.base_s),
+                    num(base),
                     num(svc.slope_s),
                     num(c)
                 ),

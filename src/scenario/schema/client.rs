@@ -20,6 +20,10 @@ pub struct ClientConfig {
     pub rate: Option<f64>,
     #[serde(default)]
     pub arrivals: Arrivals,
+    /// Open loop: the first request at `start_s` itself rather than one gap
+    /// after it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_at_start: bool,
     #[serde(default)]
     pub profile: Vec<ProfileStep>,
     #[serde(default)]
@@ -60,6 +64,36 @@ pub struct ClientConfig {
     pub retry: Option<CallRetry>,
     #[serde(default)]
     pub breaker: Option<BreakerConfig>,
+    /// Hedged requests: a second copy of an attempt still unanswered after a
+    /// delay, the first answer taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hedge: Option<HedgeConfig>,
+}
+
+/// `[client.hedge]`: answered attempts seen before a percentile delay applies
+/// when `warmup` is left out.
+pub const HEDGE_WARMUP_DEFAULT: u64 = 100;
+
+/// `[client.hedge]`: when an attempt has had no answer for `after_s`, or for
+/// the `after_percentile`-th percentile of the attempt latencies seen so far
+/// (once `warmup` have been seen), another copy goes to the same service, up
+/// to `max_extra` copies; the first success answers the attempt and the other
+/// copies' answers are ignored ("The Tail at Scale", Dean and Barroso, 2013).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HedgeConfig {
+    /// A fixed delay, seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_s: Option<f64>,
+    /// A percentile (in percent, e.g. 95) of the attempt latencies seen so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_percentile: Option<f64>,
+    /// `after_percentile`: answered attempts seen before hedging starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warmup: Option<u64>,
+    /// Extra copies per attempt at most, each one more delay after the last.
+    #[serde(default = "defaults::max_extra")]
+    pub max_extra: u32,
 }
 
 /// How a closed-loop client spaces its requests.
@@ -85,13 +119,19 @@ impl ClientConfig {
 
 /// A service whose latency grows with the requests it is serving: a request
 /// that starts with `n` others in service takes `base_s + slope_s·n` (fixed at
-/// its start). It finishes every request it accepted, even those whose client
-/// gave up. Beyond `max_concurrency` it rejects at once (load shedding).
+/// its start), plus a draw from `service_s` when given (a heavy tail). It
+/// finishes every request it accepted, even those whose client gave up.
+/// Beyond `max_concurrency` it rejects at once (load shedding).
 #[derive(Clone, Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceConfig {
     pub name: String,
-    pub base_s: f64,
+    /// The fixed part of a request's time; 0 when `service_s` is given alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_s: Option<f64>,
+    /// A request's own time, drawn at its start (added to `base_s`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_s: Option<DistSpec>,
     #[serde(default)]
     pub slope_s: f64,
     #[serde(default)]
@@ -112,6 +152,9 @@ pub struct RecordConfig {
 
 mod defaults {
     use crate::scenario::DistSpec;
+    pub fn max_extra() -> u32 {
+        1
+    }
     pub fn network_s() -> DistSpec {
         DistSpec::constant(0.0005)
     }

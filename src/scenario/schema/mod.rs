@@ -196,6 +196,9 @@ pub struct ProducerConfig {
     pub rate: f64,
     #[serde(default)]
     pub arrivals: Arrivals,
+    /// The first message at `start_s` itself rather than one gap after it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first_at_start: bool,
     #[serde(default)]
     pub start_s: f64,
     #[serde(default)]
@@ -417,6 +420,9 @@ pub struct DistSpec {
     pub scale: Option<f64>,
     /// empirical: the observed values.
     pub samples: Option<Vec<f64>>,
+    /// empirical: the observed values in a column of a CSV file, instead of
+    /// `samples`.
+    pub samples_csv: Option<CsvSamples>,
     /// empirical: draw between the observed values (linear in the empirical
     /// distribution function) instead of one of them; false by default.
     pub interpolate: Option<bool>,
@@ -426,7 +432,30 @@ pub struct DistSpec {
     pub weight: Option<f64>,
 }
 
+/// `samples_csv = { path = "latencies.csv", column = "latency_s" }`: the
+/// values of a CSV column (with a header row), the path relative to the
+/// scenario file's directory. Read when the scenario is checked, where a
+/// problem can name the key; held here for the run.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CsvSamples {
+    pub path: String,
+    pub column: String,
+    #[serde(skip)]
+    pub values: std::sync::OnceLock<std::sync::Arc<[f64]>>,
+}
+
 impl DistSpec {
+    /// An empirical distribution's observed values: inline, or read from its
+    /// CSV column (None before the scenario is checked).
+    pub fn observed(&self) -> Option<&[f64]> {
+        match (&self.samples, &self.samples_csv) {
+            (Some(xs), _) => Some(xs),
+            (None, Some(c)) => c.values.get().map(|v| &v[..]),
+            (None, None) => None,
+        }
+    }
+
     /// Always `mean`: the defaults of time keys.
     pub fn constant(mean: f64) -> DistSpec {
         DistSpec {
@@ -440,6 +469,7 @@ impl DistSpec {
             shape: None,
             scale: None,
             samples: None,
+            samples_csv: None,
             interpolate: None,
             components: None,
             weight: None,

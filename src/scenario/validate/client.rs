@@ -13,7 +13,21 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
     for (i, v) in s.services.iter().enumerate() {
         let p = root.key("service").index(i);
         names.push((p.key("name"), v.name.clone()));
-        c.range(p.key("base_s"), v.base_s, 0.0, 1e9, "seconds ≥ 0");
+        match (v.base_s, &v.service_s) {
+            (None, None) => c.fail(
+                p.clone(),
+                "how long does a request take?",
+                "`base_s = 0.05` (fixed), or `service_s = { dist = \"pareto\", shape = 2, scale = 0.01 }` (drawn), or both (added)",
+            ),
+            (b, d) => {
+                if let Some(b) = b {
+                    c.range(p.key("base_s"), b, 0.0, 1e9, "seconds ≥ 0");
+                }
+                if let Some(d) = d {
+                    c.dist(p.key("service_s"), d);
+                }
+            }
+        }
         c.range(
             p.key("slope_s"),
             v.slope_s,
@@ -65,6 +79,15 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         if let Some(b) = &k.breaker {
             breaker(c, &p.key("breaker"), b);
         }
+        if let Some(h) = &k.hedge {
+            hedge(
+                c,
+                &p.key("hedge"),
+                h,
+                k,
+                records.contains(k.target.as_str()),
+            );
+        }
         scopes(c, &p, k);
     }
     names_unique(c, "client", &cnames);
@@ -111,6 +134,76 @@ fn scopes(c: &mut Checker, p: &KeyPath, k: &ClientConfig) {
             p.key("breaker").key("scope"),
             "a breaker per client, but how many clients?",
             fix,
+        );
+    }
+}
+
+/// Bounds of `[client.hedge]`: a percentile that is a tail, not the median's
+/// neighbourhood of 0 or 100; a few extra copies at most (each one more load
+/// on the service for the same answer).
+pub const HEDGE_PERCENTILE_MIN: f64 = 1.0;
+pub const HEDGE_PERCENTILE_MAX: f64 = 99.9;
+pub const HEDGE_MAX_EXTRA: u32 = 10;
+
+/// One delay (fixed or a percentile), a warm-up for the percentile only, a
+/// service to hedge against (a record's conditional write would conflict with
+/// its own copy), and a delay shorter than the timeout.
+fn hedge(c: &mut Checker, p: &KeyPath, h: &HedgeConfig, k: &ClientConfig, record: bool) {
+    let fix = "`after_s = 0.05` (a fixed delay) or `after_percentile = 95` (of the latencies seen so far)";
+    match (h.after_s, h.after_percentile) {
+        (None, None) => c.fail(p.clone(), "hedge after how long?", fix),
+        (Some(_), Some(_)) => c.fail(
+            p.key("after_percentile"),
+            "two delays: `after_s` and `after_percentile`",
+            format!("one of them: {fix}"),
+        ),
+        (Some(d), None) => {
+            c.range(p.key("after_s"), d, 1e-9, 1e9, "seconds > 0");
+            if let Some(t) = k.timeout_s
+                && d >= t
+            {
+                c.fail(
+                    p.key("after_s"),
+                    "the attempt times out before its hedge goes out",
+                    format!("after_s < timeout_s ({})", super::num(t)),
+                );
+            }
+        }
+        (None, Some(q)) => c.range(
+            p.key("after_percentile"),
+            q,
+            HEDGE_PERCENTILE_MIN,
+            HEDGE_PERCENTILE_MAX,
+            &format!(
+                "a percentile from {HEDGE_PERCENTILE_MIN} to {HEDGE_PERCENTILE_MAX} (95: the 95th)"
+            ),
+        ),
+    }
+    match (h.warmup, h.after_percentile) {
+        (Some(_), None) => c.fail(
+            p.key("warmup"),
+            "`warmup` applies to `after_percentile`",
+            "leave `warmup` out with a fixed `after_s`",
+        ),
+        (Some(0), Some(_)) => c.fail(
+            p.key("warmup"),
+            "a percentile of no latencies",
+            format!("a whole number ≥ 1 of answered attempts (default {HEDGE_WARMUP_DEFAULT})"),
+        ),
+        _ => {}
+    }
+    if !(1..=HEDGE_MAX_EXTRA).contains(&h.max_extra) {
+        c.fail(
+            p.key("max_extra"),
+            format!("{} extra copies", h.max_extra),
+            format!("from 1 to {HEDGE_MAX_EXTRA}"),
+        );
+    }
+    if record {
+        c.fail(
+            p.clone(),
+            "a record's write is conditional: a hedged copy would conflict with its own original",
+            "hedge the clients of a `[[service]]`, or leave `[client.hedge]` out",
         );
     }
 }
@@ -178,6 +271,13 @@ fn closed_loop(c: &mut Checker, p: &KeyPath, k: &ClientConfig) {
             "`rate = <requests per second per client>`",
         ),
         (None, false) => {}
+    }
+    if k.first_at_start {
+        c.fail(
+            p.key("first_at_start"),
+            "closed-loop clients send their first requests at `start_s` (spread over `start_spread_s`) already",
+            "leave `first_at_start` out of a closed-loop client, or use `rate` (open loop)",
+        );
     }
     if !k.profile.is_empty() {
         c.fail(

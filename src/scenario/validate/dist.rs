@@ -28,7 +28,8 @@ fn keys(kind: DistKind) -> (&'static [&'static str], &'static [&'static str]) {
         DistKind::Uniform => (&["min", "max"], &[]),
         DistKind::Normal => (&["mean", "sd"], &["at_zero"]),
         DistKind::Weibull | DistKind::Pareto => (&["shape", "scale"], &[]),
-        DistKind::Empirical => (&["samples"], &["interpolate"]),
+        // `samples` or `samples_csv`: checked in `samples`.
+        DistKind::Empirical => (&[], &["samples", "samples_csv", "interpolate"]),
         DistKind::Mixture => (&["components"], &[]),
     }
 }
@@ -61,6 +62,7 @@ impl Checker {
             ("shape", d.shape.is_some()),
             ("scale", d.scale.is_some()),
             ("samples", d.samples.is_some()),
+            ("samples_csv", d.samples_csv.is_some()),
             ("interpolate", d.interpolate.is_some()),
             ("components", d.components.is_some()),
         ];
@@ -193,6 +195,26 @@ impl Checker {
     }
 
     fn samples(&mut self, path: &KeyPath, d: &DistSpec) {
+        match (&d.samples, &d.samples_csv) {
+            (None, None) => {
+                return self.fail(
+                    path.clone(),
+                    "an empirical distribution needs `samples` or `samples_csv`",
+                    "`samples = [0.01, 0.02, 0.5]`, or `samples_csv = { path = \"latencies.csv\", column = \"latency_s\" }`",
+                );
+            }
+            (Some(_), Some(_)) => {
+                return self.fail(
+                    path.key("samples_csv"),
+                    "two sources of values: `samples` and `samples_csv`",
+                    "one of them",
+                );
+            }
+            (None, Some(c)) => {
+                return self.samples_csv(path.key("samples_csv"), c, EMPIRICAL_SAMPLES_MAX);
+            }
+            (Some(_), None) => {}
+        }
         let Some(xs) = &d.samples else { return };
         let p = path.key("samples");
         if xs.is_empty() || xs.len() > EMPIRICAL_SAMPLES_MAX {

@@ -4,6 +4,7 @@
 
 mod alarm;
 mod client;
+mod csv_samples;
 mod dist;
 mod downstream;
 mod log;
@@ -101,6 +102,8 @@ impl Problem {
 #[derive(Default)]
 struct Checker {
     problems: Vec<Problem>,
+    /// The scenario file's directory: where `samples_csv` paths start.
+    base: std::path::PathBuf,
 }
 
 impl Checker {
@@ -350,8 +353,18 @@ fn first_index<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usi
     first
 }
 
+/// The problems of a scenario whose file's directory is the current one.
 pub fn check(s: &Scenario) -> Vec<Problem> {
-    let mut c = Checker::default();
+    check_in(s, std::path::Path::new(""))
+}
+
+/// The problems of a scenario whose file is in `base` (where the paths of
+/// `samples_csv` start; their files are read here).
+pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
+    let mut c = Checker {
+        base: base.to_path_buf(),
+        ..Checker::default()
+    };
     let root = KeyPath::root();
     let run = root.key("run");
     c.range(

@@ -51,7 +51,7 @@ impl Service {
             return; // failed by an outage already
         };
         let cl = &mut clients[caller.clients.index()];
-        if cl.requests[caller.request.index()].generation != caller.generation {
+        if !cl.awaits(caller.request.0, caller.generation) {
             self.c.wasted += 1;
         }
         let a = match outcome {

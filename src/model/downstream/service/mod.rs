@@ -1,6 +1,7 @@
 //! A service whose latency grows with its concurrency (docs/model.md "Downstream
 //! dependencies"): a request that starts with `n` others in service takes
-//! (base + slope·n) × the latency factor in force, fixed at its start. Its
+//! (base + its own draw + slope·n) × the latency factor in force, fixed at
+//! its start (the draw from `service_s`, when given: a heavy tail). Its
 //! capacity tends to 1/slope requests per second. It never learns that a client
 //! gave up: an abandoned request keeps its place until it finishes, which is
 //! what lets timeouts and retries sustain an overload after its trigger is gone.
@@ -12,11 +13,16 @@ use super::CallError;
 use super::faults::Faults;
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::metrics::level::Level;
+use crate::model::dist::Dist;
 use crate::model::event::{ClientsId, RequestId};
 
 pub struct ServiceParams {
     pub name: String,
     pub base_s: f64,
+    /// A request's own time, drawn at its start and added to `base_s`.
+    pub service: Option<Dist>,
+    /// The draw's mean: the series' latency gauge shows base + mean + slope·n.
+    pub service_mean_s: f64,
     pub slope_s: f64,
     /// Requests beyond this are rejected at once (load shedding).
     pub max_concurrency: Option<u32>,
@@ -57,6 +63,9 @@ pub struct Service {
     pub p: ServiceParams,
     pub faults: Faults,
     rng_errors: Rng,
+    /// Draws of `service`: its own stream, so a service without one draws
+    /// nothing and the others' streams are unmoved.
+    rng_time: Rng,
     entries: Vec<Entry>,
     free: Vec<u32>,
     pub in_service: u32,
@@ -69,6 +78,7 @@ impl Service {
     pub fn new(p: ServiceParams, seed: u64, rep: u64) -> Service {
         Service {
             rng_errors: stream(seed, &format!("service.{}.errors", p.name), rep),
+            rng_time: stream(seed, &format!("service.{}.time", p.name), rep),
             faults: Faults::default(),
             entries: Vec::new(),
             free: Vec::new(),
@@ -80,9 +90,15 @@ impl Service {
         }
     }
 
-    /// The latency a request starting now would get.
+    /// The latency a request starting now would get (on average, with a
+    /// drawn part).
     pub fn latency_s(&self, now: SimTime) -> f64 {
-        (self.p.base_s + self.p.slope_s * self.in_service as f64) * self.faults.at(now).factor
+        self.latency_with_s(now, self.p.service_mean_s)
+    }
+
+    fn latency_with_s(&self, now: SimTime, drawn_s: f64) -> f64 {
+        (self.p.base_s + drawn_s + self.p.slope_s * self.in_service as f64)
+            * self.faults.at(now).factor
     }
 
     /// A request arrives: accepted with (entry, its generation, latency), or
@@ -100,7 +116,11 @@ impl Service {
             self.c.rejected += 1;
             return Err(CallError::Refused);
         }
-        let latency = from_secs(self.latency_s(now));
+        let drawn = match &self.p.service {
+            Some(d) => d.sample(&mut self.rng_time),
+            None => 0.0,
+        };
+        let latency = from_secs(self.latency_with_s(now, drawn));
         self.level.advance(now, self.in_service as u64);
         self.in_service += 1;
         self.peak = self.peak.max(self.in_service);
@@ -183,6 +203,8 @@ mod tests {
             ServiceParams {
                 name: "s".into(),
                 base_s: 0.1,
+                service: None,
+                service_mean_s: 0.0,
                 slope_s: 0.01,
                 max_concurrency: max,
             },
