@@ -359,6 +359,17 @@ fn clients(t: &mut String, s: &Summary) {
             thousands(c.rejections + c.breaker_rejections),
             secs(c.latency.p99_s)
         );
+        if let Some(j) = &c.jobs {
+            let _ = writeln!(
+                t,
+                "  {:<11} jobs: {} submitted, {} refused; {} completed after their client gave up on them ({} of the jobs completed: work for nobody)",
+                "",
+                thousands(j.submitted),
+                thousands(j.refused),
+                thousands(j.completed_late),
+                percent(j.wasted_share),
+            );
+        }
         if let Some(h) = &c.hedge {
             let _ = writeln!(
                 t,

@@ -98,7 +98,9 @@ pub fn settle(w: &World) -> Result<Ledger, Unbalanced> {
             .map(|p| p.messages())
             .sum::<u64>()
             + w.pushes.iter().map(|t| t.queue_copies).sum::<u64>()
-            + endpoints().map(|e| e.c.dead_lettered).sum::<u64>(),
+            + endpoints().map(|e| e.c.dead_lettered).sum::<u64>()
+            // Jobs clients submitted to queues.
+            + w.clients.iter().map(|c| c.c.submitted).sum::<u64>(),
         processed: w.queues.iter().map(|q| q.c.deletes).sum(),
         dead_lettered: w
             .queues
@@ -176,7 +178,8 @@ pub fn settle(w: &World) -> Result<Ledger, Unbalanced> {
         });
     }
     let producer_rejected: u64 = w.producers.iter().map(|p| p.c.rejected).sum::<u64>()
-        + w.pushes.iter().flat_map(|t| &t.queue_rejected).sum::<u64>();
+        + w.pushes.iter().flat_map(|t| &t.queue_rejected).sum::<u64>()
+        + w.clients.iter().map(|c| c.c.submit_refused).sum::<u64>();
     if producer_rejected != l.rejected {
         problems.push(Imbalance::Rejections {
             seen: producer_rejected,

@@ -479,6 +479,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         applied_more_than_once: 0,
         scratch_dlq: Vec::new(),
         effects: Default::default(),
+        jobs: Default::default(),
         scratch_clients: Vec::new(),
         scratch_callers: Vec::new(),
         scratch_pending: Vec::new(),
@@ -497,8 +498,10 @@ fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
         client::Target::Service(ServiceId::of(i))
     } else if let Some(i) = s.records.iter().position(|r| r.name == c.target) {
         client::Target::Record(RecordId::of(i))
+    } else if let Some(i) = s.queues.iter().position(|q| q.name == c.target) {
+        client::Target::Queue(QueueId::of(i))
     } else {
-        return Err(unknown("service or record", &c.target));
+        return Err(unknown("service, record or queue", &c.target));
     };
     let retry = c.retry.clone().unwrap_or(CallRetry {
         attempts: 1,

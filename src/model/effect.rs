@@ -11,6 +11,7 @@
 //! being a stack rather than a call. When the conversation has more to do after
 //! the crossing, the handler names that too, as a `Resume` of its worker.
 
+use crate::model::client::jobs::Job;
 use crate::model::event::{ConsumerId, DatabaseId, QueueId, WorkerId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +40,9 @@ pub(crate) enum Effect {
         consumer: ConsumerId,
         worker: WorkerId,
     },
+    /// A job a client submitted is complete: its answer goes back to the
+    /// client (`client/jobs.rs`).
+    JobDone(Job),
     /// The worker's conversation goes on after a crossing.
     Resume {
         consumer: ConsumerId,
@@ -67,7 +71,7 @@ pub(crate) enum Then {
 }
 
 // The stack holds the steps of one conversation: keep them small.
-const _: () = assert!(std::mem::size_of::<Effect>() <= 12);
+const _: () = assert!(std::mem::size_of::<Effect>() <= 16);
 
 /// The steps named by the handlers of the conversation under way, as a stack
 /// (the router reverses what one handler named, so that they pop in order).

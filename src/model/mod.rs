@@ -88,6 +88,8 @@ pub struct World {
     pub(crate) scratch_clients: Vec<Client>,
     pub(crate) scratch_callers: Vec<downstream::service::Caller>,
     pub(crate) scratch_pending: Vec<producer::Pending>,
+    /// Jobs clients submitted to queues, whose completion they wait for.
+    pub(crate) jobs: client::jobs::Jobs,
     /// The steps handlers named for the router, in the conversation under way.
     pub(crate) effects: effect::Effects,
 }

@@ -1,12 +1,14 @@
 //! What a consumer's handler is lent for one conversation: the arena, the
 //! queues (its own, and the dead-letter queue it passes messages on to), the
 //! topics it reads, the APIs and databases it calls (their own bookkeeping
-//! only: a call that can reach other callers is an `Effect`), the account's
+//! only: a call that can reach other callers is an `Effect`), the registry of
+//! jobs clients wait for, the account's
 //! concurrency for a Lambda-like consumer, and the steps it names for the
 //! router (`next`). Never the other consumers.
 
 use crate::engine::Scheduler;
 use crate::model::Event;
+use crate::model::client::jobs::Jobs;
 use crate::model::downstream::api::Api;
 use crate::model::downstream::database::Database;
 use crate::model::effect::{Effect, Effects};
@@ -30,6 +32,8 @@ pub(crate) struct Reach<'a> {
     pub applied_more_than_once: &'a mut u64,
     /// What the last receive set aside for the dead-letter queue.
     pub set_aside: &'a mut Vec<u32>,
+    /// The jobs clients submitted to queues, whose completion they wait for.
+    pub jobs: &'a mut Jobs,
     pub next: &'a mut Effects,
 }
 

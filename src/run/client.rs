@@ -43,6 +43,23 @@ pub struct ClientSummary {
     /// With `[client.hedge]`: the extra copies and what they won.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hedge: Option<HedgeSummary>,
+    /// A client of a queue: the jobs it submitted and what became of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jobs: Option<JobsSummary>,
+}
+
+/// A queue's client: its submissions, and the work done for nobody.
+#[derive(Clone, Debug, Serialize, serde::Deserialize, PartialEq)]
+pub struct JobsSummary {
+    /// Jobs that reached the queue (every attempt: the first submission and
+    /// each re-submission), and those the queue's limit refused.
+    pub submitted: u64,
+    pub refused: u64,
+    /// Jobs processed after their client had given up on them (it timed out
+    /// and re-submitted, or gave up): work done for nobody.
+    pub completed_late: u64,
+    /// Of the jobs completed, the share completed late.
+    pub wasted_share: f64,
 }
 
 /// What hedging cost and what it won.
@@ -105,6 +122,7 @@ fn client(w: &World, c: &Clients) -> ClientSummary {
         target: match c.p.target {
             Target::Service(s) => w.services[s.index()].p.name.clone(),
             Target::Record(r) => w.records[r.index()].p.name.clone(),
+            Target::Queue(q) => w.queues[q.index()].p.name.clone(),
         },
         kind: if c.p.closed.is_some() {
             "closed"
@@ -124,6 +142,19 @@ fn client(w: &World, c: &Clients) -> ClientSummary {
         conflicts: k.conflicts,
         retries: k.retries,
         late_answers: k.late_answers,
+        jobs: matches!(c.p.target, Target::Queue(_)).then(|| {
+            let completed = k.successes + k.late_answers;
+            JobsSummary {
+                submitted: k.submitted,
+                refused: k.submit_refused,
+                completed_late: k.late_answers,
+                wasted_share: if completed > 0 {
+                    k.late_answers as f64 / completed as f64
+                } else {
+                    0.0
+                },
+            }
+        }),
         breaker_rejections: k.breaker_rejections,
         budget_denied: k.budget_denied,
         amplification: if k.requests == 0 {

@@ -17,7 +17,7 @@ use crate::model::consumer::Kind;
 use crate::model::message::State;
 use crate::model::producer::Sink;
 use crate::scenario::{
-    FaultKind, ProfileKind, ProfileStep, Scenario, consumer_name, producer_name,
+    ClientConfig, FaultKind, ProfileKind, ProfileStep, Scenario, consumer_name, producer_name,
 };
 use serde::Serialize;
 
@@ -509,9 +509,11 @@ fn producer_crashes(w: &World) -> Vec<ProducerCrash<'_>> {
 }
 
 /// A run of clients alone holds no messages: its stable verdict speaks of
-/// their goodput instead.
+/// their goodput instead. Clients that submit jobs to a queue do fill it:
+/// their run is judged by what the queue holds, as a producer's is.
 fn clients_only(s: &Scenario, r: Option<&Recovery>) -> Option<Verdict> {
-    if !s.producers.is_empty() || s.clients.is_empty() {
+    let submits_jobs = |c: &ClientConfig| s.queues.iter().any(|q| q.name == c.target);
+    if !s.producers.is_empty() || s.clients.is_empty() || s.clients.iter().any(submits_jobs) {
         return None;
     }
     Some(Verdict::stable(match r {

@@ -16,6 +16,7 @@ mod first_at_start;
 mod fuzz;
 mod hedging;
 mod input;
+mod jobs;
 mod lambda;
 mod log;
 mod long_series;

@@ -4,9 +4,11 @@
 //! failed one is retried after the policy's backoff, within a retry budget and
 //! behind a circuit breaker when the scenario has them. Open loop: requests
 //! start at the arrival process's times whatever happens to them. Closed loop:
-//! `count` clients each hold one request and think between requests.
+//! `count` clients each hold one request and think between requests. A
+//! client of a queue submits jobs and waits for their completion (`jobs.rs`).
 
 pub mod hedge;
+pub mod jobs;
 mod observe;
 mod requests;
 
@@ -14,7 +16,7 @@ pub(crate) use requests::Targets;
 
 use super::arrivals::ArrivalProcess;
 use super::dist::Dist;
-use super::event::{RecordId, ServiceId};
+use super::event::{QueueId, RecordId, ServiceId};
 use super::protection::breaker::Breaker;
 use super::protection::budget::Budget;
 use super::retry::Backoff;
@@ -27,6 +29,9 @@ use hedge::Hedging;
 pub enum Target {
     Service(ServiceId),
     Record(RecordId),
+    /// Jobs submitted to a queue, complete when a consumer first processes
+    /// them successfully (`jobs.rs`).
+    Queue(QueueId),
 }
 
 pub struct ClosedLoop {
@@ -138,8 +143,12 @@ pub struct ClientCounters {
     pub errors: u64,
     pub conflicts: u64,
     pub retries: u64,
-    /// Answers that came back after their attempt was given up.
+    /// Answers that came back after their attempt was given up (for jobs:
+    /// completions of a submission the client had given up on).
     pub late_answers: u64,
+    /// Jobs that reached their queue, and those its limit refused.
+    pub submitted: u64,
+    pub submit_refused: u64,
     pub breaker_rejections: u64,
     pub budget_denied: u64,
 }
@@ -288,6 +297,8 @@ impl Clients {
 pub enum Hop {
     /// An attempt reaches the service.
     ToService,
+    /// An attempt (a job) reaches the queue.
+    ToQueue,
     /// An attempt's read, then its conditional write, reach the record.
     ToRead,
     ToWrite,

@@ -6,18 +6,25 @@
 
 use crate::engine::{Scheduler, SimTime, from_secs};
 use crate::model::Event;
+use crate::model::client::jobs::{Job, Jobs};
 use crate::model::client::{Answer, Clients, Hop, Phase, Target};
 use crate::model::downstream::CallError;
 use crate::model::downstream::record::Record;
 use crate::model::downstream::service::{Caller, Service};
 use crate::model::event::{ClientEvent, ClientsId, RequestId};
+use crate::model::message::{Arena, Message};
+use crate::model::queue::{Changed, Publish, Queue};
 use rand::RngExt;
 
 /// What a population's attempts reach: the services and records they call,
-/// and nothing else.
+/// the queues they submit jobs to (with the arena that holds the messages and
+/// the registry of jobs), and nothing else.
 pub(crate) struct Targets<'a> {
     pub services: &'a mut [Service],
     pub records: &'a mut [Record],
+    pub queues: &'a mut [Queue],
+    pub arena: &'a mut Arena,
+    pub jobs: &'a mut Jobs,
 }
 
 impl Clients {
@@ -72,6 +79,7 @@ impl Clients {
         let hop = match self.p.target {
             Target::Service(_) => Hop::ToService,
             Target::Record(_) => Hop::ToRead,
+            Target::Queue(_) => Hop::ToQueue,
         };
         let d = self.network_delay();
         sim.after(d, on_the_wire(k, slot, g, hop));
@@ -124,6 +132,8 @@ impl Clients {
     }
 
     /// A message arrives at its end of the wire: at the target, or back here.
+    /// A job accepted by its queue changes the queue: the change is returned
+    /// for the router to settle.
     pub(crate) fn on_wire(
         &mut self,
         k: ClientsId,
@@ -132,8 +142,31 @@ impl Clients {
         hop: Hop,
         to: Targets<'_>,
         sim: &mut Scheduler<Event>,
-    ) {
+    ) -> Option<Changed> {
         match (hop, self.p.target) {
+            (Hop::ToQueue, Target::Queue(q)) => {
+                let now = sim.now();
+                let m = Message::new(now, q.0);
+                self.c.submitted += 1;
+                match to.queues[q.index()].publish(to.arena, m, now) {
+                    (Publish::Accepted(at), changed) => {
+                        let id = to.arena.get(at).id;
+                        let job = Job {
+                            clients: k,
+                            request: slot,
+                            generation: g,
+                        };
+                        to.jobs.submit(at, id, job);
+                        return Some(changed);
+                    }
+                    (Publish::Rejected, changed) => {
+                        changed.refused();
+                        self.c.submit_refused += 1;
+                        let refused = Answer::Failed(CallError::Refused);
+                        self.answer(k, slot, g, refused, 0, sim);
+                    }
+                }
+            }
             (Hop::ToService, Target::Service(s)) => {
                 let caller = Caller {
                     clients: k,
@@ -159,6 +192,7 @@ impl Clients {
             (Hop::Back(a), _) => self.answered(k, slot, g, a, sim),
             _ => unreachable!("a hop to the wrong kind of target"),
         }
+        None
     }
 
     fn answered(

@@ -6,6 +6,7 @@
 use crate::engine::{Scheduler, SimTime, from_secs};
 use crate::model::Event;
 use crate::model::consumer::{Consumer, Kind, Phase};
+use crate::model::effect::Effect;
 use crate::model::event::{ConsumerEvent, WorkerId};
 use crate::model::idempotency::Check;
 use crate::model::message::{Arena, Receipt};
@@ -71,7 +72,14 @@ impl Consumer {
         cx: &mut Reach<'_>,
         sim: &mut Scheduler<Event>,
     ) {
-        self.record_success(wi, applied, cx.arena, sim.now());
+        let first = self.record_success(wi, applied, cx.arena, sim.now());
+        if first && !cx.jobs.is_empty() {
+            // A job's submitter waits for this: its answer goes back.
+            let r = self.current(wi);
+            if let Some(job) = cx.jobs.complete(r.slot, cx.arena.get(r.slot).id) {
+                cx.next.push(Effect::JobDone(job));
+            }
+        }
         self.finish_message(wi, true, cx, sim);
     }
 
@@ -243,8 +251,14 @@ impl Consumer {
 
     /// Books a success: the side effect is applied (unless the dedupe store
     /// found it done already), the first one counts as goodput and its
-    /// end-to-end latency, a later one as a duplicate.
-    fn record_success(&mut self, wi: usize, applied: bool, arena: &mut Arena, now: SimTime) {
+    /// end-to-end latency, a later one as a duplicate. True for the first.
+    fn record_success(
+        &mut self,
+        wi: usize,
+        applied: bool,
+        arena: &mut Arena,
+        now: SimTime,
+    ) -> bool {
         let r = self.current(wi);
         self.c.successes += 1;
         let m = arena.get_mut(r.slot);
@@ -260,7 +274,9 @@ impl Consumer {
             if let Some(store) = self.store {
                 store.complete(&mut m.dedupe, now);
             }
+            return m.successes == 1;
         }
+        false
     }
 
     /// Books a failure, and gives up the dedupe lock if it is this

@@ -78,8 +78,15 @@ impl Model for World {
                 let to = client::Targets {
                     services: &mut self.services,
                     records: &mut self.records,
+                    queues: &mut self.queues,
+                    arena: &mut self.arena,
+                    jobs: &mut self.jobs,
                 };
-                self.clients[k.index()].on_wire(k, request, generation, hop, to, sim)
+                let submitted =
+                    self.clients[k.index()].on_wire(k, request, generation, hop, to, sim);
+                if let Some(changed) = submitted {
+                    self.after_publish(changed.queue(), sim);
+                }
             }
             Event::Service(s, ServiceEvent::Done { entry, generation }) => {
                 self.services[s.index()].on_done(entry, generation, &mut self.clients, sim)
@@ -119,6 +126,7 @@ impl World {
             account_limit: self.account_limit,
             applied_more_than_once: &mut self.applied_more_than_once,
             set_aside: &mut self.scratch_dlq,
+            jobs: &mut self.jobs,
             next: &mut self.effects,
         };
         (&mut self.consumers, cx)
@@ -156,6 +164,11 @@ impl World {
             }
             Effect::DeadLetterRecord { consumer, worker } => {
                 self.dead_letter_record(consumer.index(), worker.index(), sim)
+            }
+            Effect::JobDone(job) => {
+                let done = client::Answer::Done;
+                let k = job.clients;
+                self.clients[k.index()].answer(k, job.request, job.generation, done, 0, sim)
             }
             Effect::Resume {
                 consumer,

@@ -50,13 +50,36 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         c.dist(p.key("write_s"), &r.write_s);
     }
     names_unique(c, "service or record", &names);
-    let targets = Names::new(names.into_iter().map(|(_, n)| n));
+    let called: HashSet<String> = names.iter().map(|(_, n)| n.clone()).collect();
+    // A client may also submit jobs to a queue (`client/jobs.rs`).
+    let queues: HashSet<&str> = s.queues.iter().map(|q| q.name.as_str()).collect();
+    let targets = Names::new(
+        names.into_iter().map(|(_, n)| n).chain(
+            s.queues
+                .iter()
+                .map(|q| q.name.clone())
+                .filter(|n| !called.contains(n)),
+        ),
+    );
     let records: HashSet<&str> = s.records.iter().map(|r| r.name.as_str()).collect();
     let mut cnames = vec![];
     for (i, k) in s.clients.iter().enumerate() {
         let p = root.key("client").index(i);
         cnames.push((p.key("name"), k.name.clone()));
-        c.reference(p.key("target"), "service or record", &k.target, &targets);
+        c.reference(
+            p.key("target"),
+            "service, record or queue",
+            &k.target,
+            &targets,
+        );
+        let to_queue = queues.contains(k.target.as_str());
+        if to_queue && called.contains(&k.target) {
+            c.fail(
+                p.key("target"),
+                format!("`{}` names both a queue and a service or record", k.target),
+                "give the queue or the service (or record) another name",
+            );
+        }
         if k.closed_loop() {
             closed_loop(c, &p, k);
         } else {
@@ -87,6 +110,13 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
                 k,
                 records.contains(k.target.as_str()),
             );
+            if to_queue && !called.contains(&k.target) {
+                c.fail(
+                    p.key("hedge"),
+                    "a job submitted twice is processed twice: hedging is for the clients of a service",
+                    "leave `[client.hedge]` out, or target a `[[service]]`",
+                );
+            }
         }
         scopes(c, &p, k);
     }
