@@ -44,6 +44,7 @@ pub mod queue;
 pub(crate) mod reach;
 pub mod retry;
 mod route;
+pub mod summarise;
 
 use crate::engine::SimTime;
 use consumer::Consumer;

@@ -2,19 +2,25 @@
 //! judge the run, and summarise it.
 
 mod alarms;
-mod client;
-mod downstream;
 mod evidence;
-mod log;
-mod push;
 pub mod slo;
 mod summary;
 
 pub use alarms::AlarmSummary;
-pub use client::{ClientSummary, RecordSummary, ServiceSummary};
-pub use downstream::{ApiSummary, DatabaseSummary, LambdaSummary};
-pub use log::{GroupSummary, PartitionLag, TopicSummary};
-pub use push::{EndpointSubscription, PolicySummary, PushSummary, QueueSubscription};
+// Each component's entry lives beside the component (`Summarised`); they are
+// named here too, where readers of summary.json look for them.
+pub use crate::model::client::summary::ClientSummary;
+pub use crate::model::consumer::summary::{CallsSummary, ConsumerSummary, LambdaSummary};
+pub use crate::model::downstream::api::summary::ApiSummary;
+pub use crate::model::downstream::database::summary::DatabaseSummary;
+pub use crate::model::downstream::record::summary::RecordSummary;
+pub use crate::model::downstream::service::summary::ServiceSummary;
+pub use crate::model::log::summary::{GroupSummary, PartitionLag, TopicSummary};
+pub use crate::model::producer::summary::{ProducerSummary, PublishSummary};
+pub use crate::model::push::summary::{
+    EndpointSubscription, PolicySummary, PushSummary, QueueSubscription,
+};
+pub use crate::model::queue::summary::QueueSummary;
 pub use slo::SloCheck;
 pub use summary::*;
 

@@ -8,6 +8,7 @@
 
 mod observe;
 mod requests;
+pub mod summary;
 
 pub(crate) use requests::Targets;
 

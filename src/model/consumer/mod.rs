@@ -18,6 +18,7 @@ mod parked;
 pub mod poller;
 mod prefetch;
 mod receive;
+pub mod summary;
 mod work;
 mod worker;
 

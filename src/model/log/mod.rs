@@ -8,6 +8,7 @@ pub(crate) use flow::Fetch;
 
 pub mod group;
 mod observe;
+pub mod summary;
 
 use crate::engine::SimTime;
 use crate::model::event::ConsumerId;

@@ -6,6 +6,7 @@
 mod observe;
 mod produce;
 mod publish;
+pub mod summary;
 
 pub(crate) use produce::Outlet;
 

@@ -8,6 +8,7 @@ mod delivery;
 
 pub(crate) use delivery::Deliveries;
 mod observe;
+pub mod summary;
 
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::model::event::{PushId, QueueId};

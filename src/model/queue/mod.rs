@@ -12,6 +12,7 @@ mod deadlines;
 mod observe;
 mod ready;
 mod sojourn;
+pub mod summary;
 
 use crate::engine::SimTime;
 use crate::metrics::{Latency, Level};

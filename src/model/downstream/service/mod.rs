@@ -7,6 +7,7 @@
 
 mod calls;
 mod observe;
+pub mod summary;
 
 use super::CallError;
 use super::faults::Faults;
