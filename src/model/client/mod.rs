@@ -6,6 +6,7 @@
 //! start at the arrival process's times whatever happens to them. Closed loop:
 //! `count` clients each hold one request and think between requests.
 
+mod ledger;
 mod observe;
 mod requests;
 pub mod summary;

@@ -13,6 +13,7 @@
 mod calls;
 mod events;
 mod invoke;
+mod ledger;
 mod observe;
 mod parked;
 pub mod poller;

@@ -7,6 +7,7 @@ mod flow;
 pub(crate) use flow::Fetch;
 
 pub mod group;
+mod ledger;
 mod observe;
 pub mod summary;
 

@@ -7,6 +7,7 @@
 mod delivery;
 
 pub(crate) use delivery::Deliveries;
+mod ledger;
 mod observe;
 pub mod summary;
 

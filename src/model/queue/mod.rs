@@ -9,6 +9,7 @@ mod prefetch;
 pub mod redrive;
 
 mod deadlines;
+mod ledger;
 mod observe;
 mod ready;
 mod sojourn;

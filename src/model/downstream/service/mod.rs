@@ -6,6 +6,7 @@
 //! what lets timeouts and retries sustain an overload after its trigger is gone.
 
 mod calls;
+mod ledger;
 mod observe;
 pub mod summary;
 
