@@ -13,9 +13,10 @@ pub use readers::{Readers, RowReader, RowSink};
 use crate::engine::{SimTime, to_secs};
 use crate::metrics::columns::Columns;
 use crate::model::World;
+use crate::scenario::Scenario;
 
 #[derive(Default)]
-pub struct Sampler {
+pub struct Sampler<'s> {
     pub columns: Vec<String>,
     is_counter: Vec<bool>,
     prev: Vec<f64>,
@@ -26,14 +27,24 @@ pub struct Sampler {
     /// The time of the last row.
     last_time: Option<f64>,
     readers: Readers,
+    /// The scenario whose cost so far each row reports (`cost_usd`).
+    priced: Option<&'s Scenario>,
 }
 
-impl Sampler {
+impl<'s> Sampler<'s> {
     /// A sampler that hands each row to `readers`.
-    pub fn new(readers: Readers) -> Sampler {
+    pub fn new(readers: Readers) -> Sampler<'s> {
         Sampler {
             readers,
             ..Sampler::default()
+        }
+    }
+
+    /// Each row also reports the run's cost so far, priced as `s` says.
+    pub fn priced(self, s: &'s Scenario) -> Sampler<'s> {
+        Sampler {
+            priced: Some(s),
+            ..self
         }
     }
 
@@ -47,6 +58,9 @@ impl Sampler {
         );
         r.gauge("time_s", to_secs(now));
         w.totals(now).write(&mut r, now);
+        if let Some(s) = self.priced {
+            r.gauge("cost_usd", crate::cost::so_far(s, w, now));
+        }
         w.series_columns(&mut r, now);
         if first {
             self.prev = vec![0.0; self.row.len()];

@@ -146,20 +146,27 @@ fn execute(
             Some((c.p.name.clone(), cap.min(world.account_limit)))
         })
         .collect();
+    let sampler = Sampler::new(
+        Readers::new(
+            FinalWindow::new(&s.verdict),
+            RecoveryWatch::new(&windows, &s.verdict),
+            keep_series.then(BoundedSeries::default),
+            sink,
+        )
+        .reviewed(
+            ReviewWatch::new(first_trigger, s.run.warmup_s, &s.verdict),
+            SaturationWatch::new(consumers, caps, s.run.warmup_s),
+        )
+        .cross_checked(CrossCheckWatch::new(s)),
+    );
+    // A scenario that prices its run (`[cost]`) follows its cost as it goes.
+    let sampler = if s.cost.given {
+        sampler.priced(s)
+    } else {
+        sampler
+    };
     let mut ticks = SampleTicks {
-        sampler: Sampler::new(
-            Readers::new(
-                FinalWindow::new(&s.verdict),
-                RecoveryWatch::new(&windows, &s.verdict),
-                keep_series.then(BoundedSeries::default),
-                sink,
-            )
-            .reviewed(
-                ReviewWatch::new(first_trigger, s.run.warmup_s, &s.verdict),
-                SaturationWatch::new(consumers, caps, s.run.warmup_s),
-            )
-            .cross_checked(CrossCheckWatch::new(s)),
-        ),
+        sampler,
         interval: from_secs(s.run.sample_interval_s).max(1),
         alarms: Alarms::new(s, &world, &triggers),
     };
@@ -280,13 +287,13 @@ fn execute(
 /// The run's sampler and alarms, at their ticks: the engine hands them each
 /// `Event::Sample` and `Event::Alarm` with a shared view of the world, so that
 /// watching can change nothing.
-struct SampleTicks {
-    sampler: Sampler,
+struct SampleTicks<'s> {
+    sampler: Sampler<'s>,
     interval: SimTime,
     alarms: Alarms,
 }
 
-impl Observer<World> for SampleTicks {
+impl Observer<World> for SampleTicks<'_> {
     fn owns(&self, event: &Event) -> bool {
         matches!(event, Event::Sample | Event::Alarm(_))
     }
