@@ -1,5 +1,6 @@
 //! The world's columns in the time series, declared by the components
-//! themselves through `Observed`; this file only orders the tables.
+//! themselves through `Observed`, and their shares of the system-wide
+//! columns; this file only orders the tables.
 
 use crate::engine::SimTime;
 use crate::metrics::columns::Columns;
@@ -17,8 +18,10 @@ pub struct View<'a> {
 }
 
 /// A component seen in the time series: under its name, the columns it
-/// declares. A new kind of component implements this in its own folder and
-/// adds its table to `World::series_columns`; no column list names it.
+/// declares, and its share of the system-wide columns. A new kind of
+/// component implements this in its own folder and adds its table to
+/// `World::series_columns` (and to `World::totals` if it has a share); no
+/// column list names it.
 pub trait Observed {
     /// The prefix of its columns (`<name>.<column>`).
     fn name(&self) -> &str;
