@@ -7,13 +7,13 @@
 use super::{HOUR_S, Priced, items};
 use crate::engine::{SimTime, to_secs};
 use crate::model::World;
-use crate::model::summarise::{Reach, entries};
+use crate::model::summarise::{Links, entries};
 use crate::scenario::Scenario;
 
 /// US dollars spent from the start of the run `s` up to `now`.
 pub fn so_far(s: &Scenario, w: &World, now: SimTime) -> f64 {
     let at = to_secs(now);
-    let r = Reach::new(w, now, (at - s.run.warmup_s).max(1e-9));
+    let r = Links::new(w, now, (at - s.run.warmup_s).max(1e-9));
     let (producers, queues, consumers) = (
         entries(&w.producers, &r),
         entries(&w.queues, &r),

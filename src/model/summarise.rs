@@ -9,7 +9,7 @@ use crate::model::log::Topic;
 /// What a component may read, besides itself, when it writes its entry: the
 /// names of the components it links to, the topics a group reads, a push
 /// topic's endpoint consumers, and the run's end and measured span.
-pub struct Reach<'a> {
+pub struct Links<'a> {
     w: &'a World,
     /// The run's end.
     pub end: SimTime,
@@ -17,9 +17,9 @@ pub struct Reach<'a> {
     pub span_s: f64,
 }
 
-impl<'a> Reach<'a> {
-    pub fn new(w: &'a World, end: SimTime, span_s: f64) -> Reach<'a> {
-        Reach { w, end, span_s }
+impl<'a> Links<'a> {
+    pub fn new(w: &'a World, end: SimTime, span_s: f64) -> Links<'a> {
+        Links { w, end, span_s }
     }
 
     pub fn queue_name(&self, q: usize) -> &'a str {
@@ -64,10 +64,10 @@ impl<'a> Reach<'a> {
 pub trait Summarised {
     /// Its entry (serialised in summary.json).
     type Entry;
-    fn summary(&self, r: &Reach) -> Self::Entry;
+    fn summary(&self, r: &Links) -> Self::Entry;
 }
 
 /// One table's entries, in the table's order.
-pub fn entries<T: Summarised>(table: &[T], r: &Reach) -> Vec<T::Entry> {
+pub fn entries<T: Summarised>(table: &[T], r: &Links) -> Vec<T::Entry> {
     table.iter().map(|c| c.summary(r)).collect()
 }

@@ -14,7 +14,7 @@ use crate::metrics::verdict::{
 use crate::metrics::{Latency, LatencySummary};
 use crate::model::World;
 use crate::model::message::State;
-use crate::model::summarise::{Reach, entries};
+use crate::model::summarise::{Links, entries};
 use crate::scenario::{
     FaultKind, ProfileKind, ProfileStep, Scenario, consumer_name, producer_name,
 };
@@ -145,7 +145,7 @@ pub(super) fn summarise(
     let span = (to_secs(end) - s.run.warmup_s).max(1e-9);
     let mut e2e = Latency::default();
     let mut wait = Latency::default();
-    let reach = Reach::new(w, end, span);
+    let reach = Links::new(w, end, span);
     let queues: Vec<QueueSummary> = entries(&w.queues, &reach);
     for q in w.queues.iter().filter(|q| !q.p.is_dlq) {
         wait.merge(&q.wait);

@@ -4,7 +4,7 @@
 use crate::engine::to_secs;
 use crate::metrics::LatencySummary;
 use crate::model::client::{Clients, Target};
-use crate::model::summarise::{Reach, Summarised};
+use crate::model::summarise::{Links, Summarised};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -42,7 +42,7 @@ pub struct ClientSummary {
 impl Summarised for Clients {
     type Entry = ClientSummary;
 
-    fn summary(&self, r: &Reach) -> ClientSummary {
+    fn summary(&self, r: &Links) -> ClientSummary {
         let k = &self.c;
         ClientSummary {
             name: self.p.name.clone(),

@@ -5,7 +5,7 @@
 use crate::metrics::LatencySummary;
 use crate::model::consumer::{Consumer, Kind};
 use crate::model::log::summary::GroupSummary;
-use crate::model::summarise::{Reach, Summarised};
+use crate::model::summarise::{Links, Summarised};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -73,7 +73,7 @@ pub struct CallsSummary {
 impl Summarised for Consumer {
     type Entry = ConsumerSummary;
 
-    fn summary(&self, r: &Reach) -> ConsumerSummary {
+    fn summary(&self, r: &Links) -> ConsumerSummary {
         let end = r.end;
         ConsumerSummary {
             name: self.p.name.clone(),
@@ -107,7 +107,7 @@ impl Summarised for Consumer {
 }
 
 impl Consumer {
-    fn lambda_summary(&self, r: &Reach) -> Option<LambdaSummary> {
+    fn lambda_summary(&self, r: &Links) -> Option<LambdaSummary> {
         let p = self.kind.poller()?;
         // Invocations still running at the end are billed up to it.
         let billed_ns = p.c.billed_ns + i128::from(self.busy) * i128::from(r.end);
@@ -124,7 +124,7 @@ impl Consumer {
         })
     }
 
-    fn calls_summary(&self, r: &Reach) -> Option<CallsSummary> {
+    fn calls_summary(&self, r: &Links) -> Option<CallsSummary> {
         if self.p.chain.is_empty() {
             return None;
         }

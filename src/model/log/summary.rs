@@ -4,7 +4,7 @@
 use crate::engine::{SimTime, to_secs};
 use crate::model::log::Topic;
 use crate::model::log::group::GroupState;
-use crate::model::summarise::{Reach, Summarised};
+use crate::model::summarise::{Links, Summarised};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -54,7 +54,7 @@ pub struct GroupSummary {
 impl Summarised for Topic {
     type Entry = TopicSummary;
 
-    fn summary(&self, _: &Reach) -> TopicSummary {
+    fn summary(&self, _: &Links) -> TopicSummary {
         TopicSummary {
             name: self.p.name.clone(),
             partitions: self.partitions.len() as u32,

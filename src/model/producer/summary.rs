@@ -3,7 +3,7 @@
 
 use crate::engine::to_secs;
 use crate::model::producer::{Producer, Sink};
-use crate::model::summarise::{Reach, Summarised};
+use crate::model::summarise::{Links, Summarised};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -47,7 +47,7 @@ pub struct PublishSummary {
 impl Summarised for Producer {
     type Entry = ProducerSummary;
 
-    fn summary(&self, r: &Reach) -> ProducerSummary {
+    fn summary(&self, r: &Links) -> ProducerSummary {
         let end = r.end;
         ProducerSummary {
             name: self.p.name.clone(),

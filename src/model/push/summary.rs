@@ -4,7 +4,7 @@
 
 use crate::model::consumer::Consumer;
 use crate::model::push::{Endpoint, PushTopic};
-use crate::model::summarise::{Reach, Summarised};
+use crate::model::summarise::{Links, Summarised};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -69,7 +69,7 @@ pub struct PushSummary {
 impl Summarised for PushTopic {
     type Entry = PushSummary;
 
-    fn summary(&self, r: &Reach) -> PushSummary {
+    fn summary(&self, r: &Links) -> PushSummary {
         PushSummary {
             name: self.name.clone(),
             published: self.published,
@@ -98,7 +98,7 @@ impl Summarised for PushTopic {
 
 /// An endpoint subscription: the deliveries the topic made to consumer `c`,
 /// and what `c` made of them.
-fn subscription(c: &Consumer, e: &Endpoint, r: &Reach) -> EndpointSubscription {
+fn subscription(c: &Consumer, e: &Endpoint, r: &Links) -> EndpointSubscription {
     EndpointSubscription {
         consumer: c.p.name.clone(),
         workers: c.workers.len() as u32,

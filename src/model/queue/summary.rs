@@ -3,7 +3,7 @@
 
 use crate::metrics::LatencySummary;
 use crate::model::queue::Queue;
-use crate::model::summarise::{Reach, Summarised};
+use crate::model::summarise::{Links, Summarised};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -36,7 +36,7 @@ pub struct QueueSummary {
 impl Summarised for Queue {
     type Entry = QueueSummary;
 
-    fn summary(&self, r: &Reach) -> QueueSummary {
+    fn summary(&self, r: &Links) -> QueueSummary {
         let end = r.end;
         QueueSummary {
             name: self.p.name.clone(),

@@ -2,7 +2,7 @@
 //! and refused.
 
 use crate::model::downstream::api::Api;
-use crate::model::summarise::{Reach, Summarised};
+use crate::model::summarise::{Links, Summarised};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -19,7 +19,7 @@ pub struct ApiSummary {
 impl Summarised for Api {
     type Entry = ApiSummary;
 
-    fn summary(&self, _: &Reach) -> ApiSummary {
+    fn summary(&self, _: &Links) -> ApiSummary {
         ApiSummary {
             name: self.p.name.clone(),
             rate: self.p.rate,

@@ -3,7 +3,7 @@
 
 use crate::engine::to_secs;
 use crate::model::downstream::database::Database;
-use crate::model::summarise::{Reach, Summarised};
+use crate::model::summarise::{Links, Summarised};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -31,7 +31,7 @@ pub struct DatabaseSummary {
 impl Summarised for Database {
     type Entry = DatabaseSummary;
 
-    fn summary(&self, r: &Reach) -> DatabaseSummary {
+    fn summary(&self, r: &Links) -> DatabaseSummary {
         let end = r.end;
         let down: Vec<[f64; 2]> = self
             .down_windows

@@ -2,7 +2,7 @@
 //! lost the race.
 
 use crate::model::downstream::record::Record;
-use crate::model::summarise::{Reach, Summarised};
+use crate::model::summarise::{Links, Summarised};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -18,7 +18,7 @@ pub struct RecordSummary {
 impl Summarised for Record {
     type Entry = RecordSummary;
 
-    fn summary(&self, _: &Reach) -> RecordSummary {
+    fn summary(&self, _: &Links) -> RecordSummary {
         RecordSummary {
             name: self.p.name.clone(),
             reads: self.c.reads,

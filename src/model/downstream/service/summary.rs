@@ -2,7 +2,7 @@
 //! finished, and the work it did for clients that had given up.
 
 use crate::model::downstream::service::Service;
-use crate::model::summarise::{Reach, Summarised};
+use crate::model::summarise::{Links, Summarised};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -28,7 +28,7 @@ pub struct ServiceSummary {
 impl Summarised for Service {
     type Entry = ServiceSummary;
 
-    fn summary(&self, r: &Reach) -> ServiceSummary {
+    fn summary(&self, r: &Links) -> ServiceSummary {
         ServiceSummary {
             name: self.p.name.clone(),
             base_s: self.p.base_s,
