@@ -2,8 +2,7 @@
 //! `cores` and its `max_connections`: sizes double (RDS large, xlarge,
 //! 2xlarge, …), and so does the price.
 
-use super::{Item, item};
-use crate::run::Summary;
+use super::{Item, Priced, item};
 use crate::scenario::CostConfig;
 
 /// The size multiple (1, 2, 4, …) a database of `cores` and `connections` needs.
@@ -15,7 +14,7 @@ pub(super) fn size(cores: u32, connections: u32, p: &CostConfig) -> u32 {
     need.checked_next_power_of_two().unwrap_or(u32::MAX)
 }
 
-pub(super) fn items(sum: &Summary, p: &CostConfig, hours: f64) -> Vec<Item> {
+pub(super) fn items(sum: &Priced, p: &CostConfig, hours: f64) -> Vec<Item> {
     sum.databases
         .iter()
         .map(|d| {

@@ -2,11 +2,10 @@
 //! each processing writes its record twice (in progress, then done); a
 //! delivery found done or locked costs a failed conditional write and a read.
 
-use super::{Item, item};
-use crate::run::Summary;
+use super::{Item, Priced, item};
 use crate::scenario::{CostConfig, Scenario};
 
-pub(super) fn items(s: &Scenario, sum: &Summary, p: &CostConfig) -> Vec<Item> {
+pub(super) fn items(s: &Scenario, sum: &Priced, p: &CostConfig) -> Vec<Item> {
     let mut out = vec![];
     for (c, co) in sum.consumers.iter().zip(&s.consumers) {
         if co.idempotency.is_none() {

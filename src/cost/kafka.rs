@@ -2,11 +2,10 @@
 //! partition-hours, and storage of what the topics hold × the replication
 //! factor.
 
-use super::{Item, MONTH_H, item, size_to};
-use crate::run::Summary;
+use super::{Item, MONTH_H, Priced, item, size_to};
 use crate::scenario::{CostConfig, Scenario};
 
-pub(super) fn items(s: &Scenario, sum: &Summary, p: &CostConfig, hours: f64) -> Vec<Item> {
+pub(super) fn items(s: &Scenario, sum: &Priced, p: &CostConfig, hours: f64) -> Vec<Item> {
     if sum.topics.is_empty() {
         return vec![];
     }
@@ -22,7 +21,7 @@ pub(super) fn items(s: &Scenario, sum: &Summary, p: &CostConfig, hours: f64) -> 
         "broker-hours",
         p.kafka_broker_per_hour,
     )];
-    for t in &sum.topics {
+    for t in sum.topics {
         out.push(item(
             &t.name,
             "partition_hours",

@@ -1,11 +1,10 @@
 //! Lambda: requests (invocations) and GB-seconds (billed duration × the
 //! function's `memory_mb`).
 
-use super::{Item, item};
-use crate::run::Summary;
+use super::{Item, Priced, item};
 use crate::scenario::{CostConfig, Scenario};
 
-pub(super) fn items(s: &Scenario, sum: &Summary, p: &CostConfig) -> Vec<Item> {
+pub(super) fn items(s: &Scenario, sum: &Priced, p: &CostConfig) -> Vec<Item> {
     let mut out = vec![];
     for (c, co) in sum.consumers.iter().zip(&s.consumers) {
         let (Some(l), Some(cfg)) = (&c.lambda, &co.lambda) else {

@@ -9,10 +9,16 @@ mod dedupe;
 mod kafka;
 mod lambda;
 mod sns;
+mod so_far;
 mod sqs;
 mod workers;
 
-use crate::run::Summary;
+pub use so_far::so_far;
+
+use crate::run::{
+    ConsumerSummary, DatabaseSummary, ProducerSummary, PushSummary, QueueSummary, Summary,
+    TopicSummary,
+};
 use crate::scenario::{CostConfig, PRICES_AS_OF, Scenario};
 use serde::{Deserialize, Serialize};
 
@@ -62,10 +68,33 @@ fn item(name: &str, part: &str, kind: &str, quantity: f64, unit: &str, price: f6
     }
 }
 
-/// The cost of the run `s` summarised as `sum`.
-pub fn of(s: &Scenario, sum: &Summary) -> Cost {
+/// The components' entries the cost model prices: a run's summary's, or
+/// the world's as it is at a sample (`so_far`).
+pub(crate) struct Priced<'a> {
+    pub producers: &'a [ProducerSummary],
+    pub queues: &'a [QueueSummary],
+    pub consumers: &'a [ConsumerSummary],
+    pub databases: &'a [DatabaseSummary],
+    pub topics: &'a [TopicSummary],
+    pub pushes: &'a [PushSummary],
+}
+
+impl<'a> Priced<'a> {
+    fn of(sum: &'a Summary) -> Priced<'a> {
+        Priced {
+            producers: &sum.producers,
+            queues: &sum.queues,
+            consumers: &sum.consumers,
+            databases: &sum.databases,
+            topics: &sum.topics,
+            pushes: &sum.pushes,
+        }
+    }
+}
+
+/// Every priced part of `sum`, over `hours` simulated.
+fn items(s: &Scenario, sum: &Priced, hours: f64) -> Vec<Item> {
     let p: &CostConfig = &s.cost;
-    let hours = sum.ended_at_s / HOUR_S;
     let mut items = vec![];
     items.extend(sqs::items(s, sum, p));
     items.extend(sns::items(s, sum, p));
@@ -74,6 +103,13 @@ pub fn of(s: &Scenario, sum: &Summary) -> Cost {
     items.extend(dedupe::items(s, sum, p));
     items.extend(kafka::items(s, sum, p, hours));
     items.extend(workers::items(sum, p, hours));
+    items
+}
+
+/// The cost of the run `s` summarised as `sum`.
+pub fn of(s: &Scenario, sum: &Summary) -> Cost {
+    let hours = sum.ended_at_s / HOUR_S;
+    let items = items(s, &Priced::of(sum), hours);
     let total: f64 = items.iter().map(|i| i.cost).sum();
     let produced = sum.review.whole.arrivals;
     let good = sum.review.whole.goodput;
@@ -96,7 +132,7 @@ fn chunks(bytes: u32) -> f64 {
 
 /// The message size of what producers send to `target` (a queue, topic or
 /// push topic by name): the largest, or 1 KiB without a producer.
-fn size_to(s: &Scenario, sum: &Summary, target: &str) -> u32 {
+fn size_to(s: &Scenario, sum: &Priced, target: &str) -> u32 {
     sum.producers
         .iter()
         .zip(&s.producers)

@@ -1,13 +1,12 @@
 //! SNS: publishes (each 64 KiB chunk one), and deliveries to HTTP endpoints
 //! (deliveries to SQS queues are free).
 
-use super::{Item, chunks, item, size_to};
-use crate::run::Summary;
+use super::{Item, Priced, chunks, item, size_to};
 use crate::scenario::{CostConfig, Scenario};
 
-pub(super) fn items(s: &Scenario, sum: &Summary, p: &CostConfig) -> Vec<Item> {
+pub(super) fn items(s: &Scenario, sum: &Priced, p: &CostConfig) -> Vec<Item> {
     let mut out = vec![];
-    for t in &sum.pushes {
+    for t in sum.pushes {
         out.push(item(
             &t.name,
             "publishes",

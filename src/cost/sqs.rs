@@ -3,11 +3,10 @@
 //! deletes (in batches of the consumer's batch size); a failed message made
 //! visible again is a ChangeMessageVisibility call.
 
-use super::{Item, chunks, item, size_to};
-use crate::run::Summary;
+use super::{Item, Priced, chunks, item, size_to};
 use crate::scenario::{CostConfig, Scenario};
 
-pub(super) fn items(s: &Scenario, sum: &Summary, p: &CostConfig) -> Vec<Item> {
+pub(super) fn items(s: &Scenario, sum: &Priced, p: &CostConfig) -> Vec<Item> {
     let mut out = vec![];
     for (q, cfg) in sum.queues.iter().zip(&s.queues) {
         let readers: Vec<_> = sum

@@ -1,11 +1,10 @@
 //! Worker pools as instance-hours: a pool's workers, a group's members, a
 //! push endpoint's workers (a Lambda consumer is priced by its invocations).
 
-use super::{Item, item};
-use crate::run::Summary;
+use super::{Item, Priced, item};
 use crate::scenario::CostConfig;
 
-pub(super) fn items(sum: &Summary, p: &CostConfig, hours: f64) -> Vec<Item> {
+pub(super) fn items(sum: &Priced, p: &CostConfig, hours: f64) -> Vec<Item> {
     sum.consumers
         .iter()
         .filter(|c| c.lambda.is_none())

@@ -17,7 +17,7 @@ fn join(found: &[Imbalance]) -> String {
 }
 
 /// Messages visible, in flight and delayed, shown as `visible/in_flight/delayed`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StateCounts {
     pub visible: u64,
     pub in_flight: u64,

@@ -22,6 +22,7 @@
 //! order of nested calls, so that ties within an instant break as they always
 //! did. The engine underneath knows none of this.
 
+pub mod account;
 pub mod arrivals;
 pub mod build;
 pub mod client;
@@ -44,6 +45,7 @@ pub mod queue;
 pub(crate) mod reach;
 pub mod retry;
 mod route;
+pub mod summarise;
 
 use crate::engine::SimTime;
 use consumer::Consumer;

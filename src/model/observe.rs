@@ -1,8 +1,10 @@
 //! The world's columns in the time series, declared by the components
-//! themselves through `Observed`; this file only orders the tables.
+//! themselves through `Observed`, and their shares of the system-wide
+//! columns; this file only orders the tables.
 
 use crate::engine::SimTime;
 use crate::metrics::columns::Columns;
+use crate::metrics::series::totals::Totals;
 use crate::model::World;
 use crate::model::log::Topic;
 use crate::model::message::Arena;
@@ -16,8 +18,10 @@ pub struct View<'a> {
 }
 
 /// A component seen in the time series: under its name, the columns it
-/// declares. A new kind of component implements this in its own folder and
-/// adds its table to `World::series_columns`; no column list names it.
+/// declares, and its share of the system-wide columns. A new kind of
+/// component implements this in its own folder and adds its table to
+/// `World::series_columns` (and to `World::totals` if it has a share); no
+/// column list names it.
 pub trait Observed {
     /// The prefix of its columns (`<name>.<column>`).
     fn name(&self) -> &str;
@@ -28,6 +32,9 @@ pub trait Observed {
     }
     /// Its columns, in a fixed order: that order is timeseries.csv's.
     fn series_columns(&self, cols: &mut Columns, view: &View);
+    /// Adds its share to the system-wide columns (the backlog, the workers,
+    /// what arrived, …), whether it is shown or not; nothing by default.
+    fn totals<'a>(&'a self, _: &mut Totals<'a>, _: &View) {}
 }
 
 /// One table's columns, component after component.
@@ -64,12 +71,24 @@ impl World {
     }
 }
 
-impl Observed for crate::model::client::Clients {
-    fn name(&self) -> &str {
-        &self.p.name
+/// One table's shares of the system-wide columns.
+fn add<'a, T: Observed>(table: &'a [T], t: &mut Totals<'a>, view: &View) {
+    for c in table {
+        c.totals(t, view);
     }
-    fn series_columns(&self, cols: &mut Columns, view: &View) {
-        crate::model::client::Clients::series_columns(self, cols, view.now)
+}
+
+impl World {
+    /// The system-wide columns: every component's share, summed.
+    pub fn totals(&self, now: SimTime) -> Totals<'_> {
+        let v = self.view(now);
+        let mut t = Totals::default();
+        add(&self.queues, &mut t, &v);
+        add(&self.pushes, &mut t, &v);
+        add(&self.producers, &mut t, &v);
+        add(&self.consumers, &mut t, &v);
+        add(&self.clients, &mut t, &v);
+        t
     }
 }
 

@@ -2,19 +2,25 @@
 //! judge the run, and summarise it.
 
 mod alarms;
-mod client;
-mod downstream;
 mod evidence;
-mod log;
-mod push;
 pub mod slo;
 mod summary;
 
 pub use alarms::AlarmSummary;
-pub use client::{ClientSummary, HedgeSummary, RecordSummary, ServiceSummary};
-pub use downstream::{ApiSummary, DatabaseSummary, LambdaSummary};
-pub use log::{GroupSummary, PartitionLag, TopicSummary};
-pub use push::{EndpointSubscription, PolicySummary, PushSummary, QueueSubscription};
+// Each component's entry lives beside the component (`Summarised`); they are
+// named here too, where readers of summary.json look for them.
+pub use crate::model::client::summary::{ClientSummary, HedgeSummary, JobsSummary};
+pub use crate::model::consumer::summary::{CallsSummary, ConsumerSummary, LambdaSummary};
+pub use crate::model::downstream::api::summary::ApiSummary;
+pub use crate::model::downstream::database::summary::DatabaseSummary;
+pub use crate::model::downstream::record::summary::RecordSummary;
+pub use crate::model::downstream::service::summary::ServiceSummary;
+pub use crate::model::log::summary::{GroupSummary, PartitionLag, TopicSummary};
+pub use crate::model::producer::summary::{ProducerSummary, PublishSummary};
+pub use crate::model::push::summary::{
+    EndpointSubscription, PolicySummary, PushSummary, QueueSubscription,
+};
+pub use crate::model::queue::summary::QueueSummary;
 pub use slo::SloCheck;
 pub use summary::*;
 
@@ -140,20 +146,27 @@ fn execute(
             Some((c.p.name.clone(), cap.min(world.account_limit)))
         })
         .collect();
+    let sampler = Sampler::new(
+        Readers::new(
+            FinalWindow::new(&s.verdict),
+            RecoveryWatch::new(&windows, &s.verdict),
+            keep_series.then(BoundedSeries::default),
+            sink,
+        )
+        .reviewed(
+            ReviewWatch::new(first_trigger, s.run.warmup_s, &s.verdict),
+            SaturationWatch::new(consumers, caps, s.run.warmup_s),
+        )
+        .cross_checked(CrossCheckWatch::new(s)),
+    );
+    // A scenario that prices its run (`[cost]`) follows its cost as it goes.
+    let sampler = if s.cost.given {
+        sampler.priced(s)
+    } else {
+        sampler
+    };
     let mut ticks = SampleTicks {
-        sampler: Sampler::new(
-            Readers::new(
-                FinalWindow::new(&s.verdict),
-                RecoveryWatch::new(&windows, &s.verdict),
-                keep_series.then(BoundedSeries::default),
-                sink,
-            )
-            .reviewed(
-                ReviewWatch::new(first_trigger, s.run.warmup_s, &s.verdict),
-                SaturationWatch::new(consumers, caps, s.run.warmup_s),
-            )
-            .cross_checked(CrossCheckWatch::new(s)),
-        ),
+        sampler,
         interval: from_secs(s.run.sample_interval_s).max(1),
         alarms: Alarms::new(s, &world, &triggers),
     };
@@ -274,13 +287,13 @@ fn execute(
 /// The run's sampler and alarms, at their ticks: the engine hands them each
 /// `Event::Sample` and `Event::Alarm` with a shared view of the world, so that
 /// watching can change nothing.
-struct SampleTicks {
-    sampler: Sampler,
+struct SampleTicks<'s> {
+    sampler: Sampler<'s>,
     interval: SimTime,
     alarms: Alarms,
 }
 
-impl Observer<World> for SampleTicks {
+impl Observer<World> for SampleTicks<'_> {
     fn owns(&self, event: &Event) -> bool {
         matches!(event, Event::Sample | Event::Alarm(_))
     }

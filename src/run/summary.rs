@@ -1,9 +1,9 @@
 //! What a run reports in summary.json: totals, latencies, the ledger, the verdict,
 //! and one entry per component.
 
-use super::client::{ClientSummary, RecordSummary, ServiceSummary};
-use super::downstream::{self, ApiSummary, CallsSummary, DatabaseSummary, LambdaSummary};
-use super::log::{GroupSummary, TopicSummary};
+use super::{ApiSummary, TopicSummary};
+use super::{ClientSummary, RecordSummary, ServiceSummary};
+use super::{ConsumerSummary, DatabaseSummary, ProducerSummary, QueueSummary};
 use crate::engine::{Stop, to_secs};
 use crate::metrics::ledger::Ledger;
 use crate::metrics::recovery::{self, Recovery};
@@ -13,111 +13,12 @@ use crate::metrics::verdict::{
 };
 use crate::metrics::{Latency, LatencySummary};
 use crate::model::World;
-use crate::model::consumer::Kind;
 use crate::model::message::State;
-use crate::model::producer::Sink;
+use crate::model::summarise::{Links, entries};
 use crate::scenario::{
     ClientConfig, FaultKind, ProfileKind, ProfileStep, Scenario, consumer_name, producer_name,
 };
 use serde::Serialize;
-
-#[derive(Clone, Debug, Serialize, serde::Deserialize)]
-pub struct QueueSummary {
-    pub name: String,
-    pub dead_letter_queue: bool,
-    pub published: u64,
-    pub deliveries: u64,
-    pub deletes: u64,
-    pub stale_deletes: u64,
-    pub returns: u64,
-    pub dead_lettered: u64,
-    pub redriven: u64,
-    pub expired: u64,
-    pub dropped: u64,
-    pub rejected: u64,
-    pub visible_at_end: u64,
-    pub in_flight_at_end: u64,
-    pub delayed_at_end: u64,
-    /// After warm-up: publish attempts per second (accepted or rejected; the
-    /// initial backlog is not an arrival).
-    pub arrival_rate_per_s: f64,
-    /// After warm-up: time-averaged visible and in-flight messages.
-    pub mean_visible: f64,
-    pub mean_in_flight: f64,
-    /// Publish → first receive, after warm-up.
-    pub queue_wait: LatencySummary,
-}
-
-#[derive(Clone, Debug, Serialize, serde::Deserialize)]
-pub struct ProducerSummary {
-    pub name: String,
-    pub queue: String,
-    /// Accepted by the queue (the initial backlog included).
-    pub produced: u64,
-    pub rejected: u64,
-    /// Poison messages among all sent.
-    pub poison: u64,
-    /// With a publish policy: its retries and buffer.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub publish: Option<PublishSummary>,
-}
-
-/// A producer's retries of refused publishes and its buffer of unsent messages.
-#[derive(Clone, Debug, Serialize, serde::Deserialize)]
-pub struct PublishSummary {
-    /// "block", "drop" or "crash".
-    pub on_full: crate::scenario::OnFull,
-    pub buffer: u32,
-    /// Publish attempts refused by the queue (first attempts and retries).
-    pub refusals: u64,
-    pub retries: u64,
-    pub buffered_at_end: u64,
-    pub peak_buffered: u64,
-    /// New messages lost to a full buffer (`drop`).
-    pub dropped_full: u64,
-    /// Messages lost after `attempts` refused attempts.
-    pub gave_up: u64,
-    /// Messages lost with the buffer in a crash.
-    pub lost_at_crash: u64,
-    /// Arrivals not generated while blocked (`block`).
-    pub blocked_arrivals: u64,
-    pub blocked_s: f64,
-    /// When the producer ran out of memory (`crash`).
-    pub crashed_at_s: Option<f64>,
-}
-
-#[derive(Clone, Debug, Serialize, serde::Deserialize)]
-pub struct ConsumerSummary {
-    pub name: String,
-    pub queue: String,
-    /// "pool" (fixed workers), "lambda" (a managed poller), "group" (a
-    /// consumer group) or "endpoint" (a push topic's endpoint).
-    pub kind: String,
-    /// A pool the queue pushes to: unacked messages per worker.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub prefetch: Option<u32>,
-    /// Pool size, or the pollers running at the end.
-    pub workers: u32,
-    /// Most messages (pool) or invocations (lambda) in progress at once.
-    pub peak_concurrency: u32,
-    pub completions: u64,
-    pub goodput: u64,
-    pub failures: u64,
-    pub duplicates: u64,
-    pub empty_receives: u64,
-    /// Deliveries the dedupe store found already done (skipped) or locked.
-    pub dedupe_skips: u64,
-    pub dedupe_conflicts: u64,
-    /// Publish → first successful processing, after warm-up.
-    pub end_to_end: LatencySummary,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lambda: Option<LambdaSummary>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub calls: Option<CallsSummary>,
-    /// A consumer group on a topic: its partitions' progress and lag.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub group: Option<GroupSummary>,
-}
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Latencies {
@@ -244,76 +145,18 @@ pub(super) fn summarise(
     let span = (to_secs(end) - s.run.warmup_s).max(1e-9);
     let mut e2e = Latency::default();
     let mut wait = Latency::default();
-    let queues = w
-        .queues
-        .iter()
-        .map(|q| {
-            if !q.p.is_dlq {
-                wait.merge(&q.wait);
-            }
-            QueueSummary {
-                name: q.p.name.clone(),
-                dead_letter_queue: q.p.is_dlq,
-                published: q.c.published,
-                deliveries: q.c.deliveries,
-                deletes: q.c.deletes,
-                stale_deletes: q.c.stale_deletes,
-                returns: q.c.returns,
-                dead_lettered: q.c.dead_lettered,
-                redriven: q.c.redriven,
-                expired: q.c.expired,
-                dropped: q.c.dropped,
-                rejected: q.c.rejected,
-                visible_at_end: q.visible_n,
-                in_flight_at_end: q.in_flight_n,
-                delayed_at_end: q.delayed_n,
-                arrival_rate_per_s: (q.offered() - q.offered_mark) as f64 / span,
-                mean_visible: q.visible_level.mean(end, q.visible_n),
-                mean_in_flight: q.in_flight_level.mean(end, q.in_flight_n),
-                queue_wait: q.wait.summary(),
-            }
-        })
-        .collect::<Vec<_>>();
+    let reach = Links::new(w, end, span);
+    let queues: Vec<QueueSummary> = entries(&w.queues, &reach);
+    for q in w.queues.iter().filter(|q| !q.p.is_dlq) {
+        wait.merge(&q.wait);
+    }
     for g in w.consumers.iter().filter_map(|c| c.kind.group()) {
         wait.merge(&g.wait);
     }
-    let consumers = w
-        .consumers
-        .iter()
-        .map(|c| {
-            e2e.merge(&c.e2e);
-            let chain =
-                c.p.chain
-                    .iter()
-                    .map(|t| w.target_name(*t).to_string())
-                    .collect();
-            ConsumerSummary {
-                name: c.p.name.clone(),
-                queue: match &c.kind {
-                    Kind::Member(g) => w.topics[g.topic as usize].p.name.clone(),
-                    Kind::Endpoint(e) => w.pushes[e.topic.index()].name.clone(),
-                    Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_) => {
-                        w.queues[c.p.queue.index()].p.name.clone()
-                    }
-                },
-                kind: c.kind.name().to_string(),
-                prefetch: c.kind.prefetch(),
-                workers: c.slots(),
-                peak_concurrency: c.peak_busy,
-                completions: c.c.completions,
-                goodput: c.c.goodput,
-                failures: c.c.failures,
-                duplicates: c.c.duplicates,
-                empty_receives: c.empty_receives_at(end),
-                dedupe_skips: c.c.dedupe_skips,
-                dedupe_conflicts: c.c.dedupe_conflicts,
-                end_to_end: c.e2e.summary(),
-                lambda: downstream::lambda(c, w.account_limit, end),
-                calls: downstream::calls(c, chain),
-                group: super::log::group(w, c, end),
-            }
-        })
-        .collect();
+    let consumers: Vec<ConsumerSummary> = entries(&w.consumers, &reach);
+    for c in &w.consumers {
+        e2e.merge(&c.e2e);
+    }
     let arrivals: f64 = queues
         .iter()
         .filter(|q| !q.dead_letter_queue)
@@ -331,11 +174,7 @@ pub(super) fn summarise(
                 (t.published - t.published_mark) as f64 / span - copies as f64 / span
             })
             .sum::<f64>();
-    let databases: Vec<DatabaseSummary> = w
-        .databases
-        .iter()
-        .map(|d| downstream::database(d, end))
-        .collect();
+    let databases: Vec<DatabaseSummary> = entries(&w.databases, &reach);
     let crashes: Vec<Crash> = databases
         .iter()
         .map(|d| Crash {
@@ -420,44 +259,16 @@ pub(super) fn summarise(
         review,
         triggers,
         recovery,
-        producers: w
-            .producers
-            .iter()
-            .map(|p| ProducerSummary {
-                name: p.p.name.clone(),
-                queue: match p.p.sink {
-                    Sink::Topic(t) => w.topics[t.index()].p.name.clone(),
-                    Sink::Push(t) => w.pushes[t.index()].name.clone(),
-                    Sink::Queue(q) => w.queues[q.index()].p.name.clone(),
-                },
-                produced: p.c.produced,
-                rejected: p.c.rejected,
-                poison: p.c.poison,
-                publish: p.buffer.as_ref().map(|b| PublishSummary {
-                    on_full: b.cfg.on_full,
-                    buffer: b.cfg.buffer,
-                    refusals: b.c.refusals,
-                    retries: b.c.retries,
-                    buffered_at_end: b.held_messages(),
-                    peak_buffered: b.c.peak_buffered,
-                    dropped_full: b.c.dropped_full,
-                    gave_up: b.c.gave_up,
-                    lost_at_crash: b.c.lost_at_crash,
-                    blocked_arrivals: b.c.blocked,
-                    blocked_s: b.blocked_s(end),
-                    crashed_at_s: b.crashed_at.map(to_secs),
-                }),
-            })
-            .collect(),
+        producers: entries(&w.producers, &reach),
         queues,
         consumers,
         databases,
-        apis: w.apis.iter().map(downstream::api).collect(),
-        topics: super::log::topics(w),
-        clients: super::client::clients(w),
-        services: super::client::services(w, end),
-        records: super::client::records(w),
-        pushes: super::push::pushes(w),
+        apis: entries(&w.apis, &reach),
+        topics: entries(&w.topics, &reach),
+        clients: entries(&w.clients, &reach),
+        services: entries(&w.services, &reach),
+        records: entries(&w.records, &reach),
+        pushes: entries(&w.pushes, &reach),
         alarms,
         theory,
         slo: vec![],

@@ -10,6 +10,7 @@ mod chart_options;
 mod cli;
 mod clients;
 mod conservation;
+mod cost_series;
 mod determinism;
 mod downstream;
 mod first_at_start;

@@ -17,6 +17,7 @@ const GAUGES: &[&str] = &[
     "busy_workers",
     "concurrency",
     "connections",
+    "cost_usd",
     "delayed",
     "dlq_depth",
     "in_flight",

@@ -9,8 +9,10 @@
 
 pub mod hedge;
 pub mod jobs;
+mod ledger;
 mod observe;
 mod requests;
+pub mod summary;
 
 pub(crate) use requests::Targets;
 

@@ -1,12 +1,18 @@
 //! A client population's columns in the time series: requests in progress,
 //! attempts out, and how the attempts ended.
 
-use crate::engine::SimTime;
 use crate::metrics::columns::Columns;
+use crate::metrics::series::totals::Totals;
 use crate::model::client::Clients;
+use crate::model::observe::{Observed, View};
 
-impl Clients {
-    pub fn series_columns(&self, cols: &mut Columns, now: SimTime) {
+impl Observed for Clients {
+    fn name(&self) -> &str {
+        &self.p.name
+    }
+
+    fn series_columns(&self, cols: &mut Columns, v: &View) {
+        let now = v.now;
         cols.gauge("in_progress", self.in_progress() as f64);
         cols.gauge("attempts_out", self.out as f64);
         cols.counter("requests", self.c.requests);
@@ -24,5 +30,17 @@ impl Clients {
             cols.gauge("breaker", sum / self.breakers.len() as f64);
             cols.counter("breaker_rejections", self.c.breaker_rejections);
         }
+    }
+
+    /// The load offered and what came of it, over all clients.
+    fn totals<'a>(&'a self, t: &mut Totals<'a>, _: &View) {
+        let (c, t) = (&self.c, t.clients.get_or_insert_with(Default::default));
+        t.requests += c.requests;
+        t.attempts += c.attempts;
+        t.successes += c.successes;
+        t.rejections += c.rejections + c.breaker_rejections;
+        t.timeouts += c.timeouts;
+        t.errors += c.errors + c.conflicts;
+        t.gave_up += c.gave_up;
     }
 }

@@ -13,11 +13,13 @@
 mod calls;
 mod events;
 mod invoke;
+mod ledger;
 mod observe;
 mod parked;
 pub mod poller;
 mod prefetch;
 mod receive;
+pub mod summary;
 mod work;
 mod worker;
 

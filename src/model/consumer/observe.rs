@@ -4,6 +4,7 @@
 
 use crate::engine::SimTime;
 use crate::metrics::columns::Columns;
+use crate::metrics::series::totals::Totals;
 use crate::model::consumer::{Consumer, Kind};
 use crate::model::observe::{Observed, View};
 
@@ -34,6 +35,23 @@ impl Observed for Consumer {
             }
             Kind::Member(g) => g.series_columns(cols, &topics[g.topic as usize], now),
             Kind::Pool | Kind::Poller(_) => {}
+        }
+    }
+
+    /// Its work, and its kind's share: a group member's lag is backlog and
+    /// what it lost expired; an endpoint's deliveries are push columns.
+    fn totals<'a>(&'a self, t: &mut Totals<'a>, v: &View) {
+        t.busy_workers += self.busy as u64;
+        t.workers += self.slots() as u64;
+        t.throughput += self.c.completions;
+        t.goodput += self.c.goodput;
+        t.failures += self.c.failures;
+        t.duplicates += self.c.duplicates;
+        t.recent.push(&self.recent);
+        match &self.kind {
+            Kind::Member(g) => g.totals(t, &v.topics[g.topic as usize], v.now),
+            Kind::Endpoint(e) => e.totals(t),
+            Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_) => {}
         }
     }
 }

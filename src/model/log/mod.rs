@@ -7,7 +7,9 @@ mod flow;
 pub(crate) use flow::Fetch;
 
 pub mod group;
+mod ledger;
 mod observe;
+pub mod summary;
 
 use crate::engine::SimTime;
 use crate::model::event::ConsumerId;

@@ -4,6 +4,7 @@
 
 use crate::engine::{SimTime, to_secs};
 use crate::metrics::columns::Columns;
+use crate::metrics::series::totals::Totals;
 use crate::model::log::Topic;
 use crate::model::log::group::{GroupState, PartitionState};
 
@@ -26,5 +27,20 @@ impl GroupState {
         for (p, s) in self.partitions.iter().enumerate() {
             cols.counter(&format!("p{p}.processed"), s.processed);
         }
+    }
+
+    /// Records yet to process wait like a queue's backlog; records deleted
+    /// by retention before it read them, or dropped by a crash, are lost.
+    pub fn totals(&self, t: &mut Totals, topic: &Topic, now: SimTime) {
+        for p in 0..self.partitions.len() {
+            let (n, age) = self.lag(p, topic, now);
+            t.backlog += n;
+            t.oldest = t.oldest.max(age);
+        }
+        t.expired += self
+            .partitions
+            .iter()
+            .map(|s| s.lost_to_retention + s.lost_to_crashes)
+            .sum::<u64>();
     }
 }

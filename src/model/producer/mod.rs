@@ -3,9 +3,11 @@
 //! cost). Arrival times and attributes use separate streams, so changing the
 //! poison rate does not move a single arrival.
 
+mod ledger;
 mod observe;
 mod produce;
 mod publish;
+pub mod summary;
 
 pub(crate) use produce::Outlet;
 

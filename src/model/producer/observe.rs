@@ -2,6 +2,7 @@
 //! policy has any (its buffer, its retries, what it lost or blocked).
 
 use crate::metrics::columns::Columns;
+use crate::metrics::series::totals::Totals;
 use crate::model::observe::{Observed, View};
 use crate::model::producer::Producer;
 
@@ -27,5 +28,17 @@ impl Observed for Producer {
         cols.counter("blocked", b.c.blocked);
         // Seconds blocked during the interval.
         cols.put("blocked_s", b.blocked_s(now), true);
+    }
+
+    /// Every message made arrived, refused or buffered ones too.
+    fn totals<'a>(&'a self, t: &mut Totals<'a>, _: &View) {
+        t.arrivals += self.messages();
+        let Some(b) = &self.buffer else { return };
+        let t = t.producers.get_or_insert_with(Default::default);
+        t.buffered += b.held_messages();
+        t.refusals += b.c.refusals;
+        t.retries += b.c.retries;
+        t.lost += b.lost();
+        t.blocked += b.c.blocked;
     }
 }

@@ -7,7 +7,9 @@
 mod delivery;
 
 pub(crate) use delivery::Deliveries;
+mod ledger;
 mod observe;
+pub mod summary;
 
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::model::event::{PushId, QueueId};

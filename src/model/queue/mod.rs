@@ -9,9 +9,11 @@ mod prefetch;
 pub mod redrive;
 
 mod deadlines;
+mod ledger;
 mod observe;
 mod ready;
 mod sojourn;
+pub mod summary;
 
 use crate::engine::SimTime;
 use crate::metrics::{Latency, Level};

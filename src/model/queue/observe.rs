@@ -3,6 +3,7 @@
 
 use crate::engine::to_secs;
 use crate::metrics::columns::Columns;
+use crate::metrics::series::totals::Totals;
 use crate::model::observe::{Observed, View};
 use crate::model::queue::Queue;
 
@@ -30,5 +31,21 @@ impl Observed for Queue {
         cols.counter("expired", self.c.expired);
         cols.counter("dropped", self.c.dropped);
         cols.counter("rejected", self.c.rejected);
+    }
+
+    /// A dead-letter queue's holding is its depth; another's is the backlog.
+    fn totals<'a>(&'a self, t: &mut Totals<'a>, v: &View) {
+        if self.p.is_dlq {
+            t.dlq_depth += self.depth();
+        } else {
+            t.backlog += self.visible_n + self.delayed_n;
+            t.in_flight += self.in_flight_n;
+            t.oldest = t.oldest.max(self.oldest_age(v.arena, v.now));
+            t.deliveries += self.c.deliveries;
+            t.dead_lettered += self.c.dead_lettered;
+        }
+        t.expired += self.c.expired;
+        t.dropped += self.c.dropped;
+        t.rejected += self.c.rejected;
     }
 }

@@ -2,7 +2,7 @@
 //! prices for us-east-1 as of the date in docs/cost.md, with their sources
 //! there; every one can be set in the scenario.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The date the default prices were read (docs/cost.md).
 pub const PRICES_AS_OF: &str = "2026-12-01";
@@ -50,6 +50,18 @@ pub struct CostConfig {
     pub worker_per_hour: f64,
     /// Workers one instance runs.
     pub workers_per_instance: u32,
+    /// The scenario has a `[cost]` table (not a key): its time series then
+    /// has the cost so far (`cost_usd`), so a scenario without one keeps its
+    /// columns.
+    #[serde(skip)]
+    pub given: bool,
+}
+
+/// Reads a `[cost]` table, marking it given.
+pub(super) fn given<'de, D: Deserializer<'de>>(d: D) -> Result<CostConfig, D::Error> {
+    let mut c = CostConfig::deserialize(d)?;
+    c.given = true;
+    Ok(c)
 }
 
 impl Default for CostConfig {
@@ -74,6 +86,7 @@ impl Default for CostConfig {
             kafka_replication_factor: 3,
             worker_per_hour: 0.0408,
             workers_per_instance: 1,
+            given: false,
         }
     }
 }

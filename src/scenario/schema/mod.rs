@@ -66,7 +66,7 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "SloConfig::is_empty")]
     pub slo: SloConfig,
     /// Prices of the cost model (defaults: docs/cost.md).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "cost::given")]
     pub cost: CostConfig,
     /// Decision keys of `flowsim plan`; ignored by `flowsim run`.
     #[serde(default)]

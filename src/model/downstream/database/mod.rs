@@ -11,6 +11,7 @@
 
 mod calls;
 mod observe;
+pub mod summary;
 
 use super::Client;
 use super::faults::Faults;

@@ -7,7 +7,9 @@
 //! what lets timeouts and retries sustain an overload after its trigger is gone.
 
 mod calls;
+mod ledger;
 mod observe;
+pub mod summary;
 
 use super::CallError;
 use super::faults::Faults;

@@ -2,9 +2,11 @@
 //! second. A call without a token is answered "throttled" at once; otherwise it
 //! takes its call time and may fail inside an error window.
 
-use super::faults::Faults;
+pub mod summary;
+
 use crate::engine::{Rng, SimTime, stream, to_secs};
 use crate::model::dist::Dist;
+use crate::model::downstream::faults::Faults;
 use crate::model::observe::{Observed, View};
 
 pub struct ApiParams {

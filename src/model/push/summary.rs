@@ -1,7 +1,10 @@
-//! The summary's entries for push topics and their subscriptions.
+//! A push topic's entry in summary.json: its publishes, and each
+//! subscription's — a queue's copies, an endpoint's deliveries with the
+//! policy it ran with.
 
-use crate::model::World;
-use crate::model::push::Endpoint;
+use crate::model::consumer::Consumer;
+use crate::model::push::{Endpoint, PushTopic};
+use crate::model::summarise::{Links, Summarised};
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -63,6 +66,61 @@ pub struct PushSummary {
     pub endpoints: Vec<EndpointSubscription>,
 }
 
+impl Summarised for PushTopic {
+    type Entry = PushSummary;
+
+    fn summary(&self, r: &Links) -> PushSummary {
+        PushSummary {
+            name: self.name.clone(),
+            published: self.published,
+            queues: self
+                .queues
+                .iter()
+                .zip(&self.queue_rejected)
+                .map(|(&q, &rejected)| QueueSubscription {
+                    queue: r.queue_name(q as usize).to_string(),
+                    copies: self.published,
+                    rejected,
+                })
+                .collect(),
+            endpoints: self
+                .endpoints
+                .iter()
+                .map(|&ci| {
+                    let c = r.consumer(ci as usize);
+                    let e = c.kind.endpoint().expect("an endpoint");
+                    subscription(c, e, r)
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An endpoint subscription: the deliveries the topic made to consumer `c`,
+/// and what `c` made of them.
+fn subscription(c: &Consumer, e: &Endpoint, r: &Links) -> EndpointSubscription {
+    EndpointSubscription {
+        consumer: c.p.name.clone(),
+        workers: c.workers.len() as u32,
+        copies: e.c.copies,
+        attempts: e.c.attempts,
+        acked: e.c.acked,
+        rejected: e.c.rejected,
+        timed_out: e.c.timed_out,
+        failed: e.c.failed,
+        retries: e.c.retries,
+        throttled: e.c.throttled,
+        late: e.c.late,
+        dead_lettered: e.c.dead_lettered,
+        dropped: e.c.dropped,
+        pending_at_end: e.pending,
+        goodput: c.c.goodput,
+        duplicates: c.c.duplicates,
+        dead_letter_queue: e.dlq.map(|q| r.queue_name(q.index()).to_string()),
+        policy: policy(e),
+    }
+}
+
 fn policy(e: &Endpoint) -> PolicySummary {
     let p = &e.policy;
     PolicySummary {
@@ -78,52 +136,4 @@ fn policy(e: &Endpoint) -> PolicySummary {
         timeout_s: p.timeout_s,
         throttle_per_s: p.throttle_per_s,
     }
-}
-
-pub fn pushes(w: &World) -> Vec<PushSummary> {
-    w.pushes
-        .iter()
-        .map(|t| PushSummary {
-            name: t.name.clone(),
-            published: t.published,
-            queues: t
-                .queues
-                .iter()
-                .zip(&t.queue_rejected)
-                .map(|(&q, &rejected)| QueueSubscription {
-                    queue: w.queues[q as usize].p.name.clone(),
-                    copies: t.published,
-                    rejected,
-                })
-                .collect(),
-            endpoints: t
-                .endpoints
-                .iter()
-                .map(|&ci| {
-                    let c = &w.consumers[ci as usize];
-                    let e = c.kind.endpoint().expect("an endpoint");
-                    EndpointSubscription {
-                        consumer: c.p.name.clone(),
-                        workers: c.workers.len() as u32,
-                        copies: e.c.copies,
-                        attempts: e.c.attempts,
-                        acked: e.c.acked,
-                        rejected: e.c.rejected,
-                        timed_out: e.c.timed_out,
-                        failed: e.c.failed,
-                        retries: e.c.retries,
-                        throttled: e.c.throttled,
-                        late: e.c.late,
-                        dead_lettered: e.c.dead_lettered,
-                        dropped: e.c.dropped,
-                        pending_at_end: e.pending,
-                        goodput: c.c.goodput,
-                        duplicates: c.c.duplicates,
-                        dead_letter_queue: e.dlq.map(|q| w.queues[q.index()].p.name.clone()),
-                        policy: policy(e),
-                    }
-                })
-                .collect(),
-        })
-        .collect()
 }

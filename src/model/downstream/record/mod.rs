@@ -2,6 +2,8 @@
 //! jitter" experiment): a read returns the record's version; a write lands only
 //! if the version is still the one its writer read, and then bumps it.
 
+pub mod summary;
+
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::model::dist::Dist;
 use crate::model::observe::{Observed, View};

@@ -1,0 +1,145 @@
+//! A consumer's entry in summary.json: its kind, its work and latency, and
+//! what its kind and its calls add (a poller's caps, a group's partitions,
+//! the protections of its calls).
+
+use crate::metrics::LatencySummary;
+use crate::model::consumer::{Consumer, Kind};
+use crate::model::log::summary::GroupSummary;
+use crate::model::summarise::{Links, Summarised};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct ConsumerSummary {
+    pub name: String,
+    pub queue: String,
+    /// "pool" (fixed workers), "lambda" (a managed poller), "group" (a
+    /// consumer group) or "endpoint" (a push topic's endpoint).
+    pub kind: String,
+    /// A pool the queue pushes to: unacked messages per worker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prefetch: Option<u32>,
+    /// Pool size, or the pollers running at the end.
+    pub workers: u32,
+    /// Most messages (pool) or invocations (lambda) in progress at once.
+    pub peak_concurrency: u32,
+    pub completions: u64,
+    pub goodput: u64,
+    pub failures: u64,
+    pub duplicates: u64,
+    pub empty_receives: u64,
+    /// Deliveries the dedupe store found already done (skipped) or locked.
+    pub dedupe_skips: u64,
+    pub dedupe_conflicts: u64,
+    /// Publish → first successful processing, after warm-up.
+    pub end_to_end: LatencySummary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lambda: Option<LambdaSummary>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub calls: Option<CallsSummary>,
+    /// A consumer group on a topic: its partitions' progress and lag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<GroupSummary>,
+}
+
+/// A Lambda-like consumer's poller: its caps and what it reached.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct LambdaSummary {
+    /// The most pollers (event source maximum concurrency, within 1,000).
+    pub pollers_cap: u32,
+    pub reserved_concurrency: Option<u32>,
+    pub account_concurrency: u32,
+    pub peak_pollers: u32,
+    pub invocations: u64,
+    pub throttles: u64,
+    pub timeouts: u64,
+    pub failed_invocations: u64,
+    /// Billed duration of the invocations, seconds (the cost model's
+    /// GB-seconds divided by the memory).
+    #[serde(default)]
+    pub billed_s: f64,
+}
+
+/// A consumer's downstream calls and their protections.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct CallsSummary {
+    pub chain: Vec<String>,
+    pub call_failures: u64,
+    pub retries: u64,
+    pub retry_budget_denied: u64,
+    pub breaker_opened: u64,
+    pub breaker_rejections: u64,
+}
+
+impl Summarised for Consumer {
+    type Entry = ConsumerSummary;
+
+    fn summary(&self, r: &Links) -> ConsumerSummary {
+        let end = r.end;
+        ConsumerSummary {
+            name: self.p.name.clone(),
+            queue: match &self.kind {
+                Kind::Member(g) => r.topic(g.topic as usize).p.name.clone(),
+                Kind::Endpoint(e) => r.push_name(e.topic.index()).to_string(),
+                Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_) => {
+                    r.queue_name(self.p.queue.index()).to_string()
+                }
+            },
+            kind: self.kind.name().to_string(),
+            prefetch: self.kind.prefetch(),
+            workers: self.slots(),
+            peak_concurrency: self.peak_busy,
+            completions: self.c.completions,
+            goodput: self.c.goodput,
+            failures: self.c.failures,
+            duplicates: self.c.duplicates,
+            empty_receives: self.empty_receives_at(end),
+            dedupe_skips: self.c.dedupe_skips,
+            dedupe_conflicts: self.c.dedupe_conflicts,
+            end_to_end: self.e2e.summary(),
+            lambda: self.lambda_summary(r),
+            calls: self.calls_summary(r),
+            group: self
+                .kind
+                .group()
+                .map(|g| g.summary(r.topic(g.topic as usize), end)),
+        }
+    }
+}
+
+impl Consumer {
+    fn lambda_summary(&self, r: &Links) -> Option<LambdaSummary> {
+        let p = self.kind.poller()?;
+        // Invocations still running at the end are billed up to it.
+        let billed_ns = p.c.billed_ns + i128::from(self.busy) * i128::from(r.end);
+        Some(LambdaSummary {
+            pollers_cap: p.p.max,
+            reserved_concurrency: p.p.reserved,
+            account_concurrency: r.account_limit(),
+            peak_pollers: p.c.peak_pollers,
+            invocations: p.c.invocations,
+            throttles: p.c.throttles,
+            timeouts: p.c.timeouts,
+            failed_invocations: p.c.failed_invocations,
+            billed_s: billed_ns as f64 / 1e9,
+        })
+    }
+
+    fn calls_summary(&self, r: &Links) -> Option<CallsSummary> {
+        if self.p.chain.is_empty() {
+            return None;
+        }
+        Some(CallsSummary {
+            chain: self
+                .p
+                .chain
+                .iter()
+                .map(|t| r.target_name(*t).to_string())
+                .collect(),
+            call_failures: self.c.call_failures,
+            retries: self.c.retries,
+            retry_budget_denied: self.budget.as_ref().map_or(0, |b| b.denied),
+            breaker_opened: self.breakers.iter().map(|b| b.opened).sum(),
+            breaker_rejections: self.breakers.iter().map(|b| b.rejected).sum(),
+        })
+    }
+}

@@ -1,0 +1,78 @@
+//! A producer's entry in summary.json: what it sent where, and, with a
+//! publish policy, its retries and its buffer of unsent messages.
+
+use crate::engine::to_secs;
+use crate::model::producer::{Producer, Sink};
+use crate::model::summarise::{Links, Summarised};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct ProducerSummary {
+    pub name: String,
+    pub queue: String,
+    /// Accepted by the queue (the initial backlog included).
+    pub produced: u64,
+    pub rejected: u64,
+    /// Poison messages among all sent.
+    pub poison: u64,
+    /// With a publish policy: its retries and buffer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publish: Option<PublishSummary>,
+}
+
+/// A producer's retries of refused publishes and its buffer of unsent messages.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct PublishSummary {
+    /// "block", "drop" or "crash".
+    pub on_full: crate::scenario::OnFull,
+    pub buffer: u32,
+    /// Publish attempts refused by the queue (first attempts and retries).
+    pub refusals: u64,
+    pub retries: u64,
+    pub buffered_at_end: u64,
+    pub peak_buffered: u64,
+    /// New messages lost to a full buffer (`drop`).
+    pub dropped_full: u64,
+    /// Messages lost after `attempts` refused attempts.
+    pub gave_up: u64,
+    /// Messages lost with the buffer in a crash.
+    pub lost_at_crash: u64,
+    /// Arrivals not generated while blocked (`block`).
+    pub blocked_arrivals: u64,
+    pub blocked_s: f64,
+    /// When the producer ran out of memory (`crash`).
+    pub crashed_at_s: Option<f64>,
+}
+
+impl Summarised for Producer {
+    type Entry = ProducerSummary;
+
+    fn summary(&self, r: &Links) -> ProducerSummary {
+        let end = r.end;
+        ProducerSummary {
+            name: self.p.name.clone(),
+            queue: match self.p.sink {
+                Sink::Topic(t) => r.topic(t.index()).p.name.clone(),
+                Sink::Push(t) => r.push_name(t.index()).to_string(),
+                Sink::Queue(q) => r.queue_name(q.index()).to_string(),
+            },
+            produced: self.c.produced,
+            rejected: self.c.rejected,
+            poison: self.c.poison,
+            publish: self.buffer.as_ref().map(|b| PublishSummary {
+                on_full: b.cfg.on_full,
+                buffer: b.cfg.buffer,
+                refusals: b.c.refusals,
+                retries: b.c.retries,
+                buffered_at_end: b.held_messages(),
+                peak_buffered: b.c.peak_buffered,
+                dropped_full: b.c.dropped_full,
+                gave_up: b.c.gave_up,
+                lost_at_crash: b.c.lost_at_crash,
+                blocked_arrivals: b.c.blocked,
+                blocked_s: b.blocked_s(end),
+                crashed_at_s: b.crashed_at.map(to_secs),
+            }),
+        }
+    }
+}

@@ -1,0 +1,63 @@
+//! A queue's entry in summary.json: what went through it, what it holds at
+//! the end, and its load and wait after the warm-up.
+
+use crate::metrics::LatencySummary;
+use crate::model::queue::Queue;
+use crate::model::summarise::{Links, Summarised};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct QueueSummary {
+    pub name: String,
+    pub dead_letter_queue: bool,
+    pub published: u64,
+    pub deliveries: u64,
+    pub deletes: u64,
+    pub stale_deletes: u64,
+    pub returns: u64,
+    pub dead_lettered: u64,
+    pub redriven: u64,
+    pub expired: u64,
+    pub dropped: u64,
+    pub rejected: u64,
+    pub visible_at_end: u64,
+    pub in_flight_at_end: u64,
+    pub delayed_at_end: u64,
+    /// After warm-up: publish attempts per second (accepted or rejected; the
+    /// initial backlog is not an arrival).
+    pub arrival_rate_per_s: f64,
+    /// After warm-up: time-averaged visible and in-flight messages.
+    pub mean_visible: f64,
+    pub mean_in_flight: f64,
+    /// Publish → first receive, after warm-up.
+    pub queue_wait: LatencySummary,
+}
+
+impl Summarised for Queue {
+    type Entry = QueueSummary;
+
+    fn summary(&self, r: &Links) -> QueueSummary {
+        let end = r.end;
+        QueueSummary {
+            name: self.p.name.clone(),
+            dead_letter_queue: self.p.is_dlq,
+            published: self.c.published,
+            deliveries: self.c.deliveries,
+            deletes: self.c.deletes,
+            stale_deletes: self.c.stale_deletes,
+            returns: self.c.returns,
+            dead_lettered: self.c.dead_lettered,
+            redriven: self.c.redriven,
+            expired: self.c.expired,
+            dropped: self.c.dropped,
+            rejected: self.c.rejected,
+            visible_at_end: self.visible_n,
+            in_flight_at_end: self.in_flight_n,
+            delayed_at_end: self.delayed_n,
+            arrival_rate_per_s: (self.offered() - self.offered_mark) as f64 / r.span_s,
+            mean_visible: self.visible_level.mean(end, self.visible_n),
+            mean_in_flight: self.in_flight_level.mean(end, self.in_flight_n),
+            queue_wait: self.wait.summary(),
+        }
+    }
+}
