@@ -77,13 +77,13 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 .ok_or_else(|| unknown("queue", n)),
         }
     };
-    let tid = |name: &Option<String>| -> Result<Option<u16>, BuildError> {
+    let tid = |name: &Option<String>| -> Result<Option<TopicId>, BuildError> {
         name.as_ref()
             .map(|n| {
                 s.topics
                     .iter()
                     .position(|t| &t.name == n)
-                    .map(|i| i as u16)
+                    .map(TopicId::of)
                     .ok_or_else(|| unknown("topic", n))
             })
             .transpose()
@@ -109,7 +109,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 queues: t
                     .queues
                     .iter()
-                    .map(|q| qid(Some(q)))
+                    .map(|q| qid(Some(q)).map(QueueId))
                     .collect::<Result<_, BuildError>>()?,
                 endpoints: vec![],
                 published: 0,
@@ -148,7 +148,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                     == Some(&q.name)
             });
         let dlq = match &q.dead_letter_queue {
-            Some(d) => Some(qid(Some(d))?),
+            Some(d) => Some(QueueId(qid(Some(d))?)),
             None => None,
         };
         queues.push(Queue::new(
@@ -184,7 +184,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 name: producer_name(i, p),
                 sink: match (pid(&p.push)?, tid(&p.topic)?) {
                     (Some(t), _) => Sink::Push(PushId(t)),
-                    (None, Some(t)) => Sink::Topic(TopicId(t)),
+                    (None, Some(t)) => Sink::Topic(t),
                     (None, None) => Sink::Queue(QueueId(qid(p.queue.as_deref())?)),
                 },
                 arrivals: p.arrivals,
@@ -357,7 +357,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             lock: from_secs(d.lock_s),
         });
         if let Some(t) = pid(&c.push)? {
-            pushes[t as usize].endpoints.push(i as u16);
+            pushes[t as usize].endpoints.push(ConsumerId::of(i));
             let dlq = c
                 .delivery
                 .as_ref()
@@ -388,7 +388,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             q.pushers_with_room += c.workers() as usize;
         }
         if let Some(t) = tid(&c.topic)? {
-            let topic = &mut topics[t as usize];
+            let topic = &mut topics[t.index()];
             topic.groups.push(ConsumerId::of(i));
             let gc = c.group.clone().unwrap_or_default();
             let mut group = GroupState::new(
@@ -433,7 +433,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         .enumerate()
         .filter_map(|(i, q)| {
             q.redrive.as_ref().map(|r| Redrive {
-                queue: i as u16,
+                queue: QueueId::of(i),
                 at: from_secs(r.at_s),
                 rate: r.rate,
                 budget: 0.0,

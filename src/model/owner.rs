@@ -17,7 +17,7 @@ impl World {
             Event::Service(v, _) => format!("service `{}`", self.services[v.index()].p.name),
             Event::PushCopy(..) => "push deliveries".into(),
             Event::Redrive(r) => {
-                let q = self.redrives[r.index()].queue as usize;
+                let q = self.redrives[r.index()].queue.index();
                 format!("the redrive of queue `{}`", self.queues[q].p.name)
             }
             Event::DatabaseOutage { .. } | Event::ServiceOutage { .. } => "faults".into(),

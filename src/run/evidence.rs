@@ -5,6 +5,7 @@
 use crate::metrics::ledger::Ledger;
 use crate::metrics::verdict::degraded::{DeadLetters, Evidence, FailedRequests, Loss, Refusals};
 use crate::model::World;
+use crate::model::event::QueueId;
 use crate::model::message::State;
 use crate::model::producer::Sink;
 
@@ -77,7 +78,7 @@ fn dead_letters(w: &World) -> Vec<DeadLetters> {
         .filter(|(_, q)| q.p.is_dlq)
         .map(|(i, dlq)| {
             let sources: Vec<usize> = (0..w.queues.len())
-                .filter(|&s| w.queues[s].p.dlq == Some(i as u16))
+                .filter(|&s| w.queues[s].p.dlq == Some(QueueId::of(i)))
                 .collect();
             let component = if sources.is_empty() {
                 dlq.p.name.clone()
@@ -141,7 +142,7 @@ fn losses(w: &World) -> Vec<Loss> {
             out.push(Loss {
                 component: c.p.name.clone(),
                 lost: retention + crashes,
-                of: w.topics[g.topic as usize].appended,
+                of: w.topics[g.topic.index()].appended,
                 unit: "records",
                 how: how(&[
                     ("deleted by retention before they were read", retention),

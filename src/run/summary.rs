@@ -296,7 +296,7 @@ fn unprocessed_age(w: &World, end: u64) -> f64 {
         .iter()
         .filter_map(|c| c.kind.group())
         .flat_map(|g| {
-            let topic = &w.topics[g.topic as usize];
+            let topic = &w.topics[g.topic.index()];
             (0..g.partitions.len()).map(move |p| g.lag(p, topic, end).1)
         })
         .max()

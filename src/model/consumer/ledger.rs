@@ -16,7 +16,7 @@ impl Accounted for Consumer {
     /// The topics are for a group member's partitions.
     fn own_books(&self, b: &Books, out: &mut Vec<Imbalance>) {
         if let Some(g) = self.kind.group() {
-            g.own_books(&self.p.name, &b.topics[g.topic as usize], out);
+            g.own_books(&self.p.name, &b.topics[g.topic.index()], out);
         }
     }
 }

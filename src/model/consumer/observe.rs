@@ -33,7 +33,7 @@ impl Observed for Consumer {
                 );
                 cols.gauge("unacked", *held as f64)
             }
-            Kind::Member(g) => g.series_columns(cols, &topics[g.topic as usize], now),
+            Kind::Member(g) => g.series_columns(cols, &topics[g.topic.index()], now),
             Kind::Pool | Kind::Poller(_) => {}
         }
     }
@@ -49,7 +49,7 @@ impl Observed for Consumer {
         t.duplicates += self.c.duplicates;
         t.recent.push(&self.recent);
         match &self.kind {
-            Kind::Member(g) => g.totals(t, &v.topics[g.topic as usize], v.now),
+            Kind::Member(g) => g.totals(t, &v.topics[g.topic.index()], v.now),
             Kind::Endpoint(e) => e.totals(t),
             Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_) => {}
         }

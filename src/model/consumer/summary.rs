@@ -78,7 +78,7 @@ impl Summarised for Consumer {
         ConsumerSummary {
             name: self.p.name.clone(),
             queue: match &self.kind {
-                Kind::Member(g) => r.topic(g.topic as usize).p.name.clone(),
+                Kind::Member(g) => r.topic(g.topic.index()).p.name.clone(),
                 Kind::Endpoint(e) => r.push_name(e.topic.index()).to_string(),
                 Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_) => {
                     r.queue_name(self.p.queue.index()).to_string()
@@ -101,7 +101,7 @@ impl Summarised for Consumer {
             group: self
                 .kind
                 .group()
-                .map(|g| g.summary(r.topic(g.topic as usize), end)),
+                .map(|g| g.summary(r.topic(g.topic.index()), end)),
         }
     }
 }

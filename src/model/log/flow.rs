@@ -125,7 +125,7 @@ impl Consumer {
             }
         }
         let g = self.kind.group_mut().expect("a group");
-        let starts: Vec<u64> = cx.topics[g.topic as usize]
+        let starts: Vec<u64> = cx.topics[g.topic.index()]
             .partitions
             .iter()
             .map(|p| p.start)
@@ -166,7 +166,7 @@ impl Consumer {
     pub(crate) fn fetch(&mut self, wi: usize, cx: Fetch<'_>, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         let g = self.kind.group_mut().expect("only group members fetch");
-        let topic = &cx.topics[g.topic as usize];
+        let topic = &cx.topics[g.topic.index()];
         let w = &mut self.workers[wi];
         w.batch.clear();
         w.pos = 0;

@@ -10,6 +10,7 @@
 use super::Topic;
 use crate::engine::{Rng, SimTime, from_secs};
 use crate::metrics::Latency;
+use crate::model::event::TopicId;
 use crate::scenario::Commit;
 use rand::RngExt;
 use std::collections::VecDeque;
@@ -61,11 +62,11 @@ pub struct GroupParams {
     pub rebalance: SimTime,
     pub max_attempts: u32,
     /// Where dead-lettered records are appended (else they are only counted).
-    pub dead_letter_topic: Option<u16>,
+    pub dead_letter_topic: Option<TopicId>,
 }
 
 pub struct GroupState {
-    pub topic: u16,
+    pub topic: TopicId,
     pub p: GroupParams,
     pub partitions: Vec<PartitionState>,
     /// Each member's partitions (round robin; members beyond P own none).
@@ -82,7 +83,7 @@ pub struct GroupState {
 }
 
 impl GroupState {
-    pub fn new(topic: u16, partitions: usize, members: usize, p: GroupParams) -> GroupState {
+    pub fn new(topic: TopicId, partitions: usize, members: usize, p: GroupParams) -> GroupState {
         let mut assigned = vec![Vec::new(); members];
         for part in 0..partitions {
             assigned[part % members.max(1)].push(part);

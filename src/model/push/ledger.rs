@@ -21,7 +21,7 @@ impl Accounted for PushTopic {
         let copies: u64 = self
             .endpoints
             .iter()
-            .filter_map(|&c| b.consumers[c as usize].kind.endpoint())
+            .filter_map(|&c| b.consumers[c.index()].kind.endpoint())
             .map(|e| e.c.copies)
             .sum();
         let subs = (self.queues.len() + self.endpoints.len()) as u64;

@@ -12,15 +12,15 @@ mod observe;
 pub mod summary;
 
 use crate::engine::{Rng, SimTime, from_secs, stream};
-use crate::model::event::{PushId, QueueId};
+use crate::model::event::{ConsumerId, PushId, QueueId};
 use crate::scenario::{DeliveryJitter, DeliveryPolicy};
 use rand::RngExt;
 
 pub struct PushTopic {
     pub name: String,
     /// Subscribed queues, and endpoint consumers.
-    pub queues: Vec<u16>,
-    pub endpoints: Vec<u16>,
+    pub queues: Vec<QueueId>,
+    pub endpoints: Vec<ConsumerId>,
     pub published: u64,
     /// Publishes when statistics were last reset (end of warm-up).
     pub published_mark: u64,

@@ -78,7 +78,7 @@ impl Summarised for PushTopic {
                 .iter()
                 .zip(&self.queue_rejected)
                 .map(|(&q, &rejected)| QueueSubscription {
-                    queue: r.queue_name(q as usize).to_string(),
+                    queue: r.queue_name(q.index()).to_string(),
                     copies: self.published,
                     rejected,
                 })
@@ -87,7 +87,7 @@ impl Summarised for PushTopic {
                 .endpoints
                 .iter()
                 .map(|&ci| {
-                    let c = r.consumer(ci as usize);
+                    let c = r.consumer(ci.index());
                     let e = c.kind.endpoint().expect("an endpoint");
                     subscription(c, e, r)
                 })

@@ -35,7 +35,7 @@ pub struct QueueParams {
     pub delay: SimTime,
     pub retention: SimTime,
     pub max_receive_count: Option<u32>,
-    pub dlq: Option<u16>,
+    pub dlq: Option<QueueId>,
     pub max_depth: Option<u64>,
     pub overflow: Overflow,
     /// Some other queue dead-letters into this one.

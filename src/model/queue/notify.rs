@@ -76,7 +76,8 @@ pub(crate) fn dead_letter(
     let dlq = queues[qi]
         .p
         .dlq
-        .expect("only queues with a DLQ set messages aside") as usize;
+        .expect("only queues with a DLQ set messages aside")
+        .index();
     let mut changed = None;
     for &slot in set_aside.iter() {
         // Redrive sends it back to where it was dead-lettered from.

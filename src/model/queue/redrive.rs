@@ -5,12 +5,13 @@
 //! one, as a move task does (`route/queue.rs`).
 
 use crate::engine::{SimTime, to_secs};
+use crate::model::event::QueueId;
 use crate::model::message::Arena;
 use crate::model::queue::{Changed, Queue};
 
 /// Moving messages from a DLQ back to where they came from.
 pub struct Redrive {
-    pub queue: u16,
+    pub queue: QueueId,
     pub at: SimTime,
     pub rate: f64,
     /// Messages allowed but not yet moved (fractional budget of the rate).

@@ -68,8 +68,8 @@ impl World {
         let c = &self.consumers[ci];
         let record = Record::of(self.arena.get(c.current(wi).slot));
         let g = c.kind.group().expect("a group");
-        let dlt = g.p.dead_letter_topic.expect("a dead-letter topic") as usize;
-        let keyed = self.topics[g.topic as usize].keyed;
+        let dlt = g.p.dead_letter_topic.expect("a dead-letter topic").index();
+        let keyed = self.topics[g.topic.index()].keyed;
         self.topics[dlt].dead_letter_appends += 1;
         self.append_to_topic(dlt, record, keyed, sim.now(), Some(sim));
     }

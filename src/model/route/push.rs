@@ -23,7 +23,7 @@ impl World {
         p.c.produced += 1;
         self.pushes[ti].published += 1;
         for j in 0..self.pushes[ti].queues.len() {
-            let qi = self.pushes[ti].queues[j] as usize;
+            let qi = self.pushes[ti].queues[j].index();
             let t = &mut self.pushes[ti];
             t.queue_copies += 1;
             let (outcome, changed) = self.queues[qi].publish(&mut self.arena, m.clone(), now);
@@ -35,10 +35,11 @@ impl World {
         for j in 0..self.pushes[ti].endpoints.len() {
             let ci = self.pushes[ti].endpoints[j];
             let mut copy = m.clone();
-            (copy.state, copy.queue, copy.offset) = (State::Pushed, ci, now);
+            // A pushed copy names its endpoint in `queue`.
+            (copy.state, copy.queue, copy.offset) = (State::Pushed, ci.0, now);
             let slot = self.arena.insert(copy);
             self.endpoint_copies += 1;
-            let ep = self.consumers[ci as usize]
+            let ep = self.consumers[ci.index()]
                 .kind
                 .endpoint_mut()
                 .expect("an endpoint");
@@ -49,7 +50,7 @@ impl World {
                 queues: &mut self.queues,
                 applied_more_than_once: &mut self.applied_more_than_once,
             };
-            self.consumers[ci as usize].attempt(slot, cx, sim);
+            self.consumers[ci.index()].attempt(slot, cx, sim);
         }
         self.guard_backlog(0, sim);
     }

@@ -62,7 +62,7 @@ impl World {
     /// time until the DLQ has nothing visible.
     pub(super) fn redrive(&mut self, ri: usize, sim: &mut Scheduler<Event>) {
         let now = sim.now();
-        let qi = self.redrives[ri].queue as usize;
+        let qi = self.redrives[ri].queue.index();
         let mut budget = self.redrives[ri].allowance();
         let mut taken = self.queues[qi].changed();
         while budget >= 1.0 {
