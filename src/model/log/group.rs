@@ -228,7 +228,7 @@ mod tests {
 
     fn group(commit: Commit) -> GroupState {
         GroupState::new(
-            0,
+            TopicId(0),
             2,
             3,
             GroupParams {
