@@ -191,8 +191,10 @@ pub fn draw_all(dir: &Path, s: &Summary, series: &BoundedSeries) -> Result<(), C
 /// Every chart of a run, as `dir`'s options ask.
 pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     super::load::draw(dir, s, series)?;
-    // Clients alone send no messages: the message charts would be empty.
-    if s.producers.is_empty() && !s.clients.is_empty() {
+    // Clients alone send no messages (the message charts would be empty),
+    // unless they submit jobs to a queue.
+    let jobs = s.clients.iter().any(|c| c.jobs.is_some());
+    if s.producers.is_empty() && !s.clients.is_empty() && !jobs {
         return Ok(());
     }
     // Backlog: what waits, what is being worked on, what was given up on.

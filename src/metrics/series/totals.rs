@@ -18,7 +18,8 @@ pub struct Totals<'a> {
     pub dlq_depth: u64,
     pub busy_workers: u64,
     pub workers: u64,
-    /// Messages made by producers, refused and buffered ones included.
+    /// Messages made by producers, refused and buffered ones included, and
+    /// jobs clients submitted to queues.
     pub arrivals: u64,
     pub deliveries: u64,
     pub throughput: u64,

@@ -34,6 +34,8 @@ impl Observed for Clients {
 
     /// The load offered and what came of it, over all clients.
     fn totals<'a>(&'a self, t: &mut Totals<'a>, _: &View) {
+        // Jobs submitted to a queue are messages arriving there.
+        t.arrivals += self.c.submitted;
         let (c, t) = (&self.c, t.clients.get_or_insert_with(Default::default));
         t.requests += c.requests;
         t.attempts += c.attempts;
