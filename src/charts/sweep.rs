@@ -8,6 +8,7 @@ use super::timechart::{Series, Shade, TimeChart, Window, XScale};
 use super::{ChartDir, ChartError};
 use crate::sweep::report::{Stat, lines};
 use crate::sweep::{PlanInfo, Table};
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Lines drawn at most on one chart: beyond that a chart stops being readable.
@@ -107,86 +108,116 @@ pub fn draw_all(dir: &Path, info: &PlanInfo, t: &Table) -> Result<Vec<String>, C
 }
 
 /// [`draw_all`] as `dir`'s options ask.
+///
+/// The charts are drawn side by side on rayon's threads: they come after
+/// every run, so drawn one by one they would leave all cores but one idle
+/// for a third of a short sweep. Each chart is its own files, and the notes
+/// keep the charts' order.
 pub fn draw(dir: &ChartDir, info: &PlanInfo, t: &Table) -> Result<Vec<String>, ChartError> {
+    let mut jobs: Vec<Option<&String>> = info.metrics.iter().map(Some).collect();
+    if info.params.len() >= 2 {
+        // None: the heat map.
+        jobs.push(None);
+    }
+    let drawn: Vec<Result<Vec<String>, ChartError>> = jobs
+        .par_iter()
+        .map(|job| {
+            let mut notes = vec![];
+            match job {
+                Some(metric) => metric_chart(dir, info, t, metric, &mut notes)?,
+                None => heat_map(dir, info, t, &mut notes)?,
+            }
+            Ok(notes)
+        })
+        .collect();
     let mut notes = vec![];
+    for d in drawn {
+        notes.extend(d?);
+    }
+    Ok(notes)
+}
+
+/// The chart of one metric against the first swept key.
+fn metric_chart(
+    dir: &ChartDir,
+    info: &PlanInfo,
+    t: &Table,
+    metric: &str,
+    notes: &mut Vec<String>,
+) -> Result<(), ChartError> {
     let groups = lines(info);
     let subtitle = format!(
         "{} · {} replications per point · mean and 95% confidence interval",
         super::scenario_name(&info.scenario),
         info.reps
     );
-    for metric in &info.metrics {
-        let Some(mi) = t.metrics.iter().position(|m| m == metric) else {
-            continue;
-        };
-        let floor = band_floor(&t.stats, mi);
-        let mut series = vec![];
-        let mut dots = vec![];
-        let mut windows = vec![];
-        for (k, g) in groups.iter().take(MAX_LINES).enumerate() {
-            let mut s = Series::new(
-                line_label(info, g[0]),
-                g.iter()
-                    .map(|&p| (x_of(info, p), t.stats[p][mi].mean))
-                    .collect(),
-            );
-            s.band = Some(
-                g.iter()
-                    .map(|&p| (t.stats[p][mi].ci_low.max(floor), t.stats[p][mi].ci_high))
-                    .collect(),
-            );
-            s.markers = true;
-            s.color = Some(k);
-            series.push(s);
-            if let Some(mut d) = disagreeing(info, t, g, mi) {
-                d.color = Some(k);
-                // One legend row says what the dots are.
-                if dots.is_empty() {
-                    d.label = "each replication, where they disagree".into();
-                }
-                dots.push(d);
+    let Some(mi) = t.metrics.iter().position(|m| m == metric) else {
+        return Ok(());
+    };
+    let floor = band_floor(&t.stats, mi);
+    let mut series = vec![];
+    let mut dots = vec![];
+    let mut windows = vec![];
+    for (k, g) in groups.iter().take(MAX_LINES).enumerate() {
+        let mut s = Series::new(
+            line_label(info, g[0]),
+            g.iter()
+                .map(|&p| (x_of(info, p), t.stats[p][mi].mean))
+                .collect(),
+        );
+        s.band = Some(
+            g.iter()
+                .map(|&p| (t.stats[p][mi].ci_low.max(floor), t.stats[p][mi].ci_high))
+                .collect(),
+        );
+        s.markers = true;
+        s.color = Some(k);
+        series.push(s);
+        if let Some(mut d) = disagreeing(info, t, g, mi) {
+            d.color = Some(k);
+            // One legend row says what the dots are.
+            if dots.is_empty() {
+                d.label = "each replication, where they disagree".into();
             }
-            if let Some(&p) = g.iter().find(|&&p| t.collapsed[p] >= 0.5) {
-                let x = x_of(info, p);
-                let which = if groups.len() > 1 {
-                    format!(" ({})", line_label(info, p))
-                } else {
-                    String::new()
-                };
-                windows.push(Window {
-                    label: format!("collapses at {x}{which}"),
-                    from_x: x,
-                    to_x: x,
-                    // Where it falls over: the hue of harm, not of a trigger.
-                    shade: Shade::Down,
-                });
-            }
+            dots.push(d);
         }
-        series.extend(dots);
-        let chart = TimeChart {
-            title: format!("{} against {}", metric_label(metric), info.params[0].path),
-            subtitle: Some(subtitle.clone()),
-            x_label: info.params[0].path.clone(),
-            y_label: metric_label(metric),
-            series,
-            y2_label: None,
-            series2: vec![],
-            limits: vec![],
-            windows,
-            y_log: false,
-        };
-        match chart.write_with(dir.join(&file_name(metric)), x_scale(info)) {
-            Ok(_) => {}
-            Err(ChartError::Draw { path, source }) => {
-                notes.push(format!("{}: not drawn: {source}", shown(&path)));
-            }
-            Err(e) => return Err(e),
+        if let Some(&p) = g.iter().find(|&&p| t.collapsed[p] >= 0.5) {
+            let x = x_of(info, p);
+            let which = if groups.len() > 1 {
+                format!(" ({})", line_label(info, p))
+            } else {
+                String::new()
+            };
+            windows.push(Window {
+                label: format!("collapses at {x}{which}"),
+                from_x: x,
+                to_x: x,
+                // Where it falls over: the hue of harm, not of a trigger.
+                shade: Shade::Down,
+            });
         }
     }
-    if info.params.len() >= 2 {
-        heat_map(dir, info, t, &mut notes)?;
+    series.extend(dots);
+    let chart = TimeChart {
+        title: format!("{} against {}", metric_label(metric), info.params[0].path),
+        subtitle: Some(subtitle),
+        x_label: info.params[0].path.clone(),
+        y_label: metric_label(metric),
+        series,
+        y2_label: None,
+        series2: vec![],
+        limits: vec![],
+        windows,
+        y_log: false,
+    };
+    match chart.write_with(dir.join(&file_name(metric)), x_scale(info)) {
+        Ok(_) => Ok(()),
+        Err(ChartError::Draw { path, source }) => {
+            notes.push(format!("{}: not drawn: {source}", shown(&path)));
+            Ok(())
+        }
+        Err(e) => Err(e),
     }
-    Ok(notes)
 }
 
 /// A chart's file name, for a note (its folder is a working one).

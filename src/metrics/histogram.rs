@@ -115,6 +115,28 @@ impl LogLinear {
     }
 }
 
+/// What `value_at_quantile` gives for a histogram of `values`, found by
+/// selection in the values themselves (reordered): the index of a value is
+/// monotone in it, so the ⌈quantile × n⌉-th smallest value lands in the
+/// sub-bucket the histogram's scan would stop at. For a few values this costs
+/// far less than zeroing and scanning the ~20,000 counts a histogram of
+/// latencies up to minutes spans.
+pub fn value_at_quantile_of(values: &mut [u64], quantile: f64) -> u64 {
+    if values.is_empty() {
+        return 0;
+    }
+    let quantile = quantile.min(1.0);
+    let target = ((quantile * values.len() as f64).ceil() as u64).max(1);
+    let k = (target as usize).min(values.len()) - 1;
+    let (_, &mut nth, _) = values.select_nth_unstable(k);
+    let v = value_at_index(index_of(nth));
+    if quantile == 0.0 {
+        v
+    } else {
+        highest_equivalent(v)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,6 +186,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Selection among the values gives the histogram's quantiles exactly.
+    #[test]
+    fn selection_agrees_with_the_histogram() {
+        let mut rng = stream(5, "histogram.select", 0);
+        for round in 0..200 {
+            let n = rng.random_range(1..300);
+            let mut values: Vec<u64> = (0..n)
+                .map(|k| {
+                    if k % 11 == 0 {
+                        0
+                    } else {
+                        rng.random_range(0..(1u64 << (round % 40 + 1)))
+                    }
+                })
+                .collect();
+            let mut h = LogLinear::default();
+            for &v in &values {
+                h.record(v);
+            }
+            for q in [0.0, 0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 1.0, 1.5] {
+                assert_eq!(
+                    value_at_quantile_of(&mut values, q),
+                    h.value_at_quantile(q),
+                    "round {round} q {q}"
+                );
+            }
+        }
+        assert_eq!(value_at_quantile_of(&mut [], 0.5), 0);
     }
 
     #[test]

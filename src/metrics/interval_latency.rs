@@ -3,22 +3,35 @@
 //! chart can show latency rising and falling, where the run's histogram gives
 //! one number for the whole run.
 //!
-//! The recorder keeps the histogram of the interval its last value fell in and
-//! starts afresh on the first value of a later one; the sampler only reads it.
+//! The recorder keeps the latencies of the interval its last value fell in
+//! and starts afresh on the first value of a later one; the sampler only
+//! reads them.
 //! Intervals are numbered as the rows of the series count them: the row at t
 //! covers (t − interval, t].
 
-use super::histogram::LogLinear;
+use super::histogram::{LogLinear, value_at_quantile_of};
 use crate::engine::SimTime;
+
+/// Latencies an interval keeps as values before they go into its histogram.
+/// A histogram of latencies up to minutes spans ~20,000 counts: zeroing it at
+/// every interval and merging and scanning it at every sample cost more than
+/// the run itself when an interval holds a few hundred values (a sweep's
+/// short runs: half their instructions). A list costs per value, and past
+/// this many the histogram's fixed cost is small beside the values'.
+const LISTED: usize = 4096;
 
 #[derive(Clone, Debug, Default)]
 pub struct IntervalLatency {
     /// The sampling interval; 0 leaves the recorder off.
     interval: SimTime,
-    /// The interval the histogram holds: ⌈t / interval⌉ …
+    /// The interval the recorder holds: ⌈t / interval⌉ …
     index: u64,
     /// … and its end, index × interval: a record before it needs no division.
     end: SimTime,
+    /// The interval's latencies (µs): the last ones recorded, fewer than
+    /// `LISTED` …
+    values: Vec<u64>,
+    /// … and the earlier ones, counted, once `LISTED` were.
     hist: LogLinear,
 }
 
@@ -39,41 +52,60 @@ impl IntervalLatency {
         if now > self.end {
             self.index = now.div_ceil(self.interval);
             self.end = self.index * self.interval;
-            self.hist.clear();
+            self.values.clear();
+            if self.hist.count() > 0 {
+                self.hist.clear();
+            }
         }
         // 1 µs resolution, as the run's own histogram.
-        self.hist.record(ns / 1_000);
+        self.values.push(ns / 1_000);
+        if self.values.len() == LISTED {
+            for &v in &self.values {
+                self.hist.record(v);
+            }
+            self.values.clear();
+        }
     }
 
-    /// The histogram of the interval that ends at `now` (a sample's time);
-    /// None when nothing completed in it.
-    pub fn ending_at(&self, now: SimTime) -> Option<&LogLinear> {
+    /// Whether the recorder holds the interval that ends at `now` (a
+    /// sample's time) and something completed in it.
+    fn holds(&self, now: SimTime) -> bool {
         let current = self.interval > 0 && self.index == now.div_ceil(self.interval);
-        (current && self.hist.count() > 0).then_some(&self.hist)
+        current && (self.hist.count() > 0 || !self.values.is_empty())
     }
 }
 
 /// The quantiles of the latencies recorded in the interval ending at `now`
 /// across `recorders`, in seconds; NaN for an interval in which nothing
-/// completed (a gap on the chart, not a latency of zero).
+/// completed (a gap on the chart, not a latency of zero). The same numbers
+/// as one histogram of them all (`value_at_quantile_of`).
 pub fn quantiles_s<'a>(
     recorders: impl Iterator<Item = &'a IntervalLatency>,
     now: SimTime,
     quantiles: &[f64],
 ) -> Vec<f64> {
+    let held: Vec<&IntervalLatency> = recorders.filter(|r| r.holds(now)).collect();
+    if held.is_empty() {
+        return vec![f64::NAN; quantiles.len()];
+    }
+    let to_s = |us: u64| us as f64 / 1e6;
+    if held.iter().all(|r| r.hist.count() == 0) {
+        let mut values: Vec<u64> = held.iter().flat_map(|r| r.values.iter().copied()).collect();
+        return quantiles
+            .iter()
+            .map(|&q| to_s(value_at_quantile_of(&mut values, q)))
+            .collect();
+    }
     let mut all = LogLinear::default();
-    for h in recorders.filter_map(|r| r.ending_at(now)) {
-        all.add(h);
+    for r in held {
+        all.add(&r.hist);
+        for &v in &r.values {
+            all.record(v);
+        }
     }
     quantiles
         .iter()
-        .map(|&q| {
-            if all.count() == 0 {
-                f64::NAN
-            } else {
-                all.value_at_quantile(q) as f64 / 1e6
-            }
-        })
+        .map(|&q| to_s(all.value_at_quantile(q)))
         .collect()
 }
 
@@ -100,5 +132,39 @@ mod tests {
         r.record(S / 100, 3 * S - 1);
         assert!((q(&r, 3 * S)[0] - 0.01).abs() < 0.0001);
         assert!(q(&r, S)[0].is_nan(), "the first interval is gone");
+    }
+
+    /// Listed values, counted ones and a mix over several recorders give the
+    /// quantiles of one histogram of every value recorded.
+    #[test]
+    fn lists_and_histograms_give_one_histograms_quantiles() {
+        for (a_n, b_n) in [
+            (7, 0),
+            (300, 900),
+            (LISTED + 5, 20),
+            (3 * LISTED, 2 * LISTED),
+        ] {
+            let (mut a, mut b) = (IntervalLatency::new(S), IntervalLatency::new(S));
+            let mut h = LogLinear::default();
+            let mut x: u64 = 12345;
+            for (r, n) in [(&mut a, a_n), (&mut b, b_n)] {
+                for k in 0..n {
+                    // A spread from microseconds to minutes.
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let ns = (x >> 20) % (1 << (k % 37 + 1));
+                    r.record(ns, S / 2);
+                    h.record(ns / 1_000);
+                }
+            }
+            let qs = [0.0, 0.5, 0.9, 0.99, 1.0];
+            let got = quantiles_s([&a, &b].into_iter(), S, &qs);
+            let want: Vec<f64> = qs
+                .iter()
+                .map(|&q| h.value_at_quantile(q) as f64 / 1e6)
+                .collect();
+            assert_eq!(got, want, "{a_n} + {b_n} values");
+        }
     }
 }

@@ -11,16 +11,47 @@
 
 use crate::engine::SimTime;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Record {
-    #[default]
-    Absent,
-    InProgress {
-        until: SimTime,
-    },
-    Completed {
-        until: SimTime,
-    },
+/// A message's record in the store, in one word (it lives on every message in
+/// the arena, so its size is paid per message held): the expiry of a lock or
+/// of a completed record, and the top bit set when completed. Absent is a lock
+/// that expired at 0: both let the next processing proceed, and both are left
+/// alone by `abandon`.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+pub struct Record(u64);
+
+/// The top bit: completed.
+const COMPLETED: u64 = 1 << 63;
+
+impl Record {
+    pub const ABSENT: Record = Record(0);
+
+    /// A lock held until `until`. Times past 2⁶³ ns (292 years) are kept as
+    /// 2⁶³ − 1 ns: still later than any time a run reaches before it.
+    fn in_progress(until: SimTime) -> Record {
+        Record(until.min(COMPLETED - 1))
+    }
+
+    fn completed(until: SimTime) -> Record {
+        Record(until.min(COMPLETED - 1) | COMPLETED)
+    }
+
+    fn is_completed(self) -> bool {
+        self.0 & COMPLETED != 0
+    }
+
+    fn until(self) -> SimTime {
+        self.0 & !COMPLETED
+    }
+}
+
+impl std::fmt::Debug for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (*self == Record::ABSENT, self.is_completed()) {
+            (true, _) => write!(f, "Absent"),
+            (false, true) => write!(f, "Completed {{ until: {} }}", self.until()),
+            (false, false) => write!(f, "InProgress {{ until: {} }}", self.until()),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,29 +72,26 @@ pub struct Store {
 
 impl Store {
     pub fn begin(&self, r: &mut Record, now: SimTime) -> Check {
-        match *r {
-            Record::Completed { until } if now < until => Check::AlreadyDone,
-            Record::InProgress { until } if now < until => Check::InProgress,
-            _ => {
-                *r = Record::InProgress {
-                    until: now + self.lock,
-                };
-                Check::Proceed
-            }
+        if now < r.until() {
+            return if r.is_completed() {
+                Check::AlreadyDone
+            } else {
+                Check::InProgress
+            };
         }
+        *r = Record::in_progress(now + self.lock);
+        Check::Proceed
     }
 
     pub fn complete(&self, r: &mut Record, now: SimTime) {
-        *r = Record::Completed {
-            until: now + self.ttl,
-        };
+        *r = Record::completed(now + self.ttl);
     }
 
     /// A failed processing deletes its lock so a retry can proceed; a completed
     /// record (written by a faster twin) stays.
     pub fn abandon(&self, r: &mut Record) {
-        if matches!(r, Record::InProgress { .. }) {
-            *r = Record::Absent;
+        if !r.is_completed() {
+            *r = Record::ABSENT;
         }
     }
 }
@@ -86,6 +114,6 @@ mod tests {
         assert_eq!(s.begin(&mut r, 111), Check::AlreadyDone);
         assert_eq!(s.begin(&mut r, 112), Check::Proceed);
         s.abandon(&mut r);
-        assert_eq!(r, Record::Absent);
+        assert_eq!(r, Record::ABSENT);
     }
 }

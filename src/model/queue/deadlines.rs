@@ -82,3 +82,16 @@ impl Deadlines {
         self.ordered.len() + self.heap.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An in-flight or delayed message costs one entry (more after a changed
+    /// visibility, until the stale ones are skipped).
+    #[test]
+    fn an_entry_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Entry>(), 16);
+        assert_eq!(std::mem::size_of::<Reverse<Entry>>(), 16);
+    }
+}
