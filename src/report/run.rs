@@ -315,6 +315,21 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
                 count(f(c, "/gave_up").unwrap_or(f64::NAN))
             ),
         ));
+        // A queue's client: the jobs processed for nobody.
+        if let Some(late) = f(c, "/jobs/completed_late") {
+            rows.push(Row::new(
+                "jobs",
+                format!(
+                    "{} completed after their client gave up on them",
+                    count(late)
+                ),
+                format!(
+                    "{} of the jobs completed: work for nobody; {} submitted",
+                    percent(f(c, "/jobs/wasted_share").unwrap_or(f64::NAN)),
+                    count(f(c, "/jobs/submitted").unwrap_or(f64::NAN))
+                ),
+            ));
+        }
     }
     if let Some(r) = v.get("recovery").filter(|r| !r.is_null()) {
         let what = match r.get("recovered").and_then(Value::as_bool) {
