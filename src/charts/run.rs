@@ -197,10 +197,9 @@ type Part = fn(&ChartDir, &Summary, &BoundedSeries) -> Result<(), ChartError>;
 /// they were a fifth of a whole `flowsim run` on one core while the others
 /// idled. An error is the first in the charts' order, as drawn one by one.
 pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
-    // Clients alone send no messages (the message charts would be empty),
-    // unless they submit jobs to a queue.
-    let jobs = s.clients.iter().any(|c| c.jobs.is_some());
-    let clients_only = s.producers.is_empty() && !s.clients.is_empty() && !jobs;
+    // Clients alone, with no queue, send no messages: the message charts
+    // would be empty. (Clients that submit jobs to a queue fill it.)
+    let clients_only = s.producers.is_empty() && s.queues.is_empty() && !s.clients.is_empty();
     let parts: &[Part] = if clients_only {
         &[super::load::draw]
     } else {

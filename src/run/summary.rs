@@ -16,7 +16,7 @@ use crate::model::World;
 use crate::model::message::State;
 use crate::model::summarise::{Links, entries};
 use crate::scenario::{
-    ClientConfig, FaultKind, ProfileKind, ProfileStep, Scenario, consumer_name, producer_name,
+    FaultKind, ProfileKind, ProfileStep, Scenario, consumer_name, producer_name,
 };
 use serde::Serialize;
 
@@ -319,12 +319,11 @@ fn producer_crashes(w: &World) -> Vec<ProducerCrash<'_>> {
         .collect()
 }
 
-/// A run of clients alone holds no messages: its stable verdict speaks of
-/// their goodput instead. Clients that submit jobs to a queue do fill it:
-/// their run is judged by what the queue holds, as a producer's is.
+/// A run of clients alone, with no queue, holds no messages: its stable
+/// verdict speaks of their goodput instead. (Clients that submit jobs to a
+/// queue fill it: their run is judged by what it holds, as a producer's is.)
 fn clients_only(s: &Scenario, r: Option<&Recovery>) -> Option<Verdict> {
-    let submits_jobs = |c: &ClientConfig| s.queues.iter().any(|q| q.name == c.target);
-    if !s.producers.is_empty() || s.clients.is_empty() || s.clients.iter().any(submits_jobs) {
+    if !s.producers.is_empty() || !s.queues.is_empty() || s.clients.is_empty() {
         return None;
     }
     Some(Verdict::stable(match r {

@@ -2,7 +2,7 @@
 //! independent replications, and build Student-t confidence intervals.
 #![allow(dead_code)]
 
-use flowsim::{RunOutput, Summary, load_file, load_str, run};
+use flowsim::{RunOutput, ScenarioError, Summary, load_file, load_str, run};
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, StudentsT};
 use std::path::Path;
@@ -20,6 +20,20 @@ pub fn flowsim(args: &[&str], dir: &Path) -> Output {
 pub fn run_text(src: &str) -> RunOutput {
     let s = load_str("test.toml", src).unwrap_or_else(|e| panic!("{e}"));
     run(&s, "test.toml").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The validation problems of a scenario text that must be refused, one per
+/// line, as the CLI would show them.
+pub fn problems(src: &str) -> String {
+    match load_str("v.toml", src) {
+        Ok(_) => panic!("accepted:\n{src}"),
+        Err(ScenarioError::Invalid(ds)) => ds
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// Runs a file of `scenarios/`, with edits applied to its text first.

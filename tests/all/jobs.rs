@@ -4,8 +4,7 @@
 //! still runs. Held to M/M/1 where nothing times out, and to the runaway of
 //! `scenarios/jobs-deadline.toml` where re-submission feeds on itself.
 
-use crate::common::{Ci, check, replicate, run_scenario};
-use flowsim::{ScenarioError, load_str};
+use crate::common::{Ci, check, problems, replicate, run_scenario};
 
 /// An M/M/1 queue of jobs: Poisson submissions at `rate`, one worker at
 /// 10 jobs a second, a network of 1 ms each way.
@@ -113,18 +112,6 @@ fn re_submission_turns_a_burst_into_a_runaway_that_plain_clients_recover_from() 
         pj.wasted_share,
         rj.wasted_share
     );
-}
-
-fn problems(src: &str) -> String {
-    match load_str("v.toml", src) {
-        Ok(_) => panic!("accepted:\n{src}"),
-        Err(ScenarioError::Invalid(ds)) => ds
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Err(e) => panic!("{e}"),
-    }
 }
 
 #[test]

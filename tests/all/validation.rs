@@ -1,19 +1,8 @@
 //! Scenario validation: what serde cannot see (ranges, references, combinations)
 //! is refused before anything runs, with the key at fault.
 
+use crate::common::problems;
 use flowsim::{ScenarioError, load_str};
-
-fn problems(src: &str) -> String {
-    match load_str("v.toml", src) {
-        Ok(_) => panic!("accepted:\n{src}"),
-        Err(ScenarioError::Invalid(ds)) => ds
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>()
-            .join("\n"),
-        Err(e) => panic!("{e}"),
-    }
-}
 
 const BASE: &str = r#"
 [[queue]]
@@ -253,17 +242,7 @@ fn per_client_scopes_are_checked_at_their_keys() {
         ),
     ];
     for (src, want) in cases {
-        let e = match load_str("v.toml", &src) {
-            Ok(_) => panic!("accepted:\n{src}"),
-            Err(e) => match e {
-                ScenarioError::Invalid(ds) => ds
-                    .iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-                e => e.to_string(),
-            },
-        };
+        let e = refusal(&src);
         let (key, what) = want;
         assert!(e.contains(what), "{src}: {e}");
         assert!(e.contains(key), "{src}: {e}");
