@@ -40,3 +40,37 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
     super::finish(c).write(dir.join("latency"))?;
     Ok(())
 }
+
+/// The `client_latency` chart: each client population's latency over time,
+/// request start → success, the p99 (solid) and p50 of the requests that
+/// succeeded in each interval, against each population's p99 over the run. It
+/// is where a hedge's or a retry policy's effect on the tail shows.
+pub(super) fn draw_clients(
+    dir: &ChartDir,
+    s: &Summary,
+    series: &BoundedSeries,
+) -> Result<(), ChartError> {
+    if s.clients.is_empty() {
+        return Ok(());
+    }
+    let mut c = chart(
+        "Client latency over time",
+        s,
+        "seconds, request start → success",
+    );
+    for k in &s.clients {
+        let name = &k.name;
+        c.series.extend(gauge(
+            series,
+            &format!("{name}.latency_p99_s"),
+            &format!("{name}: p99 of each interval"),
+        ));
+        c.series.extend(gauge(
+            series,
+            &format!("{name}.latency_p50_s"),
+            &format!("{name}: p50 of each interval"),
+        ));
+    }
+    super::finish(c).write(dir.join("client_latency"))?;
+    Ok(())
+}

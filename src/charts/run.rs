@@ -201,10 +201,11 @@ pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), C
     // would be empty. (Clients that submit jobs to a queue fill it.)
     let clients_only = s.producers.is_empty() && s.queues.is_empty() && !s.clients.is_empty();
     let parts: &[Part] = if clients_only {
-        &[super::load::draw]
+        &[super::load::draw, super::latency::draw_clients]
     } else {
         &[
             super::load::draw,
+            super::latency::draw_clients,
             backlog,
             throughput,
             super::latency::draw,

@@ -572,6 +572,7 @@ fn clients(c: &ClientConfig, s: &Scenario) -> Result<Clients, BuildError> {
         };
         Hedging::new(after, h.max_extra)
     });
+    cl.recent = IntervalLatency::new(from_secs(s.run.sample_interval_s).max(1));
     Ok(cl)
 }
 

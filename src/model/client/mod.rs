@@ -24,6 +24,7 @@ use super::protection::budget::Budget;
 use super::retry::Backoff;
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::metrics::Latency;
+use crate::metrics::interval_latency::IntervalLatency;
 use hedge::Hedging;
 
 /// What a population of clients calls.
@@ -181,6 +182,9 @@ pub struct Clients {
     pub c: ClientCounters,
     /// Logical request start → success, after warm-up.
     pub latency: Latency,
+    /// The same, over the current sampling interval only (the time series'
+    /// latency percentiles per client).
+    pub recent: IntervalLatency,
     /// Requests with an attempt out, and waiting to retry.
     pub out: u32,
     pub backing_off: u32,
@@ -212,6 +216,7 @@ impl Clients {
             population: 1,
             c: ClientCounters::default(),
             latency: Latency::default(),
+            recent: IntervalLatency::default(),
             out: 0,
             backing_off: 0,
             last_success: None,

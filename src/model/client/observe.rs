@@ -2,6 +2,7 @@
 //! attempts out, and how the attempts ended.
 
 use crate::metrics::columns::Columns;
+use crate::metrics::interval_latency::quantiles_s;
 use crate::metrics::series::totals::Totals;
 use crate::model::client::Clients;
 use crate::model::observe::{Observed, View};
@@ -24,6 +25,11 @@ impl Observed for Clients {
         cols.counter("errors", self.c.errors + self.c.conflicts);
         cols.counter("retries", self.c.retries);
         cols.counter("late_answers", self.c.late_answers);
+        // Latency over time: the p50 and p99 of the requests that succeeded in
+        // each sampling interval (empty where none did).
+        let q = quantiles_s(std::iter::once(&self.recent), now, &[0.5, 0.99]);
+        cols.gauge("latency_p50_s", q[0]);
+        cols.gauge("latency_p99_s", q[1]);
         if !self.breakers.is_empty() {
             // Per client: the mean level, the share of clients open.
             let sum: f64 = self.breakers.iter().map(|b| b.level(now)).sum();

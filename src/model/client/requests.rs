@@ -240,6 +240,7 @@ impl Clients {
                 }
                 self.c.successes += 1;
                 self.latency.record(now - r.started);
+                self.recent.record(now - r.started, now);
                 self.last_success = Some(now);
                 self.end_request(k, slot, sim);
             }
