@@ -216,7 +216,7 @@ jobid=$(sed -n 's/^Submitted batch job \([0-9]*\).*/\1/p' "$work/job/sbatch.out"
 [ -n "$jobid" ] || fail "no job id in: $(cat "$work/job/sbatch.out")"
 for t in $(seq 0 $((tasks - 1))); do
     [ -f "slurm-${jobid}_$t.out" ] || fail "task $t of job $jobid left no output"
-    f="shards/$t/$stem-sweep/runs-shard-$t-of-$tasks.jsonl"
+    f="shards/$t/$stem-sweep/runs-shard-$t-of-$tasks.jsonl.gz"
     [ -s "$f" ] || fail "task $t wrote no $f"
 done
 

@@ -36,13 +36,6 @@ pub enum Outcome {
     Shard { dir: PathBuf, runs: usize },
 }
 
-fn journal_name(shard: Option<(u32, u32)>) -> String {
-    match shard {
-        None => "runs.jsonl".into(),
-        Some((i, n)) => format!("runs-shard-{i}-of-{n}.jsonl"),
-    }
-}
-
 /// A run of a sweep that failed, or whose record could not be journaled.
 #[derive(Debug, thiserror::Error)]
 pub enum RunFailure {
@@ -94,13 +87,18 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
         super::guard::other_sweep_in(&dir, info)?;
     }
     report::write_file(&dir.join("plan.json"), &report::plan_json(info))?;
-    let jpath = dir.join(journal_name(opts.shard));
+    let jpath = dir.join(journal::file_name(opts.shard));
+    // A journal of the older format, from a sweep interrupted before: read for
+    // --resume, then replaced by the new one.
+    let legacy = dir.join(journal::legacy_name(opts.shard));
     let journal = if opts.resume {
-        journal::read(&jpath, info)?
+        match journal::read(&jpath, info)? {
+            Some(j) => Some(j),
+            None => journal::read(&legacy, info)?,
+        }
     } else {
         None
     };
-    let fresh = journal.as_ref().is_none_or(|j| !j.has_header);
     let done: Vec<Record> = journal.map(|j| j.records).unwrap_or_default();
     let mut is_done = vec![false; info.runs()];
     for r in &done {
@@ -113,7 +111,8 @@ pub fn execute(plan: &Plan, out: &Path, opts: &Options) -> Result<Outcome, Sweep
         .filter(|&i| opts.shard.is_none_or(|(k, n)| i % n as usize == k as usize))
         .filter(|&i| !is_done[i])
         .collect();
-    let writer = Mutex::new(journal::Writer::open(&jpath, &info.hash, fresh)?);
+    let writer = Mutex::new(journal::Writer::open(&jpath, &info.hash, &done)?);
+    let _ = std::fs::remove_file(&legacy);
     let bar = progress(todo.len() as u64, opts.quiet);
     let failures: Vec<RunFailure> = todo
         .par_iter()
@@ -200,7 +199,7 @@ fn publish(
     if let Ok(entries) = std::fs::read_dir(dir) {
         for e in entries.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
-            if n.starts_with("runs-shard-") && n.ends_with(".jsonl") {
+            if n.starts_with("runs-shard-") && journal::is_journal(&n) {
                 let to = staging.path.join(&n);
                 std::fs::rename(e.path(), &to).map_err(SweepError::io(&to))?;
             }
@@ -320,8 +319,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<Outcome, SweepError> {
         }
         for e in std::fs::read_dir(d).map_err(SweepError::io(d))?.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with("runs")
-                && name.ends_with(".jsonl")
+            if journal::is_journal(&name)
                 && let Some(j) = journal::read(&e.path(), &this)?
             {
                 records.extend(j.records);

@@ -120,3 +120,18 @@ pub fn check(name: &str, ci: Ci, theory: f64) {
     // A CI so wide that it would contain anything proves nothing.
     assert!(ci.half < 0.05 * theory, "{name}: CI too wide: {ci:?}");
 }
+
+/// A sweep journal's lines, as far as they decode: the gzip stream flowsim
+/// writes (`runs.jsonl.gz`, read up to a torn end) or a plain file of JSON
+/// lines (the older format, still read by `--resume` and `merge`).
+pub fn journal_lines(path: &Path) -> Vec<String> {
+    use std::io::{BufRead, BufReader};
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let lines: Box<dyn Iterator<Item = std::io::Result<String>>> =
+        if bytes.starts_with(&[0x1f, 0x8b]) {
+            Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(&bytes[..])).lines())
+        } else {
+            Box::new(BufReader::new(&bytes[..]).lines())
+        };
+    lines.map_while(Result::ok).collect()
+}

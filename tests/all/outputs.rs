@@ -306,15 +306,19 @@ fn a_resume_with_an_empty_headerless_or_damaged_journal_runs_what_is_missing() {
     // A shard's journal gives the header and whole records to damage.
     let o = sweep_into(t.path(), "shard", &["--shard", "0/2"]);
     assert_eq!(code(&o), Some(0), "{}", stderr(&o));
-    let shard = std::fs::read_to_string(
-        t.path()
-            .join("shard/sweep-base-sweep/runs-shard-0-of-2.jsonl"),
-    )
-    .unwrap();
-    let mut lines = shard.lines();
-    let header = lines.next().unwrap().to_string();
-    let record = lines.next().unwrap().to_string();
-    let outside = outside_the_plan(&record);
+    let shard = crate::common::journal_lines(
+        &t.path()
+            .join("shard/sweep-base-sweep/runs-shard-0-of-2.jsonl.gz"),
+    );
+    let header = shard[0].clone();
+    // A run is its columns line (the names) and its row (the values).
+    let (columns, row) = (&shard[1], &shard[2]);
+    assert!(
+        columns.contains("\"metrics\"") && row.contains("\"values\""),
+        "{shard:?}"
+    );
+    let record = format!("{columns}\n{row}");
+    let outside = outside_the_plan(row);
     let journals = [
         String::new(),
         format!("{record}\n"),
@@ -332,6 +336,7 @@ fn a_resume_with_an_empty_headerless_or_damaged_journal_runs_what_is_missing() {
         assert!(!e.contains("panicked"), "{e}");
         same_reports(&whole, &dir);
         assert!(!dir.join("runs.jsonl").exists());
+        assert!(!dir.join("runs.jsonl.gz").exists());
         no_partial_left(&t.path().join(&out));
     }
     // A kept (shard) journal shows it: a headerless one is started anew with
@@ -342,9 +347,13 @@ fn a_resume_with_an_empty_headerless_or_damaged_journal_runs_what_is_missing() {
     std::fs::write(&jpath, format!("{record}\n")).unwrap();
     let o = sweep_into(t.path(), "kept", &["--shard", "0/2", "--resume"]);
     assert_eq!(code(&o), Some(0), "{}", stderr(&o));
-    let journal = std::fs::read_to_string(&jpath).unwrap();
-    assert_eq!(journal.lines().next(), Some(header.as_str()));
-    assert_eq!(journal.lines().count(), shard.lines().count(), "{journal}");
+    assert!(
+        !jpath.exists(),
+        "the older journal is replaced by the new one"
+    );
+    let journal = crate::common::journal_lines(&dir.join("runs-shard-0-of-2.jsonl.gz"));
+    assert_eq!(journal.first(), Some(&header));
+    assert_eq!(journal.len(), shard.len(), "{journal:?}");
 }
 
 #[test]
@@ -354,11 +363,16 @@ fn merge_checks_plans_and_records_and_writes_only_inside_out() {
     assert_eq!(code(&o), Some(0), "{}", stderr(&o));
     let shard = t.path().join("shard/sweep-base-sweep");
     // A record whose point lies outside the plan: ignored, never an index.
-    let jpath = shard.join("runs-shard-0-of-1.jsonl");
-    let journal = std::fs::read_to_string(&jpath).unwrap();
-    let record = journal.lines().nth(1).unwrap();
-    let outside = outside_the_plan(record);
-    std::fs::write(&jpath, format!("{journal}{outside}\n")).unwrap();
+    let jpath = shard.join("runs-shard-0-of-1.jsonl.gz");
+    let journal = crate::common::journal_lines(&jpath);
+    let outside = outside_the_plan(&journal[2]);
+    // Rewritten as a plain file (the older format, which merge reads too).
+    std::fs::remove_file(&jpath).unwrap();
+    std::fs::write(
+        shard.join("runs-shard-0-of-1.jsonl"),
+        format!("{}\n{outside}\n", journal.join("\n")),
+    )
+    .unwrap();
     let shard_arg = shard.to_string_lossy().into_owned();
     let o = flowsim(&["merge", &shard_arg, "--out", "merged"], t.path());
     let e = stderr(&o);
@@ -491,7 +505,11 @@ fn ctrl_c_ends_a_sweep_keeping_its_finished_runs_and_says_how_to_resume() {
     // The two short runs are journaled; the long ones are running.
     let o = interrupt_when(
         child,
-        || std::fs::read_to_string(dir.join("runs.jsonl")).is_ok_and(|j| j.lines().count() >= 3),
+        || {
+            let j = dir.join("runs.jsonl.gz");
+            // Header, columns and the two short runs.
+            j.exists() && crate::common::journal_lines(&j).len() >= 4
+        },
         "sweep",
     );
     let e = stderr(&o);
@@ -500,8 +518,9 @@ fn ctrl_c_ends_a_sweep_keeping_its_finished_runs_and_says_how_to_resume() {
     // ones stopped.
     assert!(e.contains(" of 4 runs finished"), "{e}");
     assert!(e.contains("--resume"), "{e}");
-    let journal = std::fs::read_to_string(dir.join("runs.jsonl")).unwrap();
-    for line in journal.lines() {
+    let journal = crate::common::journal_lines(&dir.join("runs.jsonl.gz"));
+    assert!(journal.len() >= 4, "{journal:?}");
+    for line in &journal {
         serde_json::from_str::<serde_json::Value>(line).expect("whole lines");
     }
     no_partial_left(&t.path().join("out"));

@@ -58,7 +58,7 @@ fn job_script_tasks_merge_into_the_single_machine_sweep() {
     for id in 0..3 {
         ok(task(t.path(), id, 0, 2, 3, &extra));
         let journal = t.path().join(format!(
-            "shards/{id}/sweep-offered-load-sweep/runs-shard-{id}-of-3.jsonl"
+            "shards/{id}/sweep-offered-load-sweep/runs-shard-{id}-of-3.jsonl.gz"
         ));
         assert!(journal.is_file(), "{} missing", journal.display());
     }

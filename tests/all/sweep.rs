@@ -228,16 +228,20 @@ fn thread_count_shards_and_resume_give_the_same_files() {
     // last line torn by the kill. --resume runs the rest and ends identical.
     let dir = t.path().join("resumed/sweep-offered-load-sweep");
     std::fs::create_dir_all(&dir).unwrap();
+    // Written as a plain file under the older name: the older format is read too.
     let mut journal =
-        std::fs::read_to_string(Path::new(&shard_dirs[1]).join("runs-shard-1-of-3.jsonl")).unwrap();
-    journal.push_str("{\"run\":2,\"po");
+        crate::common::journal_lines(&Path::new(&shard_dirs[1]).join("runs-shard-1-of-3.jsonl.gz"))
+            .join("\n");
+    journal.push_str("\n{\"run\":2,\"po");
     std::fs::write(dir.join("runs.jsonl"), journal).unwrap();
     run(&["--resume"], &p("resumed"), "2");
     same_reports(&one, &dir);
-    assert!(
-        !dir.join("runs.jsonl").exists(),
-        "the journal is removed once the reports are written"
-    );
+    for name in ["runs.jsonl", "runs.jsonl.gz"] {
+        assert!(
+            !dir.join(name).exists(),
+            "{name}: the journal is removed once the reports are written"
+        );
+    }
 }
 
 #[test]
