@@ -8,9 +8,14 @@ use crate::model::downstream::service::Service;
 
 impl Accounted for Service {
     fn ledger_terms(&self, t: &mut Terms) {
-        let failed_in_service = self.c.accepted - self.c.completed - self.in_service as u64;
-        t.service_attempts_reached +=
-            self.c.accepted + self.c.rejected + self.c.down_rejections - failed_in_service;
+        // Saturating: books that do not add up are `own_books`' finding, and
+        // must not wrap into a second, nonsensical one here.
+        let failed_in_service = self
+            .c
+            .accepted
+            .saturating_sub(self.c.completed + self.in_service as u64);
+        t.service_attempts_reached += (self.c.accepted + self.c.rejected + self.c.down_rejections)
+            .saturating_sub(failed_in_service);
     }
 
     fn own_books(&self, _: &Books, out: &mut Vec<Imbalance>) {
