@@ -1,5 +1,6 @@
 //! Chart rendering (PNG + SVG) with fonts embedded in the binary.
 
+mod autoscaling;
 mod downstream;
 mod error;
 pub mod heatmap;

@@ -211,6 +211,7 @@ pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), C
             super::latency::draw,
             workers,
             super::utilisation::draw,
+            super::autoscaling::draw,
             super::outcomes::draw,
             super::lag::draw,
             super::push::draw,

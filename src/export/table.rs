@@ -466,6 +466,22 @@ fn components(t: &mut String, s: &Summary) {
                 thousands(l.timeouts)
             );
         }
+        if let Some(a) = &c.autoscale {
+            let _ = writeln!(
+                t,
+                "  {:<11} autoscaled {}–{} workers: peak {}  mean {:.1}  scaled up {} times (+{})  down {} times (−{})  {:.1} worker-hours",
+                c.name,
+                a.min_workers,
+                a.max_workers,
+                a.peak_workers,
+                a.mean_workers,
+                a.scale_ups,
+                thousands(a.workers_added),
+                a.scale_downs,
+                thousands(a.workers_removed),
+                a.worker_seconds / 3600.0
+            );
+        }
         if let Some(k) = &c.calls {
             let _ = writeln!(
                 t,

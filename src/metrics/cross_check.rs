@@ -114,6 +114,7 @@ impl CrossCheckWatch {
                 && p.message.cost.is_none()
                 && p.publish.is_none();
             let plain_pool = c.lambda.is_none()
+                && c.autoscale.is_none()
                 && c.prefetch.is_none()
                 && c.delivery.is_none()
                 && c.batch_size() == 1

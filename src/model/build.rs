@@ -32,6 +32,7 @@ use super::queue::{Queue, QueueParams, Waiter};
 use super::retry::Backoff;
 use crate::engine::from_secs;
 use crate::metrics::interval_latency::IntervalLatency;
+use crate::model::consumer::autoscale::{AutoscaleParams, Autoscaler};
 use crate::scenario::HEDGE_WARMUP_DEFAULT;
 use crate::scenario::{
     CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Pacing, Scenario,
@@ -352,6 +353,24 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 .map(|_| Breaker::from_config(b))
                 .collect();
         }
+        cons.autoscale = c.autoscale.as_ref().map(|a| {
+            Autoscaler::new(
+                AutoscaleParams {
+                    min: a.min_workers,
+                    max: a.max_workers,
+                    target_per_worker: a.target_backlog_per_worker,
+                    count_in_flight: a.count_in_flight,
+                    interval: from_secs(a.polling_interval_s).max(1),
+                    tolerance: a.tolerance,
+                    up_window: from_secs(a.scale_up_stabilization_s),
+                    down_window: from_secs(a.scale_down_stabilization_s),
+                    up_max_percent: a.scale_up_max_percent,
+                    up_max_workers: a.scale_up_max_workers,
+                    startup: from_secs(a.startup_s),
+                },
+                c.workers(),
+            )
+        });
         cons.store = c.idempotency.as_ref().map(|d| Store {
             ttl: from_secs(d.ttl_s),
             lock: from_secs(d.lock_s),

@@ -161,6 +161,10 @@ pub enum ConsumerEvent {
     Rebalanced,
     /// The group's auto-commit tick.
     AutoCommit,
+    /// An autoscaled pool's scaler reads the backlog and decides its size.
+    Autoscale,
+    /// A worker the scaler added is started: it polls.
+    WorkerStarted { worker: WorkerId },
 }
 
 #[derive(Clone, Copy, Debug)]

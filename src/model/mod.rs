@@ -150,6 +150,13 @@ impl World {
             evs.push((r.at, Event::Redrive(RedriveId::of(i))));
         }
         for (c, cons) in self.consumers.iter().enumerate() {
+            if cons.autoscale.is_some() {
+                // The scaler reads the backlog from the start.
+                evs.push((
+                    0,
+                    Event::Consumer(ConsumerId::of(c), ConsumerEvent::Autoscale),
+                ));
+            }
             if cons.kind.poller().is_some() {
                 evs.push((
                     consumer::poller::SCALE_TICK,

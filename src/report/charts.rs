@@ -12,6 +12,10 @@ const RUN_CHARTS: &[(&str, &str)] = &[
     ("latency", "End-to-end latency over time"),
     ("workers", "Busy workers against the pool size"),
     (
+        "autoscaling",
+        "Autoscaling: workers and the backlog they follow",
+    ),
+    (
         "concurrency",
         "Concurrency and database connections against their limits",
     ),
@@ -20,6 +24,7 @@ const RUN_CHARTS: &[(&str, &str)] = &[
         "Downstream calls: failures, retries and throttles",
     ),
     ("load", "Offered load, attempts and goodput"),
+    ("client_latency", "Client latency over time"),
     (
         "service",
         "Requests in service, and the latency a new one gets",
@@ -42,8 +47,19 @@ fn evidence(reason: &str) -> &'static [&'static str] {
             "downstream_calls",
             "throughput",
         ],
-        "backlog_growth" | "backlog_cap" | "not_recovered" => &["backlog", "lag", "throughput"],
-        "recovered_late" => &["backlog", "latency", "lag", "load", "service", "throughput"],
+        "backlog_growth" | "backlog_cap" | "not_recovered" => {
+            &["backlog", "lag", "autoscaling", "throughput"]
+        }
+        "recovered_late" => &[
+            "backlog",
+            "latency",
+            "autoscaling",
+            "lag",
+            "load",
+            "service",
+            "throughput",
+        ],
+        "requests_failed" => &["load", "client_latency", "service"],
         "message_loss" | "messages_lost" => {
             &["outcomes", "lag", "throughput", "backlog", "deliveries"]
         }

@@ -328,6 +328,9 @@ struct Extras {
     group: Option<(&'static str, f64, Vec<f64>, f64, u32)>,
     /// A pool the queue pushes to, holding at most this many unacked.
     prefetch: Option<u32>,
+    /// An autoscaled pool (a plain pool only): workers below and above its
+    /// starting size, target per worker, polling interval, start-up, down window.
+    autoscale: Option<(u32, u32, f64, f64, f64, f64)>,
 }
 
 fn extras() -> impl Strategy<Value = Extras> {
@@ -365,9 +368,20 @@ fn extras() -> impl Strategy<Value = Extras> {
             ),
         ),
         prop::option::weighted(0.2, 1..50u32),
+        prop::option::weighted(
+            0.3,
+            (
+                0..5u32,
+                0..20u32,
+                0.5..20.0f64,
+                0.5..20.0f64,
+                0.0..30.0f64,
+                0.0..120.0f64,
+            ),
+        ),
     )
         .prop_map(
-            |(lambda, calls, retry, breaker, idempotency, group, prefetch)| Extras {
+            |(lambda, calls, retry, breaker, idempotency, group, prefetch, autoscale)| Extras {
                 lambda,
                 calls,
                 retry,
@@ -375,6 +389,7 @@ fn extras() -> impl Strategy<Value = Extras> {
                 idempotency,
                 group,
                 prefetch,
+                autoscale,
             },
         )
 }
@@ -781,6 +796,18 @@ impl Case {
                 Some(n) => writeln!(t, "prefetch = {n}").unwrap(),
                 None => writeln!(t, "batch_size = {}", c.batch_size).unwrap(),
             }
+            if let Some((below, above, target, every, startup, down)) = x
+                .autoscale
+                .filter(|_| x.lambda.is_none() && group.is_none() && x.prefetch.is_none())
+            {
+                writeln!(
+                    t,
+                    "autoscale = {{ min_workers = {}, max_workers = {}, target_backlog_per_worker = {target:?}, polling_interval_s = {every:?}, startup_s = {startup:?}, scale_down_stabilization_s = {down:?} }}",
+                    c.workers.saturating_sub(below),
+                    c.workers + above
+                )
+                .unwrap();
+            }
             // A managed poller long-polls.
             let wait = if x.lambda.is_some() {
                 c.wait.max(0.5)
@@ -1063,6 +1090,16 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
                 .min(l.reserved_concurrency.unwrap_or(u32::MAX));
             prop_assert!(c.peak_concurrency <= cap, "{:?}\n{}", c, text);
             prop_assert!(l.peak_pollers <= l.pollers_cap, "{:?}\n{}", c, text);
+        } else if let Some(a) = &c.autoscale {
+            prop_assert!(c.peak_concurrency <= a.max_workers, "{:?}\n{}", c, text);
+            prop_assert!(a.peak_workers <= a.max_workers, "{:?}\n{}", c, text);
+            prop_assert!(c.workers <= a.max_workers, "{:?}\n{}", c, text);
+            prop_assert!(
+                a.mean_workers <= f64::from(a.max_workers) + 1e-9,
+                "{:?}\n{}",
+                c,
+                text
+            );
         } else {
             prop_assert!(c.peak_concurrency <= cfg.workers, "{:?}\n{}", c, text);
         }

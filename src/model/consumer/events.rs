@@ -24,6 +24,8 @@ impl Consumer {
             ConsumerEvent::MemberCrash { random } => self.crash_from(0, random, cx, sim),
             ConsumerEvent::Rebalanced => self.on_rebalanced(cx.fetch(), sim),
             ConsumerEvent::AutoCommit => self.on_auto_commit(sim),
+            ConsumerEvent::Autoscale => self.autoscale(cx, sim),
+            ConsumerEvent::WorkerStarted { worker } => self.worker_started(worker.index(), cx, sim),
         }
     }
 

@@ -10,6 +10,7 @@
 //! consumers (a queue serving its receivers, a database's pool) is named as an
 //! `Effect` for the router.
 
+pub mod autoscale;
 mod calls;
 mod events;
 mod invoke;
@@ -110,6 +111,8 @@ pub struct Consumer {
     pub breakers: Vec<Breaker>,
     pub store: Option<Store>,
     pub kind: Kind,
+    /// A pool that scales on its queue's backlog.
+    pub autoscale: Option<autoscale::Autoscaler>,
 }
 
 /// What a consumer is: how its workers get what they process. Each kind keeps
@@ -208,6 +211,7 @@ impl Consumer {
             breakers: Vec::new(),
             store: None,
             kind: Kind::Pool,
+            autoscale: None,
         }
     }
 
@@ -232,11 +236,13 @@ impl Consumer {
         self.peak_busy = self.peak_busy.max(self.busy);
     }
 
-    /// Workers in the pool, or pollers running.
+    /// Workers in the pool (of an autoscaled pool: those running), or
+    /// pollers running.
     pub fn slots(&self) -> u32 {
-        match self.kind.poller() {
-            Some(p) => p.active,
-            None => self.workers.len() as u32,
+        match (self.kind.poller(), &self.autoscale) {
+            (Some(p), _) => p.active,
+            (None, Some(a)) => a.running,
+            (None, None) => self.workers.len() as u32,
         }
     }
 

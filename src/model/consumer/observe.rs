@@ -67,8 +67,13 @@ impl Consumer {
                 cols.counter("timeouts", p.c.timeouts);
             }
             None => {
-                cols.gauge("workers", self.workers.len() as f64);
+                cols.gauge("workers", self.slots() as f64);
                 cols.gauge("busy", self.busy as f64);
+                if let Some(a) = &self.autoscale {
+                    cols.gauge("workers_starting", a.starting as f64);
+                    cols.gauge("workers_desired", a.desired as f64);
+                    cols.gauge("workers_asked", a.asked as f64);
+                }
             }
         }
         cols.counter("completions", self.c.completions);

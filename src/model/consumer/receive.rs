@@ -76,6 +76,10 @@ impl Consumer {
             Kind::Prefetch { .. } => return cx.next.push(Effect::Push(self.p.queue)),
             Kind::Pool | Kind::Poller(_) | Kind::Endpoint(_) => {}
         }
+        // An autoscaled pool being shrunk: a worker holding nothing stops.
+        if self.retire_if_surplus(wi, sim.now()) {
+            return;
+        }
         let now = sim.now();
         let qi = self.p.queue.index();
         let waiter = self.waiter(wi);

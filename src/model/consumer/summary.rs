@@ -39,6 +39,29 @@ pub struct ConsumerSummary {
     /// A consumer group on a topic: its partitions' progress and lag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupSummary>,
+    /// An autoscaled pool: its bounds and what the scaler did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscale: Option<AutoscaleSummary>,
+}
+
+/// What an autoscaled pool's scaler did over the run.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct AutoscaleSummary {
+    pub min_workers: u32,
+    pub max_workers: u32,
+    pub target_backlog_per_worker: f64,
+    /// The most workers started or starting at once.
+    pub peak_workers: u32,
+    /// Decisions that added workers, and the workers they added.
+    pub scale_ups: u64,
+    pub workers_added: u64,
+    /// Decisions that took workers away, and the workers they took.
+    pub scale_downs: u64,
+    pub workers_removed: u64,
+    /// Workers started or starting, integrated over the run: what is paid for.
+    pub worker_seconds: f64,
+    /// worker_seconds over the run's length.
+    pub mean_workers: f64,
 }
 
 /// A Lambda-like consumer's poller: its caps and what it reached.
@@ -102,6 +125,25 @@ impl Summarised for Consumer {
                 .kind
                 .group()
                 .map(|g| g.summary(r.topic(g.topic.index()), end)),
+            autoscale: self.autoscale.as_ref().map(|a| {
+                let worker_seconds = a.worker_s(end);
+                AutoscaleSummary {
+                    min_workers: a.p.min,
+                    max_workers: a.p.max,
+                    target_backlog_per_worker: a.p.target_per_worker,
+                    peak_workers: a.c.peak_workers,
+                    scale_ups: a.c.scale_ups,
+                    workers_added: a.c.workers_added,
+                    scale_downs: a.c.scale_downs,
+                    workers_removed: a.c.workers_removed,
+                    worker_seconds,
+                    mean_workers: if end > 0 {
+                        worker_seconds / (end as f64 / 1e9)
+                    } else {
+                        0.0
+                    },
+                }
+            }),
         }
     }
 }

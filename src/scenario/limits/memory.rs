@@ -87,6 +87,9 @@ pub fn estimate(s: &Scenario) -> Estimate {
                     .unwrap_or(EVENT_SOURCE_LIMIT)
                     .min(EVENT_SOURCE_LIMIT),
             ),
+            None if c.autoscale.is_some() => {
+                (p.key("autoscale").key("max_workers"), c.most_workers())
+            }
             None => (p.key("workers"), c.workers()),
         };
         e.add(

@@ -52,7 +52,7 @@ pub fn derived(s: &Scenario) -> u64 {
             } else {
                 c.empty_poll_pause_s
             };
-            f64::from(c.workers()) * h / every.max(1e-3)
+            f64::from(c.most_workers()) * h / every.max(1e-3)
         })
         .sum();
     let samples = super::series::rows(s) as f64;

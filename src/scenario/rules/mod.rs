@@ -125,7 +125,7 @@ fn polled_queue<'a>(
 /// Lambda-like consumer the lowest of its caps (as the model applies them).
 fn concurrency(s: &Scenario, c: &ConsumerConfig) -> u32 {
     match &c.lambda {
-        None => c.workers(),
+        None => c.most_workers(),
         Some(l) => l
             .max_concurrency
             .unwrap_or(EVENT_SOURCE_LIMIT)

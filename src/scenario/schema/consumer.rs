@@ -112,6 +112,62 @@ pub struct ConsumerConfig {
     /// How a consumer group (with `topic`) commits, fails and rebalances.
     #[serde(default)]
     pub group: Option<GroupConfig>,
+    /// Makes a pool autoscaled on its queue's backlog (KEDA and the Kubernetes
+    /// HPA): `workers` is then the size it starts with.
+    #[serde(default)]
+    pub autoscale: Option<AutoscaleConfig>,
+}
+
+/// A pool that scales on its queue's backlog per worker, as KEDA's SQS scaler
+/// drives a Kubernetes HorizontalPodAutoscaler. Defaults are KEDA's and the
+/// HPA's (docs/scenarios.md gives the sources).
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct AutoscaleConfig {
+    /// The fewest workers (KEDA's minReplicaCount: 0).
+    pub min_workers: u32,
+    /// The most workers (KEDA's maxReplicaCount: 100).
+    pub max_workers: u32,
+    /// Messages per worker the scaler aims at (KEDA's SQS `queueLength`: 5).
+    pub target_backlog_per_worker: f64,
+    /// Count in-flight messages in the backlog (KEDA's `scaleOnInFlight`: true).
+    pub count_in_flight: bool,
+    /// How often the backlog is read and the size decided (the HPA's sync
+    /// period: 15 s).
+    pub polling_interval_s: f64,
+    /// No change while the backlog per worker is within this fraction of the
+    /// target (the HPA's tolerance: 0.1).
+    pub tolerance: f64,
+    /// Scale up to the lowest size asked for over this window (HPA: 0 s).
+    pub scale_up_stabilization_s: f64,
+    /// Scale down to the highest size asked for over this window (HPA: 300 s).
+    pub scale_down_stabilization_s: f64,
+    /// At most this much growth per decision, in percent of the current size…
+    /// (HPA: 100 % per 15 s)
+    pub scale_up_max_percent: f64,
+    /// …or this many workers, whichever is more (HPA: 4 per 15 s).
+    pub scale_up_max_workers: u32,
+    /// From the decision to a new worker's first poll: scheduling, image pull,
+    /// start-up. Deployment-specific; 0 unless given.
+    pub startup_s: f64,
+}
+
+impl Default for AutoscaleConfig {
+    fn default() -> Self {
+        AutoscaleConfig {
+            min_workers: 0,
+            max_workers: 100,
+            target_backlog_per_worker: 5.0,
+            count_in_flight: true,
+            polling_interval_s: 15.0,
+            tolerance: 0.1,
+            scale_up_stabilization_s: 0.0,
+            scale_down_stabilization_s: 300.0,
+            scale_up_max_percent: 100.0,
+            scale_up_max_workers: 4,
+            startup_s: 0.0,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
@@ -162,8 +218,21 @@ impl Default for GroupConfig {
 }
 
 impl ConsumerConfig {
+    /// The workers it starts with: an autoscaled pool's `min_workers` unless
+    /// `workers` is given.
     pub fn workers(&self) -> u32 {
-        self.workers.unwrap_or(1)
+        match (&self.autoscale, self.workers) {
+            (_, Some(n)) => n,
+            (Some(a), None) => a.min_workers,
+            (None, None) => 1,
+        }
+    }
+    /// The most workers it can have at once.
+    pub fn most_workers(&self) -> u32 {
+        match &self.autoscale {
+            Some(a) => a.max_workers.max(self.workers()),
+            None => self.workers(),
+        }
     }
     pub fn batch_size(&self) -> u32 {
         let default = if self.lambda.is_some() {

@@ -3,6 +3,7 @@
 //! `locate` turns it into a diagnostic with line and column.
 
 mod alarm;
+mod autoscale;
 mod client;
 mod csv_samples;
 mod dist;
@@ -614,8 +615,11 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
         if co.topic.is_none() && co.push.is_none() {
             c.queue_ref(p.key("queue"), co.queue.as_deref(), &queue_names);
         }
-        if co.workers == Some(0) {
+        if co.workers == Some(0) && co.autoscale.is_none() {
             c.fail(p.key("workers"), "no workers", "a whole number ≥ 1");
+        }
+        if let Some(a) = &co.autoscale {
+            autoscale::check(&mut c, &p, co, a);
         }
         downstream::consumer(&mut c, &p, co, &downstreams);
         if co.batch_size == Some(0) {
