@@ -6,6 +6,7 @@ mod compare;
 mod compare_browser;
 
 mod alarms;
+mod autoscaling;
 mod chart_options;
 mod cli;
 mod clients;
