@@ -42,6 +42,9 @@ const GAUGES: &[&str] = &[
     "up",
     "visible",
     "workers",
+    "workers_asked",
+    "workers_desired",
+    "workers_starting",
 ];
 
 /// Whether the column `name` of timeseries.csv is a counter.
