@@ -18,6 +18,7 @@ use super::downstream::service::{Service, ServiceParams};
 use super::event::{
     ApiId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId, WorkerId,
 };
+use super::consumer::onward::Onward;
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};
@@ -351,6 +352,17 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             cons.breakers = (0..c.calls.len())
                 .map(|_| Breaker::from_config(b))
                 .collect();
+        }
+        if let Some(o) = &c.publish {
+            cons.onward = Some(Onward::new(
+                &consumer_name(i, c),
+                QueueId(qid(Some(&o.queue))?),
+                o.messages,
+                o.fraction,
+                Backoff::new(&o.policy()),
+                seed,
+                rep,
+            ));
         }
         cons.store = c.idempotency.as_ref().map(|d| Store {
             ttl: from_secs(d.ttl_s),

@@ -15,6 +15,7 @@ mod events;
 mod invoke;
 mod ledger;
 mod observe;
+pub mod onward;
 mod parked;
 pub mod poller;
 mod prefetch;
@@ -110,6 +111,11 @@ pub struct Consumer {
     pub breakers: Vec<Breaker>,
     pub store: Option<Store>,
     pub kind: Kind,
+    /// A pipeline stage: what it publishes onward (`onward.rs`).
+    pub onward: Option<onward::Onward>,
+    /// The chain's first publish → this stage's first successful processing,
+    /// for messages an earlier stage published (after warm-up).
+    pub lineage: Option<Latency>,
 }
 
 /// What a consumer is: how its workers get what they process. Each kind keeps
@@ -208,6 +214,8 @@ impl Consumer {
             breakers: Vec::new(),
             store: None,
             kind: Kind::Pool,
+            onward: None,
+            lineage: None,
         }
     }
 
@@ -291,6 +299,9 @@ impl Consumer {
 
     pub fn reset_stats(&mut self) {
         self.e2e = Latency::default();
+        if let Some(l) = &mut self.lineage {
+            *l = Latency::default();
+        }
         if let Some(g) = self.kind.group_mut() {
             g.wait = Latency::default();
         }

@@ -39,6 +39,28 @@ pub struct ConsumerSummary {
     /// A consumer group on a topic: its partitions' progress and lag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupSummary>,
+    /// A pipeline stage: what it published onward and how often the next
+    /// queue refused (backpressure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish: Option<OnwardSummary>,
+    /// The chain's first publish → this stage's first successful
+    /// processing, for messages an earlier stage published (after warm-up):
+    /// at the last stage, the pipeline's end-to-end latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline_end_to_end: Option<LatencySummary>,
+}
+
+/// A pipeline stage's publishes onward.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct OnwardSummary {
+    /// The next stage's queue.
+    pub queue: String,
+    /// Messages it accepted.
+    pub published: u64,
+    /// Attempts it refused, each retried by a worker holding its slot.
+    pub refusals: u64,
+    /// Seconds workers spent waiting to retry a refused publish.
+    pub held_s: f64,
 }
 
 /// A Lambda-like consumer's poller: its caps and what it reached.
@@ -102,6 +124,13 @@ impl Summarised for Consumer {
                 .kind
                 .group()
                 .map(|g| g.summary(r.topic(g.topic.index()), end)),
+            publish: self.onward.as_ref().map(|o| OnwardSummary {
+                queue: r.queue_name(o.queue.index()).to_string(),
+                published: o.c.published,
+                refusals: o.c.refusals,
+                held_s: o.c.held_ns as f64 / 1e9,
+            }),
+            pipeline_end_to_end: self.lineage.as_ref().map(|l| l.summary()),
         }
     }
 }

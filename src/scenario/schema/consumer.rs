@@ -112,6 +112,9 @@ pub struct ConsumerConfig {
     /// How a consumer group (with `topic`) commits, fails and rebalances.
     #[serde(default)]
     pub group: Option<GroupConfig>,
+    /// A pipeline stage: publishes onward after its side effect.
+    #[serde(default)]
+    pub publish: Option<super::OnwardConfig>,
 }
 
 #[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]

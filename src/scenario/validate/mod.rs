@@ -9,6 +9,7 @@ mod dist;
 mod downstream;
 mod log;
 mod names;
+mod onward;
 mod overlap;
 mod push;
 mod slo;
@@ -618,6 +619,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
             c.fail(p.key("workers"), "no workers", "a whole number ≥ 1");
         }
         downstream::consumer(&mut c, &p, co, &downstreams);
+        onward::check(&mut c, &p, co, &queue_names);
         if co.batch_size == Some(0) {
             c.fail(
                 p.key("batch_size"),
