@@ -23,6 +23,7 @@ mod log;
 mod long_series;
 mod outputs;
 mod plan;
+mod pipeline;
 mod plot;
 mod producer;
 mod push;
