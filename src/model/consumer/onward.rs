@@ -16,7 +16,7 @@
 use crate::engine::{Rng, Scheduler, SimTime, from_secs, stream};
 use crate::metrics::Latency;
 use crate::model::Event;
-use crate::model::consumer::{Consumer, Phase};
+use crate::model::consumer::{Consumer, Kind, Phase};
 use crate::model::event::QueueId;
 use crate::model::message::Message;
 use crate::model::reach::Reach;
@@ -80,7 +80,8 @@ impl Onward {
 impl Message {
     /// The first publish of the chain this message belongs to, for a queue's
     /// message published onward by a pipeline stage (`None`: it started its
-    /// own chain when it was published).
+    /// own chain when it was published). Meaningless for a fetched record or
+    /// a push copy, whose `offset` is their own.
     pub fn lineage_start(&self) -> Option<SimTime> {
         self.offset.checked_sub(1)
     }
@@ -137,8 +138,12 @@ impl Consumer {
     }
 
     /// Records the latency from the chain's first publish, for a message a
-    /// stage before this one published.
+    /// stage before this one published. Only a queue's messages carry a
+    /// lineage: a fetched record's or a push copy's `offset` is theirs.
     pub(crate) fn record_lineage(&mut self, m: &Message, now: SimTime) {
+        if !matches!(self.kind, Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_)) {
+            return;
+        }
         if let Some(start) = m.lineage_start() {
             self.lineage
                 .get_or_insert_with(Latency::default)
