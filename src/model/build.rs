@@ -353,6 +353,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 .map(|_| Breaker::from_config(b))
                 .collect();
         }
+        cons.crash_at = c.crash_at_s.iter().map(|&s| from_secs(s)).collect();
         if let Some(o) = &c.publish {
             cons.onward = Some(Onward::new(
                 &consumer_name(i, c),

@@ -161,6 +161,8 @@ pub enum ConsumerEvent {
     Rebalanced,
     /// The group's auto-commit tick.
     AutoCommit,
+    /// A prefetch consumer's channel crashes: its unacked messages requeue.
+    ChannelCrash,
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -25,6 +25,7 @@ mod outputs;
 mod plan;
 mod pipeline;
 mod plot;
+mod prefetch_crash;
 mod producer;
 mod push;
 mod queue_semantics;

@@ -24,6 +24,7 @@ impl Consumer {
             ConsumerEvent::MemberCrash { random } => self.crash_from(0, random, cx, sim),
             ConsumerEvent::Rebalanced => self.on_rebalanced(cx.fetch(), sim),
             ConsumerEvent::AutoCommit => self.on_auto_commit(sim),
+            ConsumerEvent::ChannelCrash => self.channel_crash(cx, sim),
         }
     }
 

@@ -79,6 +79,8 @@ pub struct ConsumerCounters {
     /// Deliveries the dedupe store found done (skipped) or locked (failed).
     pub dedupe_skips: u64,
     pub dedupe_conflicts: u64,
+    /// Unacked messages a prefetch consumer's crashes sent back to its queue.
+    pub requeued_at_crash: u64,
 }
 
 /// Separate streams, so that changing the error rate does not move a single
@@ -111,6 +113,8 @@ pub struct Consumer {
     pub breakers: Vec<Breaker>,
     pub store: Option<Store>,
     pub kind: Kind,
+    /// A prefetch consumer's channel crashes at these times (`prefetch.rs`).
+    pub crash_at: Vec<SimTime>,
     /// A pipeline stage: what it publishes onward (`onward.rs`).
     pub onward: Option<onward::Onward>,
     /// The chain's first publish → this stage's first successful processing,
@@ -214,6 +218,7 @@ impl Consumer {
             breakers: Vec::new(),
             store: None,
             kind: Kind::Pool,
+            crash_at: Vec::new(),
             onward: None,
             lineage: None,
         }

@@ -48,6 +48,10 @@ pub struct ConsumerSummary {
     /// at the last stage, the pipeline's end-to-end latency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pipeline_end_to_end: Option<LatencySummary>,
+    /// A prefetch consumer with `crash_at_s`: the unacked messages its
+    /// crashes sent back to the queue (redelivered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requeued_at_crash: Option<u64>,
 }
 
 /// A pipeline stage's publishes onward.
@@ -131,6 +135,7 @@ impl Summarised for Consumer {
                 held_s: o.c.held_ns as f64 / 1e9,
             }),
             pipeline_end_to_end: self.lineage.as_ref().map(|l| l.summary()),
+            requeued_at_crash: (!self.crash_at.is_empty()).then_some(self.c.requeued_at_crash),
         }
     }
 }

@@ -112,6 +112,10 @@ pub struct ConsumerConfig {
     /// How a consumer group (with `topic`) commits, fails and rebalances.
     #[serde(default)]
     pub group: Option<GroupConfig>,
+    /// A prefetch consumer's channel crashes at each of these times: what its
+    /// workers hold unacknowledged goes back to the queue (redelivered).
+    #[serde(default)]
+    pub crash_at_s: Vec<f64>,
     /// A pipeline stage: publishes onward after its side effect.
     #[serde(default)]
     pub publish: Option<super::OnwardConfig>,

@@ -620,6 +620,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
         }
         downstream::consumer(&mut c, &p, co, &downstreams);
         onward::check(&mut c, &p, co, &queue_names);
+        push::channel_crashes(&mut c, &p, co);
         if co.batch_size == Some(0) {
             c.fail(
                 p.key("batch_size"),
