@@ -328,6 +328,11 @@ struct Extras {
     group: Option<(&'static str, f64, Vec<f64>, f64, u32)>,
     /// A pool the queue pushes to, holding at most this many unacked.
     prefetch: Option<u32>,
+    /// Its channel's crash times (a prefetch pool without calls).
+    crashes: Vec<f64>,
+    /// A pipeline stage publishing onward (to a later queue): messages,
+    /// fraction, retry base.
+    onward: Option<(u32, f64, f64)>,
 }
 
 fn extras() -> impl Strategy<Value = Extras> {
@@ -365,16 +370,22 @@ fn extras() -> impl Strategy<Value = Extras> {
             ),
         ),
         prop::option::weighted(0.2, 1..50u32),
+        prop::collection::vec(0.0..40.0f64, 0..3),
+        prop::option::weighted(0.3, (1..=2u32, 0.2..=1.0f64, 0.01..1.0f64)),
     )
         .prop_map(
-            |(lambda, calls, retry, breaker, idempotency, group, prefetch)| Extras {
-                lambda,
-                calls,
-                retry,
-                breaker,
-                idempotency,
-                group,
-                prefetch,
+            |(lambda, calls, retry, breaker, idempotency, group, prefetch, crashes, onward)| {
+                Extras {
+                    lambda,
+                    calls,
+                    retry,
+                    breaker,
+                    idempotency,
+                    group,
+                    prefetch,
+                    crashes,
+                    onward,
+                }
             },
         )
 }
@@ -778,8 +789,28 @@ impl Case {
                 writeln!(t, "workers = {}", c.workers).unwrap();
             }
             match x.prefetch.filter(|_| x.lambda.is_none() && group.is_none()) {
-                Some(n) => writeln!(t, "prefetch = {n}").unwrap(),
+                Some(n) => {
+                    writeln!(t, "prefetch = {n}").unwrap();
+                    if x.calls.is_empty() {
+                        writeln!(t, "crash_at_s = {:?}", x.crashes).unwrap();
+                    }
+                }
                 None => writeln!(t, "batch_size = {}", c.batch_size).unwrap(),
+            }
+            // A stage on the first main queue publishes onward to the second
+            // (never back: a cycle would multiply messages without end).
+            let first = Self::queue_name(0);
+            if let Some((n, fraction, base)) = x.onward
+                && group.is_none()
+                && self.queues.len() > 1
+                && q == first
+            {
+                writeln!(
+                    t,
+                    "publish = {{ queue = \"{}\", messages = {n}, fraction = {fraction:?}, base_s = {base:?} }}",
+                    Self::queue_name(1)
+                )
+                .unwrap();
             }
             // A managed poller long-polls.
             let wait = if x.lambda.is_some() {
