@@ -5,6 +5,7 @@ use super::arrivals::ArrivalProcess;
 use super::client::hedge::{HedgeAfter, Hedging};
 use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::WorkerState;
+use super::consumer::onward::Onward;
 use super::consumer::poller::{Poller, PollerParams};
 use super::consumer::{Consumer, ConsumerParams, Kind};
 use super::dist::Dist;
@@ -18,7 +19,6 @@ use super::downstream::service::{Service, ServiceParams};
 use super::event::{
     ApiId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId, WorkerId,
 };
-use super::consumer::onward::Onward;
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::{Topic, TopicParams};

@@ -20,10 +20,7 @@ fn bounded() -> RunOutput {
 }
 
 fn unbounded() -> RunOutput {
-    run_scenario(
-        FILE,
-        &[("max_depth = 200\noverflow = \"reject\"\n", "")],
-    )
+    run_scenario(FILE, &[("max_depth = 200\noverflow = \"reject\"\n", "")])
 }
 
 #[test]
@@ -35,8 +32,16 @@ fn a_full_middle_queue_grows_the_upstream_backlog() {
     // 200 and the orders queue takes the backlog (902 at its peak, seed 17);
     // unbounded, the orders queue stays short (3) and payments take 1,105.
     assert!(peak(&b, "payments.visible") <= 200.0);
-    assert!(peak(&b, "orders.visible") > 600.0, "{}", peak(&b, "orders.visible"));
-    assert!(peak(&u, "orders.visible") < 50.0, "{}", peak(&u, "orders.visible"));
+    assert!(
+        peak(&b, "orders.visible") > 600.0,
+        "{}",
+        peak(&b, "orders.visible")
+    );
+    assert!(
+        peak(&u, "orders.visible") < 50.0,
+        "{}",
+        peak(&u, "orders.visible")
+    );
     assert!(peak(&u, "payments.visible") > 800.0);
     assert!(order(&b).refusals > 1_000, "{:?}", order(&b));
     assert!(order(&b).held_s > 100.0, "{:?}", order(&b));
@@ -57,7 +62,10 @@ fn a_full_middle_queue_grows_the_upstream_backlog() {
 fn lineage_latency_runs_from_the_first_publish() {
     let b = bounded();
     let c = &b.summary.consumers;
-    assert!(c[0].pipeline_end_to_end.is_none(), "the first stage starts chains");
+    assert!(
+        c[0].pipeline_end_to_end.is_none(),
+        "the first stage starts chains"
+    );
     let pay = c[1].pipeline_end_to_end.as_ref().expect("onward messages");
     let ship = c[2].pipeline_end_to_end.as_ref().expect("onward messages");
     assert_eq!(ship.count, c[2].goodput);

@@ -126,7 +126,9 @@ impl Consumer {
             }
             changed.refused();
             o.c.refusals += 1;
-            let d = o.backoff.delay_s(w.attempt, w.backoff_prev, &mut o.backoff_rng);
+            let d = o
+                .backoff
+                .delay_s(w.attempt, w.backoff_prev, &mut o.backoff_rng);
             w.attempt = w.attempt.saturating_add(1);
             w.backoff_prev = d;
             let wait = from_secs(d);
@@ -141,7 +143,10 @@ impl Consumer {
     /// stage before this one published. Only a queue's messages carry a
     /// lineage: a fetched record's or a push copy's `offset` is theirs.
     pub(crate) fn record_lineage(&mut self, m: &Message, now: SimTime) {
-        if !matches!(self.kind, Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_)) {
+        if !matches!(
+            self.kind,
+            Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_)
+        ) {
             return;
         }
         if let Some(start) = m.lineage_start() {

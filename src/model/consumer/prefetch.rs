@@ -50,7 +50,10 @@ impl Consumer {
     pub(crate) fn channel_crash(&mut self, cx: &mut Reach<'_>, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         let qi = self.p.queue.index();
-        let limit = self.kind.prefetch().expect("only a prefetch consumer crashes so");
+        let limit = self
+            .kind
+            .prefetch()
+            .expect("only a prefetch consumer crashes so");
         let mut changed = cx.queues[qi].changed();
         let mut requeued = 0;
         for wi in 0..self.workers.len() {

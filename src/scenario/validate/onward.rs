@@ -33,7 +33,13 @@ pub(super) fn check(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, queues: &
             "a whole number ≥ 1 (use `fraction` to publish onward for some only)",
         );
     }
-    c.range(k.key("fraction"), *fraction, 0.0, 1.0, "a share from 0 to 1");
+    c.range(
+        k.key("fraction"),
+        *fraction,
+        0.0,
+        1.0,
+        "a share from 0 to 1",
+    );
     if o.base_s <= 0.0 {
         // A refusal retried at the same instant would never let time move
         // on for the next stage to make room.
