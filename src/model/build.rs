@@ -5,6 +5,7 @@ use super::arrivals::ArrivalProcess;
 use super::client::hedge::{HedgeAfter, Hedging};
 use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::WorkerState;
+use super::consumer::onward::Onward;
 use super::consumer::poller::{Poller, PollerParams};
 use super::consumer::{Consumer, ConsumerParams, Kind};
 use super::dist::Dist;
@@ -371,6 +372,18 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 c.workers(),
             )
         });
+        cons.crash_at = c.crash_at_s.iter().map(|&s| from_secs(s)).collect();
+        if let Some(o) = &c.publish {
+            cons.onward = Some(Onward::new(
+                &consumer_name(i, c),
+                QueueId(qid(Some(&o.queue))?),
+                o.messages,
+                o.fraction,
+                Backoff::new(&o.policy()),
+                seed,
+                rep,
+            ));
+        }
         cons.store = c.idempotency.as_ref().map(|d| Store {
             ttl: from_secs(d.ttl_s),
             lock: from_secs(d.lock_s),

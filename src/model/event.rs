@@ -165,6 +165,8 @@ pub enum ConsumerEvent {
     Autoscale,
     /// A worker the scaler added is started: it polls.
     WorkerStarted { worker: WorkerId },
+    /// A prefetch consumer's channel crashes: its unacked messages requeue.
+    ChannelCrash,
 }
 
 #[derive(Clone, Copy, Debug)]

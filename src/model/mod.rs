@@ -164,6 +164,14 @@ impl World {
                 ));
             }
         }
+        for (c, cons) in self.consumers.iter().enumerate() {
+            for &t in &cons.crash_at {
+                evs.push((
+                    t,
+                    Event::Consumer(ConsumerId::of(c), ConsumerEvent::ChannelCrash),
+                ));
+            }
+        }
         for (c, cons) in self.consumers.iter_mut().enumerate() {
             let Some(g) = cons.kind.group_mut() else {
                 continue;

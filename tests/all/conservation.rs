@@ -331,6 +331,11 @@ struct Extras {
     /// An autoscaled pool (a plain pool only): workers below and above its
     /// starting size, target per worker, polling interval, start-up, down window.
     autoscale: Option<(u32, u32, f64, f64, f64, f64)>,
+    /// Its channel's crash times (a prefetch pool without calls).
+    crashes: Vec<f64>,
+    /// A pipeline stage publishing onward (to a later queue): messages,
+    /// fraction, retry base.
+    onward: Option<(u32, f64, f64)>,
 }
 
 fn extras() -> impl Strategy<Value = Extras> {
@@ -379,9 +384,11 @@ fn extras() -> impl Strategy<Value = Extras> {
                 0.0..120.0f64,
             ),
         ),
+        prop::collection::vec(0.0..40.0f64, 0..3),
+        prop::option::weighted(0.3, (1..=2u32, 0.2..=1.0f64, 0.01..1.0f64)),
     )
         .prop_map(
-            |(lambda, calls, retry, breaker, idempotency, group, prefetch, autoscale)| Extras {
+            |(
                 lambda,
                 calls,
                 retry,
@@ -390,6 +397,21 @@ fn extras() -> impl Strategy<Value = Extras> {
                 group,
                 prefetch,
                 autoscale,
+                crashes,
+                onward,
+            )| {
+                Extras {
+                    lambda,
+                    calls,
+                    retry,
+                    breaker,
+                    idempotency,
+                    group,
+                    prefetch,
+                    autoscale,
+                    crashes,
+                    onward,
+                }
             },
         )
 }
@@ -793,7 +815,12 @@ impl Case {
                 writeln!(t, "workers = {}", c.workers).unwrap();
             }
             match x.prefetch.filter(|_| x.lambda.is_none() && group.is_none()) {
-                Some(n) => writeln!(t, "prefetch = {n}").unwrap(),
+                Some(n) => {
+                    writeln!(t, "prefetch = {n}").unwrap();
+                    if x.calls.is_empty() {
+                        writeln!(t, "crash_at_s = {:?}", x.crashes).unwrap();
+                    }
+                }
                 None => writeln!(t, "batch_size = {}", c.batch_size).unwrap(),
             }
             if let Some((below, above, target, every, startup, down)) = x
@@ -805,6 +832,21 @@ impl Case {
                     "autoscale = {{ min_workers = {}, max_workers = {}, target_backlog_per_worker = {target:?}, polling_interval_s = {every:?}, startup_s = {startup:?}, scale_down_stabilization_s = {down:?} }}",
                     c.workers.saturating_sub(below),
                     c.workers + above
+                )
+                .unwrap();
+            }
+            // A stage on the first main queue publishes onward to the second
+            // (never back: a cycle would multiply messages without end).
+            let first = Self::queue_name(0);
+            if let Some((n, fraction, base)) = x.onward
+                && group.is_none()
+                && self.queues.len() > 1
+                && q == first
+            {
+                writeln!(
+                    t,
+                    "publish = {{ queue = \"{}\", messages = {n}, fraction = {fraction:?}, base_s = {base:?} }}",
+                    Self::queue_name(1)
                 )
                 .unwrap();
             }

@@ -8,6 +8,10 @@ use crate::model::consumer::Consumer;
 impl Accounted for Consumer {
     fn ledger_terms(&self, t: &mut Terms) {
         t.duplicates += self.c.duplicates;
+        // A stage's onward messages are new arrivals of the next queue.
+        if let Some(o) = &self.onward {
+            t.produced += o.c.published;
+        }
         if let Some(e) = self.kind.endpoint() {
             e.ledger_terms(t);
         }

@@ -16,6 +16,7 @@ mod events;
 mod invoke;
 mod ledger;
 mod observe;
+pub mod onward;
 mod parked;
 pub mod poller;
 mod prefetch;
@@ -79,6 +80,8 @@ pub struct ConsumerCounters {
     /// Deliveries the dedupe store found done (skipped) or locked (failed).
     pub dedupe_skips: u64,
     pub dedupe_conflicts: u64,
+    /// Unacked messages a prefetch consumer's crashes sent back to its queue.
+    pub requeued_at_crash: u64,
 }
 
 /// Separate streams, so that changing the error rate does not move a single
@@ -113,6 +116,13 @@ pub struct Consumer {
     pub kind: Kind,
     /// A pool that scales on its queue's backlog.
     pub autoscale: Option<autoscale::Autoscaler>,
+    /// A prefetch consumer's channel crashes at these times (`prefetch.rs`).
+    pub crash_at: Vec<SimTime>,
+    /// A pipeline stage: what it publishes onward (`onward.rs`).
+    pub onward: Option<onward::Onward>,
+    /// The chain's first publish → this stage's first successful processing,
+    /// for messages an earlier stage published (after warm-up).
+    pub lineage: Option<Latency>,
 }
 
 /// What a consumer is: how its workers get what they process. Each kind keeps
@@ -212,6 +222,9 @@ impl Consumer {
             store: None,
             kind: Kind::Pool,
             autoscale: None,
+            crash_at: Vec::new(),
+            onward: None,
+            lineage: None,
         }
     }
 
@@ -297,6 +310,9 @@ impl Consumer {
 
     pub fn reset_stats(&mut self) {
         self.e2e = Latency::default();
+        if let Some(l) = &mut self.lineage {
+            *l = Latency::default();
+        }
         if let Some(g) = self.kind.group_mut() {
             g.wait = Latency::default();
         }

@@ -39,9 +39,35 @@ pub struct ConsumerSummary {
     /// A consumer group on a topic: its partitions' progress and lag.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupSummary>,
+    /// A pipeline stage: what it published onward and how often the next
+    /// queue refused (backpressure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish: Option<OnwardSummary>,
+    /// The chain's first publish → this stage's first successful
+    /// processing, for messages an earlier stage published (after warm-up):
+    /// at the last stage, the pipeline's end-to-end latency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pipeline_end_to_end: Option<LatencySummary>,
+    /// A prefetch consumer with `crash_at_s`: the unacked messages its
+    /// crashes sent back to the queue (redelivered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requeued_at_crash: Option<u64>,
     /// An autoscaled pool: its bounds and what the scaler did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autoscale: Option<AutoscaleSummary>,
+}
+
+/// A pipeline stage's publishes onward.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct OnwardSummary {
+    /// The next stage's queue.
+    pub queue: String,
+    /// Messages it accepted.
+    pub published: u64,
+    /// Attempts it refused, each retried by a worker holding its slot.
+    pub refusals: u64,
+    /// Seconds workers spent waiting to retry a refused publish.
+    pub held_s: f64,
 }
 
 /// What an autoscaled pool's scaler did over the run.
@@ -144,6 +170,14 @@ impl Summarised for Consumer {
                     },
                 }
             }),
+            publish: self.onward.as_ref().map(|o| OnwardSummary {
+                queue: r.queue_name(o.queue.index()).to_string(),
+                published: o.c.published,
+                refusals: o.c.refusals,
+                held_s: o.c.held_ns as f64 / 1e9,
+            }),
+            pipeline_end_to_end: self.lineage.as_ref().map(|l| l.summary()),
+            requeued_at_crash: (!self.crash_at.is_empty()).then_some(self.c.requeued_at_crash),
         }
     }
 }

@@ -56,6 +56,11 @@ impl Consumer {
                 self.c.dedupe_skips += 1;
                 self.message_succeeded(wi, false, cx, sim);
             }
+            Phase::Onward => {
+                if self.publish_onward(wi, cx, sim) {
+                    self.finish_message(wi, true, cx, sim);
+                }
+            }
             Phase::Conflict => {
                 self.c.dedupe_conflicts += 1;
                 self.message_failed(wi, false, cx, sim);
@@ -78,6 +83,13 @@ impl Consumer {
             let r = self.current(wi);
             if let Some(job) = cx.jobs.complete(r.slot, cx.arena.get(r.slot).id) {
                 cx.next.push(Effect::JobDone(job));
+            }
+        }
+        if applied && self.onward.is_some() {
+            // Published onward before it is acknowledged: a refusal holds it.
+            self.workers[wi].onward_left = self.onward_count();
+            if !self.publish_onward(wi, cx, sim) {
+                return;
             }
         }
         self.finish_message(wi, true, cx, sim);
@@ -231,6 +243,7 @@ impl Consumer {
         w.call = 0;
         w.attempt = 0;
         w.backoff_prev = 0.0;
+        w.onward_left = 0;
         let m = arena.get_mut(r.slot);
         if let Some(store) = self.store {
             match store.begin(&mut m.dedupe, now) {
@@ -268,6 +281,7 @@ impl Consumer {
                 self.c.goodput += 1;
                 self.e2e.record_at(now - m.published, now);
                 self.recent.record(now - m.published, now);
+                self.record_lineage(m, now);
             } else {
                 self.c.duplicates += 1;
             }

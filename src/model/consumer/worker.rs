@@ -47,6 +47,8 @@ pub enum Phase {
     CallFailed(CallError),
     Skip,
     Conflict,
+    /// Waiting to retry a publish onward the next stage's queue refused.
+    Onward,
 }
 
 pub struct Worker {
@@ -70,6 +72,8 @@ pub struct Worker {
     pub outcomes: Vec<bool>,
     /// When it last parked on a long poll.
     pub parked_at: SimTime,
+    /// Messages its current message still owes the next pipeline stage.
+    pub onward_left: u32,
 }
 
 impl Default for Worker {
@@ -95,6 +99,7 @@ impl Worker {
             deadline: SimTime::MAX,
             outcomes: Vec::new(),
             parked_at: 0,
+            onward_left: 0,
         }
     }
 }

@@ -112,6 +112,13 @@ pub struct ConsumerConfig {
     /// How a consumer group (with `topic`) commits, fails and rebalances.
     #[serde(default)]
     pub group: Option<GroupConfig>,
+    /// A prefetch consumer's channel crashes at each of these times: what its
+    /// workers hold unacknowledged goes back to the queue (redelivered).
+    #[serde(default)]
+    pub crash_at_s: Vec<f64>,
+    /// A pipeline stage: publishes onward after its side effect.
+    #[serde(default)]
+    pub publish: Option<super::OnwardConfig>,
     /// Makes a pool autoscaled on its queue's backlog (KEDA and the Kubernetes
     /// HPA): `workers` is then the size it starts with.
     #[serde(default)]

@@ -10,6 +10,7 @@ mod dist;
 mod downstream;
 mod log;
 mod names;
+mod onward;
 mod overlap;
 mod push;
 mod slo;
@@ -622,6 +623,8 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
             autoscale::check(&mut c, &p, co, a);
         }
         downstream::consumer(&mut c, &p, co, &downstreams);
+        onward::check(&mut c, &p, co, &queue_names);
+        push::channel_crashes(&mut c, &p, co);
         if co.batch_size == Some(0) {
             c.fail(
                 p.key("batch_size"),

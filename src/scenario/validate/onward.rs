@@ -1,0 +1,53 @@
+//! A pipeline stage's `[consumer.publish]`: the next queue, the count and
+//! share published onward, and the backoff between refused attempts.
+
+use super::names::Names;
+use super::{Checker, KeyPath};
+use crate::scenario::{ConsumerConfig, OnwardConfig};
+
+pub(super) fn check(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, queues: &Names) {
+    let Some(o) = &co.publish else { return };
+    let k = p.key("publish");
+    if co.topic.is_some() || co.push.is_some() {
+        c.fail(
+            k.clone(),
+            "a pipeline stage reads a queue",
+            "leave `publish` out of a consumer of a topic or a push topic, or read a queue",
+        );
+    }
+    let OnwardConfig {
+        messages, fraction, ..
+    } = o;
+    c.queue_ref(k.key("queue"), Some(&o.queue), queues);
+    if co.queue.as_deref() == Some(o.queue.as_str()) {
+        c.fail(
+            k.key("queue"),
+            "a stage publishing into the queue it reads",
+            "the next stage's queue",
+        );
+    }
+    if *messages == 0 {
+        c.fail(
+            k.key("messages"),
+            "0 messages",
+            "a whole number ≥ 1 (use `fraction` to publish onward for some only)",
+        );
+    }
+    c.range(
+        k.key("fraction"),
+        *fraction,
+        0.0,
+        1.0,
+        "a share from 0 to 1",
+    );
+    if o.base_s <= 0.0 {
+        // A refusal retried at the same instant would never let time move
+        // on for the next stage to make room.
+        c.fail(
+            k.key("base_s"),
+            "a refused publish retried at once, forever",
+            "seconds > 0 (the AWS SDKs' standard mode: 0.1)",
+        );
+    }
+    c.backoff(k, &o.policy());
+}
