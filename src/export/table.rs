@@ -65,8 +65,9 @@ pub fn render(s: &Summary, out_dir: Option<&str>) -> String {
     if queues_used {
         let _ = writeln!(
             t,
-            "  messages    produced {}  processed {}  dead-lettered {}  expired {}  dropped {}  rejected {}  still queued {}",
+            "  messages    produced {}{}  processed {}  dead-lettered {}  expired {}  dropped {}  rejected {}  still queued {}",
             thousands(l.produced),
+            onward_share(s),
             thousands(l.processed),
             thousands(l.dead_lettered),
             thousands(l.expired),
@@ -601,4 +602,23 @@ fn push_lines(t: &mut String, p: &crate::run::PushSummary) {
             thousands(e.pending_at_end)
         );
     }
+}
+
+/// With pipeline stages, every stage's queue counts its arrivals: how many of
+/// the messages produced were published onward by a stage, so that a reader
+/// does not take the total for the orders that came in.
+fn onward_share(s: &Summary) -> String {
+    let onward: u64 = s
+        .consumers
+        .iter()
+        .filter_map(|c| c.publish.as_ref().map(|p| p.published))
+        .sum();
+    if onward == 0 {
+        return String::new();
+    }
+    format!(
+        " ({} entering, {} published onward by pipeline stages)",
+        thousands(s.ledger.produced.saturating_sub(onward)),
+        thousands(onward)
+    )
 }
