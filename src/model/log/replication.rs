@@ -81,6 +81,9 @@ struct Partition {
     /// The high watermark: records below it are on every in-sync replica.
     hw: u64,
     above: VecDeque<Unreplicated>,
+    /// When the leader appended its last records, those a follower fetching
+    /// now may lack (one fetch lag).
+    recent: VecDeque<SimTime>,
     /// When the next replication step is scheduled.
     armed: Option<SimTime>,
 }
@@ -146,6 +149,7 @@ impl Replication {
                 leader: Some(0),
                 hw: 0,
                 above: VecDeque::new(),
+                recent: VecDeque::new(),
                 armed: None,
             })
             .collect();
@@ -196,8 +200,10 @@ impl Replication {
         if part.leader == Some(i) {
             part.hw + part.above.len() as u64
         } else if r.fetching {
+            // One fetch lag behind the leader, in sync or not.
             let lag = self.p.fetch_lag;
-            part.hw + part.above.iter().take_while(|u| u.at + lag <= now).count() as u64
+            let behind = part.recent.iter().rev().take_while(|&&t| t + lag > now);
+            part.hw + part.above.len() as u64 - behind.count() as u64
         } else {
             r.frozen_end
         }
@@ -224,6 +230,12 @@ impl Replication {
             return Err(Refusal::NotEnoughReplicas);
         }
         self.c.sent += 1;
+        let lag = self.p.fetch_lag;
+        let recent = &mut self.parts[part].recent;
+        while recent.front().is_some_and(|&t| t + lag <= now) {
+            recent.pop_front();
+        }
+        recent.push_back(now);
         self.parts[part].above.push_back(Unreplicated {
             r,
             at: now,
@@ -332,6 +344,9 @@ impl Replication {
         if let Some(o) = old {
             pt.replicas[o].in_isr = false;
         }
+        for r in &mut pt.replicas {
+            r.in_isr &= self.up[r.broker as usize];
+        }
         if !is_clean {
             self.c.unclean_elections += 1;
             if end < pt.hw {
@@ -349,6 +364,9 @@ impl Replication {
                 (true, false) => self.c.acked_lost_unclean += 1,
             }
         }
+        // The followers now fetch the new leader's log, all of it older than
+        // one fetch lag (a simplification: its own recent appends are lost).
+        pt.recent.clear();
         pt.leader = Some(new);
         let r = &mut pt.replicas[new];
         r.in_isr = true;
@@ -383,9 +401,9 @@ impl Replication {
             let Some(i) = pt.replicas.iter().position(|r| r.broker == b) else {
                 continue;
             };
-            if pt.leader.is_none() && pt.replicas[i].in_isr {
+            if pt.leader.is_none() && (pt.replicas[i].in_isr || self.p.unclean) {
                 // Its log is the partition's: what it lacks of the dead
-                // leader's unreplicated tail is gone.
+                // leader's log is gone (counted by `elect`).
                 self.elect(part, None, now);
             }
         }
