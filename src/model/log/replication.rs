@@ -19,6 +19,9 @@
 //! view of the log so that offsets keep moving forward.
 
 use crate::engine::{SimTime, from_secs, to_secs};
+use crate::metrics::imbalance::Imbalance;
+use crate::model::account::{Accounted, Books, Terms};
+use crate::model::log::Topic;
 use crate::model::log::Record;
 use crate::scenario::{Acks, ReplicationConfig};
 use std::collections::VecDeque;
@@ -432,5 +435,25 @@ impl Replication {
     /// The brokers that are up.
     pub fn brokers_up(&self) -> u64 {
         self.up.iter().filter(|&&u| u).count() as u64
+    }
+}
+
+/// A topic's records are the groups' books; a replicated topic's leaders
+/// keep their own: every record appended is committed, unreplicated, or
+/// truncated (a run whose books do not add up fails).
+impl Accounted for Topic {
+    fn ledger_terms(&self, _: &mut Terms) {}
+
+    fn own_books(&self, _: &Books, out: &mut Vec<Imbalance>) {
+        let Some(r) = &self.replication else { return };
+        if !r.balances() {
+            out.push(Imbalance::Replication {
+                topic: self.p.name.clone(),
+                sent: r.c.sent,
+                committed: r.c.committed,
+                unreplicated: r.unreplicated(),
+                truncated: r.truncated_above(),
+            });
+        }
     }
 }
