@@ -124,6 +124,16 @@ pub enum Imbalance {
         subscriptions: u64,
         copies: u64,
     },
+    #[error(
+        "topic {topic}: leaders appended {sent} but {committed} committed + {unreplicated} unreplicated + {truncated} truncated"
+    )]
+    Replication {
+        topic: String,
+        sent: u64,
+        committed: u64,
+        unreplicated: u64,
+        truncated: u64,
+    },
     #[error("{made} endpoint copies made, endpoints count {counted}")]
     EndpointCopiesMade { made: u64, counted: u64 },
 }

@@ -97,6 +97,7 @@ impl World {
             consumers: &self.consumers,
         };
         let mut out = vec![];
+        check(&self.topics, &b, &mut out);
         check(&self.pushes, &b, &mut out);
         check(&self.consumers, &b, &mut out);
         check(&self.clients, &b, &mut out);

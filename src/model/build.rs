@@ -21,6 +21,7 @@ use super::event::{
 };
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
+use super::log::replication::{Replication, ReplicationParams};
 use super::log::{Topic, TopicParams};
 use super::message::Arena;
 use super::producer::{Producer, ProducerParams, Sink};
@@ -126,7 +127,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         .topics
         .iter()
         .map(|t| {
-            Topic::new(
+            let mut topic = Topic::new(
                 TopicParams {
                     name: t.name.clone(),
                     retention: from_secs(t.retention_s),
@@ -134,7 +135,11 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                     retention_check: from_secs(t.retention_check_s),
                 },
                 t.partitions,
-            )
+            );
+            topic.replication = t.replication.as_ref().map(|r| {
+                Replication::new(ReplicationParams::of(r), t.partitions as usize)
+            });
+            topic
         })
         .collect();
     let mut queues = vec![];
@@ -202,6 +207,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 poison_probability: m.poison_probability,
                 cost,
                 publish: p.publish.clone(),
+                acks: p.acks.unwrap_or_default(),
             },
             seed,
             rep,
@@ -515,6 +521,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         scratch_clients: Vec::new(),
         scratch_callers: Vec::new(),
         scratch_pending: Vec::new(),
+        scratch_records: Vec::new(),
         clients,
         services,
         records,

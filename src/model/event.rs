@@ -145,6 +145,14 @@ pub enum QueueEvent {
 pub enum TopicEvent {
     /// Retention's periodic look at every partition.
     RetentionCheck,
+    /// A replicated partition's followers have fetched its oldest record.
+    Replicate { partition: u32 },
+    /// A broker of a replicated topic fails.
+    BrokerDown { broker: u32 },
+    /// It is back, its replicas behind.
+    BrokerUp { broker: u32 },
+    /// Its replicas have caught up.
+    CaughtUp { broker: u32 },
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -90,6 +90,8 @@ pub struct World {
     pub(crate) scratch_clients: Vec<Client>,
     pub(crate) scratch_callers: Vec<downstream::service::Caller>,
     pub(crate) scratch_pending: Vec<producer::Pending>,
+    /// Records a replication step committed, lent for the step.
+    pub(crate) scratch_records: Vec<log::Record>,
     /// Jobs clients submitted to queues, whose completion they wait for.
     pub(crate) jobs: client::jobs::Jobs,
     /// The steps handlers named for the router, in the conversation under way.
@@ -112,6 +114,14 @@ impl World {
             .map(|t| (0, Event::Topic(TopicId::of(t), TopicEvent::RetentionCheck)))
             .collect();
         evs.push((0, Event::Sample));
+        for (t, topic) in self.topics.iter().enumerate() {
+            let Some(rep) = &topic.replication else { continue };
+            let id = TopicId::of(t);
+            for &(broker, down, up) in &rep.p.failures {
+                evs.push((down, Event::Topic(id, TopicEvent::BrokerDown { broker })));
+                evs.push((up, Event::Topic(id, TopicEvent::BrokerUp { broker })));
+            }
+        }
         for (i, p) in self.producers.iter_mut().enumerate() {
             if let Some(b) = &mut p.buffer {
                 // The initial backlog's refused messages wait for their retry.

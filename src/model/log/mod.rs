@@ -9,6 +9,7 @@ pub(crate) use flow::Fetch;
 pub mod group;
 mod ledger;
 mod observe;
+pub mod replication;
 pub mod summary;
 
 use crate::engine::SimTime;
@@ -83,6 +84,8 @@ pub struct Topic {
     pub keyed: bool,
     /// `appended` when statistics were last reset (the warm-up's end).
     pub appended_mark: u64,
+    /// Brokers and replicas, when the topic declares them.
+    pub replication: Option<replication::Replication>,
 }
 
 /// A key's partition: a fixed mix of the key (Kafka hashes the key bytes with
@@ -105,6 +108,7 @@ impl Topic {
             keyed: false,
             dead_letter_appends: 0,
             appended_mark: 0,
+            replication: None,
         }
     }
 
@@ -120,19 +124,29 @@ impl Topic {
 
     /// Appends a record (keyed or not); returns its partition.
     pub fn append(&mut self, r: Record, keyed: bool) -> usize {
+        let p = self.pick(r.key, keyed);
+        self.append_at(p, r);
+        p
+    }
+
+    /// The partition of a record with `key` (keyed or not).
+    pub fn pick(&mut self, key: u32, keyed: bool) -> usize {
         let n = self.partitions.len();
-        let p = if keyed {
-            partition_of(r.key, n)
+        self.keyed |= keyed;
+        if keyed {
+            partition_of(key, n)
         } else {
             self.round_robin = (self.round_robin + 1) % n;
             self.round_robin
-        };
-        self.keyed |= keyed;
+        }
+    }
+
+    /// Appends a record to partition `p` (where consumers see it).
+    pub fn append_at(&mut self, p: usize, r: Record) {
         let part = &mut self.partitions[p];
         part.bytes += r.size as u64;
         part.log.push_back(r);
         self.appended += 1;
-        p
     }
 
     /// Deletes from the head of partition `p` what retention no longer keeps;

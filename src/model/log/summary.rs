@@ -16,6 +16,38 @@ pub struct TopicSummary {
     pub deleted: u64,
     /// Records appended to each partition.
     pub per_partition: Vec<u64>,
+    /// Brokers, acks and what they lost, for a replicated topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication: Option<ReplicationSummary>,
+}
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct ReplicationSummary {
+    pub brokers: u32,
+    pub replication_factor: u32,
+    pub min_insync_replicas: u32,
+    /// Records the partitions' leaders appended.
+    pub sent: u64,
+    /// Writes refused: acks=all with too few in-sync replicas.
+    pub not_enough_replicas: u64,
+    /// Writes refused: the partition had no leader.
+    pub offline_refusals: u64,
+    /// Records every in-sync replica had (the consumers' view).
+    pub committed: u64,
+    /// Acknowledged, then lost, by cause.
+    pub acked_lost: u64,
+    pub acked_lost_leader_failover: u64,
+    pub acked_lost_unclean_election: u64,
+    /// Lost before the producer was told (it saw an error).
+    pub unacked_lost: u64,
+    /// Above the high watermarks at the end.
+    pub unreplicated: u64,
+    pub leader_elections: u64,
+    pub unclean_elections: u64,
+    pub offline_periods: u64,
+    /// acks=all: how long the in-sync replicas took to have a record.
+    pub ack_wait_mean_s: f64,
+    pub ack_wait_max_s: f64,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -61,6 +93,32 @@ impl Summarised for Topic {
             appended: self.appended,
             deleted: self.deleted(),
             per_partition: self.partitions.iter().map(|p| p.end()).collect(),
+            replication: self.replication.as_ref().map(|r| {
+                let c = &r.c;
+                ReplicationSummary {
+                    brokers: r.p.brokers,
+                    replication_factor: r.p.factor,
+                    min_insync_replicas: r.p.min_insync,
+                    sent: c.sent,
+                    not_enough_replicas: c.not_enough_replicas,
+                    offline_refusals: c.offline,
+                    committed: c.committed,
+                    acked_lost: r.acked_lost(),
+                    acked_lost_leader_failover: c.acked_lost_failover,
+                    acked_lost_unclean_election: c.acked_lost_unclean,
+                    unacked_lost: c.unacked_lost,
+                    unreplicated: r.unreplicated(),
+                    leader_elections: c.leader_elections,
+                    unclean_elections: c.unclean_elections,
+                    offline_periods: c.offline_periods,
+                    ack_wait_mean_s: if c.acks_all == 0 {
+                        0.0
+                    } else {
+                        c.ack_wait_total_s / c.acks_all as f64
+                    },
+                    ack_wait_max_s: c.ack_wait_max_s,
+                }
+            }),
         }
     }
 }

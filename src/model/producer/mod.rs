@@ -18,7 +18,7 @@ use crate::model::event::{PushId, QueueId, TopicId};
 use crate::model::message::Message;
 use crate::model::profile::Profile;
 use crate::model::retry::Backoff;
-use crate::scenario::{Arrivals, OnFull, PublishConfig};
+use crate::scenario::{Acks, Arrivals, OnFull, PublishConfig};
 use rand::RngExt;
 use rand_distr::{Distribution, Zipf};
 use std::cmp::Ordering;
@@ -52,6 +52,8 @@ pub struct ProducerParams {
     pub cost: Option<Dist>,
     /// Retries of refused publishes from a bounded buffer (queue producers).
     pub publish: Option<PublishConfig>,
+    /// What a replicated topic's leader waits for before acknowledging.
+    pub acks: Acks,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -24,8 +24,17 @@ impl World {
         let ti = ti.index();
         let keyed = p.p.keys > 0;
         let m = p.make_message(now, 0);
-        p.c.produced += 1;
         let record = Record::of(&m);
+        let mut sim = sim;
+        if let Some(sim) = sim.as_deref_mut()
+            && self.topics[ti].replication.is_some()
+        {
+            // A replicated topic's leader takes it (or refuses); consumers
+            // see it once the in-sync replicas have it (`replicate.rs`).
+            return self.append_replicated(pi, ti, record, keyed, sim);
+        }
+        let p = &mut self.producers[pi];
+        p.c.produced += 1;
         let held: u64 = self.topics.iter().map(|t| t.held()).sum();
         if let Some(sim) = sim {
             // Memory guard: a topic keeps every record for its retention.
@@ -46,8 +55,22 @@ impl World {
         now: SimTime,
         sim: Option<&mut Scheduler<Event>>,
     ) {
+        let part = self.topics[ti].pick(record.key, keyed);
+        self.append_to_partition(ti, part, record, now, sim);
+    }
+
+    /// Appends a record to partition `part` (where consumers see it), applies
+    /// retention, and wakes the partition's owners in every group.
+    pub(super) fn append_to_partition(
+        &mut self,
+        ti: usize,
+        part: usize,
+        record: Record,
+        now: SimTime,
+        sim: Option<&mut Scheduler<Event>>,
+    ) {
         let topic = &mut self.topics[ti];
-        let part = topic.append(record, keyed);
+        topic.append_at(part, record);
         let start = topic.trim(part, now);
         topic.log_start_moved(part, start, &mut self.consumers);
         let Some(sim) = sim else { return };

@@ -14,6 +14,7 @@ mod database;
 mod log;
 mod push;
 mod queue;
+mod replicate;
 
 use crate::engine::{Model, Scheduler};
 use crate::model::consumer::Consumer;
@@ -46,6 +47,7 @@ impl Model for World {
             Event::Topic(t, TopicEvent::RetentionCheck) => {
                 self.topics[t.index()].on_retention(t, &mut self.consumers, sim)
             }
+            Event::Topic(t, ev) => self.on_replication(t, ev, sim),
             Event::Consumer(c, ev) => {
                 self.on_consumer(c.index(), sim, |c, cx, sim| c.on_event(ev, cx, sim))
             }

@@ -10,6 +10,7 @@ mod downstream;
 mod onward;
 mod plan;
 mod push;
+mod replication;
 mod slo;
 
 pub use alarm::*;
@@ -20,6 +21,7 @@ pub use downstream::*;
 pub use onward::*;
 pub use plan::*;
 pub use push::*;
+pub use replication::*;
 pub use slo::*;
 
 use serde::{Deserialize, Serialize};
@@ -217,6 +219,9 @@ pub struct ProducerConfig {
     /// publish is lost at once.
     #[serde(default)]
     pub publish: Option<PublishConfig>,
+    /// acks, for a producer to a replicated topic (Kafka: all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acks: Option<Acks>,
 }
 
 /// What a producer does when the buffer of unsent messages is full.
@@ -535,6 +540,10 @@ pub struct TopicConfig {
     /// How often retention looks at every partition, besides each append.
     #[serde(default = "defaults::retention_check_s")]
     pub retention_check_s: f64,
+    /// Brokers, replicas and acks (docs/scenarios.md); without it a
+    /// partition is one log that never fails.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replication: Option<ReplicationConfig>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -40,6 +40,9 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
                 "bytes ≥ 1 per partition, or leave it out",
             );
         }
+        if let Some(r) = &t.replication {
+            replication(c, p.key("replication"), r);
+        }
     }
     names_unique(c, "topic", &paths);
     for (i, pr) in s.producers.iter().enumerate() {
@@ -54,6 +57,18 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         }
         if let Some(t) = &pr.topic {
             topic_ref(c, p.key("topic"), t, pr.queue.is_some(), "producer", &names);
+        }
+        let replicated = pr
+            .topic
+            .as_ref()
+            .and_then(|t| s.topics.iter().find(|x| &x.name == t))
+            .is_some_and(|t| t.replication.is_some());
+        if pr.acks.is_some() && !replicated {
+            c.fail(
+                p.key("acks"),
+                "`acks` for a producer that writes to no replicated topic",
+                "a `[topic.replication]` on its topic, or leave `acks` out",
+            );
         }
     }
     for (i, co) in s.consumers.iter().enumerate() {
@@ -139,5 +154,56 @@ fn topic_ref(
             format!("a {what} with both a queue and a topic"),
             "one of `queue` or `topic`",
         );
+    }
+}
+
+/// A replicated topic's brokers, replicas and failures.
+fn replication(c: &mut Checker, p: KeyPath, r: &ReplicationConfig) {
+    if !(1..=1000).contains(&r.brokers) {
+        c.fail(
+            p.key("brokers"),
+            format!("{} brokers", r.brokers),
+            "a whole number from 1 to 1000",
+        );
+    }
+    if r.replication_factor == 0 || r.replication_factor > r.brokers {
+        c.fail(
+            p.key("replication_factor"),
+            format!("{} replicas on {} brokers", r.replication_factor, r.brokers),
+            "from 1 to `brokers` (Kafka: 1; 3 is usual)",
+        );
+    }
+    if r.min_insync_replicas == 0 || r.min_insync_replicas > r.replication_factor {
+        c.fail(
+            p.key("min_insync_replicas"),
+            format!("{} of {} replicas", r.min_insync_replicas, r.replication_factor),
+            "from 1 to `replication_factor` (Kafka: 1)",
+        );
+    }
+    c.range(
+        p.key("replica_fetch_lag_s"),
+        r.replica_fetch_lag_s,
+        0.0,
+        3600.0,
+        "seconds ≥ 0",
+    );
+    c.range(
+        p.key("replica_lag_time_max_s"),
+        r.replica_lag_time_max_s,
+        1e-6,
+        1e6,
+        "seconds > 0 (Kafka: 30)",
+    );
+    for (i, f) in r.failures.iter().enumerate() {
+        let k = p.key("failures").index(i);
+        if f.broker >= r.brokers {
+            c.fail(
+                k.key("broker"),
+                format!("broker {} of {}", f.broker, r.brokers),
+                format!("a broker from 0 to {}", r.brokers.saturating_sub(1)),
+            );
+        }
+        c.range(k.key("at_s"), f.at_s, 0.0, 1e12, "seconds ≥ 0");
+        c.range(k.key("down_s"), f.down_s, 1e-6, 1e12, "seconds > 0");
     }
 }
