@@ -450,6 +450,26 @@ fn recovery(t: &mut String, s: &Summary) {
 
 /// One line per poller and per downstream: its limit next to what it reached.
 fn components(t: &mut String, s: &Summary) {
+    for tp in &s.topics {
+        if let Some(r) = &tp.replication {
+            let _ = writeln!(
+                t,
+                "  {:<11} replicated ×{} on {} brokers (min.insync {}): acknowledged then lost {} (failover {}, unclean election {})  failed before the ack {}  refused {} (not enough replicas) + {} (offline)  elections {} ({} unclean)",
+                tp.name,
+                r.replication_factor,
+                r.brokers,
+                r.min_insync_replicas,
+                thousands(r.acked_lost),
+                thousands(r.acked_lost_leader_failover),
+                thousands(r.acked_lost_unclean_election),
+                thousands(r.unacked_lost),
+                thousands(r.not_enough_replicas),
+                thousands(r.offline_refusals),
+                r.leader_elections,
+                r.unclean_elections
+            );
+        }
+    }
     for c in &s.consumers {
         if let Some(l) = &c.lambda {
             let reserved = l

@@ -163,6 +163,23 @@ fn losses(w: &World) -> Vec<Loss> {
             });
         }
     }
+    // A replicated topic's acknowledged records that a leader change
+    // truncated: the producer counts them as sent, no one will read them.
+    for t in &w.topics {
+        if let Some(r) = &t.replication {
+            let (failover, unclean) = (r.c.acked_lost_failover, r.c.acked_lost_unclean);
+            out.push(Loss {
+                component: t.p.name.clone(),
+                lost: failover + unclean,
+                of: r.c.sent,
+                unit: "acknowledged records",
+                how: how(&[
+                    ("truncated by a leader failover (acks 0 or 1)", failover),
+                    ("truncated by an unclean leader election", unclean),
+                ]),
+            });
+        }
+    }
     for p in &w.producers {
         if let Some(b) = &p.buffer {
             out.push(Loss {

@@ -30,6 +30,7 @@ mod prefetch_crash;
 mod producer;
 mod push;
 mod queue_semantics;
+mod replication;
 mod report;
 mod reproducers;
 mod retries;
