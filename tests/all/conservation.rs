@@ -937,9 +937,33 @@ impl Case {
             if let Some(b) = bytes {
                 writeln!(t, "retention_bytes = {b}").unwrap();
             }
+            // Half the cases replicate the topic, its shape drawn from the
+            // case's seed: brokers, replicas, min.insync, fetch lag, unclean
+            // election, one broker failure, and the producer's acks.
+            let r = self.seed;
+            let acks = if r % 2 == 0 {
+                let brokers = 1 + (r >> 1) % 3;
+                let factor = 1 + (r >> 3) % brokers;
+                let min_insync = 1 + (r >> 5) % factor;
+                let lag = 0.001 + ((r >> 7) % 100) as f64 / 1000.0;
+                let unclean = (r >> 14) % 2 == 1;
+                let (broker, at, down) =
+                    ((r >> 15) % brokers, 1 + (r >> 17) % 20, 1 + (r >> 22) % 15);
+                writeln!(
+                    t,
+                    "replication = {{ brokers = {brokers}, replication_factor = {factor}, min_insync_replicas = {min_insync}, replica_fetch_lag_s = {lag:?}, unclean_leader_election = {unclean}, failures = [{{ broker = {broker}, at_s = {at}, down_s = {down} }}] }}"
+                )
+                .unwrap();
+                format!(
+                    "\nacks = \"{}\"",
+                    ["0", "1", "all"][((r >> 27) % 3) as usize]
+                )
+            } else {
+                String::new()
+            };
             writeln!(
                 t,
-                "\n[[producer]]\nname = \"to-log\"\ntopic = \"log\"\nrate = {rate:?}\nmessage = {{ keys = {keys}, key_parts = {parts}, poison_probability = {poison:?} }}"
+                "\n[[producer]]\nname = \"to-log\"\ntopic = \"log\"\nrate = {rate:?}\nmessage = {{ keys = {keys}, key_parts = {parts}, poison_probability = {poison:?} }}{acks}"
             )
             .unwrap();
         }
