@@ -941,7 +941,7 @@ impl Case {
             // case's seed: brokers, replicas, min.insync, fetch lag, unclean
             // election, one broker failure, and the producer's acks.
             let r = self.seed;
-            let acks = if r % 2 == 0 {
+            let acks = if r.is_multiple_of(2) {
                 let brokers = 1 + (r >> 1) % 3;
                 let factor = 1 + (r >> 3) % brokers;
                 let min_insync = 1 + (r >> 5) % factor;
