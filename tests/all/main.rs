@@ -27,6 +27,7 @@ mod plot;
 mod producer;
 mod push;
 mod queue_semantics;
+mod replication;
 mod report;
 mod reproducers;
 mod retries;
