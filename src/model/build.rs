@@ -134,9 +134,10 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 },
                 t.partitions,
             );
-            topic.replication = t.replication.as_ref().map(|r| {
-                Replication::new(ReplicationParams::of(r), t.partitions as usize)
-            });
+            topic.replication = t
+                .replication
+                .as_ref()
+                .map(|r| Replication::new(ReplicationParams::of(r), t.partitions as usize));
             topic
         })
         .collect();

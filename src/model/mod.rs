@@ -115,7 +115,9 @@ impl World {
             .collect();
         evs.push((0, Event::Sample));
         for (t, topic) in self.topics.iter().enumerate() {
-            let Some(rep) = &topic.replication else { continue };
+            let Some(rep) = &topic.replication else {
+                continue;
+            };
             let id = TopicId::of(t);
             for &(broker, down, up) in &rep.p.failures {
                 evs.push((down, Event::Topic(id, TopicEvent::BrokerDown { broker })));

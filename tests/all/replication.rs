@@ -30,7 +30,10 @@ fn acks_all_with_min_insync_2_loses_nothing_acknowledged() {
     let r = replication("replication-acks-all.toml", &[]);
     assert_eq!(r.leader_elections, 2);
     assert_eq!(r.acked_lost, 0, "{r:?}");
-    assert!(r.unacked_lost > 0, "the old leader's tail fails instead: {r:?}");
+    assert!(
+        r.unacked_lost > 0,
+        "the old leader's tail fails instead: {r:?}"
+    );
     assert_eq!(r.not_enough_replicas, 0, "2 of 3 stay in sync");
     // An acknowledgement waits for the in-sync followers' fetch.
     assert!((r.ack_wait_mean_s - 0.05).abs() < 1e-6, "{r:?}");
@@ -50,15 +53,24 @@ fn acks_all_with_min_insync_2_loses_nothing_acknowledged() {
 fn unclean_election_truncates_acknowledged_records() {
     let r = replication("replication-unclean.toml", &[]);
     // The 30 s broker 0 alone had, 200/s: ~6,000 records.
-    assert!((5_000..=6_500).contains(&r.acked_lost_unclean_election), "{r:?}");
+    assert!(
+        (5_000..=6_500).contains(&r.acked_lost_unclean_election),
+        "{r:?}"
+    );
     assert!(r.unclean_elections >= 2);
     let clean = replication(
         "replication-unclean.toml",
-        &[("unclean_leader_election = true", "unclean_leader_election = false")],
+        &[(
+            "unclean_leader_election = true",
+            "unclean_leader_election = false",
+        )],
     );
     assert_eq!(clean.acked_lost, 0, "{clean:?}");
     assert_eq!(clean.unclean_elections, 0);
-    assert!(clean.offline_refusals > r.offline_refusals + 4_000, "{clean:?}");
+    assert!(
+        clean.offline_refusals > r.offline_refusals + 4_000,
+        "{clean:?}"
+    );
 }
 
 #[test]

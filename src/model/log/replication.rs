@@ -21,8 +21,8 @@
 use crate::engine::{SimTime, from_secs, to_secs};
 use crate::metrics::imbalance::Imbalance;
 use crate::model::account::{Accounted, Books, Terms};
-use crate::model::log::Topic;
 use crate::model::log::Record;
+use crate::model::log::Topic;
 use crate::scenario::{Acks, ReplicationConfig};
 use std::collections::VecDeque;
 

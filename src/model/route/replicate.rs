@@ -35,7 +35,13 @@ impl World {
 
     /// Records that reached partition `part`'s high watermark go to its
     /// consumers; the next replication step is scheduled.
-    fn commit(&mut self, ti: usize, part: usize, out: &mut Vec<Record>, sim: &mut Scheduler<Event>) {
+    fn commit(
+        &mut self,
+        ti: usize,
+        part: usize,
+        out: &mut Vec<Record>,
+        sim: &mut Scheduler<Event>,
+    ) {
         let now = sim.now();
         for r in out.drain(..) {
             self.append_to_partition(ti, part, r, now, Some(&mut *sim));
@@ -43,13 +49,19 @@ impl World {
         let rep = self.topics[ti].replication.as_mut().expect("replicated");
         if let Some(t) = rep.next_step(part) {
             let partition = part as u32;
-            sim.at(t, Event::Topic(TopicId::of(ti), TopicEvent::Replicate { partition }));
+            sim.at(
+                t,
+                Event::Topic(TopicId::of(ti), TopicEvent::Replicate { partition }),
+            );
         }
     }
 
     /// Every partition's high watermark moved to where its in-sync set is now.
     fn advance_all(&mut self, ti: usize, sim: &mut Scheduler<Event>) {
-        let n = self.topics[ti].replication.as_ref().map_or(0, |r| r.partitions());
+        let n = self.topics[ti]
+            .replication
+            .as_ref()
+            .map_or(0, |r| r.partitions());
         let mut out = std::mem::take(&mut self.scratch_records);
         for part in 0..n {
             let rep = self.topics[ti].replication.as_mut().expect("replicated");
@@ -59,7 +71,12 @@ impl World {
         self.scratch_records = out;
     }
 
-    pub(super) fn on_replication(&mut self, t: TopicId, ev: TopicEvent, sim: &mut Scheduler<Event>) {
+    pub(super) fn on_replication(
+        &mut self,
+        t: TopicId,
+        ev: TopicEvent,
+        sim: &mut Scheduler<Event>,
+    ) {
         let ti = t.index();
         let now = sim.now();
         let rep = self.topics[ti].replication.as_mut().expect("replicated");

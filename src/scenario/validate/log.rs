@@ -176,7 +176,10 @@ fn replication(c: &mut Checker, p: KeyPath, r: &ReplicationConfig) {
     if r.min_insync_replicas == 0 || r.min_insync_replicas > r.replication_factor {
         c.fail(
             p.key("min_insync_replicas"),
-            format!("{} of {} replicas", r.min_insync_replicas, r.replication_factor),
+            format!(
+                "{} of {} replicas",
+                r.min_insync_replicas, r.replication_factor
+            ),
             "from 1 to `replication_factor` (Kafka: 1)",
         );
     }
