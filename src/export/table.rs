@@ -503,6 +503,43 @@ fn components(t: &mut String, s: &Summary) {
                 a.worker_seconds / 3600.0
             );
         }
+        if let Some(k) = &c.crashes {
+            let _ = writeln!(
+                t,
+                "  {:<11} crashed {} times: {} messages it held left to their visibility timeout",
+                c.name,
+                k.crashes,
+                thousands(k.abandoned_messages)
+            );
+        }
+        if let Some(d) = c.publish.as_ref().and_then(|p| p.dual_write.as_ref()) {
+            let _ = writeln!(
+                t,
+                "  {:<11} dual write ({}): writes without their event {} (then published late {}, lost {})  events without their write {}  events published twice {}",
+                c.name,
+                d.order.replace('_', " "),
+                thousands(d.writes_without_event),
+                thousands(d.events_late),
+                thousands(d.events_lost),
+                thousands(d.events_without_write),
+                thousands(d.duplicate_events)
+            );
+        }
+        if let Some(o) = c.publish.as_ref().and_then(|p| p.outbox.as_ref()) {
+            let _ = writeln!(
+                t,
+                "  {:<11} outbox ({} relay): {} rows written, {} published, {} pending  peak {}  relay lag p50 {}  p99 {}  max {}",
+                c.name,
+                o.relay,
+                thousands(o.rows_written),
+                thousands(o.rows_published),
+                thousands(o.rows_pending),
+                thousands(o.peak_rows),
+                secs(o.relay_lag.p50_s),
+                secs(o.relay_lag.p99_s),
+                secs(o.relay_lag.max_s)
+            );
+        }
         if let Some(k) = &c.calls {
             let _ = writeln!(
                 t,

@@ -5,6 +5,7 @@ use super::arrivals::ArrivalProcess;
 use super::client::hedge::{HedgeAfter, Hedging};
 use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::WorkerState;
+use super::consumer::crash::RandomCrashes;
 use super::consumer::onward::Onward;
 use super::consumer::poller::{Poller, PollerParams};
 use super::consumer::{Consumer, ConsumerParams, Kind};
@@ -380,16 +381,24 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             )
         });
         cons.crash_at = c.crash_at_s.iter().map(|&s| from_secs(s)).collect();
+        if c.crashes_per_hour > 0.0 {
+            cons.random_crashes = Some(RandomCrashes {
+                per_s: c.crashes_per_hour / 3600.0,
+                rng: crate::engine::stream(
+                    seed,
+                    &format!("consumer.{}.crashes", consumer_name(i, c)),
+                    rep,
+                ),
+            });
+        }
         if let Some(o) = &c.publish {
             cons.onward = Some(Onward::new(
                 &consumer_name(i, c),
                 QueueId(qid(Some(&o.queue))?),
-                o.messages,
-                o.fraction,
-                Backoff::new(&o.policy()),
+                o,
                 seed,
                 rep,
-            ));
+            )?);
         }
         cons.store = c.idempotency.as_ref().map(|d| Store {
             ttl: from_secs(d.ttl_s),

@@ -173,8 +173,10 @@ pub enum ConsumerEvent {
     Autoscale,
     /// A worker the scaler added is started: it polls.
     WorkerStarted { worker: WorkerId },
-    /// A prefetch consumer's channel crashes: its unacked messages requeue.
-    ChannelCrash,
+    /// The consumer crashes (`crash.rs`); `random` crashes schedule the next.
+    Crash { random: bool },
+    /// An outbox's relay looks for rows to publish.
+    Relay,
 }
 
 #[derive(Clone, Copy, Debug)]

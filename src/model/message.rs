@@ -53,6 +53,11 @@ pub struct Message {
     pub state: State,
     pub poison: bool,
     pub received_once: bool,
+    /// A pipeline stage with a dual write crashed after applying this
+    /// message's write and before publishing its event (`consumer/onward.rs`).
+    pub owes_event: bool,
+    /// A pipeline stage has published this message's event.
+    pub event_sent: bool,
     /// Its dedupe record, for consumers with an idempotency store.
     pub dedupe: Record,
     /// For a fetched record: its offset in its partition (`queue`). For a
@@ -156,6 +161,8 @@ impl Message {
             state: State::Visible,
             poison: false,
             received_once: false,
+            owes_event: false,
+            event_sent: false,
             dedupe: Record::ABSENT,
             offset: 0,
         }

@@ -176,11 +176,17 @@ impl World {
                 ));
             }
         }
-        for (c, cons) in self.consumers.iter().enumerate() {
+        for (c, cons) in self.consumers.iter_mut().enumerate() {
+            if let Some(r) = cons.random_crashes.as_mut() {
+                evs.push((
+                    r.next_in(),
+                    Event::Consumer(ConsumerId::of(c), ConsumerEvent::Crash { random: true }),
+                ));
+            }
             for &t in &cons.crash_at {
                 evs.push((
                     t,
-                    Event::Consumer(ConsumerId::of(c), ConsumerEvent::ChannelCrash),
+                    Event::Consumer(ConsumerId::of(c), ConsumerEvent::Crash { random: false }),
                 ));
             }
         }

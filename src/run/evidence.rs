@@ -3,7 +3,9 @@
 //! per component, so that each reason names where the harm is.
 
 use crate::metrics::ledger::Ledger;
-use crate::metrics::verdict::degraded::{DeadLetters, Evidence, FailedRequests, Loss, Refusals};
+use crate::metrics::verdict::degraded::{
+    DeadLetters, Disagreement, Evidence, FailedRequests, Loss, Refusals,
+};
 use crate::model::World;
 use crate::model::event::QueueId;
 use crate::model::message::State;
@@ -27,6 +29,19 @@ pub(super) fn gather<'a>(
     Evidence {
         dead_letters: dead_letters(w),
         losses: losses(w),
+        disagreements: w
+            .consumers
+            .iter()
+            .filter_map(|c| {
+                let o = c.onward.as_ref()?;
+                Some(Disagreement {
+                    component: c.p.name.clone(),
+                    events_lost: o.c.events_lost,
+                    events_without_write: o.c.events_without_write,
+                    writes: c.c.goodput,
+                })
+            })
+            .collect(),
         refusals: w
             .producers
             .iter()

@@ -58,9 +58,13 @@ fn an_applied_message_redelivered_after_a_crash_is_a_duplicate() {
 }
 
 #[test]
-fn crashes_need_a_prefetch_consumer() {
-    let pool = BASE.replace("prefetch = 10\n", "");
-    assert!(problems(&pool).contains("without `prefetch`"));
+fn crashes_are_refused_where_they_are_not_modelled() {
+    let lambda = BASE.replace("prefetch = 10\n", "") + "[consumer.lambda]\n";
+    assert!(
+        problems(&lambda).contains("managed poller"),
+        "{}",
+        problems(&lambda)
+    );
     let early = BASE.replace("[20.0]", "[-1.0]");
     assert!(problems(&early).contains("crash_at_s[0]"));
 }

@@ -33,6 +33,17 @@ pub struct Loss {
     pub how: String,
 }
 
+/// A dual-write stage's disagreements between its database and its events.
+pub struct Disagreement {
+    pub component: String,
+    /// Writes whose event was never published.
+    pub events_lost: u64,
+    /// Events published for a write that failed or crashed.
+    pub events_without_write: u64,
+    /// Its writes (first applications).
+    pub writes: u64,
+}
+
 /// A producer's publishes refused by a full queue.
 pub struct Refusals {
     pub producer: String,
@@ -51,6 +62,7 @@ pub struct FailedRequests {
 pub struct Evidence<'a> {
     pub dead_letters: Vec<DeadLetters>,
     pub losses: Vec<Loss>,
+    pub disagreements: Vec<Disagreement>,
     pub refusals: Vec<Refusals>,
     pub failed_requests: Vec<FailedRequests>,
     /// Messages whose side effect was applied two times or more, of those
@@ -96,6 +108,25 @@ pub fn judge(e: &Evidence, cfg: &VerdictConfig) -> Vec<Finding> {
                     ),
                 )
                 .counting(l.lost, l.of),
+            );
+        }
+    }
+    for d in &e.disagreements {
+        let n = d.events_lost + d.events_without_write;
+        if over(n, d.writes, cfg.max_lost_fraction) {
+            out.push(
+                Finding::new(
+                    Reason::StreamDisagrees,
+                    Some(&d.component),
+                    format!(
+                        "{}: {} writes whose event was never published, {} events published for a write that failed or crashed (a dual write, of {} writes)",
+                        d.component,
+                        thousands(d.events_lost),
+                        thousands(d.events_without_write),
+                        thousands(d.writes)
+                    ),
+                )
+                .counting(n, d.writes),
             );
         }
     }
@@ -219,6 +250,7 @@ mod tests {
         Evidence {
             dead_letters: vec![],
             losses: vec![],
+            disagreements: vec![],
             refusals: vec![],
             failed_requests: vec![],
             applied_more_than_once: 0,

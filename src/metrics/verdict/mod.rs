@@ -64,6 +64,9 @@ pub enum Reason {
     /// drops, refusals without retry, a producer's buffer), though the loss
     /// stopped before the end.
     MessagesLost,
+    /// A dual write's database and event stream disagree: writes whose event
+    /// was never published, events published for a write that did not happen.
+    StreamDisagrees,
     /// Messages that were processed successfully and dead-lettered anyway.
     DeadLetteredAfterSuccess,
     /// Healthy (non-poison) messages dead-lettered.
@@ -87,7 +90,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, worst first.
-    pub const ALL: [Reason; 18] = [
+    pub const ALL: [Reason; 19] = [
         Reason::ProducerOutOfMemory,
         Reason::DownstreamCrashed,
         Reason::BacklogCap,
@@ -98,6 +101,7 @@ impl Reason {
         Reason::BacklogGrowth,
         Reason::MessageLoss,
         Reason::MessagesLost,
+        Reason::StreamDisagrees,
         Reason::DeadLetteredAfterSuccess,
         Reason::DeadLettered,
         Reason::RequestsFailed,
@@ -126,6 +130,7 @@ impl Reason {
             Reason::Metastable => "metastable",
             Reason::ProducerOutOfMemory => "producer_out_of_memory",
             Reason::MessagesLost => "messages_lost",
+            Reason::StreamDisagrees => "stream_disagrees",
             Reason::DeadLetteredAfterSuccess => "dead_lettered_after_success",
             Reason::DeadLettered => "dead_lettered",
             Reason::RequestsFailed => "requests_failed",
@@ -173,6 +178,9 @@ impl Reason {
             }
             Reason::MessagesLost => {
                 "messages or records were lost for good, to retention, crashes, auto-commit, full queues or buffers; the loss has stopped"
+            }
+            Reason::StreamDisagrees => {
+                "a dual write crashed or failed between its database write and its publish: writes whose event was never published, or events published for writes that did not happen"
             }
             Reason::DeadLetteredAfterSuccess => {
                 "messages were processed successfully and dead-lettered anyway: the zombie loop"

@@ -26,7 +26,8 @@ impl Consumer {
             ConsumerEvent::AutoCommit => self.on_auto_commit(sim),
             ConsumerEvent::Autoscale => self.autoscale(cx, sim),
             ConsumerEvent::WorkerStarted { worker } => self.worker_started(worker.index(), cx, sim),
-            ConsumerEvent::ChannelCrash => self.channel_crash(cx, sim),
+            ConsumerEvent::Crash { random } => self.crash(random, cx, sim),
+            ConsumerEvent::Relay => self.relay(cx, sim),
         }
     }
 

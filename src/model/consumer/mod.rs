@@ -12,11 +12,13 @@
 
 pub mod autoscale;
 mod calls;
+pub mod crash;
 mod events;
 mod invoke;
 mod ledger;
 mod observe;
 pub mod onward;
+pub mod outbox;
 mod parked;
 pub mod poller;
 mod prefetch;
@@ -82,6 +84,10 @@ pub struct ConsumerCounters {
     pub dedupe_conflicts: u64,
     /// Unacked messages a prefetch consumer's crashes sent back to its queue.
     pub requeued_at_crash: u64,
+    /// Crashes (`crash.rs`).
+    pub crashes: u64,
+    /// Messages a worker pool's crashes left to their visibility timeout.
+    pub abandoned_at_crash: u64,
 }
 
 /// Separate streams, so that changing the error rate does not move a single
@@ -118,6 +124,8 @@ pub struct Consumer {
     pub autoscale: Option<autoscale::Autoscaler>,
     /// A prefetch consumer's channel crashes at these times (`prefetch.rs`).
     pub crash_at: Vec<SimTime>,
+    /// And at random (`crashes_per_hour`).
+    pub random_crashes: Option<crash::RandomCrashes>,
     /// A pipeline stage: what it publishes onward (`onward.rs`).
     pub onward: Option<onward::Onward>,
     /// The chain's first publish → this stage's first successful processing,
@@ -223,6 +231,7 @@ impl Consumer {
             kind: Kind::Pool,
             autoscale: None,
             crash_at: Vec::new(),
+            random_crashes: None,
             onward: None,
             lineage: None,
         }

@@ -12,15 +12,30 @@
 //! and FIFO group order read), so each later stage measures its latency from
 //! the pipeline's first publish. In the ledger an onward message is a new
 //! arrival of the next queue; its parent is done when it is deleted.
+//!
+//! The write and the publish are two steps (`delivery = "dual_write"`): a
+//! crash between them leaves the database and the stream disagreeing. With
+//! the write first, the write is applied and its event is owed
+//! (`Message::owes_event`); the input was not acknowledged, so the queue
+//! redelivers it, and what happens then depends on the handler: one that
+//! recognises the work as done (an idempotency record completed with the
+//! write) skips it and the event is lost; one that does it again writes
+//! twice and publishes late. With the publish first, a crash (or a failure)
+//! after the publish leaves an event without its write, and the redelivery
+//! publishes it again. The outbox (`outbox.rs`) commits the event with the
+//! write and leaves the publish to a relay: nothing to lose.
 
 use crate::engine::{Rng, Scheduler, SimTime, from_secs, stream};
 use crate::metrics::Latency;
 use crate::model::Event;
+use crate::model::consumer::outbox::Outbox;
 use crate::model::consumer::{Consumer, Kind, Phase};
+use crate::model::dist::{Dist, DistError};
 use crate::model::event::QueueId;
 use crate::model::message::Message;
 use crate::model::reach::Reach;
 use crate::model::retry::Backoff;
+use crate::scenario::{Delivery, OnwardConfig, WriteOrder};
 use rand::RngExt;
 
 /// What a stage publishes onward, and what it saw doing so.
@@ -28,10 +43,17 @@ pub struct Onward {
     pub queue: QueueId,
     pub messages: u32,
     pub fraction: f64,
-    backoff: Backoff,
+    pub(crate) backoff: Backoff,
     /// Its own streams: a stage's fraction and backoff draws move nothing else.
     rng: Rng,
-    backoff_rng: Rng,
+    pub(crate) backoff_rng: Rng,
+    /// A dual write's order (an outbox always commits with the write).
+    pub order: WriteOrder,
+    /// A dual write's publish time (`None`: instantaneous), on its own stream.
+    publish: Option<Dist>,
+    publish_rng: Rng,
+    /// `delivery = "outbox"`: the table and its relay.
+    pub outbox: Option<Outbox>,
     pub c: OnwardCounters,
 }
 
@@ -44,27 +66,64 @@ pub struct OnwardCounters {
     /// Time workers spent waiting to retry a refused publish, holding their
     /// slot (nanoseconds; the waits scheduled).
     pub held_ns: SimTime,
+    /// Dual write, write first: crashes that caught a worker between its
+    /// write and its publish (each a write whose event is owed).
+    pub writes_without_event: u64,
+    /// Owed events a redelivery published after all.
+    pub events_late: u64,
+    /// Owed events whose redelivery was skipped as already done: never
+    /// published.
+    pub events_lost: u64,
+    /// Dual write, publish first: events out whose write did not follow (a
+    /// crash or a failure after the publish).
+    pub events_without_write: u64,
+    /// Events published again for a message whose event was already out
+    /// (a redelivery of a message processed before).
+    pub duplicate_events: u64,
 }
 
 impl Onward {
     pub fn new(
         name: &str,
         queue: QueueId,
-        messages: u32,
-        fraction: f64,
-        backoff: Backoff,
+        o: &OnwardConfig,
         seed: u64,
         rep: u64,
-    ) -> Onward {
-        Onward {
+    ) -> Result<Onward, DistError> {
+        let outbox = match o.delivery {
+            Delivery::DualWrite => None,
+            Delivery::Outbox => Some(Outbox::new(name, o, seed, rep)?),
+        };
+        Ok(Onward {
             queue,
-            messages,
-            fraction,
-            backoff,
+            messages: o.messages,
+            fraction: o.fraction,
+            backoff: Backoff::new(&o.policy()),
             rng: stream(seed, &format!("consumer.{name}.publish"), rep),
             backoff_rng: stream(seed, &format!("consumer.{name}.publish.backoff"), rep),
+            order: o.order,
+            publish: o.publish_s.as_ref().map(Dist::new).transpose()?,
+            publish_rng: stream(seed, &format!("consumer.{name}.publish.latency"), rep),
+            outbox,
             c: OnwardCounters::default(),
-        }
+        })
+    }
+
+    /// A dual write publishing before its write.
+    pub fn publishes_first(&self) -> bool {
+        self.outbox.is_none() && self.order == WriteOrder::PublishThenWrite
+    }
+
+    /// A dual write whose publish takes time (`publish_s`).
+    pub fn has_publish_time(&self) -> bool {
+        self.publish.is_some()
+    }
+
+    /// How long this publish takes (0 without `publish_s`).
+    fn draw_publish(&mut self) -> SimTime {
+        self.publish
+            .as_ref()
+            .map_or(0, |d| from_secs(d.sample(&mut self.publish_rng).max(0.0)))
     }
 
     /// How many messages this processing publishes onward.
@@ -122,6 +181,17 @@ impl Consumer {
                 // The next stage's parked receivers are another consumer's:
                 // the router serves them.
                 cx.settle(changed);
+                if w.onward_left == 0 {
+                    let parent = cx.arena.get_mut(w.batch[w.pos].slot);
+                    if parent.event_sent {
+                        o.c.duplicate_events += 1;
+                    }
+                    if parent.owes_event {
+                        parent.owes_event = false;
+                        o.c.events_late += 1;
+                    }
+                    parent.event_sent = true;
+                }
                 continue;
             }
             changed.refused();
@@ -137,6 +207,118 @@ impl Consumer {
             return false;
         }
         true
+    }
+
+    /// The publish the worker owed is accepted: a dual write publishing
+    /// first goes on to its work, one publishing after acknowledges.
+    pub(crate) fn published(&mut self, wi: usize, cx: &mut Reach<'_>, sim: &mut Scheduler<Event>) {
+        let w = &mut self.workers[wi];
+        if w.ahead {
+            w.attempt = 0;
+            w.backoff_prev = 0.0;
+            let slot = w.batch[w.pos].slot;
+            let s = self.draw_processing_s(cx.arena.get(slot).cost);
+            return self.schedule_step(wi, Phase::Compute, from_secs(s), sim);
+        }
+        self.finish_message(wi, true, cx, sim);
+    }
+
+    /// The write is applied (`applied`: not skipped as done before; `first`:
+    /// its first application). Returns true when the worker may acknowledge
+    /// at once; false when a publish goes on (it steps later).
+    pub(crate) fn after_write(
+        &mut self,
+        wi: usize,
+        applied: bool,
+        first: bool,
+        cx: &mut Reach<'_>,
+        sim: &mut Scheduler<Event>,
+    ) -> bool {
+        let slot = self.current(wi).slot;
+        let Some(o) = self.onward.as_mut() else {
+            return true;
+        };
+        if !applied {
+            // Skipped as done: an owed event is never published now.
+            let m = cx.arena.get_mut(slot);
+            if m.owes_event {
+                m.owes_event = false;
+                o.c.events_lost += 1;
+            }
+            return true;
+        }
+        if o.outbox.is_some() {
+            // The rows commit with the write; one per input (keyed by its id),
+            // so a second application adds none.
+            if first {
+                let n = self.onward_count();
+                let m = cx.arena.get(slot);
+                let start = m.lineage_start().unwrap_or(m.published);
+                let (key, size) = (m.key, m.size);
+                self.commit_rows(n, key, size, start, sim);
+            }
+            return true;
+        }
+        if o.publishes_first() {
+            self.workers[wi].ahead = false;
+            return true;
+        }
+        self.workers[wi].onward_left = self.onward_count();
+        self.start_publish(wi, cx, sim)
+    }
+
+    /// Sends the publish the worker owes: at once without `publish_s`, else
+    /// it steps when the broker answers. True when all were accepted now.
+    pub(crate) fn start_publish(
+        &mut self,
+        wi: usize,
+        cx: &mut Reach<'_>,
+        sim: &mut Scheduler<Event>,
+    ) -> bool {
+        let o = self.onward.as_mut().expect("a pipeline stage");
+        if o.publish.is_some() && self.workers[wi].onward_left > 0 {
+            let d = o.draw_publish();
+            self.schedule_step(wi, Phase::Onward, d, sim);
+            return false;
+        }
+        self.publish_onward(wi, cx, sim)
+    }
+
+    /// A dual write publishing first: the publish goes before the work (it
+    /// steps when the broker answers). False for any other stage.
+    pub(crate) fn publish_before_write(&mut self, wi: usize, sim: &mut Scheduler<Event>) -> bool {
+        let Some(o) = self.onward.as_mut().filter(|o| o.publishes_first()) else {
+            return false;
+        };
+        let n = o.draw_count();
+        let d = if n > 0 { o.draw_publish() } else { 0 };
+        let w = &mut self.workers[wi];
+        w.onward_left = n;
+        w.ahead = true;
+        self.schedule_step(wi, Phase::Onward, d, sim);
+        true
+    }
+
+    /// A crash stops worker `wi` where it is: a write whose event it had not
+    /// yet published owes that event; an event published before a write that
+    /// did not happen is counted.
+    pub(crate) fn crash_between(&mut self, wi: usize, cx: &mut Reach<'_>) {
+        let Some(o) = self.onward.as_mut() else {
+            return;
+        };
+        let w = &self.workers[wi];
+        if o.outbox.is_some() || w.batch.is_empty() {
+            return;
+        }
+        let m = cx.arena.get_mut(w.batch[w.pos].slot);
+        if w.ahead {
+            if w.phase != Phase::Onward {
+                o.c.events_without_write += 1;
+            }
+        } else if w.phase == Phase::Onward && w.onward_left > 0 {
+            o.c.writes_without_event += 1;
+            m.owes_event = true;
+        }
     }
 
     /// Records the latency from the chain's first publish, for a message a

@@ -6,6 +6,7 @@ use crate::metrics::LatencySummary;
 use crate::model::consumer::{Consumer, Kind};
 use crate::model::log::summary::GroupSummary;
 use crate::model::summarise::{Links, Summarised};
+use crate::scenario::WriteOrder;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -55,6 +56,50 @@ pub struct ConsumerSummary {
     /// An autoscaled pool: its bounds and what the scaler did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub autoscale: Option<AutoscaleSummary>,
+    /// A worker pool that crashes: how often, and the messages its workers
+    /// held, left to their visibility timeout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crashes: Option<CrashSummary>,
+}
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct CrashSummary {
+    pub crashes: u64,
+    pub abandoned_messages: u64,
+}
+
+/// A dual write's disagreements between the database and the stream.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct DualWriteSummary {
+    /// "write_then_publish" or "publish_then_write".
+    pub order: String,
+    /// Crashes that caught a worker after its write and before its publish.
+    pub writes_without_event: u64,
+    /// Of those, events a redelivery published after all (late).
+    pub events_late: u64,
+    /// Of those, events never published: the redelivery was skipped as done.
+    pub events_lost: u64,
+    /// Events published whose write did not follow (a crash or a failure
+    /// after the publish).
+    pub events_without_write: u64,
+    /// Events published a second time for the same input.
+    pub duplicate_events: u64,
+}
+
+/// A transactional outbox and its relay.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct OutboxSummary {
+    /// "cdc" or "polling".
+    pub relay: String,
+    pub rows_written: u64,
+    pub rows_published: u64,
+    /// Rows still in the table at the end (written, not yet published).
+    pub rows_pending: u64,
+    pub peak_rows: u64,
+    /// Publish attempts the next queue refused (the relay retried).
+    pub refusals: u64,
+    /// Commit → accepted by the next queue, after warm-up.
+    pub relay_lag: LatencySummary,
 }
 
 /// A pipeline stage's publishes onward.
@@ -68,6 +113,12 @@ pub struct OnwardSummary {
     pub refusals: u64,
     /// Seconds workers spent waiting to retry a refused publish.
     pub held_s: f64,
+    /// A dual write that can be caught between its two steps (the consumer
+    /// crashes, or its publish takes time, or it publishes first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dual_write: Option<DualWriteSummary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<OutboxSummary>,
 }
 
 /// What an autoscaled pool's scaler did over the run.
@@ -124,6 +175,8 @@ impl Summarised for Consumer {
 
     fn summary(&self, r: &Links) -> ConsumerSummary {
         let end = r.end;
+        let crashes = !self.crash_at.is_empty() || self.random_crashes.is_some();
+        let prefetch = self.kind.prefetch().is_some();
         ConsumerSummary {
             name: self.p.name.clone(),
             queue: match &self.kind {
@@ -175,9 +228,36 @@ impl Summarised for Consumer {
                 published: o.c.published,
                 refusals: o.c.refusals,
                 held_s: o.c.held_ns as f64 / 1e9,
+                dual_write: (o.outbox.is_none()
+                    && (crashes || o.publishes_first() || o.has_publish_time()))
+                .then(|| DualWriteSummary {
+                    order: match o.order {
+                        WriteOrder::WriteThenPublish => "write_then_publish",
+                        WriteOrder::PublishThenWrite => "publish_then_write",
+                    }
+                    .to_string(),
+                    writes_without_event: o.c.writes_without_event,
+                    events_late: o.c.events_late,
+                    events_lost: o.c.events_lost,
+                    events_without_write: o.c.events_without_write,
+                    duplicate_events: o.c.duplicate_events,
+                }),
+                outbox: o.outbox.as_ref().map(|ob| OutboxSummary {
+                    relay: ob.relay_name().to_string(),
+                    rows_written: ob.c.written,
+                    rows_published: ob.c.published,
+                    rows_pending: ob.pending(),
+                    peak_rows: ob.c.peak_rows,
+                    refusals: ob.c.refusals,
+                    relay_lag: ob.lag.summary(),
+                }),
             }),
             pipeline_end_to_end: self.lineage.as_ref().map(|l| l.summary()),
-            requeued_at_crash: (!self.crash_at.is_empty()).then_some(self.c.requeued_at_crash),
+            requeued_at_crash: (prefetch && crashes).then_some(self.c.requeued_at_crash),
+            crashes: (!prefetch && crashes).then_some(CrashSummary {
+                crashes: self.c.crashes,
+                abandoned_messages: self.c.abandoned_at_crash,
+            }),
         }
     }
 }

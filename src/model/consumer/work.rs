@@ -58,7 +58,7 @@ impl Consumer {
             }
             Phase::Onward => {
                 if self.publish_onward(wi, cx, sim) {
-                    self.finish_message(wi, true, cx, sim);
+                    self.published(wi, cx, sim);
                 }
             }
             Phase::Conflict => {
@@ -85,14 +85,11 @@ impl Consumer {
                 cx.next.push(Effect::JobDone(job));
             }
         }
-        if applied && self.onward.is_some() {
-            // Published onward before it is acknowledged: a refusal holds it.
-            self.workers[wi].onward_left = self.onward_count();
-            if !self.publish_onward(wi, cx, sim) {
-                return;
-            }
+        // A pipeline stage publishes onward before it acknowledges: a
+        // refusal (or the publish's own time) holds the worker.
+        if self.after_write(wi, applied, first, cx, sim) {
+            self.finish_message(wi, true, cx, sim);
         }
-        self.finish_message(wi, true, cx, sim);
     }
 
     /// Failure; `own_lock` is false when the dedupe lock belongs to another
@@ -105,10 +102,16 @@ impl Consumer {
         sim: &mut Scheduler<Event>,
     ) {
         self.record_failure(wi, own_lock, cx.arena);
+        if std::mem::take(&mut self.workers[wi].ahead)
+            && let Some(o) = self.onward.as_mut()
+        {
+            // Its event went out before the work that failed.
+            o.c.events_without_write += 1;
+        }
         self.finish_message(wi, false, cx, sim);
     }
 
-    fn finish_message(
+    pub(crate) fn finish_message(
         &mut self,
         wi: usize,
         ok: bool,
@@ -244,6 +247,7 @@ impl Consumer {
         w.attempt = 0;
         w.backoff_prev = 0.0;
         w.onward_left = 0;
+        w.ahead = false;
         let m = arena.get_mut(r.slot);
         if let Some(store) = self.store {
             match store.begin(&mut m.dedupe, now) {
@@ -252,7 +256,11 @@ impl Consumer {
                 Check::InProgress => return self.schedule_step(wi, Phase::Conflict, 0, sim),
             }
         }
-        let s = self.draw_processing_s(m.cost);
+        let cost = m.cost;
+        if self.publish_before_write(wi, sim) {
+            return;
+        }
+        let s = self.draw_processing_s(cost);
         self.schedule_step(wi, Phase::Compute, from_secs(s), sim);
     }
 

@@ -74,6 +74,9 @@ pub struct Worker {
     pub parked_at: SimTime,
     /// Messages its current message still owes the next pipeline stage.
     pub onward_left: u32,
+    /// A dual write publishing first: its current message's publish went (or
+    /// is going) out before its write.
+    pub ahead: bool,
 }
 
 impl Default for Worker {
@@ -100,6 +103,7 @@ impl Worker {
             outcomes: Vec::new(),
             parked_at: 0,
             onward_left: 0,
+            ahead: false,
         }
     }
 }

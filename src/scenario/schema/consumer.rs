@@ -112,10 +112,15 @@ pub struct ConsumerConfig {
     /// How a consumer group (with `topic`) commits, fails and rebalances.
     #[serde(default)]
     pub group: Option<GroupConfig>,
-    /// A prefetch consumer's channel crashes at each of these times: what its
-    /// workers hold unacknowledged goes back to the queue (redelivered).
+    /// The consumer crashes at each of these times. A prefetch consumer's
+    /// channel: what its workers hold unacknowledged goes back to the queue
+    /// (redelivered). A worker pool's process: what its workers hold is left
+    /// to the visibility timeout, and they poll again at once.
     #[serde(default)]
     pub crash_at_s: Vec<f64>,
+    /// And at random, at this rate (a Poisson process).
+    #[serde(default)]
+    pub crashes_per_hour: f64,
     /// A pipeline stage: publishes onward after its side effect.
     #[serde(default)]
     pub publish: Option<super::OnwardConfig>,

@@ -4,7 +4,7 @@
 //! holds the upstream worker, which retries with a backoff while keeping its
 //! slot: backpressure.
 
-use super::{Jitter, RetryPolicy};
+use super::{DistSpec, Jitter, RetryPolicy};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
@@ -31,6 +31,60 @@ pub struct OnwardConfig {
     pub multiplier: f64,
     #[serde(default = "jitter")]
     pub jitter: Jitter,
+    /// How the database write and the publish are tied: two separate steps
+    /// (`dual_write`, what a handler does unless it is built otherwise) or a
+    /// transactional outbox drained by a relay.
+    #[serde(default)]
+    pub delivery: Delivery,
+    /// A dual write's order.
+    #[serde(default)]
+    pub order: WriteOrder,
+    /// How long a dual write's publish takes (a round trip to the broker):
+    /// the window a crash can fall into. Absent: instantaneous.
+    #[serde(default)]
+    pub publish_s: Option<DistSpec>,
+    /// The outbox's relay: change-data-capture from the database's log, or a
+    /// poller querying the outbox table.
+    #[serde(default)]
+    pub relay: Relay,
+    /// A polling relay's interval.
+    #[serde(default = "relay_interval_s")]
+    pub relay_interval_s: f64,
+    /// A change-data-capture relay's lag from the commit to its publish.
+    #[serde(default)]
+    pub relay_lag_s: Option<DistSpec>,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    #[default]
+    DualWrite,
+    Outbox,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum WriteOrder {
+    #[default]
+    WriteThenPublish,
+    PublishThenWrite,
+}
+
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Relay {
+    #[default]
+    Cdc,
+    Polling,
+}
+
+/// Debezium's `poll.interval.ms` (500 ms): how long a change-data-capture
+/// connector waits for new change events before it publishes a batch.
+pub const RELAY_LAG_S: f64 = 0.5;
+
+fn relay_interval_s() -> f64 {
+    1.0
 }
 
 fn one() -> u32 {

@@ -5,6 +5,7 @@
 mod alarm;
 mod autoscale;
 mod client;
+mod crash;
 mod csv_samples;
 mod dist;
 mod downstream;
@@ -624,7 +625,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
         }
         downstream::consumer(&mut c, &p, co, &downstreams);
         onward::check(&mut c, &p, co, &queue_names);
-        push::channel_crashes(&mut c, &p, co);
+        crash::check(&mut c, &p, co);
         if co.batch_size == Some(0) {
             c.fail(
                 p.key("batch_size"),

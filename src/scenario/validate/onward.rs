@@ -3,7 +3,7 @@
 
 use super::names::Names;
 use super::{Checker, KeyPath};
-use crate::scenario::{ConsumerConfig, OnwardConfig};
+use crate::scenario::{ConsumerConfig, Delivery, OnwardConfig, Relay, WriteOrder};
 
 pub(super) fn check(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, queues: &Names) {
     let Some(o) = &co.publish else { return };
@@ -49,5 +49,63 @@ pub(super) fn check(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, queues: &
             "seconds > 0 (the AWS SDKs' standard mode: 0.1)",
         );
     }
-    c.backoff(k, &o.policy());
+    c.backoff(k.clone(), &o.policy());
+    delivery(c, &k, o);
+}
+
+/// A dual write's keys, or an outbox's: each goes with its own delivery.
+fn delivery(c: &mut Checker, k: &KeyPath, o: &OnwardConfig) {
+    match o.delivery {
+        Delivery::DualWrite => {
+            if let Some(d) = &o.publish_s {
+                c.dist(k.key("publish_s"), d);
+            }
+            if o.relay != Relay::default() || o.relay_lag_s.is_some() {
+                c.fail(
+                    k.key("relay"),
+                    "a relay without an outbox",
+                    "`delivery = \"outbox\"`, or leave the relay keys out",
+                );
+            }
+        }
+        Delivery::Outbox => {
+            if o.order != WriteOrder::default() {
+                c.fail(
+                    k.key("order"),
+                    "an order between the write and the publish of an outbox",
+                    "leave `order` out: the outbox commits its events with the write",
+                );
+            }
+            if o.publish_s.is_some() {
+                c.fail(
+                    k.key("publish_s"),
+                    "a publish time on an outbox stage",
+                    "`relay_lag_s` (change-data-capture) or `relay_interval_s` (polling)",
+                );
+            }
+            match o.relay {
+                Relay::Cdc => {
+                    if let Some(d) = &o.relay_lag_s {
+                        c.dist(k.key("relay_lag_s"), d);
+                    }
+                }
+                Relay::Polling => {
+                    c.range(
+                        k.key("relay_interval_s"),
+                        o.relay_interval_s,
+                        1e-6,
+                        1e9,
+                        "seconds > 0",
+                    );
+                    if o.relay_lag_s.is_some() {
+                        c.fail(
+                            k.key("relay_lag_s"),
+                            "a capture lag on a polling relay",
+                            "`relay_interval_s`, or `relay = \"cdc\"`",
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

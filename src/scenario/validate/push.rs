@@ -231,30 +231,3 @@ fn prefetch(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, n: u32) {
         }
     }
 }
-
-/// `crash_at_s` on a consumer: a prefetch pool's channel crashes. A worker in
-/// a downstream call would leave its connection or its place in a pool's line
-/// behind: refused with `calls` (not modelled).
-pub(super) fn channel_crashes(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig) {
-    if co.crash_at_s.is_empty() {
-        return;
-    }
-    let k = p.key("crash_at_s");
-    if co.prefetch.is_none() {
-        c.fail(
-            k.clone(),
-            "channel crashes on a consumer without `prefetch`",
-            "`prefetch = N` (a group's crashes are `[consumer.group] crash_at_s`)",
-        );
-    }
-    if !co.calls.is_empty() {
-        c.fail(
-            k.clone(),
-            "channel crashes on a consumer with `calls` are not modelled",
-            "leave `calls` or `crash_at_s` out",
-        );
-    }
-    for (i, &t) in co.crash_at_s.iter().enumerate() {
-        c.range(k.index(i), t, 0.0, 1e12, "seconds ≥ 0");
-    }
-}
