@@ -331,11 +331,13 @@ struct Extras {
     /// An autoscaled pool (a plain pool only): workers below and above its
     /// starting size, target per worker, polling interval, start-up, down window.
     autoscale: Option<(u32, u32, f64, f64, f64, f64)>,
-    /// Its channel's crash times (a prefetch pool without calls).
+    /// Its crash times (a pool without calls: its channel with a prefetch,
+    /// its process without).
     crashes: Vec<f64>,
     /// A pipeline stage publishing onward (to a later queue): messages,
-    /// fraction, retry base.
-    onward: Option<(u32, f64, f64)>,
+    /// fraction, retry base, delivery (0 dual write, 1 dual write publishing
+    /// first with a publish time, 2 outbox with CDC, 3 outbox polled).
+    onward: Option<(u32, f64, f64, u32)>,
 }
 
 fn extras() -> impl Strategy<Value = Extras> {
@@ -385,7 +387,7 @@ fn extras() -> impl Strategy<Value = Extras> {
             ),
         ),
         prop::collection::vec(0.0..40.0f64, 0..3),
-        prop::option::weighted(0.3, (1..=2u32, 0.2..=1.0f64, 0.01..1.0f64)),
+        prop::option::weighted(0.3, (1..=2u32, 0.2..=1.0f64, 0.01..1.0f64, 0..4u32)),
     )
         .prop_map(
             |(
@@ -821,7 +823,12 @@ impl Case {
                         writeln!(t, "crash_at_s = {:?}", x.crashes).unwrap();
                     }
                 }
-                None => writeln!(t, "batch_size = {}", c.batch_size).unwrap(),
+                None => {
+                    writeln!(t, "batch_size = {}", c.batch_size).unwrap();
+                    if x.calls.is_empty() && x.lambda.is_none() && group.is_none() {
+                        writeln!(t, "crash_at_s = {:?}", x.crashes).unwrap();
+                    }
+                }
             }
             if let Some((below, above, target, every, startup, down)) = x
                 .autoscale
@@ -838,14 +845,22 @@ impl Case {
             // A stage on the first main queue publishes onward to the second
             // (never back: a cycle would multiply messages without end).
             let first = Self::queue_name(0);
-            if let Some((n, fraction, base)) = x.onward
+            if let Some((n, fraction, base, delivery)) = x.onward
                 && group.is_none()
                 && self.queues.len() > 1
                 && q == first
             {
+                let delivery = match delivery {
+                    1 => {
+                        ", order = \"publish_then_write\", publish_s = { dist = \"constant\", mean = 0.05 }"
+                    }
+                    2 => ", delivery = \"outbox\"",
+                    3 => ", delivery = \"outbox\", relay = \"polling\", relay_interval_s = 0.7",
+                    _ => "",
+                };
                 writeln!(
                     t,
-                    "publish = {{ queue = \"{}\", messages = {n}, fraction = {fraction:?}, base_s = {base:?} }}",
+                    "publish = {{ queue = \"{}\", messages = {n}, fraction = {fraction:?}, base_s = {base:?}{delivery} }}",
                     Self::queue_name(1)
                 )
                 .unwrap();

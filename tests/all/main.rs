@@ -22,6 +22,7 @@ mod jobs;
 mod lambda;
 mod log;
 mod long_series;
+mod outbox;
 mod outputs;
 mod pipeline;
 mod plan;
