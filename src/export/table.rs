@@ -503,6 +503,25 @@ fn components(t: &mut String, s: &Summary) {
                 a.worker_seconds / 3600.0
             );
         }
+        if let Some(k) = &c.retry_tiers {
+            let tiers: Vec<String> = k
+                .tiers
+                .iter()
+                .map(|t| match t.delay_s {
+                    Some(d) => format!("{} ({}) {}", t.queue, secs(d), thousands(t.moved)),
+                    None => format!("{} {}", t.queue, thousands(t.moved)),
+                })
+                .collect();
+            let _ = writeln!(
+                t,
+                "  {:<11} retry tiers: {}  parked in {} {} ({} poison)",
+                c.name,
+                tiers.join(" → "),
+                k.parking,
+                thousands(k.parked),
+                thousands(k.parked_poison)
+            );
+        }
         if let Some(k) = &c.crashes {
             let _ = writeln!(
                 t,

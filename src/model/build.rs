@@ -8,6 +8,7 @@ use super::consumer::WorkerState;
 use super::consumer::crash::RandomCrashes;
 use super::consumer::onward::Onward;
 use super::consumer::poller::{Poller, PollerParams};
+use super::consumer::tiers::RetryTiers;
 use super::consumer::{Consumer, ConsumerParams, Kind};
 use super::dist::Dist;
 use super::dist::DistError;
@@ -160,6 +161,20 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             Some(d) => Some(QueueId(qid(Some(d))?)),
             None => None,
         };
+        // Parking queues hold what failed for good, as a dead-letter queue.
+        let is_dlq = is_dlq
+            || s.consumers
+                .iter()
+                .any(|c| c.retry_tiers.as_ref().is_some_and(|t| t.parking == q.name));
+        let per_message_ttl = s.consumers.iter().any(|c| {
+            c.retry_tiers
+                .as_ref()
+                .is_some_and(|t| t.delays_s.is_some() && t.queues.contains(&q.name))
+        });
+        let expire_to = match q.expire_to.as_ref().or(q.dead_letter_queue.as_ref()) {
+            Some(d) if q.message_ttl_s.is_some() || per_message_ttl => Some(QueueId(qid(Some(d))?)),
+            _ => None,
+        };
         queues.push(Queue::new(
             QueueId::of(i),
             QueueParams {
@@ -173,6 +188,9 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 max_depth: q.max_depth,
                 overflow: q.overflow,
                 is_dlq,
+                ttl: q.message_ttl_s.map(from_secs),
+                per_message_ttl,
+                expire_to,
             },
         ));
     }
@@ -381,6 +399,23 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             )
         });
         cons.crash_at = c.crash_at_s.iter().map(|&s| from_secs(s)).collect();
+        if let Some(t) = &c.retry_tiers {
+            cons.tiers = Some(RetryTiers {
+                queues: t
+                    .queues
+                    .iter()
+                    .map(|q| qid(Some(q)).map(QueueId))
+                    .collect::<Result<_, _>>()?,
+                delays: t
+                    .delays_s
+                    .as_ref()
+                    .map(|d| d.iter().map(|&s| from_secs(s)).collect()),
+                parking: QueueId(qid(Some(&t.parking))?),
+                blocking: t.blocking,
+                c: Default::default(),
+                parked_after: Default::default(),
+            });
+        }
         if c.crashes_per_hour > 0.0 {
             cons.random_crashes = Some(RandomCrashes {
                 per_s: c.crashes_per_hour / 3600.0,

@@ -26,6 +26,11 @@ impl<'a> Links<'a> {
         &self.w.queues[q].p.name
     }
 
+    /// A queue's message TTL in seconds, if it has one.
+    pub fn queue_ttl_s(&self, q: usize) -> Option<f64> {
+        self.w.queues[q].p.ttl.map(|t| t as f64 / 1e9)
+    }
+
     pub fn push_name(&self, t: usize) -> &'a str {
         &self.w.pushes[t].name
     }

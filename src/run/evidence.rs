@@ -92,8 +92,18 @@ fn dead_letters(w: &World) -> Vec<DeadLetters> {
         .enumerate()
         .filter(|(_, q)| q.p.is_dlq)
         .map(|(i, dlq)| {
+            // Queues that dead-letter here, and work queues whose consumer
+            // parks its failed messages here after its retry tiers.
+            let parks_here = |s: usize| {
+                w.consumers.iter().any(|c| {
+                    c.p.queue.index() == s
+                        && c.tiers
+                            .as_ref()
+                            .is_some_and(|t| t.parking == QueueId::of(i))
+                })
+            };
             let sources: Vec<usize> = (0..w.queues.len())
-                .filter(|&s| w.queues[s].p.dlq == Some(QueueId::of(i)))
+                .filter(|&s| w.queues[s].p.dlq == Some(QueueId::of(i)) || parks_here(s))
                 .collect();
             let component = if sources.is_empty() {
                 dlq.p.name.clone()

@@ -35,6 +35,7 @@ mod replication;
 mod report;
 mod reproducers;
 mod retries;
+mod retry_tiers;
 mod rules;
 mod samples_csv;
 mod sampling;

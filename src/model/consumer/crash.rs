@@ -57,6 +57,7 @@ impl Consumer {
             w.generation = w.generation.wrapping_add(1);
             w.onward_left = 0;
             w.ahead = false;
+            w.retries_in_place = 0;
             let held: Vec<_> = w.batch.drain(w.pos..).collect();
             w.batch.clear();
             w.pos = 0;

@@ -24,6 +24,7 @@ pub mod poller;
 mod prefetch;
 mod receive;
 pub mod summary;
+pub mod tiers;
 mod work;
 mod worker;
 
@@ -126,6 +127,8 @@ pub struct Consumer {
     pub crash_at: Vec<SimTime>,
     /// And at random (`crashes_per_hour`).
     pub random_crashes: Option<crash::RandomCrashes>,
+    /// Delayed-retry tiers for failed messages (`tiers.rs`).
+    pub tiers: Option<tiers::RetryTiers>,
     /// A pipeline stage: what it publishes onward (`onward.rs`).
     pub onward: Option<onward::Onward>,
     /// The chain's first publish → this stage's first successful processing,
@@ -232,6 +235,7 @@ impl Consumer {
             autoscale: None,
             crash_at: Vec::new(),
             random_crashes: None,
+            tiers: None,
             onward: None,
             lineage: None,
         }

@@ -60,6 +60,29 @@ pub struct ConsumerSummary {
     /// held, left to their visibility timeout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crashes: Option<CrashSummary>,
+    /// Delayed-retry tiers: how many failures each tier took, and what was
+    /// parked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_tiers: Option<TiersSummary>,
+}
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct TiersSummary {
+    /// Each tier: its queue and how many failed messages moved into it.
+    pub tiers: Vec<TierSummary>,
+    pub parking: String,
+    pub parked: u64,
+    pub parked_poison: u64,
+    /// Publish → parked, for the parked messages (after warm-up).
+    pub parked_after: LatencySummary,
+}
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct TierSummary {
+    pub queue: String,
+    /// The tier's delay: a per-message expiration, or the queue's TTL.
+    pub delay_s: Option<f64>,
+    pub moved: u64,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -254,6 +277,29 @@ impl Summarised for Consumer {
             }),
             pipeline_end_to_end: self.lineage.as_ref().map(|l| l.summary()),
             requeued_at_crash: (prefetch && crashes).then_some(self.c.requeued_at_crash),
+            retry_tiers: self.tiers.as_ref().map(|t| TiersSummary {
+                tiers: (0..t.tiers())
+                    .map(|k| {
+                        let q = t.queues.get(k.min(t.queues.len().saturating_sub(1)));
+                        TierSummary {
+                            queue: match q {
+                                Some(q) if !t.blocking => r.queue_name(q.index()).to_string(),
+                                _ => "(in place)".to_string(),
+                            },
+                            delay_s: match (&t.delays, q) {
+                                (Some(d), _) => Some(d[k] as f64 / 1e9),
+                                (None, Some(q)) => r.queue_ttl_s(q.index()),
+                                (None, None) => None,
+                            },
+                            moved: t.c.moved.get(k).copied().unwrap_or(0),
+                        }
+                    })
+                    .collect(),
+                parking: r.queue_name(t.parking.index()).to_string(),
+                parked: t.c.parked,
+                parked_poison: t.c.parked_poison,
+                parked_after: t.parked_after.summary(),
+            }),
             crashes: (!prefetch && crashes).then_some(CrashSummary {
                 crashes: self.c.crashes,
                 abandoned_messages: self.c.abandoned_at_crash,

@@ -144,7 +144,13 @@ impl Consumer {
         let qi = self.p.queue.index();
         let r = self.current(wi);
         let changed = if ok {
+            self.workers[wi].retries_in_place = 0;
             cx.queues[qi].delete(cx.arena, r, now)
+        } else if self.tiers.is_some() {
+            if self.retry_in_place(wi, sim) {
+                return;
+            }
+            self.to_tier(wi, cx, now)
         } else {
             self.return_early(r, cx, now)
         };

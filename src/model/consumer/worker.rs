@@ -77,6 +77,8 @@ pub struct Worker {
     /// A dual write publishing first: its current message's publish went (or
     /// is going) out before its write.
     pub ahead: bool,
+    /// Blocking retry tiers: the delays its current message has waited.
+    pub retries_in_place: u32,
 }
 
 impl Default for Worker {
@@ -104,6 +106,7 @@ impl Worker {
             parked_at: 0,
             onward_left: 0,
             ahead: false,
+            retries_in_place: 0,
         }
     }
 }

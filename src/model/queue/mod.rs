@@ -14,6 +14,7 @@ mod observe;
 mod ready;
 mod sojourn;
 pub mod summary;
+mod ttl;
 
 use crate::engine::SimTime;
 use crate::metrics::{Latency, Level};
@@ -40,6 +41,14 @@ pub struct QueueParams {
     pub overflow: Overflow,
     /// Some other queue dead-letters into this one.
     pub is_dlq: bool,
+    /// A message at the head of the line this long after it entered expires
+    /// (`ttl.rs`).
+    pub ttl: Option<SimTime>,
+    /// Messages carry their own expiry here (`Message::deadline`, set when a
+    /// retry tier moves them in).
+    pub per_message_ttl: bool,
+    /// Where an expired message goes (none: it is lost).
+    pub expire_to: Option<QueueId>,
 }
 
 /// A consumer worker parked on a long poll.
@@ -63,6 +72,10 @@ pub struct QueueCounters {
     pub deletes: u64,
     pub stale_deletes: u64,
     pub returns: u64,
+    /// Messages whose TTL ran out and that moved to `expire_to`.
+    pub ttl_moved: u64,
+    /// Messages a consumer moved to a retry tier or a parking queue.
+    pub handed_off: u64,
 }
 
 /// A queue that an operation has changed: messages may have become visible
@@ -143,6 +156,9 @@ pub struct Queue {
     /// were last reset and have left it (Little's law's W).
     pub sojourn: Sojourn,
     scratch: Vec<u32>,
+    /// Messages the timer found expired, for the router to move to
+    /// `expire_to` (`ttl.rs`).
+    pub ttl_out: Vec<u32>,
 }
 
 impl Queue {
@@ -170,6 +186,7 @@ impl Queue {
             offered_mark: 0,
             sojourn: Sojourn::default(),
             scratch: Vec::new(),
+            ttl_out: Vec::new(),
         }
     }
 
@@ -260,6 +277,9 @@ impl Queue {
             if self.visible_n == 0 {
                 let expiry = m.published.saturating_add(self.p.retention);
                 self.note(expiry);
+                if let Some(t) = self.ttl_expiry(arena.get(slot)) {
+                    self.note(t);
+                }
             }
             self.visible_n += 1;
         }
@@ -408,6 +428,23 @@ impl Queue {
         self.changed()
     }
 
+    /// Takes an in-flight message out under its receipt, for its consumer to
+    /// move to another queue (a retry tier, a parking queue); `None` for a
+    /// stale receipt (received again since: the move is someone else's).
+    pub fn hand_off(&mut self, arena: &mut Arena, r: Receipt, now: SimTime) -> Option<Changed> {
+        if !self.holds(arena, r) {
+            return None;
+        }
+        self.track(now);
+        let m = arena.get_mut(r.slot);
+        self.sojourn.left(m, now);
+        let key = m.key;
+        self.in_flight_n -= 1;
+        self.c.handed_off += 1;
+        self.ready.settle(key);
+        Some(self.changed())
+    }
+
     /// ChangeMessageVisibility: the message stays invisible for `delay` from now.
     pub fn change_visibility(
         &mut self,
@@ -441,6 +478,9 @@ impl Queue {
         self.ready.push_returned(slot, m.key);
         let expiry = m.published.saturating_add(self.p.retention);
         self.note(expiry);
+        if let Some(t) = self.ttl_expiry(arena.get(slot)) {
+            self.note(t);
+        }
     }
 
     /// Handles every deadline due at `now`: visibility timeouts, delays, retention.
@@ -465,6 +505,7 @@ impl Queue {
             self.ready.push_back(slot, m.key);
         }
         self.expire_oldest(arena, now);
+        self.expire_ttl(arena, now);
         self.changed()
     }
 
@@ -496,7 +537,8 @@ impl Queue {
             .then(|| self.ready.oldest(arena))
             .flatten()
             .map(|s| arena.get(s).published.saturating_add(self.p.retention));
-        [a, b, c].into_iter().flatten().min()
+        let d = self.ttl_head_expiry(arena);
+        [a, b, c, d].into_iter().flatten().min()
     }
 
     pub fn has_visible(&self) -> bool {
@@ -570,6 +612,9 @@ mod tests {
                 dlq: None,
                 max_depth: None,
                 overflow: Overflow::Reject,
+                ttl: None,
+                per_message_ttl: false,
+                expire_to: None,
                 is_dlq: false,
             },
         )

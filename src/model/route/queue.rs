@@ -46,8 +46,32 @@ impl World {
 
     pub(super) fn queue_timer(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
         if let Some(changed) = self.queues[qi].on_timer_event(&mut self.arena, sim) {
+            self.move_expired(qi, sim);
             self.settle(changed.queue(), sim);
         }
+    }
+
+    /// Hands what queue `qi`'s TTL expired to its `expire_to` queue (a retry
+    /// tier's message back to its work queue), each settled as it arrives.
+    fn move_expired(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        if self.queues[qi].ttl_out.is_empty() {
+            return;
+        }
+        let now = sim.now();
+        let to = self.queues[qi].p.expire_to.expect("expired out").index();
+        let moved = std::mem::take(&mut self.queues[qi].ttl_out);
+        let to_dlq = self.queues[to].p.is_dlq;
+        for &slot in &moved {
+            if to_dlq {
+                // A redrive sends it back where it expired.
+                self.arena.get_mut(slot).origin = qi as u16;
+            }
+            let changed = self.queues[to].adopt(&mut self.arena, slot, now);
+            self.settle(changed.queue(), sim);
+        }
+        let mut moved = moved;
+        moved.clear();
+        self.queues[qi].ttl_out = moved;
     }
 
     /// The guard on messages held, then the publish to queue `qi` settled.

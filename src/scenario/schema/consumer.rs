@@ -124,6 +124,10 @@ pub struct ConsumerConfig {
     /// A pipeline stage: publishes onward after its side effect.
     #[serde(default)]
     pub publish: Option<super::OnwardConfig>,
+    /// Delayed-retry tiers: a failed message moves to a retry queue whose TTL
+    /// returns it, then to a parking queue.
+    #[serde(default)]
+    pub retry_tiers: Option<RetryTiersConfig>,
     /// Makes a pool autoscaled on its queue's backlog (KEDA and the Kubernetes
     /// HPA): `workers` is then the size it starts with.
     #[serde(default)]
@@ -521,4 +525,26 @@ impl Default for IdempotencyConfig {
             lock_s: 60.0,
         }
     }
+}
+
+/// `[consumer.retry_tiers]`: RabbitMQ's delayed retries through dead-letter
+/// exchanges. The `k`-th failure of a message moves it to tier `k`'s queue,
+/// whose TTL (`message_ttl_s`, `expire_to` = the work queue) brings it back;
+/// after the last tier it is parked.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RetryTiersConfig {
+    /// One queue per tier (their own `message_ttl_s`), or one queue for
+    /// every tier with `delays_s`.
+    pub queues: Vec<String>,
+    /// Per-message TTLs (RabbitMQ's `expiration`), one per tier: tier `k`
+    /// goes to `queues[min(k, last)]` expiring after `delays_s[k]`.
+    #[serde(default)]
+    pub delays_s: Option<Vec<f64>>,
+    /// Where a message that failed every tier goes.
+    pub parking: String,
+    /// `true`: the same delays waited in place, the worker holding the
+    /// message (a blocking retry, for comparison); `queues` is then unused.
+    #[serde(default)]
+    pub blocking: bool,
 }

@@ -520,6 +520,14 @@ pub struct QueueConfig {
     /// Move this queue's messages back to the queues they were dead-lettered from.
     #[serde(default)]
     pub redrive: Option<RedriveConfig>,
+    /// RabbitMQ's `x-message-ttl`: a message waiting this long at the head of
+    /// the line expires. Absent: no TTL.
+    #[serde(default)]
+    pub message_ttl_s: Option<f64>,
+    /// Where an expired message goes (RabbitMQ's dead-letter exchange):
+    /// absent, to `dead_letter_queue` if there is one, else it is lost.
+    #[serde(default)]
+    pub expire_to: Option<String>,
 }
 
 /// A topic: `partitions` append-only logs. A keyed record goes to partition

@@ -15,6 +15,7 @@ mod onward;
 mod overlap;
 mod push;
 mod slo;
+mod tiers;
 
 pub use names::{NAME_MAX, TITLE_MAX};
 
@@ -494,6 +495,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
             ),
             _ => {}
         }
+        tiers::queue(&mut c, &p, q, &queue_names);
         if let Some(d) = &q.dead_letter_queue {
             let target = first_queue.get(d.as_str()).map(|&t| &s.queues[t]);
             if cycles[i] {
@@ -626,6 +628,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
         downstream::consumer(&mut c, &p, co, &downstreams);
         onward::check(&mut c, &p, co, &queue_names);
         crash::check(&mut c, &p, co);
+        tiers::consumer(&mut c, &p, co, s, &queue_names);
         if co.batch_size == Some(0) {
             c.fail(
                 p.key("batch_size"),
