@@ -800,6 +800,8 @@ impl Case {
         let dlqs: Vec<usize> = (0..self.queues.len())
             .filter(|&i| self.queues[i].dlq.is_some())
             .collect();
+        // Retry tiers' queues, written after everything else.
+        let mut tiers_tail = String::new();
         for (i, c) in self.consumers.iter().enumerate() {
             let q = if c.on_dlq && !dlqs.is_empty() {
                 Self::dlq_name(dlqs[c.queue % dlqs.len()])
@@ -931,6 +933,27 @@ impl Case {
             if let Some((ttl, lock)) = x.idempotency {
                 writeln!(t, "idempotency = {{ ttl_s = {ttl:?}, lock_s = {lock:?} }}").unwrap();
             }
+            // A third of the pools retry through a tier queue (its TTL drawn
+            // from the seed) before a parking queue, or park at once.
+            let bits = self.seed >> (8 + 2 * (i % 16));
+            if x.lambda.is_none() && bits % 3 == 0 {
+                let ttl = 0.5 + (bits >> 2) as f64 % 5.0;
+                let queues = if (bits >> 5).is_multiple_of(2) {
+                    format!("[\"tier{i}\"]")
+                } else {
+                    "[]".to_string()
+                };
+                writeln!(
+                    t,
+                    "retry_tiers = {{ queues = {queues}, parking = \"park{i}\" }}"
+                )
+                .unwrap();
+                writeln!(
+                    tiers_tail,
+                    "\n[[queue]]\nname = \"tier{i}\"\nmessage_ttl_s = {ttl:?}\nexpire_to = \"{q}\"\n\n[[queue]]\nname = \"park{i}\""
+                )
+                .unwrap();
+            }
             if let Some((max, reserved, window, timeout, partial)) = x.lambda {
                 write!(
                     t,
@@ -1030,6 +1053,7 @@ impl Case {
                 _ => {}
             }
         }
+        t.push_str(&tiers_tail);
         t
     }
 }
