@@ -450,6 +450,19 @@ fn recovery(t: &mut String, s: &Summary) {
 
 /// One line per poller and per downstream: its limit next to what it reached.
 fn components(t: &mut String, s: &Summary) {
+    for b in &s.brokers {
+        let _ = writeln!(
+            t,
+            "  {:<11} broker on {}: memory peak {:.0} MB of a {:.0} MB watermark  blocked publishers {} times for {}  publishes refused {}",
+            b.name,
+            b.queues.join(", "),
+            b.peak_bytes as f64 / 1048576.0,
+            b.limit_bytes as f64 / 1048576.0,
+            b.blocks,
+            secs(b.blocked_s),
+            thousands(b.refused_publishes)
+        );
+    }
     for tp in &s.topics {
         if let Some(r) = &tp.replication {
             let _ = writeln!(

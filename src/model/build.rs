@@ -2,6 +2,7 @@
 
 use super::World;
 use super::arrivals::ArrivalProcess;
+use super::broker::{Broker, NodeMemory};
 use super::client::hedge::{HedgeAfter, Hedging};
 use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::WorkerState;
@@ -43,6 +44,7 @@ use crate::scenario::{
     Scope, consumer_name, producer_name,
 };
 use rand_distr::Zipf;
+use std::rc::Rc;
 
 /// Why the world could not be built from a scenario that passed validation:
 /// every variant is a gap between validation and the model, named for the
@@ -523,6 +525,25 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             })
         })
         .collect();
+    let mut brokers = vec![];
+    for b in &s.brokers {
+        let ids: Vec<QueueId> = b
+            .queues
+            .iter()
+            .map(|q| qid(Some(q)).map(QueueId))
+            .collect::<Result<_, _>>()?;
+        let memory = Rc::new(NodeMemory::new(
+            (b.memory_mb * 1024.0 * 1024.0 * b.high_watermark) as u64,
+        ));
+        for q in &ids {
+            queues[q.index()].node = Some(memory.clone());
+        }
+        brokers.push(Broker {
+            name: b.name.clone(),
+            queues: ids,
+            memory,
+        });
+    }
     let records = s
         .records
         .iter()
@@ -549,6 +570,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         queues,
         consumers,
         redrives,
+        brokers,
         topics,
         pushes,
         endpoint_copies: 0,

@@ -24,6 +24,7 @@
 
 pub mod account;
 pub mod arrivals;
+pub mod broker;
 pub mod build;
 pub mod client;
 pub mod consumer;
@@ -65,6 +66,7 @@ pub struct World {
     pub queues: Vec<Queue>,
     pub consumers: Vec<Consumer>,
     pub redrives: Vec<Redrive>,
+    pub brokers: Vec<broker::Broker>,
     pub topics: Vec<log::Topic>,
     pub pushes: Vec<push::PushTopic>,
     /// Copies made in the arena for push endpoints.

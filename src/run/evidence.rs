@@ -47,10 +47,17 @@ pub(super) fn gather<'a>(
             .iter()
             .filter_map(|p| {
                 let b = p.buffer.as_ref()?;
+                // A broker's blocked refusals are counted per queue: one
+                // producer per queue in the usual case, all of them here.
+                let blocked = match p.p.sink {
+                    Sink::Queue(q) => w.queues[q.index()].c.refused_blocked,
+                    _ => 0,
+                };
                 Some(Refusals {
                     producer: p.p.name.clone(),
                     refused: b.c.refusals,
                     attempts: p.c.produced + b.c.refusals,
+                    blocked: blocked.min(b.c.refusals),
                 })
             })
             .collect(),

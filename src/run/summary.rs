@@ -82,6 +82,9 @@ pub struct Summary {
     pub recovery: Option<Recovery>,
     pub producers: Vec<ProducerSummary>,
     pub queues: Vec<QueueSummary>,
+    /// Broker nodes with a memory high watermark (`[[broker]]`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub brokers: Vec<crate::model::broker::BrokerSummary>,
     pub consumers: Vec<ConsumerSummary>,
     pub databases: Vec<DatabaseSummary>,
     pub apis: Vec<ApiSummary>,
@@ -261,6 +264,7 @@ pub(super) fn summarise(
         recovery,
         producers: entries(&w.producers, &reach),
         queues,
+        brokers: w.brokers.iter().map(|b| b.summary(w, end)).collect(),
         consumers,
         databases,
         apis: entries(&w.apis, &reach),

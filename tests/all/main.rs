@@ -7,6 +7,7 @@ mod compare_browser;
 
 mod alarms;
 mod autoscaling;
+mod broker;
 mod chart_options;
 mod cli;
 mod clients;

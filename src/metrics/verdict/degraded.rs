@@ -44,11 +44,14 @@ pub struct Disagreement {
     pub writes: u64,
 }
 
-/// A producer's publishes refused by a full queue.
+/// A producer's publishes refused by a full queue, or by a broker blocking
+/// its publishers.
 pub struct Refusals {
     pub producer: String,
     pub refused: u64,
     pub attempts: u64,
+    /// Of `refused`, those refused while the queue's broker was blocked.
+    pub blocked: u64,
 }
 
 /// A client population's requests that failed for good.
@@ -213,13 +216,24 @@ pub fn judge(e: &Evidence, cfg: &VerdictConfig) -> Vec<Finding> {
                 Finding::new(
                     Reason::PublishRefused,
                     Some(&r.producer),
-                    format!(
-                        "{}: {} of {} publish attempts refused by a full queue ({})",
-                        r.producer,
-                        thousands(r.refused),
-                        thousands(r.attempts),
-                        pct(r.refused as f64 / r.attempts.max(1) as f64)
-                    ),
+                    if r.blocked > 0 {
+                        format!(
+                            "{}: {} of {} publish attempts refused by a full queue or a blocked broker ({}; {} while the broker's memory was over its watermark)",
+                            r.producer,
+                            thousands(r.refused),
+                            thousands(r.attempts),
+                            pct(r.refused as f64 / r.attempts.max(1) as f64),
+                            thousands(r.blocked)
+                        )
+                    } else {
+                        format!(
+                            "{}: {} of {} publish attempts refused by a full queue ({})",
+                            r.producer,
+                            thousands(r.refused),
+                            thousands(r.attempts),
+                            pct(r.refused as f64 / r.attempts.max(1) as f64)
+                        )
+                    },
                 )
                 .counting(r.refused, r.attempts),
             );
@@ -292,6 +306,7 @@ mod tests {
             producer: "shop".into(),
             refused: 10,
             attempts: 1000,
+            blocked: 0,
         });
         e.saturation.push(("workers", 0.85));
         let reasons = |cfg: &VerdictConfig| -> Vec<Reason> {

@@ -76,6 +76,8 @@ pub struct QueueCounters {
     pub ttl_moved: u64,
     /// Messages a consumer moved to a retry tier or a parking queue.
     pub handed_off: u64,
+    /// Publishes refused while its broker blocked publishers.
+    pub refused_blocked: u64,
 }
 
 /// A queue that an operation has changed: messages may have become visible
@@ -159,6 +161,11 @@ pub struct Queue {
     /// Messages the timer found expired, for the router to move to
     /// `expire_to` (`ttl.rs`).
     pub ttl_out: Vec<u32>,
+    /// Bytes of the messages it holds (visible, in flight, delayed): its
+    /// broker's memory.
+    pub bytes_held: u64,
+    /// The memory of the broker node it is on (`broker/`).
+    pub node: Option<std::rc::Rc<crate::model::broker::NodeMemory>>,
 }
 
 impl Queue {
@@ -187,6 +194,8 @@ impl Queue {
             sojourn: Sojourn::default(),
             scratch: Vec::new(),
             ttl_out: Vec::new(),
+            bytes_held: 0,
+            node: None,
         }
     }
 
@@ -227,6 +236,10 @@ impl Queue {
         now: SimTime,
     ) -> (Result<u32, Message>, Changed) {
         self.track(now);
+        if self.node.as_ref().is_some_and(|n| n.blocked()) {
+            self.c.refused_blocked += 1;
+            return (Err(m), self.changed());
+        }
         if let Some(max) = self.p.max_depth
             && self.depth() >= max
         {
@@ -263,6 +276,10 @@ impl Queue {
     fn enter(&mut self, arena: &mut Arena, slot: u32, now: SimTime, delay: SimTime) {
         let m = arena.get_mut(slot);
         m.entered = now;
+        self.bytes_held += u64::from(m.size);
+        if let Some(n) = &self.node {
+            n.add(u64::from(m.size), now);
+        }
         if delay > 0 {
             m.state = State::Delayed;
             m.deadline = now + delay;
@@ -307,7 +324,7 @@ impl Queue {
         };
         self.visible_n -= 1;
         self.c.dropped += 1;
-        self.sojourn.left(arena.get(slot), now);
+        self.leave(arena.get(slot), now);
         arena.get_mut(slot).state = State::Dropped;
         arena.release_if_done(slot);
         true
@@ -359,7 +376,7 @@ impl Queue {
             self.visible_n -= 1;
             let m = arena.get_mut(slot);
             if now.saturating_sub(m.published) >= self.p.retention {
-                self.sojourn.left(m, now);
+                self.leave(m, now);
                 m.state = State::Expired;
                 self.c.expired += 1;
                 arena.release_if_done(slot);
@@ -369,7 +386,7 @@ impl Queue {
                 && m.receive_count >= limit
             {
                 self.c.dead_lettered += 1;
-                self.sojourn.left(m, now);
+                self.leave(m, now);
                 to_dlq.push(slot);
                 continue;
             }
@@ -418,7 +435,7 @@ impl Queue {
         }
         self.track(now);
         let m = arena.get_mut(r.slot);
-        self.sojourn.left(m, now);
+        self.leave(m, now);
         m.state = State::Deleted;
         let key = m.key;
         self.in_flight_n -= 1;
@@ -437,7 +454,7 @@ impl Queue {
         }
         self.track(now);
         let m = arena.get_mut(r.slot);
-        self.sojourn.left(m, now);
+        self.leave(m, now);
         let key = m.key;
         self.in_flight_n -= 1;
         self.c.handed_off += 1;
@@ -521,7 +538,7 @@ impl Queue {
             self.ready.pop_oldest(arena);
             self.visible_n -= 1;
             self.c.expired += 1;
-            self.sojourn.left(arena.get(slot), now);
+            self.leave(arena.get(slot), now);
             arena.get_mut(slot).state = State::Expired;
             arena.release_if_done(slot);
         }
@@ -556,7 +573,7 @@ impl Queue {
         self.track(now);
         while let Some(slot) = self.ready.pop_oldest(arena) {
             self.visible_n -= 1;
-            self.sojourn.left(arena.get(slot), now);
+            self.leave(arena.get(slot), now);
             if now.saturating_sub(arena.get(slot).published) >= self.p.retention {
                 self.c.expired += 1;
                 arena.get_mut(slot).state = State::Expired;

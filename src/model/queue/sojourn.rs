@@ -50,6 +50,17 @@ pub struct SojournTotals {
 }
 
 impl Queue {
+    /// A message leaves the queue at `now` (deleted, dead-lettered, expired,
+    /// dropped, moved away): its time here, and its bytes.
+    #[inline]
+    pub(super) fn leave(&mut self, m: &Message, now: SimTime) {
+        self.sojourn.left(m, now);
+        self.bytes_held -= u64::from(m.size);
+        if let Some(n) = &self.node {
+            n.sub(u64::from(m.size), now);
+        }
+    }
+
     /// The window's messages at `end`: those that left, and those still in
     /// the queue with their time so far.
     pub fn sojourn_at_end(&self, arena: &Arena, end: SimTime) -> SojournTotals {

@@ -41,7 +41,7 @@ impl Queue {
             }
             let slot = self.ready.pop_oldest(arena).expect("a head");
             self.visible_n -= 1;
-            self.sojourn.left(arena.get(slot), now);
+            self.leave(arena.get(slot), now);
             if self.p.expire_to.is_some() {
                 self.c.ttl_moved += 1;
                 self.ttl_out.push(slot);

@@ -35,6 +35,9 @@ pub struct Scenario {
     pub producers: Vec<ProducerConfig>,
     #[serde(default, rename = "queue")]
     pub queues: Vec<QueueConfig>,
+    /// Broker nodes holding queues (RabbitMQ-like memory watermark).
+    #[serde(default, rename = "broker", skip_serializing_if = "Vec::is_empty")]
+    pub brokers: Vec<BrokerConfig>,
     /// Partitioned logs (Kafka-like topics).
     #[serde(default, rename = "topic")]
     pub topics: Vec<TopicConfig>,
@@ -662,4 +665,23 @@ mod defaults {
     pub fn processing_s() -> DistSpec {
         DistSpec::constant(0.1)
     }
+}
+
+/// `[[broker]]`: a RabbitMQ-like node holding `queues`, which blocks every
+/// publisher on it while the bytes its queues hold pass its memory high
+/// watermark.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct BrokerConfig {
+    pub name: String,
+    pub queues: Vec<String>,
+    /// The node's memory.
+    pub memory_mb: f64,
+    /// RabbitMQ's `vm_memory_high_watermark.relative`: 0.6 since 4.0.
+    #[serde(default = "high_watermark")]
+    pub high_watermark: f64,
+}
+
+fn high_watermark() -> f64 {
+    0.6
 }

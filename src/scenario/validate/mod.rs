@@ -4,6 +4,7 @@
 
 mod alarm;
 mod autoscale;
+mod broker;
 mod client;
 mod crash;
 mod csv_samples;
@@ -449,6 +450,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
         .map(|(i, q)| (root.key("queue").index(i).key("name"), q.name.clone()))
         .collect();
     names_unique(&mut c, "queue", &qpaths);
+    broker::check(&mut c, s, &queue_names);
     let dlq_targets: HashSet<&str> = s
         .queues
         .iter()
