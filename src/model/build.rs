@@ -43,6 +43,7 @@ use crate::scenario::{
     CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Pacing, Scenario,
     Scope, consumer_name, producer_name,
 };
+use crate::scenario::{SQS_FIFO_IN_FLIGHT, SQS_IN_FLIGHT};
 use rand_distr::Zipf;
 use std::rc::Rc;
 
@@ -190,6 +191,11 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 max_depth: q.max_depth,
                 overflow: q.overflow,
                 is_dlq,
+                max_in_flight: q.max_in_flight.unwrap_or(if q.fifo {
+                    SQS_FIFO_IN_FLIGHT
+                } else {
+                    SQS_IN_FLIGHT
+                }),
                 ttl: q.message_ttl_s.map(from_secs),
                 per_message_ttl,
                 expire_to,

@@ -198,3 +198,53 @@ processing_s = {{ dist = "constant", mean = 0.01 }}
     // Long polling 20 s: at most one empty receive per worker per 20 s.
     assert!(long <= 5 * 100 / 20, "long {long}");
 }
+
+/// SQS's in-flight quota: a receive at the limit returns nothing (OverLimit),
+/// so no more than `max_in_flight` messages are ever in flight and the
+/// throughput is capped at max_in_flight / E[processing], however many
+/// workers poll.
+#[test]
+fn the_in_flight_quota_caps_concurrency_and_throughput() {
+    let src = r#"
+[run]
+horizon_s = 600
+seed = 9
+warmup_s = 100
+
+[[queue]]
+name = "work"
+visibility_timeout_s = 60
+max_in_flight = 20
+
+[[producer]]
+queue = "work"
+rate = 100.0
+
+[[consumer]]
+queue = "work"
+workers = 50
+wait_time_s = 0
+empty_poll_pause_s = 0.1
+processing_s = { dist = "exponential", mean = 0.5 }
+"#;
+    let out = crate::common::run_text(src);
+    let q = &out.summary.queues[0];
+    assert!(q.over_limit > 100, "{}", q.over_limit);
+    let peak = out
+        .series
+        .column("work.in_flight")
+        .unwrap()
+        .into_iter()
+        .fold(0.0, f64::max);
+    assert!(peak <= 20.0, "{peak}");
+    assert!(out.summary.consumers[0].peak_concurrency <= 20);
+    // 20 in flight of 0.5 s each: at most 40/s, against 100/s offered. The
+    // pollers keep the quota nearly full (the short poll's 0.1 s pause is
+    // the slack).
+    let goodput = out.summary.consumers[0].goodput as f64 / 600.0;
+    assert!(goodput < 40.0 && goodput > 34.0, "{goodput}");
+    // Without the quota, 50 workers keep up with 100/s.
+    let free = crate::common::run_text(&src.replace("max_in_flight = 20\n", ""));
+    assert_eq!(free.summary.queues[0].over_limit, 0);
+    assert!(free.summary.consumers[0].goodput as f64 / 600.0 > 95.0);
+}

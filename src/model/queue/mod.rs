@@ -49,6 +49,9 @@ pub struct QueueParams {
     pub per_message_ttl: bool,
     /// Where an expired message goes (none: it is lost).
     pub expire_to: Option<QueueId>,
+    /// SQS's in-flight quota: a receive while this many messages are in
+    /// flight returns nothing (OverLimit).
+    pub max_in_flight: u64,
 }
 
 /// A consumer worker parked on a long poll.
@@ -78,6 +81,8 @@ pub struct QueueCounters {
     pub handed_off: u64,
     /// Publishes refused while its broker blocked publishers.
     pub refused_blocked: u64,
+    /// Receives refused at the in-flight quota (OverLimit).
+    pub over_limit: u64,
 }
 
 /// A queue that an operation has changed: messages may have become visible
@@ -370,6 +375,15 @@ impl Queue {
     ) -> u32 {
         self.track(now);
         self.c.receives += 1;
+        let mut max = max;
+        if visibility {
+            let room = self.p.max_in_flight.saturating_sub(self.in_flight_n);
+            if room == 0 {
+                self.c.over_limit += 1;
+                return 0;
+            }
+            max = max.min(u32::try_from(room).unwrap_or(u32::MAX));
+        }
         let mut got = 0;
         while got < max {
             let Some(slot) = self.ready.pop() else { break };
@@ -567,6 +581,12 @@ impl Queue {
         self.visible_n > 0 && self.ready.has_ready()
     }
 
+    /// A pull receive now would deliver something: also under the in-flight
+    /// quota (a push to prefetch workers is not limited by it).
+    pub fn has_pullable(&self) -> bool {
+        self.has_receivable() && self.in_flight_n < self.p.max_in_flight
+    }
+
     /// Takes the oldest visible message out of the queue without receiving it (a
     /// redrive moving it elsewhere); expired ones on the way are expired.
     pub fn take_visible(&mut self, arena: &mut Arena, now: SimTime) -> (Option<u32>, Changed) {
@@ -632,6 +652,7 @@ mod tests {
                 ttl: None,
                 per_message_ttl: false,
                 expire_to: None,
+                max_in_flight: u64::MAX,
                 is_dlq: false,
             },
         )

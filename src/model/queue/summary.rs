@@ -31,6 +31,20 @@ pub struct QueueSummary {
     pub mean_in_flight: f64,
     /// Publish → first receive, after warm-up.
     pub queue_wait: LatencySummary,
+    /// Receives refused at the in-flight quota (OverLimit); left out at 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub over_limit: u64,
+    /// Messages whose TTL sent them to `expire_to`; left out at 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub expired_to_next: u64,
+    /// Failed messages a consumer moved out to a retry tier or parking;
+    /// left out at 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub handed_off: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl Summarised for Queue {
@@ -58,6 +72,9 @@ impl Summarised for Queue {
             mean_visible: self.visible_level.mean(end, self.visible_n),
             mean_in_flight: self.in_flight_level.mean(end, self.in_flight_n),
             queue_wait: self.wait.summary(),
+            over_limit: self.c.over_limit,
+            expired_to_next: self.c.ttl_moved,
+            handed_off: self.c.handed_off,
         }
     }
 }

@@ -16,7 +16,7 @@ impl World {
         if !self.queues[qi].pushers.is_empty() {
             self.push_ready(qi, sim).covered();
         }
-        while self.queues[qi].has_receivable() {
+        while self.queues[qi].has_pullable() {
             let Some(w) = self.queues[qi].waiters.pop_front() else {
                 break;
             };

@@ -531,7 +531,16 @@ pub struct QueueConfig {
     /// absent, to `dead_letter_queue` if there is one, else it is lost.
     #[serde(default)]
     pub expire_to: Option<String>,
+    /// Receives return nothing (OverLimit) while this many messages are in
+    /// flight. Absent: SQS's quota, 120,000 (FIFO: 20,000).
+    #[serde(default)]
+    pub max_in_flight: Option<u64>,
 }
+
+/// SQS's in-flight quotas: "approximately 120,000" for a standard queue,
+/// 20,000 for a FIFO queue.
+pub const SQS_IN_FLIGHT: u64 = 120_000;
+pub const SQS_FIFO_IN_FLIGHT: u64 = 20_000;
 
 /// A topic: `partitions` append-only logs. A keyed record goes to partition
 /// hash(key) mod P, a record without a key round robin. Records older than

@@ -524,6 +524,13 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
                 c.queue_ref(p.key("dead_letter_queue"), Some(d), &queue_names);
             }
         }
+        if q.max_in_flight == Some(0) {
+            c.fail(
+                p.key("max_in_flight"),
+                "no message may be in flight: nothing could ever be received",
+                "a whole number ≥ 1 (SQS: 120,000, FIFO 20,000; leave it out for those)",
+            );
+        }
         if q.max_depth == Some(0) {
             c.fail(
                 p.key("max_depth"),
