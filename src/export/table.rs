@@ -450,6 +450,14 @@ fn recovery(t: &mut String, s: &Summary) {
 
 /// One line per poller and per downstream: its limit next to what it reached.
 fn components(t: &mut String, s: &Summary) {
+    for q in s.queues.iter().filter(|q| q.over_limit > 0) {
+        let _ = writeln!(
+            t,
+            "  {:<11} in-flight quota reached: {} receives returned nothing (OverLimit)",
+            q.name,
+            thousands(q.over_limit)
+        );
+    }
     for b in &s.brokers {
         let _ = writeln!(
             t,

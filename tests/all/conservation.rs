@@ -936,7 +936,7 @@ impl Case {
             // A third of the pools retry through a tier queue (its TTL drawn
             // from the seed) before a parking queue, or park at once.
             let bits = self.seed >> (8 + 2 * (i % 16));
-            if x.lambda.is_none() && bits % 3 == 0 {
+            if x.lambda.is_none() && bits.is_multiple_of(3) {
                 let ttl = 0.5 + (bits >> 2) as f64 % 5.0;
                 let queues = if (bits >> 5).is_multiple_of(2) {
                     format!("[\"tier{i}\"]")

@@ -502,11 +502,17 @@ fn failed_requests_degrade_a_run_that_recovers() {
 
 #[test]
 fn a_backlog_hidden_in_flight_is_not_drained() {
-    // Uncapped, the poller receives the queue empty and its invocations fail
-    // against a crashed database: the visible backlog reads 0 at the end while
-    // hundreds of thousands of messages are in flight. Not drained, not
-    // recovered.
-    let out = run_scenario("lambda-sqs-db.toml", &[]);
+    // Uncapped, and without SQS's in-flight quota (a broker without one),
+    // the poller receives the queue empty and its invocations fail against a
+    // crashed database: the visible backlog reads 0 at the end while hundreds
+    // of thousands of messages are in flight. Not drained, not recovered.
+    let out = run_scenario(
+        "lambda-sqs-db.toml",
+        &[(
+            "visibility_timeout_s = 180\n",
+            "visibility_timeout_s = 180\nmax_in_flight = 10000000\n",
+        )],
+    );
     let s = &out.summary;
     let visible = *out.series.column("backlog").unwrap().last().unwrap();
     let in_flight = *out.series.column("in_flight").unwrap().last().unwrap();
@@ -523,4 +529,20 @@ fn a_backlog_hidden_in_flight_is_not_drained() {
     assert_eq!(r.held_at_end, visible + in_flight);
     assert!(reasons(s).contains(&"not_recovered"), "{:?}", s.verdict);
     assert!(!reasons(s).contains(&"recovered_late"), "{:?}", s.verdict);
+}
+
+#[test]
+fn sqs_in_flight_quota_keeps_the_backlog_in_sight() {
+    // The same run with SQS's quota (120,000 in flight): receives beyond it
+    // return nothing, so the backlog stays visible instead of hiding in
+    // flight. Still not drained.
+    let out = run_scenario("lambda-sqs-db.toml", &[]);
+    let s = &out.summary;
+    let visible = *out.series.column("backlog").unwrap().last().unwrap();
+    let in_flight = *out.series.column("in_flight").unwrap().last().unwrap();
+    assert!(in_flight <= 120_000.0, "{in_flight}");
+    assert!(visible > 100_000.0, "{visible}");
+    assert!(s.queues[0].over_limit > 0);
+    assert_eq!(s.review.drained_at_s, None, "{:?}", s.review);
+    assert!(s.verdict.collapsed, "{:?}", s.verdict);
 }

@@ -62,7 +62,7 @@ impl Consumer {
 
     /// A failed message leaves the work queue for its next tier, or for the
     /// parking queue after the last. Returns the work queue's change.
-    pub(crate) fn to_tier(&mut self, wi: usize, cx: &mut Reach<'_>, now: SimTime) -> Changed {
+    pub(crate) fn move_to_tier(&mut self, wi: usize, cx: &mut Reach<'_>, now: SimTime) -> Changed {
         let r = self.current(wi);
         let work = self.p.queue.index();
         let in_place = std::mem::take(&mut self.workers[wi].retries_in_place) as usize;

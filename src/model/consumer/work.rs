@@ -150,7 +150,7 @@ impl Consumer {
             if self.retry_in_place(wi, sim) {
                 return;
             }
-            self.to_tier(wi, cx, now)
+            self.move_to_tier(wi, cx, now)
         } else {
             self.return_early(r, cx, now)
         };
