@@ -248,9 +248,47 @@ fn backlog(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), Ch
             value: size as f64,
         });
     }
+    // Retry tiers' queues are one line (their sum): a line per tier would
+    // take more colours than the palette has beside the work queues.
+    let tiers: Vec<&str> = s
+        .consumers
+        .iter()
+        .filter_map(|c| c.retry_tiers.as_ref())
+        .flat_map(|t| t.tiers.iter().map(|k| k.queue.as_str()))
+        .filter(|q| s.queues.iter().any(|x| x.name == *q))
+        .fold(vec![], |mut v, q| {
+            if !v.contains(&q) {
+                v.push(q);
+            }
+            v
+        });
+    if let (Some(t), false) = (series.column("time_s"), tiers.is_empty()) {
+        let columns: Vec<Vec<f64>> = tiers
+            .iter()
+            .filter_map(|q| series.column(&format!("{q}.visible")))
+            .collect();
+        let points = t
+            .iter()
+            .enumerate()
+            .map(|(i, &t)| (t, columns.iter().map(|c| c[i]).sum()))
+            .collect();
+        // Solid: it is most of the backlog, whose line is then drawn dashed
+        // over it.
+        c.series.push(Series::new(
+            &format!("waiting in retry tiers ({})", tiers.join(", ")),
+            points,
+        ));
+    }
     // Several queues (a fan-out): which one holds the backlog.
-    let mains: Vec<_> = s.queues.iter().filter(|q| !q.dead_letter_queue).collect();
-    if (2..=8).contains(&mains.len()) {
+    let mains: Vec<_> = s
+        .queues
+        .iter()
+        .filter(|q| !q.dead_letter_queue && !tiers.contains(&q.name.as_str()))
+        .collect();
+    // With tiers, the work queue's own line too: the backlog is split
+    // between it and the tiers.
+    let first = if tiers.is_empty() { 2 } else { 1 };
+    if (first..=8).contains(&mains.len()) {
         for q in mains {
             c.series.extend(
                 gauge(
