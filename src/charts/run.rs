@@ -275,7 +275,7 @@ fn backlog(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), Ch
         // Solid: it is most of the backlog, whose line is then drawn dashed
         // over it.
         c.series.push(Series::new(
-            &format!("waiting in retry tiers ({})", tiers.join(", ")),
+            format!("waiting in retry tiers ({})", tiers.join(", ")),
             points,
         ));
     }
