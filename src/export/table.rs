@@ -629,6 +629,9 @@ fn components(t: &mut String, s: &Summary) {
     for p in &s.pushes {
         push_lines(t, p);
     }
+    for b in &s.buses {
+        bus_lines(t, b);
+    }
     for d in &s.databases {
         let crash = d.first_crash_s.map_or(String::new(), |at| {
             format!("  CRASHED at {} ({} down)", secs(at), secs(d.down_s))
@@ -654,6 +657,33 @@ fn components(t: &mut String, s: &Summary) {
             thousands(a.throttles),
             thousands(a.errors),
             thousands(a.down_rejections)
+        );
+    }
+}
+
+/// A bus's events, then one line per rule: where its copies went.
+fn bus_lines(t: &mut String, b: &crate::model::bus::summary::BusSummary) {
+    let _ = writeln!(
+        t,
+        "  {:<11} bus: published {}  matched by no rule (discarded) {}",
+        b.name,
+        thousands(b.published),
+        thousands(b.unmatched)
+    );
+    for r in &b.rules {
+        let targets: Vec<&str> = r.targets.iter().map(|t| t.name.as_str()).collect();
+        let _ = writeln!(
+            t,
+            "  {:<11} rule → [{}]: matched {}  delivered {}  refused {}  retries {}  dead-lettered {}  dropped {}  waiting {}",
+            r.name,
+            targets.join(", "),
+            thousands(r.matched),
+            thousands(r.delivered),
+            thousands(r.refusals),
+            thousands(r.retries),
+            thousands(r.dead_lettered),
+            thousands(r.dropped),
+            thousands(r.waiting_retry_at_end)
         );
     }
 }

@@ -115,6 +115,26 @@ pub enum Imbalance {
         dropped: u64,
         pending: u64,
     },
+    /// A bus rule's copies that are in no end state.
+    #[error(
+        "bus {bus}, rule {rule}: {copies} copies but {delivered} delivered + {dead_lettered} dead-lettered + {dropped} dropped + {pending} waiting for a retry"
+    )]
+    BusRule {
+        bus: String,
+        rule: String,
+        copies: u64,
+        delivered: u64,
+        dead_lettered: u64,
+        dropped: u64,
+        pending: u64,
+    },
+    /// A bus's copies waiting for a retry, by its rules and by its slab.
+    #[error("bus {bus}: its rules count {counted} copies waiting, it holds {held}")]
+    BusWaiting {
+        bus: String,
+        counted: u64,
+        held: u64,
+    },
     #[error(
         "push topic {topic}: {publishes} publishes to {subscriptions} subscriptions but {copies} copies"
     )]

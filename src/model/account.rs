@@ -84,6 +84,7 @@ impl World {
         add(&self.producers, &mut t);
         add(&self.queues, &mut t);
         add(&self.pushes, &mut t);
+        add(&self.buses, &mut t);
         add(&self.consumers, &mut t);
         add(&self.clients, &mut t);
         add(&self.services, &mut t);
@@ -99,6 +100,7 @@ impl World {
         let mut out = vec![];
         check(&self.topics, &b, &mut out);
         check(&self.pushes, &b, &mut out);
+        check(&self.buses, &b, &mut out);
         check(&self.consumers, &b, &mut out);
         check(&self.clients, &b, &mut out);
         check(&self.services, &b, &mut out);

@@ -3,6 +3,7 @@
 use super::World;
 use super::arrivals::ArrivalProcess;
 use super::broker::{Broker, NodeMemory};
+use super::bus::Bus;
 use super::client::hedge::{HedgeAfter, Hedging};
 use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::WorkerState;
@@ -20,7 +21,7 @@ use super::downstream::faults::Window;
 use super::downstream::record::{Record, RecordParams};
 use super::downstream::service::{Service, ServiceParams};
 use super::event::{
-    ApiId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId, WorkerId,
+    ApiId, BusId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId, WorkerId,
 };
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
@@ -168,7 +169,11 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         let is_dlq = is_dlq
             || s.consumers
                 .iter()
-                .any(|c| c.retry_tiers.as_ref().is_some_and(|t| t.parking == q.name));
+                .any(|c| c.retry_tiers.as_ref().is_some_and(|t| t.parking == q.name))
+            || s.buses
+                .iter()
+                .flat_map(|b| &b.rules)
+                .any(|r| r.dead_letter_queue.as_deref() == Some(&q.name));
         let per_message_ttl = s.consumers.iter().any(|c| {
             c.retry_tiers
                 .as_ref()
@@ -202,6 +207,27 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             },
         ));
     }
+    let buses = s
+        .buses
+        .iter()
+        .map(|b| {
+            let queue = |n: &str| s.queues.iter().position(|q| q.name == n).map(QueueId::of);
+            let push = |n: &str| s.pushes.iter().position(|t| t.name == n).map(PushId::of);
+            Bus::new(b, queue, push, seed, rep)
+                .map_err(|n| unknown("queue, push topic or event type", &n))
+        })
+        .collect::<Result<Vec<_>, BuildError>>()?;
+    let bid = |name: &Option<String>| -> Result<Option<BusId>, BuildError> {
+        name.as_ref()
+            .map(|n| {
+                s.buses
+                    .iter()
+                    .position(|b| &b.name == n)
+                    .map(BusId::of)
+                    .ok_or_else(|| unknown("bus", n))
+            })
+            .transpose()
+    };
     let mut producers = vec![];
     for (i, p) in s.producers.iter().enumerate() {
         let m = &p.message;
@@ -217,10 +243,11 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         producers.push(Producer::new(
             ProducerParams {
                 name: producer_name(i, p),
-                sink: match (pid(&p.push)?, tid(&p.topic)?) {
-                    (Some(t), _) => Sink::Push(PushId(t)),
-                    (None, Some(t)) => Sink::Topic(t),
-                    (None, None) => Sink::Queue(QueueId(qid(p.queue.as_deref())?)),
+                sink: match (pid(&p.push)?, tid(&p.topic)?, bid(&p.bus)?) {
+                    (_, _, Some(b)) => Sink::Bus(b),
+                    (Some(t), _, _) => Sink::Push(PushId(t)),
+                    (None, Some(t), _) => Sink::Topic(t),
+                    (None, None, None) => Sink::Queue(QueueId(qid(p.queue.as_deref())?)),
                 },
                 arrivals: p.arrivals,
                 first_at_start: p.first_at_start,
@@ -435,13 +462,12 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             });
         }
         if let Some(o) = &c.publish {
-            cons.onward = Some(Onward::new(
-                &consumer_name(i, c),
-                QueueId(qid(Some(&o.queue))?),
-                o,
-                seed,
-                rep,
-            )?);
+            let sink = match (pid(&o.push)?, bid(&o.bus)?) {
+                (Some(t), _) => Sink::Push(PushId(t)),
+                (None, Some(b)) => Sink::Bus(b),
+                (None, None) => Sink::Queue(QueueId(qid(o.queue.as_deref())?)),
+            };
+            cons.onward = Some(Onward::new(&consumer_name(i, c), sink, o, seed, rep)?);
         }
         cons.store = c.idempotency.as_ref().map(|d| Store {
             ttl: from_secs(d.ttl_s),
@@ -579,6 +605,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         brokers,
         topics,
         pushes,
+        buses,
         endpoint_copies: 0,
         record_copies: 0,
         databases,

@@ -40,6 +40,9 @@ pub(crate) enum Effect {
         consumer: ConsumerId,
         worker: WorkerId,
     },
+    /// A pipeline stage published to a push topic or a bus: the router fans
+    /// out what the stage holds for it (`Onward::forward`).
+    Forward { consumer: ConsumerId },
     /// A job a client submitted is complete: its answer goes back to the
     /// client (`client/jobs.rs`).
     JobDone(Job),

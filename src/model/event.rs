@@ -77,6 +77,10 @@ id!(
     PushId(u16)
 );
 id!(
+    /// An event bus (`[[bus]]`, EventBridge-like routing).
+    BusId(u16)
+);
+id!(
     /// A message (or record copy, or push copy) in the arena.
     MessageId(u32)
 );
@@ -96,6 +100,7 @@ pub enum Event {
     Service(ServiceId, ServiceEvent),
     /// A push topic's copy to an endpoint.
     PushCopy(MessageId, PushCopyEvent),
+    Bus(BusId, BusEvent),
     Redrive(RedriveId),
     /// An outage window (`[[fault]]`) on a database starts or ends; `window`
     /// indexes the world's database outages.
@@ -215,4 +220,10 @@ pub enum PushCopyEvent {
     Deliver { generation: u32 },
     /// The attempt's delivery timeout.
     Timeout { generation: u32 },
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum BusEvent {
+    /// A refused copy (`entry` in the bus's waiting copies) is due for its retry.
+    Retry { entry: u32 },
 }

@@ -9,13 +9,15 @@ use crate::engine::Scheduler;
 use crate::model::Event;
 
 impl World {
-    /// Messages in producers' buffers (and blocked producers' hands).
+    /// Messages in producers' buffers (and blocked producers' hands), and
+    /// buses' copies waiting for a retry.
     fn buffered(&self) -> u64 {
         self.producers
             .iter()
             .filter_map(|p| p.buffer.as_ref())
             .map(|b| b.held_messages())
-            .sum()
+            .sum::<u64>()
+            + self.buses.iter().map(|b| b.pending()).sum::<u64>()
     }
 
     /// Open-loop clients' requests under way (a closed loop's are fixed).
@@ -47,7 +49,9 @@ impl World {
         };
         let mut more = vec![];
         if buffered > 0 {
-            more.push(format!("{buffered} in producers' buffers"));
+            more.push(format!(
+                "{buffered} in producers' buffers or buses' retries"
+            ));
         }
         if requests > 0 {
             more.push(format!("{requests} clients' requests"));

@@ -26,6 +26,7 @@ pub mod account;
 pub mod arrivals;
 pub mod broker;
 pub mod build;
+pub mod bus;
 pub mod client;
 pub mod consumer;
 pub mod dist;
@@ -69,6 +70,7 @@ pub struct World {
     pub brokers: Vec<broker::Broker>,
     pub topics: Vec<log::Topic>,
     pub pushes: Vec<push::PushTopic>,
+    pub buses: Vec<bus::Bus>,
     /// Copies made in the arena for push endpoints.
     pub endpoint_copies: u64,
     /// Record copies made in the arena for group members (not messages).
@@ -289,6 +291,10 @@ impl World {
         for t in &mut self.pushes {
             t.published_mark = t.published;
             t.queue_copies_mark = t.queue_copies;
+        }
+        for b in &mut self.buses {
+            b.published_mark = b.published;
+            b.delivered_mark = b.delivered();
         }
     }
 }

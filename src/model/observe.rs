@@ -60,6 +60,7 @@ impl World {
         let v = self.view(now);
         section(&self.queues, cols, &v);
         section(&self.pushes, cols, &v);
+        section(&self.buses, cols, &v);
         section(&self.producers, cols, &v);
         section(&self.consumers, cols, &v);
         section(&self.databases, cols, &v);
@@ -85,6 +86,7 @@ impl World {
         let mut t = Totals::default();
         add(&self.queues, &mut t, &v);
         add(&self.pushes, &mut t, &v);
+        add(&self.buses, &mut t, &v);
         add(&self.producers, &mut t, &v);
         add(&self.consumers, &mut t, &v);
         add(&self.clients, &mut t, &v);

@@ -16,6 +16,7 @@ impl World {
             Event::Clients(k, _) => format!("clients `{}`", self.clients[k.index()].p.name),
             Event::Service(v, _) => format!("service `{}`", self.services[v.index()].p.name),
             Event::PushCopy(..) => "push deliveries".into(),
+            Event::Bus(b, _) => format!("bus `{}`", self.buses[b.index()].name),
             Event::Redrive(r) => {
                 let q = self.redrives[r.index()].queue.index();
                 format!("the redrive of queue `{}`", self.queues[q].p.name)

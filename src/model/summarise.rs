@@ -35,6 +35,10 @@ impl<'a> Links<'a> {
         &self.w.pushes[t].name
     }
 
+    pub fn bus_name(&self, b: usize) -> &'a str {
+        &self.w.buses[b].name
+    }
+
     pub fn topic(&self, t: usize) -> &'a Topic {
         &self.w.topics[t]
     }

@@ -112,12 +112,21 @@ fn dead_letters(w: &World) -> Vec<DeadLetters> {
             let sources: Vec<usize> = (0..w.queues.len())
                 .filter(|&s| w.queues[s].p.dlq == Some(QueueId::of(i)) || parks_here(s))
                 .collect();
-            let component = if sources.is_empty() {
+            // Bus rules that dead-letter here: their copies were received.
+            let rules: Vec<(String, u64)> = w
+                .buses
+                .iter()
+                .flat_map(|b| b.rules.iter().map(move |r| (b, r)))
+                .filter(|(_, r)| r.dlq == Some(QueueId::of(i)))
+                .map(|(b, r)| (format!("{}/{}", b.name, r.name), r.c.copies))
+                .collect();
+            let component = if sources.is_empty() && rules.is_empty() {
                 dlq.p.name.clone()
             } else {
                 sources
                     .iter()
-                    .map(|&s| w.queues[s].p.name.as_str())
+                    .map(|&s| w.queues[s].p.name.clone())
+                    .chain(rules.iter().map(|(n, _)| n.clone()))
                     .collect::<Vec<_>>()
                     .join("+")
             };
@@ -130,15 +139,17 @@ fn dead_letters(w: &World) -> Vec<DeadLetters> {
             let (h, poison, after_success) = held[i];
             // Without a source queue, push endpoints dead-letter into it:
             // what they received is their copies.
-            let received = if sources.is_empty() {
-                w.consumers
-                    .iter()
-                    .filter_map(|c| c.kind.endpoint())
-                    .map(|e| e.c.copies)
-                    .sum()
-            } else {
-                sources.iter().map(|&s| w.queues[s].c.published).sum()
-            };
+            let from_rules: u64 = rules.iter().map(|(_, n)| n).sum();
+            let received = from_rules
+                + if sources.is_empty() && rules.is_empty() {
+                    w.consumers
+                        .iter()
+                        .filter_map(|c| c.kind.endpoint())
+                        .map(|e| e.c.copies)
+                        .sum::<u64>()
+                } else {
+                    sources.iter().map(|&s| w.queues[s].c.published).sum()
+                };
             DeadLetters {
                 component,
                 received,
@@ -192,6 +203,21 @@ fn losses(w: &World) -> Vec<Loss> {
                 of: e.c.copies,
                 unit: "copies",
                 how: how(&[("copies dropped after their last attempt", e.c.dropped)]),
+            });
+        }
+    }
+    // A bus rule's copies whose retries ran out with nowhere to go.
+    for b in &w.buses {
+        for r in &b.rules {
+            out.push(Loss {
+                component: format!("{}/{}", b.name, r.name),
+                lost: r.c.dropped,
+                of: r.c.copies,
+                unit: "copies",
+                how: how(&[(
+                    "dropped after their retries (no dead-letter queue, or it refused them)",
+                    r.c.dropped,
+                )]),
             });
         }
     }

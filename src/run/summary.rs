@@ -97,6 +97,8 @@ pub struct Summary {
     pub records: Vec<RecordSummary>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pushes: Vec<super::PushSummary>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub buses: Vec<crate::model::bus::summary::BusSummary>,
     /// When each `[[alarm]]` fired, and how long after its trigger.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<super::AlarmSummary>,
@@ -175,6 +177,15 @@ pub(super) fn summarise(
             .map(|t| {
                 let copies = t.queue_copies - t.queue_copies_mark;
                 (t.published - t.published_mark) as f64 / span - copies as f64 / span
+            })
+            .sum::<f64>()
+        // An event to a bus is one arrival, whatever its copies (into
+        // queues, or publishes to push topics, both counted there).
+        + w.buses
+            .iter()
+            .map(|b| {
+                let copies = b.delivered() - b.delivered_mark;
+                (b.published - b.published_mark) as f64 / span - copies as f64 / span
             })
             .sum::<f64>();
     let databases: Vec<DatabaseSummary> = entries(&w.databases, &reach);
@@ -273,6 +284,7 @@ pub(super) fn summarise(
         services: entries(&w.services, &reach),
         records: entries(&w.records, &reach),
         pushes: entries(&w.pushes, &reach),
+        buses: entries(&w.buses, &reach),
         alarms,
         theory,
         slo: vec![],

@@ -31,8 +31,9 @@ use crate::model::Event;
 use crate::model::consumer::outbox::Outbox;
 use crate::model::consumer::{Consumer, Kind, Phase};
 use crate::model::dist::{Dist, DistError};
-use crate::model::event::QueueId;
+use crate::model::effect::Effect;
 use crate::model::message::Message;
+use crate::model::producer::Sink;
 use crate::model::reach::Reach;
 use crate::model::retry::Backoff;
 use crate::scenario::{Delivery, OnwardConfig, WriteOrder};
@@ -40,7 +41,11 @@ use rand::RngExt;
 
 /// What a stage publishes onward, and what it saw doing so.
 pub struct Onward {
-    pub queue: QueueId,
+    /// The next stage: a queue (which may refuse), or a push topic or a bus
+    /// (which take everything; the router fans it out).
+    pub sink: Sink,
+    /// Messages for a push topic or a bus, until the router takes them.
+    pub(crate) forward: Vec<Message>,
     pub messages: u32,
     pub fraction: f64,
     pub(crate) backoff: Backoff,
@@ -85,7 +90,7 @@ pub struct OnwardCounters {
 impl Onward {
     pub fn new(
         name: &str,
-        queue: QueueId,
+        sink: Sink,
         o: &OnwardConfig,
         seed: u64,
         rep: u64,
@@ -95,7 +100,8 @@ impl Onward {
             Delivery::Outbox => Some(Outbox::new(name, o, seed, rep)?),
         };
         Ok(Onward {
-            queue,
+            sink,
+            forward: vec![],
             messages: o.messages,
             fraction: o.fraction,
             backoff: Backoff::new(&o.policy()),
@@ -166,7 +172,9 @@ impl Consumer {
         let parent = cx.arena.get(self.current(wi).slot);
         let start = parent.lineage_start().unwrap_or(parent.published);
         let (key, size) = (parent.key, parent.size);
-        let q = self.onward.as_ref().expect("a pipeline stage").queue;
+        let Sink::Queue(q) = self.onward.as_ref().expect("a pipeline stage").sink else {
+            return self.forward_onward(wi, start, now, cx);
+        };
         while self.workers[wi].onward_left > 0 {
             let mut m = Message::new(now, q.0);
             m.key = key;
@@ -205,6 +213,41 @@ impl Consumer {
             o.c.held_ns += wait;
             self.schedule_step(wi, Phase::Onward, wait, sim);
             return false;
+        }
+        true
+    }
+
+    /// Publishes what the worker owes to a push topic or a bus: taken at
+    /// once (the router fans the messages out when this handler is done).
+    fn forward_onward(
+        &mut self,
+        wi: usize,
+        start: SimTime,
+        now: SimTime,
+        cx: &mut Reach<'_>,
+    ) -> bool {
+        let w = &mut self.workers[wi];
+        let o = self.onward.as_mut().expect("a pipeline stage");
+        let parent = cx.arena.get_mut(w.batch[w.pos].slot);
+        for _ in 0..w.onward_left {
+            let mut m = Message::new(now, 0);
+            m.key = parent.key;
+            m.size = parent.size;
+            m.offset = start + 1;
+            o.forward.push(m);
+        }
+        if w.onward_left > 0 {
+            o.c.published += u64::from(w.onward_left);
+            w.onward_left = 0;
+            if parent.event_sent {
+                o.c.duplicate_events += 1;
+            }
+            if parent.owes_event {
+                parent.owes_event = false;
+                o.c.events_late += 1;
+            }
+            parent.event_sent = true;
+            cx.next.push(Effect::Forward { consumer: self.id });
         }
         true
     }

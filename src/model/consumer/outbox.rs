@@ -23,8 +23,10 @@ use crate::metrics::Latency;
 use crate::model::Event;
 use crate::model::consumer::Consumer;
 use crate::model::dist::{Dist, DistError};
+use crate::model::effect::Effect;
 use crate::model::event::ConsumerEvent;
 use crate::model::message::Message;
+use crate::model::producer::Sink;
 use crate::model::reach::Reach;
 use crate::scenario::{DistSpec, OnwardConfig, RELAY_LAG_S, Relay};
 use std::collections::VecDeque;
@@ -172,17 +174,28 @@ impl Consumer {
     pub(crate) fn relay(&mut self, cx: &mut Reach<'_>, sim: &mut Scheduler<Event>) {
         let now = sim.now();
         let o = self.onward.as_mut().expect("an outbox stage");
-        let q = o.queue;
         let ob = o.outbox.as_mut().expect("an outbox stage");
         ob.armed = false;
         while let Some(row) = ob.rows.front() {
             if row.ready > now {
                 break;
             }
-            let mut m = Message::new(now, q.0);
+            let mut m = Message::new(now, 0);
             m.key = row.key;
             m.size = row.size;
             m.offset = row.start + 1;
+            let Sink::Queue(q) = o.sink else {
+                // A push topic or a bus takes it: the router fans it out.
+                if o.forward.is_empty() {
+                    cx.next.push(Effect::Forward { consumer: self.id });
+                }
+                o.forward.push(m);
+                ob.lag.record_at(now - row.committed, now);
+                ob.rows.pop_front();
+                ob.c.published += 1;
+                o.c.published += 1;
+                continue;
+            };
             let (outcome, changed) = cx.queues[q.index()].try_publish(cx.arena, m, now);
             if outcome.is_err() {
                 changed.refused();

@@ -5,6 +5,7 @@
 use crate::metrics::LatencySummary;
 use crate::model::consumer::{Consumer, Kind};
 use crate::model::log::summary::GroupSummary;
+use crate::model::producer::Sink;
 use crate::model::summarise::{Links, Summarised};
 use crate::scenario::WriteOrder;
 use serde::Serialize;
@@ -128,8 +129,13 @@ pub struct OutboxSummary {
 /// A pipeline stage's publishes onward.
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct OnwardSummary {
-    /// The next stage's queue.
-    pub queue: String,
+    /// The next stage's queue; or the push topic or bus it publishes to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bus: Option<String>,
     /// Messages it accepted.
     pub published: u64,
     /// Attempts it refused, each retried by a worker holding its slot.
@@ -247,7 +253,18 @@ impl Summarised for Consumer {
                 }
             }),
             publish: self.onward.as_ref().map(|o| OnwardSummary {
-                queue: r.queue_name(o.queue.index()).to_string(),
+                queue: match o.sink {
+                    Sink::Queue(q) => Some(r.queue_name(q.index()).to_string()),
+                    _ => None,
+                },
+                push: match o.sink {
+                    Sink::Push(t) => Some(r.push_name(t.index()).to_string()),
+                    _ => None,
+                },
+                bus: match o.sink {
+                    Sink::Bus(b) => Some(r.bus_name(b.index()).to_string()),
+                    _ => None,
+                },
                 published: o.c.published,
                 refusals: o.c.refusals,
                 held_s: o.c.held_ns as f64 / 1e9,

@@ -14,7 +14,7 @@ pub(crate) use produce::Outlet;
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::model::arrivals::ArrivalProcess;
 use crate::model::dist::Dist;
-use crate::model::event::{PushId, QueueId, TopicId};
+use crate::model::event::{BusId, PushId, QueueId, TopicId};
 use crate::model::message::Message;
 use crate::model::profile::Profile;
 use crate::model::retry::Backoff;
@@ -32,6 +32,8 @@ pub enum Sink {
     Topic(TopicId),
     /// Publishes fanned out by a push topic.
     Push(PushId),
+    /// Events routed by a bus's rules.
+    Bus(BusId),
 }
 
 pub struct ProducerParams {

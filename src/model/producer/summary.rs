@@ -54,6 +54,7 @@ impl Summarised for Producer {
             queue: match self.p.sink {
                 Sink::Topic(t) => r.topic(t.index()).p.name.clone(),
                 Sink::Push(t) => r.push_name(t.index()).to_string(),
+                Sink::Bus(b) => r.bus_name(b.index()).to_string(),
                 Sink::Queue(q) => r.queue_name(q.index()).to_string(),
             },
             produced: self.c.produced,

@@ -10,6 +10,7 @@
 //! `database.rs` (calls, kept connections, answers), `log.rs` (appends),
 //! `push.rs` (a push topic's fan-out and its copies).
 
+mod bus;
 mod database;
 mod log;
 mod push;
@@ -94,6 +95,7 @@ impl Model for World {
                 self.services[s.index()].on_done(entry, generation, &mut self.clients, sim)
             }
             Event::PushCopy(copy, ev) => self.push_copy(copy, ev, sim),
+            Event::Bus(b, BusEvent::Retry { entry }) => self.bus_retry(b, entry, sim),
             Event::Redrive(r) => self.redrive(r.index(), sim),
             Event::DatabaseOutage { window, starts } => {
                 let d = self.outages[window as usize].0;
@@ -167,6 +169,7 @@ impl World {
             Effect::DeadLetterRecord { consumer, worker } => {
                 self.dead_letter_record(consumer.index(), worker.index(), sim)
             }
+            Effect::Forward { consumer } => self.forward(consumer.index(), sim),
             Effect::JobDone(job) => {
                 let done = client::Answer::Done;
                 let k = job.clients;
@@ -182,6 +185,31 @@ impl World {
         }
     }
 
+    /// What pipeline stage `ci` published to a push topic or a bus, fanned
+    /// out in the order it was published.
+    fn forward(&mut self, ci: usize, sim: &mut Scheduler<Event>) {
+        let o = self.consumers[ci]
+            .onward
+            .as_mut()
+            .expect("a pipeline stage");
+        let (sink, mut out) = (o.sink, std::mem::take(&mut o.forward));
+        for m in out.drain(..) {
+            match sink {
+                Sink::Push(t) => self.fan_out_push(t.index(), m, sim),
+                Sink::Bus(b) => self.publish_bus(b.index(), m, sim),
+                Sink::Queue(_) | Sink::Topic(_) => unreachable!("a queue's stage publishes itself"),
+            }
+        }
+        // The buffer's room is kept for the next publish.
+        let o = self.consumers[ci]
+            .onward
+            .as_mut()
+            .expect("a pipeline stage");
+        if o.forward.is_empty() {
+            o.forward = out;
+        }
+    }
+
     /// A producer's next message goes to the owner of its sink: the queue
     /// through the producer's own publish (the router then settles the
     /// queue), a topic or a push topic through theirs.
@@ -190,6 +218,13 @@ impl World {
         match self.producers[pi].p.sink {
             Sink::Push(_) => {
                 self.publish_push(pi, sim);
+                self.producers[pi].schedule_arrival(p, sim);
+            }
+            Sink::Bus(b) => {
+                let producer = &mut self.producers[pi];
+                let m = producer.make_message(sim.now(), 0);
+                producer.c.produced += 1;
+                self.publish_bus(b.index(), m, sim);
                 self.producers[pi].schedule_arrival(p, sim);
             }
             Sink::Topic(_) => {

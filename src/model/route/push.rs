@@ -4,7 +4,7 @@
 
 use crate::engine::Scheduler;
 use crate::model::event::{MessageId, PushCopyEvent};
-use crate::model::message::State;
+use crate::model::message::{Message, State};
 use crate::model::producer::Sink;
 use crate::model::push::Deliveries;
 use crate::model::queue::Publish;
@@ -18,9 +18,16 @@ impl World {
         let Sink::Push(ti) = p.p.sink else {
             unreachable!("a push from a producer to a queue or topic")
         };
-        let ti = ti.index();
         let m = p.make_message(now, 0);
         p.c.produced += 1;
+        self.fan_out_push(ti.index(), m, sim);
+    }
+
+    /// A publish to push topic `ti` (by a producer, a bus rule or a pipeline
+    /// stage): a copy into each subscribed queue, settled before the next,
+    /// then a copy to each endpoint.
+    pub(crate) fn fan_out_push(&mut self, ti: usize, m: Message, sim: &mut Scheduler<Event>) {
+        let now = sim.now();
         self.pushes[ti].published += 1;
         for j in 0..self.pushes[ti].queues.len() {
             let qi = self.pushes[ti].queues[j].index();

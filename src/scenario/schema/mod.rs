@@ -3,6 +3,7 @@
 //! anything runs; the engine never sees TOML.
 
 mod alarm;
+mod bus;
 mod client;
 mod consumer;
 mod cost;
@@ -14,6 +15,7 @@ mod replication;
 mod slo;
 
 pub use alarm::*;
+pub use bus::*;
 pub use client::*;
 pub use consumer::*;
 pub use cost::*;
@@ -44,6 +46,9 @@ pub struct Scenario {
     /// Push topics (SNS-like fan-out).
     #[serde(default, rename = "push")]
     pub pushes: Vec<PushConfig>,
+    /// Event buses (EventBridge-like routing by rules).
+    #[serde(default, rename = "bus", skip_serializing_if = "Vec::is_empty")]
+    pub buses: Vec<BusConfig>,
     #[serde(default, rename = "consumer")]
     pub consumers: Vec<ConsumerConfig>,
     #[serde(default, rename = "database")]
@@ -198,6 +203,9 @@ pub struct ProducerConfig {
     /// Target push topic, instead of a queue or a topic.
     #[serde(default)]
     pub push: Option<String>,
+    /// Target event bus, instead of a queue, a topic or a push topic.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bus: Option<String>,
     /// Base publish rate, messages per second.
     #[serde(default)]
     pub rate: f64,

@@ -10,8 +10,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct OnwardConfig {
-    /// The next stage's queue.
-    pub queue: String,
+    /// The next stage's queue; or, instead, a push topic or an event bus
+    /// (which never refuse: what they fan out to is their business).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub push: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bus: Option<String>,
     /// Messages published per message processed (a fan-out of several).
     #[serde(default = "one")]
     pub messages: u32,

@@ -5,6 +5,7 @@
 mod alarm;
 mod autoscale;
 mod broker;
+mod bus;
 mod client;
 mod crash;
 mod csv_samples;
@@ -432,7 +433,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
     let on_queues = s
         .producers
         .iter()
-        .any(|p| p.topic.is_none() && p.push.is_none())
+        .any(|p| p.topic.is_none() && p.push.is_none() && p.bus.is_none())
         || s.consumers
             .iter()
             .any(|c| c.topic.is_none() && c.push.is_none());
@@ -567,7 +568,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
     for (i, pr) in s.producers.iter().enumerate() {
         let p = root.key("producer").index(i);
         pnames.push((p.key("name"), producer_name(i, pr)));
-        if pr.topic.is_none() && pr.push.is_none() {
+        if pr.topic.is_none() && pr.push.is_none() && pr.bus.is_none() {
             c.queue_ref(p.key("queue"), pr.queue.as_deref(), &queue_names);
         }
         c.range(p.key("rate"), pr.rate, 0.0, 1e12, "messages per second ≥ 0");
@@ -676,6 +677,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
     log::check(&mut c, s);
     client::check(&mut c, s);
     push::check(&mut c, s);
+    bus::check(&mut c, s);
     alarm::check(&mut c, s);
     slo::check(&mut c, s);
 
@@ -837,11 +839,11 @@ fn initial_backlog(c: &mut Checker, s: &Scenario) {
 /// A producer's publish policy: only on queues, which can refuse a publish.
 fn publish(c: &mut Checker, p: &KeyPath, pr: &ProducerConfig, pb: &PublishConfig) {
     let k = p.key("publish");
-    if pr.topic.is_some() || pr.push.is_some() {
+    if pr.topic.is_some() || pr.push.is_some() || pr.bus.is_some() {
         c.fail(
             k.clone(),
             "a publish policy applies to a producer that publishes to a queue",
-            "`queue = \"...\"` instead of `topic`/`push`, or leave `publish` out",
+            "`queue = \"...\"` instead of `topic`/`push`/`bus`, or leave `publish` out",
         );
     }
     if pb.attempts == 0 {

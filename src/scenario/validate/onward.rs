@@ -18,8 +18,24 @@ pub(super) fn check(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, queues: &
     let OnwardConfig {
         messages, fraction, ..
     } = o;
-    c.queue_ref(k.key("queue"), Some(&o.queue), queues);
-    if co.queue.as_deref() == Some(o.queue.as_str()) {
+    let sinks = [o.queue.is_some(), o.push.is_some(), o.bus.is_some()];
+    match sinks.iter().filter(|&&s| s).count() {
+        0 => c.fail(
+            k.clone(),
+            "where does this stage publish?",
+            "`queue = \"<next queue>\"`, `push = \"<push topic>\"` or `bus = \"<bus>\"`",
+        ),
+        1 => {}
+        _ => c.fail(
+            k.clone(),
+            "a stage publishing to more than one of a queue, a push topic and a bus",
+            "one of `queue`, `push` or `bus` (fan out with a push topic or a bus)",
+        ),
+    }
+    if let Some(q) = &o.queue {
+        c.queue_ref(k.key("queue"), Some(q), queues);
+    }
+    if o.queue.is_some() && co.queue == o.queue {
         c.fail(
             k.key("queue"),
             "a stage publishing into the queue it reads",
