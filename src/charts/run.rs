@@ -248,6 +248,19 @@ fn backlog(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), Ch
             value: size as f64,
         });
     }
+    // A bus's copies that a queue refused wait at the bus for their retry:
+    // a backlog no queue shows.
+    for b in s
+        .buses
+        .iter()
+        .filter(|b| b.rules.iter().any(|r| r.refusals > 0))
+    {
+        c.series.extend(gauge(
+            series,
+            &format!("{}.waiting_retry", b.name),
+            &format!("bus {}: copies refused, waiting for a retry", b.name),
+        ));
+    }
     // Retry tiers' queues are one line (their sum): a line per tier would
     // take more colours than the palette has beside the work queues.
     let tiers: Vec<&str> = s
@@ -328,6 +341,26 @@ fn throughput(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(),
     }
     if s.consumers.iter().any(|c| c.failures > 0) {
         c.series.extend(rate(series, "failures", "failures", w));
+    }
+    // A bus copies an event to each target of each rule that matches it
+    // (so processings can outrun arrivals); what it gave up on or matched
+    // with no rule never reaches a consumer.
+    for b in &s.buses {
+        if b.dead_lettered() > 0 {
+            let col = format!("{}.dead_lettered", b.name);
+            let label = format!("bus {}: copies dead-lettered", b.name);
+            c.series.extend(rate(series, &col, &label, w));
+        }
+        if b.dropped() > 0 {
+            let col = format!("{}.dropped", b.name);
+            let label = format!("bus {}: copies dropped (lost)", b.name);
+            c.series.extend(rate(series, &col, &label, w));
+        }
+        if b.unmatched > 0 {
+            let col = format!("{}.unmatched", b.name);
+            let label = format!("bus {}: events no rule matched (discarded)", b.name);
+            c.series.extend(rate(series, &col, &label, w));
+        }
     }
     crate::charts::finish(c).write(dir.join("throughput"))?;
     Ok(())

@@ -8,6 +8,7 @@ mod compare_browser;
 mod alarms;
 mod autoscaling;
 mod broker;
+mod bus;
 mod chart_options;
 mod cli;
 mod clients;

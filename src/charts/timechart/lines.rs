@@ -116,7 +116,24 @@ pub(super) fn plot_lines(
         .collect();
     let primary = chart.series.iter().zip(primary).zip(colors1);
     lines.extend(primary.map(|((s, d), c)| line(s, d, *c, y, false)));
+    tell_twins_apart(&mut lines);
     lines
+}
+
+/// Past the palette's seven colours a line shares its colour with an
+/// earlier one: if they also share their dashes, the later one takes the
+/// other style, so that the legend still tells them apart.
+fn tell_twins_apart(lines: &mut [PlotLine]) {
+    for i in 1..lines.len() {
+        let twin = (0..i).any(|j| {
+            lines[j].color == lines[i].color
+                && lines[j].dashed == lines[i].dashed
+                && lines[j].secondary == lines[i].secondary
+        });
+        if twin {
+            lines[i].dashed = !lines[i].dashed;
+        }
+    }
 }
 
 /// Palette colours: explicit indices as given, the rest in order skipping colours

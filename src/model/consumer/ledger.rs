@@ -8,8 +8,13 @@ use crate::model::consumer::Consumer;
 impl Accounted for Consumer {
     fn ledger_terms(&self, t: &mut Terms) {
         t.duplicates += self.c.duplicates;
-        // A stage's onward messages are new arrivals of the next queue.
-        if let Some(o) = &self.onward {
+        // A stage's onward messages are new arrivals of the next queue (a
+        // push topic's or a bus's copies are theirs to account for).
+        if let Some(o) = self
+            .onward
+            .as_ref()
+            .filter(|o| matches!(o.sink, crate::model::producer::Sink::Queue(_)))
+        {
             t.produced += o.c.published;
         }
         if let Some(e) = self.kind.endpoint() {
