@@ -336,7 +336,8 @@ struct Extras {
     crashes: Vec<f64>,
     /// A pipeline stage publishing onward (to a later queue): messages,
     /// fraction, retry base, delivery (0 dual write, 1 dual write publishing
-    /// first with a publish time, 2 outbox with CDC, 3 outbox polled).
+    /// first with a publish time, 2 outbox with CDC, 3 outbox polled; 4–7
+    /// the same through the `hop` bus, whose rule targets the second queue).
     onward: Option<(u32, f64, f64, u32)>,
 }
 
@@ -387,7 +388,7 @@ fn extras() -> impl Strategy<Value = Extras> {
             ),
         ),
         prop::collection::vec(0.0..40.0f64, 0..3),
-        prop::option::weighted(0.3, (1..=2u32, 0.2..=1.0f64, 0.01..1.0f64, 0..4u32)),
+        prop::option::weighted(0.3, (1..=2u32, 0.2..=1.0f64, 0.01..1.0f64, 0..8u32)),
     )
         .prop_map(
             |(
@@ -496,6 +497,59 @@ fn push() -> impl Strategy<Value = Push> {
             queues,
             endpoints,
         })
+}
+
+/// A bus: its publish rate, its event types' weights, its rules.
+#[derive(Clone, Debug)]
+struct BusGen {
+    rate: f64,
+    types: Vec<f64>,
+    rules: Vec<RuleGen>,
+}
+
+/// A rule: types matched (bits), a key range, target queues (by index),
+/// the push topic as a target, retries, age limit, base delay, a DLQ.
+#[derive(Clone, Debug)]
+struct RuleGen {
+    types: u32,
+    keys: Option<(u32, u32)>,
+    queues: Vec<bool>,
+    to_push: bool,
+    retries: u32,
+    age: f64,
+    base: f64,
+    dlq: bool,
+}
+
+fn bus() -> impl Strategy<Value = BusGen> {
+    let rule = (
+        0..8u32,
+        prop::option::of((0..20u32, 0..20u32)),
+        prop::collection::vec(any::<bool>(), 2),
+        any::<bool>(),
+        0..6u32,
+        60.0..300.0f64,
+        0.05..5.0f64,
+        any::<bool>(),
+    )
+        .prop_map(
+            |(types, keys, queues, to_push, retries, age, base, dlq)| RuleGen {
+                types,
+                keys: keys.map(|(a, b)| (a.min(b), a.max(b))),
+                queues,
+                to_push,
+                retries,
+                age,
+                base,
+                dlq,
+            },
+        );
+    (
+        1.0..150.0f64,
+        prop::collection::vec(0.1..1.0f64, 0..=3),
+        prop::collection::vec(rule, 1..=3),
+    )
+        .prop_map(|(rate, types, rules)| BusGen { rate, types, rules })
 }
 
 /// The downstreams every generated scenario defines (consumers may call them).
@@ -619,6 +673,8 @@ struct Case {
     topic: Option<TopicGen>,
     /// A push topic with its own producer.
     push: Option<Push>,
+    /// A bus with its own producer.
+    bus: Option<BusGen>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -648,6 +704,7 @@ fn case() -> impl Strategy<Value = Case> {
             ),
         ),
         prop::option::weighted(0.4, push()),
+        prop::option::weighted(0.3, bus()),
     )
         .prop_map(
             |(
@@ -660,6 +717,7 @@ fn case() -> impl Strategy<Value = Case> {
                 downstreams,
                 topic,
                 push,
+                bus,
             )| {
                 // The initial backlogs together fit the cap (a validation
                 // rule): what does not fit is left out.
@@ -681,6 +739,7 @@ fn case() -> impl Strategy<Value = Case> {
                     downstreams,
                     topic,
                     push,
+                    bus,
                 }
             },
         )
@@ -802,6 +861,7 @@ impl Case {
             .collect();
         // Retry tiers' queues, written after everything else.
         let mut tiers_tail = String::new();
+        let mut hop = false;
         for (i, c) in self.consumers.iter().enumerate() {
             let q = if c.on_dlq && !dlqs.is_empty() {
                 Self::dlq_name(dlqs[c.queue % dlqs.len()])
@@ -852,7 +912,8 @@ impl Case {
                 && self.queues.len() > 1
                 && q == first
             {
-                let delivery = match delivery {
+                let through_bus = delivery >= 4;
+                let delivery = match delivery % 4 {
                     1 => {
                         ", order = \"publish_then_write\", publish_s = { dist = \"constant\", mean = 0.05 }"
                     }
@@ -860,10 +921,15 @@ impl Case {
                     3 => ", delivery = \"outbox\", relay = \"polling\", relay_interval_s = 0.7",
                     _ => "",
                 };
+                let sink = if through_bus {
+                    hop = true;
+                    "bus = \"hop\"".to_string()
+                } else {
+                    format!("queue = \"{}\"", Self::queue_name(1))
+                };
                 writeln!(
                     t,
-                    "publish = {{ queue = \"{}\", messages = {n}, fraction = {fraction:?}, base_s = {base:?}{delivery} }}",
-                    Self::queue_name(1)
+                    "publish = {{ {sink}, messages = {n}, fraction = {fraction:?}, base_s = {base:?}{delivery} }}"
                 )
                 .unwrap();
             }
@@ -1008,6 +1074,19 @@ impl Case {
         if let Some(p) = &self.push {
             self.push_toml(&mut t, p);
         }
+        if hop {
+            // A stage's bus: one rule into the second queue, retried briefly
+            // when it refuses, then dead-lettered.
+            writeln!(
+                t,
+                "\n[[queue]]\nname = \"hop-dlq\"\n\n[[bus]]\nname = \"hop\"\n\n[[bus.rule]]\nname = \"next\"\nqueues = [\"{}\"]\nmax_retry_attempts = 3\nmax_event_age_s = 60\nbase_s = 0.2\ncap_s = 2\ndead_letter_queue = \"hop-dlq\"",
+                Self::queue_name(1)
+            )
+            .unwrap();
+        }
+        if let Some(b) = &self.bus {
+            self.bus_toml(&mut t, b);
+        }
         let d = &self.downstreams;
         writeln!(
             t,
@@ -1059,6 +1138,64 @@ impl Case {
 }
 
 impl Case {
+    /// The bus, its producer (20 keys), its rules and their dead-letter queue.
+    fn bus_toml(&self, t: &mut String, b: &BusGen) {
+        let total: f64 = b.types.iter().sum();
+        writeln!(
+            t,
+            "\n[[queue]]\nname = \"bus-dlq\"\n\n[[producer]]\nname = \"to-bus\"\nbus = \"events\"\nrate = {:?}\nmessage = {{ keys = 20 }}\n\n[[bus]]\nname = \"events\"",
+            b.rate
+        )
+        .unwrap();
+        if !b.types.is_empty() {
+            // Shares that add up to 1 within rounding: the last takes the rest.
+            let mut shares: Vec<f64> = b.types.iter().map(|w| w / total).collect();
+            let head: f64 = shares[..shares.len() - 1].iter().sum();
+            *shares.last_mut().unwrap() = 1.0 - head;
+            let types: Vec<String> = shares
+                .iter()
+                .enumerate()
+                .map(|(i, s)| format!("T{i} = {s:?}"))
+                .collect();
+            writeln!(t, "event_types = {{ {} }}", types.join(", ")).unwrap();
+        }
+        for (i, r) in b.rules.iter().enumerate() {
+            writeln!(t, "\n[[bus.rule]]\nname = \"r{i}\"").unwrap();
+            let matched: Vec<String> = (0..b.types.len())
+                .filter(|k| r.types >> k & 1 == 1)
+                .map(|k| format!("\"T{k}\""))
+                .collect();
+            if !matched.is_empty() {
+                writeln!(t, "event_types = [{}]", matched.join(", ")).unwrap();
+            }
+            if let Some((lo, hi)) = r.keys {
+                writeln!(t, "keys = [{lo}, {hi}]").unwrap();
+            }
+            let queues: Vec<String> = (0..self.queues.len())
+                .filter(|&q| r.queues[q])
+                .map(|q| format!("\"{}\"", Self::queue_name(q)))
+                .collect();
+            let to_push = r.to_push && self.push.is_some();
+            if queues.is_empty() && !to_push {
+                writeln!(t, "queues = [\"{}\"]", Self::queue_name(0)).unwrap();
+            } else if !queues.is_empty() {
+                writeln!(t, "queues = [{}]", queues.join(", ")).unwrap();
+            }
+            if to_push {
+                writeln!(t, "push_topics = [\"fan\"]").unwrap();
+            }
+            writeln!(
+                t,
+                "max_retry_attempts = {}\nmax_event_age_s = {:?}\nbase_s = {:?}\ncap_s = 30",
+                r.retries, r.age, r.base
+            )
+            .unwrap();
+            if r.dlq {
+                writeln!(t, "dead_letter_queue = \"bus-dlq\"").unwrap();
+            }
+        }
+    }
+
     /// The push topic, its producer, its endpoints and their dead-letter queue.
     fn push_toml(&self, t: &mut String, p: &Push) {
         // Standard queues only: a standard push topic cannot feed a FIFO one.
@@ -1263,6 +1400,17 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         text
     );
     // Every endpoint copy ends once; each publish made one per endpoint.
+    // A bus makes one copy per matched event and target; no rule matches
+    // more events than were published.
+    for b in &sum.buses {
+        for r in &b.rules {
+            prop_assert_eq!(r.copies, r.matched * r.targets.len() as u64, "{}", text);
+            prop_assert!(r.matched <= b.published, "{:?}\n{}", r, text);
+            prop_assert!(r.refusals >= r.retries, "{:?}\n{}", r, text);
+        }
+        let matched_any = b.published - b.unmatched;
+        prop_assert!(b.rules.iter().all(|r| r.matched <= matched_any), "{}", text);
+    }
     if let Some(p) = &l.push {
         prop_assert_eq!(
             p.acked + p.dead_lettered + p.dropped + p.pending,

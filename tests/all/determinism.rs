@@ -496,6 +496,9 @@ cores = 2
 query_s = { dist = "exponential", mean = 0.02 }
 "#,
     ),
+    // A bus: event types, rules by type and key, retries with jitter, a
+    // dead-letter queue, a push topic target.
+    ("event_bus", include_str!("../../scenarios/event-bus.toml")),
 ];
 
 fn write_scenarios(dir: &Path, texts: &[(&str, String)]) -> Vec<PathBuf> {
