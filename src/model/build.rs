@@ -462,12 +462,15 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             });
         }
         if let Some(o) = &c.publish {
-            let sink = match (pid(&o.push)?, bid(&o.bus)?) {
-                (Some(t), _) => Sink::Push(PushId(t)),
-                (None, Some(b)) => Sink::Bus(b),
-                (None, None) => Sink::Queue(QueueId(qid(o.queue.as_deref())?)),
+            let sink = match (pid(&o.push)?, bid(&o.bus)?, tid(&o.topic)?) {
+                (Some(t), _, _) => Sink::Push(PushId(t)),
+                (None, Some(b), _) => Sink::Bus(b),
+                (None, None, Some(t)) => Sink::Topic(t),
+                (None, None, None) => Sink::Queue(QueueId(qid(o.queue.as_deref())?)),
             };
-            cons.onward = Some(Onward::new(&consumer_name(i, c), sink, o, seed, rep)?);
+            let mut onward = Onward::new(&consumer_name(i, c), sink, o, seed, rep)?;
+            onward.keyed = c.queue.as_deref().is_some_and(|q| keyed_queue(s, q, 0));
+            cons.onward = Some(onward);
         }
         cons.store = c.idempotency.as_ref().map(|d| Store {
             ttl: from_secs(d.ttl_s),
@@ -627,6 +630,29 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         records,
         service_outages,
     })
+}
+
+/// Whether the messages of queue `q` carry keys: a producer into it draws
+/// keys, or a pipeline stage into it publishes keyed messages (a stage keeps
+/// its parent's key).
+fn keyed_queue(s: &Scenario, q: &str, depth: usize) -> bool {
+    // A pipeline is a chain: deeper than the consumers, it is a cycle.
+    if depth > s.consumers.len() {
+        return false;
+    }
+    let single = s.queues.len() == 1;
+    s.producers
+        .iter()
+        .filter(|p| p.topic.is_none() && p.push.is_none() && p.bus.is_none())
+        .any(|p| p.queue.as_deref().map_or(single, |n| n == q) && p.message.keys > 0)
+        || s.consumers.iter().any(|c| {
+            c.publish
+                .as_ref()
+                .is_some_and(|o| o.queue.as_deref() == Some(q))
+                && c.queue
+                    .as_deref()
+                    .is_some_and(|from| keyed_queue(s, from, depth + 1))
+        })
 }
 
 /// A population of clients, its arrival process (open loop), retry budget and

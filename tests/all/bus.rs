@@ -302,3 +302,68 @@ queue = "q"
     ));
     assert!(p.contains("has no target"), "{p}");
 }
+
+const TO_LOG: &str = r#"
+[run]
+horizon_s = 300
+seed = 9
+
+[[queue]]
+name = "orders"
+
+[[topic]]
+name = "order-log"
+partitions = 4
+
+[[producer]]
+queue = "orders"
+rate = 20
+stop_s = 200
+message = { keys = KEYS }
+
+[[consumer]]
+name = "order"
+queue = "orders"
+workers = 4
+processing_s = { dist = "exponential", mean = 0.05 }
+
+[consumer.publish]
+topic = "order-log"
+
+[[consumer]]
+name = "ledger"
+topic = "order-log"
+workers = 4
+processing_s = { dist = "exponential", mean = 0.02 }
+"#;
+
+#[test]
+fn a_stage_appends_to_a_log_topic_by_key_and_the_group_measures_the_chain() {
+    let out = run_text(&TO_LOG.replace("KEYS", "3"));
+    let order = &out.summary.consumers[0];
+    let ledger = &out.summary.consumers[1];
+    let topic = &out.summary.topics[0];
+    assert_eq!(
+        order.publish.as_ref().unwrap().topic.as_deref(),
+        Some("order-log")
+    );
+    assert_eq!(topic.appended, order.goodput);
+    assert_eq!(ledger.goodput, order.goodput);
+    // Three keys: at most three partitions get records, as the parent's key
+    // picks the partition.
+    let used = topic.per_partition.iter().filter(|&&n| n > 0).count();
+    assert!(used <= 3, "{:?}", topic.per_partition);
+    // The group measures the chain from the order's publish: at least both
+    // processings, more than its own end-to-end from the append.
+    let e2e = ledger
+        .pipeline_end_to_end
+        .as_ref()
+        .expect("lineage through the log");
+    assert_eq!(e2e.count, ledger.goodput);
+    assert!(e2e.mean_s > ledger.end_to_end.mean_s + 0.04, "{e2e:?}");
+    assert!(out.summary.ledger.balanced, "{:?}", out.summary.ledger);
+    // Without keys upstream the records spread round-robin over every partition.
+    let out = run_text(&TO_LOG.replace("KEYS", "0"));
+    let spread = &out.summary.topics[0].per_partition;
+    assert!(spread.iter().all(|&n| n > 500), "{spread:?}");
+}

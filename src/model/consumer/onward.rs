@@ -29,10 +29,10 @@ use crate::engine::{Rng, Scheduler, SimTime, from_secs, stream};
 use crate::metrics::Latency;
 use crate::model::Event;
 use crate::model::consumer::outbox::Outbox;
-use crate::model::consumer::{Consumer, Kind, Phase};
+use crate::model::consumer::{Consumer, Phase};
 use crate::model::dist::{Dist, DistError};
 use crate::model::effect::Effect;
-use crate::model::message::Message;
+use crate::model::message::{Message, State};
 use crate::model::producer::Sink;
 use crate::model::reach::Reach;
 use crate::model::retry::Backoff;
@@ -57,6 +57,9 @@ pub struct Onward {
     /// A dual write's publish time (`None`: instantaneous), on its own stream.
     publish: Option<Dist>,
     publish_rng: Rng,
+    /// Its input's messages carry keys: a log topic partitions its records
+    /// by them (else round-robin).
+    pub keyed: bool,
     /// `delivery = "outbox"`: the table and its relay.
     pub outbox: Option<Outbox>,
     pub c: OnwardCounters,
@@ -102,6 +105,7 @@ impl Onward {
         Ok(Onward {
             sink,
             forward: vec![],
+            keyed: false,
             messages: o.messages,
             fraction: o.fraction,
             backoff: Backoff::new(&o.policy()),
@@ -143,12 +147,17 @@ impl Onward {
 }
 
 impl Message {
-    /// The first publish of the chain this message belongs to, for a queue's
-    /// message published onward by a pipeline stage (`None`: it started its
-    /// own chain when it was published). Meaningless for a fetched record or
-    /// a push copy, whose `offset` is their own.
+    /// The first publish of the chain this message belongs to, for a message
+    /// a pipeline stage published onward (`None`: it started its own chain
+    /// when it was published). A queue's message keeps it in `offset`; a
+    /// fetched record, whose `offset` is its place in its partition, in
+    /// `deadline` (a fetched record has none); a push copy has none.
     pub fn lineage_start(&self) -> Option<SimTime> {
-        self.offset.checked_sub(1)
+        match self.state {
+            State::Fetched => self.deadline.checked_sub(1),
+            State::Pushed => None,
+            _ => self.offset.checked_sub(1),
+        }
     }
 }
 
@@ -365,15 +374,9 @@ impl Consumer {
     }
 
     /// Records the latency from the chain's first publish, for a message a
-    /// stage before this one published. Only a queue's messages carry a
-    /// lineage: a fetched record's or a push copy's `offset` is theirs.
+    /// stage before this one published (into a queue, a push topic's or a
+    /// bus's queue, or a log topic).
     pub(crate) fn record_lineage(&mut self, m: &Message, now: SimTime) {
-        if !matches!(
-            self.kind,
-            Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_)
-        ) {
-            return;
-        }
         if let Some(start) = m.lineage_start() {
             self.lineage
                 .get_or_insert_with(Latency::default)

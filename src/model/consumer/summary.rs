@@ -136,6 +136,8 @@ pub struct OnwardSummary {
     pub push: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bus: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
     /// Messages it accepted.
     pub published: u64,
     /// Attempts it refused, each retried by a worker holding its slot.
@@ -263,6 +265,10 @@ impl Summarised for Consumer {
                 },
                 bus: match o.sink {
                     Sink::Bus(b) => Some(r.bus_name(b.index()).to_string()),
+                    _ => None,
+                },
+                topic: match o.sink {
+                    Sink::Topic(t) => Some(r.topic(t.index()).p.name.clone()),
                     _ => None,
                 },
                 published: o.c.published,

@@ -187,6 +187,8 @@ impl Consumer {
             let mut m = Message::new(r.published, part as u16);
             (m.key, m.size, m.cost, m.poison) = (r.key, r.size, r.cost, r.poison);
             m.offset = offset;
+            // A stage's record keeps its chain's start (`lineage_start`).
+            m.deadline = r.lineage;
             m.state = State::Fetched;
             m.holders = 1;
             // Processed before a rebalance rewound the group: a duplicate.

@@ -20,6 +20,9 @@ use std::collections::VecDeque;
 #[derive(Clone, Copy, Debug)]
 pub struct Record {
     pub published: SimTime,
+    /// The first publish of the pipeline chain it belongs to, plus one (0:
+    /// it started its own), when a stage published it (`consumer/onward.rs`).
+    pub lineage: SimTime,
     pub key: u32,
     pub size: u32,
     pub cost: f32,
@@ -32,6 +35,7 @@ impl Record {
     pub fn of(m: &Message) -> Record {
         Record {
             published: m.published,
+            lineage: m.lineage_start().map_or(0, |s| s + 1),
             key: m.key,
             size: m.size,
             cost: m.cost,
@@ -175,6 +179,7 @@ mod tests {
     fn record(published: SimTime, key: u32) -> Record {
         Record {
             published,
+            lineage: 0,
             key,
             size: 100,
             cost: 1.0,

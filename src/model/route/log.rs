@@ -6,6 +6,7 @@
 use crate::engine::{Scheduler, SimTime};
 use crate::model::consumer::WorkerState;
 use crate::model::log::Record;
+use crate::model::message::Message;
 use crate::model::producer::Sink;
 use crate::model::{Event, World};
 
@@ -43,6 +44,20 @@ impl World {
         } else {
             self.append_to_topic(ti, record, keyed, now, None);
         }
+    }
+
+    /// A pipeline stage's record: keyed by its parent's key when the topic
+    /// is keyed, its chain's start kept (`Record::lineage`).
+    pub(super) fn append_onward(
+        &mut self,
+        ti: usize,
+        m: &Message,
+        keyed: bool,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let held: u64 = self.topics.iter().map(|t| t.held()).sum();
+        self.guard_backlog(held, sim);
+        self.append_to_topic(ti, Record::of(m), keyed, sim.now(), Some(sim));
     }
 
     /// Appends a record, applies retention, and wakes the owners of its

@@ -192,12 +192,14 @@ impl World {
             .onward
             .as_mut()
             .expect("a pipeline stage");
-        let (sink, mut out) = (o.sink, std::mem::take(&mut o.forward));
+        let (sink, keyed) = (o.sink, o.keyed);
+        let mut out = std::mem::take(&mut o.forward);
         for m in out.drain(..) {
             match sink {
                 Sink::Push(t) => self.fan_out_push(t.index(), m, sim),
                 Sink::Bus(b) => self.publish_bus(b.index(), m, sim),
-                Sink::Queue(_) | Sink::Topic(_) => unreachable!("a queue's stage publishes itself"),
+                Sink::Topic(t) => self.append_onward(t.index(), &m, keyed, sim),
+                Sink::Queue(_) => unreachable!("a queue's stage publishes itself"),
             }
         }
         // The buffer's room is kept for the next publish.

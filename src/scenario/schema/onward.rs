@@ -18,6 +18,9 @@ pub struct OnwardConfig {
     pub push: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bus: Option<String>,
+    /// Or a topic of the partitioned log: records keyed by the parent's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic: Option<String>,
     /// Messages published per message processed (a fan-out of several).
     #[serde(default = "one")]
     pub messages: u32,

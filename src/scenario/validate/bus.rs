@@ -64,6 +64,20 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         if let Some(t) = &o.push {
             c.reference(p.key("push"), "push topic", t, &pushes);
         }
+        if let Some(t) = &o.topic {
+            let topics = Names::new(s.topics.iter().map(|t| t.name.clone()));
+            if c.reference(p.key("topic"), "topic", t, &topics)
+                && s.topics
+                    .iter()
+                    .any(|x| &x.name == t && x.replication.is_some())
+            {
+                c.fail(
+                    p.key("topic"),
+                    "a stage publishing to a replicated topic (its acks and leader are not modelled for a stage)",
+                    "a topic without `[topic.replication]`",
+                );
+            }
+        }
     }
 }
 

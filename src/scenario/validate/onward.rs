@@ -18,18 +18,23 @@ pub(super) fn check(c: &mut Checker, p: &KeyPath, co: &ConsumerConfig, queues: &
     let OnwardConfig {
         messages, fraction, ..
     } = o;
-    let sinks = [o.queue.is_some(), o.push.is_some(), o.bus.is_some()];
+    let sinks = [
+        o.queue.is_some(),
+        o.push.is_some(),
+        o.bus.is_some(),
+        o.topic.is_some(),
+    ];
     match sinks.iter().filter(|&&s| s).count() {
         0 => c.fail(
             k.clone(),
             "where does this stage publish?",
-            "`queue = \"<next queue>\"`, `push = \"<push topic>\"` or `bus = \"<bus>\"`",
+            "`queue = \"<next queue>\"`, `push = \"<push topic>\"`, `bus = \"<bus>\"` or `topic = \"<topic>\"`",
         ),
         1 => {}
         _ => c.fail(
             k.clone(),
-            "a stage publishing to more than one of a queue, a push topic and a bus",
-            "one of `queue`, `push` or `bus` (fan out with a push topic or a bus)",
+            "a stage publishing to more than one of a queue, a push topic, a bus and a topic",
+            "one of `queue`, `push`, `bus` or `topic` (fan out with a push topic or a bus)",
         ),
     }
     if let Some(q) = &o.queue {
