@@ -510,6 +510,8 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         if let Some(t) = tid(&c.topic)? {
             let topic = &mut topics[t.index()];
             topic.groups.push(ConsumerId::of(i));
+            let delayed = c.group.as_ref().is_some_and(|g| g.delay_s > 0.0);
+            topic.retry_topic |= delayed;
             let gc = c.group.clone().unwrap_or_default();
             let mut group = GroupState::new(
                 t,
@@ -523,6 +525,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                     rebalance: from_secs(gc.rebalance_s),
                     max_attempts: gc.max_attempts,
                     dead_letter_topic: tid(&gc.dead_letter_topic)?,
+                    delay: from_secs(gc.delay_s),
                 },
             );
             let name = format!("consumer.{}.crashes", consumer_name(i, c));

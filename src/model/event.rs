@@ -182,6 +182,8 @@ pub enum ConsumerEvent {
     Crash { random: bool },
     /// An outbox's relay looks for rows to publish.
     Relay,
+    /// A retry topic's member: its partitions' next record is due.
+    RecordDue { worker: WorkerId },
 }
 
 #[derive(Clone, Copy, Debug)]

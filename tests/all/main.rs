@@ -38,6 +38,7 @@ mod report;
 mod reproducers;
 mod retries;
 mod retry_tiers;
+mod retry_topics;
 mod rules;
 mod samples_csv;
 mod sampling;

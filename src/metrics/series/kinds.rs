@@ -41,6 +41,7 @@ const GAUGES: &[&str] = &[
     "unacked",
     "up",
     "visible",
+    "waiting_retry",
     "workers",
     "workers_asked",
     "workers_desired",

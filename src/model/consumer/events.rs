@@ -28,6 +28,7 @@ impl Consumer {
             ConsumerEvent::WorkerStarted { worker } => self.worker_started(worker.index(), cx, sim),
             ConsumerEvent::Crash { random } => self.crash(random, cx, sim),
             ConsumerEvent::Relay => self.relay(cx, sim),
+            ConsumerEvent::RecordDue { worker } => self.record_due(worker.index(), cx, sim),
         }
     }
 

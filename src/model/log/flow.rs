@@ -174,12 +174,37 @@ impl Consumer {
             w.set_state(WorkerState::Pausing, &mut self.parked); // the rebalance's end restarts it
             return;
         }
-        let Some(part) = g.next_partition(wi, topic) else {
+        let delay = g.p.delay;
+        let due = |p: usize, o: u64| {
+            topic.partitions[p]
+                .get(o)
+                .is_some_and(|r| r.published.saturating_add(delay) <= now)
+        };
+        let found = if delay > 0 {
+            g.next_due(wi, topic, now)
+        } else {
+            g.next_partition(wi, topic)
+        };
+        let Some(part) = found else {
             w.set_state(WorkerState::Waiting { since: now }, &mut self.parked);
+            // A retry topic's member wakes when its next record is due.
+            if let Some(at) = g.next_due_at(wi, topic).filter(|&at| at > now)
+                && g.wake_at[wi].is_none_or(|t| at < t || t <= now)
+            {
+                g.wake_at[wi] = Some(at);
+                let worker = WorkerId::of(wi);
+                sim.at(
+                    at,
+                    Event::Consumer(self.id, ConsumerEvent::RecordDue { worker }),
+                );
+            }
             return;
         };
         let from = g.partitions[part].position;
-        let n = (topic.partitions[part].end() - from).min(self.p.batch_size as u64);
+        let mut n = (topic.partitions[part].end() - from).min(self.p.batch_size as u64);
+        if delay > 0 {
+            n = (0..n).take_while(|&i| due(part, from + i)).count() as u64;
+        }
         for offset in from..from + n {
             let r = topic.partitions[part]
                 .get(offset)
@@ -209,6 +234,18 @@ impl Consumer {
         w.set_state(WorkerState::Busy, &mut self.parked);
         self.occupy();
         self.begin_message(wi, cx.arena, sim);
+    }
+
+    /// A retry topic's member: a record it waited for is due. It fetches if
+    /// it is still waiting (an append may have woken it since).
+    pub(crate) fn record_due(&mut self, wi: usize, cx: &mut Reach<'_>, sim: &mut Scheduler<Event>) {
+        let g = self.kind.group_mut().expect("a group");
+        if g.wake_at[wi] == Some(sim.now()) {
+            g.wake_at[wi] = None;
+        }
+        if let WorkerState::Waiting { .. } = self.workers[wi].state() {
+            self.fetch(wi, cx.fetch(), sim);
+        }
     }
 
     /// The group's rebalance is over: the members it paused fetch again.

@@ -63,6 +63,8 @@ pub struct GroupParams {
     pub max_attempts: u32,
     /// Where dead-lettered records are appended (else they are only counted).
     pub dead_letter_topic: Option<TopicId>,
+    /// A retry topic's delay: a record waits this long after its append.
+    pub delay: SimTime,
 }
 
 pub struct GroupState {
@@ -73,6 +75,8 @@ pub struct GroupState {
     pub assigned: Vec<Vec<usize>>,
     /// Where each member's next fetch starts looking, for fairness.
     cursor: Vec<usize>,
+    /// A retry topic's members: when each one's wake-up is set for.
+    pub wake_at: Vec<Option<SimTime>>,
     /// Stopped for a rebalance until this time.
     pub paused_until: Option<SimTime>,
     pub rebalances: u64,
@@ -94,6 +98,7 @@ impl GroupState {
             partitions: vec![PartitionState::default(); partitions],
             assigned,
             cursor: vec![0; members],
+            wake_at: vec![None; members],
             paused_until: None,
             rebalances: 0,
             crash_rng: None,
@@ -124,6 +129,34 @@ impl GroupState {
         let i = mine.iter().position(|&q| q == found).unwrap_or(0);
         self.cursor[member] = (i + 1) % n;
         Some(found)
+    }
+
+    /// A retry topic's member: the next of its partitions whose next record
+    /// is due (appended at least the delay ago).
+    pub fn next_due(&mut self, member: usize, topic: &Topic, now: SimTime) -> Option<usize> {
+        let mine = &self.assigned[member];
+        let n = mine.len();
+        let delay = self.p.delay;
+        let found = (0..n)
+            .map(|i| mine[(self.cursor[member] + i) % n])
+            .find(|&p| {
+                let at = self.partitions[p].position;
+                topic.partitions[p]
+                    .get(at)
+                    .is_some_and(|r| r.published.saturating_add(delay) <= now)
+            })?;
+        let i = mine.iter().position(|&q| q == found).unwrap_or(0);
+        self.cursor[member] = (i + 1) % n;
+        Some(found)
+    }
+
+    /// When the earliest next record of a member's partitions is due.
+    pub fn next_due_at(&self, member: usize, topic: &Topic) -> Option<SimTime> {
+        self.assigned[member]
+            .iter()
+            .filter_map(|&p| topic.partitions[p].get(self.partitions[p].position))
+            .map(|r| r.published.saturating_add(self.p.delay))
+            .min()
     }
 
     /// Records [from, to) were fetched.
@@ -239,6 +272,7 @@ mod tests {
                 rebalance: 0,
                 max_attempts: 0,
                 dead_letter_topic: None,
+                delay: 0,
             },
         )
     }

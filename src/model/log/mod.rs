@@ -86,6 +86,10 @@ pub struct Topic {
     pub dead_letter_appends: u64,
     /// Its records carry keys (a dead-letter copy keeps them the same way).
     pub keyed: bool,
+    /// A retry topic (a group reads it with a delay): a record dead-lettered
+    /// into it is stamped with its append time, its first publish kept as
+    /// its lineage.
+    pub retry_topic: bool,
     /// `appended` when statistics were last reset (the warm-up's end).
     pub appended_mark: u64,
     /// Brokers and replicas, when the topic declares them.
@@ -110,6 +114,7 @@ impl Topic {
             groups: Vec::new(),
             appended: 0,
             keyed: false,
+            retry_topic: false,
             dead_letter_appends: 0,
             appended_mark: 0,
             replication: None,

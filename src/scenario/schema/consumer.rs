@@ -215,8 +215,19 @@ pub struct GroupConfig {
     /// skipped; 0 retries it forever (it blocks its partition).
     pub max_attempts: u32,
     /// The topic dead-lettered records are appended to; without it they are
-    /// counted and dropped.
+    /// counted and dropped. It may be a retry topic (one whose group has
+    /// `delay_s`): records then go on to it instead of blocking here.
     pub dead_letter_topic: Option<String>,
+    /// A retry topic's group: a record is processed no sooner than this long
+    /// after it was appended (Spring Kafka's non-blocking retries, Uber's
+    /// retry topics). Its partitions wait in order, as every record waits
+    /// the same delay.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub delay_s: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl Default for GroupConfig {
@@ -229,6 +240,7 @@ impl Default for GroupConfig {
             rebalance_s: 10.0,
             max_attempts: 0,
             dead_letter_topic: None,
+            delay_s: 0.0,
         }
     }
 }

@@ -75,6 +75,13 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         let p = root.key("consumer").index(i);
         if let Some(g) = &co.group {
             group(c, p.key("group"), g, co.topic.is_some());
+            c.range(
+                p.key("group").key("delay_s"),
+                g.delay_s,
+                0.0,
+                1e9,
+                "seconds ≥ 0 (a retry topic's delay)",
+            );
             if let Some(d) = &g.dead_letter_topic {
                 let k = p.key("group").key("dead_letter_topic");
                 if c.reference(k.clone(), "topic", d, &names) && co.topic.as_ref() == Some(d) {
