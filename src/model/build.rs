@@ -209,18 +209,18 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
     }
     // Queues whose overflow dead-letters, for the router's after-event step.
     let overflow_dlq: Vec<usize> = queues
-            .iter()
-            .enumerate()
-            .filter(|(_, q)| {
-                q.p.dlq.is_some()
-                    && matches!(
-                        q.p.overflow,
-                        crate::scenario::Overflow::RejectPublishDlx
-                            | crate::scenario::Overflow::DropHead
-                    )
-            })
-            .map(|(i, _)| i)
-            .collect();
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| {
+            q.p.dlq.is_some()
+                && matches!(
+                    q.p.overflow,
+                    crate::scenario::Overflow::RejectPublishDlx
+                        | crate::scenario::Overflow::DropHead
+                )
+        })
+        .map(|(i, _)| i)
+        .collect();
     let mut producers = vec![];
     for (i, p) in s.producers.iter().enumerate() {
         let m = &p.message;

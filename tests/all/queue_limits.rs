@@ -91,7 +91,10 @@ fn drop_head_dead_letters_the_dropped_and_drop_oldest_still_discards() {
 #[test]
 fn reject_publish_dlx_needs_a_dead_letter_queue() {
     let text = bounded("reject_publish_dlx")
-        .replace("dead_letter_queue = \"work-dlq\"\nmax_receive_count = 5\n", "")
+        .replace(
+            "dead_letter_queue = \"work-dlq\"\nmax_receive_count = 5\n",
+            "",
+        )
         .replace("[[queue]]\nname = \"work-dlq\"\n", "");
     let p = problems(&text);
     assert!(
@@ -283,4 +286,111 @@ fn the_rabbit_overflow_scenario_dead_letters_its_refusals() {
     assert!(d.dead_letter_queue);
     assert_eq!(d.visible_at_end, w.rejected_to_dlq, "{d:?}");
     assert!(out.summary.ledger.balanced);
+}
+
+/// Everything new at once, with what it meets: FIFO queues under their
+/// quota with overflow that dead-letters, publishers retrying what they were
+/// refused (so a message can be in the DLQ and later in the queue), a DLQ
+/// with a consumer and a redrive, poison, a second FIFO queue that drops its
+/// head into a bounded DLQ. The books balance and every count adds up.
+#[test]
+fn overflow_to_dlq_and_the_fifo_quota_balance_with_everything_else() {
+    for (overflow, quota) in [
+        ("reject_publish_dlx", 40),
+        ("drop_head", 40),
+        ("reject_publish_dlx", 3000),
+    ] {
+        let text = format!(
+            r#"
+[run]
+seed = 12
+horizon_s = 60
+
+[[queue]]
+name = "orders.fifo"
+fifo = true
+visibility_timeout_s = 2
+max_depth = 200
+overflow = "{overflow}"
+max_ops_per_s = {quota}
+max_receive_count = 3
+dead_letter_queue = "orders-dlq.fifo"
+
+[[queue]]
+name = "orders-dlq.fifo"
+fifo = true
+redrive = {{ at_s = 30, rate = 20 }}
+
+[[queue]]
+name = "events.fifo"
+fifo = true
+max_depth = 50
+overflow = "drop_head"
+max_ops_per_s = {quota}
+dead_letter_queue = "events-dlq.fifo"
+
+[[queue]]
+name = "events-dlq.fifo"
+fifo = true
+max_depth = 30
+
+[[producer]]
+queue = "orders.fifo"
+rate = 80
+initial_backlog = 300
+message = {{ keys = 20, poison_probability = 0.05 }}
+[producer.publish]
+attempts = 4
+base_s = 0.2
+buffer = 500
+on_full = "drop"
+
+[[producer]]
+queue = "events.fifo"
+rate = 120
+message = {{ keys = 5 }}
+
+[[consumer]]
+queue = "orders.fifo"
+workers = 4
+batch_size = 10
+processing_s = {{ dist = "exponential", mean = 0.05 }}
+error_rate = 0.1
+
+[[consumer]]
+queue = "events.fifo"
+workers = 2
+batch_size = 1
+wait_time_s = 0
+empty_poll_pause_s = 0.05
+processing_s = {{ dist = "exponential", mean = 0.05 }}
+
+[[consumer]]
+queue = "events-dlq.fifo"
+workers = 1
+processing_s = {{ dist = "constant", mean = 0.5 }}
+"#
+        );
+        let out = run_text(&text);
+        let l = &out.summary.ledger;
+        assert!(l.balanced, "{overflow}, {quota}: {l:?}");
+        let (o, e) = (queue(&out, "orders.fifo"), queue(&out, "events.fifo"));
+        if overflow == "reject_publish_dlx" {
+            // The producer retries from its buffer: no refusal is lost at
+            // the queue, every one left a copy.
+            assert_eq!(o.rejected, 0, "{o:?}");
+            assert!(o.rejected_to_dlq > 0, "{overflow}, {quota}: {o:?}");
+        } else {
+            assert!(o.dropped_to_dlq > 0 && o.dropped == 0, "{o:?}");
+        }
+        assert!(e.dropped_to_dlq > 0 && e.dropped == 0, "{e:?}");
+        if quota == 40 {
+            assert!(
+                o.throttled_sends > 0 && e.throttled_sends > 0,
+                "{o:?} {e:?}"
+            );
+        } else {
+            assert_eq!(o.throttled_sends + o.throttled_receives, 0, "{o:?}");
+        }
+    }
 }
