@@ -285,7 +285,20 @@ fn the_rabbit_overflow_scenario_dead_letters_its_refusals() {
     assert_eq!(w.rejected_to_dlq, w.rejected);
     assert!(d.dead_letter_queue);
     assert_eq!(d.visible_at_end, w.rejected_to_dlq, "{d:?}");
+    // The figure its opening comment gives (seed 17).
+    assert_eq!(w.rejected_to_dlq, 7_280);
     assert!(out.summary.ledger.balanced);
+    // Plain reject: the same refusals, lost.
+    let plain = run_scenario(
+        "rabbit-overflow.toml",
+        &[(
+            "overflow = \"reject_publish_dlx\"\ndead_letter_queue = \"orders-dlx\"",
+            "overflow = \"reject\"",
+        )],
+    );
+    let (w2, d2) = (&plain.summary.queues[0], &plain.summary.queues[1]);
+    assert_eq!((w2.rejected, w2.rejected_to_dlq), (w.rejected, 0));
+    assert_eq!(d2.visible_at_end, 0);
 }
 
 /// Everything new at once, with what it meets: FIFO queues under their
