@@ -677,6 +677,25 @@ impl Queue {
             && self.receive_calls.as_ref().is_none_or(|b| b.allows(now))
     }
 
+    /// Parked receivers that the FIFO throughput quota alone keeps from
+    /// messages: the timer must fire when a call is allowed again, or they
+    /// would wait for the next change to the queue (or their poll's end).
+    pub fn wake_for_quota(&mut self, now: SimTime) {
+        if self.waiters.is_empty() || !self.has_receivable() {
+            return;
+        }
+        if let Some(b) = &self.receive_calls
+            && !b.allows(now)
+        {
+            let at = b.next_allowed(now);
+            // Never a time already past: the timer would be armed for it.
+            if self.throttled_until.is_none_or(|t| t <= now || at < t) {
+                self.throttled_until = Some(at);
+            }
+            self.note(at);
+        }
+    }
+
     /// Takes the oldest visible message out of the queue without receiving it (a
     /// redrive moving it elsewhere); expired ones on the way are expired.
     pub fn take_visible(&mut self, arena: &mut Arena, now: SimTime) -> (Option<u32>, Changed) {

@@ -23,6 +23,7 @@ impl World {
             let wi = w.worker.index();
             self.on_consumer(w.consumer.index(), sim, |c, cx, sim| c.served(wi, cx, sim));
         }
+        self.queues[qi].wake_for_quota(sim.now());
         self.queues[qi].arm(&self.arena, sim);
     }
 
