@@ -458,6 +458,33 @@ fn components(t: &mut String, s: &Summary) {
             thousands(q.over_limit)
         );
     }
+    // Silent unless the quota bit: old scenarios' terminal output is unchanged.
+    for q in s
+        .queues
+        .iter()
+        .filter(|q| q.throttled_sends + q.throttled_receives > 0)
+    {
+        let _ = writeln!(
+            t,
+            "  {:<11} FIFO throughput quota reached: {} sends refused, {} receives returned nothing (throttled)",
+            q.name,
+            thousands(q.throttled_sends),
+            thousands(q.throttled_receives)
+        );
+    }
+    for q in s
+        .queues
+        .iter()
+        .filter(|q| q.rejected_to_dlq + q.dropped_to_dlq > 0)
+    {
+        let _ = writeln!(
+            t,
+            "  {:<11} overflow dead-lettered: {} refused publishes, {} dropped messages to its DLQ",
+            q.name,
+            thousands(q.rejected_to_dlq),
+            thousands(q.dropped_to_dlq)
+        );
+    }
     for b in &s.brokers {
         let _ = writeln!(
             t,

@@ -44,7 +44,7 @@ use crate::scenario::{
     CallRetry, ClientConfig, ConsumerConfig, EVENT_SOURCE_LIMIT, FaultKind, Pacing, Scenario,
     Scope, consumer_name, producer_name,
 };
-use crate::scenario::{SQS_FIFO_IN_FLIGHT, SQS_IN_FLIGHT};
+use crate::scenario::{SQS_FIFO_IN_FLIGHT, SQS_FIFO_OPS_PER_S, SQS_IN_FLIGHT};
 use rand_distr::Zipf;
 use std::rc::Rc;
 
@@ -201,6 +201,11 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 } else {
                     SQS_IN_FLIGHT
                 }),
+                // SQS's FIFO quota applies unless raised; standard queues
+                // have none (validation refuses the key on them).
+                max_ops_per_s: q
+                    .fifo
+                    .then(|| q.max_ops_per_s.unwrap_or(SQS_FIFO_OPS_PER_S)),
                 ttl: q.message_ttl_s.map(from_secs),
                 per_message_ttl,
                 expire_to,
@@ -228,6 +233,20 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             })
             .transpose()
     };
+    // Queues whose overflow dead-letters, for the router's after-event step.
+    let overflow_dlq: Vec<usize> = queues
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| {
+            q.p.dlq.is_some()
+                && matches!(
+                    q.p.overflow,
+                    crate::scenario::Overflow::RejectPublishDlx
+                        | crate::scenario::Overflow::DropHead
+                )
+        })
+        .map(|(i, _)| i)
+        .collect();
     let mut producers = vec![];
     for (i, p) in s.producers.iter().enumerate() {
         let m = &p.message;
@@ -622,6 +641,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         max_backlog: s.run.max_backlog,
         applied_more_than_once: 0,
         scratch_dlq: Vec::new(),
+        overflow_dlq,
         effects: Default::default(),
         jobs: Default::default(),
         scratch_clients: Vec::new(),

@@ -91,6 +91,11 @@ pub struct World {
     /// Messages whose side effect was applied two times or more.
     pub applied_more_than_once: u64,
     pub(crate) scratch_dlq: Vec<u32>,
+    /// Queues whose overflow dead-letters (`reject_publish_dlx`, `drop_head`
+    /// with a DLQ): after each event the router hands what they set aside
+    /// to their DLQs. Empty for every other scenario, which then does
+    /// nothing more per event.
+    pub(crate) overflow_dlq: Vec<usize>,
     pub(crate) scratch_clients: Vec<Client>,
     pub(crate) scratch_callers: Vec<downstream::service::Caller>,
     pub(crate) scratch_pending: Vec<producer::Pending>,

@@ -32,6 +32,7 @@ mod plot;
 mod prefetch_crash;
 mod producer;
 mod push;
+mod queue_limits;
 mod queue_semantics;
 mod replication;
 mod report;

@@ -5,5 +5,5 @@
 pub mod breaker;
 pub mod budget;
 mod call_window;
-mod token_bucket;
+pub(crate) mod token_bucket;
 mod window_budget;

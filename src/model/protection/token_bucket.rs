@@ -8,6 +8,7 @@
 //! up to their count plus one. The capacity is the burst of retries it allows
 //! after a quiet spell.
 
+use crate::engine::SimTime;
 use crate::scenario::{CreditOn, TokenBucketConfig};
 
 #[derive(Clone, Debug)]
@@ -59,6 +60,65 @@ impl TokenBucket {
     #[cfg(test)]
     pub fn balance(&self) -> f64 {
         self.balance
+    }
+}
+
+/// A time-credited token bucket: an API quota of `per_s` calls a second
+/// (SQS FIFO's 300 per action). The retry budget above earns its tokens from
+/// events; this one earns them from simulated time, so it keeps its balance
+/// in integer units (one call = one second of nanoseconds, earning `per_s`
+/// units a nanosecond): exact, with no rounding drift over a long run. It
+/// holds at most one second's calls and starts full, so a burst of `per_s`
+/// calls passes at once and the long-run rate is `per_s`.
+#[derive(Clone, Debug)]
+pub struct RateBucket {
+    per_s: u64,
+    balance: u64,
+    at: SimTime,
+}
+
+/// One call's cost in the bucket's units.
+const CALL: u64 = 1_000_000_000;
+
+impl RateBucket {
+    /// `per_s` ≥ 1 (validated; 0 would never refill).
+    pub fn new(per_s: u64) -> RateBucket {
+        let per_s = per_s.max(1);
+        RateBucket {
+            per_s,
+            balance: per_s.saturating_mul(CALL),
+            at: 0,
+        }
+    }
+
+    fn balance_at(&self, now: SimTime) -> u64 {
+        let earned = now.saturating_sub(self.at).saturating_mul(self.per_s);
+        self.balance
+            .saturating_add(earned)
+            .min(self.per_s.saturating_mul(CALL))
+    }
+
+    /// A call at `now`: allowed (and paid for) if a whole token is there.
+    pub fn take(&mut self, now: SimTime) -> bool {
+        self.balance = self.balance_at(now);
+        self.at = self.at.max(now);
+        if self.balance >= CALL {
+            self.balance -= CALL;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Whether a call at `now` would be allowed, without making it.
+    pub fn allows(&self, now: SimTime) -> bool {
+        self.balance_at(now) >= CALL
+    }
+
+    /// The earliest time from `now` at which a call is allowed.
+    pub fn next_allowed(&self, now: SimTime) -> SimTime {
+        let short = CALL.saturating_sub(self.balance_at(now));
+        now.saturating_add(short.div_ceil(self.per_s))
     }
 }
 
@@ -154,5 +214,19 @@ mod tests {
         }
         assert_eq!(b.balance(), 3.0);
         assert!(b.allow_retry() && b.allow_retry() && !b.allow_retry());
+    }
+
+    /// 300 calls a second, tried 1,000 times a second for 100 s: the first
+    /// second's burst of 300, then 300 a second.
+    #[test]
+    fn a_rate_bucket_allows_its_rate_after_its_burst() {
+        let mut b = RateBucket::new(300);
+        let step = 1_000_000; // 1 ms
+        let allowed = (0..100_000u64).filter(|i| b.take(i * step)).count() as u64;
+        assert!((300 * 100..=300 * 101).contains(&allowed), "{allowed}");
+        let now = 100_000 * step;
+        assert!(!b.allows(now) || b.take(now));
+        let at = b.next_allowed(now);
+        assert!(b.allows(at) && (at == now || !b.allows(at - 1)));
     }
 }

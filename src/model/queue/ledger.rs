@@ -8,6 +8,9 @@ use crate::model::queue::Queue;
 impl Accounted for Queue {
     fn ledger_terms(&self, t: &mut Terms) {
         t.processed += self.c.deletes;
+        // reject-publish-dlx's dead-lettered copies: new messages, beside
+        // the refused publishes their publishers counted.
+        t.produced += self.c.rejected_to_dlq;
         if self.p.is_dlq {
             t.dead_lettered += self.depth();
         } else {

@@ -20,6 +20,7 @@ use crate::engine::SimTime;
 use crate::metrics::{Latency, Level};
 use crate::model::event::{ConsumerId, QueueId, WorkerId};
 use crate::model::message::{Arena, Message, Receipt, State};
+use crate::model::protection::token_bucket::RateBucket;
 use crate::scenario::Overflow;
 use deadlines::Deadlines;
 pub(crate) use notify::dead_letter;
@@ -52,6 +53,9 @@ pub struct QueueParams {
     /// SQS's in-flight quota: a receive while this many messages are in
     /// flight returns nothing (OverLimit).
     pub max_in_flight: u64,
+    /// SQS FIFO's throughput quota: API calls a second per action (none: no
+    /// quota).
+    pub max_ops_per_s: Option<u64>,
 }
 
 /// A consumer worker parked on a long poll.
@@ -83,6 +87,17 @@ pub struct QueueCounters {
     pub refused_blocked: u64,
     /// Receives refused at the in-flight quota (OverLimit).
     pub over_limit: u64,
+    /// Publishes refused by a full `reject_publish_dlx` queue whose message
+    /// was dead-lettered (they are in `rejected` too when the publisher lost
+    /// them).
+    pub rejected_to_dlq: u64,
+    /// Messages a full `drop_head` queue dead-lettered to make room (not in
+    /// `dropped`: they are not lost).
+    pub dropped_to_dlq: u64,
+    /// Publishes (SendMessage) refused at the FIFO throughput quota.
+    pub throttled_sends: u64,
+    /// Pull receives (ReceiveMessage) refused at the FIFO throughput quota.
+    pub throttled_receives: u64,
 }
 
 /// A queue that an operation has changed: messages may have become visible
@@ -171,6 +186,16 @@ pub struct Queue {
     pub bytes_held: u64,
     /// The memory of the broker node it is on (`broker/`).
     pub node: Option<std::rc::Rc<crate::model::broker::NodeMemory>>,
+    /// Messages a full queue refused or dropped that go to its DLQ, for the
+    /// world to hand over after the event (`World::dead_letter_overflow`):
+    /// the publish that refused them cannot reach another queue.
+    pub overflow_out: Vec<u32>,
+    /// SQS FIFO's throughput quota: SendMessage and ReceiveMessage calls.
+    pub(crate) sends: Option<RateBucket>,
+    pub(crate) receive_calls: Option<RateBucket>,
+    /// When a receive refused at the quota may be made again: the timer
+    /// fires then, so that parked receivers are served.
+    throttled_until: Option<SimTime>,
 }
 
 impl Queue {
@@ -178,7 +203,6 @@ impl Queue {
         Queue {
             id,
             ready: Ready::new(p.fifo),
-            p,
             in_flight: Deadlines::default(),
             delayed: Deadlines::default(),
             visible_n: 0,
@@ -201,6 +225,11 @@ impl Queue {
             ttl_out: Vec::new(),
             bytes_held: 0,
             node: None,
+            overflow_out: Vec::new(),
+            sends: p.max_ops_per_s.map(RateBucket::new),
+            receive_calls: p.max_ops_per_s.map(RateBucket::new),
+            throttled_until: None,
+            p,
         }
     }
 
@@ -241,6 +270,13 @@ impl Queue {
         now: SimTime,
     ) -> (Result<u32, Message>, Changed) {
         self.track(now);
+        // The SendMessage call is throttled before the queue looks at it.
+        if let Some(b) = &mut self.sends
+            && !b.take(now)
+        {
+            self.c.throttled_sends += 1;
+            return (Err(m), self.changed());
+        }
         if self.node.as_ref().is_some_and(|n| n.blocked()) {
             self.c.refused_blocked += 1;
             return (Err(m), self.changed());
@@ -248,7 +284,15 @@ impl Queue {
         if let Some(max) = self.p.max_depth
             && self.depth() >= max
         {
-            let room = self.p.overflow == Overflow::DropOldest && self.drop_oldest(arena, now);
+            let room = match self.p.overflow {
+                Overflow::Reject => false,
+                Overflow::DropOldest => self.drop_oldest(arena, now, false),
+                Overflow::DropHead => self.drop_oldest(arena, now, self.p.dlq.is_some()),
+                Overflow::RejectPublishDlx => {
+                    self.refuse_to_dlq(arena, &m);
+                    false
+                }
+            };
             if !room {
                 return (Err(m), self.changed());
             }
@@ -323,16 +367,40 @@ impl Queue {
         }
     }
 
-    fn drop_oldest(&mut self, arena: &mut Arena, now: SimTime) -> bool {
+    /// Makes room by taking the oldest visible message out: discarded, or
+    /// set aside for the DLQ (`to_dlq`, RabbitMQ's drop-head with a
+    /// dead-letter exchange).
+    fn drop_oldest(&mut self, arena: &mut Arena, now: SimTime, to_dlq: bool) -> bool {
         let Some(slot) = self.ready.pop_oldest(arena) else {
             return false;
         };
         self.visible_n -= 1;
-        self.c.dropped += 1;
         self.leave(arena.get(slot), now);
+        if to_dlq {
+            self.c.dropped_to_dlq += 1;
+            self.overflow_out.push(slot);
+            return true;
+        }
+        self.c.dropped += 1;
         arena.get_mut(slot).state = State::Dropped;
         arena.release_if_done(slot);
         true
+    }
+
+    /// RabbitMQ's reject-publish-dlx: the publisher keeps its refused message
+    /// (it may retry it) and a copy of it goes to the DLQ — a new message in
+    /// the books (`Accounted`: produced), as RabbitMQ's dead-lettered copy is
+    /// one the publisher's retry would duplicate.
+    fn refuse_to_dlq(&mut self, arena: &mut Arena, m: &Message) {
+        if self.p.dlq.is_none() {
+            return; // validation refuses this; a refusal all the same
+        }
+        let mut copy = m.clone();
+        copy.queue = self.id.0;
+        copy.origin = self.id.0;
+        let slot = arena.insert(copy);
+        self.c.rejected_to_dlq += 1;
+        self.overflow_out.push(slot);
     }
 
     /// Receives up to `max` messages into `out`. Messages past retention expire;
@@ -376,6 +444,18 @@ impl Queue {
         self.track(now);
         self.c.receives += 1;
         let mut max = max;
+        // A pull receive is a ReceiveMessage call: throttled before the queue
+        // looks at it, empty or not.
+        if visibility
+            && let Some(b) = &mut self.receive_calls
+            && !b.take(now)
+        {
+            self.c.throttled_receives += 1;
+            let at = b.next_allowed(now);
+            self.throttled_until = Some(at);
+            self.note(at);
+            return 0;
+        }
         if visibility {
             let room = self.p.max_in_flight.saturating_sub(self.in_flight_n);
             if room == 0 {
@@ -537,6 +617,9 @@ impl Queue {
         }
         self.expire_oldest(arena, now);
         self.expire_ttl(arena, now);
+        if self.throttled_until.is_some_and(|t| t <= now) {
+            self.throttled_until = None;
+        }
         self.changed()
     }
 
@@ -569,7 +652,10 @@ impl Queue {
             .flatten()
             .map(|s| arena.get(s).published.saturating_add(self.p.retention));
         let d = self.ttl_head_expiry(arena);
-        [a, b, c, d].into_iter().flatten().min()
+        [a, b, c, d, self.throttled_until]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     pub fn has_visible(&self) -> bool {
@@ -582,9 +668,32 @@ impl Queue {
     }
 
     /// A pull receive now would deliver something: also under the in-flight
-    /// quota (a push to prefetch workers is not limited by it).
-    pub fn has_pullable(&self) -> bool {
-        self.has_receivable() && self.in_flight_n < self.p.max_in_flight
+    /// quota and the FIFO throughput quota (a push to prefetch workers is
+    /// limited by neither). A receiver refused at the throughput quota is
+    /// served when the queue's timer finds a call allowed again.
+    pub fn has_pullable(&self, now: SimTime) -> bool {
+        self.has_receivable()
+            && self.in_flight_n < self.p.max_in_flight
+            && self.receive_calls.as_ref().is_none_or(|b| b.allows(now))
+    }
+
+    /// Parked receivers that the FIFO throughput quota alone keeps from
+    /// messages: the timer must fire when a call is allowed again, or they
+    /// would wait for the next change to the queue (or their poll's end).
+    pub fn wake_for_quota(&mut self, now: SimTime) {
+        if self.waiters.is_empty() || !self.has_receivable() {
+            return;
+        }
+        if let Some(b) = &self.receive_calls
+            && !b.allows(now)
+        {
+            let at = b.next_allowed(now);
+            // Never a time already past: the timer would be armed for it.
+            if self.throttled_until.is_none_or(|t| t <= now || at < t) {
+                self.throttled_until = Some(at);
+            }
+            self.note(at);
+        }
     }
 
     /// Takes the oldest visible message out of the queue without receiving it (a
@@ -653,6 +762,7 @@ mod tests {
                 per_message_ttl: false,
                 expire_to: None,
                 max_in_flight: u64::MAX,
+                max_ops_per_s: None,
                 is_dlq: false,
             },
         )

@@ -41,6 +41,20 @@ pub struct QueueSummary {
     /// left out at 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub handed_off: u64,
+    /// `reject_publish_dlx`: refused publishes whose message went to the
+    /// DLQ; left out at 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub rejected_to_dlq: u64,
+    /// `drop_head` with a DLQ: messages dropped to make room that went to
+    /// the DLQ; left out at 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dropped_to_dlq: u64,
+    /// FIFO throughput quota: SendMessage calls refused; left out at 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub throttled_sends: u64,
+    /// FIFO throughput quota: ReceiveMessage calls refused; left out at 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub throttled_receives: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -75,6 +89,10 @@ impl Summarised for Queue {
             over_limit: self.c.over_limit,
             expired_to_next: self.c.ttl_moved,
             handed_off: self.c.handed_off,
+            rejected_to_dlq: self.c.rejected_to_dlq,
+            dropped_to_dlq: self.c.dropped_to_dlq,
+            throttled_sends: self.c.throttled_sends,
+            throttled_receives: self.c.throttled_receives,
         }
     }
 }

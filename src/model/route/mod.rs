@@ -112,6 +112,9 @@ impl Model for World {
             // hands them to it, never here.
             Event::Sample | Event::Alarm(_) => {}
         }
+        if !self.overflow_dlq.is_empty() {
+            self.dead_letter_overflow(Some(sim));
+        }
         debug_assert_eq!(self.effects.mark(), 0, "a step left untaken");
     }
 }
@@ -267,6 +270,8 @@ impl World {
                 });
             }
         }
+        // A full queue's overflow of the backlog reaches its DLQ before the run.
+        self.dead_letter_overflow(None);
         steps
     }
 }

@@ -16,13 +16,14 @@ impl World {
         if !self.queues[qi].pushers.is_empty() {
             self.push_ready(qi, sim).covered();
         }
-        while self.queues[qi].has_pullable() {
+        while self.queues[qi].has_pullable(sim.now()) {
             let Some(w) = self.queues[qi].waiters.pop_front() else {
                 break;
             };
             let wi = w.worker.index();
             self.on_consumer(w.consumer.index(), sim, |c, cx, sim| c.served(wi, cx, sim));
         }
+        self.queues[qi].wake_for_quota(sim.now());
         self.queues[qi].arm(&self.arena, sim);
     }
 
@@ -72,6 +73,48 @@ impl World {
         let mut moved = moved;
         moved.clear();
         self.queues[qi].ttl_out = moved;
+    }
+
+    /// Hands what full queues set aside (`reject_publish_dlx` copies,
+    /// `drop_head` drops) to their DLQs, each DLQ settled as it fills; with
+    /// no scheduler (before the run) nobody is parked yet. Settling may
+    /// publish again (a DLQ's consumer moving messages on): repeated until
+    /// nothing is left.
+    pub(super) fn dead_letter_overflow(&mut self, mut sim: Option<&mut Scheduler<Event>>) {
+        loop {
+            let mut moved = false;
+            for k in 0..self.overflow_dlq.len() {
+                let qi = self.overflow_dlq[k];
+                if self.queues[qi].overflow_out.is_empty() {
+                    continue;
+                }
+                moved = true;
+                let dlq = self.queues[qi].p.dlq.expect("overflow to a DLQ").index();
+                let now = sim.as_ref().map_or(0, |s| s.now());
+                let out = std::mem::take(&mut self.queues[qi].overflow_out);
+                let mut changed = None;
+                for &slot in &out {
+                    // A redrive sends it back where it overflowed.
+                    self.arena.get_mut(slot).origin = qi as u16;
+                    let c = self.queues[dlq].adopt(&mut self.arena, slot, now);
+                    changed = Some(match changed {
+                        Some(before) => c.and(before),
+                        None => c,
+                    });
+                }
+                let mut out = out;
+                out.clear();
+                self.queues[qi].overflow_out = out;
+                match (changed, sim.as_deref_mut()) {
+                    (Some(c), Some(sim)) => self.settle(c.queue(), sim),
+                    (Some(c), None) => c.before_the_run(),
+                    (None, _) => {}
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
     }
 
     /// The guard on messages held, then the publish to queue `qi` settled.

@@ -503,6 +503,16 @@ pub enum Overflow {
     Reject,
     /// The oldest visible message is discarded (counted) to make room.
     DropOldest,
+    /// RabbitMQ's `reject-publish-dlx`: refused as with `Reject` (the
+    /// publisher sees it), and the refused message is dead-lettered to the
+    /// queue's `dead_letter_queue` (counted `rejected_to_dlq`).
+    RejectPublishDlx,
+    /// RabbitMQ's `drop-head`: as `DropOldest`, and with a
+    /// `dead_letter_queue` the dropped message is dead-lettered there (counted
+    /// `dropped_to_dlq`), as RabbitMQ does. A variant of its own, not an alias
+    /// of `drop_oldest`: a `drop_oldest` queue with a DLQ keeps discarding,
+    /// so that old scenarios' outputs do not change.
+    DropHead,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -543,7 +553,15 @@ pub struct QueueConfig {
     /// flight. Absent: SQS's quota, 120,000 (FIFO: 20,000).
     #[serde(default)]
     pub max_in_flight: Option<u64>,
+    /// FIFO only: SQS's throughput quota, API calls per second per action
+    /// (SendMessage, ReceiveMessage), each a token bucket. Absent: 300.
+    #[serde(default)]
+    pub max_ops_per_s: Option<u64>,
 }
+
+/// SQS's FIFO throughput quota without high-throughput mode: 300 API calls
+/// per second per action (3,000 messages a second with batches of 10).
+pub const SQS_FIFO_OPS_PER_S: u64 = 300;
 
 /// SQS's in-flight quotas: "approximately 120,000" for a standard queue,
 /// 20,000 for a FIFO queue.

@@ -491,6 +491,9 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
                 "a receive limit needs a dead-letter queue",
                 "also `dead_letter_queue = \"<queue name>\"`",
             ),
+            // An overflow that dead-letters needs the DLQ, not a receive limit.
+            (None, Some(_))
+                if matches!(q.overflow, Overflow::RejectPublishDlx | Overflow::DropHead) => {}
             (None, Some(_)) => c.fail(
                 p.key("dead_letter_queue"),
                 "a dead-letter queue needs a receive limit",
@@ -531,6 +534,26 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
                 "no message may be in flight: nothing could ever be received",
                 "a whole number ≥ 1 (SQS: 120,000, FIFO 20,000; leave it out for those)",
             );
+        }
+        if q.overflow == Overflow::RejectPublishDlx && q.dead_letter_queue.is_none() {
+            c.fail(
+                p.key("overflow"),
+                "`reject_publish_dlx` dead-letters refused publishes, but the queue has no dead-letter queue",
+                "also `dead_letter_queue = \"<queue name>\"`, or `overflow = \"reject\"`",
+            );
+        }
+        match q.max_ops_per_s {
+            Some(_) if !q.fifo => c.fail(
+                p.key("max_ops_per_s"),
+                "a throughput quota on a standard queue (SQS has none: nearly unlimited)",
+                "leave it out, or `fifo = true`",
+            ),
+            Some(n) if n == 0 || n > 1_000_000_000 => c.fail(
+                p.key("max_ops_per_s"),
+                format!("{n} calls a second"),
+                "a whole number 1 … 10⁹ (SQS FIFO: 300; 3,000 messages/s with batches of 10; more in high-throughput mode)",
+            ),
+            _ => {}
         }
         if q.max_depth == Some(0) {
             c.fail(
