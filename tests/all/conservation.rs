@@ -796,7 +796,29 @@ impl Case {
             if let Some(r) = q.retention {
                 writeln!(t, "retention_s = {r:?}").unwrap();
             }
-            bound_toml(&mut t, &q.bound);
+            // The RabbitMQ overflows that dead-letter, on a queue with a
+            // dead-letter queue (drop-head also without one), the SQS
+            // in-flight quota and the FIFO per-action quota: drawn from the
+            // seed so that the generator's shape stays.
+            let r = (self.seed ^ 0x9E37_79B9_7F4A_7C15).rotate_left(9 * (i as u32 + 1));
+            match (&q.bound, r % 4) {
+                (Some(b), 1) if q.dlq.is_some() => writeln!(
+                    t,
+                    "max_depth = {}\noverflow = \"reject_publish_dlx\"",
+                    b.depth
+                )
+                .unwrap(),
+                (Some(b), 2) => {
+                    writeln!(t, "max_depth = {}\noverflow = \"drop_head\"", b.depth).unwrap()
+                }
+                _ => bound_toml(&mut t, &q.bound),
+            }
+            if (r >> 3) % 5 == 0 {
+                writeln!(t, "max_in_flight = {}", 1 + (r >> 6) % 40).unwrap();
+            }
+            if q.fifo && (r >> 12) % 3 == 0 {
+                writeln!(t, "max_ops_per_s = {}", 1 + (r >> 14) % 400).unwrap();
+            }
             if let Some(d) = &q.dlq {
                 writeln!(t, "max_receive_count = {}", d.max_receive_count).unwrap();
                 writeln!(t, "dead_letter_queue = \"{}\"", Self::dlq_name(i)).unwrap();
@@ -818,6 +840,20 @@ impl Case {
             if let Some((at, rate)) = d.redrive {
                 writeln!(t, "redrive = {{ at_s = {at:?}, rate = {rate:?} }}").unwrap();
             }
+        }
+        // A RabbitMQ-like node holding the main queues, its memory small
+        // enough for the high watermark to block publishers.
+        if (self.seed >> 40) % 4 == 0 {
+            let queues: Vec<String> = (0..self.queues.len())
+                .map(|i| format!("\"{}\"", Self::queue_name(i)))
+                .collect();
+            let mb = 0.01 + ((self.seed >> 42) % 100) as f64 / 200.0;
+            writeln!(
+                t,
+                "\n[[broker]]\nname = \"node\"\nmemory_mb = {mb:?}\nqueues = [{}]",
+                queues.join(", ")
+            )
+            .unwrap();
         }
         for (i, p) in self.producers.iter().enumerate() {
             let q = Self::queue_name(p.queue % self.queues.len());
