@@ -148,7 +148,11 @@ fn dead_letters(w: &World) -> Vec<DeadLetters> {
                         .map(|e| e.c.copies)
                         .sum::<u64>()
                 } else {
-                    sources.iter().map(|&s| w.queues[s].c.published).sum()
+                    // A refusal dead-lettered was offered to its queue too.
+                    sources
+                        .iter()
+                        .map(|&s| w.queues[s].c.published + w.queues[s].c.rejected_to_dlq)
+                        .sum::<u64>()
                 };
             DeadLetters {
                 component,
@@ -166,15 +170,19 @@ fn dead_letters(w: &World) -> Vec<DeadLetters> {
 fn losses(w: &World) -> Vec<Loss> {
     let mut out = vec![];
     for q in w.queues.iter().filter(|q| !q.p.is_dlq) {
+        // A refusal whose copy the queue dead-lettered (`reject_publish_dlx`)
+        // is not lost: the copy is in the dead-letter queue, where the
+        // verdict's dead letters count it.
+        let refused_lost = q.c.rejected.saturating_sub(q.c.rejected_to_dlq);
         out.push(Loss {
             component: q.p.name.clone(),
-            lost: q.c.expired + q.c.dropped + q.c.rejected,
+            lost: q.c.expired + q.c.dropped + refused_lost,
             of: q.offered(),
             unit: "messages",
             how: how(&[
                 ("expired", q.c.expired),
                 ("dropped by a full queue", q.c.dropped),
-                ("refused by a full queue", q.c.rejected),
+                ("refused by a full queue", refused_lost),
             ]),
         });
     }

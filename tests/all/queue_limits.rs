@@ -7,6 +7,7 @@
 
 use crate::common::{problems, run_scenario, run_text};
 use flowsim::RunOutput;
+use flowsim::metrics::verdict::Reason;
 use flowsim::model::queue::summary::QueueSummary;
 
 fn queue<'a>(out: &'a RunOutput, name: &str) -> &'a QueueSummary {
@@ -299,6 +300,20 @@ fn the_rabbit_overflow_scenario_dead_letters_its_refusals() {
     let (w2, d2) = (&plain.summary.queues[0], &plain.summary.queues[1]);
     assert_eq!((w2.rejected, w2.rejected_to_dlq), (w.rejected, 0));
     assert_eq!(d2.visible_at_end, 0);
+    // The verdict: dead-lettered with the DLX (the copies wait in the DLQ,
+    // out of everything offered), lost without it.
+    let count = |o: &RunOutput, r: Reason| {
+        o.summary
+            .verdict
+            .reasons
+            .iter()
+            .find(|f| f.reason == r)
+            .and_then(|f| f.count)
+    };
+    assert_eq!(count(&out, Reason::DeadLettered), Some(w.rejected));
+    assert_eq!(count(&out, Reason::MessagesLost), None);
+    assert_eq!(count(&plain, Reason::MessagesLost), Some(w.rejected));
+    assert_eq!(count(&plain, Reason::DeadLettered), None);
 }
 
 /// Everything new at once, with what it meets: FIFO queues under their
