@@ -89,6 +89,7 @@ impl Plan {
         // Before the legend: a revealed line's swatch is dashed too.
         let order = drawing_order(&lines);
         hidden::reveal(&mut lines, &order, plot);
+        super::lines::tell_twins_apart(&mut lines);
         let limits: Vec<(&Limit, f64)> = data
             .limits
             .iter()

@@ -116,22 +116,26 @@ pub(super) fn plot_lines(
         .collect();
     let primary = chart.series.iter().zip(primary).zip(colors1);
     lines.extend(primary.map(|((s, d), c)| line(s, d, *c, y, false)));
-    tell_twins_apart(&mut lines);
     lines
 }
 
 /// Past the palette's seven colours a line shares its colour with an
-/// earlier one: if they also share their dashes, the later one takes the
-/// other style, so that the legend still tells them apart.
-fn tell_twins_apart(lines: &mut [PlotLine]) {
+/// earlier one: if they also share their dashes, one of them takes the other
+/// style, so that the legend still tells them apart — the later one, unless
+/// it is dashed because it lies under other lines (`hidden.rs`), then the
+/// earlier one, unless that one is too.
+pub(super) fn tell_twins_apart(lines: &mut [PlotLine]) {
     for i in 1..lines.len() {
-        let twin = (0..i).any(|j| {
+        let twin = (0..i).find(|&j| {
             lines[j].color == lines[i].color
                 && lines[j].dashed == lines[i].dashed
                 && lines[j].secondary == lines[i].secondary
         });
-        if twin {
+        let Some(j) = twin else { continue };
+        if !lines[i].revealed {
             lines[i].dashed = !lines[i].dashed;
+        } else if !lines[j].revealed {
+            lines[j].dashed = !lines[j].dashed;
         }
     }
 }
