@@ -813,10 +813,10 @@ impl Case {
                 }
                 _ => bound_toml(&mut t, &q.bound),
             }
-            if (r >> 3) % 5 == 0 {
+            if (r >> 3).is_multiple_of(5) {
                 writeln!(t, "max_in_flight = {}", 1 + (r >> 6) % 40).unwrap();
             }
-            if q.fifo && (r >> 12) % 3 == 0 {
+            if q.fifo && (r >> 12).is_multiple_of(3) {
                 writeln!(t, "max_ops_per_s = {}", 1 + (r >> 14) % 400).unwrap();
             }
             if let Some(d) = &q.dlq {
@@ -843,7 +843,7 @@ impl Case {
         }
         // A RabbitMQ-like node holding the main queues, its memory small
         // enough for the high watermark to block publishers.
-        if (self.seed >> 40) % 4 == 0 {
+        if (self.seed >> 40).is_multiple_of(4) {
             let queues: Vec<String> = (0..self.queues.len())
                 .map(|i| format!("\"{}\"", Self::queue_name(i)))
                 .collect();
