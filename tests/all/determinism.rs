@@ -499,6 +499,34 @@ query_s = { dist = "exponential", mean = 0.02 }
     // A bus: event types, rules by type and key, retries with jitter, a
     // dead-letter queue, a push topic target.
     ("event_bus", include_str!("../../scenarios/event-bus.toml")),
+    // Pipelines, dual writes and outboxes, delayed-retry tiers and retry
+    // topics, broker limits, autoscaling.
+    ("pipeline", include_str!("../../scenarios/pipeline.toml")),
+    (
+        "dual_write",
+        include_str!("../../scenarios/dual-write.toml"),
+    ),
+    ("outbox", include_str!("../../scenarios/outbox.toml")),
+    (
+        "retry_tiers",
+        include_str!("../../scenarios/retry-tiers.toml"),
+    ),
+    (
+        "retry_topics",
+        include_str!("../../scenarios/retry-topics.toml"),
+    ),
+    (
+        "broker_memory",
+        include_str!("../../scenarios/broker-memory.toml"),
+    ),
+    (
+        "rabbit_overflow",
+        include_str!("../../scenarios/rabbit-overflow.toml"),
+    ),
+    (
+        "autoscale",
+        include_str!("../../scenarios/autoscale-flash-sale.toml"),
+    ),
 ];
 
 fn write_scenarios(dir: &Path, texts: &[(&str, String)]) -> Vec<PathBuf> {
