@@ -12,6 +12,10 @@ use crate::run::Summary;
 /// partitions helps nobody).
 const MOST: usize = 10;
 
+/// Partition lines on one chart beyond which several groups are drawn one
+/// line each.
+const LINES: usize = 12;
+
 pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
     let groups: Vec<_> = s
         .consumers
@@ -21,8 +25,28 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
     if groups.is_empty() {
         return Ok(());
     }
-    let mut c = chart("Consumer lag per partition", s, "records not yet processed");
+    // Several groups whose partitions would make more lines than a reader
+    // can tell apart: one line per group, its partitions' lag summed (the
+    // `lag_partitions` chart and summary.json keep every partition).
+    let lines: usize = groups
+        .iter()
+        .map(|(_, g)| g.partitions.len().min(MOST))
+        .sum();
+    let per_group = groups.len() > 1 && lines > LINES;
+    let title = if per_group {
+        "Consumer lag per group"
+    } else {
+        "Consumer lag per partition"
+    };
+    let mut c = chart(title, s, "records not yet processed");
     for (name, g) in &groups {
+        if per_group {
+            c.series.extend(gauge(
+                series,
+                &format!("{name}.lag"),
+                &format!("{name} ({} partitions)", g.partitions.len()),
+            ));
+        }
         let mut parts: Vec<(f64, u32)> = g
             .partitions
             .iter()
@@ -34,7 +58,7 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
             })
             .collect();
         parts.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-        let shown = parts.len().min(MOST);
+        let shown = if per_group { 0 } else { parts.len().min(MOST) };
         for &(_, p) in &parts[..shown] {
             let label = if groups.len() > 1 {
                 format!("{name} partition {p}")
@@ -44,7 +68,7 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
             c.series
                 .extend(gauge(series, &format!("{name}.p{p}.lag"), &label));
         }
-        if parts.len() > shown {
+        if !per_group && parts.len() > shown {
             c.subtitle = c.subtitle.map(|t| {
                 format!(
                     "{t} · {name}: the {shown} partitions that lagged most of {}",
@@ -82,6 +106,10 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
     }
     c.y2_label = Some("age of the oldest uncommitted record (s)".into());
     crate::charts::finish(c).write(dir.join("lag"))?;
+    if per_group {
+        // Every partition is still drawn, against its number.
+        return every_partition(dir, s, series, &groups);
+    }
     many_partitions(dir, s, series, &groups)
 }
 
@@ -97,6 +125,16 @@ fn many_partitions(
     if groups.iter().all(|(_, g)| g.partitions.len() <= MOST) {
         return Ok(());
     }
+    every_partition(dir, s, series, groups)
+}
+
+/// Every partition's peak and final lag against its number.
+fn every_partition(
+    dir: &ChartDir,
+    s: &Summary,
+    series: &BoundedSeries,
+    groups: &[(&str, &crate::run::GroupSummary)],
+) -> Result<(), ChartError> {
     let mut c = chart("Lag of every partition", s, "records not yet processed");
     c.x_label = "partition".into();
     c.windows.clear();
