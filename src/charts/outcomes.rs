@@ -1,7 +1,7 @@
 //! The `outcomes` chart: running totals of what became of the messages —
-//! processed, first successes, dead-lettered, processed again, lost and
-//! refused — on a log axis, so 11,035 dropped messages show beside millions
-//! processed. Drawn only when something went wrong: with every message a
+//! processed, first successes, dead-lettered, processed again, applied out
+//! of order, lost and refused — on a log axis, so 11,035 dropped messages
+//! show beside millions processed. Drawn only when something went wrong: with every message a
 //! first success it would repeat the throughput chart.
 
 use super::run::chart;
@@ -31,12 +31,38 @@ fn total(s: &BoundedSeries, names: &[&str], label: &str) -> Option<Series> {
 }
 
 pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {
+    // A bus dead-letters (and drops) copies of events itself: its own
+    // columns, beside the queues' totals.
+    let bus_columns = |what: &str| -> Vec<String> {
+        s.buses
+            .iter()
+            .map(|b| format!("{}.{what}", b.name))
+            .collect()
+    };
+    let (bus_dead, bus_dropped) = (bus_columns("dead_lettered"), bus_columns("dropped"));
+    let names = |fixed: &[&str], more: &[String]| -> Vec<String> {
+        fixed
+            .iter()
+            .map(|n| n.to_string())
+            .chain(more.iter().cloned())
+            .collect()
+    };
+    let dead = names(&["dead_lettered"], &bus_dead);
+    let lost = names(&["expired", "dropped", "producer_lost"], &bus_dropped);
+    fn refs(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
     let harm = [
-        total(series, &["dead_lettered"], "dead-lettered (moved to a DLQ)"),
+        total(series, &refs(&dead), "dead-lettered (moved to a DLQ)"),
         total(series, &["duplicates"], "duplicate processings"),
         total(
             series,
-            &["expired", "dropped", "producer_lost"],
+            &["out_of_order"],
+            "applied out of order (after a later one of its key)",
+        ),
+        total(
+            series,
+            &refs(&lost),
             "lost (expired, dropped, lost at producers)",
         ),
         total(series, &["rejected"], "refused by a full queue (lost)"),

@@ -342,6 +342,17 @@ fn throughput(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(),
     if s.consumers.iter().any(|c| c.failures > 0) {
         c.series.extend(rate(series, "failures", "failures", w));
     }
+    if s.consumers
+        .iter()
+        .any(|c| c.order.as_ref().is_some_and(|o| o.out_of_order > 0))
+    {
+        c.series.extend(rate(
+            series,
+            "out_of_order",
+            "applied out of order (after a later one of its key)",
+            w,
+        ));
+    }
     // A bus copies an event to each target of each rule that matches it
     // (so processings can outrun arrivals); what it gave up on or matched
     // with no rule never reaches a consumer.

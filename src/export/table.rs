@@ -570,6 +570,20 @@ fn components(t: &mut String, s: &Summary) {
                 thousands(k.parked_poison)
             );
         }
+        if let Some(o) = &c.order {
+            let _ = writeln!(
+                t,
+                "  {:<11} key order{}: {} of {} keyed applications out of order ({}), on {} of {} keys, up to {} behind",
+                c.name,
+                if o.order_matters { " (matters)" } else { "" },
+                thousands(o.out_of_order),
+                thousands(o.applied),
+                crate::report::format::percent(o.out_of_order as f64 / o.applied.max(1) as f64),
+                thousands(o.keys_reordered),
+                thousands(o.keys),
+                secs(o.max_behind_s)
+            );
+        }
         if let Some(k) = &c.crashes {
             let _ = writeln!(
                 t,

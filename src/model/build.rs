@@ -8,6 +8,7 @@ use super::client::hedge::{HedgeAfter, Hedging};
 use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::WorkerState;
 use super::consumer::crash::RandomCrashes;
+use super::consumer::key_order::KeyOrder;
 use super::consumer::onward::Onward;
 use super::consumer::poller::{Poller, PollerParams};
 use super::consumer::tiers::RetryTiers;
@@ -24,6 +25,7 @@ use super::event::{
     ApiId, BusId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId, WorkerId,
 };
 use super::idempotency::Store;
+use super::keyed;
 use super::log::group::{GroupParams, GroupState};
 use super::log::replication::{Replication, ReplicationParams};
 use super::log::{Topic, TopicParams};
@@ -488,9 +490,10 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 (None, None, None) => Sink::Queue(QueueId(qid(o.queue.as_deref())?)),
             };
             let mut onward = Onward::new(&consumer_name(i, c), sink, o, seed, rep)?;
-            onward.keyed = c.queue.as_deref().is_some_and(|q| keyed_queue(s, q, 0));
+            onward.keyed = keyed::keyed_input(s, c);
             cons.onward = Some(onward);
         }
+        cons.key_order = keyed::keyed_input(s, c).then(|| KeyOrder::new(c.order_matters));
         cons.store = c.idempotency.as_ref().map(|d| Store {
             ttl: from_secs(d.ttl_s),
             lock: from_secs(d.lock_s),
@@ -653,29 +656,6 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         records,
         service_outages,
     })
-}
-
-/// Whether the messages of queue `q` carry keys: a producer into it draws
-/// keys, or a pipeline stage into it publishes keyed messages (a stage keeps
-/// its parent's key).
-fn keyed_queue(s: &Scenario, q: &str, depth: usize) -> bool {
-    // A pipeline is a chain: deeper than the consumers, it is a cycle.
-    if depth > s.consumers.len() {
-        return false;
-    }
-    let single = s.queues.len() == 1;
-    s.producers
-        .iter()
-        .filter(|p| p.topic.is_none() && p.push.is_none() && p.bus.is_none())
-        .any(|p| p.queue.as_deref().map_or(single, |n| n == q) && p.message.keys > 0)
-        || s.consumers.iter().any(|c| {
-            c.publish
-                .as_ref()
-                .is_some_and(|o| o.queue.as_deref() == Some(q))
-                && c.queue
-                    .as_deref()
-                    .is_some_and(|from| keyed_queue(s, from, depth + 1))
-        })
 }
 
 /// A population of clients, its arrival process (open loop), retry budget and

@@ -35,6 +35,7 @@ pub(crate) mod effect;
 pub mod event;
 mod guard;
 pub mod idempotency;
+pub(crate) mod keyed;
 pub mod log;
 pub mod message;
 pub mod observe;

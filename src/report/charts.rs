@@ -63,9 +63,10 @@ fn evidence(reason: &str) -> &'static [&'static str] {
         "message_loss" | "messages_lost" => {
             &["outcomes", "lag", "throughput", "backlog", "deliveries"]
         }
-        "dead_lettered_after_success" | "dead_lettered" | "applied_more_than_once" => {
-            &["outcomes", "backlog", "throughput", "deliveries", "lag"]
-        }
+        "dead_lettered_after_success"
+        | "dead_lettered"
+        | "applied_more_than_once"
+        | "applied_out_of_order" => &["outcomes", "backlog", "throughput", "deliveries", "lag"],
         "producer_out_of_memory" | "publish_refused" => &["backlog", "outcomes", "throughput"],
         "saturated" => &["utilisation", "workers", "concurrency", "latency"],
         _ => &[],

@@ -4,7 +4,7 @@
 
 use crate::metrics::ledger::Ledger;
 use crate::metrics::verdict::degraded::{
-    DeadLetters, Disagreement, Evidence, FailedRequests, Loss, Refusals,
+    DeadLetters, Disagreement, Evidence, FailedRequests, Loss, OutOfOrder, Refusals,
 };
 use crate::model::World;
 use crate::model::event::QueueId;
@@ -71,6 +71,21 @@ pub(super) fn gather<'a>(
             })
             .collect(),
         applied_more_than_once: ledger.applied_more_than_once,
+        out_of_order: w
+            .consumers
+            .iter()
+            .filter_map(|c| {
+                let o = c.key_order.as_ref().filter(|o| o.matters)?;
+                Some(OutOfOrder {
+                    consumer: c.p.name.clone(),
+                    out_of_order: o.c.out_of_order,
+                    applied: o.c.applied,
+                    keys_reordered: o.c.keys_reordered,
+                    keys: o.c.keys,
+                    max_behind_s: o.max_behind_s(),
+                })
+            })
+            .collect(),
         // Messages to queues, and records appended to topics.
         produced: ledger.produced + w.topics.iter().map(|t| t.appended).sum::<u64>(),
         saturation,

@@ -26,6 +26,9 @@ pub struct Totals<'a> {
     pub goodput: u64,
     pub failures: u64,
     pub duplicates: u64,
+    /// Keyed applications after a later message of their key, when some
+    /// consumer's messages carry keys.
+    pub out_of_order: Option<u64>,
     pub dead_lettered: u64,
     /// Expired in queues, or lost by a group (retention, a crash).
     pub expired: u64,
@@ -97,6 +100,9 @@ impl Totals<'_> {
         r.counter("goodput", self.goodput);
         r.counter("failures", self.failures);
         r.counter("duplicates", self.duplicates);
+        if let Some(n) = self.out_of_order {
+            r.counter("out_of_order", n);
+        }
         r.counter("dead_lettered", self.dead_lettered);
         r.counter("expired", self.expired);
         r.counter("dropped", self.dropped);

@@ -54,6 +54,17 @@ pub struct Refusals {
     pub blocked: u64,
 }
 
+/// A consumer's keyed applications out of order, where order matters.
+pub struct OutOfOrder {
+    pub consumer: String,
+    pub out_of_order: u64,
+    /// Its keyed applications.
+    pub applied: u64,
+    pub keys_reordered: u64,
+    pub keys: u64,
+    pub max_behind_s: f64,
+}
+
 /// A client population's requests that failed for good.
 pub struct FailedRequests {
     pub client: String,
@@ -72,6 +83,8 @@ pub struct Evidence<'a> {
     /// produced (messages and records).
     pub applied_more_than_once: u64,
     pub produced: u64,
+    /// Consumers with `order_matters`.
+    pub out_of_order: Vec<OutOfOrder>,
     /// Each consumer's share of samples with every worker busy.
     pub saturation: Vec<(&'a str, f64)>,
 }
@@ -210,6 +223,27 @@ pub fn judge(e: &Evidence, cfg: &VerdictConfig) -> Vec<Finding> {
             .counting(e.applied_more_than_once, e.produced),
         );
     }
+    for o in &e.out_of_order {
+        if over(o.out_of_order, o.applied, cfg.max_out_of_order_fraction) {
+            out.push(
+                Finding::new(
+                    Reason::AppliedOutOfOrder,
+                    Some(&o.consumer),
+                    format!(
+                        "{}: {} of {} keyed messages applied after a later one of their key ({}), on {} of {} keys, up to {} behind",
+                        o.consumer,
+                        thousands(o.out_of_order),
+                        thousands(o.applied),
+                        pct(o.out_of_order as f64 / o.applied.max(1) as f64),
+                        thousands(o.keys_reordered),
+                        thousands(o.keys),
+                        crate::export::table::secs(o.max_behind_s)
+                    ),
+                )
+                .counting(o.out_of_order, o.applied),
+            );
+        }
+    }
     for r in &e.refusals {
         if over(r.refused, r.attempts, cfg.max_refused_fraction) {
             out.push(
@@ -269,6 +303,7 @@ mod tests {
             failed_requests: vec![],
             applied_more_than_once: 0,
             produced: 1000,
+            out_of_order: vec![],
             saturation: vec![],
         }
     }

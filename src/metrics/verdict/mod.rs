@@ -76,6 +76,9 @@ pub enum Reason {
     RequestsFailed,
     /// Side effects applied more than once.
     AppliedMoreThanOnce,
+    /// Keyed messages applied after a later message of their key, at a
+    /// consumer whose scenario says order matters (`order_matters`).
+    AppliedOutOfOrder,
     /// Publishes refused by a full queue (retried by the producer).
     PublishRefused,
     /// After the last trigger, goodput came back but the backlog or the age of
@@ -90,7 +93,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, worst first.
-    pub const ALL: [Reason; 19] = [
+    pub const ALL: [Reason; 20] = [
         Reason::ProducerOutOfMemory,
         Reason::DownstreamCrashed,
         Reason::BacklogCap,
@@ -106,6 +109,7 @@ impl Reason {
         Reason::DeadLettered,
         Reason::RequestsFailed,
         Reason::AppliedMoreThanOnce,
+        Reason::AppliedOutOfOrder,
         Reason::PublishRefused,
         Reason::NotRecovered,
         Reason::RecoveredLate,
@@ -135,6 +139,7 @@ impl Reason {
             Reason::DeadLettered => "dead_lettered",
             Reason::RequestsFailed => "requests_failed",
             Reason::AppliedMoreThanOnce => "applied_more_than_once",
+            Reason::AppliedOutOfOrder => "applied_out_of_order",
             Reason::PublishRefused => "publish_refused",
             Reason::NotRecovered => "not_recovered",
             Reason::RecoveredLate => "recovered_late",
@@ -191,6 +196,9 @@ impl Reason {
             }
             Reason::AppliedMoreThanOnce => {
                 "side effects were applied more than once: duplicate deliveries met no idempotency"
+            }
+            Reason::AppliedOutOfOrder => {
+                "messages were applied after a later message of the same key, where the scenario says order matters: stale writes over newer ones"
             }
             Reason::PublishRefused => {
                 "a full queue refused publishes; the producer had to retry or buffer"

@@ -15,6 +15,7 @@ mod calls;
 pub mod crash;
 mod events;
 mod invoke;
+pub mod key_order;
 mod ledger;
 mod observe;
 pub mod onward;
@@ -134,6 +135,8 @@ pub struct Consumer {
     /// The chain's first publish → this stage's first successful processing,
     /// for messages an earlier stage published (after warm-up).
     pub lineage: Option<Latency>,
+    /// Keyed input: the order of each key's applications (`key_order.rs`).
+    pub key_order: Option<key_order::KeyOrder>,
 }
 
 /// What a consumer is: how its workers get what they process. Each kind keeps
@@ -238,6 +241,7 @@ impl Consumer {
             tiers: None,
             onward: None,
             lineage: None,
+            key_order: None,
         }
     }
 

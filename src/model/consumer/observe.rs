@@ -47,6 +47,9 @@ impl Observed for Consumer {
         t.goodput += self.c.goodput;
         t.failures += self.c.failures;
         t.duplicates += self.c.duplicates;
+        if let Some(o) = &self.key_order {
+            *t.out_of_order.get_or_insert(0) += o.c.out_of_order;
+        }
         t.recent.push(&self.recent);
         match &self.kind {
             Kind::Member(g) => g.totals(t, &v.topics[g.topic.index()], v.now),
@@ -100,6 +103,9 @@ impl Consumer {
         if self.store.is_some() {
             cols.counter("dedupe_skips", self.c.dedupe_skips);
             cols.counter("dedupe_conflicts", self.c.dedupe_conflicts);
+        }
+        if let Some(o) = &self.key_order {
+            cols.counter("out_of_order", o.c.out_of_order);
         }
     }
 }

@@ -65,6 +65,26 @@ pub struct ConsumerSummary {
     /// parked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_tiers: Option<TiersSummary>,
+    /// Keyed messages: how often a key's message was applied after a later
+    /// one of its key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order: Option<OrderSummary>,
+}
+
+/// The order of each key's applications (`key_order.rs`).
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct OrderSummary {
+    /// The scenario said order matters here (`order_matters`).
+    pub order_matters: bool,
+    /// Applications of keyed messages, repeats included.
+    pub applied: u64,
+    /// Of those, applied after a later message of the same key.
+    pub out_of_order: u64,
+    /// Distinct keys applied, and those with an application out of order.
+    pub keys: u64,
+    pub keys_reordered: u64,
+    /// The most a late application trailed its key's latest, in publish time.
+    pub max_behind_s: f64,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -322,6 +342,14 @@ impl Summarised for Consumer {
                 parked: t.c.parked,
                 parked_poison: t.c.parked_poison,
                 parked_after: t.parked_after.summary(),
+            }),
+            order: self.key_order.as_ref().map(|o| OrderSummary {
+                order_matters: o.matters,
+                applied: o.c.applied,
+                out_of_order: o.c.out_of_order,
+                keys: o.c.keys,
+                keys_reordered: o.c.keys_reordered,
+                max_behind_s: o.max_behind_s(),
             }),
             crashes: (!prefetch && crashes).then_some(CrashSummary {
                 crashes: self.c.crashes,

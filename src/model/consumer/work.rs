@@ -5,7 +5,7 @@
 
 use crate::engine::{Scheduler, SimTime, from_secs};
 use crate::model::Event;
-use crate::model::consumer::{Consumer, Kind, Phase};
+use crate::model::consumer::{Consumer, Kind, Phase, key_order};
 use crate::model::effect::Effect;
 use crate::model::event::{ConsumerEvent, WorkerId};
 use crate::model::idempotency::Check;
@@ -291,6 +291,9 @@ impl Consumer {
         let m = arena.get_mut(r.slot);
         if applied {
             m.successes += 1;
+            if let Some(o) = &mut self.key_order {
+                o.apply(m.key, key_order::stamp(m));
+            }
             if m.successes == 1 {
                 self.c.goodput += 1;
                 self.e2e.record_at(now - m.published, now);

@@ -132,6 +132,11 @@ pub struct ConsumerConfig {
     /// HPA): `workers` is then the size it starts with.
     #[serde(default)]
     pub autoscale: Option<AutoscaleConfig>,
+    /// The order of each key's applications matters here: a message applied
+    /// after a later one of its key is a harm the verdict names. Counted
+    /// whenever the messages carry keys; this makes it a finding.
+    #[serde(default)]
+    pub order_matters: bool,
 }
 
 /// A pool that scales on its queue's backlog per worker, as KEDA's SQS scaler

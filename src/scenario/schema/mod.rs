@@ -633,6 +633,9 @@ pub struct VerdictConfig {
     /// Degraded if more than this fraction of the messages produced had
     /// their side effect applied more than once.
     pub max_applied_twice_fraction: f64,
+    /// Degraded if more than this fraction of the keyed applications of a
+    /// consumer with `order_matters` came after a later message of their key.
+    pub max_out_of_order_fraction: f64,
     /// Degraded if more than this fraction of a component's messages or
     /// records were lost for good (expired, dropped, refused without retry,
     /// deleted by retention, skipped by a crash, lost with a buffer).
@@ -662,6 +665,7 @@ impl Default for VerdictConfig {
             max_dead_lettered_after_success_fraction: 0.0,
             max_dead_letter_fraction: 0.01,
             max_applied_twice_fraction: 0.0,
+            max_out_of_order_fraction: 0.0,
             max_lost_fraction: 0.0,
             max_refused_fraction: 0.01,
             max_failed_request_fraction: 0.01,

@@ -14,6 +14,7 @@ mod downstream;
 mod log;
 mod names;
 mod onward;
+mod order;
 mod overlap;
 mod push;
 mod slo;
@@ -661,6 +662,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
         downstream::consumer(&mut c, &p, co, &downstreams);
         onward::check(&mut c, &p, co, &queue_names);
         crash::check(&mut c, &p, co);
+        order::check(&mut c, &p, co, s);
         tiers::consumer(&mut c, &p, co, s, &queue_names);
         if co.batch_size == Some(0) {
             c.fail(
@@ -774,6 +776,10 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
         (
             "max_applied_twice_fraction",
             s.verdict.max_applied_twice_fraction,
+        ),
+        (
+            "max_out_of_order_fraction",
+            s.verdict.max_out_of_order_fraction,
         ),
         ("max_lost_fraction", s.verdict.max_lost_fraction),
         (
