@@ -21,6 +21,7 @@ mod fuzz;
 mod hedging;
 mod input;
 mod jobs;
+mod key_order;
 mod lambda;
 mod log;
 mod long_series;
