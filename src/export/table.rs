@@ -583,6 +583,18 @@ fn components(t: &mut String, s: &Summary) {
                 thousands(o.keys),
                 secs(o.max_behind_s)
             );
+            if let Some(e) = &o.entities {
+                let _ = writeln!(
+                    t,
+                    "  {:<11} per entity (the key before its {} parts): {} out of order, on {} of {} entities, up to {} behind",
+                    c.name,
+                    e.key_parts,
+                    thousands(e.out_of_order),
+                    thousands(e.entities_reordered),
+                    thousands(e.entities),
+                    secs(e.max_behind_s)
+                );
+            }
         }
         if let Some(k) = &c.crashes {
             let _ = writeln!(

@@ -394,6 +394,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
     }
     let (databases, apis) = world_downstreams;
     let mut consumers = vec![];
+    let keyed = keyed::KeyedNodes::of(s);
     for (i, c) in s.consumers.iter().enumerate() {
         let chain = c
             .calls
@@ -490,10 +491,12 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 (None, None, None) => Sink::Queue(QueueId(qid(o.queue.as_deref())?)),
             };
             let mut onward = Onward::new(&consumer_name(i, c), sink, o, seed, rep)?;
-            onward.keyed = keyed::keyed_input(s, c);
+            onward.keyed = keyed.input_parts(c).is_some();
             cons.onward = Some(onward);
         }
-        cons.key_order = keyed::keyed_input(s, c).then(|| KeyOrder::new(c.order_matters));
+        cons.key_order = keyed
+            .input_parts(c)
+            .map(|parts| KeyOrder::new(c.order_matters, parts));
         cons.store = c.idempotency.as_ref().map(|d| Store {
             ttl: from_secs(d.ttl_s),
             lock: from_secs(d.lock_s),

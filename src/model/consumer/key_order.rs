@@ -58,20 +58,28 @@ pub struct KeyOrder {
     /// applications are a harm the verdict names.
     pub matters: bool,
     pub c: KeyOrderCounters,
+    /// A composite key (an entity's key and one of `parts` suffixes, so
+    /// that a hot entity spreads over partitions): the order per entity
+    /// too, the price of the split.
+    pub entities: Option<(u32, Box<KeyOrder>)>,
 }
 
 impl KeyOrder {
-    pub fn new(matters: bool) -> KeyOrder {
+    pub fn new(matters: bool, parts: u32) -> KeyOrder {
         KeyOrder {
             latest: HashMap::new(),
             matters,
             c: KeyOrderCounters::default(),
+            entities: (parts > 1).then(|| (parts, Box::new(KeyOrder::new(false, 1)))),
         }
     }
 
     /// Books one application of message `key` with stamp `s`; true when it
     /// came after a later one of its key.
     pub fn apply(&mut self, key: u32, s: Stamp) -> bool {
+        if let Some((parts, e)) = &mut self.entities {
+            e.apply(key / *parts, s);
+        }
         self.c.applied += 1;
         let Some(l) = self.latest.get_mut(&key) else {
             self.latest.insert(
@@ -108,7 +116,7 @@ mod tests {
 
     #[test]
     fn an_application_behind_a_later_one_of_its_key_is_out_of_order() {
-        let mut o = KeyOrder::new(true);
+        let mut o = KeyOrder::new(true, 1);
         assert!(!o.apply(7, (10, 1)));
         assert!(!o.apply(7, (20, 2)));
         // Another key's order is its own.
@@ -126,5 +134,16 @@ mod tests {
         assert_eq!(o.c.keys_reordered, 2);
         assert_eq!(o.c.keys, 2);
         assert_eq!(o.c.max_behind, 10);
+    }
+
+    #[test]
+    fn a_composite_key_keeps_its_order_and_loses_its_entitys() {
+        // Entity 3 split in 4 parts: keys 12..16.
+        let mut o = KeyOrder::new(false, 4);
+        assert!(!o.apply(12, (10, 1)));
+        assert!(!o.apply(13, (5, 2)));
+        assert_eq!(o.c.out_of_order, 0);
+        let (_, e) = o.entities.as_ref().expect("entities");
+        assert_eq!((e.c.applied, e.c.out_of_order, e.c.keys), (2, 1, 1));
     }
 }

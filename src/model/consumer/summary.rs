@@ -85,6 +85,20 @@ pub struct OrderSummary {
     pub keys_reordered: u64,
     /// The most a late application trailed its key's latest, in publish time.
     pub max_behind_s: f64,
+    /// Composite keys (`key_parts` > 1): the same per entity (the key before
+    /// its split), whose order the split gives up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entities: Option<EntityOrderSummary>,
+}
+
+/// The order per entity of composite keys.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct EntityOrderSummary {
+    pub key_parts: u32,
+    pub out_of_order: u64,
+    pub entities: u64,
+    pub entities_reordered: u64,
+    pub max_behind_s: f64,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -350,6 +364,13 @@ impl Summarised for Consumer {
                 keys: o.c.keys,
                 keys_reordered: o.c.keys_reordered,
                 max_behind_s: o.max_behind_s(),
+                entities: o.entities.as_ref().map(|(parts, e)| EntityOrderSummary {
+                    key_parts: *parts,
+                    out_of_order: e.c.out_of_order,
+                    entities: e.c.keys,
+                    entities_reordered: e.c.keys_reordered,
+                    max_behind_s: e.max_behind_s(),
+                }),
             }),
             crashes: (!prefetch && crashes).then_some(CrashSummary {
                 crashes: self.c.crashes,

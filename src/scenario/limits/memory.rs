@@ -22,6 +22,9 @@ const MESSAGE_BYTES: u64 = 3 * (size_of::<crate::model::message::Message>() as u
 const WORKER_BYTES: u64 = size_of::<crate::model::consumer::Worker>() as u64 + EVENT_BYTES + 16;
 /// A closed-loop client: its request and its pending timer.
 const CLIENT_BYTES: u64 = size_of::<crate::model::client::Request>() as u64 + EVENT_BYTES;
+/// A key's latest application (`consumer/key_order.rs`): a hash map's
+/// entry, its control byte and its load factor's spare room, doubled.
+const KEY_ORDER_BYTES: u64 = 48;
 /// A partition of a topic, and each group's place in it.
 const PARTITION_BYTES: u64 = 256;
 /// What the verdict keeps per row of the time series (its final window, the
@@ -98,6 +101,37 @@ pub fn estimate(s: &Scenario) -> Estimate {
             u64::from(n),
             WORKER_BYTES,
         );
+    }
+    // A consumer of keyed messages keeps each key's latest application
+    // (and each entity's, for a composite key): up to every key drawn.
+    let keyed = crate::model::keyed::KeyedNodes::of(s);
+    let keyed_consumers = s
+        .consumers
+        .iter()
+        .filter(|c| keyed.input_parts(c).is_some())
+        .count() as u64;
+    if keyed_consumers > 0 {
+        for (i, p) in s.producers.iter().enumerate() {
+            let m = &p.message;
+            let keys = u64::from(m.keys) * u64::from(m.key_parts.max(1))
+                + if m.key_parts > 1 {
+                    u64::from(m.keys)
+                } else {
+                    0
+                };
+            if keys > 0 {
+                e.add(
+                    root.key("producer").index(i).key("message").key("keys"),
+                    format!(
+                        "the order of {} keys (producer {}) at {keyed_consumers} consumers",
+                        m.keys,
+                        i + 1
+                    ),
+                    keys.saturating_mul(keyed_consumers),
+                    KEY_ORDER_BYTES,
+                );
+            }
+        }
     }
     for (i, p) in s.producers.iter().enumerate() {
         if let Some(b) = &p.publish {

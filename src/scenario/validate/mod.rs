@@ -647,6 +647,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
 
     let mut cnames = vec![];
     let downstreams = downstream::callable(s);
+    let mut keyed = None;
     for (i, co) in s.consumers.iter().enumerate() {
         let p = root.key("consumer").index(i);
         cnames.push((p.key("name"), consumer_name(i, co)));
@@ -662,7 +663,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
         downstream::consumer(&mut c, &p, co, &downstreams);
         onward::check(&mut c, &p, co, &queue_names);
         crash::check(&mut c, &p, co);
-        order::check(&mut c, &p, co, s);
+        order::check(&mut c, &p, co, s, &mut keyed);
         tiers::consumer(&mut c, &p, co, s, &queue_names);
         if co.batch_size == Some(0) {
             c.fail(
