@@ -571,19 +571,29 @@ fn components(t: &mut String, s: &Summary) {
             );
         }
         if let Some(o) = &c.order {
-            let _ = writeln!(
-                t,
-                "  {:<11} key order{}: {} of {} keyed applications out of order ({}), on {} of {} keys, up to {} behind",
-                c.name,
-                if o.order_matters { " (matters)" } else { "" },
-                thousands(o.out_of_order),
-                thousands(o.applied),
-                crate::report::format::percent(o.out_of_order as f64 / o.applied.max(1) as f64),
-                thousands(o.keys_reordered),
-                thousands(o.keys),
-                secs(o.max_behind_s)
-            );
-            if let Some(e) = &o.entities {
+            let matters = if o.order_matters { " (matters)" } else { "" };
+            let _ = if o.out_of_order == 0 {
+                writeln!(
+                    t,
+                    "  {:<11} key order{matters}: {} keyed applications, every key in order ({} keys)",
+                    c.name,
+                    thousands(o.applied),
+                    thousands(o.keys)
+                )
+            } else {
+                writeln!(
+                    t,
+                    "  {:<11} key order{matters}: {} of {} keyed applications out of order ({}), on {} of {} keys, up to {} behind",
+                    c.name,
+                    thousands(o.out_of_order),
+                    thousands(o.applied),
+                    crate::report::format::percent(o.out_of_order as f64 / o.applied.max(1) as f64),
+                    thousands(o.keys_reordered),
+                    thousands(o.keys),
+                    secs(o.max_behind_s)
+                )
+            };
+            if let Some(e) = o.entities.as_ref().filter(|e| e.out_of_order > 0) {
                 let _ = writeln!(
                     t,
                     "  {:<11} per entity (the key before its {} parts): {} out of order, on {} of {} entities, up to {} behind",
