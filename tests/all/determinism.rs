@@ -527,6 +527,14 @@ query_s = { dist = "exponential", mean = 0.02 }
         "autoscale",
         include_str!("../../scenarios/autoscale-flash-sale.toml"),
     ),
+    (
+        "order_standard",
+        include_str!("../../scenarios/order-standard.toml"),
+    ),
+    (
+        "order_fifo",
+        include_str!("../../scenarios/order-fifo.toml"),
+    ),
 ];
 
 fn write_scenarios(dir: &Path, texts: &[(&str, String)]) -> Vec<PathBuf> {
