@@ -20,6 +20,7 @@ mod observe;
 pub mod onward;
 pub mod outbox;
 mod parked;
+pub mod payload;
 pub mod poller;
 mod prefetch;
 mod receive;
@@ -89,6 +90,8 @@ pub struct ConsumerCounters {
     pub crashes: u64,
     /// Messages a worker pool's crashes left to their visibility timeout.
     pub abandoned_at_crash: u64,
+    /// Lambda-like batches cut short by the invocation payload limit.
+    pub batches_cut: u64,
 }
 
 /// Separate streams, so that changing the error rate does not move a single
@@ -134,6 +137,9 @@ pub struct Consumer {
     /// The chain's first publish → this stage's first successful processing,
     /// for messages an earlier stage published (after warm-up).
     pub lineage: Option<Latency>,
+    /// Fetches claim-check payloads (a scenario with blob stores), or
+    /// downloads messages at a bandwidth (`payload.rs`).
+    pub payload: Option<payload::PayloadReader>,
 }
 
 /// What a consumer is: how its workers get what they process. Each kind keeps
@@ -238,6 +244,7 @@ impl Consumer {
             tiers: None,
             onward: None,
             lineage: None,
+            payload: None,
         }
     }
 
