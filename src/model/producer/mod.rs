@@ -306,6 +306,11 @@ impl Producer {
                 .map_or(0, |b| b.held_messages() + b.lost())
     }
 
+    /// Its messages' sizes vary, or it claim-checks them.
+    pub fn sized(&self) -> bool {
+        self.p.size.is_some() || self.p.claim.is_some()
+    }
+
     /// The next arrival time, or None when the producer is done.
     pub fn next_arrival(&mut self) -> Option<SimTime> {
         self.arrivals.next_time()
