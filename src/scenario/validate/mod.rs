@@ -15,6 +15,7 @@ mod log;
 mod names;
 mod onward;
 mod overlap;
+mod payload;
 mod push;
 mod slo;
 mod tiers;
@@ -701,6 +702,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
     client::check(&mut c, s);
     push::check(&mut c, s);
     bus::check(&mut c, s);
+    payload::check(&mut c, s);
     alarm::check(&mut c, s);
     slo::check(&mut c, s);
 
