@@ -8,9 +8,9 @@ mod database;
 mod dedupe;
 mod kafka;
 mod lambda;
+mod s3;
 mod sns;
 mod so_far;
-mod s3;
 mod sqs;
 mod workers;
 

@@ -146,7 +146,9 @@ pub enum Imbalance {
         counted_orphans: u64,
     },
     /// Payloads producers claim-checked and objects the stores took in.
-    #[error("producers claim-checked {sent} payloads but the blob stores took in {created} objects")]
+    #[error(
+        "producers claim-checked {sent} payloads but the blob stores took in {created} objects"
+    )]
     ClaimChecks { sent: u64, created: u64 },
     /// A bus's copies waiting for a retry, by its rules and by its slab.
     #[error("bus {bus}: its rules count {counted} copies waiting, it holds {held}")]

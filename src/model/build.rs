@@ -2,6 +2,7 @@
 
 use super::World;
 use super::arrivals::ArrivalProcess;
+use super::blob_store::{BlobParams, BlobStore};
 use super::broker::{Broker, NodeMemory};
 use super::bus::Bus;
 use super::client::hedge::{HedgeAfter, Hedging};
@@ -9,6 +10,7 @@ use super::client::{self, ClientParams, Clients, ClosedLoop};
 use super::consumer::WorkerState;
 use super::consumer::crash::RandomCrashes;
 use super::consumer::onward::Onward;
+use super::consumer::payload::PayloadReader;
 use super::consumer::poller::{Poller, PollerParams};
 use super::consumer::tiers::RetryTiers;
 use super::consumer::{Consumer, ConsumerParams, Kind};
@@ -21,16 +23,14 @@ use super::downstream::faults::Window;
 use super::downstream::record::{Record, RecordParams};
 use super::downstream::service::{Service, ServiceParams};
 use super::event::{
-    BlobId,
-    ApiId, BusId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId, WorkerId,
+    ApiId, BlobId, BusId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId,
+    WorkerId,
 };
 use super::idempotency::Store;
 use super::log::group::{GroupParams, GroupState};
 use super::log::replication::{Replication, ReplicationParams};
 use super::log::{Topic, TopicParams};
 use super::message::Arena;
-use super::blob_store::{BlobParams, BlobStore};
-use super::consumer::payload::PayloadReader;
 use super::producer::{ClaimCheck, Producer, ProducerParams, Sink};
 use super::profile::Profile;
 use super::protection::breaker::Breaker;

@@ -1,10 +1,10 @@
 //! flowsim's integration tests, in one crate: each module used to be a test
 //! binary of its own, and every binary linked the whole library again.
 
-mod payload;
 mod common;
 mod compare;
 mod compare_browser;
+mod payload;
 
 mod alarms;
 mod autoscaling;

@@ -27,7 +27,10 @@ fn inline_megabyte_messages_bill_sixteen_chunks_and_the_claim_check_one() {
     // Inline: every accepted message of about 900 KB is 14 to 16 chunks of
     // 64 KiB; those above 1 MiB are refused and the producer counts them.
     let chunks = qi.send_chunks.expect("sizes vary");
-    assert!(chunks >= 14 * qi.published && chunks <= 16 * qi.published, "{qi:?}");
+    assert!(
+        chunks >= 14 * qi.published && chunks <= 16 * qi.published,
+        "{qi:?}"
+    );
     let pi = inline.summary.producers[0].payload.as_ref().expect("sizes");
     assert!(pi.too_large > 100, "{pi:?}");
     assert_eq!(qi.refused_too_large, pi.too_large);
@@ -57,7 +60,10 @@ fn the_404_race_sends_healthy_messages_to_the_dlq_only_when_fatal() {
         "claim-check-race.toml",
         &[("no_such_key = \"transient\"", "no_such_key = \"fatal\"")],
     );
-    let t = transient.summary.consumers[0].payload.as_ref().expect("reader");
+    let t = transient.summary.consumers[0]
+        .payload
+        .as_ref()
+        .expect("reader");
     let f = fatal.summary.consumers[0].payload.as_ref().expect("reader");
     // Most pointers outrun their object: NoSuchKey is common either way.
     assert!(t.no_such_key > 1000 && f.no_such_key > 1000, "{t:?} {f:?}");
@@ -91,11 +97,19 @@ fn cleanup_strategies_over_thirty_days() {
         run("both"),
         run("none"),
     );
-    let (l, d, b, n) = (store(&lifecycle), store(&delete), store(&both), store(&none));
+    let (l, d, b, n) = (
+        store(&lifecycle),
+        store(&delete),
+        store(&both),
+        store(&none),
+    );
     // 0.02/s over 30 days: about 51,840 payloads of 2 MB.
     assert!(n.objects_put > 50_000, "{n:?}");
     // Deleting after processing leaves nothing; both too.
-    assert_eq!((d.orphans, d.objects_stored, d.deleted), (0, 0, d.objects_put));
+    assert_eq!(
+        (d.orphans, d.objects_stored, d.deleted),
+        (0, 0, d.objects_put)
+    );
     assert_eq!(b.orphans, 0);
     assert_eq!(b.expired_orphans, 0);
     // The lifecycle rule holds about 7 days of orphans at the end and has
@@ -105,7 +119,10 @@ fn cleanup_strategies_over_thirty_days() {
     // None keeps every one: orphans and storage grow without bound.
     assert_eq!(n.orphans, n.objects_put);
     assert!(n.storage_cost_usd > 1.5 * l.storage_cost_usd, "{n:?} {l:?}");
-    assert!(l.storage_cost_usd > 10.0 * d.storage_cost_usd, "{l:?} {d:?}");
+    assert!(
+        l.storage_cost_usd > 10.0 * d.storage_cost_usd,
+        "{l:?} {d:?}"
+    );
     // 51,840 × 2 MB is about 97 GB: past the 50 GB budget.
     assert!(n.over_budget && !l.over_budget);
     for o in [&lifecycle, &delete, &both, &none] {

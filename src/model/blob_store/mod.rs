@@ -146,7 +146,9 @@ const GEN_MASK: u32 = 0x7f_ffff;
 
 /// The pointer a message carries to its object.
 pub fn pointer(store: BlobId, slot: u32, generation: u32) -> u64 {
-    TAG | (u64::from(store.0 & 0xff) << 55) | (u64::from(generation & GEN_MASK) << 32) | u64::from(slot)
+    TAG | (u64::from(store.0 & 0xff) << 55)
+        | (u64::from(generation & GEN_MASK) << 32)
+        | u64::from(slot)
 }
 
 /// The store, slot and generation of a pointer; None for an offset that is
@@ -252,7 +254,11 @@ impl BlobStore {
             .visible_after
             .as_ref()
             .map_or(0, |l| from_secs(l.sample(&mut self.lag_rng)));
-        let readable_at = if sent_after_ack { now } else { now.saturating_add(d) };
+        let readable_at = if sent_after_ack {
+            now
+        } else {
+            now.saturating_add(d)
+        };
         self.advance(now);
         let slot = match self.free.pop() {
             Some(s) => s,
@@ -419,7 +425,9 @@ impl BlobStore {
 
     /// Stored past the budget at some time, if it has one.
     pub fn over_budget(&self) -> bool {
-        self.p.budget_bytes.is_some_and(|b| self.c.peak_bytes as f64 > b)
+        self.p
+            .budget_bytes
+            .is_some_and(|b| self.c.peak_bytes as f64 > b)
     }
 
     /// Seconds of storage integral so far, for the tests: (objects, bytes)

@@ -44,7 +44,10 @@ impl Consumer {
     /// The pointer of a message this consumer must fetch first, if any.
     pub(crate) fn pointer_of(&self, arena: &Arena, r: Receipt) -> Option<u64> {
         self.payload.as_ref()?;
-        if !matches!(self.kind, Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_)) {
+        if !matches!(
+            self.kind,
+            Kind::Pool | Kind::Prefetch { .. } | Kind::Poller(_)
+        ) {
             return None;
         }
         let p = arena.get(r.slot).offset;
@@ -116,7 +119,12 @@ impl Consumer {
 
     /// A pool gives up a message whose payload is missing: to its queue's
     /// dead-letter queue, or deleted (lost) without one.
-    pub(crate) fn give_up_message(&mut self, r: Receipt, cx: &mut Reach<'_>, now: SimTime) -> Changed {
+    pub(crate) fn give_up_message(
+        &mut self,
+        r: Receipt,
+        cx: &mut Reach<'_>,
+        now: SimTime,
+    ) -> Changed {
         let qi = self.p.queue.index();
         let pr = self.payload.as_mut().expect("a payload reader");
         let Some(dlq) = cx.queues[qi].p.dlq else {

@@ -2,7 +2,6 @@
 //! served when messages become visible, a poller gathering its batch, and
 //! dead-lettering on receive.
 
-use crate::scenario::LAMBDA_PAYLOAD_BYTES;
 use crate::engine::Scheduler;
 use crate::model::Event;
 use crate::model::consumer::{Consumer, Kind, Phase, WorkerState};
@@ -10,6 +9,7 @@ use crate::model::effect::Effect;
 use crate::model::event::{ConsumerEvent, WorkerId};
 use crate::model::queue::{Changed, Waiter};
 use crate::model::reach::Reach;
+use crate::scenario::LAMBDA_PAYLOAD_BYTES;
 
 impl Consumer {
     /// The queue has something visible for worker `wi`, parked on it: a long
@@ -51,7 +51,11 @@ impl Consumer {
         cx.set_aside.clear();
         // A Lambda invocation's payload limit: what the batch holds already
         // counts.
-        let held: u64 = w.batch.iter().map(|r| u64::from(cx.arena.get(r.slot).size)).sum();
+        let held: u64 = w
+            .batch
+            .iter()
+            .map(|r| u64::from(cx.arena.get(r.slot).size))
+            .sum();
         let cap = LAMBDA_PAYLOAD_BYTES.saturating_sub(held);
         let (_, cut, changed) =
             cx.queues[qi].receive_capped(cx.arena, now, room, cap, &mut w.batch, cx.set_aside);
@@ -102,7 +106,14 @@ impl Consumer {
             // A Lambda invocation carries at most 6 MB: the batch is cut
             // before the message that would pass it.
             let cap = LAMBDA_PAYLOAD_BYTES;
-            q.receive_capped(cx.arena, now, self.p.batch_size, cap, &mut w.batch, cx.set_aside)
+            q.receive_capped(
+                cx.arena,
+                now,
+                self.p.batch_size,
+                cap,
+                &mut w.batch,
+                cx.set_aside,
+            )
         } else {
             let (got, changed) =
                 q.receive(cx.arena, now, self.p.batch_size, &mut w.batch, cx.set_aside);

@@ -10,8 +10,8 @@ mod produce;
 mod publish;
 pub mod summary;
 
-pub(crate) use produce::Outlet;
 pub use claim::ClaimCheck;
+pub(crate) use produce::Outlet;
 
 use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::model::arrivals::ArrivalProcess;
@@ -322,7 +322,10 @@ impl Producer {
         self.c.made += 1;
         m.size = match &self.p.size {
             // Rounded to whole bytes, at least one, within the field.
-            Some(d) => d.sample(&mut self.size_rng).round().clamp(1.0, f64::from(u32::MAX)) as u32,
+            Some(d) => d
+                .sample(&mut self.size_rng)
+                .round()
+                .clamp(1.0, f64::from(u32::MAX)) as u32,
             None => self.p.size_bytes,
         };
         self.c.payload_bytes += u64::from(m.size);

@@ -337,7 +337,9 @@ impl Queue {
     /// Larger than this queue lets through.
     #[inline]
     pub fn too_large(&self, m: &Message) -> bool {
-        self.p.max_message_bytes.is_some_and(|max| u64::from(m.size) > max)
+        self.p
+            .max_message_bytes
+            .is_some_and(|max| u64::from(m.size) > max)
     }
 
     /// The token for a change made to this queue (or for a look at it that

@@ -107,7 +107,11 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         }
         c.reference(k.key("blob_store"), "blob store", &cc.blob_store, &stores);
         if cc.pointer_bytes == 0 {
-            c.fail(k.key("pointer_bytes"), "a pointer of 0 bytes", "bytes ≥ 1 (the bucket and key)");
+            c.fail(
+                k.key("pointer_bytes"),
+                "a pointer of 0 bytes",
+                "bytes ≥ 1 (the bucket and key)",
+            );
         }
         let store = s.blob_stores.iter().find(|b| b.name == cc.blob_store);
         if cc.cleanup.expires()
@@ -131,7 +135,13 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
     for (i, co) in s.consumers.iter().enumerate() {
         let p = root.key("consumer").index(i);
         if let Some(d) = co.download_mb_per_s {
-            c.range(p.key("download_mb_per_s"), d, 1e-6, 1e9, "MB per second > 0");
+            c.range(
+                p.key("download_mb_per_s"),
+                d,
+                1e-6,
+                1e9,
+                "MB per second > 0",
+            );
         }
         if co.no_such_key.is_some() && s.blob_stores.is_empty() {
             c.fail(
