@@ -8,6 +8,7 @@ mod database;
 mod dedupe;
 mod kafka;
 mod lambda;
+mod s3;
 mod sns;
 mod so_far;
 mod sqs;
@@ -71,6 +72,7 @@ fn item(name: &str, part: &str, kind: &str, quantity: f64, unit: &str, price: f6
 /// The components' entries the cost model prices: a run's summary's, or
 /// the world's as it is at a sample (`so_far`).
 pub(crate) struct Priced<'a> {
+    pub blob_stores: &'a [crate::model::blob_store::summary::BlobStoreSummary],
     pub producers: &'a [ProducerSummary],
     pub queues: &'a [QueueSummary],
     pub consumers: &'a [ConsumerSummary],
@@ -82,6 +84,7 @@ pub(crate) struct Priced<'a> {
 impl<'a> Priced<'a> {
     fn of(sum: &'a Summary) -> Priced<'a> {
         Priced {
+            blob_stores: &sum.blob_stores,
             producers: &sum.producers,
             queues: &sum.queues,
             consumers: &sum.consumers,
@@ -103,6 +106,7 @@ fn items(s: &Scenario, sum: &Priced, hours: f64) -> Vec<Item> {
     items.extend(dedupe::items(s, sum, p));
     items.extend(kafka::items(s, sum, p, hours));
     items.extend(workers::items(sum, p, hours));
+    items.extend(s3::items(sum));
     items
 }
 

@@ -24,7 +24,9 @@ pub fn so_far(s: &Scenario, w: &World, now: SimTime) -> f64 {
         entries(&w.topics, &r),
         entries(&w.pushes, &r),
     );
+    let blob_stores = entries(&w.blob_stores, &r);
     let parts = Priced {
+        blob_stores: &blob_stores,
         producers: &producers,
         queues: &queues,
         consumers: &consumers,

@@ -23,7 +23,12 @@ pub(super) fn items(s: &Scenario, sum: &Priced, p: &CostConfig) -> Vec<Item> {
             .max(1);
         let empty: u64 = readers.iter().map(|(c, _)| c.empty_receives).sum();
         let per = |n: u64| n.div_ceil(u64::from(batch)) as f64;
-        let requests = q.published as f64 * chunks(size_to(s, sum, &q.name))
+        // Sizes that vary are billed by what was sent, chunk by chunk.
+        let sends = match q.send_chunks {
+            Some(n) => n as f64,
+            None => q.published as f64 * chunks(size_to(s, sum, &q.name)),
+        };
+        let requests = sends
             + per(q.deliveries)
             + empty as f64
             + per(q.deletes + q.stale_deletes)

@@ -128,6 +128,28 @@ pub enum Imbalance {
         dropped: u64,
         pending: u64,
     },
+    /// A blob store's objects: each one PUT is deleted, expired or still
+    /// stored, and what it counts stored is what its slab holds.
+    #[error(
+        "blob store {store}: {created} objects PUT but {deleted} deleted + {expired} expired + {stored} stored (its slab holds {held} objects, {bytes} bytes against {counted_bytes} counted, {orphans} orphans against {counted_orphans} counted)"
+    )]
+    BlobObjects {
+        store: String,
+        created: u64,
+        deleted: u64,
+        expired: u64,
+        stored: u64,
+        held: u64,
+        bytes: u64,
+        counted_bytes: u64,
+        orphans: u64,
+        counted_orphans: u64,
+    },
+    /// Payloads producers claim-checked and objects the stores took in.
+    #[error(
+        "producers claim-checked {sent} payloads but the blob stores took in {created} objects"
+    )]
+    ClaimChecks { sent: u64, created: u64 },
     /// A bus's copies waiting for a retry, by its rules and by its slab.
     #[error("bus {bus}: its rules count {counted} copies waiting, it holds {held}")]
     BusWaiting {

@@ -46,6 +46,9 @@ pub struct Ledger {
     /// Producers with a publish policy: what their buffers hold and lost.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub producers: Option<ProducerLedger>,
+    /// Claim-check payloads, when the scenario has blob stores.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payloads: Option<PayloadLedger>,
     pub balanced: bool,
 }
 
@@ -67,6 +70,31 @@ pub struct ProducerLedger {
 impl ProducerLedger {
     pub fn lost(&self) -> u64 {
         self.dropped_full + self.gave_up + self.lost_at_crash
+    }
+}
+
+/// Every payload object PUT to a blob store ends exactly once: deleted after
+/// its message was processed, expired by the lifecycle rule (an orphan, or
+/// before its message was processed: a payload lost), or still stored (an
+/// orphan whose message is done, or referenced by a message still in the
+/// system or dead-lettered, or lost with it).
+#[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
+pub struct PayloadLedger {
+    pub objects: u64,
+    pub deleted_after_processing: u64,
+    pub expired_orphans: u64,
+    pub expired_unprocessed: u64,
+    pub stored_orphans: u64,
+    pub stored_referenced: u64,
+}
+
+impl PayloadLedger {
+    pub fn ended(&self) -> u64 {
+        self.deleted_after_processing
+            + self.expired_orphans
+            + self.expired_unprocessed
+            + self.stored_orphans
+            + self.stored_referenced
     }
 }
 
@@ -104,6 +132,7 @@ pub fn settle(w: &World) -> Result<Ledger, Unbalanced> {
         dead_lettered_poison: 0,
         push: t.push,
         producers: t.producers,
+        payloads: t.payloads,
         balanced: false,
     };
     let held = l.in_system.visible + l.in_system.in_flight + l.in_system.delayed;
@@ -159,6 +188,13 @@ pub fn settle(w: &World) -> Result<Ledger, Unbalanced> {
     }
     if let Some(p) = &l.push {
         problems.extend(push_problems(w, p));
+    }
+    let objects = l.payloads.as_ref().map_or(0, |p| p.objects);
+    if t.claim_checks != objects {
+        problems.push(Imbalance::ClaimChecks {
+            sent: t.claim_checks,
+            created: objects,
+        });
     }
     problems.extend(w.own_books());
     // Attempts still on the wire make up the difference.

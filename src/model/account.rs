@@ -42,6 +42,9 @@ pub struct Terms {
     /// What all queues (dead-letter queues too) hold, state by state: must
     /// be what the arena holds.
     pub queue_states: StateCounts,
+    /// Payloads producers put in blob stores, and the stores' objects.
+    pub claim_checks: u64,
+    pub payloads: Option<crate::metrics::ledger::PayloadLedger>,
     /// Attempts clients sent to services, and those the services saw.
     pub service_attempts_sent: u64,
     pub service_attempts_reached: u64,
@@ -88,6 +91,7 @@ impl World {
         add(&self.consumers, &mut t);
         add(&self.clients, &mut t);
         add(&self.services, &mut t);
+        add(&self.blob_stores, &mut t);
         t
     }
 
@@ -104,6 +108,7 @@ impl World {
         check(&self.consumers, &b, &mut out);
         check(&self.clients, &b, &mut out);
         check(&self.services, &b, &mut out);
+        check(&self.blob_stores, &b, &mut out);
         out
     }
 }

@@ -2,6 +2,7 @@
 
 use super::World;
 use super::arrivals::ArrivalProcess;
+use super::blob_store::{BlobParams, BlobStore};
 use super::broker::{Broker, NodeMemory};
 use super::bus::Bus;
 use super::client::hedge::{HedgeAfter, Hedging};
@@ -10,6 +11,7 @@ use super::consumer::WorkerState;
 use super::consumer::crash::RandomCrashes;
 use super::consumer::key_order::KeyOrder;
 use super::consumer::onward::Onward;
+use super::consumer::payload::PayloadReader;
 use super::consumer::poller::{Poller, PollerParams};
 use super::consumer::tiers::RetryTiers;
 use super::consumer::{Consumer, ConsumerParams, Kind};
@@ -22,7 +24,8 @@ use super::downstream::faults::Window;
 use super::downstream::record::{Record, RecordParams};
 use super::downstream::service::{Service, ServiceParams};
 use super::event::{
-    ApiId, BusId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId, WorkerId,
+    ApiId, BlobId, BusId, ConsumerId, DatabaseId, PushId, QueueId, RecordId, ServiceId, TopicId,
+    WorkerId,
 };
 use super::idempotency::Store;
 use super::keyed;
@@ -30,7 +33,7 @@ use super::log::group::{GroupParams, GroupState};
 use super::log::replication::{Replication, ReplicationParams};
 use super::log::{Topic, TopicParams};
 use super::message::Arena;
-use super::producer::{Producer, ProducerParams, Sink};
+use super::producer::{ClaimCheck, Producer, ProducerParams, Sink};
 use super::profile::Profile;
 use super::protection::breaker::Breaker;
 use super::protection::budget::Budget;
@@ -211,6 +214,15 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 ttl: q.message_ttl_s.map(from_secs),
                 per_message_ttl,
                 expire_to,
+                max_message_bytes: q.max_message_bytes.as_ref().and_then(|l| l.bytes()),
+                count_chunks: q.max_message_bytes.is_some()
+                    || s.producers.iter().any(|p| {
+                        (p.message.size.is_some() || p.claim_check.is_some())
+                            && p.queue.as_deref().is_none_or(|n| n == q.name)
+                            && p.topic.is_none()
+                            && p.push.is_none()
+                            && p.bus.is_none()
+                    }),
             },
         ));
     }
@@ -249,6 +261,43 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         })
         .map(|(i, _)| i)
         .collect();
+    let blob_id = |name: &str| -> Result<BlobId, BuildError> {
+        s.blob_stores
+            .iter()
+            .position(|b| b.name == name)
+            .map(BlobId::of)
+            .ok_or_else(|| unknown("blob store", name))
+    };
+    let blob_stores = s
+        .blob_stores
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            Ok(BlobStore::new(
+                BlobId::of(i),
+                BlobParams {
+                    name: b.name.clone(),
+                    put: Dist::new(&b.put_s)?,
+                    get: Dist::new(&b.get_s)?,
+                    delete: Dist::new(&b.delete_s)?,
+                    bytes_per_s: b.bandwidth_mb_per_s * 1e6,
+                    error_rate: b.error_rate,
+                    visible_after: match &b.visible_after_s {
+                        Some(d) => Some(Dist::new(d)?),
+                        None => None,
+                    },
+                    expire_after: b.expire_after_days.map(|d| from_secs(d * 86_400.0)),
+                    put_per_request: b.put_per_1000 / 1000.0,
+                    get_per_request: b.get_per_1000 / 1000.0,
+                    delete_per_request: b.delete_per_1000 / 1000.0,
+                    storage_per_gb_month: b.storage_per_gb_month,
+                    budget_bytes: b.storage_budget_gb.map(|g| g * 1_073_741_824.0),
+                },
+                seed,
+                rep,
+            ))
+        })
+        .collect::<Result<Vec<_>, BuildError>>()?;
     let mut producers = vec![];
     for (i, p) in s.producers.iter().enumerate() {
         let m = &p.message;
@@ -284,6 +333,21 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 cost,
                 publish: p.publish.clone(),
                 acks: p.acks.unwrap_or_default(),
+                size: match &m.size {
+                    Some(d) => Some(Dist::new(d)?),
+                    None => None,
+                },
+                claim: match &p.claim_check {
+                    Some(cc) => Some(ClaimCheck {
+                        store: blob_id(&cc.blob_store)?,
+                        threshold: cc.threshold_bytes,
+                        always: cc.always,
+                        pointer_bytes: cc.pointer_bytes,
+                        upload: cc.upload,
+                        cleanup: cc.cleanup,
+                    }),
+                    None => None,
+                },
             },
             seed,
             rep,
@@ -456,6 +520,13 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             )
         });
         cons.crash_at = c.crash_at_s.iter().map(|&s| from_secs(s)).collect();
+        if !s.blob_stores.is_empty() || c.download_mb_per_s.is_some() {
+            cons.payload = Some(PayloadReader {
+                no_such_key: c.no_such_key.unwrap_or_default(),
+                download: c.download_mb_per_s.map(|d| d * 1e6),
+                c: Default::default(),
+            });
+        }
         if let Some(t) = &c.retry_tiers {
             cons.tiers = Some(RetryTiers {
                 queues: t
@@ -637,6 +708,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         topics,
         pushes,
         buses,
+        blob_stores,
         endpoint_copies: 0,
         record_copies: 0,
         databases,

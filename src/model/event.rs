@@ -88,6 +88,10 @@ id!(
     /// A DLQ redrive.
     RedriveId(u16)
 );
+id!(
+    /// A `[[blob_store]]`.
+    BlobId(u16)
+);
 
 #[derive(Clone, Copy, Debug)]
 pub enum Event {
@@ -101,6 +105,7 @@ pub enum Event {
     /// A push topic's copy to an endpoint.
     PushCopy(MessageId, PushCopyEvent),
     Bus(BusId, BusEvent),
+    Blob(BlobId, BlobEvent),
     Redrive(RedriveId),
     /// An outage window (`[[fault]]`) on a database starts or ends; `window`
     /// indexes the world's database outages.
@@ -138,6 +143,12 @@ pub enum ProducerEvent {
     Produce,
     /// Buffered publishes are due for a retry.
     Retry,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum BlobEvent {
+    /// The lifecycle rule's next expiry is due.
+    Expire,
 }
 
 #[derive(Clone, Copy, Debug)]

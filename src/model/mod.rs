@@ -24,6 +24,7 @@
 
 pub mod account;
 pub mod arrivals;
+pub mod blob_store;
 pub mod broker;
 pub mod build;
 pub mod bus;
@@ -72,6 +73,8 @@ pub struct World {
     pub topics: Vec<log::Topic>,
     pub pushes: Vec<push::PushTopic>,
     pub buses: Vec<bus::Bus>,
+    /// Object stores for claim checks.
+    pub blob_stores: Vec<blob_store::BlobStore>,
     /// Copies made in the arena for push endpoints.
     pub endpoint_copies: u64,
     /// Record copies made in the arena for group members (not messages).
@@ -170,6 +173,12 @@ impl World {
         }
         for (i, r) in self.redrives.iter().enumerate() {
             evs.push((r.at, Event::Redrive(RedriveId::of(i))));
+        }
+        for (i, b) in self.blob_stores.iter().enumerate() {
+            // The lifecycle line of the initial backlog's objects.
+            if let Some(t) = b.timer_at() {
+                evs.push((t, Event::Blob(BlobId::of(i), BlobEvent::Expire)));
+            }
         }
         for (c, cons) in self.consumers.iter().enumerate() {
             if cons.autoscale.is_some() {

@@ -68,6 +68,7 @@ impl World {
         section(&self.clients, cols, &v);
         section(&self.services, cols, &v);
         section(&self.records, cols, &v);
+        section(&self.blob_stores, cols, &v);
         cols.system();
     }
 }

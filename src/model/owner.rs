@@ -17,6 +17,7 @@ impl World {
             Event::Service(v, _) => format!("service `{}`", self.services[v.index()].p.name),
             Event::PushCopy(..) => "push deliveries".into(),
             Event::Bus(b, _) => format!("bus `{}`", self.buses[b.index()].name),
+            Event::Blob(b, _) => format!("blob store `{}`", self.blob_stores[b.index()].p.name),
             Event::Redrive(r) => {
                 let q = self.redrives[r.index()].queue.index();
                 format!("the redrive of queue `{}`", self.queues[q].p.name)

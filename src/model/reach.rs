@@ -8,6 +8,7 @@
 
 use crate::engine::Scheduler;
 use crate::model::Event;
+use crate::model::blob_store::BlobStore;
 use crate::model::client::jobs::Jobs;
 use crate::model::downstream::api::Api;
 use crate::model::downstream::database::Database;
@@ -34,6 +35,8 @@ pub(crate) struct Reach<'a> {
     pub set_aside: &'a mut Vec<u32>,
     /// The jobs clients submitted to queues, whose completion they wait for.
     pub jobs: &'a mut Jobs,
+    /// The blob stores, for claim-check payloads.
+    pub blobs: &'a mut [BlobStore],
     pub next: &'a mut Effects,
 }
 

@@ -99,6 +99,9 @@ pub struct Summary {
     pub pushes: Vec<super::PushSummary>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub buses: Vec<crate::model::bus::summary::BusSummary>,
+    /// Blob stores (claim checks).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blob_stores: Vec<crate::model::blob_store::summary::BlobStoreSummary>,
     /// When each `[[alarm]]` fired, and how long after its trigger.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub alarms: Vec<super::AlarmSummary>,
@@ -285,6 +288,7 @@ pub(super) fn summarise(
         records: entries(&w.records, &reach),
         pushes: entries(&w.pushes, &reach),
         buses: entries(&w.buses, &reach),
+        blob_stores: entries(&w.blob_stores, &reach),
         alarms,
         theory,
         slo: vec![],

@@ -4,6 +4,7 @@
 mod common;
 mod compare;
 mod compare_browser;
+mod payload;
 
 mod alarms;
 mod autoscaling;

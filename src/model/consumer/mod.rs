@@ -21,6 +21,7 @@ mod observe;
 pub mod onward;
 pub mod outbox;
 mod parked;
+pub mod payload;
 pub mod poller;
 mod prefetch;
 mod receive;
@@ -90,6 +91,8 @@ pub struct ConsumerCounters {
     pub crashes: u64,
     /// Messages a worker pool's crashes left to their visibility timeout.
     pub abandoned_at_crash: u64,
+    /// Lambda-like batches cut short by the invocation payload limit.
+    pub batches_cut: u64,
 }
 
 /// Separate streams, so that changing the error rate does not move a single
@@ -137,6 +140,9 @@ pub struct Consumer {
     pub lineage: Option<Latency>,
     /// Keyed input: the order of each key's applications (`key_order.rs`).
     pub key_order: Option<key_order::KeyOrder>,
+    /// Fetches claim-check payloads (a scenario with blob stores), or
+    /// downloads messages at a bandwidth (`payload.rs`).
+    pub payload: Option<payload::PayloadReader>,
 }
 
 /// What a consumer is: how its workers get what they process. Each kind keeps
@@ -242,6 +248,7 @@ impl Consumer {
             onward: None,
             lineage: None,
             key_order: None,
+            payload: None,
         }
     }
 

@@ -9,6 +9,7 @@ use crate::model::effect::Effect;
 use crate::model::event::{ConsumerEvent, WorkerId};
 use crate::model::queue::{Changed, Waiter};
 use crate::model::reach::Reach;
+use crate::scenario::LAMBDA_PAYLOAD_BYTES;
 
 impl Consumer {
     /// The queue has something visible for worker `wi`, parked on it: a long
@@ -48,8 +49,20 @@ impl Consumer {
         let w = &mut self.workers[wi];
         let room = self.p.batch_size - w.batch.len() as u32;
         cx.set_aside.clear();
-        let (_, changed) = cx.queues[qi].receive(cx.arena, now, room, &mut w.batch, cx.set_aside);
-        (changed, w.batch.len() as u32 == self.p.batch_size)
+        // A Lambda invocation's payload limit: what the batch holds already
+        // counts.
+        let held: u64 = w
+            .batch
+            .iter()
+            .map(|r| u64::from(cx.arena.get(r.slot).size))
+            .sum();
+        let cap = LAMBDA_PAYLOAD_BYTES.saturating_sub(held);
+        let (_, cut, changed) =
+            cx.queues[qi].receive_capped(cx.arena, now, room, cap, &mut w.batch, cx.set_aside);
+        if cut {
+            self.c.batches_cut += 1;
+        }
+        (changed, cut || w.batch.len() as u32 == self.p.batch_size)
     }
 
     /// Worker `wi` as a receiver parked on its queue.
@@ -89,11 +102,29 @@ impl Consumer {
         w.batch.clear();
         w.pos = 0;
         cx.set_aside.clear();
-        let (got, changed) =
-            q.receive(cx.arena, now, self.p.batch_size, &mut w.batch, cx.set_aside);
+        let (got, cut, changed) = if self.kind.poller().is_some() {
+            // A Lambda invocation carries at most 6 MB: the batch is cut
+            // before the message that would pass it.
+            let cap = LAMBDA_PAYLOAD_BYTES;
+            q.receive_capped(
+                cx.arena,
+                now,
+                self.p.batch_size,
+                cap,
+                &mut w.batch,
+                cx.set_aside,
+            )
+        } else {
+            let (got, changed) =
+                q.receive(cx.arena, now, self.p.batch_size, &mut w.batch, cx.set_aside);
+            (got, false, changed)
+        };
+        if cut {
+            self.c.batches_cut += 1;
+        }
         if got > 0 {
             match self.kind.poller() {
-                Some(p) if got < self.p.batch_size && p.p.batch_window > 0 => {
+                Some(p) if got < self.p.batch_size && !cut && p.p.batch_window > 0 => {
                     // Gather until the window ends, then top up and invoke.
                     w.set_state(WorkerState::Gathering, &mut self.parked);
                     let at = now + p.p.batch_window;

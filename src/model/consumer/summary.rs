@@ -69,6 +69,14 @@ pub struct ConsumerSummary {
     /// one of its key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<OrderSummary>,
+    /// Claim-check payloads fetched (a scenario with blob stores), and
+    /// inline transfers at `download_mb_per_s`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<ConsumerPayloadSummary>,
+    /// Lambda-like batches cut short by the 6 MB invocation payload limit;
+    /// left out at 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub batches_cut: u64,
 }
 
 /// The order of each key's applications (`key_order.rs`).
@@ -99,6 +107,29 @@ pub struct EntityOrderSummary {
     pub entities: u64,
     pub entities_reordered: u64,
     pub max_behind_s: f64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// A consumer's GETs of claim-check payloads and what NoSuchKey did.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct ConsumerPayloadSummary {
+    /// "transient" or "fatal".
+    pub no_such_key_policy: crate::scenario::NoSuchKey,
+    pub gets: u64,
+    pub no_such_key: u64,
+    /// NoSuchKey as transient: back to the queue (counts toward
+    /// `max_receive_count`).
+    pub returned: u64,
+    /// NoSuchKey as fatal: moved to the DLQ, or lost without one.
+    pub dead_lettered: u64,
+    pub lost: u64,
+    /// Seconds spent fetching (GETs, inline transfers), over all workers.
+    pub fetch_s: f64,
+    /// Objects it deleted after processing.
+    pub deleted_objects: u64,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -376,6 +407,17 @@ impl Summarised for Consumer {
                 crashes: self.c.crashes,
                 abandoned_messages: self.c.abandoned_at_crash,
             }),
+            payload: self.payload.as_ref().map(|p| ConsumerPayloadSummary {
+                no_such_key_policy: p.no_such_key,
+                gets: p.c.gets,
+                no_such_key: p.c.no_such_key,
+                returned: p.c.returned,
+                dead_lettered: p.c.dead_lettered,
+                lost: p.c.lost,
+                fetch_s: p.c.fetch_ns as f64 / 1e9,
+                deleted_objects: p.c.deleted_objects,
+            }),
+            batches_cut: self.c.batches_cut,
         }
     }
 }

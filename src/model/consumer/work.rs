@@ -65,6 +65,8 @@ impl Consumer {
                 self.c.dedupe_conflicts += 1;
                 self.message_failed(wi, false, cx, sim);
             }
+            Phase::Get => self.get_payload(wi, cx, sim),
+            Phase::Got(found) => self.got_payload(wi, found, cx, sim),
         }
     }
 
@@ -77,6 +79,9 @@ impl Consumer {
         cx: &mut Reach<'_>,
         sim: &mut Scheduler<Event>,
     ) {
+        if self.payload.is_some() {
+            self.payload_processed(wi, cx, sim.now());
+        }
         let first = self.record_success(wi, applied, cx.arena, sim.now());
         if first && !cx.jobs.is_empty() {
             // A job's submitter waits for this: its answer goes back.
@@ -146,6 +151,8 @@ impl Consumer {
         let changed = if ok {
             self.workers[wi].retries_in_place = 0;
             cx.queues[qi].delete(cx.arena, r, now)
+        } else if std::mem::take(&mut self.workers[wi].give_up) {
+            self.give_up_message(r, cx, now)
         } else if self.tiers.is_some() {
             if self.retry_in_place(wi, sim) {
                 return;
@@ -262,12 +269,29 @@ impl Consumer {
                 Check::InProgress => return self.schedule_step(wi, Phase::Conflict, 0, sim),
             }
         }
-        let cost = m.cost;
+        let size = m.size;
+        // A claim check: the payload is fetched first (`payload.rs`).
+        if self.pointer_of(arena, r).is_some() {
+            return self.schedule_step(wi, Phase::Get, 0, sim);
+        }
+        let transfer = self.inline_transfer(size);
+        self.process(wi, transfer, arena, sim);
+    }
+
+    /// The current message's own work, after `transfer` (its bytes arriving).
+    pub(crate) fn process(
+        &mut self,
+        wi: usize,
+        transfer: SimTime,
+        arena: &mut Arena,
+        sim: &mut Scheduler<Event>,
+    ) {
+        let cost = arena.get(self.current(wi).slot).cost;
         if self.publish_before_write(wi, sim) {
             return;
         }
         let s = self.draw_processing_s(cost);
-        self.schedule_step(wi, Phase::Compute, from_secs(s), sim);
+        self.schedule_step(wi, Phase::Compute, from_secs(s) + transfer, sim);
     }
 
     /// The receipt of the message the worker is on.

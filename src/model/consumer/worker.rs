@@ -49,6 +49,11 @@ pub enum Phase {
     Conflict,
     /// Waiting to retry a publish onward the next stage's queue refused.
     Onward,
+    /// About to GET the message's payload from its blob store (a step at
+    /// the same instant, where the store is lent).
+    Get,
+    /// The GET is under way; it found the object or not (NoSuchKey).
+    Got(bool),
 }
 
 pub struct Worker {
@@ -79,6 +84,9 @@ pub struct Worker {
     pub ahead: bool,
     /// Blocking retry tiers: the delays its current message has waited.
     pub retries_in_place: u32,
+    /// Its current message's payload is missing for good
+    /// (`no_such_key = "fatal"`): the failure gives the message up.
+    pub give_up: bool,
 }
 
 impl Default for Worker {
@@ -107,6 +115,7 @@ impl Worker {
             onward_left: 0,
             ahead: false,
             retries_in_place: 0,
+            give_up: false,
         }
     }
 }

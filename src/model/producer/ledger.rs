@@ -11,6 +11,7 @@ impl Accounted for Producer {
             t.produced += self.messages();
         }
         t.rejections_seen += self.c.rejected;
+        t.claim_checks += self.c.claim_checks;
         let Some(b) = &self.buffer else { return };
         t.policy_rejected += self.c.rejected;
         let l = t.producers.get_or_insert_with(Default::default);

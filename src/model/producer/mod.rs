@@ -3,12 +3,14 @@
 //! cost). Arrival times and attributes use separate streams, so changing the
 //! poison rate does not move a single arrival.
 
+mod claim;
 mod ledger;
 mod observe;
 mod produce;
 mod publish;
 pub mod summary;
 
+pub use claim::ClaimCheck;
 pub(crate) use produce::Outlet;
 
 use crate::engine::{Rng, SimTime, from_secs, stream};
@@ -56,6 +58,10 @@ pub struct ProducerParams {
     pub publish: Option<PublishConfig>,
     /// What a replicated topic's leader waits for before acknowledging.
     pub acks: Acks,
+    /// Sizes drawn per message, bytes (instead of `size_bytes`).
+    pub size: Option<Dist>,
+    /// Payloads above a threshold go to a blob store (`claim.rs`).
+    pub claim: Option<claim::ClaimCheck>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -67,6 +73,12 @@ pub struct ProducerCounters {
     pub poison: u64,
     /// Messages made, whatever became of them.
     pub made: u64,
+    /// Refused for their size (larger than the queue's limit).
+    pub too_large: u64,
+    /// Payloads put in a blob store, a pointer sent instead.
+    pub claim_checks: u64,
+    /// Bytes of the messages made (payloads, before any claim check).
+    pub payload_bytes: u64,
 }
 
 pub struct Producer {
@@ -76,6 +88,8 @@ pub struct Producer {
     keys_rng: Rng,
     poison_rng: Rng,
     cost_rng: Rng,
+    /// Drawn from only when sizes vary: a constant size draws nothing.
+    size_rng: Rng,
     pub c: ProducerCounters,
     /// Refused publishes waiting for their retry, with a policy.
     pub buffer: Option<PublishBuffer>,
@@ -205,6 +219,13 @@ impl PublishBuffer {
         Ok(())
     }
 
+    /// A publish refused for a reason no retry changes (too large for the
+    /// queue): the message is given up at once.
+    pub fn refused_for_good(&mut self) {
+        self.c.refusals += 1;
+        self.c.gave_up += 1;
+    }
+
     /// A new message's first attempt was refused: it waits in the buffer, or,
     /// the buffer full, `on_full` decides.
     pub fn refused_new(&mut self, m: Message, now: SimTime) {
@@ -262,6 +283,7 @@ impl Producer {
             keys_rng: stream(seed, &format!("producer.{}.keys", p.name), rep),
             poison_rng: stream(seed, &format!("producer.{}.poison", p.name), rep),
             cost_rng: stream(seed, &format!("producer.{}.cost", p.name), rep),
+            size_rng: stream(seed, &format!("producer.{}.size", p.name), rep),
             buffer: p.publish.clone().map(|cfg| {
                 PublishBuffer::new(
                     cfg,
@@ -284,6 +306,11 @@ impl Producer {
                 .map_or(0, |b| b.held_messages() + b.lost())
     }
 
+    /// Its messages' sizes vary, or it claim-checks them.
+    pub fn sized(&self) -> bool {
+        self.p.size.is_some() || self.p.claim.is_some()
+    }
+
     /// The next arrival time, or None when the producer is done.
     pub fn next_arrival(&mut self) -> Option<SimTime> {
         self.arrivals.next_time()
@@ -293,7 +320,15 @@ impl Producer {
     pub fn make_message(&mut self, now: SimTime, queue: u16) -> Message {
         let mut m = Message::new(now, queue);
         self.c.made += 1;
-        m.size = self.p.size_bytes;
+        m.size = match &self.p.size {
+            // Rounded to whole bytes, at least one, within the field.
+            Some(d) => d
+                .sample(&mut self.size_rng)
+                .round()
+                .clamp(1.0, f64::from(u32::MAX)) as u32,
+            None => self.p.size_bytes,
+        };
+        self.c.payload_bytes += u64::from(m.size);
         if let Some(z) = &self.p.zipf {
             m.key = (z.sample(&mut self.keys_rng) as u32).saturating_sub(1);
             if self.p.key_parts > 1 {

@@ -11,12 +11,17 @@ impl Observed for Producer {
         &self.p.name
     }
 
-    /// Only a producer with a publish policy has columns.
+    /// Only a producer with a publish policy, sizes drawn or a claim check
+    /// has columns.
     fn shown(&self) -> bool {
-        self.buffer.is_some()
+        self.buffer.is_some() || self.sized()
     }
 
     fn series_columns(&self, cols: &mut Columns, v: &View) {
+        if self.sized() {
+            cols.counter("too_large", self.c.too_large);
+            cols.counter("claim_checks", self.c.claim_checks);
+        }
         let now = v.now;
         let Some(b) = &self.buffer else { return };
         cols.gauge("buffered", b.held_messages() as f64);

@@ -9,6 +9,8 @@
 
 use crate::engine::Scheduler;
 use crate::model::Event;
+use crate::model::blob_store::BlobStore;
+use crate::model::event::BlobEvent;
 use crate::model::event::{ProducerEvent, ProducerId};
 use crate::model::message::Arena;
 use crate::model::producer::{Pending, Producer};
@@ -20,6 +22,8 @@ pub(crate) struct Outlet<'a> {
     pub arena: &'a mut Arena,
     pub queue: &'a mut Queue,
     pub scratch: &'a mut Vec<Pending>,
+    /// The blob stores, for a claim-check producer's PUTs.
+    pub blobs: &'a mut [BlobStore],
 }
 
 impl Producer {
@@ -42,21 +46,31 @@ impl Producer {
                     continue;
                 }
             }
-            let m = self.make_message(0, q.id.0);
+            let mut m = self.make_message(0, q.id.0);
+            // Before the run: the store's timer is armed with the first events.
+            let _armed_later = self.claim_check(&mut m, out.blobs, 0);
             if let Some(b) = &mut self.buffer {
                 let (outcome, changed) = q.try_publish(out.arena, m, 0);
                 changed.before_the_run();
                 match outcome {
                     Ok(_) => self.c.produced += 1,
+                    Err(m) if q.too_large(&m) => {
+                        self.c.too_large += 1;
+                        b.refused_for_good();
+                    }
                     Err(m) => b.refused_new(m, 0),
                 }
                 continue;
             }
+            let too_large = q.too_large(&m);
             let (outcome, changed) = q.publish(out.arena, m, 0);
             changed.before_the_run();
             match outcome {
                 Publish::Accepted(_) => self.c.produced += 1,
-                Publish::Rejected => self.c.rejected += 1,
+                Publish::Rejected => {
+                    self.c.rejected += 1;
+                    self.c.too_large += u64::from(too_large);
+                }
             }
         }
         q.sends = sends;
@@ -75,14 +89,32 @@ impl Producer {
             return self.produce_buffered(id, out, sim);
         }
         let now = sim.now();
-        let m = self.make_message(now, out.queue.id.0);
+        let mut m = self.make_message(now, out.queue.id.0);
+        self.claim(&mut m, out.blobs, sim);
+        let too_large = out.queue.too_large(&m);
         let (outcome, changed) = out.queue.publish(out.arena, m, now);
         match outcome {
             Publish::Accepted(_) => self.c.produced += 1,
-            Publish::Rejected => self.c.rejected += 1,
+            Publish::Rejected => {
+                self.c.rejected += 1;
+                self.c.too_large += u64::from(too_large);
+            }
         }
         self.schedule_arrival(id, sim);
         Some(changed)
+    }
+
+    /// The claim check during the run, arming the store's lifecycle timer
+    /// if its line was empty.
+    pub(super) fn claim(
+        &mut self,
+        m: &mut crate::model::message::Message,
+        blobs: &mut [BlobStore],
+        sim: &mut Scheduler<Event>,
+    ) {
+        if let Some((store, at)) = self.claim_check(m, blobs, sim.now()) {
+            sim.at(at, Event::Blob(store, BlobEvent::Expire));
+        }
     }
 
     /// The producer's next arrival, if it has one.

@@ -36,11 +36,17 @@ impl Producer {
             self.schedule_arrival(id, sim);
             return None;
         }
-        let m = self.make_message(now, out.queue.id.0);
+        let mut m = self.make_message(now, out.queue.id.0);
+        self.claim(&mut m, out.blobs, sim);
         let b = self.buffer.as_mut().expect("a publish policy");
         let (outcome, changed) = out.queue.try_publish(out.arena, m, now);
         match outcome {
             Ok(_) => self.c.produced += 1,
+            // Too large for the queue: no retry can succeed.
+            Err(m) if out.queue.too_large(&m) => {
+                self.c.too_large += 1;
+                b.refused_for_good();
+            }
             Err(m) => b.refused_new(m, now),
         }
         if b.crashed_at.is_none() {

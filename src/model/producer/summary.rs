@@ -18,6 +18,23 @@ pub struct ProducerSummary {
     /// With a publish policy: its retries and buffer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub publish: Option<PublishSummary>,
+    /// With sizes drawn, a claim check or a size limit: sizes and what
+    /// became of the large ones.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<ProducerPayloadSummary>,
+}
+
+/// A producer's message sizes, its claim checks and its refusals for size.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct ProducerPayloadSummary {
+    /// Mean payload size of the messages made, bytes (before any claim check).
+    pub mean_size_bytes: f64,
+    /// Refused by the queue as too large (lost: no retry helps).
+    pub too_large: u64,
+    /// Payloads put in the blob store, a pointer sent instead.
+    pub claim_checks: u64,
+    /// Messages sent with their payload inline.
+    pub inline: u64,
 }
 
 /// A producer's retries of refused publishes and its buffer of unsent messages.
@@ -74,6 +91,17 @@ impl Summarised for Producer {
                 blocked_s: b.blocked_s(end),
                 crashed_at_s: b.crashed_at.map(to_secs),
             }),
+            payload: (self.p.size.is_some() || self.p.claim.is_some() || self.c.too_large > 0)
+                .then(|| ProducerPayloadSummary {
+                    mean_size_bytes: if self.c.made > 0 {
+                        self.c.payload_bytes as f64 / self.c.made as f64
+                    } else {
+                        0.0
+                    },
+                    too_large: self.c.too_large,
+                    claim_checks: self.c.claim_checks,
+                    inline: self.c.made - self.c.claim_checks,
+                }),
         }
     }
 }

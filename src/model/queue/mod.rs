@@ -56,6 +56,10 @@ pub struct QueueParams {
     /// SQS FIFO's throughput quota: API calls a second per action (none: no
     /// quota).
     pub max_ops_per_s: Option<u64>,
+    /// The largest message a publish may carry (none: no limit).
+    pub max_message_bytes: Option<u64>,
+    /// Count the billing chunks of what is published (sizes vary).
+    pub count_chunks: bool,
 }
 
 /// A consumer worker parked on a long poll.
@@ -98,6 +102,11 @@ pub struct QueueCounters {
     pub throttled_sends: u64,
     /// Pull receives (ReceiveMessage) refused at the FIFO throughput quota.
     pub throttled_receives: u64,
+    /// Publishes refused for their size (`max_message_bytes`).
+    pub refused_too_large: u64,
+    /// Accepted publishes' 64 KiB billing chunks and bytes (`count_chunks`).
+    pub send_chunks: u64,
+    pub bytes_published: u64,
 }
 
 /// A queue that an operation has changed: messages may have become visible
@@ -270,6 +279,11 @@ impl Queue {
         now: SimTime,
     ) -> (Result<u32, Message>, Changed) {
         self.track(now);
+        // Refused by the API before anything else (InvalidParameterValue).
+        if self.too_large(&m) {
+            self.c.refused_too_large += 1;
+            return (Err(m), self.changed());
+        }
         // The SendMessage call is throttled before the queue looks at it.
         if let Some(b) = &mut self.sends
             && !b.take(now)
@@ -298,6 +312,10 @@ impl Queue {
             }
         }
         self.c.published += 1;
+        if self.p.count_chunks {
+            self.c.send_chunks += u64::from(m.size.div_ceil(64 * 1024).max(1));
+            self.c.bytes_published += u64::from(m.size);
+        }
         m.queue = self.id.0;
         m.origin = self.id.0;
         let slot = arena.insert(m);
@@ -314,6 +332,14 @@ impl Queue {
         m.generation = m.generation.wrapping_add(1);
         self.enter(arena, slot, now, 0);
         self.changed()
+    }
+
+    /// Larger than this queue lets through.
+    #[inline]
+    pub fn too_large(&self, m: &Message) -> bool {
+        self.p
+            .max_message_bytes
+            .is_some_and(|max| u64::from(m.size) > max)
     }
 
     /// The token for a change made to this queue (or for a look at it that
@@ -414,10 +440,25 @@ impl Queue {
         out: &mut Vec<Receipt>,
         to_dlq: &mut Vec<u32>,
     ) -> (u32, Changed) {
-        (
-            self.take(arena, now, max, out, to_dlq, true),
-            self.changed(),
-        )
+        let (got, _) = self.take(arena, now, max, u64::MAX, out, to_dlq, true);
+        (got, self.changed())
+    }
+
+    /// A receive whose batch may carry at most `max_bytes` (a Lambda
+    /// invocation's payload): the message that would pass it stays for the
+    /// next receive, unless it would be the batch's first. Also says whether
+    /// the batch was cut there.
+    pub fn receive_capped(
+        &mut self,
+        arena: &mut Arena,
+        now: SimTime,
+        max: u32,
+        max_bytes: u64,
+        out: &mut Vec<Receipt>,
+        to_dlq: &mut Vec<u32>,
+    ) -> (u32, bool, Changed) {
+        let (got, cut) = self.take(arena, now, max, max_bytes, out, to_dlq, true);
+        (got, cut, self.changed())
     }
 
     /// Pushes one message to a prefetch consumer: received like any other, but
@@ -429,18 +470,21 @@ impl Queue {
         out: &mut Vec<Receipt>,
         to_dlq: &mut Vec<u32>,
     ) -> (u32, Changed) {
-        (self.take(arena, now, 1, out, to_dlq, false), self.changed())
+        let (got, _) = self.take(arena, now, 1, u64::MAX, out, to_dlq, false);
+        (got, self.changed())
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn take(
         &mut self,
         arena: &mut Arena,
         now: SimTime,
         max: u32,
+        max_bytes: u64,
         out: &mut Vec<Receipt>,
         to_dlq: &mut Vec<u32>,
         visibility: bool,
-    ) -> u32 {
+    ) -> (u32, bool) {
         self.track(now);
         self.c.receives += 1;
         let mut max = max;
@@ -454,17 +498,18 @@ impl Queue {
             let at = b.next_allowed(now);
             self.throttled_until = Some(at);
             self.note(at);
-            return 0;
+            return (0, false);
         }
         if visibility {
             let room = self.p.max_in_flight.saturating_sub(self.in_flight_n);
             if room == 0 {
                 self.c.over_limit += 1;
-                return 0;
+                return (0, false);
             }
             max = max.min(u32::try_from(room).unwrap_or(u32::MAX));
         }
         let mut got = 0;
+        let (mut bytes, mut cut) = (0u64, false);
         while got < max {
             let Some(slot) = self.ready.pop() else { break };
             self.visible_n -= 1;
@@ -483,6 +528,17 @@ impl Queue {
                 self.leave(m, now);
                 to_dlq.push(slot);
                 continue;
+            }
+            if max_bytes < u64::MAX {
+                let size = u64::from(m.size);
+                if !out.is_empty() && bytes + size > max_bytes {
+                    let key = m.key;
+                    self.visible_n += 1;
+                    self.ready.unpop(slot, key);
+                    cut = true;
+                    break;
+                }
+                bytes += size;
             }
             m.receive_count += 1;
             m.generation = m.generation.wrapping_add(1);
@@ -511,7 +567,7 @@ impl Queue {
         }
         self.ready.end_receive();
         self.c.deliveries += got as u64;
-        got
+        (got, cut)
     }
 
     /// The receipt is the message's latest and it is still in flight here.
@@ -763,6 +819,8 @@ mod tests {
                 expire_to: None,
                 max_in_flight: u64::MAX,
                 max_ops_per_s: None,
+                max_message_bytes: None,
+                count_chunks: false,
                 is_dlq: false,
             },
         )

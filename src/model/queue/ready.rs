@@ -93,6 +93,21 @@ impl Ready {
         }
     }
 
+    /// Puts back the candidate just popped, undelivered (a receive cut
+    /// short): it is next again.
+    pub fn unpop(&mut self, slot: u32, key: u32) {
+        match self {
+            Ready::Standard(q) => q.push_front(slot),
+            Ready::Fifo { groups, .. } => {
+                // Its group is still listed: popping never unlists a group
+                // that had a message.
+                if let Some(g) = groups.get_mut(&key) {
+                    g.msgs.push_front(slot);
+                }
+            }
+        }
+    }
+
     /// The candidate just popped was delivered: its group now has one in flight.
     #[inline]
     pub fn delivered(&mut self, key: u32) {

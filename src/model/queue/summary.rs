@@ -55,6 +55,18 @@ pub struct QueueSummary {
     /// FIFO throughput quota: ReceiveMessage calls refused; left out at 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub throttled_receives: u64,
+    /// Publishes refused for their size (`max_message_bytes`); left out at 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refused_too_large: u64,
+    /// With sizes that vary (a size distribution, a claim check, a size
+    /// limit): the 64 KiB chunks of the messages accepted, each billed as a
+    /// request; absent otherwise (the cost model then bills the producers'
+    /// size).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub send_chunks: Option<u64>,
+    /// And their bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes_published: Option<u64>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -93,6 +105,9 @@ impl Summarised for Queue {
             dropped_to_dlq: self.c.dropped_to_dlq,
             throttled_sends: self.c.throttled_sends,
             throttled_receives: self.c.throttled_receives,
+            refused_too_large: self.c.refused_too_large,
+            send_chunks: self.p.count_chunks.then_some(self.c.send_chunks),
+            bytes_published: self.p.count_chunks.then_some(self.c.bytes_published),
         }
     }
 }

@@ -39,6 +39,7 @@ impl Model for World {
                     arena: &mut self.arena,
                     queue: &mut self.queues[q.index()],
                     scratch: &mut self.scratch_pending,
+                    blobs: &mut self.blob_stores,
                 };
                 if let Some(changed) = self.producers[p.index()].on_retry(p, out, sim) {
                     self.after_publish(changed.queue(), sim);
@@ -97,6 +98,7 @@ impl Model for World {
             Event::PushCopy(copy, ev) => self.push_copy(copy, ev, sim),
             Event::Bus(b, BusEvent::Retry { entry }) => self.bus_retry(b, entry, sim),
             Event::Redrive(r) => self.redrive(r.index(), sim),
+            Event::Blob(b, BlobEvent::Expire) => self.blob_stores[b.index()].on_expire(sim),
             Event::DatabaseOutage { window, starts } => {
                 let d = self.outages[window as usize].0;
                 let (callers, scratch) = (&mut self.consumers, &mut self.scratch_clients);
@@ -134,6 +136,7 @@ impl World {
             applied_more_than_once: &mut self.applied_more_than_once,
             set_aside: &mut self.scratch_dlq,
             jobs: &mut self.jobs,
+            blobs: &mut self.blob_stores,
             next: &mut self.effects,
         };
         (&mut self.consumers, cx)
@@ -241,6 +244,7 @@ impl World {
                     arena: &mut self.arena,
                     queue: &mut self.queues[q.index()],
                     scratch: &mut self.scratch_pending,
+                    blobs: &mut self.blob_stores,
                 };
                 if let Some(changed) = self.producers[pi].on_produce(p, out, sim) {
                     self.after_publish(changed.queue(), sim);
@@ -267,6 +271,7 @@ impl World {
                     arena: &mut self.arena,
                     queue: &mut self.queues[q.index()],
                     scratch: &mut self.scratch_pending,
+                    blobs: &mut self.blob_stores,
                 });
             }
         }

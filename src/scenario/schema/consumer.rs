@@ -137,6 +137,13 @@ pub struct ConsumerConfig {
     /// whenever the messages carry keys; this makes it a finding.
     #[serde(default)]
     pub order_matters: bool,
+    /// What a GET that finds no object does to a claim-check message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_such_key: Option<super::NoSuchKey>,
+    /// The consumer's download bandwidth: a message's (or its payload's)
+    /// transfer takes size / this. Absent: instantaneous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub download_mb_per_s: Option<f64>,
 }
 
 /// A pool that scales on its queue's backlog per worker, as KEDA's SQS scaler

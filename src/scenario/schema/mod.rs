@@ -9,6 +9,7 @@ mod consumer;
 mod cost;
 mod downstream;
 mod onward;
+mod payload;
 mod plan;
 mod push;
 mod replication;
@@ -21,6 +22,7 @@ pub use consumer::*;
 pub use cost::*;
 pub use downstream::*;
 pub use onward::*;
+pub use payload::*;
 pub use plan::*;
 pub use push::*;
 pub use replication::*;
@@ -51,6 +53,9 @@ pub struct Scenario {
     pub buses: Vec<BusConfig>,
     #[serde(default, rename = "consumer")]
     pub consumers: Vec<ConsumerConfig>,
+    /// S3-like object stores, for producers' claim checks.
+    #[serde(default, rename = "blob_store", skip_serializing_if = "Vec::is_empty")]
+    pub blob_stores: Vec<BlobStoreConfig>,
     #[serde(default, rename = "database")]
     pub databases: Vec<DatabaseConfig>,
     #[serde(default, rename = "api")]
@@ -233,6 +238,9 @@ pub struct ProducerConfig {
     /// acks, for a producer to a replicated topic (Kafka: all).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acks: Option<Acks>,
+    /// Payloads above a threshold go to a blob store; a pointer is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_check: Option<ClaimCheckConfig>,
 }
 
 /// What a producer does when the buffer of unsent messages is full.
@@ -329,6 +337,10 @@ pub struct ProfileStep {
 #[serde(deny_unknown_fields, default)]
 pub struct MessageConfig {
     pub size_bytes: u32,
+    /// Sizes drawn per message, bytes, instead of `size_bytes` (a
+    /// distribution: lognormal, empirical, a mixture, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<DistSpec>,
     /// Number of distinct keys (message groups in a FIFO queue); 0 = no key.
     pub keys: u32,
     /// Zipf exponent over the keys: 0 is uniform, ~1 gives hot keys.
@@ -347,6 +359,7 @@ impl Default for MessageConfig {
     fn default() -> Self {
         MessageConfig {
             size_bytes: 1024,
+            size: None,
             keys: 0,
             key_skew: 0.0,
             key_parts: 1,
@@ -557,6 +570,10 @@ pub struct QueueConfig {
     /// (SendMessage, ReceiveMessage), each a token bucket. Absent: 300.
     #[serde(default)]
     pub max_ops_per_s: Option<u64>,
+    /// The largest message a publish may carry: bytes, or a preset
+    /// (`"sqs"`: 1 MiB, `"sqs_legacy"`: 256 KiB). Absent: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_message_bytes: Option<ByteLimit>,
 }
 
 /// SQS's FIFO throughput quota without high-throughput mode: 300 API calls

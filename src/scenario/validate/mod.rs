@@ -16,6 +16,7 @@ mod names;
 mod onward;
 mod order;
 mod overlap;
+mod payload;
 mod push;
 mod slo;
 mod tiers;
@@ -704,6 +705,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
     client::check(&mut c, s);
     push::check(&mut c, s);
     bus::check(&mut c, s);
+    payload::check(&mut c, s);
     alarm::check(&mut c, s);
     slo::check(&mut c, s);
 

@@ -1,0 +1,145 @@
+//! Payloads and the claim check: inline 1 MB messages against a claim check
+//! (requests billed, refusals for size, cost), the 404 race handled as
+//! transient or fatal (healthy messages reaching the DLQ), the cleanup
+//! strategies over 30 days (orphans and storage), and a Lambda batch cut by
+//! the 6 MB invocation payload limit. The payload books balance in each.
+
+use crate::common::run_scenario;
+use flowsim::RunOutput;
+
+fn requests(out: &RunOutput, item: &str) -> f64 {
+    out.summary
+        .cost
+        .as_ref()
+        .expect("a cost")
+        .items
+        .iter()
+        .find(|i| i.name == item)
+        .unwrap_or_else(|| panic!("no cost item {item}"))
+        .quantity
+}
+
+#[test]
+fn inline_megabyte_messages_bill_sixteen_chunks_and_the_claim_check_one() {
+    let inline = run_scenario("claim-check-inline.toml", &[]);
+    let cc = run_scenario("claim-check-s3.toml", &[]);
+    let (qi, qc) = (&inline.summary.queues[0], &cc.summary.queues[0]);
+    // Inline: every accepted message of about 900 KB is 14 to 16 chunks of
+    // 64 KiB; those above 1 MiB are refused and the producer counts them.
+    let chunks = qi.send_chunks.expect("sizes vary");
+    assert!(
+        chunks >= 14 * qi.published && chunks <= 16 * qi.published,
+        "{qi:?}"
+    );
+    let pi = inline.summary.producers[0].payload.as_ref().expect("sizes");
+    assert!(pi.too_large > 100, "{pi:?}");
+    assert_eq!(qi.refused_too_large, pi.too_large);
+    assert_eq!(inline.summary.producers[0].rejected, pi.too_large);
+    // The claim check: one chunk per pointer, nothing refused, every payload
+    // in the store and read back.
+    assert_eq!(qc.send_chunks, Some(qc.published));
+    let pc = cc.summary.producers[0].payload.as_ref().expect("sizes");
+    assert_eq!(pc.too_large, 0);
+    assert_eq!(pc.claim_checks, qc.published);
+    let b = &cc.summary.blob_stores[0];
+    assert_eq!(b.objects_put, pc.claim_checks);
+    assert!(b.gets_found >= b.deleted && b.deleted > 0, "{b:?}");
+    // SQS requests drop several-fold; S3 requests come in their place.
+    assert!(requests(&inline, "orders.requests") > 4.0 * requests(&cc, "orders.requests"));
+    assert!(requests(&cc, "payloads.requests") > 0.0);
+    // The GET adds to the latency: the median end to end grows.
+    assert!(cc.summary.ledger.balanced && inline.summary.ledger.balanced);
+    let l = cc.summary.ledger.payloads.as_ref().expect("payload books");
+    assert_eq!(l.objects, l.ended());
+}
+
+#[test]
+fn the_404_race_sends_healthy_messages_to_the_dlq_only_when_fatal() {
+    let transient = run_scenario("claim-check-race.toml", &[]);
+    let fatal = run_scenario(
+        "claim-check-race.toml",
+        &[("no_such_key = \"transient\"", "no_such_key = \"fatal\"")],
+    );
+    let t = transient.summary.consumers[0]
+        .payload
+        .as_ref()
+        .expect("reader");
+    let f = fatal.summary.consumers[0].payload.as_ref().expect("reader");
+    // Most pointers outrun their object: NoSuchKey is common either way.
+    assert!(t.no_such_key > 1000 && f.no_such_key > 1000, "{t:?} {f:?}");
+    assert_eq!(t.returned, t.no_such_key);
+    assert_eq!(t.dead_lettered, 0);
+    assert_eq!(f.dead_lettered, f.no_such_key);
+    // Transient: a handful reach the DLQ after five receives; fatal: every
+    // message whose first GET missed, all of them healthy.
+    let (dt, df) = (
+        transient.summary.ledger.dead_lettered,
+        fatal.summary.ledger.dead_lettered,
+    );
+    assert!(dt < 20, "transient: {dt} dead-lettered");
+    assert!(df > 50 * dt.max(1), "fatal: {df} against {dt}");
+    assert_eq!(fatal.summary.ledger.dead_lettered_poison, 0);
+    assert!(transient.summary.ledger.balanced && fatal.summary.ledger.balanced);
+}
+
+#[test]
+fn cleanup_strategies_over_thirty_days() {
+    let run = |c: &str| {
+        run_scenario(
+            "claim-check-cleanup.toml",
+            &[("cleanup = \"lifecycle\"", &format!("cleanup = \"{c}\""))],
+        )
+    };
+    let store = |o: &RunOutput| o.summary.blob_stores[0].clone();
+    let (lifecycle, delete, both, none) = (
+        run("lifecycle"),
+        run("delete_after_processing"),
+        run("both"),
+        run("none"),
+    );
+    let (l, d, b, n) = (
+        store(&lifecycle),
+        store(&delete),
+        store(&both),
+        store(&none),
+    );
+    // 0.02/s over 30 days: about 51,840 payloads of 2 MB.
+    assert!(n.objects_put > 50_000, "{n:?}");
+    // Deleting after processing leaves nothing; both too.
+    assert_eq!(
+        (d.orphans, d.objects_stored, d.deleted),
+        (0, 0, d.objects_put)
+    );
+    assert_eq!(b.orphans, 0);
+    assert_eq!(b.expired_orphans, 0);
+    // The lifecycle rule holds about 7 days of orphans at the end and has
+    // expired the rest.
+    assert!(l.orphans > 11_000 && l.orphans < 13_000, "{l:?}");
+    assert_eq!(l.orphans + l.expired_orphans, l.objects_put);
+    // None keeps every one: orphans and storage grow without bound.
+    assert_eq!(n.orphans, n.objects_put);
+    assert!(n.storage_cost_usd > 1.5 * l.storage_cost_usd, "{n:?} {l:?}");
+    assert!(
+        l.storage_cost_usd > 10.0 * d.storage_cost_usd,
+        "{l:?} {d:?}"
+    );
+    // 51,840 × 2 MB is about 97 GB: past the 50 GB budget.
+    assert!(n.over_budget && !l.over_budget);
+    for o in [&lifecycle, &delete, &both, &none] {
+        let p = o.summary.ledger.payloads.as_ref().expect("books");
+        assert_eq!(p.objects, p.ended());
+        assert!(o.summary.ledger.balanced);
+    }
+}
+
+#[test]
+fn lambda_batches_are_cut_at_six_megabytes() {
+    let out = run_scenario("claim-check-batch-cut.toml", &[]);
+    let c = &out.summary.consumers[0];
+    assert!(c.batches_cut > 100, "{}", c.batches_cut);
+    let l = c.lambda.as_ref().expect("a Lambda-like consumer");
+    // No invocation carries more than six 1 MB messages.
+    let per = out.summary.queues[0].deliveries as f64 / l.invocations as f64;
+    assert!(per <= 6.0 && per > 4.0, "{per} messages per invocation");
+    assert!(out.summary.ledger.balanced);
+}
