@@ -65,7 +65,15 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
             &refs(&lost),
             "lost (expired, dropped, lost at producers)",
         ),
-        total(series, &["rejected"], "refused by a full queue (lost)"),
+        total(
+            series,
+            &["rejected"],
+            if s.queues.iter().any(|q| q.refused_too_large > 0) {
+                "refused by a full queue or as too large (lost)"
+            } else {
+                "refused by a full queue (lost)"
+            },
+        ),
         total(
             series,
             &["producer_refusals"],

@@ -189,6 +189,9 @@ fn losses(w: &World) -> Vec<Loss> {
         // is not lost: the copy is in the dead-letter queue, where the
         // verdict's dead letters count it.
         let refused_lost = q.c.rejected.saturating_sub(q.c.rejected_to_dlq);
+        // A message over `max_message_bytes` is refused whatever the queue
+        // holds: not a full queue's doing.
+        let too_large = q.c.refused_too_large.min(refused_lost);
         out.push(Loss {
             component: q.p.name.clone(),
             lost: q.c.expired + q.c.dropped + refused_lost,
@@ -197,7 +200,8 @@ fn losses(w: &World) -> Vec<Loss> {
             how: how(&[
                 ("expired", q.c.expired),
                 ("dropped by a full queue", q.c.dropped),
-                ("refused by a full queue", refused_lost),
+                ("refused by a full queue", refused_lost - too_large),
+                ("refused as larger than max_message_bytes", too_large),
             ]),
         });
     }
