@@ -68,6 +68,7 @@ fn evidence(reason: &str) -> &'static [&'static str] {
         | "applied_more_than_once"
         | "applied_out_of_order" => &["outcomes", "backlog", "throughput", "deliveries", "lag"],
         "producer_out_of_memory" | "publish_refused" => &["backlog", "outcomes", "throughput"],
+        "payloads_orphaned" => &["backlog", "throughput"],
         "saturated" => &["utilisation", "workers", "concurrency", "latency"],
         _ => &[],
     }

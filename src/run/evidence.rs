@@ -4,7 +4,7 @@
 
 use crate::metrics::ledger::Ledger;
 use crate::metrics::verdict::degraded::{
-    DeadLetters, Disagreement, Evidence, FailedRequests, Loss, OutOfOrder, Refusals,
+    DeadLetters, Disagreement, Evidence, FailedRequests, Loss, Orphans, OutOfOrder, Refusals,
 };
 use crate::model::World;
 use crate::model::event::QueueId;
@@ -71,6 +71,17 @@ pub(super) fn gather<'a>(
             })
             .collect(),
         applied_more_than_once: ledger.applied_more_than_once,
+        orphans: w
+            .blob_stores
+            .iter()
+            .map(|b| Orphans {
+                store: b.p.name.clone(),
+                orphans: b.forever_orphans,
+                bytes: b.forever_orphan_bytes,
+                budget_bytes: b.p.budget_bytes,
+                over_budget: b.over_budget(),
+            })
+            .collect(),
         out_of_order: w
             .consumers
             .iter()

@@ -125,6 +125,23 @@ fn cleanup_strategies_over_thirty_days() {
     );
     // 51,840 × 2 MB is about 97 GB: past the 50 GB budget.
     assert!(n.over_budget && !l.over_budget);
+    // Orphans no rule expires are a harm the verdict names, with the budget
+    // passed; orphans a lifecycle rule will expire are not.
+    let orphaned = |o: &RunOutput| {
+        o.summary
+            .verdict
+            .reasons
+            .iter()
+            .find(|r| r.reason.name() == "payloads_orphaned")
+            .map(|r| r.detail.clone())
+    };
+    let detail = orphaned(&none).expect("payloads_orphaned");
+    assert!(detail.contains("51,840 orphaned payloads"), "{detail}");
+    assert!(
+        detail.contains("past its storage budget of 50 GB"),
+        "{detail}"
+    );
+    assert!(orphaned(&lifecycle).is_none() && orphaned(&delete).is_none());
     for o in [&lifecycle, &delete, &both, &none] {
         let p = o.summary.ledger.payloads.as_ref().expect("books");
         assert_eq!(p.objects, p.ended());

@@ -65,6 +65,21 @@ pub struct OutOfOrder {
     pub max_behind_s: f64,
 }
 
+/// `storage_budget_gb`'s gigabyte.
+const GIB: f64 = 1_073_741_824.0;
+
+/// A blob store's orphaned payloads (their message is done with them).
+pub struct Orphans {
+    pub store: String,
+    /// Orphans stored at the end that no lifecycle rule will expire, and
+    /// their bytes.
+    pub orphans: u64,
+    pub bytes: u64,
+    /// `storage_budget_gb`, and whether the store passed it.
+    pub budget_bytes: Option<f64>,
+    pub over_budget: bool,
+}
+
 /// A client population's requests that failed for good.
 pub struct FailedRequests {
     pub client: String,
@@ -85,6 +100,8 @@ pub struct Evidence<'a> {
     pub produced: u64,
     /// Consumers with `order_matters`.
     pub out_of_order: Vec<OutOfOrder>,
+    /// Blob stores holding orphans at the end.
+    pub orphans: Vec<Orphans>,
     /// Each consumer's share of samples with every worker busy.
     pub saturation: Vec<(&'a str, f64)>,
 }
@@ -244,6 +261,25 @@ pub fn judge(e: &Evidence, cfg: &VerdictConfig) -> Vec<Finding> {
             );
         }
     }
+    for o in e.orphans.iter().filter(|o| o.orphans > 0) {
+        let budget = match o.budget_bytes {
+            Some(b) if o.over_budget => {
+                format!("; past its storage budget of {:.0} GB", b / GIB)
+            }
+            Some(b) => format!("; its storage budget is {:.0} GB", b / GIB),
+            None => String::new(),
+        };
+        out.push(Finding::new(
+            Reason::PayloadsOrphaned,
+            Some(&o.store),
+            format!(
+                "{}: {} orphaned payloads ({:.1} GB) stored at the end, with no lifecycle rule to expire them{budget}",
+                o.store,
+                thousands(o.orphans),
+                o.bytes as f64 / GIB
+            ),
+        ));
+    }
     for r in &e.refusals {
         if over(r.refused, r.attempts, cfg.max_refused_fraction) {
             out.push(
@@ -304,6 +340,7 @@ mod tests {
             applied_more_than_once: 0,
             produced: 1000,
             out_of_order: vec![],
+            orphans: vec![],
             saturation: vec![],
         }
     }

@@ -79,6 +79,9 @@ pub enum Reason {
     /// Keyed messages applied after a later message of their key, at a
     /// consumer whose scenario says order matters (`order_matters`).
     AppliedOutOfOrder,
+    /// Claim-check payloads orphaned in a blob store without a lifecycle
+    /// rule: they are never deleted, and their storage grows without bound.
+    PayloadsOrphaned,
     /// Publishes refused by a full queue (retried by the producer).
     PublishRefused,
     /// After the last trigger, goodput came back but the backlog or the age of
@@ -93,7 +96,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, worst first.
-    pub const ALL: [Reason; 20] = [
+    pub const ALL: [Reason; 21] = [
         Reason::ProducerOutOfMemory,
         Reason::DownstreamCrashed,
         Reason::BacklogCap,
@@ -110,6 +113,7 @@ impl Reason {
         Reason::RequestsFailed,
         Reason::AppliedMoreThanOnce,
         Reason::AppliedOutOfOrder,
+        Reason::PayloadsOrphaned,
         Reason::PublishRefused,
         Reason::NotRecovered,
         Reason::RecoveredLate,
@@ -140,6 +144,7 @@ impl Reason {
             Reason::RequestsFailed => "requests_failed",
             Reason::AppliedMoreThanOnce => "applied_more_than_once",
             Reason::AppliedOutOfOrder => "applied_out_of_order",
+            Reason::PayloadsOrphaned => "payloads_orphaned",
             Reason::PublishRefused => "publish_refused",
             Reason::NotRecovered => "not_recovered",
             Reason::RecoveredLate => "recovered_late",
@@ -199,6 +204,9 @@ impl Reason {
             }
             Reason::AppliedOutOfOrder => {
                 "messages were applied after a later message of the same key, where the scenario says order matters: stale writes over newer ones"
+            }
+            Reason::PayloadsOrphaned => {
+                "claim-check payloads were left in a blob store that never expires them: digital waste, whose objects and storage bill keep accumulating as long as the system runs"
             }
             Reason::PublishRefused => {
                 "a full queue refused publishes; the producer had to retry or buffer"

@@ -60,6 +60,8 @@ struct Object {
     read: bool,
     /// Deleted by the consumer after processing.
     delete_after: bool,
+    /// The lifecycle rule will expire it.
+    expires: bool,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -134,6 +136,10 @@ pub struct BlobStore {
     pub bytes: u64,
     pub orphans: u64,
     pub orphan_bytes: u64,
+    /// Of the orphans, those no rule will ever expire (digital waste that
+    /// only grows), and their bytes.
+    pub forever_orphans: u64,
+    pub forever_orphan_bytes: u64,
     /// ∫ bytes dt, byte-nanoseconds, up to `since`; and the orphans' share.
     byte_ns: f64,
     orphan_byte_ns: f64,
@@ -183,6 +189,8 @@ impl BlobStore {
             bytes: 0,
             orphans: 0,
             orphan_bytes: 0,
+            forever_orphans: 0,
+            forever_orphan_bytes: 0,
             byte_ns: 0.0,
             orphan_byte_ns: 0.0,
             since: 0,
@@ -277,6 +285,7 @@ impl BlobStore {
             orphan: false,
             read: false,
             delete_after: cleanup.deletes(),
+            expires: cleanup.expires() && self.p.expire_after.is_some(),
         };
         self.stored += 1;
         self.bytes += u64::from(size);
@@ -362,6 +371,10 @@ impl BlobStore {
             self.orphans += 1;
             self.orphan_bytes += u64::from(o.size);
             self.c.orphaned += 1;
+            if !o.expires {
+                self.forever_orphans += 1;
+                self.forever_orphan_bytes += u64::from(o.size);
+            }
         }
         None
     }
@@ -376,6 +389,10 @@ impl BlobStore {
         if o.orphan {
             self.orphans -= 1;
             self.orphan_bytes -= u64::from(o.size);
+            if !o.expires {
+                self.forever_orphans -= 1;
+                self.forever_orphan_bytes -= u64::from(o.size);
+            }
         }
         self.free.push(slot);
         // Deleted objects leave stale entries in the lifecycle's line: keep

@@ -156,6 +156,9 @@ impl Message {
         match self.state {
             State::Fetched => self.deadline.checked_sub(1),
             State::Pushed => None,
+            // A claim check's pointer, not a chain's start: claim checks are
+            // made by producers, at the head of a chain.
+            _ if crate::model::blob_store::unpack(self.offset).is_some() => None,
             _ => self.offset.checked_sub(1),
         }
     }
