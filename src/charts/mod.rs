@@ -1,6 +1,7 @@
 //! Chart rendering (PNG + SVG) with fonts embedded in the binary.
 
 mod autoscaling;
+mod blob_store;
 mod downstream;
 mod error;
 pub mod heatmap;

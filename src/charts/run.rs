@@ -215,6 +215,7 @@ pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), C
             super::outcomes::draw,
             super::lag::draw,
             super::push::draw,
+            super::blob_store::draw,
             super::downstream::draw_all,
         ]
     };

@@ -126,6 +126,46 @@ fn verdict(t: &mut String, v: &Verdict) {
     }
 }
 
+/// A blob store: its objects (what became of them), its GETs' outcomes and
+/// its cost.
+fn blob_store(t: &mut String, b: &crate::model::blob_store::summary::BlobStoreSummary) {
+    const GIB: f64 = 1_073_741_824.0;
+    let gb = |bytes: u64| format!("{:.2} GB", bytes as f64 / GIB);
+    let lost = if b.orphaned_by_loss > 0 {
+        format!(
+            " ({} of them left by a message lost unprocessed)",
+            thousands(b.orphaned_by_loss)
+        )
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        t,
+        "  {:<11} blob store: {} objects PUT; at the end {} stored ({}), {} of them orphans{lost}; peak {}; deleted {}, expired {} (of them {} before their message was processed)",
+        b.name,
+        thousands(b.objects_put),
+        thousands(b.objects_stored),
+        gb(b.bytes_stored),
+        thousands(b.orphans),
+        gb(b.peak_bytes),
+        thousands(b.deleted),
+        thousands(b.expired_orphans + b.expired_unprocessed),
+        thousands(b.expired_unprocessed),
+    );
+    let _ = writeln!(
+        t,
+        "  {:<11} GETs {}: found {}, NoSuchKey {} not yet readable + {} deleted or expired; requests ${:.2} + storage ${:.2} ({:.2} GB-months)",
+        "",
+        thousands(b.gets),
+        thousands(b.gets_found),
+        thousands(b.no_such_key_not_yet_readable),
+        thousands(b.no_such_key_gone),
+        b.request_cost_usd,
+        b.storage_cost_usd,
+        b.gb_months
+    );
+}
+
 /// Peak backlog and drain, peak age, dead-lettered share, P(wait), and the
 /// counters after warm-up.
 fn review(t: &mut String, s: &Summary) {
@@ -484,6 +524,9 @@ fn components(t: &mut String, s: &Summary) {
             thousands(q.rejected_to_dlq),
             thousands(q.dropped_to_dlq)
         );
+    }
+    for b in &s.blob_stores {
+        blob_store(t, b);
     }
     for b in &s.brokers {
         let _ = writeln!(

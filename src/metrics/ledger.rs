@@ -76,8 +76,8 @@ impl ProducerLedger {
 /// Every payload object PUT to a blob store ends exactly once: deleted after
 /// its message was processed, expired by the lifecycle rule (an orphan, or
 /// before its message was processed: a payload lost), or still stored (an
-/// orphan whose message is done, or referenced by a message still in the
-/// system or dead-lettered, or lost with it).
+/// orphan whose message is done or was lost, or referenced by a message
+/// still in the system or dead-lettered).
 #[derive(Clone, Debug, Default, Serialize, serde::Deserialize, PartialEq)]
 pub struct PayloadLedger {
     pub objects: u64,

@@ -78,6 +78,10 @@ pub struct Arena {
     free: Vec<u32>,
     live: usize,
     next_id: u64,
+    /// Claim-check pointers of messages whose slot was freed since the
+    /// world last looked: a message lost (expired, dropped, given up) leaves
+    /// its payload in the blob store, an orphan nobody will read.
+    released_pointers: Vec<u64>,
 }
 
 impl Arena {
@@ -102,6 +106,9 @@ impl Arena {
     pub fn release_if_done(&mut self, slot: u32) -> Option<u32> {
         let m = &self.slots[slot as usize];
         if m.state.is_terminal() && m.holders == 0 {
+            if crate::model::blob_store::unpack(m.offset).is_some() {
+                self.released_pointers.push(m.offset);
+            }
             self.live -= 1;
             self.free.push(slot);
             let m = &mut self.slots[slot as usize];
@@ -119,6 +126,11 @@ impl Arena {
     pub fn get_mut(&mut self, slot: u32) -> &mut Message {
         &mut self.slots[slot as usize]
     }
+    /// The claim-check pointers of messages freed since the last call.
+    pub fn take_released_pointers(&mut self) -> Option<Vec<u64>> {
+        (!self.released_pointers.is_empty()).then(|| std::mem::take(&mut self.released_pointers))
+    }
+
     /// Messages with a slot (in a queue, or terminal but still held).
     pub fn live(&self) -> usize {
         self.live

@@ -34,6 +34,10 @@ const RUN_CHARTS: &[(&str, &str)] = &[
     ("deliveries", "Push deliveries to endpoints"),
     ("utilisation", "Utilisation per consumer"),
     ("outcomes", "What became of the messages"),
+    (
+        "blob_store",
+        "Blob store: payloads stored, orphans and cost",
+    ),
 ];
 
 /// The charts that show a verdict reason at work, best first.
@@ -68,7 +72,7 @@ fn evidence(reason: &str) -> &'static [&'static str] {
         | "applied_more_than_once"
         | "applied_out_of_order" => &["outcomes", "backlog", "throughput", "deliveries", "lag"],
         "producer_out_of_memory" | "publish_refused" => &["backlog", "outcomes", "throughput"],
-        "payloads_orphaned" => &["backlog", "throughput"],
+        "payloads_orphaned" | "storage_budget_exceeded" => &["blob_store", "throughput"],
         "saturated" => &["utilisation", "workers", "concurrency", "latency"],
         _ => &[],
     }

@@ -9,7 +9,8 @@ use crate::metrics::ledger::Ledger;
 use crate::metrics::recovery::{self, Recovery};
 use crate::metrics::review::Review;
 use crate::metrics::verdict::{
-    Crash, ProducerCrash, Reason, Verdict, degraded, judge_crashes, judge_producer_crashes,
+    Crash, ProducerCrash, Reason, Verdict, collapse, degraded, judge_crashes,
+    judge_producer_crashes,
 };
 use crate::metrics::{Latency, LatencySummary};
 use crate::model::World;
@@ -222,6 +223,7 @@ pub(super) fn summarise(
             .as_ref()
             .and_then(|r| recovery::recovered_late(r, &s.verdict)),
     );
+    harm.extend(collapse::judge_storage(&over_budget(w)));
     let verdict = collapse.with_degraded(harm);
     let mut review = review.unwrap_or_else(|| {
         crate::metrics::review::ReviewWatch::new(None, s.run.warmup_s, &s.verdict).review()
@@ -462,4 +464,21 @@ pub(super) fn triggers(s: &Scenario) -> Vec<Trigger> {
         });
     }
     out
+}
+
+/// The blob stores that passed their storage budget.
+fn over_budget(w: &World) -> Vec<collapse::OverBudget<'_>> {
+    w.blob_stores
+        .iter()
+        .filter_map(|b| {
+            Some(collapse::OverBudget {
+                store: &b.p.name,
+                at_s: to_secs(b.c.over_budget_at?),
+                budget_bytes: b.p.budget_bytes?,
+                peak_bytes: b.c.peak_bytes,
+                stored_bytes: b.bytes,
+                orphan_bytes: b.orphan_bytes,
+            })
+        })
+        .collect()
 }

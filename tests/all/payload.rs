@@ -147,6 +147,80 @@ fn cleanup_strategies_over_thirty_days() {
         assert_eq!(p.objects, p.ended());
         assert!(o.summary.ledger.balanced);
     }
+    // Passing the budget collapses the run, at the time the budget's worth
+    // of payloads was PUT: 50 GiB / 2 MB = 26,844 payloads at 0.02/s is
+    // 1,342,177 s, with the n-th arrival's spread √n / λ = 8,192 s.
+    let v = &none.summary.verdict;
+    assert_eq!(v.reason.map(|r| r.name()), Some("storage_budget_exceeded"));
+    assert!(v.collapsed, "{v:?}");
+    let at = v.at_s.expect("when");
+    assert!((at - 1_342_177.0).abs() < 4.0 * 8_192.0, "{at}");
+    assert_eq!(n.over_budget_at_s, Some(at));
+    assert!(v.detail.contains("storage budget of 50 GB"), "{}", v.detail);
+    // The other strategies stay within it and are not collapsed.
+    for o in [&lifecycle, &delete, &both] {
+        assert!(!o.summary.verdict.collapsed, "{:?}", o.summary.verdict);
+    }
+    // Each run draws the blob store's chart: the four strategies' orphans
+    // and storage over time.
+    for (o, name) in [
+        (&lifecycle, "l"),
+        (&delete, "d"),
+        (&both, "b"),
+        (&none, "n"),
+    ] {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let out = dir.path().join(name);
+        std::fs::create_dir_all(&out).expect("dir");
+        flowsim::charts::run::draw_all(&out, &o.summary, &o.series).expect("charts");
+        assert!(out.join("blob_store.png").is_file() && out.join("blob_store.svg").is_file());
+    }
+}
+
+/// A message lost in its queue (its retention passed while the consumer
+/// could not keep up) leaves its payload behind: the object becomes an
+/// orphan, counted as left by a lost message, and the books still balance.
+#[test]
+fn a_message_lost_unprocessed_leaves_its_payload_orphaned() {
+    let out = run_scenario(
+        "claim-check-cleanup.toml",
+        &[
+            (
+                "cleanup = \"lifecycle\"",
+                "cleanup = \"delete_after_processing\"",
+            ),
+            ("name = \"orders\"", "name = \"orders\"\nretention_s = 60"),
+            ("rate = 0.02", "rate = 0.5"),
+            ("horizon_s = 2592000", "horizon_s = 20000"),
+            ("sample_interval_s = 3600", "sample_interval_s = 100"),
+            ("workers = 2", "workers = 1"),
+            ("mean = 0.5", "mean = 3.0"),
+        ],
+    );
+    let l = &out.summary.ledger;
+    let b = &out.summary.blob_stores[0];
+    // Offered 1.5 erlangs to one worker: a third or more of the messages
+    // expire unprocessed.
+    assert!(l.expired > l.produced / 4, "{l:?}");
+    // Each expired message orphaned its object; nothing else did (the
+    // processed ones were deleted).
+    assert_eq!(b.orphaned_by_loss, l.expired, "{b:?}");
+    assert_eq!(b.orphaned, b.orphaned_by_loss);
+    assert_eq!(b.orphans, b.orphaned, "no lifecycle rule expires them");
+    assert_eq!(b.deleted, l.processed);
+    let p = l.payloads.as_ref().expect("books");
+    assert_eq!(p.objects, p.ended());
+    assert!(l.balanced);
+    // No rule expires them: a harm the verdict names.
+    assert!(
+        out.summary
+            .verdict
+            .reasons
+            .iter()
+            .any(|r| r.reason.name() == "payloads_orphaned"),
+        "{:?}",
+        out.summary.verdict
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! the end, a downstream crashed, a producer ran out of memory; the guards
 //! (backlog cap, event limit) stop such runs early.
 
-use super::{Reason, Verdict};
+use super::{Finding, Reason, Verdict};
 use crate::metrics::final_window::{FinalWindow, WindowRow, window_rows};
 use crate::scenario::VerdictConfig;
 
@@ -78,6 +78,45 @@ pub fn judge_producer_crashes(
             first.name, first.at_s, first.lost, then.detail
         ),
     ).about(first.name))
+}
+
+/// A blob store whose bytes stored passed its storage budget.
+pub struct OverBudget<'a> {
+    pub store: &'a str,
+    /// When the bytes stored first passed the budget.
+    pub at_s: f64,
+    pub budget_bytes: f64,
+    pub peak_bytes: u64,
+    /// Stored at the end, and the orphans' share.
+    pub stored_bytes: u64,
+    pub orphan_bytes: u64,
+}
+
+/// Storage past its budget collapses the run: the budget is the scenario's
+/// own bound on what payloads may pile up (the bill grows with them), as
+/// `max_backlog` is on messages.
+pub fn judge_storage(over: &[OverBudget]) -> Vec<Finding> {
+    const GIB: f64 = 1_073_741_824.0;
+    over.iter()
+        .map(|o| {
+            let mut f = Finding::new(
+                Reason::StorageBudgetExceeded,
+                Some(o.store),
+                format!(
+                    "blob store `{}` passed its storage budget of {:.0} GB at {} s ({:.1} days; peak {:.1} GB; {:.1} GB stored at the end, {:.1} GB of it orphaned payloads)",
+                    o.store,
+                    o.budget_bytes / GIB,
+                    crate::export::table::thousands(o.at_s.round() as u64),
+                    o.at_s / 86_400.0,
+                    o.peak_bytes as f64 / GIB,
+                    o.stored_bytes as f64 / GIB,
+                    o.orphan_bytes as f64 / GIB
+                ),
+            );
+            f.at_s = Some(o.at_s);
+            f
+        })
+        .collect()
 }
 
 /// Judges a finished run from its time series: backlog growth first, then loss.

@@ -59,6 +59,8 @@ pub enum Reason {
     /// Messages rejected, dropped or expired at the end of the run: the queue
     /// holds by throwing work away.
     MessageLoss,
+    /// A blob store's bytes stored passed its `storage_budget_gb`.
+    StorageBudgetExceeded,
     // Degraded from here on.
     /// Messages or records lost for good (retention, crashes, auto-commit,
     /// drops, refusals without retry, a producer's buffer), though the loss
@@ -96,7 +98,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, worst first.
-    pub const ALL: [Reason; 21] = [
+    pub const ALL: [Reason; 22] = [
         Reason::ProducerOutOfMemory,
         Reason::DownstreamCrashed,
         Reason::BacklogCap,
@@ -106,6 +108,7 @@ impl Reason {
         Reason::Metastable,
         Reason::BacklogGrowth,
         Reason::MessageLoss,
+        Reason::StorageBudgetExceeded,
         Reason::MessagesLost,
         Reason::StreamDisagrees,
         Reason::DeadLetteredAfterSuccess,
@@ -130,6 +133,7 @@ impl Reason {
         match self {
             Reason::BacklogGrowth => "backlog_growth",
             Reason::MessageLoss => "message_loss",
+            Reason::StorageBudgetExceeded => "storage_budget_exceeded",
             Reason::BacklogCap => "backlog_cap",
             Reason::EventLimit => "event_limit",
             Reason::Stalled => "stalled",
@@ -185,6 +189,9 @@ impl Reason {
             }
             Reason::MessageLoss => {
                 "messages are still being rejected, dropped or expired at the end: the system holds by throwing work away"
+            }
+            Reason::StorageBudgetExceeded => {
+                "a blob store's storage passed the budget the scenario gives it: payloads pile up faster than they are cleaned up, and the storage bill with them"
             }
             Reason::MessagesLost => {
                 "messages or records were lost for good, to retention, crashes, auto-commit, full queues or buffers; the loss has stopped"
@@ -318,16 +325,26 @@ impl Verdict {
         self
     }
 
-    /// Adds the degraded reasons that hold. A collapsed run stays collapsed
-    /// and lists them after its collapse; a stable one becomes degraded, its
-    /// worst reason first.
+    /// Adds the reasons judged from the world's counters after the run:
+    /// degraded ones, and a collapse found there (a storage budget passed).
+    /// A collapsed run stays collapsed and lists them after its collapse; a
+    /// run that was not collapses on a collapse reason found; a stable one
+    /// becomes degraded, its worst reason first.
     pub fn with_degraded(mut self, mut found: Vec<Finding>) -> Verdict {
         if found.is_empty() {
             return self;
         }
         // Stable sort: within a reason, components keep the scenario's order.
         found.sort_by_key(|f| f.reason);
-        if self.state == State::Stable {
+        if self.state != State::Collapsed && found[0].reason.collapses() {
+            let worst = &found[0];
+            self.state = State::Collapsed;
+            self.collapsed = true;
+            self.degraded = false;
+            self.reason = Some(worst.reason);
+            self.at_s = worst.at_s;
+            self.detail = worst.detail.clone();
+        } else if self.state == State::Stable {
             let worst = &found[0];
             self.state = State::Degraded;
             self.degraded = true;

@@ -92,11 +92,16 @@ pub struct BlobCounters {
     pub gone: u64,
     /// Objects that became orphans (their message processed, the object kept).
     pub orphaned: u64,
+    /// Of those, objects whose message was lost before it was processed
+    /// (expired, dropped or given up in its queue): nobody will read them.
+    pub orphaned_by_loss: u64,
     /// Bytes PUT, read and deleted.
     pub bytes_put: u64,
     pub bytes_read: u64,
     pub peak_objects: u64,
     pub peak_bytes: u64,
+    /// When the bytes stored first passed `storage_budget_gb`.
+    pub over_budget_at: Option<SimTime>,
 }
 
 /// A PUT's outcome.
@@ -293,6 +298,11 @@ impl BlobStore {
         self.c.bytes_put += u64::from(size);
         self.c.peak_objects = self.c.peak_objects.max(self.stored);
         self.c.peak_bytes = self.c.peak_bytes.max(self.bytes);
+        if self.c.over_budget_at.is_none()
+            && self.p.budget_bytes.is_some_and(|b| self.bytes as f64 > b)
+        {
+            self.c.over_budget_at = Some(now);
+        }
         let mut arm = None;
         if let (true, Some(after)) = (cleanup.expires(), self.p.expire_after) {
             let at = now.saturating_add(after);
@@ -367,16 +377,38 @@ impl BlobStore {
             return Some(d);
         }
         if !o.orphan {
-            self.objects[slot as usize].orphan = true;
-            self.orphans += 1;
-            self.orphan_bytes += u64::from(o.size);
-            self.c.orphaned += 1;
-            if !o.expires {
-                self.forever_orphans += 1;
-                self.forever_orphan_bytes += u64::from(o.size);
-            }
+            self.mark_orphan(slot, o);
         }
         None
+    }
+
+    /// The pointer's message left the system (its slot was freed). If it was
+    /// never processed — lost to retention, an overflow, a consumer giving
+    /// up — its object is an orphan from now on: nobody holds its pointer.
+    pub fn released(&mut self, ptr: u64, now: SimTime) {
+        let Some((_, slot, generation)) = unpack(ptr) else {
+            return;
+        };
+        let Some(o) = self.object(slot, generation).copied() else {
+            return; // deleted or expired already
+        };
+        if o.orphan {
+            return; // processed, its object kept
+        }
+        self.advance(now);
+        self.mark_orphan(slot, o);
+        self.c.orphaned_by_loss += 1;
+    }
+
+    fn mark_orphan(&mut self, slot: u32, o: Object) {
+        self.objects[slot as usize].orphan = true;
+        self.orphans += 1;
+        self.orphan_bytes += u64::from(o.size);
+        self.c.orphaned += 1;
+        if !o.expires {
+            self.forever_orphans += 1;
+            self.forever_orphan_bytes += u64::from(o.size);
+        }
     }
 
     /// Frees an object's slot (the caller has advanced the integral).
@@ -442,9 +474,7 @@ impl BlobStore {
 
     /// Stored past the budget at some time, if it has one.
     pub fn over_budget(&self) -> bool {
-        self.p
-            .budget_bytes
-            .is_some_and(|b| self.c.peak_bytes as f64 > b)
+        self.c.over_budget_at.is_some()
     }
 
     /// Seconds of storage integral so far, for the tests: (objects, bytes)

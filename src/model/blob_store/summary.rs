@@ -19,8 +19,11 @@ pub struct BlobStoreSummary {
     /// their bytes.
     pub orphans: u64,
     pub orphan_bytes: u64,
-    /// Objects that became orphans over the run.
+    /// Objects that became orphans over the run …
     pub orphaned: u64,
+    /// … of which orphaned because their message was lost unprocessed
+    /// (expired, dropped or given up in its queue).
+    pub orphaned_by_loss: u64,
     /// Deleted after their message was processed.
     pub deleted: u64,
     /// Expired by the lifecycle rule after their message was processed …
@@ -47,6 +50,9 @@ pub struct BlobStoreSummary {
     /// The lifecycle rule's expiry, if there is one.
     pub expire_after_s: Option<f64>,
     pub over_budget: bool,
+    /// `storage_budget_gb`, and when the bytes stored first passed it.
+    pub storage_budget_gb: Option<f64>,
+    pub over_budget_at_s: Option<f64>,
 }
 
 impl Summarised for BlobStore {
@@ -64,6 +70,7 @@ impl Summarised for BlobStore {
             orphans: self.orphans,
             orphan_bytes: self.orphan_bytes,
             orphaned: self.c.orphaned,
+            orphaned_by_loss: self.c.orphaned_by_loss,
             deleted: self.c.deleted,
             expired_orphans: self.c.expired_orphans,
             expired_unprocessed: self.c.expired_unprocessed,
@@ -82,6 +89,8 @@ impl Summarised for BlobStore {
             storage_cost_usd: gbm * self.p.storage_per_gb_month,
             expire_after_s: self.p.expire_after.map(to_secs),
             over_budget: self.over_budget(),
+            storage_budget_gb: self.p.budget_bytes.map(|b| b / 1_073_741_824.0),
+            over_budget_at_s: self.c.over_budget_at.map(to_secs),
         }
     }
 }

@@ -117,11 +117,24 @@ impl Model for World {
         if !self.overflow_dlq.is_empty() {
             self.dead_letter_overflow(Some(sim));
         }
+        if let Some(pointers) = self.arena.take_released_pointers() {
+            self.payloads_released(&pointers, sim.now());
+        }
         debug_assert_eq!(self.effects.mark(), 0, "a step left untaken");
     }
 }
 
 impl World {
+    /// Messages that left the system: their payloads' stores learn it (an
+    /// unprocessed one's object becomes an orphan).
+    fn payloads_released(&mut self, pointers: &[u64], now: crate::engine::SimTime) {
+        for &p in pointers {
+            if let Some((store, _, _)) = crate::model::blob_store::unpack(p) {
+                self.blob_stores[store.index()].released(p, now);
+            }
+        }
+    }
+
     /// The consumers' table, and what a consumer's handler is lent.
     fn lend(&mut self) -> (&mut [Consumer], Reach<'_>) {
         let cx = Reach {

@@ -12,6 +12,7 @@
 mod connections;
 mod horizon;
 mod in_flight;
+mod payload_expiry;
 pub mod retry_capacity;
 mod unread;
 mod visibility;
@@ -63,6 +64,7 @@ pub const RULES: &[(&str, Rule)] = &[
     (horizon::ID, horizon::check),
     (unread::ID, unread::check),
     (in_flight::ID, in_flight::check),
+    (payload_expiry::ID, payload_expiry::check),
 ];
 
 /// The warnings of every rule for a validated scenario.
