@@ -41,6 +41,7 @@ use super::push::{Endpoint, PushTopic};
 use super::queue::redrive::Redrive;
 use super::queue::{Queue, QueueParams, Waiter};
 use super::retry::Backoff;
+use super::size_gate::SizeGate;
 use crate::engine::from_secs;
 use crate::metrics::interval_latency::IntervalLatency;
 use crate::model::consumer::autoscale::{AutoscaleParams, Autoscaler};
@@ -131,6 +132,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 queue_copies_mark: 0,
                 queue_copies: 0,
                 queue_rejected: vec![0; subscribed],
+                size_gate: SizeGate::new(t.max_message_bytes.as_ref().and_then(|l| l.bytes())),
             })
         })
         .collect::<Result<Vec<_>, BuildError>>()?;
@@ -147,6 +149,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 },
                 t.partitions,
             );
+            topic.size_gate = SizeGate::new(t.max_message_bytes.as_ref().and_then(|l| l.bytes()));
             topic.replication = t
                 .replication
                 .as_ref()

@@ -49,6 +49,7 @@ pub mod queue;
 pub(crate) mod reach;
 pub mod retry;
 mod route;
+pub mod size_gate;
 pub mod summarise;
 
 use crate::engine::SimTime;

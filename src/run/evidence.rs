@@ -276,6 +276,33 @@ fn losses(w: &World) -> Vec<Loss> {
             });
         }
     }
+    // A topic, push topic or bus refuses a message above its
+    // `max_message_bytes`; the producer does not retry it.
+    for p in w
+        .producers
+        .iter()
+        .filter(|p| !matches!(p.p.sink, Sink::Queue(_)))
+    {
+        let (table, limit) = match p.p.sink {
+            Sink::Topic(t) => ("topic", w.topics[t.index()].size_gate.max),
+            Sink::Push(t) => ("push topic", w.pushes[t.index()].size_gate.max),
+            Sink::Bus(b) => ("bus", w.buses[b.index()].size_gate.max),
+            Sink::Queue(_) => continue,
+        };
+        out.push(Loss {
+            component: p.p.name.clone(),
+            lost: p.c.too_large,
+            of: p.messages(),
+            unit: "messages",
+            how: how(&[(
+                &format!(
+                    "refused by its {table} as larger than max_message_bytes ({} bytes)",
+                    limit.unwrap_or(0)
+                ),
+                p.c.too_large,
+            )]),
+        });
+    }
     for p in &w.producers {
         if let Some(b) = &p.buffer {
             out.push(Loss {

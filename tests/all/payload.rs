@@ -234,3 +234,117 @@ fn lambda_batches_are_cut_at_six_megabytes() {
     assert!(per <= 6.0 && per > 4.0, "{per} messages per invocation");
     assert!(out.summary.ledger.balanced);
 }
+
+/// Topics, push topics and buses refuse a message above their
+/// `max_message_bytes` (Kafka's `max.message.bytes`, SNS's and
+/// EventBridge's limits): the producer counts it, nothing retries it, and
+/// the verdict names the loss. 5 % of the messages are about 3 MB, the rest
+/// about 4 KB: about 5 % refused by every 1 MiB limit.
+#[test]
+fn topics_push_topics_and_buses_refuse_messages_above_their_limit() {
+    let producer = |sink: &str| {
+        format!(
+            r#"
+[run]
+horizon_s = 600
+[[producer]]
+name = "shop"
+{sink}
+rate = 50
+[producer.message.size]
+dist = "mixture"
+components = [
+  {{ weight = 0.95, dist = "lognormal", mean = 4000, cv = 0.3 }},
+  {{ weight = 0.05, dist = "lognormal", mean = 3000000, cv = 0.2 }},
+]
+"#
+        )
+    };
+    let topic = crate::common::run_text(&format!(
+        "{}{}",
+        producer("topic = \"orders\""),
+        r#"
+[[topic]]
+name = "orders"
+partitions = 2
+max_message_bytes = "kafka"
+[[consumer]]
+name = "readers"
+topic = "orders"
+workers = 2
+processing_s = { dist = "constant", mean = 0.001 }
+"#
+    ));
+    let push = crate::common::run_text(&format!(
+        "{}{}",
+        producer("push = \"orders\""),
+        r#"
+[[push]]
+name = "orders"
+queues = ["audit"]
+max_message_bytes = "sns"
+[[queue]]
+name = "audit"
+[[consumer]]
+queue = "audit"
+workers = 2
+processing_s = { dist = "constant", mean = 0.001 }
+"#
+    ));
+    let bus = crate::common::run_text(&format!(
+        "{}{}",
+        producer("bus = \"events\""),
+        r#"
+[[bus]]
+name = "events"
+max_message_bytes = "eventbridge"
+[[bus.rule]]
+name = "all"
+queues = ["audit"]
+[[queue]]
+name = "audit"
+[[consumer]]
+queue = "audit"
+workers = 2
+processing_s = { dist = "constant", mean = 0.001 }
+"#
+    ));
+    let refused = [
+        topic.summary.topics[0].refused_too_large,
+        push.summary.pushes[0].refused_too_large,
+        bus.summary.buses[0].refused_too_large,
+    ];
+    for (out, refused) in [
+        (&topic, refused[0]),
+        (&push, refused[1]),
+        (&bus, refused[2]),
+    ] {
+        let p = &out.summary.producers[0];
+        let made = 50.0 * 600.0;
+        // 5 % of ~30,000 is 1,500, within 4σ: the binomial's σ is
+        // √(30,000 × 0.05 × 0.95) ≈ 38, the Poisson count's adds √1,500 ≈ 39.
+        // (A 3 MB message never draws under 1 MiB at cv 0.2.)
+        assert!(
+            (refused as f64 - 0.05 * made).abs() < 4.0 * 55.0,
+            "{refused}"
+        );
+        assert_eq!(p.payload.as_ref().expect("sized").too_large, refused);
+        let lost = out
+            .summary
+            .verdict
+            .reasons
+            .iter()
+            .find(|r| r.reason.name() == "messages_lost" && r.component.as_deref() == Some("shop"))
+            .unwrap_or_else(|| panic!("{:?}", out.summary.verdict));
+        assert_eq!(lost.count, Some(refused));
+        assert!(
+            lost.detail.contains("larger than max_message_bytes"),
+            "{}",
+            lost.detail
+        );
+        assert!(out.summary.ledger.balanced);
+    }
+    // What passed the topic was appended; every record made is one or the other.
+    let t = &topic.summary.topics[0];
+    assert_eq!(t.appended, topic.summary.producers[0].produced);
+}

@@ -19,6 +19,7 @@ use crate::engine::{Rng, SimTime, from_secs, stream};
 use crate::model::event::{PushId, QueueId};
 use crate::model::message::Message;
 use crate::model::retry::Backoff;
+use crate::model::size_gate::SizeGate;
 use crate::scenario::{BusConfig, RuleConfig};
 use rand::RngExt;
 
@@ -99,6 +100,8 @@ pub struct Bus {
     pub delivered_mark: u64,
     waiting: Vec<Option<Pending>>,
     free: Vec<u32>,
+    /// `max_message_bytes` (EventBridge's event size limit).
+    pub size_gate: crate::model::size_gate::SizeGate,
 }
 
 impl Bus {
@@ -137,6 +140,7 @@ impl Bus {
             delivered_mark: 0,
             waiting: vec![],
             free: vec![],
+            size_gate: SizeGate::new(b.max_message_bytes.as_ref().and_then(|l| l.bytes())),
         })
     }
 

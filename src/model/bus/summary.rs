@@ -40,6 +40,9 @@ pub struct BusSummary {
     pub unmatched: u64,
     pub event_types: Vec<String>,
     pub rules: Vec<RuleSummary>,
+    /// Publishes refused as larger than `max_message_bytes`; left out at 0.
+    #[serde(default, skip_serializing_if = "crate::model::size_gate::is_zero")]
+    pub refused_too_large: u64,
 }
 
 impl BusSummary {
@@ -60,6 +63,7 @@ impl Summarised for Bus {
             name: self.name.clone(),
             published: self.published,
             unmatched: self.unmatched,
+            refused_too_large: self.size_gate.refused,
             event_types: self.type_names.clone(),
             rules: self
                 .rules

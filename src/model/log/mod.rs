@@ -94,6 +94,8 @@ pub struct Topic {
     pub appended_mark: u64,
     /// Brokers and replicas, when the topic declares them.
     pub replication: Option<replication::Replication>,
+    /// `max_message_bytes` (Kafka's `max.message.bytes`).
+    pub size_gate: crate::model::size_gate::SizeGate,
 }
 
 /// A key's partition: a fixed mix of the key (Kafka hashes the key bytes with
@@ -118,6 +120,7 @@ impl Topic {
             dead_letter_appends: 0,
             appended_mark: 0,
             replication: None,
+            size_gate: Default::default(),
         }
     }
 

@@ -19,6 +19,9 @@ pub struct TopicSummary {
     /// Brokers, acks and what they lost, for a replicated topic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication: Option<ReplicationSummary>,
+    /// Publishes refused as larger than `max_message_bytes`; left out at 0.
+    #[serde(default, skip_serializing_if = "crate::model::size_gate::is_zero")]
+    pub refused_too_large: u64,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -93,6 +96,7 @@ impl Summarised for Topic {
             appended: self.appended,
             deleted: self.deleted(),
             per_partition: self.partitions.iter().map(|p| p.end()).collect(),
+            refused_too_large: self.size_gate.refused,
             replication: self.replication.as_ref().map(|r| {
                 let c = &r.c;
                 ReplicationSummary {

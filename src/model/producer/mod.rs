@@ -296,10 +296,17 @@ impl Producer {
     }
 
     /// Messages this producer made (for a queue producer: accepted, rejected,
-    /// held in its buffer, or lost at the producer).
+    /// held in its buffer, or lost at the producer; for a producer to a
+    /// topic, push topic or bus: accepted, or refused as too large).
     pub fn messages(&self) -> u64 {
+        // A queue's refusals for size are among its rejections already.
+        let refused_for_size = match self.p.sink {
+            Sink::Queue(_) => 0,
+            _ => self.c.too_large,
+        };
         self.c.produced
             + self.c.rejected
+            + refused_for_size
             + self
                 .buffer
                 .as_ref()

@@ -29,6 +29,8 @@ pub struct PushTopic {
     /// (full: counted and lost, as a queue refuses a producer).
     pub queue_copies: u64,
     pub queue_rejected: Vec<u64>,
+    /// `max_message_bytes` (SNS's message size limit).
+    pub size_gate: crate::model::size_gate::SizeGate,
 }
 
 /// Cumulative counters of one endpoint subscription; the time series takes

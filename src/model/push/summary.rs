@@ -64,6 +64,9 @@ pub struct PushSummary {
     pub published: u64,
     pub queues: Vec<QueueSubscription>,
     pub endpoints: Vec<EndpointSubscription>,
+    /// Publishes refused as larger than `max_message_bytes`; left out at 0.
+    #[serde(default, skip_serializing_if = "crate::model::size_gate::is_zero")]
+    pub refused_too_large: u64,
 }
 
 impl Summarised for PushTopic {
@@ -73,6 +76,7 @@ impl Summarised for PushTopic {
         PushSummary {
             name: self.name.clone(),
             published: self.published,
+            refused_too_large: self.size_gate.refused,
             queues: self
                 .queues
                 .iter()

@@ -25,6 +25,11 @@ impl World {
         let ti = ti.index();
         let keyed = p.p.keys > 0;
         let m = p.make_message(now, 0);
+        if !self.topics[ti].size_gate.admits(m.size) {
+            // Kafka's RecordTooLargeException: not retried.
+            self.producers[pi].c.too_large += 1;
+            return;
+        }
         let record = Record::of(&m);
         let mut sim = sim;
         if let Some(sim) = sim.as_deref_mut()

@@ -244,8 +244,12 @@ impl World {
             Sink::Bus(b) => {
                 let producer = &mut self.producers[pi];
                 let m = producer.make_message(sim.now(), 0);
-                producer.c.produced += 1;
-                self.publish_bus(b.index(), m, sim);
+                if self.buses[b.index()].size_gate.admits(m.size) {
+                    self.producers[pi].c.produced += 1;
+                    self.publish_bus(b.index(), m, sim);
+                } else {
+                    self.producers[pi].c.too_large += 1;
+                }
                 self.producers[pi].schedule_arrival(p, sim);
             }
             Sink::Topic(_) => {

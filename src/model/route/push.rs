@@ -19,7 +19,11 @@ impl World {
             unreachable!("a push from a producer to a queue or topic")
         };
         let m = p.make_message(now, 0);
-        p.c.produced += 1;
+        if !self.pushes[ti.index()].size_gate.admits(m.size) {
+            self.producers[pi].c.too_large += 1;
+            return;
+        }
+        self.producers[pi].c.produced += 1;
         self.fan_out_push(ti.index(), m, sim);
     }
 

@@ -18,6 +18,10 @@ pub struct BusConfig {
     pub event_types: BTreeMap<String, f64>,
     #[serde(default, rename = "rule")]
     pub rules: Vec<RuleConfig>,
+    /// The largest message it takes, in bytes or a preset (docs/scenarios.md,
+    /// "Payloads"); a producer's larger publish is refused. Absent: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_message_bytes: Option<super::payload::ByteLimit>,
 }
 
 /// A rule: its filter (the event types it matches, and a range of keys — a

@@ -607,6 +607,10 @@ pub struct TopicConfig {
     /// partition is one log that never fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication: Option<ReplicationConfig>,
+    /// The largest message it takes, in bytes or a preset (docs/scenarios.md,
+    /// "Payloads"); a producer's larger publish is refused. Absent: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_message_bytes: Option<ByteLimit>,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]

@@ -12,6 +12,10 @@ pub struct PushConfig {
     /// Queue subscriptions: each publish puts a copy in each of these queues.
     #[serde(default)]
     pub queues: Vec<String>,
+    /// The largest message it takes, in bytes or a preset (docs/scenarios.md,
+    /// "Payloads"); a producer's larger publish is refused. Absent: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_message_bytes: Option<super::payload::ByteLimit>,
 }
 
 /// SNS's backoff functions: how the backoff phase's delays grow from

@@ -48,6 +48,21 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
             limit(c, root.key("queue").index(i).key("max_message_bytes"), l);
         }
     }
+    // Topics, push topics and buses take a limit too.
+    let others: Vec<(&str, usize, &ByteLimit)> = (s.topics.iter().enumerate())
+        .filter_map(|(i, t)| Some(("topic", i, t.max_message_bytes.as_ref()?)))
+        .chain(
+            (s.pushes.iter().enumerate())
+                .filter_map(|(i, t)| Some(("push", i, t.max_message_bytes.as_ref()?))),
+        )
+        .chain(
+            (s.buses.iter().enumerate())
+                .filter_map(|(i, b)| Some(("bus", i, b.max_message_bytes.as_ref()?))),
+        )
+        .collect();
+    for (table, i, l) in others {
+        limit(c, root.key(table).index(i).key("max_message_bytes"), l);
+    }
     for (i, b) in s.blob_stores.iter().enumerate() {
         let p = root.key("blob_store").index(i);
         c.dist(p.key("put_s"), &b.put_s);
