@@ -65,15 +65,7 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
             &refs(&lost),
             "lost (expired, dropped, lost at producers)",
         ),
-        total(
-            series,
-            &["rejected"],
-            if s.queues.iter().any(|q| q.refused_too_large > 0) {
-                "refused by a full queue or as too large (lost)"
-            } else {
-                "refused by a full queue (lost)"
-            },
-        ),
+        total(series, &["rejected"], &refused_label(s)),
         total(
             series,
             &["producer_refusals"],
@@ -100,4 +92,17 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
     c.series.extend(harm.into_iter().flatten());
     super::finish(c).write(dir.join("outcomes"))?;
     Ok(())
+}
+
+/// What the queues refused for good, by the causes the run had: a full
+/// queue, a size limit, the FIFO throughput quota.
+fn refused_label(s: &Summary) -> String {
+    let mut causes = vec!["by a full queue"];
+    if s.queues.iter().any(|q| q.refused_too_large > 0) {
+        causes.push("as too large");
+    }
+    if s.queues.iter().any(|q| q.throttled_sends > 0) {
+        causes.push("by the throughput quota");
+    }
+    format!("refused {} (lost)", causes.join(" or "))
 }

@@ -525,6 +525,22 @@ fn components(t: &mut String, s: &Summary) {
             thousands(q.dropped_to_dlq)
         );
     }
+    for p in &s.producers {
+        if let Some(b) = &p.batch {
+            let _ = writeln!(
+                t,
+                "  {:<11} SendMessageBatch: {} calls carrying {} messages ({:.1} per call; sent full {}, cut at max_bytes {}, after linger_s {}); {} in the open batch at the end",
+                p.name,
+                thousands(b.calls),
+                thousands(b.messages),
+                b.mean_messages_per_call,
+                thousands(b.full),
+                thousands(b.cut_by_bytes),
+                thousands(b.lingered),
+                thousands(b.open_at_end)
+            );
+        }
+    }
     for b in &s.blob_stores {
         blob_store(t, b);
     }

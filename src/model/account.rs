@@ -45,6 +45,9 @@ pub struct Terms {
     /// Payloads producers put in blob stores, and the stores' objects.
     pub claim_checks: u64,
     pub payloads: Option<crate::metrics::ledger::PayloadLedger>,
+    /// Messages in producers' open SendMessageBatch batches (made, not yet
+    /// offered to their queue).
+    pub in_producer_batches: u64,
     /// Attempts clients sent to services, and those the services saw.
     pub service_attempts_sent: u64,
     pub service_attempts_reached: u64,

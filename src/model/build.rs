@@ -33,6 +33,7 @@ use super::log::group::{GroupParams, GroupState};
 use super::log::replication::{Replication, ReplicationParams};
 use super::log::{Topic, TopicParams};
 use super::message::Arena;
+use super::producer::batch::SendBatch;
 use super::producer::{ClaimCheck, Producer, ProducerParams, Sink};
 use super::profile::Profile;
 use super::protection::breaker::Breaker;
@@ -220,7 +221,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 max_message_bytes: q.max_message_bytes.as_ref().and_then(|l| l.bytes()),
                 count_chunks: q.max_message_bytes.is_some()
                     || s.producers.iter().any(|p| {
-                        (p.message.size.is_some() || p.claim_check.is_some())
+                        (p.message.size.is_some() || p.claim_check.is_some() || p.batch.is_some())
                             && p.queue.as_deref().is_none_or(|n| n == q.name)
                             && p.topic.is_none()
                             && p.push.is_none()
@@ -355,6 +356,13 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             seed,
             rep,
         ));
+        if let Some(b) = &p.batch {
+            producers.last_mut().expect("just built").batch = Some(SendBatch::new(
+                b.max_messages as usize,
+                b.max_bytes,
+                from_secs(b.linger_s),
+            ));
+        }
     }
     let databases: Vec<Database> = s
         .databases

@@ -143,6 +143,8 @@ pub enum ProducerEvent {
     Produce,
     /// Buffered publishes are due for a retry.
     Retry,
+    /// The open SendMessageBatch `generation` has lingered long enough.
+    Flush { generation: u32 },
 }
 
 #[derive(Clone, Copy, Debug)]

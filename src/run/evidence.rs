@@ -203,6 +203,8 @@ fn losses(w: &World) -> Vec<Loss> {
         // A message over `max_message_bytes` is refused whatever the queue
         // holds: not a full queue's doing.
         let too_large = q.c.refused_too_large.min(refused_lost);
+        // Nor is a call the FIFO throughput quota throttled.
+        let throttled = q.c.throttled_lost.min(refused_lost - too_large);
         out.push(Loss {
             component: q.p.name.clone(),
             lost: q.c.expired + q.c.dropped + refused_lost,
@@ -211,8 +213,12 @@ fn losses(w: &World) -> Vec<Loss> {
             how: how(&[
                 ("expired", q.c.expired),
                 ("dropped by a full queue", q.c.dropped),
-                ("refused by a full queue", refused_lost - too_large),
+                (
+                    "refused by a full queue",
+                    refused_lost - too_large - throttled,
+                ),
                 ("refused as larger than max_message_bytes", too_large),
+                ("refused by the throughput quota (throttled)", throttled),
             ]),
         });
     }

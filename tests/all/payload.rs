@@ -348,3 +348,75 @@ processing_s = { dist = "constant", mean = 0.001 }
     let t = &topic.summary.topics[0];
     assert_eq!(t.appended, topic.summary.producers[0].produced);
 }
+
+/// SendMessageBatch against a FIFO queue's quota of 300 calls per second:
+/// 1,500 messages/s one per call are throttled down to the quota (four in
+/// five lost, named as throttled); in batches of 10 they are 150 calls/s and
+/// all go through, billed one request per call. A batch is cut before the
+/// message that would take it past `max_bytes`.
+#[test]
+fn send_batches_carry_ten_messages_per_call_under_the_fifo_quota() {
+    let batched = run_scenario("sqs-send-batch.toml", &[]);
+    let single = run_scenario(
+        "sqs-send-batch.toml",
+        &[("[producer.batch]\nmax_messages = 10\nlinger_s = 0.05\n", "")],
+    );
+    let q = |o: &RunOutput| o.summary.queues[0].clone();
+    let (b, s) = (q(&batched), q(&single));
+    let made = batched.summary.producers[0].produced;
+    // Batched: nothing refused, ten messages per call.
+    assert_eq!((b.rejected, b.throttled_sends), (0, 0), "{b:?}");
+    let batch = batched.summary.producers[0].batch.clone().expect("batch");
+    assert!(batch.mean_messages_per_call > 9.9, "{batch:?}");
+    assert_eq!(batch.calls, b.send_batches);
+    assert_eq!(batch.messages, made);
+    // About 4 KB messages: a call of 10 is one 64 KiB chunk, one request
+    // (a few calls of large draws pass 64 KiB and bill two).
+    let chunks = b.send_chunks.expect("chunks");
+    assert!(
+        chunks >= batch.calls && chunks < batch.calls * 101 / 100,
+        "{chunks} {batch:?}"
+    );
+    // One per call: the quota lets about 300/s of the 1,500/s through.
+    let accepted = s.published as f64 / 120.0;
+    assert!((accepted - 300.0).abs() < 15.0, "{accepted}/s");
+    assert_eq!(s.throttled_sends, s.rejected);
+    let lost = single
+        .summary
+        .verdict
+        .reasons
+        .iter()
+        .find(|r| r.reason.name() == "messages_lost")
+        .expect("lost");
+    assert!(
+        lost.detail.contains("throughput quota (throttled)"),
+        "{}",
+        lost.detail
+    );
+    assert!(!lost.detail.contains("full queue"), "{}", lost.detail);
+    // A message's wait in the open batch is part of its latency: at most
+    // the linger (50 ms), about the time to fill 10 at 1,500/s (6 ms).
+    let wait = batched.summary.latency.end_to_end.mean_s - single.summary.latency.end_to_end.mean_s;
+    assert!(wait > 0.001 && wait < 0.05, "{wait}");
+    assert!(batched.summary.ledger.balanced && single.summary.ledger.balanced);
+
+    // 300 KB messages at 600/s: a batch is cut at 1 MiB, three messages
+    // per call (200 calls/s, within the quota).
+    let big = run_scenario(
+        "sqs-send-batch.toml",
+        &[
+            ("mean = 4000\ncv = 0.5", "mean = 300000\ncv = 0.01"),
+            ("rate = 1500.0", "rate = 600.0"),
+        ],
+    );
+    let bb = big.summary.producers[0].batch.clone().expect("batch");
+    assert!((bb.mean_messages_per_call - 3.0).abs() < 0.05, "{bb:?}");
+    assert!(bb.cut_by_bytes > bb.calls * 9 / 10, "{bb:?}");
+    // Each call of ~900 KB is 14 chunks of 64 KiB.
+    let chunks = big.summary.queues[0].send_chunks.expect("chunks");
+    assert!(
+        (chunks as f64 / bb.calls as f64 - 14.0).abs() < 0.5,
+        "{chunks} {bb:?}"
+    );
+    assert!(big.summary.ledger.balanced);
+}

@@ -12,6 +12,7 @@ impl Accounted for Producer {
         }
         t.rejections_seen += self.c.rejected;
         t.claim_checks += self.c.claim_checks;
+        t.in_producer_batches += self.batch.as_ref().map_or(0, |b| b.held());
         let Some(b) = &self.buffer else { return };
         t.policy_rejected += self.c.rejected;
         let l = t.producers.get_or_insert_with(Default::default);

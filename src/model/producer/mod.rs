@@ -3,6 +3,7 @@
 //! cost). Arrival times and attributes use separate streams, so changing the
 //! poison rate does not move a single arrival.
 
+pub mod batch;
 mod claim;
 mod ledger;
 mod observe;
@@ -93,6 +94,8 @@ pub struct Producer {
     pub c: ProducerCounters,
     /// Refused publishes waiting for their retry, with a policy.
     pub buffer: Option<PublishBuffer>,
+    /// SendMessageBatch's open batch (`[producer.batch]`).
+    pub batch: Option<batch::SendBatch>,
 }
 
 /// A message waiting in the buffer for its next publish attempt.
@@ -292,6 +295,7 @@ impl Producer {
             }),
             p,
             c: ProducerCounters::default(),
+            batch: None,
         }
     }
 
@@ -307,6 +311,7 @@ impl Producer {
         self.c.produced
             + self.c.rejected
             + refused_for_size
+            + self.batch.as_ref().map_or(0, |b| b.held())
             + self
                 .buffer
                 .as_ref()

@@ -91,6 +91,12 @@ impl Producer {
         let now = sim.now();
         let mut m = self.make_message(now, out.queue.id.0);
         self.claim(&mut m, out.blobs, sim);
+        if self.batch.is_some() {
+            let mut out = out;
+            let changed = self.add_to_batch(id, m, &mut out, sim);
+            self.schedule_arrival(id, sim);
+            return changed;
+        }
         let too_large = out.queue.too_large(&m);
         let (outcome, changed) = out.queue.publish(out.arena, m, now);
         match outcome {

@@ -22,6 +22,28 @@ pub struct ProducerSummary {
     /// became of the large ones.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<ProducerPayloadSummary>,
+    /// With `[producer.batch]`: its SendMessageBatch calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<SendBatchSummary>,
+}
+
+/// A producer's SendMessageBatch calls: how many, how full, and why each
+/// went out.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct SendBatchSummary {
+    pub max_messages: u64,
+    pub max_bytes: u64,
+    pub linger_s: f64,
+    pub calls: u64,
+    pub messages: u64,
+    pub mean_messages_per_call: f64,
+    /// Calls sent full, cut because the next message would pass
+    /// `max_bytes`, or sent when their linger ran out.
+    pub full: u64,
+    pub cut_by_bytes: u64,
+    pub lingered: u64,
+    /// Messages in the open batch at the end (made, not yet sent).
+    pub open_at_end: u64,
 }
 
 /// A producer's message sizes, its claim checks and its refusals for size.
@@ -102,6 +124,18 @@ impl Summarised for Producer {
                     claim_checks: self.c.claim_checks,
                     inline: self.c.made - self.c.claim_checks,
                 }),
+            batch: self.batch.as_ref().map(|b| SendBatchSummary {
+                max_messages: b.max_messages as u64,
+                max_bytes: b.max_bytes,
+                linger_s: to_secs(b.linger),
+                calls: b.c.calls,
+                messages: b.c.messages,
+                mean_messages_per_call: b.c.messages as f64 / b.c.calls.max(1) as f64,
+                full: b.c.full,
+                cut_by_bytes: b.c.cut_by_bytes,
+                lingered: b.c.lingered,
+                open_at_end: b.held(),
+            }),
         }
     }
 }

@@ -69,6 +69,15 @@ pub struct Waiter {
     pub worker: WorkerId,
 }
 
+/// What one SendMessageBatch call did: entries accepted, refused (a full
+/// queue, a throttled call, a size limit) and, of those, refused for size.
+pub struct BatchSent {
+    pub accepted: u64,
+    pub rejected: u64,
+    pub too_large: u64,
+    pub changed: Changed,
+}
+
 /// Cumulative counters; the time series takes differences.
 #[derive(Clone, Debug, Default)]
 pub struct QueueCounters {
@@ -104,6 +113,11 @@ pub struct QueueCounters {
     pub throttled_receives: u64,
     /// Publishes refused for their size (`max_message_bytes`).
     pub refused_too_large: u64,
+    /// SendMessageBatch calls that reached the queue (not throttled).
+    pub send_batches: u64,
+    /// Messages refused for good because their call was throttled (among
+    /// `rejected`; a producer with a publish policy retries instead).
+    pub throttled_lost: u64,
     /// Accepted publishes' 64 KiB billing chunks and bytes (`count_chunks`).
     pub send_chunks: u64,
     pub bytes_published: u64,
@@ -261,10 +275,14 @@ impl Queue {
 
     /// Publishes a new message (the arena assigns its id).
     pub fn publish(&mut self, arena: &mut Arena, m: Message, now: SimTime) -> (Publish, Changed) {
+        let throttled = self.c.throttled_sends;
         match self.try_publish(arena, m, now) {
             (Ok(slot), changed) => (Publish::Accepted(slot), changed),
             (Err(_), changed) => {
                 self.c.rejected += 1;
+                if self.c.throttled_sends > throttled {
+                    self.c.throttled_lost += 1;
+                }
                 (Publish::Rejected, changed)
             }
         }
@@ -275,7 +293,7 @@ impl Queue {
     pub fn try_publish(
         &mut self,
         arena: &mut Arena,
-        mut m: Message,
+        m: Message,
         now: SimTime,
     ) -> (Result<u32, Message>, Changed) {
         self.track(now);
@@ -291,6 +309,19 @@ impl Queue {
             self.c.throttled_sends += 1;
             return (Err(m), self.changed());
         }
+        self.admit(arena, m, now, true)
+    }
+
+    /// A publish past the API's checks (size, throughput quota): a blocked
+    /// broker or a full queue may still refuse it. `bill` counts its 64 KiB
+    /// chunks (a batch's call is billed as a whole instead).
+    fn admit(
+        &mut self,
+        arena: &mut Arena,
+        mut m: Message,
+        now: SimTime,
+        bill: bool,
+    ) -> (Result<u32, Message>, Changed) {
         if self.node.as_ref().is_some_and(|n| n.blocked()) {
             self.c.refused_blocked += 1;
             return (Err(m), self.changed());
@@ -313,7 +344,9 @@ impl Queue {
         }
         self.c.published += 1;
         if self.p.count_chunks {
-            self.c.send_chunks += u64::from(m.size.div_ceil(64 * 1024).max(1));
+            if bill {
+                self.c.send_chunks += u64::from(m.size.div_ceil(64 * 1024).max(1));
+            }
             self.c.bytes_published += u64::from(m.size);
         }
         m.queue = self.id.0;
@@ -321,6 +354,57 @@ impl Queue {
         let slot = arena.insert(m);
         self.enter(arena, slot, now, self.p.delay);
         (Ok(slot), self.changed())
+    }
+
+    /// One SendMessageBatch call with `batch`'s messages (emptied): one
+    /// request against the throughput quota — a throttled call refuses every
+    /// entry — then each entry on its own (its size, a blocked broker, a
+    /// full queue), as the call reports per entry; billed per 64 KiB chunk
+    /// of the whole call's payload.
+    pub fn publish_batch(
+        &mut self,
+        arena: &mut Arena,
+        batch: &mut Vec<Message>,
+        now: SimTime,
+    ) -> BatchSent {
+        self.track(now);
+        let (mut accepted, mut rejected, mut too_large) = (0, 0, 0);
+        let mut changed = self.changed();
+        let throttled = self.sends.as_mut().is_some_and(|b| !b.take(now));
+        if throttled {
+            self.c.throttled_sends += 1;
+        } else {
+            self.c.send_batches += 1;
+            let bytes: u64 = batch.iter().map(|m| u64::from(m.size)).sum();
+            self.c.send_chunks += bytes.div_ceil(64 * 1024).max(1);
+        }
+        for m in batch.drain(..) {
+            let outcome = if throttled {
+                self.c.throttled_lost += 1;
+                Err(m)
+            } else if self.too_large(&m) {
+                self.c.refused_too_large += 1;
+                too_large += 1;
+                Err(m)
+            } else {
+                let (outcome, c) = self.admit(arena, m, now, false);
+                changed = c.and(changed);
+                outcome.map(|_| ())
+            };
+            match outcome {
+                Ok(()) => accepted += 1,
+                Err(_) => {
+                    self.c.rejected += 1;
+                    rejected += 1;
+                }
+            }
+        }
+        BatchSent {
+            accepted,
+            rejected,
+            too_large,
+            changed,
+        }
     }
 
     /// Takes in a message that already exists (dead-lettered into this queue, or

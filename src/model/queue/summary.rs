@@ -58,6 +58,9 @@ pub struct QueueSummary {
     /// Publishes refused for their size (`max_message_bytes`); left out at 0.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub refused_too_large: u64,
+    /// SendMessageBatch calls that reached the queue; left out at 0.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub send_batches: u64,
     /// With sizes that vary (a size distribution, a claim check, a size
     /// limit): the 64 KiB chunks of the messages accepted, each billed as a
     /// request; absent otherwise (the cost model then bills the producers'
@@ -106,6 +109,7 @@ impl Summarised for Queue {
             throttled_sends: self.c.throttled_sends,
             throttled_receives: self.c.throttled_receives,
             refused_too_large: self.c.refused_too_large,
+            send_batches: self.c.send_batches,
             send_chunks: self.p.count_chunks.then_some(self.c.send_chunks),
             bytes_published: self.p.count_chunks.then_some(self.c.bytes_published),
         }

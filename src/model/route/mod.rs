@@ -45,6 +45,23 @@ impl Model for World {
                     self.after_publish(changed.queue(), sim);
                 }
             }
+            Event::Producer(p, ProducerEvent::Flush { generation }) => {
+                let Sink::Queue(q) = self.producers[p.index()].p.sink else {
+                    unreachable!("a send batch on a producer to a topic")
+                };
+                let mut out = producer::Outlet {
+                    arena: &mut self.arena,
+                    queue: &mut self.queues[q.index()],
+                    scratch: &mut self.scratch_pending,
+                    blobs: &mut self.blob_stores,
+                };
+                let now = sim.now();
+                if let Some(changed) =
+                    self.producers[p.index()].on_linger(generation, &mut out, now)
+                {
+                    self.after_publish(changed.queue(), sim);
+                }
+            }
             Event::Queue(q, QueueEvent::Timer) => self.queue_timer(q.index(), sim),
             Event::Topic(t, TopicEvent::RetentionCheck) => {
                 self.topics[t.index()].on_retention(t, &mut self.consumers, sim)

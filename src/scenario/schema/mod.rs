@@ -241,6 +241,9 @@ pub struct ProducerConfig {
     /// Payloads above a threshold go to a blob store; a pointer is sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim_check: Option<ClaimCheckConfig>,
+    /// SQS's SendMessageBatch: messages sent in batches (queue producers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch: Option<SendBatchConfig>,
 }
 
 /// What a producer does when the buffer of unsent messages is full.

@@ -197,3 +197,35 @@ fn get_per_1000() -> f64 {
 fn storage_per_gb_month() -> f64 {
     0.023
 }
+
+/// `[producer.batch]`: SQS's SendMessageBatch. A batch goes out when it holds
+/// `max_messages`, when the next message would take it past `max_bytes`, or
+/// `linger_s` after its first message.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SendBatchConfig {
+    /// Entries per call: SQS takes 1 to 10.
+    #[serde(default = "batch_max_messages")]
+    pub max_messages: u32,
+    /// The call's whole payload: SQS takes at most 1 MiB.
+    #[serde(default = "batch_max_bytes")]
+    pub max_bytes: u64,
+    /// How long a batch waits for more messages after its first (the AWS
+    /// SDK's batch manager sends every 200 ms by default).
+    #[serde(default = "batch_linger_s")]
+    pub linger_s: f64,
+}
+
+/// SendMessageBatch's limits: 10 entries, 1 MiB in all.
+pub const SEND_BATCH_MAX_MESSAGES: u32 = 10;
+pub const SEND_BATCH_MAX_BYTES: u64 = 1 << 20;
+
+fn batch_max_messages() -> u32 {
+    SEND_BATCH_MAX_MESSAGES
+}
+fn batch_max_bytes() -> u64 {
+    SEND_BATCH_MAX_BYTES
+}
+fn batch_linger_s() -> f64 {
+    0.2
+}

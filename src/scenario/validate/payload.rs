@@ -5,7 +5,10 @@
 
 use super::names::Names;
 use super::{Checker, KeyPath};
-use crate::scenario::{BYTE_LIMIT_PRESETS, ByteLimit, Cleanup, Scenario};
+use crate::scenario::{
+    BYTE_LIMIT_PRESETS, ByteLimit, Cleanup, ProducerConfig, SEND_BATCH_MAX_BYTES,
+    SEND_BATCH_MAX_MESSAGES, Scenario, SendBatchConfig,
+};
 
 /// A size limit: whole bytes ≥ 1, or a preset's name.
 fn limit(c: &mut Checker, path: KeyPath, l: &ByteLimit) {
@@ -31,6 +34,45 @@ fn limit(c: &mut Checker, path: KeyPath, l: &ByteLimit) {
         ),
         ByteLimit::Preset(_) => {}
     }
+}
+
+/// `[producer.batch]`: SendMessageBatch's own limits, on a queue producer.
+fn send_batch(c: &mut Checker, k: KeyPath, pr: &ProducerConfig, b: &SendBatchConfig) {
+    if pr.topic.is_some() || pr.push.is_some() || pr.bus.is_some() {
+        c.fail(
+            k.clone(),
+            "a send batch on a producer to a topic, a push topic or a bus",
+            "a producer to a queue (SendMessageBatch is SQS's call)",
+        );
+    }
+    if pr.publish.is_some() {
+        c.fail(
+            k.clone(),
+            "a send batch together with `[producer.publish]` (retrying refused entries from a buffer is not modelled yet)",
+            "one of the two: `[producer.batch]` or `[producer.publish]`",
+        );
+    }
+    if !(1..=SEND_BATCH_MAX_MESSAGES).contains(&b.max_messages) {
+        c.fail(
+            k.key("max_messages"),
+            format!("{} messages per call", b.max_messages),
+            format!("1 to {SEND_BATCH_MAX_MESSAGES} (SendMessageBatch's limit)"),
+        );
+    }
+    if !(1..=SEND_BATCH_MAX_BYTES).contains(&b.max_bytes) {
+        c.fail(
+            k.key("max_bytes"),
+            format!("{} bytes per call", b.max_bytes),
+            format!("1 to {SEND_BATCH_MAX_BYTES} bytes (SendMessageBatch's 1 MiB)"),
+        );
+    }
+    c.range(
+        k.key("linger_s"),
+        b.linger_s,
+        0.0,
+        3600.0,
+        "seconds from 0 to 3,600",
+    );
 }
 
 pub(super) fn check(c: &mut Checker, s: &Scenario) {
@@ -110,6 +152,9 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         let p = root.key("producer").index(i);
         if let Some(d) = &pr.message.size {
             c.dist(p.key("message").key("size"), d);
+        }
+        if let Some(b) = &pr.batch {
+            send_batch(c, p.key("batch"), pr, b);
         }
         let Some(cc) = &pr.claim_check else { continue };
         let k = p.key("claim_check");
