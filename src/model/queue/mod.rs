@@ -349,8 +349,8 @@ impl Queue {
     }
 
     fn enter(&mut self, arena: &mut Arena, slot: u32, now: SimTime, delay: SimTime) {
+        arena.set_entered(slot, now);
         let m = arena.get_mut(slot);
-        m.entered = now;
         self.bytes_held += u64::from(m.size);
         if let Some(n) = &self.node {
             n.add(u64::from(m.size), now);
@@ -369,7 +369,7 @@ impl Queue {
             if self.visible_n == 0 {
                 let expiry = m.published.saturating_add(self.p.retention);
                 self.note(expiry);
-                if let Some(t) = self.ttl_expiry(arena.get(slot)) {
+                if let Some(t) = self.ttl_expiry(arena, slot) {
                     self.note(t);
                 }
             }
@@ -401,7 +401,7 @@ impl Queue {
             return false;
         };
         self.visible_n -= 1;
-        self.leave(arena.get(slot), now);
+        self.leave(arena, slot, now);
         if to_dlq {
             self.c.dropped_to_dlq += 1;
             self.overflow_out.push(slot);
@@ -513,22 +513,22 @@ impl Queue {
         while got < max {
             let Some(slot) = self.ready.pop() else { break };
             self.visible_n -= 1;
-            let m = arena.get_mut(slot);
-            if now.saturating_sub(m.published) >= self.p.retention {
-                self.leave(m, now);
-                m.state = State::Expired;
+            if now.saturating_sub(arena.get(slot).published) >= self.p.retention {
+                self.leave(arena, slot, now);
+                arena.get_mut(slot).state = State::Expired;
                 self.c.expired += 1;
                 arena.release_if_done(slot);
                 continue;
             }
             if let (Some(limit), Some(_)) = (self.p.max_receive_count, self.p.dlq)
-                && m.receive_count >= limit
+                && arena.get(slot).receive_count >= limit
             {
                 self.c.dead_lettered += 1;
-                self.leave(m, now);
+                self.leave(arena, slot, now);
                 to_dlq.push(slot);
                 continue;
             }
+            let m = arena.get_mut(slot);
             if max_bytes < u64::MAX {
                 let size = u64::from(m.size);
                 if !out.is_empty() && bytes + size > max_bytes {
@@ -549,8 +549,8 @@ impl Queue {
                 SimTime::MAX
             };
             m.holders += 1;
-            let first = !m.received_once;
-            m.received_once = true;
+            let first = !m.received_once();
+            m.set_received_once();
             let (generation, key, published, deadline) =
                 (m.generation, m.key, m.published, m.deadline);
             if first {
@@ -584,8 +584,8 @@ impl Queue {
             return self.changed();
         }
         self.track(now);
+        self.leave(arena, r.slot, now);
         let m = arena.get_mut(r.slot);
-        self.leave(m, now);
         m.state = State::Deleted;
         let key = m.key;
         self.in_flight_n -= 1;
@@ -603,9 +603,8 @@ impl Queue {
             return None;
         }
         self.track(now);
-        let m = arena.get_mut(r.slot);
-        self.leave(m, now);
-        let key = m.key;
+        self.leave(arena, r.slot, now);
+        let key = arena.get(r.slot).key;
         self.in_flight_n -= 1;
         self.c.handed_off += 1;
         self.ready.settle(key);
@@ -645,7 +644,7 @@ impl Queue {
         self.ready.push_returned(slot, m.key);
         let expiry = m.published.saturating_add(self.p.retention);
         self.note(expiry);
-        if let Some(t) = self.ttl_expiry(arena.get(slot)) {
+        if let Some(t) = self.ttl_expiry(arena, slot) {
             self.note(t);
         }
     }
@@ -691,7 +690,7 @@ impl Queue {
             self.ready.pop_oldest(arena);
             self.visible_n -= 1;
             self.c.expired += 1;
-            self.leave(arena.get(slot), now);
+            self.leave(arena, slot, now);
             arena.get_mut(slot).state = State::Expired;
             arena.release_if_done(slot);
         }
@@ -758,7 +757,7 @@ impl Queue {
         self.track(now);
         while let Some(slot) = self.ready.pop_oldest(arena) {
             self.visible_n -= 1;
-            self.leave(arena.get(slot), now);
+            self.leave(arena, slot, now);
             if now.saturating_sub(arena.get(slot).published) >= self.p.retention {
                 self.c.expired += 1;
                 arena.get_mut(slot).state = State::Expired;
