@@ -228,22 +228,16 @@ impl Arena {
         self.slots.reserve(n.saturating_sub(self.slots.len()));
     }
 
+    #[inline(always)]
     pub fn insert(&mut self, m: Message) -> u32 {
         let id = self.next_id;
         self.next_id += 1;
         self.live += 1;
-        let mut flags = 0;
-        for (on, f) in [
-            (m.poison, POISON),
-            (m.received_once, RECEIVED_ONCE),
-            (m.owes_event, OWES_EVENT),
-            (m.event_sent, EVENT_SENT),
-        ] {
-            if on {
-                flags |= f;
-            }
-        }
-        flags |= (m.successes.min(3) as u8) << SUCCESSES_SHIFT;
+        let flags = u8::from(m.poison) * POISON
+            | u8::from(m.received_once) * RECEIVED_ONCE
+            | u8::from(m.owes_event) * OWES_EVENT
+            | u8::from(m.event_sent) * EVENT_SENT
+            | (m.successes.min(3) as u8) << SUCCESSES_SHIFT;
         let mut s = Stored {
             id,
             published: m.published,
