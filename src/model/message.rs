@@ -262,7 +262,11 @@ impl Arena {
             self.slots.push(s);
             (self.slots.len() - 1) as u32
         };
-        self.set_entered(slot, m.entered);
+        // Entered as published (`entered_after` 0) but for a message that
+        // says otherwise; the queue it enters sets it again anyway.
+        if m.entered != m.published {
+            self.set_entered(slot, m.entered);
+        }
         self.offsets.set(slot, m.offset);
         self.backoffs.set(slot, m.backoff_prev_s);
         self.dedupes.set(slot, m.dedupe);

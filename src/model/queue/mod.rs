@@ -735,8 +735,9 @@ impl Queue {
     /// Parked receivers that the FIFO throughput quota alone keeps from
     /// messages: the timer must fire when a call is allowed again, or they
     /// would wait for the next change to the queue (or their poll's end).
+    #[inline]
     pub fn wake_for_quota(&mut self, now: SimTime) {
-        if self.waiters.is_empty() || !self.has_receivable() {
+        if self.receive_calls.is_none() || self.waiters.is_empty() || !self.has_receivable() {
             return;
         }
         if let Some(b) = &self.receive_calls
