@@ -9,14 +9,9 @@ pub const NANOS_PER_SEC: f64 = 1e9;
 #[inline]
 pub fn from_secs(s: f64) -> SimTime {
     // +0.5 then truncation rounds positive values (cheaper than f64::round).
-    let ns = s * NANOS_PER_SEC + 0.5;
-    if ns.is_nan() || ns < 1.0 {
-        0
-    } else if ns >= u64::MAX as f64 {
-        u64::MAX
-    } else {
-        ns as u64
-    }
+    // `as` saturates: NaN and values below 1 ns give 0, values past u64::MAX
+    // give u64::MAX, so no branch of our own is needed.
+    (s * NANOS_PER_SEC + 0.5) as u64
 }
 
 #[inline]
@@ -34,5 +29,10 @@ mod tests {
         assert_eq!(from_secs(-3.0), 0);
         assert_eq!(from_secs(f64::NAN), 0);
         assert_eq!(from_secs(1e30), u64::MAX);
+        assert_eq!(from_secs(f64::INFINITY), u64::MAX);
+        assert_eq!(from_secs(f64::NEG_INFINITY), 0);
+        // Under half a nanosecond rounds to 0, half of one to 1.
+        assert_eq!(from_secs(4e-10), 0);
+        assert_eq!(from_secs(5e-10), 1);
     }
 }

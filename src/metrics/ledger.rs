@@ -222,7 +222,7 @@ pub fn settle(w: &World) -> Result<Ledger, Unbalanced> {
         });
     }
     let in_queues =
-        |m: &&crate::model::message::Message| !matches!(m.state, State::Fetched | State::Pushed);
+        |m: &&crate::model::message::Stored| !matches!(m.state, State::Fetched | State::Pushed);
     for m in w.arena.iter_live().filter(in_queues) {
         match m.state {
             State::Visible => arena.visible += 1,
@@ -231,11 +231,11 @@ pub fn settle(w: &World) -> Result<Ledger, Unbalanced> {
             _ => {}
         }
         if !m.state.is_terminal() && w.queues[m.queue as usize].p.is_dlq {
-            l.dead_lettered_poison += u64::from(m.poison);
-            l.dead_lettered_after_success += u64::from(m.successes > 0);
+            l.dead_lettered_poison += u64::from(m.poison());
+            l.dead_lettered_after_success += u64::from(m.successes() > 0);
         }
         // Released messages were counted on release; these never were.
-        if m.successes >= 2 {
+        if m.successes() >= 2 {
             l.applied_more_than_once += 1;
         }
     }

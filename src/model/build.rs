@@ -704,11 +704,14 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             ))
         })
         .collect::<Result<_, BuildError>>()?;
-    let clients = s
+    let clients: Vec<Clients> = s
         .clients
         .iter()
         .map(|c| clients(c, s))
         .collect::<Result<_, BuildError>>()?;
+    let holds_beyond_arena = producers.iter().any(|p| p.buffer.is_some())
+        || !buses.is_empty()
+        || clients.iter().any(|c| c.arrivals.is_some());
     Ok(World {
         arena: Arena::default(),
         producers,
@@ -728,6 +731,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         account_running: 0,
         account_limit: s.run.account_concurrency,
         max_backlog: s.run.max_backlog,
+        holds_beyond_arena,
         applied_more_than_once: 0,
         scratch_dlq: Vec::new(),
         overflow_dlq,

@@ -93,6 +93,9 @@ pub struct World {
     /// Outage windows on services: (service, from).
     pub service_outages: Vec<(ServiceId, SimTime)>,
     pub max_backlog: u64,
+    /// Some producer has a buffer, a bus holds copies for retries, or open-loop
+    /// clients hold requests: what the backlog guard adds to the arena's count.
+    pub(crate) holds_beyond_arena: bool,
     /// Messages whose side effect was applied two times or more.
     pub applied_more_than_once: u64,
     pub(crate) scratch_dlq: Vec<u32>,

@@ -94,6 +94,7 @@ impl Profile {
         p
     }
 
+    #[inline]
     pub fn is_flat(&self) -> bool {
         self.base.is_empty() && self.spikes.is_empty() && self.sines.is_empty()
     }
@@ -141,10 +142,17 @@ impl Profile {
 
     /// Upper bound of the rate on [t, end) and that segment's end. Base and spikes
     /// are linear/constant between breaks; sines are bounded per eighth of a period.
+    /// Inlined: a flat profile's bound, asked at every Poisson arrival, is
+    /// its rate; a varying one's is worked out by `varying_bound`.
+    #[inline]
     pub fn bound(&self, t: f64) -> (f64, f64) {
         if self.is_flat() {
             return (self.rate.max(0.0), f64::INFINITY);
         }
+        self.varying_bound(t)
+    }
+
+    fn varying_bound(&self, t: f64) -> (f64, f64) {
         let mut end = self
             .breaks
             .iter()

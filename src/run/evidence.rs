@@ -117,8 +117,8 @@ fn dead_letters(w: &World) -> Vec<DeadLetters> {
             continue;
         };
         h.0 += 1;
-        h.1 += u64::from(m.poison);
-        h.2 += u64::from(m.successes > 0);
+        h.1 += u64::from(m.poison());
+        h.2 += u64::from(m.successes() > 0);
     }
     w.queues
         .iter()

@@ -36,24 +36,43 @@ impl Coverage {
 
     /// The cell of a pixel position, if it is on the plot (with a margin).
     fn cell(&self, (x, y): (f64, f64)) -> Option<usize> {
-        let cx = (x - self.plot.l + 1.0).round();
-        let cy = (y - self.plot.t + 1.0).round();
-        if !(cx >= 0.0 && cy >= 0.0) {
-            return None;
-        }
-        let (cx, cy) = (cx as usize, cy as usize);
-        (cx < self.width && cy < self.height).then(|| cy * self.width + cx)
+        Some(self.row(y)? * self.width + self.column(x)?)
     }
 
-    /// Paints a line as drawn: every pixel within half its width.
+    /// A position's column of cells, if on the plot (with a margin).
+    fn column(&self, x: f64) -> Option<usize> {
+        let cx = (x - self.plot.l + 1.0).round();
+        (cx >= 0.0 && (cx as usize) < self.width).then_some(cx as usize)
+    }
+
+    /// A position's row of cells, if on the plot (with a margin).
+    fn row(&self, y: f64) -> Option<usize> {
+        let cy = (y - self.plot.t + 1.0).round();
+        (cy >= 0.0 && (cy as usize) < self.height).then_some(cy as usize)
+    }
+
+    /// Paints a line as drawn: every pixel within half its width. A cell's
+    /// column depends on x alone and its row on y alone, so each sample
+    /// rounds 2r + 1 columns and rows (not (2r + 1)² cells); a sample on the
+    /// same cells as the one before paints nothing new.
     fn paint(&mut self, line: &PlotLine) {
-        let r = (style::LINE_WIDTH / 2.0).ceil() as i64;
+        const R: i64 = (style::LINE_WIDTH / 2.0).ceil() as i64;
+        const N: usize = 2 * R as usize + 1;
+        let mut last = None;
         for p in samples(line) {
-            for dy in -r..=r {
-                for dx in -r..=r {
-                    if let Some(i) = self.cell((p.0 + dx as f64, p.1 + dy as f64)) {
-                        self.painted[i] = true;
-                    }
+            let mut columns = [None; N];
+            let mut rows = [None; N];
+            for (k, d) in (-R..=R).enumerate() {
+                columns[k] = self.column(p.0 + d as f64);
+                rows[k] = self.row(p.1 + d as f64);
+            }
+            if last == Some((columns, rows)) {
+                continue;
+            }
+            last = Some((columns, rows));
+            for cy in rows.iter().flatten() {
+                for cx in columns.iter().flatten() {
+                    self.painted[cy * self.width + cx] = true;
                 }
             }
         }

@@ -14,17 +14,18 @@
 //! applied), never one per message.
 
 use crate::engine::{SimTime, to_secs};
-use crate::model::message::{Message, State};
+use crate::model::message::{Arena, State};
 use std::collections::HashMap;
 
 /// A message's place in its producer's order.
 pub type Stamp = (SimTime, u64);
 
 /// The stamp of a message being applied.
-pub fn stamp(m: &Message) -> Stamp {
+pub fn stamp(arena: &Arena, slot: u32) -> Stamp {
+    let m = arena.get(slot);
     let tie = match m.state {
         // A fetched record's copy is new at each fetch; its offset is not.
-        State::Fetched => m.offset,
+        State::Fetched => arena.offset(slot),
         _ => m.id,
     };
     (m.published, tie)

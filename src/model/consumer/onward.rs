@@ -32,7 +32,7 @@ use crate::model::consumer::outbox::Outbox;
 use crate::model::consumer::{Consumer, Phase};
 use crate::model::dist::{Dist, DistError};
 use crate::model::effect::Effect;
-use crate::model::message::{Message, State};
+use crate::model::message::Message;
 use crate::model::producer::Sink;
 use crate::model::reach::Reach;
 use crate::model::retry::Backoff;
@@ -146,24 +146,6 @@ impl Onward {
     }
 }
 
-impl Message {
-    /// The first publish of the chain this message belongs to, for a message
-    /// a pipeline stage published onward (`None`: it started its own chain
-    /// when it was published). A queue's message keeps it in `offset`; a
-    /// fetched record, whose `offset` is its place in its partition, in
-    /// `deadline` (a fetched record has none); a push copy has none.
-    pub fn lineage_start(&self) -> Option<SimTime> {
-        match self.state {
-            State::Fetched => self.deadline.checked_sub(1),
-            State::Pushed => None,
-            // A claim check's pointer, not a chain's start: claim checks are
-            // made by producers, at the head of a chain.
-            _ if crate::model::blob_store::unpack(self.offset).is_some() => None,
-            _ => self.offset.checked_sub(1),
-        }
-    }
-}
-
 impl Consumer {
     /// The message's side effect is applied: how many messages it publishes
     /// onward (0 without `[consumer.publish]`).
@@ -181,8 +163,12 @@ impl Consumer {
         sim: &mut Scheduler<Event>,
     ) -> bool {
         let now = sim.now();
-        let parent = cx.arena.get(self.current(wi).slot);
-        let start = parent.lineage_start().unwrap_or(parent.published);
+        let parent_slot = self.current(wi).slot;
+        let parent = cx.arena.get(parent_slot);
+        let start = cx
+            .arena
+            .lineage_start(parent_slot)
+            .unwrap_or(parent.published);
         let (key, size) = (parent.key, parent.size);
         let Sink::Queue(q) = self.onward.as_ref().expect("a pipeline stage").sink else {
             return self.forward_onward(wi, start, now, cx);
@@ -203,14 +189,14 @@ impl Consumer {
                 cx.settle(changed);
                 if w.onward_left == 0 {
                     let parent = cx.arena.get_mut(w.batch[w.pos].slot);
-                    if parent.event_sent {
+                    if parent.event_sent() {
                         o.c.duplicate_events += 1;
                     }
-                    if parent.owes_event {
-                        parent.owes_event = false;
+                    if parent.owes_event() {
+                        parent.set_owes_event(false);
                         o.c.events_late += 1;
                     }
-                    parent.event_sent = true;
+                    parent.set_event_sent();
                 }
                 continue;
             }
@@ -251,14 +237,14 @@ impl Consumer {
         if w.onward_left > 0 {
             o.c.published += u64::from(w.onward_left);
             w.onward_left = 0;
-            if parent.event_sent {
+            if parent.event_sent() {
                 o.c.duplicate_events += 1;
             }
-            if parent.owes_event {
-                parent.owes_event = false;
+            if parent.owes_event() {
+                parent.set_owes_event(false);
                 o.c.events_late += 1;
             }
-            parent.event_sent = true;
+            parent.set_event_sent();
             cx.next.push(Effect::Forward { consumer: self.id });
         }
         true
@@ -296,8 +282,8 @@ impl Consumer {
         if !applied {
             // Skipped as done: an owed event is never published now.
             let m = cx.arena.get_mut(slot);
-            if m.owes_event {
-                m.owes_event = false;
+            if m.owes_event() {
+                m.set_owes_event(false);
                 o.c.events_lost += 1;
             }
             return true;
@@ -308,7 +294,7 @@ impl Consumer {
             if first {
                 let n = self.onward_count();
                 let m = cx.arena.get(slot);
-                let start = m.lineage_start().unwrap_or(m.published);
+                let start = cx.arena.lineage_start(slot).unwrap_or(m.published);
                 let (key, size) = (m.key, m.size);
                 self.commit_rows(n, key, size, start, sim);
             }
@@ -372,15 +358,15 @@ impl Consumer {
             }
         } else if w.phase == Phase::Onward && w.onward_left > 0 {
             o.c.writes_without_event += 1;
-            m.owes_event = true;
+            m.set_owes_event(true);
         }
     }
 
     /// Records the latency from the chain's first publish, for a message a
     /// stage before this one published (into a queue, a push topic's or a
     /// bus's queue, or a log topic).
-    pub(crate) fn record_lineage(&mut self, m: &Message, now: SimTime) {
-        if let Some(start) = m.lineage_start() {
+    pub(crate) fn record_lineage(&mut self, start: Option<SimTime>, now: SimTime) {
+        if let Some(start) = start {
             self.lineage
                 .get_or_insert_with(Latency::default)
                 .record_at(now - start, now);

@@ -50,7 +50,7 @@ impl Consumer {
         ) {
             return None;
         }
-        let p = arena.get(r.slot).offset;
+        let p = arena.offset(r.slot);
         unpack(p).map(|_| p)
     }
 
@@ -75,7 +75,7 @@ impl Consumer {
         sim: &mut Scheduler<Event>,
     ) {
         let r = self.current(wi);
-        let ptr = cx.arena.get(r.slot).offset;
+        let ptr = cx.arena.offset(r.slot);
         let (store, _, _) = unpack(ptr).expect("a pointer");
         let pr = self.payload.as_mut().expect("a payload reader");
         let (d, got) = cx.blobs[store.index()].get(ptr, pr.download, sim.now());

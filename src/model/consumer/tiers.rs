@@ -90,7 +90,7 @@ impl Consumer {
         } else {
             let m = cx.arena.get(r.slot);
             t.c.parked += 1;
-            t.c.parked_poison += u64::from(m.poison);
+            t.c.parked_poison += u64::from(m.poison());
             t.parked_after.record_at(now - m.published, now);
             t.parking
         };

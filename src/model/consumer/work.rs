@@ -36,7 +36,7 @@ impl Consumer {
         }
         match phase {
             Phase::Compute => {
-                let poison = cx.arena.get(self.current(wi).slot).poison;
+                let poison = cx.arena.get(self.current(wi).slot).poison();
                 if self.fails(poison) {
                     self.message_failed(wi, true, cx, sim);
                 } else if self.p.chain.is_empty() {
@@ -192,10 +192,9 @@ impl Consumer {
             // Left to its visibility timeout: nothing changes now.
             return q.changed();
         }
-        let m = cx.arena.get_mut(r.slot);
-        let attempt = m.receive_count.saturating_sub(1);
-        let d = self.draw_backoff_s(attempt, m.backoff_prev_s as f64);
-        m.backoff_prev_s = d as f32;
+        let attempt = cx.arena.get(r.slot).receive_count.saturating_sub(1);
+        let d = self.draw_backoff_s(attempt, cx.arena.backoff_prev_s(r.slot) as f64);
+        cx.arena.set_backoff_prev_s(r.slot, d as f32);
         q.change_visibility(cx.arena, r, now, from_secs(d))
     }
 }
@@ -261,15 +260,14 @@ impl Consumer {
         w.backoff_prev = 0.0;
         w.onward_left = 0;
         w.ahead = false;
-        let m = arena.get_mut(r.slot);
         if let Some(store) = self.store {
-            match store.begin(&mut m.dedupe, now) {
+            match store.begin(arena.dedupe_mut(r.slot), now) {
                 Check::Proceed => {}
                 Check::AlreadyDone => return self.schedule_step(wi, Phase::Skip, 0, sim),
                 Check::InProgress => return self.schedule_step(wi, Phase::Conflict, 0, sim),
             }
         }
-        let size = m.size;
+        let size = arena.get(r.slot).size;
         // A claim check: the payload is fetched first (`payload.rs`).
         if self.pointer_of(arena, r).is_some() {
             return self.schedule_step(wi, Phase::Get, 0, sim);
@@ -312,24 +310,25 @@ impl Consumer {
     ) -> bool {
         let r = self.current(wi);
         self.c.successes += 1;
-        let m = arena.get_mut(r.slot);
         if applied {
-            m.successes += 1;
+            arena.get_mut(r.slot).add_success();
             if let Some(o) = &mut self.key_order {
-                o.apply(m.key, key_order::stamp(m));
+                o.apply(arena.get(r.slot).key, key_order::stamp(arena, r.slot));
             }
-            if m.successes == 1 {
+            let m = arena.get(r.slot);
+            let first = m.successes() == 1;
+            if first {
                 self.c.goodput += 1;
                 self.e2e.record_at(now - m.published, now);
                 self.recent.record(now - m.published, now);
-                self.record_lineage(m, now);
+                self.record_lineage(arena.lineage_start(r.slot), now);
             } else {
                 self.c.duplicates += 1;
             }
             if let Some(store) = self.store {
-                store.complete(&mut m.dedupe, now);
+                store.complete(arena.dedupe_mut(r.slot), now);
             }
-            return m.successes == 1;
+            return first;
         }
         false
     }
@@ -342,7 +341,7 @@ impl Consumer {
         if let Some(store) = self.store
             && own_lock
         {
-            store.abandon(&mut arena.get_mut(r.slot).dedupe);
+            store.abandon(arena.dedupe_mut(r.slot));
         }
     }
 }

@@ -33,16 +33,18 @@ impl Consumer {
         sim: &mut Scheduler<Event>,
     ) {
         let r = self.current(wi);
+        let offset = cx.arena.offset(r.slot);
+        let backoff_prev_s = cx.arena.backoff_prev_s(r.slot);
         let m = cx.arena.get_mut(r.slot);
-        let (part, offset) = (m.queue as usize, m.offset);
+        let part = m.queue as usize;
         let g = self.kind.group_mut().expect("a group");
         let max_attempts = g.p.max_attempts;
         if !ok {
             m.receive_count += 1;
             if max_attempts == 0 || m.receive_count < max_attempts {
                 let attempt = m.receive_count - 1;
-                let d = self.draw_backoff_s(attempt, m.backoff_prev_s as f64);
-                m.backoff_prev_s = d as f32;
+                let d = self.draw_backoff_s(attempt, backoff_prev_s as f64);
+                cx.arena.set_backoff_prev_s(r.slot, d as f32);
                 return self.schedule_step(wi, Phase::Redo, from_secs(d), sim);
             }
         }
@@ -70,8 +72,9 @@ impl Consumer {
         sim: &mut Scheduler<Event>,
     ) {
         let r = self.current(wi);
+        let offset = cx.arena.offset(r.slot);
         let m = cx.arena.get_mut(r.slot);
-        let (part, offset) = (m.queue as usize, m.offset);
+        let part = m.queue as usize;
         m.state = State::Deleted;
         cx.release(r);
         let w = &mut self.workers[wi];

@@ -14,7 +14,7 @@ pub mod summary;
 
 use crate::engine::SimTime;
 use crate::model::event::ConsumerId;
-use crate::model::message::Message;
+use crate::model::message::{Arena, Message};
 use std::collections::VecDeque;
 
 #[derive(Clone, Copy, Debug)]
@@ -40,6 +40,19 @@ impl Record {
             size: m.size,
             cost: m.cost,
             poison: m.poison,
+        }
+    }
+
+    /// As `of`, for a message in the arena.
+    pub fn of_stored(arena: &Arena, slot: u32) -> Record {
+        let m = arena.get(slot);
+        Record {
+            published: m.published,
+            lineage: arena.lineage_start(slot).map_or(0, |s| s + 1),
+            key: m.key,
+            size: m.size,
+            cost: m.cost,
+            poison: m.poison(),
         }
     }
 }

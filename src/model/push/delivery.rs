@@ -134,9 +134,10 @@ impl Consumer {
     /// A failed attempt: the next retry by the policy, or the end of the policy.
     fn attempt_failed(&mut self, slot: u32, cx: Deliveries<'_>, sim: &mut Scheduler<Event>) {
         let now = sim.now();
+        let first = cx.arena.offset(slot);
         let m = cx.arena.get_mut(slot);
         m.generation = m.generation.wrapping_add(1);
-        let (attempts, first, generation) = (m.receive_count as u64, m.offset, m.generation);
+        let (attempts, generation) = (m.receive_count as u64, m.generation);
         let ep = self.kind.endpoint_mut().expect("an endpoint");
         let retry = ep.retry_delay(attempts).filter(|&d| {
             let limit = ep.policy.max_s.map(crate::engine::from_secs);

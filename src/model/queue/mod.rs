@@ -433,8 +433,8 @@ impl Queue {
     }
 
     fn enter(&mut self, arena: &mut Arena, slot: u32, now: SimTime, delay: SimTime) {
+        arena.set_entered(slot, now);
         let m = arena.get_mut(slot);
-        m.entered = now;
         self.bytes_held += u64::from(m.size);
         if let Some(n) = &self.node {
             n.add(u64::from(m.size), now);
@@ -453,7 +453,7 @@ impl Queue {
             if self.visible_n == 0 {
                 let expiry = m.published.saturating_add(self.p.retention);
                 self.note(expiry);
-                if let Some(t) = self.ttl_expiry(arena.get(slot)) {
+                if let Some(t) = self.ttl_expiry(arena, slot) {
                     self.note(t);
                 }
             }
@@ -485,7 +485,7 @@ impl Queue {
             return false;
         };
         self.visible_n -= 1;
-        self.leave(arena.get(slot), now);
+        self.leave(arena, slot, now);
         if to_dlq {
             self.c.dropped_to_dlq += 1;
             self.overflow_out.push(slot);
@@ -597,22 +597,22 @@ impl Queue {
         while got < max {
             let Some(slot) = self.ready.pop() else { break };
             self.visible_n -= 1;
-            let m = arena.get_mut(slot);
-            if now.saturating_sub(m.published) >= self.p.retention {
-                self.leave(m, now);
-                m.state = State::Expired;
+            if now.saturating_sub(arena.get(slot).published) >= self.p.retention {
+                self.leave(arena, slot, now);
+                arena.get_mut(slot).state = State::Expired;
                 self.c.expired += 1;
                 arena.release_if_done(slot);
                 continue;
             }
             if let (Some(limit), Some(_)) = (self.p.max_receive_count, self.p.dlq)
-                && m.receive_count >= limit
+                && arena.get(slot).receive_count >= limit
             {
                 self.c.dead_lettered += 1;
-                self.leave(m, now);
+                self.leave(arena, slot, now);
                 to_dlq.push(slot);
                 continue;
             }
+            let m = arena.get_mut(slot);
             if max_bytes < u64::MAX {
                 let size = u64::from(m.size);
                 if !out.is_empty() && bytes + size > max_bytes {
@@ -633,8 +633,8 @@ impl Queue {
                 SimTime::MAX
             };
             m.holders += 1;
-            let first = !m.received_once;
-            m.received_once = true;
+            let first = !m.received_once();
+            m.set_received_once();
             let (generation, key, published, deadline) =
                 (m.generation, m.key, m.published, m.deadline);
             if first {
@@ -668,8 +668,8 @@ impl Queue {
             return self.changed();
         }
         self.track(now);
+        self.leave(arena, r.slot, now);
         let m = arena.get_mut(r.slot);
-        self.leave(m, now);
         m.state = State::Deleted;
         let key = m.key;
         self.in_flight_n -= 1;
@@ -687,9 +687,8 @@ impl Queue {
             return None;
         }
         self.track(now);
-        let m = arena.get_mut(r.slot);
-        self.leave(m, now);
-        let key = m.key;
+        self.leave(arena, r.slot, now);
+        let key = arena.get(r.slot).key;
         self.in_flight_n -= 1;
         self.c.handed_off += 1;
         self.ready.settle(key);
@@ -729,7 +728,7 @@ impl Queue {
         self.ready.push_returned(slot, m.key);
         let expiry = m.published.saturating_add(self.p.retention);
         self.note(expiry);
-        if let Some(t) = self.ttl_expiry(arena.get(slot)) {
+        if let Some(t) = self.ttl_expiry(arena, slot) {
             self.note(t);
         }
     }
@@ -775,7 +774,7 @@ impl Queue {
             self.ready.pop_oldest(arena);
             self.visible_n -= 1;
             self.c.expired += 1;
-            self.leave(arena.get(slot), now);
+            self.leave(arena, slot, now);
             arena.get_mut(slot).state = State::Expired;
             arena.release_if_done(slot);
         }
@@ -820,8 +819,9 @@ impl Queue {
     /// Parked receivers that the FIFO throughput quota alone keeps from
     /// messages: the timer must fire when a call is allowed again, or they
     /// would wait for the next change to the queue (or their poll's end).
+    #[inline]
     pub fn wake_for_quota(&mut self, now: SimTime) {
-        if self.waiters.is_empty() || !self.has_receivable() {
+        if self.receive_calls.is_none() || self.waiters.is_empty() || !self.has_receivable() {
             return;
         }
         if let Some(b) = &self.receive_calls
@@ -842,7 +842,7 @@ impl Queue {
         self.track(now);
         while let Some(slot) = self.ready.pop_oldest(arena) {
             self.visible_n -= 1;
-            self.leave(arena.get(slot), now);
+            self.leave(arena, slot, now);
             if now.saturating_sub(arena.get(slot).published) >= self.p.retention {
                 self.c.expired += 1;
                 arena.get_mut(slot).state = State::Expired;

@@ -8,7 +8,7 @@
 //! at the end are added by `Queue::sojourn_at_end`.
 
 use crate::engine::{SimTime, to_secs};
-use crate::model::message::{Arena, Message, State};
+use crate::model::message::{Arena, State};
 use crate::model::queue::Queue;
 
 #[derive(Clone, Debug, Default)]
@@ -31,10 +31,10 @@ impl Sojourn {
 
     /// A message leaves the queue at `now`.
     #[inline]
-    pub fn left(&mut self, m: &Message, now: SimTime) {
-        if m.entered >= self.since {
+    pub fn left(&mut self, entered: SimTime, now: SimTime) {
+        if entered >= self.since {
             self.left += 1;
-            self.total += u128::from(now.saturating_sub(m.entered));
+            self.total += u128::from(now.saturating_sub(entered));
         }
     }
 }
@@ -53,8 +53,9 @@ impl Queue {
     /// A message leaves the queue at `now` (deleted, dead-lettered, expired,
     /// dropped, moved away): its time here, and its bytes.
     #[inline]
-    pub(super) fn leave(&mut self, m: &Message, now: SimTime) {
-        self.sojourn.left(m, now);
+    pub(super) fn leave(&mut self, arena: &Arena, slot: u32, now: SimTime) {
+        self.sojourn.left(arena.entered(slot), now);
+        let m = arena.get(slot);
         self.bytes_held -= u64::from(m.size);
         if let Some(n) = &self.node {
             n.sub(u64::from(m.size), now);
@@ -65,11 +66,11 @@ impl Queue {
     /// the queue with their time so far.
     pub fn sojourn_at_end(&self, arena: &Arena, end: SimTime) -> SojournTotals {
         let mut s = self.sojourn.clone();
-        for m in arena.iter_live().filter(|m| {
+        for (slot, _) in arena.iter_live_slots().filter(|(_, m)| {
             m.queue == self.id.0
                 && matches!(m.state, State::Visible | State::InFlight | State::Delayed)
         }) {
-            s.left(m, end);
+            s.left(arena.entered(slot), end);
         }
         SojournTotals {
             entered: s.left,

@@ -9,14 +9,14 @@
 //! queue and settles it.
 
 use crate::engine::SimTime;
-use crate::model::message::{Arena, Message, State};
+use crate::model::message::{Arena, State};
 use crate::model::queue::Queue;
 
 impl Queue {
     /// When `m` expires here (`None`: never).
-    pub(super) fn ttl_expiry(&self, m: &Message) -> Option<SimTime> {
-        let queue = self.p.ttl.map(|t| m.entered.saturating_add(t));
-        let own = self.p.per_message_ttl.then_some(m.deadline);
+    pub(super) fn ttl_expiry(&self, arena: &Arena, slot: u32) -> Option<SimTime> {
+        let queue = self.p.ttl.map(|t| arena.entered(slot).saturating_add(t));
+        let own = self.p.per_message_ttl.then_some(arena.get(slot).deadline);
         match (queue, own) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -29,7 +29,7 @@ impl Queue {
             return None;
         }
         let head = self.ready.oldest(arena)?;
-        self.ttl_expiry(arena.get(head))
+        self.ttl_expiry(arena, head)
     }
 
     /// Expires the messages at the head whose time is up: to `ttl_out` for
@@ -41,7 +41,7 @@ impl Queue {
             }
             let slot = self.ready.pop_oldest(arena).expect("a head");
             self.visible_n -= 1;
-            self.leave(arena.get(slot), now);
+            self.leave(arena, slot, now);
             if self.p.expire_to.is_some() {
                 self.c.ttl_moved += 1;
                 self.ttl_out.push(slot);

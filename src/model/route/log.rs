@@ -109,13 +109,14 @@ impl World {
     /// keyed as it was, goes to the group's dead-letter topic.
     pub(super) fn dead_letter_record(&mut self, ci: usize, wi: usize, sim: &mut Scheduler<Event>) {
         let c = &self.consumers[ci];
-        let m = self.arena.get(c.current(wi).slot);
-        let mut record = Record::of(m);
+        let slot = c.current(wi).slot;
+        let m = self.arena.get(slot);
+        let mut record = Record::of_stored(&self.arena, slot);
         let g = c.kind.group().expect("a group");
         let dlt = g.p.dead_letter_topic.expect("a dead-letter topic").index();
         if self.topics[dlt].retry_topic {
             // Its delay counts from now; the chain from its first publish.
-            record.lineage = m.lineage_start().unwrap_or(m.published) + 1;
+            record.lineage = self.arena.lineage_start(slot).unwrap_or(m.published) + 1;
             record.published = sim.now();
         }
         let keyed = self.topics[g.topic.index()].keyed;

@@ -16,8 +16,8 @@ use std::mem::size_of;
 const EVENT_BYTES: u64 = (size_of::<crate::model::Event>() + 16) as u64;
 /// A held message: its arena slot, its place in a queue's index, a receipt,
 /// and half as much again for vectors grown by doubling (on average; a
-/// 10-million backlog measures about 91 bytes a message).
-const MESSAGE_BYTES: u64 = 3 * (size_of::<crate::model::message::Message>() as u64 + 16) / 2;
+/// 10-million backlog measures about 59 bytes a message).
+const MESSAGE_BYTES: u64 = 3 * (size_of::<crate::model::message::Stored>() as u64 + 16) / 2;
 /// A worker or poller: its state, its pending event, a waiter's entry.
 const WORKER_BYTES: u64 = size_of::<crate::model::consumer::Worker>() as u64 + EVENT_BYTES + 16;
 /// A closed-loop client: its request and its pending timer.
