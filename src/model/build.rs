@@ -531,10 +531,24 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             )
         });
         cons.crash_at = c.crash_at_s.iter().map(|&s| from_secs(s)).collect();
-        if !s.blob_stores.is_empty() || c.download_mb_per_s.is_some() {
+        // A group member's records arrive at the slower of its own download
+        // and its topic's partition bandwidth.
+        let partition_mb_per_s = c
+            .topic
+            .as_ref()
+            .and_then(|t| s.topics.iter().find(|x| &x.name == t))
+            .and_then(|t| t.partition_mb_per_s);
+        if !s.blob_stores.is_empty()
+            || c.download_mb_per_s.is_some()
+            || partition_mb_per_s.is_some()
+        {
+            let download = match (c.download_mb_per_s, partition_mb_per_s) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             cons.payload = Some(PayloadReader {
                 no_such_key: c.no_such_key.unwrap_or_default(),
-                download: c.download_mb_per_s.map(|d| d * 1e6),
+                download: download.map(|d| d * 1e6),
                 c: Default::default(),
             });
         }

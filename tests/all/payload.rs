@@ -420,3 +420,54 @@ fn send_batches_carry_ten_messages_per_call_under_the_fifo_quota() {
     );
     assert!(big.summary.ledger.balanced);
 }
+
+/// A partition's bandwidth (`partition_mb_per_s`) makes a record's transfer
+/// take its size over it: 100 KB records at 1 MB/s are 0.1 s each, so one
+/// partition read by one member is an M/D/1 queue. At 5 records/s (ρ = 0.5)
+/// Pollaczek–Khinchine gives a mean wait of ρ / (2μ(1 − ρ)) = 0.05 s, and a
+/// mean time from append to done of 0.15 s. A consumer's own
+/// `download_mb_per_s`, when slower, takes over.
+#[test]
+fn a_partitions_bandwidth_makes_record_transfer_an_md1_server() {
+    let src = |download: &str| {
+        format!(
+            r#"
+[run]
+horizon_s = 8000
+warmup_s = 100
+[[topic]]
+name = "events"
+partitions = 1
+partition_mb_per_s = 1.0
+[[producer]]
+name = "source"
+topic = "events"
+rate = 5.0
+message = {{ size_bytes = 100000 }}
+[[consumer]]
+name = "reader"
+topic = "events"
+workers = 1
+processing_s = {{ dist = "constant", mean = 0.0 }}
+{download}
+"#
+        )
+    };
+    let out = crate::common::run_text(&src(""));
+    let e2e = out.summary.latency.end_to_end.mean_s;
+    assert!(
+        (e2e - 0.15).abs() < 0.015,
+        "mean append-to-done {e2e} s, M/D/1 says 0.15 s"
+    );
+    // A consumer downloading at 0.5 MB/s is slower than its partition:
+    // 0.2 s per record, ρ = 1.0 would not drain; at 2.5 records/s (ρ = 0.5)
+    // the mean is 0.2 + 0.1 = 0.3 s.
+    let slow = crate::common::run_text(
+        &src("download_mb_per_s = 0.5").replace("rate = 5.0", "rate = 2.5"),
+    );
+    let e2e = slow.summary.latency.end_to_end.mean_s;
+    assert!(
+        (e2e - 0.3).abs() < 0.03,
+        "mean append-to-done {e2e} s, M/D/1 says 0.3 s"
+    );
+}

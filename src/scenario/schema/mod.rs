@@ -610,6 +610,11 @@ pub struct TopicConfig {
     /// partition is one log that never fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication: Option<ReplicationConfig>,
+    /// The bytes per second a partition delivers to the member reading it:
+    /// a record's transfer takes its size over this (with a consumer's
+    /// `download_mb_per_s`, the slower of the two). Absent: instantaneous.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partition_mb_per_s: Option<f64>,
     /// The largest message it takes, in bytes or a preset (docs/scenarios.md,
     /// "Payloads"); a producer's larger publish is refused. Absent: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]

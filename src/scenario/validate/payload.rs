@@ -192,6 +192,17 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
             );
         }
     }
+    for (i, t) in s.topics.iter().enumerate() {
+        if let Some(d) = t.partition_mb_per_s {
+            c.range(
+                root.key("topic").index(i).key("partition_mb_per_s"),
+                d,
+                1e-6,
+                1e9,
+                "MB per second > 0",
+            );
+        }
+    }
     for (i, co) in s.consumers.iter().enumerate() {
         let p = root.key("consumer").index(i);
         if let Some(d) = co.download_mb_per_s {
