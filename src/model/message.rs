@@ -304,9 +304,19 @@ impl Arena {
     pub fn get_mut(&mut self, slot: u32) -> &mut Stored {
         &mut self.slots[slot as usize]
     }
-    /// The claim-check pointers of messages freed since the last call.
+    /// The claim-check pointers of messages freed since the last call, if
+    /// any; hand the list back with [`Arena::return_pointers`] to keep its
+    /// allocation.
     pub fn take_released_pointers(&mut self) -> Option<Vec<u64>> {
         (!self.released_pointers.is_empty()).then(|| std::mem::take(&mut self.released_pointers))
+    }
+
+    /// The list [`Arena::take_released_pointers`] lent, read.
+    pub fn return_pointers(&mut self, mut pointers: Vec<u64>) {
+        pointers.clear();
+        if self.released_pointers.is_empty() {
+            self.released_pointers = pointers;
+        }
     }
 
     /// When the message entered its current queue.

@@ -136,6 +136,7 @@ impl Model for World {
         }
         if let Some(pointers) = self.arena.take_released_pointers() {
             self.payloads_released(&pointers, sim.now());
+            self.arena.return_pointers(pointers);
         }
         debug_assert_eq!(self.effects.mark(), 0, "a step left untaken");
     }
