@@ -233,11 +233,11 @@ impl Arena {
         let id = self.next_id;
         self.next_id += 1;
         self.live += 1;
-        let flags = u8::from(m.poison) * POISON
-            | u8::from(m.received_once) * RECEIVED_ONCE
-            | u8::from(m.owes_event) * OWES_EVENT
-            | u8::from(m.event_sent) * EVENT_SENT
-            | (m.successes.min(3) as u8) << SUCCESSES_SHIFT;
+        let flags = (u8::from(m.poison) * POISON)
+            | (u8::from(m.received_once) * RECEIVED_ONCE)
+            | (u8::from(m.owes_event) * OWES_EVENT)
+            | (u8::from(m.event_sent) * EVENT_SENT)
+            | ((m.successes.min(3) as u8) << SUCCESSES_SHIFT);
         let mut s = Stored {
             id,
             published: m.published,
