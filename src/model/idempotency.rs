@@ -11,8 +11,8 @@
 
 use crate::engine::SimTime;
 
-/// A message's record in the store, in one word (it lives on every message in
-/// the arena, so its size is paid per message held): the expiry of a lock or
+/// A message's record in the store, in one word (kept by slot in a side table
+/// of the arena, which only a consumer with a store fills): the expiry of a lock or
 /// of a completed record, and the top bit set when completed. Absent is a lock
 /// that expired at 0: both let the next processing proceed, and both are left
 /// alone by `abandon`.

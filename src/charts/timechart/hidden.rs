@@ -56,16 +56,11 @@ impl Coverage {
     /// rounds 2r + 1 columns and rows (not (2r + 1)² cells); a sample on the
     /// same cells as the one before paints nothing new.
     fn paint(&mut self, line: &PlotLine) {
-        // Half the line width, rounded up (`f64::ceil` is not const on
-        // the oldest toolchain this builds with).
+        // Half the line width rounded up (`f64::ceil` is not const here).
         const R: i64 = {
             let half = style::LINE_WIDTH / 2.0;
-            let whole = half as i64;
-            if (whole as f64) < half {
-                whole + 1
-            } else {
-                whole
-            }
+            let t = half as i64;
+            if (t as f64) < half { t + 1 } else { t }
         };
         const N: usize = 2 * R as usize + 1;
         let mut last = None;
