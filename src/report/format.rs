@@ -42,7 +42,8 @@ pub fn rate(x: f64) -> String {
     format!("{}/s", number(x))
 }
 
-/// A duration in seconds, in µs, ms, s or min as fits.
+/// A duration in seconds, in µs, ms or s, with minutes, hours or days
+/// beside long ones (the unit the charts' time axes use at that span).
 pub fn secs(x: f64) -> String {
     if !x.is_finite() {
         return "–".into();
@@ -56,8 +57,12 @@ pub fn secs(x: f64) -> String {
         format!("{} ms", number(x * 1e3))
     } else if a < 120.0 {
         format!("{} s", number(x))
-    } else {
+    } else if a < 7_200.0 {
         format!("{} s ({} min)", count(x), number(x / 60.0))
+    } else if a < 172_800.0 {
+        format!("{} s ({} h)", count(x), number(x / 3_600.0))
+    } else {
+        format!("{} s ({} days)", count(x), number(x / 86_400.0))
     }
 }
 
@@ -89,6 +94,8 @@ mod tests {
         assert_eq!(secs(0.267), "267 ms");
         assert_eq!(secs(10.354687), "10.4 s");
         assert_eq!(secs(2818.0), "2,818 s (47.0 min)");
+        assert_eq!(secs(36_000.0), "36,000 s (10.0 h)");
+        assert_eq!(secs(1_341_372.0), "1,341,372 s (15.5 days)");
         assert_eq!(percent(0.44), "44 %");
         assert_eq!(percent(0.0012), "0.1 %");
         assert_eq!(percent(0.0004), "0.04 %");
