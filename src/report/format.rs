@@ -94,7 +94,7 @@ mod tests {
         assert_eq!(secs(0.267), "267 ms");
         assert_eq!(secs(10.354687), "10.4 s");
         assert_eq!(secs(2818.0), "2,818 s (47.0 min)");
-        assert_eq!(secs(36_000.0), "36,000 s (10.0 h)");
+        assert_eq!(secs(37_800.0), "37,800 s (10.5 h)");
         assert_eq!(secs(1_341_372.0), "1,341,372 s (15.5 days)");
         assert_eq!(percent(0.44), "44 %");
         assert_eq!(percent(0.0012), "0.1 %");
