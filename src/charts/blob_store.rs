@@ -9,10 +9,9 @@ use super::run::{chart, dashed, gauge};
 use super::timechart::{Limit, Series, Shade, Window};
 use super::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
+use crate::model::blob_store::GIB;
 use crate::run::Summary;
 
-/// S3 bills a GB as 2^30 bytes; the budget is given in the same unit.
-const GIB: f64 = 1_073_741_824.0;
 const MIB: f64 = 1_048_576.0;
 
 pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), ChartError> {

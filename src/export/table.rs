@@ -129,7 +129,7 @@ fn verdict(t: &mut String, v: &Verdict) {
 /// A blob store: its objects (what became of them), its GETs' outcomes and
 /// its cost.
 fn blob_store(t: &mut String, b: &crate::model::blob_store::summary::BlobStoreSummary) {
-    const GIB: f64 = 1_073_741_824.0;
+    use crate::model::blob_store::GIB;
     let gb = |bytes: u64| format!("{:.2} GB", bytes as f64 / GIB);
     let lost = if b.orphaned_by_loss > 0 {
         format!(

@@ -33,7 +33,7 @@ pub struct Ledger {
     pub in_system: InSystem,
     /// Made by producers that send in batches, in a batch not yet sent at
     /// the end (left out at 0).
-    #[serde(default, skip_serializing_if = "crate::model::size_gate::is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub in_producer_batches: u64,
     /// Successful processings beyond a message's first.
     pub duplicates: u64,

@@ -295,7 +295,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                     get_per_request: b.get_per_1000 / 1000.0,
                     delete_per_request: b.delete_per_1000 / 1000.0,
                     storage_per_gb_month: b.storage_per_gb_month,
-                    budget_bytes: b.storage_budget_gb.map(|g| g * 1_073_741_824.0),
+                    budget_bytes: b.storage_budget_gb.map(|g| g * super::blob_store::GIB),
                 },
                 seed,
                 rep,

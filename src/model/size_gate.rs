@@ -26,12 +26,6 @@ impl SizeGate {
     }
 }
 
-/// A summary's count left out at 0: scenarios without a limit keep their
-/// summary.json as it was.
-pub fn is_zero(n: &u64) -> bool {
-    *n == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,6 +6,12 @@ use crate::model::World;
 use crate::model::consumer::Consumer;
 use crate::model::log::Topic;
 
+/// A summary count left out of summary.json at 0 (`skip_serializing_if`):
+/// a scenario without the mechanism keeps its file as it was.
+pub fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 /// What a component may read, besides itself, when it writes its entry: the
 /// names of the components it links to, the topics a group reads, a push
 /// topic's endpoint consumers, and the run's end and measured span.

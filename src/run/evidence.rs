@@ -284,11 +284,7 @@ fn losses(w: &World) -> Vec<Loss> {
     }
     // A topic, push topic or bus refuses a message above its
     // `max_message_bytes`; the producer does not retry it.
-    for p in w
-        .producers
-        .iter()
-        .filter(|p| !matches!(p.p.sink, Sink::Queue(_)))
-    {
+    for p in &w.producers {
         let (table, limit) = match p.p.sink {
             Sink::Topic(t) => ("topic", w.topics[t.index()].size_gate.max),
             Sink::Push(t) => ("push topic", w.pushes[t.index()].size_gate.max),

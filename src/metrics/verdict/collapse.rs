@@ -5,6 +5,7 @@
 
 use super::{Finding, Reason, Verdict};
 use crate::metrics::final_window::{FinalWindow, WindowRow, window_rows};
+use crate::model::blob_store::GIB;
 use crate::scenario::VerdictConfig;
 
 /// Least-squares slope of the messages held over time.
@@ -96,7 +97,6 @@ pub struct OverBudget<'a> {
 /// own bound on what payloads may pile up (the bill grows with them), as
 /// `max_backlog` is on messages.
 pub fn judge_storage(over: &[OverBudget]) -> Vec<Finding> {
-    const GIB: f64 = 1_073_741_824.0;
     over.iter()
         .map(|o| {
             let mut f = Finding::new(

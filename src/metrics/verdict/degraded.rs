@@ -5,6 +5,7 @@
 
 use super::{Finding, Reason};
 use crate::export::table::thousands;
+use crate::model::blob_store::GIB;
 use crate::scenario::VerdictConfig;
 
 /// What a dead-letter queue holds at the end.
@@ -64,9 +65,6 @@ pub struct OutOfOrder {
     pub keys: u64,
     pub max_behind_s: f64,
 }
-
-/// `storage_budget_gb`'s gigabyte.
-const GIB: f64 = 1_073_741_824.0;
 
 /// A blob store's orphaned payloads (their message is done with them).
 pub struct Orphans {

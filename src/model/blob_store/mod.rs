@@ -173,8 +173,9 @@ pub fn unpack(p: u64) -> Option<(BlobId, u32, u32)> {
     Some((BlobId(store), p as u32, generation))
 }
 
-/// Bytes per GB (S3 bills GB as 2^30 bytes) and nanoseconds per month (730 h).
-const GB: f64 = 1_073_741_824.0;
+/// Bytes per GB as S3 bills it and `storage_budget_gb` counts it: 2^30.
+pub const GIB: f64 = 1_073_741_824.0;
+/// Nanoseconds per month (730 h), as S3 bills storage.
 const MONTH_NS: f64 = 730.0 * 3600.0 * 1e9;
 
 impl BlobStore {
@@ -217,7 +218,7 @@ impl BlobStore {
         let dt = now.saturating_sub(self.since) as f64;
         let all = self.byte_ns + self.bytes as f64 * dt;
         let orphans = self.orphan_byte_ns + self.orphan_bytes as f64 * dt;
-        (all / GB / MONTH_NS, orphans / GB / MONTH_NS)
+        (all / GIB / MONTH_NS, orphans / GIB / MONTH_NS)
     }
 
     /// US dollars so far: requests and storage.

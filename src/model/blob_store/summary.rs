@@ -89,7 +89,7 @@ impl Summarised for BlobStore {
             storage_cost_usd: gbm * self.p.storage_per_gb_month,
             expire_after_s: self.p.expire_after.map(to_secs),
             over_budget: self.over_budget(),
-            storage_budget_gb: self.p.budget_bytes.map(|b| b / 1_073_741_824.0),
+            storage_budget_gb: self.p.budget_bytes.map(|b| b / super::GIB),
             over_budget_at_s: self.c.over_budget_at.map(to_secs),
         }
     }

@@ -41,7 +41,7 @@ pub struct BusSummary {
     pub event_types: Vec<String>,
     pub rules: Vec<RuleSummary>,
     /// Publishes refused as larger than `max_message_bytes`; left out at 0.
-    #[serde(default, skip_serializing_if = "crate::model::size_gate::is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub refused_too_large: u64,
 }
 

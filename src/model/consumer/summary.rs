@@ -75,7 +75,7 @@ pub struct ConsumerSummary {
     pub payload: Option<ConsumerPayloadSummary>,
     /// Lambda-like batches cut short by the 6 MB invocation payload limit;
     /// left out at 0.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub batches_cut: u64,
 }
 
@@ -107,10 +107,6 @@ pub struct EntityOrderSummary {
     pub entities: u64,
     pub entities_reordered: u64,
     pub max_behind_s: f64,
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
 }
 
 /// A consumer's GETs of claim-check payloads and what NoSuchKey did.

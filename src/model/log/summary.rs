@@ -20,7 +20,7 @@ pub struct TopicSummary {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replication: Option<ReplicationSummary>,
     /// Publishes refused as larger than `max_message_bytes`; left out at 0.
-    #[serde(default, skip_serializing_if = "crate::model::size_gate::is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub refused_too_large: u64,
 }
 

@@ -65,7 +65,7 @@ pub struct PushSummary {
     pub queues: Vec<QueueSubscription>,
     pub endpoints: Vec<EndpointSubscription>,
     /// Publishes refused as larger than `max_message_bytes`; left out at 0.
-    #[serde(default, skip_serializing_if = "crate::model::size_gate::is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub refused_too_large: u64,
 }
 

@@ -32,34 +32,34 @@ pub struct QueueSummary {
     /// Publish → first receive, after warm-up.
     pub queue_wait: LatencySummary,
     /// Receives refused at the in-flight quota (OverLimit); left out at 0.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub over_limit: u64,
     /// Messages whose TTL sent them to `expire_to`; left out at 0.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub expired_to_next: u64,
     /// Failed messages a consumer moved out to a retry tier or parking;
     /// left out at 0.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub handed_off: u64,
     /// `reject_publish_dlx`: refused publishes whose message went to the
     /// DLQ; left out at 0.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub rejected_to_dlq: u64,
     /// `drop_head` with a DLQ: messages dropped to make room that went to
     /// the DLQ; left out at 0.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub dropped_to_dlq: u64,
     /// FIFO throughput quota: SendMessage calls refused; left out at 0.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub throttled_sends: u64,
     /// FIFO throughput quota: ReceiveMessage calls refused; left out at 0.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub throttled_receives: u64,
     /// Publishes refused for their size (`max_message_bytes`); left out at 0.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub refused_too_large: u64,
     /// SendMessageBatch calls that reached the queue; left out at 0.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub send_batches: u64,
     /// With sizes that vary (a size distribution, a claim check, a size
     /// limit): the 64 KiB chunks of the messages accepted, each billed as a
@@ -70,10 +70,6 @@ pub struct QueueSummary {
     /// And their bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bytes_published: Option<u64>,
-}
-
-fn is_zero(n: &u64) -> bool {
-    *n == 0
 }
 
 impl Summarised for Queue {

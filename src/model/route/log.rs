@@ -25,9 +25,7 @@ impl World {
         let ti = ti.index();
         let keyed = p.p.keys > 0;
         let m = p.make_message(now, 0);
-        if !self.topics[ti].size_gate.admits(m.size) {
-            // Kafka's RecordTooLargeException: not retried.
-            self.producers[pi].c.too_large += 1;
+        if !self.sink_admits(pi, m.size) {
             return;
         }
         let record = Record::of(&m);

@@ -143,6 +143,25 @@ impl Model for World {
 }
 
 impl World {
+    /// Whether producer `pi`'s topic, push topic or bus takes a message of
+    /// `size` bytes: above its `max_message_bytes` it is refused (Kafka's
+    /// RecordTooLargeException, SNS's and EventBridge's validation error),
+    /// counted by the producer and never retried. A queue keeps its own
+    /// limit (`Queue::too_large`), which meets its overflow policy.
+    pub(super) fn sink_admits(&mut self, pi: usize, size: u32) -> bool {
+        let gate = match self.producers[pi].p.sink {
+            Sink::Topic(t) => &mut self.topics[t.index()].size_gate,
+            Sink::Push(t) => &mut self.pushes[t.index()].size_gate,
+            Sink::Bus(b) => &mut self.buses[b.index()].size_gate,
+            Sink::Queue(_) => return true,
+        };
+        let admitted = gate.admits(size);
+        if !admitted {
+            self.producers[pi].c.too_large += 1;
+        }
+        admitted
+    }
+
     /// Messages that left the system: their payloads' stores learn it (an
     /// unprocessed one's object becomes an orphan).
     fn payloads_released(&mut self, pointers: &[u64], now: crate::engine::SimTime) {
@@ -262,11 +281,9 @@ impl World {
             Sink::Bus(b) => {
                 let producer = &mut self.producers[pi];
                 let m = producer.make_message(sim.now(), 0);
-                if self.buses[b.index()].size_gate.admits(m.size) {
+                if self.sink_admits(pi, m.size) {
                     self.producers[pi].c.produced += 1;
                     self.publish_bus(b.index(), m, sim);
-                } else {
-                    self.producers[pi].c.too_large += 1;
                 }
                 self.producers[pi].schedule_arrival(p, sim);
             }

@@ -19,8 +19,7 @@ impl World {
             unreachable!("a push from a producer to a queue or topic")
         };
         let m = p.make_message(now, 0);
-        if !self.pushes[ti.index()].size_gate.admits(m.size) {
-            self.producers[pi].c.too_large += 1;
+        if !self.sink_admits(pi, m.size) {
             return;
         }
         self.producers[pi].c.produced += 1;
