@@ -30,6 +30,7 @@ use super::event::{
 use super::idempotency::Store;
 use super::keyed;
 use super::log::group::{GroupParams, GroupState};
+use super::log::membership::{Membership, MembershipParams};
 use super::log::replication::{Replication, ReplicationParams};
 use super::log::{Topic, TopicParams};
 use super::message::Arena;
@@ -649,6 +650,15 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                     delay: from_secs(gc.delay_s),
                 },
             );
+            if let Some(mc) = &gc.membership {
+                let params = MembershipParams::of(mc, gc.rebalance_s);
+                group.membership = Some(Membership::new(
+                    params,
+                    topic.partitions.len(),
+                    c.workers() as usize,
+                ));
+                group.install_assignment();
+            }
             let name = format!("consumer.{}.crashes", consumer_name(i, c));
             group.crash_rng = Some(crate::engine::stream(seed, &name, rep));
             cons.kind = Kind::Member(group);

@@ -197,6 +197,25 @@ pub enum ConsumerEvent {
     Relay,
     /// A retry topic's member: its partitions' next record is due.
     RecordDue { worker: WorkerId },
+    /// A group member's membership changes (`log/rebalance.rs`).
+    Member(MemberEvent),
+}
+
+/// What changes a group's membership, and the phases of its rebalances.
+#[derive(Clone, Copy, Debug)]
+pub enum MemberEvent {
+    /// Is the member still in its batch past `max.poll.interval.ms`?
+    PollDeadline { worker: WorkerId },
+    /// The member goes down (a deployment restarts it).
+    Down { worker: WorkerId, graceful: bool },
+    /// The member is back up.
+    Up { worker: WorkerId },
+    /// A down member's session times out, unless it is back.
+    SessionExpired { worker: WorkerId },
+    /// The rebalance's join phase times out (stragglers are expelled).
+    JoinTimeout { round: u32 },
+    /// The rebalance's sync is over: the new assignment holds.
+    Synced { round: u32 },
 }
 
 #[derive(Clone, Copy, Debug)]

@@ -217,6 +217,14 @@ impl World {
             let Some(g) = cons.kind.group_mut() else {
                 continue;
             };
+            if let Some(ms) = &g.membership {
+                for (t, ev) in ms.planned() {
+                    evs.push((
+                        t,
+                        Event::Consumer(ConsumerId::of(c), ConsumerEvent::Member(ev)),
+                    ));
+                }
+            }
             for &t in &g.p.crashes {
                 evs.push((
                     t,

@@ -2,9 +2,11 @@
 //! at the end of the run (and the saturation read from the rows): one entry
 //! per component, so that each reason names where the harm is.
 
+use crate::engine::{SimTime, to_secs};
 use crate::metrics::ledger::Ledger;
 use crate::metrics::verdict::degraded::{
-    DeadLetters, Disagreement, Evidence, FailedRequests, Loss, Orphans, OutOfOrder, Refusals,
+    DeadLetters, Disagreement, Evidence, FailedRequests, Loss, Orphans, OutOfOrder, Rebalancing,
+    Refusals,
 };
 use crate::model::World;
 use crate::model::event::QueueId;
@@ -23,6 +25,7 @@ fn how(parts: &[(&str, u64)]) -> String {
 
 pub(super) fn gather<'a>(
     w: &World,
+    end: SimTime,
     ledger: &Ledger,
     saturation: Vec<(&'a str, f64)>,
 ) -> Evidence<'a> {
@@ -94,6 +97,23 @@ pub(super) fn gather<'a>(
                     keys_reordered: o.c.keys_reordered,
                     keys: o.c.keys,
                     max_behind_s: o.max_behind_s(),
+                })
+            })
+            .collect(),
+        rebalancing: w
+            .consumers
+            .iter()
+            .filter_map(|c| {
+                let g = c.kind.group()?;
+                let ms = g.membership.as_ref()?;
+                Some(Rebalancing {
+                    consumer: c.p.name.clone(),
+                    members: g.assigned.len() as u32,
+                    rebalances: ms.c.rebalances,
+                    fraction: to_secs(ms.rebalancing_to(end)) / to_secs(end).max(1e-9),
+                    expelled_slow: ms.c.expelled_slow,
+                    session_expiries: ms.c.session_expiries,
+                    reprocessed: g.partitions.iter().map(|s| s.duplicates).sum(),
                 })
             })
             .collect(),

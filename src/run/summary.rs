@@ -216,7 +216,10 @@ pub(super) fn summarise(
     .or_else(|| recovery::verdict(recovery.as_ref()?, &s.verdict))
     .unwrap_or_else(|| clients_only(s, recovery.as_ref()).unwrap_or(verdict));
     let saturation = saturation.iter().map(|(n, f)| (n.as_str(), *f)).collect();
-    let mut harm = degraded::judge(&super::evidence::gather(w, &ledger, saturation), &s.verdict);
+    let mut harm = degraded::judge(
+        &super::evidence::gather(w, end, &ledger, saturation),
+        &s.verdict,
+    );
     harm.extend(recovery.as_ref().and_then(recovery::not_recovered));
     harm.extend(
         recovery

@@ -66,6 +66,19 @@ pub struct OutOfOrder {
     pub max_behind_s: f64,
 }
 
+/// A consumer group's rebalances, for one with a membership protocol.
+pub struct Rebalancing {
+    pub consumer: String,
+    pub members: u32,
+    pub rebalances: u64,
+    /// Share of the run spent rebalancing.
+    pub fraction: f64,
+    pub expelled_slow: u64,
+    pub session_expiries: u64,
+    /// Records the group processed again.
+    pub reprocessed: u64,
+}
+
 /// A blob store's orphaned payloads (their message is done with them).
 pub struct Orphans {
     pub store: String,
@@ -100,6 +113,8 @@ pub struct Evidence<'a> {
     pub out_of_order: Vec<OutOfOrder>,
     /// Blob stores holding orphans at the end.
     pub orphans: Vec<Orphans>,
+    /// Consumer groups with a membership protocol.
+    pub rebalancing: Vec<Rebalancing>,
     /// Each consumer's share of samples with every worker busy.
     pub saturation: Vec<(&'a str, f64)>,
 }
@@ -259,6 +274,26 @@ pub fn judge(e: &Evidence, cfg: &VerdictConfig) -> Vec<Finding> {
             );
         }
     }
+    for r in &e.rebalancing {
+        // A storm: rebalancing for a large share of the run, or members
+        // expelled for slow batches more often than there are members (one
+        // expulsion is an incident; more is a loop).
+        if r.fraction > cfg.max_rebalancing_fraction || r.expelled_slow > u64::from(r.members) {
+            out.push(Finding::new(
+                Reason::RebalanceStorm,
+                Some(&r.consumer),
+                format!(
+                    "{}: {} rebalances, {} of the run spent rebalancing; {} expulsions for a batch longer than max.poll.interval.ms, {} session timeouts; {} records processed again (counting each repeat)",
+                    r.consumer,
+                    thousands(r.rebalances),
+                    pct(r.fraction),
+                    thousands(r.expelled_slow),
+                    thousands(r.session_expiries),
+                    thousands(r.reprocessed)
+                ),
+            ));
+        }
+    }
     for o in e.orphans.iter().filter(|o| o.orphans > 0) {
         let budget = match o.budget_bytes {
             Some(b) if o.over_budget => {
@@ -391,6 +426,7 @@ mod tests {
             max_applied_twice_fraction: 0.005,
             max_refused_fraction: 0.005,
             max_saturated_fraction: 0.9,
+            max_rebalancing_fraction: 0.2,
             ..VerdictConfig::default()
         };
         assert_eq!(reasons(&lenient), [Reason::PublishRefused]);

@@ -29,6 +29,7 @@ impl Consumer {
             ConsumerEvent::Crash { random } => self.crash(random, cx, sim),
             ConsumerEvent::Relay => self.relay(cx, sim),
             ConsumerEvent::RecordDue { worker } => self.record_due(worker.index(), cx, sim),
+            ConsumerEvent::Member(ev) => self.on_member(ev, cx, sim),
         }
     }
 

@@ -76,7 +76,16 @@ impl Consumer {
         let m = cx.arena.get_mut(r.slot);
         let part = m.queue as usize;
         m.state = State::Deleted;
+        let repeated = m.successes() >= 2;
         cx.release(r);
+        if repeated {
+            // The copy counted its record as applied more than once; a record
+            // processed a third time (rewound twice) is still one record.
+            let g = self.kind.group_mut().expect("a group");
+            if !g.first_repeat(part, offset) {
+                *cx.applied_more_than_once -= 1;
+            }
+        }
         let w = &mut self.workers[wi];
         w.pos += 1;
         if w.pos < w.batch.len() {
@@ -168,6 +177,13 @@ impl Consumer {
     /// A member fetches the next batch from one of its partitions, or parks.
     pub(crate) fn fetch(&mut self, wi: usize, cx: Fetch<'_>, sim: &mut Scheduler<Event>) {
         let now = sim.now();
+        if !self.member_polls(wi, sim) {
+            // Down, or stopped by an eager rebalance: its end restarts it.
+            let w = &mut self.workers[wi];
+            w.batch.clear();
+            w.pos = 0;
+            return self.set_worker_state(wi, WorkerState::Pausing);
+        }
         let g = self.kind.group_mut().expect("only group members fetch");
         let topic = &cx.topics[g.topic.index()];
         let w = &mut self.workers[wi];
@@ -236,6 +252,7 @@ impl Consumer {
         g.fetched(part, from + n);
         w.set_state(WorkerState::Busy, &mut self.parked);
         self.occupy();
+        self.arm_poll_deadline(wi, sim);
         self.begin_message(wi, cx.arena, sim);
     }
 

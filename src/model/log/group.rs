@@ -8,6 +8,7 @@
 //! group's ledger. A record processed again below it is a duplicate.
 
 use super::Topic;
+use super::membership::Membership;
 use crate::engine::{Rng, SimTime, from_secs};
 use crate::metrics::Latency;
 use crate::model::event::TopicId;
@@ -26,6 +27,9 @@ pub struct PartitionState {
     /// Records processed (first time only).
     pub processed: u64,
     pub duplicates: u64,
+    /// Offsets below were processed again at least once already (so that a
+    /// record processed a third time counts once as applied more than once).
+    pub repeated_to: u64,
     /// Deleted by retention before the group processed them.
     pub lost_to_retention: u64,
     /// Committed before processing, then dropped by a crash.
@@ -84,6 +88,9 @@ pub struct GroupState {
     pub crash_rng: Option<Rng>,
     /// Append → first fetch by this group (a queue's receive wait).
     pub wait: Latency,
+    /// Members that come and go, and the rebalances they start
+    /// (`membership.rs`); none: members never leave.
+    pub membership: Option<Membership>,
 }
 
 impl GroupState {
@@ -103,6 +110,23 @@ impl GroupState {
             rebalances: 0,
             crash_rng: None,
             wait: Latency::default(),
+            membership: None,
+        }
+    }
+
+    /// The membership's assignment becomes the members' partitions.
+    pub fn install_assignment(&mut self) {
+        let Some(ms) = &self.membership else { return };
+        for a in &mut self.assigned {
+            a.clear();
+        }
+        for (p, o) in ms.owner.iter().enumerate() {
+            if let Some(m) = *o {
+                self.assigned[m].push(p);
+            }
+        }
+        for c in &mut self.cursor {
+            *c = 0;
         }
     }
 
@@ -114,9 +138,17 @@ impl GroupState {
         Some(from_secs(-(1.0 - u).ln() / rate).max(1))
     }
 
-    /// The owner of a partition.
-    pub fn owner(&self, p: usize) -> usize {
-        p % self.assigned.len()
+    /// The owner of a partition (none while nobody is in the group).
+    pub fn owner(&self, p: usize) -> Option<usize> {
+        match &self.membership {
+            Some(ms) => ms.owner[p],
+            None => Some(p % self.assigned.len()),
+        }
+    }
+
+    /// A rebalance moves partition `p`: nobody fetches it meanwhile.
+    fn paused(&self, p: usize) -> bool {
+        self.membership.as_ref().is_some_and(|ms| ms.paused[p])
     }
 
     /// A partition of `member` with records to fetch, taking turns.
@@ -125,7 +157,9 @@ impl GroupState {
         let n = mine.len();
         let found = (0..n)
             .map(|i| mine[(self.cursor[member] + i) % n])
-            .find(|&p| self.partitions[p].position < topic.partitions[p].end())?;
+            .find(|&p| {
+                self.partitions[p].position < topic.partitions[p].end() && !self.paused(p)
+            })?;
         let i = mine.iter().position(|&q| q == found).unwrap_or(0);
         self.cursor[member] = (i + 1) % n;
         Some(found)
@@ -141,6 +175,9 @@ impl GroupState {
             .map(|i| mine[(self.cursor[member] + i) % n])
             .find(|&p| {
                 let at = self.partitions[p].position;
+                if self.paused(p) {
+                    return false;
+                }
                 topic.partitions[p]
                     .get(at)
                     .is_some_and(|r| r.published.saturating_add(delay) <= now)
@@ -186,6 +223,15 @@ impl GroupState {
         true
     }
 
+    /// Offset `o` of partition `p` was processed again: true if for the first
+    /// time (rewinds go back in order, so a watermark is enough).
+    pub fn first_repeat(&mut self, p: usize, o: u64) -> bool {
+        let s = &mut self.partitions[p];
+        let first = o >= s.repeated_to;
+        s.repeated_to = s.repeated_to.max(o + 1);
+        first
+    }
+
     /// A fetched batch, up to offset `to`, is done: commit after processing.
     pub fn batch_done(&mut self, p: usize, to: u64) {
         if self.p.commit == Commit::AfterProcessing {
@@ -206,20 +252,41 @@ impl GroupState {
     /// records members dropped below them are gone, lost to retention.
     pub fn rewind(&mut self, starts: &[u64]) {
         self.rebalances += 1;
-        for (s, &start) in self.partitions.iter_mut().zip(starts) {
-            while let Some((a, b)) = s.gaps.pop_front() {
-                s.lost_to_retention += a - s.done;
-                s.done = b;
+        for (p, &start) in starts.iter().enumerate() {
+            self.rewind_partition(p, start);
+        }
+    }
+
+    /// Partition `p` resumes from its committed offset (at a new owner, or
+    /// after its member dropped its batch); `start` is its log start.
+    pub fn rewind_partition(&mut self, p: usize, start: u64) {
+        let s = &mut self.partitions[p];
+        while let Some((a, b)) = s.gaps.pop_front() {
+            s.lost_to_retention += a - s.done;
+            s.done = b;
+        }
+        if s.done < start {
+            s.lost_to_retention += start - s.done;
+            s.done = start;
+        }
+        if s.committed > s.done {
+            s.lost_to_crashes += s.committed - s.done;
+            s.done = s.committed;
+        }
+        s.position = s.committed;
+    }
+
+    /// Member `m` commits as it does before it rejoins or shuts down cleanly:
+    /// what it processed (after-processing), or what it fetched (auto-commit,
+    /// whose commit on rejoin and on close is of the fetched positions).
+    pub fn commit_member(&mut self, m: usize) {
+        for &p in &self.assigned[m] {
+            let s = &mut self.partitions[p];
+            match self.p.commit {
+                Commit::AfterProcessing => s.committed = s.committed.max(s.done),
+                Commit::Timer => s.committed = s.position,
+                Commit::BeforeProcessing => {}
             }
-            if s.done < start {
-                s.lost_to_retention += start - s.done;
-                s.done = start;
-            }
-            if s.committed > s.done {
-                s.lost_to_crashes += s.committed - s.done;
-                s.done = s.committed;
-            }
-            s.position = s.committed;
         }
     }
 

@@ -8,7 +8,9 @@ pub(crate) use flow::Fetch;
 
 pub mod group;
 mod ledger;
+pub mod membership;
 mod observe;
+mod rebalance;
 pub mod replication;
 pub mod summary;
 

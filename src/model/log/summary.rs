@@ -56,7 +56,8 @@ pub struct ReplicationSummary {
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct PartitionLag {
     pub partition: u32,
-    pub member: u32,
+    /// Its owner at the end (none: nobody in the group).
+    pub member: Option<u32>,
     pub processed: u64,
     pub duplicates: u64,
     /// Deleted by retention before the group processed them.
@@ -80,10 +81,41 @@ pub struct GroupSummary {
     pub lost_to_retention: u64,
     pub lost_to_crashes: u64,
     pub dead_lettered: u64,
+    /// Crashes' and membership changes' rebalances.
     pub rebalances: u64,
     pub lag: u64,
     pub max_lag_s: f64,
+    /// Members that came and went and what their rebalances cost, for a
+    /// group with `[consumer.group.membership]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<MembershipSummary>,
     pub partitions: Vec<PartitionLag>,
+}
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct MembershipSummary {
+    /// "eager" or "cooperative".
+    pub protocol: String,
+    pub static_membership: bool,
+    /// Rebalances membership changes started (a change during a rebalance
+    /// restarts it: one).
+    pub rebalances: u64,
+    /// Time from the start of each rebalance to its end, summed, and its
+    /// share of the run.
+    pub rebalancing_s: f64,
+    pub rebalancing_fraction: f64,
+    /// Partition-seconds no member could fetch because a rebalance moved the
+    /// partition (eager: every partition, for the whole rebalance).
+    pub paused_partition_s: f64,
+    pub partitions_moved: u64,
+    /// Members expelled for a batch longer than max.poll.interval.ms.
+    pub expelled_slow: u64,
+    /// Down members the group found out about when their session timed out.
+    pub session_expiries: u64,
+    pub leaves: u64,
+    pub joins: u64,
+    /// Static members back within their session timeout: nothing moved.
+    pub static_returns: u64,
 }
 
 impl Summarised for Topic {
@@ -139,7 +171,7 @@ impl GroupState {
                 let (lag, age) = self.lag(p, topic, end);
                 PartitionLag {
                     partition: p as u32,
-                    member: self.owner(p) as u32,
+                    member: self.owner(p).map(|m| m as u32),
                     processed: s.processed,
                     duplicates: s.duplicates,
                     lost_to_retention: s.lost_to_retention,
@@ -159,7 +191,29 @@ impl GroupState {
             lost_to_retention: partitions.iter().map(|p| p.lost_to_retention).sum(),
             lost_to_crashes: partitions.iter().map(|p| p.lost_to_crashes).sum(),
             dead_lettered: partitions.iter().map(|p| p.dead_lettered).sum(),
-            rebalances: self.rebalances,
+            rebalances: self.rebalances + self.membership.as_ref().map_or(0, |m| m.c.rebalances),
+            membership: self.membership.as_ref().map(|ms| {
+                let c = &ms.c;
+                let run = to_secs(end).max(1e-9);
+                MembershipSummary {
+                    protocol: match ms.p.protocol {
+                        crate::scenario::RebalanceProtocol::Eager => "eager",
+                        crate::scenario::RebalanceProtocol::Cooperative => "cooperative",
+                    }
+                    .to_string(),
+                    static_membership: ms.p.static_members,
+                    rebalances: c.rebalances,
+                    rebalancing_s: to_secs(ms.rebalancing_to(end)),
+                    rebalancing_fraction: to_secs(ms.rebalancing_to(end)) / run,
+                    paused_partition_s: to_secs(ms.paused_to(end)),
+                    partitions_moved: c.partitions_moved,
+                    expelled_slow: c.expelled_slow,
+                    session_expiries: c.session_expiries,
+                    leaves: c.leaves,
+                    joins: c.joins,
+                    static_returns: c.static_returns,
+                }
+            }),
             lag: partitions.iter().map(|p| p.lag).sum(),
             max_lag_s: partitions.iter().map(|p| p.lag_s).fold(0.0, f64::max),
             partitions,

@@ -96,7 +96,7 @@ impl World {
             let ci = self.topics[ti].groups[gi].index();
             let c = &self.consumers[ci];
             let g = c.kind.group().expect("a group");
-            let wi = g.owner(part);
+            let Some(wi) = g.owner(part) else { continue };
             if let WorkerState::Waiting { .. } = c.workers[wi].state() {
                 self.on_consumer(ci, sim, |c, cx, sim| c.fetch(wi, cx.fetch(), sim));
             }

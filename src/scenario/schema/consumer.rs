@@ -236,6 +236,10 @@ pub struct GroupConfig {
     /// the same delay.
     #[serde(skip_serializing_if = "is_zero")]
     pub delay_s: f64,
+    /// Members that leave, come back and are expelled, and how a rebalance
+    /// moves partitions (`membership.rs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub membership: Option<super::MembershipConfig>,
 }
 
 fn is_zero(x: &f64) -> bool {
@@ -253,6 +257,7 @@ impl Default for GroupConfig {
             max_attempts: 0,
             dead_letter_topic: None,
             delay_s: 0.0,
+            membership: None,
         }
     }
 }

@@ -8,6 +8,7 @@ mod client;
 mod consumer;
 mod cost;
 mod downstream;
+mod membership;
 mod onward;
 mod payload;
 mod plan;
@@ -21,6 +22,7 @@ pub use client::*;
 pub use consumer::*;
 pub use cost::*;
 pub use downstream::*;
+pub use membership::*;
 pub use onward::*;
 pub use payload::*;
 pub use plan::*;
@@ -678,6 +680,9 @@ pub struct VerdictConfig {
     /// Degraded if a consumer had every worker busy in more than this
     /// fraction of the samples after warm-up.
     pub max_saturated_fraction: f64,
+    /// A consumer group that spends more than this share of the run
+    /// rebalancing is in a rebalance storm.
+    pub max_rebalancing_fraction: f64,
 }
 
 impl Default for VerdictConfig {
@@ -699,6 +704,7 @@ impl Default for VerdictConfig {
             max_refused_fraction: 0.01,
             max_failed_request_fraction: 0.01,
             max_saturated_fraction: 0.8,
+            max_rebalancing_fraction: 0.2,
         }
     }
 }

@@ -143,6 +143,54 @@ fn group(c: &mut Checker, p: KeyPath, g: &GroupConfig, on_topic: bool) {
     for (j, &t) in g.crash_at_s.iter().enumerate() {
         c.range(p.key("crash_at_s").index(j), t, 0.0, 1e12, "seconds ≥ 0");
     }
+    if let Some(m) = &g.membership {
+        membership(c, p.key("membership"), m);
+    }
+}
+
+/// A group's membership protocol: timeouts Kafka would accept, and a rolling
+/// deployment that fits in a run.
+fn membership(c: &mut Checker, p: KeyPath, m: &MembershipConfig) {
+    c.range(
+        p.key("session_timeout_s"),
+        m.session_timeout_s,
+        1e-3,
+        1e9,
+        "seconds > 0 (Kafka: 45; brokers accept 6 to 1,800 by default)",
+    );
+    c.range(
+        p.key("max_poll_interval_s"),
+        m.max_poll_interval_s,
+        1e-3,
+        1e9,
+        "seconds > 0 (Kafka: 300)",
+    );
+    c.range(
+        p.key("heartbeat_interval_s"),
+        m.heartbeat_interval_s,
+        1e-3,
+        1e9,
+        "seconds > 0 (Kafka: 3)",
+    );
+    if m.heartbeat_interval_s.is_finite()
+        && m.session_timeout_s.is_finite()
+        && m.heartbeat_interval_s >= m.session_timeout_s
+    {
+        c.fail(
+            p.key("heartbeat_interval_s"),
+            format!(
+                "a heartbeat every {} s with a session timeout of {} s",
+                m.heartbeat_interval_s, m.session_timeout_s
+            ),
+            "less than `session_timeout_s` (Kafka advises a third of it at most)",
+        );
+    }
+    if let Some(r) = &m.rolling_restart {
+        let k = p.key("rolling_restart");
+        c.range(k.key("at_s"), r.at_s, 0.0, 1e12, "seconds ≥ 0");
+        c.range(k.key("down_s"), r.down_s, 1e-3, 1e9, "seconds > 0");
+        c.range(k.key("interval_s"), r.interval_s, 1e-3, 1e9, "seconds > 0");
+    }
 }
 
 /// A producer's or consumer's topic: one that exists, and no queue besides.

@@ -791,6 +791,10 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
         ),
         ("max_refused_fraction", s.verdict.max_refused_fraction),
         ("max_saturated_fraction", s.verdict.max_saturated_fraction),
+        (
+            "max_rebalancing_fraction",
+            s.verdict.max_rebalancing_fraction,
+        ),
     ] {
         c.range(v.key(key), value, 0.0, 1.0, "a fraction in [0, 1]");
     }
