@@ -171,7 +171,7 @@ fn every_partition(
 }
 
 /// A per-interval counter column summed up to each sample.
-fn running_total(s: &BoundedSeries, name: &str, label: &str) -> Option<Series> {
+pub(super) fn running_total(s: &BoundedSeries, name: &str, label: &str) -> Option<Series> {
     let t = s.column("time_s")?;
     let v = s.column(name)?;
     let points = t

@@ -12,6 +12,7 @@ pub mod options;
 mod outcomes;
 pub mod palette;
 mod push;
+mod rebalances;
 pub mod run;
 pub mod style;
 pub mod sweep;

@@ -214,6 +214,7 @@ pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), C
             super::autoscaling::draw,
             super::outcomes::draw,
             super::lag::draw,
+            super::rebalances::draw,
             super::push::draw,
             super::blob_store::draw,
             super::downstream::draw_all,

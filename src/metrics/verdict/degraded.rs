@@ -279,18 +279,33 @@ pub fn judge(e: &Evidence, cfg: &VerdictConfig) -> Vec<Finding> {
         // expelled for slow batches more often than there are members (one
         // expulsion is an incident; more is a loop).
         if r.fraction > cfg.max_rebalancing_fraction || r.expelled_slow > u64::from(r.members) {
+            let mut what = vec![format!(
+                "{} rebalances, {} of the run spent rebalancing",
+                thousands(r.rebalances),
+                pct(r.fraction)
+            )];
+            if r.expelled_slow > 0 {
+                what.push(format!(
+                    "{} expulsions for a batch longer than max.poll.interval.ms",
+                    thousands(r.expelled_slow)
+                ));
+            }
+            if r.session_expiries > 0 {
+                what.push(format!(
+                    "{} session timeouts",
+                    thousands(r.session_expiries)
+                ));
+            }
+            if r.reprocessed > 0 {
+                what.push(format!(
+                    "{} records processed again (each repeat counted)",
+                    thousands(r.reprocessed)
+                ));
+            }
             out.push(Finding::new(
                 Reason::RebalanceStorm,
                 Some(&r.consumer),
-                format!(
-                    "{}: {} rebalances, {} of the run spent rebalancing; {} expulsions for a batch longer than max.poll.interval.ms, {} session timeouts; {} records processed again (counting each repeat)",
-                    r.consumer,
-                    thousands(r.rebalances),
-                    pct(r.fraction),
-                    thousands(r.expelled_slow),
-                    thousands(r.session_expiries),
-                    thousands(r.reprocessed)
-                ),
+                format!("{}: {}", r.consumer, what.join("; ")),
             ));
         }
     }

@@ -80,6 +80,8 @@ pub struct Member {
     pub watchdog: bool,
     /// It has rejoined the rebalance under way.
     pub joined: bool,
+    /// When it last went down.
+    pub down_at: SimTime,
 }
 
 impl Member {
@@ -121,6 +123,9 @@ pub struct MembershipCounters {
     /// Partition-time paused by rebalances (eager: every partition for the
     /// whole rebalance; cooperative: the moving ones only).
     pub paused_partition_time: SimTime,
+    /// Partition-time owned by a member that was down (within its session:
+    /// nobody else may fetch them).
+    pub owner_down_time: SimTime,
 }
 
 pub struct Membership {
@@ -147,6 +152,7 @@ impl Membership {
                     polled_at: 0,
                     watchdog: false,
                     joined: false,
+                    down_at: 0,
                 };
                 members
             ],
@@ -301,6 +307,34 @@ impl Membership {
             .as_ref()
             .map_or(0, |r| end.saturating_sub(r.started));
         self.c.rebalancing + open
+    }
+
+    /// Partitions member `m` owns.
+    pub fn owned(&self, m: usize) -> u64 {
+        self.owner.iter().filter(|&&o| o == Some(m)).count() as u64
+    }
+
+    /// Member `m` goes down at `now`; `expires`: as `Status::Down`.
+    pub fn went_down(&mut self, m: usize, now: SimTime, expires: Option<SimTime>) {
+        self.members[m].status = Status::Down { expires };
+        self.members[m].down_at = now;
+    }
+
+    /// A down member that kept its partitions is back, or found out, at
+    /// `now`: the time its partitions waited for it is counted.
+    pub fn owner_back(&mut self, m: usize, now: SimTime) {
+        let waited = now.saturating_sub(self.members[m].down_at);
+        self.c.owner_down_time += self.owned(m) * waited;
+    }
+
+    /// Partition-time owned by a down member up to `end`, the downs under way
+    /// included.
+    pub fn owner_down_to(&self, end: SimTime) -> SimTime {
+        let open: u64 = (0..self.members.len())
+            .filter(|&m| matches!(self.members[m].status, Status::Down { expires: Some(_) }))
+            .map(|m| self.owned(m) * end.saturating_sub(self.members[m].down_at))
+            .sum();
+        self.c.owner_down_time + open
     }
 
     /// Paused partition-time up to `end`, the rebalance under way included.

@@ -27,6 +27,16 @@ impl GroupState {
         for (p, s) in self.partitions.iter().enumerate() {
             cols.counter(&format!("p{p}.processed"), s.processed);
         }
+        if let Some(ms) = &self.membership {
+            use crate::model::log::membership::Status;
+            let members_in = ms.members.iter().filter(|m| m.status == Status::In);
+            cols.gauge("members_in", members_in.count() as f64);
+            // Partition-milliseconds, so that the chart's rate of each is the
+            // mean number of partitions standing still over an interval (a
+            // rebalance shorter than the interval still shows).
+            cols.counter("rebalance_paused_ms", ms.paused_to(now) / 1_000_000);
+            cols.counter("owner_down_ms", ms.owner_down_to(now) / 1_000_000);
+        }
     }
 
     /// Records yet to process wait like a queue's backlog; records deleted

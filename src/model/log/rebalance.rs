@@ -58,16 +58,14 @@ impl Consumer {
                 let ms = self.membership_mut();
                 if graceful && !ms.p.static_members {
                     // It tells the group it leaves: a rebalance at once.
-                    ms.members[wi].status = Status::Down { expires: None };
+                    ms.went_down(wi, now, None);
                     ms.c.leaves += 1;
                     self.start_rebalance(sim);
                 } else {
                     // A static member sends no leave, a killed one cannot:
                     // the group finds out when its session times out.
                     let expires = ms.session_expiry(wi, now);
-                    ms.members[wi].status = Status::Down {
-                        expires: Some(expires),
-                    };
+                    ms.went_down(wi, now, Some(expires));
                     sim.at(
                         expires,
                         Event::Consumer(
@@ -86,6 +84,9 @@ impl Consumer {
                 let Status::Down { expires } = ms.members[wi].status else {
                     return;
                 };
+                if expires.is_some() {
+                    ms.owner_back(wi, now);
+                }
                 ms.members[wi].status = Status::In;
                 if expires.is_some() && ms.p.static_members {
                     // Back within its session: its partitions wait for it.
@@ -105,6 +106,7 @@ impl Consumer {
                 if ms.members[wi].status != (Status::Down { expires: Some(now) }) {
                     return; // back since, or found out another way
                 }
+                ms.owner_back(wi, now);
                 ms.members[wi].status = Status::Down { expires: None };
                 ms.c.session_expiries += 1;
                 self.start_rebalance(sim);

@@ -107,6 +107,9 @@ pub struct MembershipSummary {
     /// Partition-seconds no member could fetch because a rebalance moved the
     /// partition (eager: every partition, for the whole rebalance).
     pub paused_partition_s: f64,
+    /// Partition-seconds owned by a member that was down, within its
+    /// session (static membership): they waited for it.
+    pub owner_down_partition_s: f64,
     pub partitions_moved: u64,
     /// Members expelled for a batch longer than max.poll.interval.ms.
     pub expelled_slow: u64,
@@ -206,6 +209,7 @@ impl GroupState {
                     rebalancing_s: to_secs(ms.rebalancing_to(end)),
                     rebalancing_fraction: to_secs(ms.rebalancing_to(end)) / run,
                     paused_partition_s: to_secs(ms.paused_to(end)),
+                    owner_down_partition_s: to_secs(ms.owner_down_to(end)),
                     partitions_moved: c.partitions_moved,
                     expelled_slow: c.expelled_slow,
                     session_expiries: c.session_expiries,
