@@ -26,6 +26,7 @@ mod key_order;
 mod lambda;
 mod log;
 mod long_series;
+mod membership;
 mod outbox;
 mod outputs;
 mod pipeline;

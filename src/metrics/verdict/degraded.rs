@@ -389,8 +389,33 @@ mod tests {
             produced: 1000,
             out_of_order: vec![],
             orphans: vec![],
+            rebalancing: vec![],
             saturation: vec![],
         }
+    }
+
+    #[test]
+    fn a_group_rebalancing_most_of_the_run_or_expelled_in_a_loop_is_a_storm() {
+        let cfg = VerdictConfig::default();
+        let storm = |fraction: f64, expelled_slow: u64| {
+            let mut e = evidence();
+            e.rebalancing.push(Rebalancing {
+                consumer: "g".into(),
+                members: 6,
+                rebalances: 12,
+                fraction,
+                expelled_slow,
+                session_expiries: 0,
+                reprocessed: 0,
+            });
+            judge(&e, &cfg)
+                .iter()
+                .any(|f| f.reason == Reason::RebalanceStorm)
+        };
+        // A rolling deployment's few percent, one expulsion: incidents.
+        assert!(!storm(0.03, 0) && !storm(0.03, 6));
+        // Over the share, or more expulsions than members: a storm.
+        assert!(storm(0.21, 0) && storm(0.0, 7));
     }
 
     #[test]

@@ -243,7 +243,7 @@ impl Membership {
         let Some(r) = &self.rebalance else {
             return false;
         };
-        if r.sync_until.is_some() {
+        if r.sync_until.is_some() || self.members[m].joined {
             return false;
         }
         self.members[m].joined = true;
@@ -375,5 +375,89 @@ impl Membership {
             phase + (at - phase) / hb * hb
         };
         last.saturating_add(self.p.session_timeout)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn membership(protocol: RebalanceProtocol, partitions: usize, members: usize) -> Membership {
+        let p = MembershipParams {
+            protocol,
+            static_members: false,
+            session_timeout: from_secs(45.0),
+            heartbeat_interval: from_secs(3.0),
+            max_poll_interval: from_secs(300.0),
+            sync: from_secs(3.0),
+            rolling: None,
+        };
+        Membership::new(p, partitions, members)
+    }
+
+    fn moved(a: &[Option<usize>], b: &[Option<usize>]) -> usize {
+        a.iter().zip(b).filter(|(x, y)| x != y).count()
+    }
+
+    #[test]
+    fn the_sticky_assignor_moves_the_fewest_partitions_and_keeps_shares_fair() {
+        for (partitions, members) in [(12, 6), (10, 3), (7, 4), (3, 5)] {
+            let mut m = membership(RebalanceProtocol::Cooperative, partitions, members);
+            let before = m.owner.clone();
+            // Member 1 leaves: only its partitions move.
+            m.members[1].status = Status::Down { expires: None };
+            let after = m.target();
+            let had = before.iter().filter(|&&o| o == Some(1)).count();
+            assert_eq!(moved(&before, &after), had, "{partitions}/{members}");
+            // Shares differ by one at most.
+            let counts: Vec<usize> = (0..members)
+                .filter(|&i| i != 1)
+                .map(|i| after.iter().filter(|&&o| o == Some(i)).count())
+                .collect();
+            let (lo, hi) = (counts.iter().min(), counts.iter().max());
+            assert!(hi.unwrap() - lo.unwrap() <= 1, "{counts:?}");
+            // It comes back: it takes a fair share, no more moves than that.
+            m.owner = after.clone();
+            m.members[1].status = Status::In;
+            let back = m.target();
+            assert!(
+                moved(&after, &back) <= partitions.div_ceil(members),
+                "{back:?}"
+            );
+        }
+        // Eager round robin: a leave reshuffles far more.
+        let mut m = membership(RebalanceProtocol::Eager, 12, 6);
+        let before = m.owner.clone();
+        m.members[1].status = Status::Down { expires: None };
+        assert!(moved(&before, &m.target()) > 2);
+    }
+
+    #[test]
+    fn a_silent_member_is_found_out_one_session_after_its_last_heartbeat() {
+        let m = membership(RebalanceProtocol::Eager, 6, 6);
+        let (hb, session) = (from_secs(3.0), from_secs(45.0));
+        for member in 0..6 {
+            for at in [from_secs(100.0), from_secs(101.7), from_secs(0.2)] {
+                let found = m.session_expiry(member, at);
+                assert!(found > at.saturating_add(session).saturating_sub(hb));
+                assert!(found <= at + session);
+            }
+        }
+    }
+
+    #[test]
+    fn a_change_during_a_rebalance_restarts_it_and_the_time_counts_once() {
+        let mut m = membership(RebalanceProtocol::Eager, 4, 2);
+        let first = m.start(from_secs(10.0));
+        let second = m.start(from_secs(12.0));
+        assert_ne!(first, second);
+        assert!(m.rejoin(0) == false && m.rejoin(1));
+        let (round, until) = m.begin_sync(from_secs(14.0));
+        assert_eq!((round, until), (second, from_secs(17.0)));
+        m.finish(until);
+        assert_eq!(m.c.rebalances, 1);
+        assert_eq!(m.c.rebalancing, from_secs(7.0));
+        // Eager: all 4 partitions paused from 10 s to 17 s.
+        assert_eq!(m.c.paused_partition_time, 4 * from_secs(7.0));
     }
 }
