@@ -1025,9 +1025,29 @@ impl Case {
                 .unwrap();
             }
             if let Some((commit, interval, crashes, rebalance, attempts)) = group {
+                // Half the groups have a membership protocol, its settings
+                // drawn from the seed: either protocol, static or not, short
+                // sessions and poll intervals (expulsions), and a deployment
+                // rolling through the members, cleanly or by kills.
+                let bits = self.seed >> (3 * (i % 16));
+                let membership = if bits & 1 == 1 {
+                    format!(
+                        ", membership = {{ protocol = \"{}\", static_membership = {}, session_timeout_s = {:?}, heartbeat_interval_s = 0.5, max_poll_interval_s = {:?}, rolling_restart = {{ at_s = {:?}, down_s = {:?}, interval_s = {:?}, graceful = {} }} }}",
+                        if bits & 2 == 0 { "eager" } else { "cooperative" },
+                        bits & 4 == 0,
+                        1.0 + (bits >> 3 & 7) as f64,
+                        0.5 + (bits >> 6 & 7) as f64,
+                        (bits >> 9 & 15) as f64,
+                        0.5 + (bits >> 13 & 7) as f64,
+                        0.5 + (bits >> 16 & 7) as f64,
+                        bits & 8 == 0,
+                    )
+                } else {
+                    String::new()
+                };
                 writeln!(
                     t,
-                    "group = {{ commit = \"{commit}\", commit_interval_s = {interval:?}, crash_at_s = {crashes:?}, rebalance_s = {rebalance:?}, max_attempts = {attempts} }}"
+                    "group = {{ commit = \"{commit}\", commit_interval_s = {interval:?}, crash_at_s = {crashes:?}, rebalance_s = {rebalance:?}, max_attempts = {attempts}{membership} }}"
                 )
                 .unwrap();
                 continue;

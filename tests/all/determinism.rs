@@ -535,6 +535,10 @@ query_s = { dist = "exponential", mean = 0.02 }
         "order_fifo",
         include_str!("../../scenarios/order-fifo.toml"),
     ),
+    (
+        "rebalance_storm",
+        include_str!("../../scenarios/rebalance-storm.toml"),
+    ),
 ];
 
 fn write_scenarios(dir: &Path, texts: &[(&str, String)]) -> Vec<PathBuf> {
