@@ -31,6 +31,7 @@ const RUN_CHARTS: &[(&str, &str)] = &[
     ),
     ("lag", "Consumer lag per partition"),
     ("lag_partitions", "Lag of every partition"),
+    ("rebalances", "Consumer group membership and rebalances"),
     ("deliveries", "Push deliveries to endpoints"),
     ("utilisation", "Utilisation per consumer"),
     ("outcomes", "What became of the messages"),
@@ -52,7 +53,7 @@ fn evidence(reason: &str) -> &'static [&'static str] {
             "throughput",
         ],
         "backlog_growth" | "backlog_cap" | "not_recovered" => {
-            &["backlog", "lag", "autoscaling", "throughput"]
+            &["backlog", "lag", "rebalances", "autoscaling", "throughput"]
         }
         "recovered_late" => &[
             "backlog",
@@ -74,6 +75,7 @@ fn evidence(reason: &str) -> &'static [&'static str] {
         "producer_out_of_memory" | "publish_refused" => &["backlog", "outcomes", "throughput"],
         "payloads_orphaned" | "storage_budget_exceeded" => &["blob_store", "throughput"],
         "saturated" => &["utilisation", "workers", "concurrency", "latency"],
+        "rebalance_storm" => &["rebalances", "lag", "throughput"],
         _ => &[],
     }
 }
