@@ -737,6 +737,24 @@ fn components(t: &mut String, s: &Summary) {
             thousands(g.lost_to_crashes),
             thousands(g.dead_lettered)
         );
+        if let Some(m) = &g.membership {
+            let _ = writeln!(
+                t,
+                "  {:<11} membership ({}{}): rebalances {} ({} rebalancing, {:.0} %)  partitions moved {}  expelled {}  session timeouts {}  left {}  joined {}  static returns {}",
+                c.name,
+                m.protocol,
+                if m.static_membership { ", static" } else { "" },
+                thousands(m.rebalances),
+                secs(m.rebalancing_s),
+                100.0 * m.rebalancing_fraction,
+                thousands(m.partitions_moved),
+                thousands(m.expelled_slow),
+                thousands(m.session_expiries),
+                thousands(m.leaves),
+                thousands(m.joins),
+                thousands(m.static_returns)
+            );
+        }
     }
     for tp in &s.topics {
         let _ = writeln!(

@@ -1033,7 +1033,11 @@ impl Case {
                 let membership = if bits & 1 == 1 {
                     format!(
                         ", membership = {{ protocol = \"{}\", static_membership = {}, session_timeout_s = {:?}, heartbeat_interval_s = 0.5, max_poll_interval_s = {:?}, rolling_restart = {{ at_s = {:?}, down_s = {:?}, interval_s = {:?}, graceful = {} }} }}",
-                        if bits & 2 == 0 { "eager" } else { "cooperative" },
+                        if bits & 2 == 0 {
+                            "eager"
+                        } else {
+                            "cooperative"
+                        },
                         bits & 4 == 0,
                         1.0 + (bits >> 3 & 7) as f64,
                         0.5 + (bits >> 6 & 7) as f64,
