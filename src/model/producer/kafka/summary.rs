@@ -29,6 +29,8 @@ pub struct KafkaSummary {
     pub request_timeouts: u64,
     /// Records acknowledged.
     pub acked: u64,
+    /// Records the broker appended a first time.
+    pub appended: u64,
     /// Keyed records appended after a later record of their key.
     pub reordered: u64,
     pub keys_reordered: u64,
@@ -82,6 +84,7 @@ impl KafkaProducer {
             out_of_sequence: c.out_of_sequence,
             request_timeouts: c.request_timeouts,
             acked: c.acked,
+            appended: c.appended,
             reordered: self.reordered(),
             keys_reordered: self.order.as_ref().map_or(0, |o| o.c.keys_reordered),
             duplicates_appended: c.duplicates_appended,
