@@ -190,3 +190,60 @@ rate = 1.0
     );
     assert!(problems(&topic("buffer_memory_bytes = 100")).contains("batch_size_bytes"));
 }
+
+#[test]
+fn a_replicated_topics_refusals_are_retried_until_the_delivery_timeout() {
+    // Brokers 1 and 2 down for 30 s: with min.insync.replicas = 2 every
+    // acks=all write is refused (NotEnoughReplicas), and the client retries.
+    let outage = (
+        "failures = [{ broker = 0, at_s = 60, down_s = 30 }]",
+        "failures = [{ broker = 1, at_s = 60, down_s = 30 }, { broker = 2, at_s = 60, down_s = 30 }]",
+    );
+    let client = (
+        "message = { keys = 5000 }",
+        "message = { keys = 5000 }\n\n[producer.kafka]\nrequest_s = { dist = \"constant\", mean = 0.005 }",
+    );
+    let out = run_scenario("replication-acks-all.toml", &[outage, client]);
+    let k = kafka(&out);
+    let r = out.summary.topics[0]
+        .replication
+        .clone()
+        .expect("replicated");
+    assert!(k.refused_by_topic > 100, "{k:?}");
+    assert!(r.not_enough_replicas > 100, "{r:?}");
+    // 30 s of refusals fit in the 120 s delivery timeout: nothing lost,
+    // nothing out of order (idempotence), the backlog sent after the outage.
+    assert_eq!(k.lost, 0, "{k:?}");
+    assert_eq!(k.reordered, 0);
+    assert!(k.acked + k.held_at_end == k.sends, "{k:?}");
+    // With a 10 s delivery timeout the records of the outage fail: lost,
+    // and the verdict names the producer.
+    let out = run_scenario(
+        "replication-acks-all.toml",
+        &[
+            outage,
+            (
+                client.0,
+                &format!(
+                    "{}\nrequest_timeout_ms = 1000\ndelivery_timeout_ms = 10000",
+                    client.1
+                ),
+            ),
+        ],
+    );
+    let k = kafka(&out);
+    // About 20 s of 1,000/s: the outage less the 10 s a record may wait.
+    assert!((15_000..=25_000).contains(&k.delivery_timeouts), "{k:?}");
+    assert_eq!(
+        k.lost,
+        k.delivery_timeouts + k.buffer_full_errors - k.failed_appended
+    );
+    let v = &out.summary.verdict;
+    assert!(
+        v.reasons
+            .iter()
+            .any(|r| r.reason.name() == "messages_lost"
+                && r.component.as_deref() == Some("checkout")),
+        "{v:?}"
+    );
+}
