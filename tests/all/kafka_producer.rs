@@ -72,8 +72,9 @@ fn one_request_in_flight_keeps_the_order_at_the_price_of_throughput() {
     let out = run_scenario(REORDERING, &[("max_in_flight = 5", "max_in_flight = 1")]);
     let one = kafka(&out);
     assert_eq!(one.reordered, 0, "{one:?}");
-    // One request per ~10 ms round trip, at most 16 records each: about
-    // 1,600 records/s of the 3,000 offered, over 60 s.
+    // One request per ~10 ms round trip, at most 16 records each: at most
+    // 1,600 records/s of the 3,000 offered, less the backoffs and the
+    // timeouts of lost responses (measured: 1,215/s).
     let per_s = one.acked as f64 / 60.0;
     assert!((1_000.0..=1_700.0).contains(&per_s), "{per_s} {one:?}");
     assert!(five.acked as f64 / 60.0 > 2_900.0, "{five:?}");
