@@ -540,6 +540,27 @@ fn components(t: &mut String, s: &Summary) {
                 thousands(b.open_at_end)
             );
         }
+        if let Some(k) = &p.kafka {
+            let _ = writeln!(
+                t,
+                "  {:<11} Kafka producer (idempotence {}, max_in_flight {}): {} batches ({:.1} records each, {} requests saved), linger added {:.1} ms; {} requests, {} retries; reordered {}, duplicates appended {}, dropped {}; blocked {}, buffer full {}, delivery timeouts {}",
+                p.name,
+                if k.enable_idempotence { "on" } else { "off" },
+                k.max_in_flight,
+                thousands(k.batches),
+                k.mean_records_per_batch,
+                thousands(k.requests_saved),
+                k.linger_added_mean_ms,
+                thousands(k.requests),
+                thousands(k.retries),
+                thousands(k.reordered),
+                thousands(k.duplicates_appended),
+                thousands(k.duplicates_dropped),
+                thousands(k.blocked),
+                thousands(k.buffer_full_errors),
+                thousands(k.delivery_timeouts)
+            );
+        }
     }
     for b in &s.blob_stores {
         blob_store(t, b);

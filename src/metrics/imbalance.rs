@@ -176,6 +176,20 @@ pub enum Imbalance {
         unreplicated: u64,
         truncated: u64,
     },
+    #[error(
+        "producer {producer}: {sends} sends but {waiting} waiting + {in_batches} in batches + {acked} acknowledged + {failed} failed; {appended} appended but {acked} acknowledged + {appended_held} held + {failed_appended} failed after their append"
+    )]
+    KafkaProducer {
+        producer: String,
+        sends: u64,
+        waiting: u64,
+        in_batches: u64,
+        acked: u64,
+        failed: u64,
+        appended: u64,
+        appended_held: u64,
+        failed_appended: u64,
+    },
     #[error("{made} endpoint copies made, endpoints count {counted}")]
     EndpointCopiesMade { made: u64, counted: u64 },
 }

@@ -105,6 +105,7 @@ impl World {
             consumers: &self.consumers,
         };
         let mut out = vec![];
+        check(&self.producers, &b, &mut out);
         check(&self.topics, &b, &mut out);
         check(&self.pushes, &b, &mut out);
         check(&self.buses, &b, &mut out);

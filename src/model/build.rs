@@ -35,6 +35,7 @@ use super::log::replication::{Replication, ReplicationParams};
 use super::log::{Topic, TopicParams};
 use super::message::Arena;
 use super::producer::batch::SendBatch;
+use super::producer::kafka::{KafkaParams, KafkaProducer};
 use super::producer::{ClaimCheck, Producer, ProducerParams, Sink};
 use super::profile::Profile;
 use super::protection::breaker::Breaker;
@@ -44,7 +45,7 @@ use super::queue::redrive::Redrive;
 use super::queue::{Queue, QueueParams, Waiter};
 use super::retry::Backoff;
 use super::size_gate::SizeGate;
-use crate::engine::from_secs;
+use crate::engine::{from_secs, stream};
 use crate::metrics::interval_latency::IntervalLatency;
 use crate::model::consumer::autoscale::{AutoscaleParams, Autoscaler};
 use crate::scenario::HEDGE_WARMUP_DEFAULT;
@@ -362,6 +363,19 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 b.max_messages as usize,
                 b.max_bytes,
                 from_secs(b.linger_s),
+            ));
+        }
+        if let Some(kc) = &p.kafka {
+            let pr = producers.last_mut().expect("just built");
+            let Sink::Topic(t) = pr.p.sink else {
+                unreachable!("validation refuses [producer.kafka] off a topic")
+            };
+            let partitions = s.topics[t.index()].partitions as usize;
+            pr.kafka = Some(KafkaProducer::new(
+                KafkaParams::of(kc)?,
+                partitions,
+                pr.p.keys > 0,
+                stream(seed, &format!("producer.{}.kafka", pr.p.name), rep),
             ));
         }
     }

@@ -145,6 +145,8 @@ pub enum ProducerEvent {
     Retry,
     /// The open SendMessageBatch `generation` has lingered long enough.
     Flush { generation: u32 },
+    /// The Kafka client's next timed step (`producer/kafka`).
+    Kafka,
 }
 
 #[derive(Clone, Copy, Debug)]

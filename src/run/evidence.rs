@@ -92,6 +92,7 @@ pub(super) fn gather<'a>(
                 let o = c.key_order.as_ref().filter(|o| o.matters)?;
                 Some(OutOfOrder {
                     consumer: c.p.name.clone(),
+                    what: "keyed messages applied",
                     out_of_order: o.c.out_of_order,
                     applied: o.c.applied,
                     keys_reordered: o.c.keys_reordered,
@@ -99,6 +100,7 @@ pub(super) fn gather<'a>(
                     max_behind_s: o.max_behind_s(),
                 })
             })
+            .chain(producer_reorders(w))
             .collect(),
         rebalancing: w
             .consumers
@@ -121,6 +123,31 @@ pub(super) fn gather<'a>(
         produced: ledger.produced + w.topics.iter().map(|t| t.appended).sum::<u64>(),
         saturation,
     }
+}
+
+/// A Kafka producer whose retries appended keyed records after later ones of
+/// their key, to a topic read by a group that says order matters.
+fn producer_reorders(w: &World) -> impl Iterator<Item = OutOfOrder> + '_ {
+    w.producers.iter().filter_map(|p| {
+        let k = p.kafka.as_ref()?;
+        let o = k.order.as_ref()?;
+        let Sink::Topic(t) = p.p.sink else {
+            return None;
+        };
+        let matters = w.topics[t.index()]
+            .groups
+            .iter()
+            .any(|c| (w.consumers[c.index()].key_order.as_ref()).is_some_and(|o| o.matters));
+        matters.then(|| OutOfOrder {
+            consumer: p.p.name.clone(),
+            what: "keyed records appended by the producer's retries",
+            out_of_order: o.c.out_of_order,
+            applied: o.c.applied,
+            keys_reordered: o.c.keys_reordered,
+            keys: o.c.keys,
+            max_behind_s: o.max_behind_s(),
+        })
+    })
 }
 
 /// One entry per dead-letter queue, named after the queues that feed it.
@@ -324,6 +351,40 @@ fn losses(w: &World) -> Vec<Loss> {
                 p.c.too_large,
             )]),
         });
+    }
+    // A Kafka producer's records that failed and never reached the log.
+    for p in &w.producers {
+        if let Some(k) = &p.kafka {
+            let c = &k.c;
+            // A failed record the broker had appended is in the log: not lost.
+            let mut appended = c.failed_appended;
+            let mut not_appended = |n: u64| {
+                let a = appended.min(n);
+                appended -= a;
+                n - a
+            };
+            let (timeouts, exhausted) = (
+                not_appended(c.delivery_timeouts),
+                not_appended(c.retries_exhausted),
+            );
+            out.push(Loss {
+                component: p.p.name.clone(),
+                lost: k.lost(),
+                of: c.sends,
+                unit: "records",
+                how: how(&[
+                    (
+                        "failed with the buffer full after max_block_ms (buffer_full_errors)",
+                        c.buffer_full_errors,
+                    ),
+                    (
+                        "not acknowledged within delivery_timeout_ms (delivery_timeouts)",
+                        timeouts,
+                    ),
+                    ("failed after their retries (retries_exhausted)", exhausted),
+                ]),
+            });
+        }
     }
     for p in &w.producers {
         if let Some(b) = &p.buffer {

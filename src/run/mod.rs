@@ -18,6 +18,7 @@ pub use crate::model::downstream::service::summary::ServiceSummary;
 pub use crate::model::log::summary::{
     GroupSummary, MembershipSummary, PartitionLag, ReplicationSummary, TopicSummary,
 };
+pub use crate::model::producer::kafka::summary::KafkaSummary;
 pub use crate::model::producer::summary::{ProducerSummary, PublishSummary};
 pub use crate::model::push::summary::{
     EndpointSubscription, PolicySummary, PushSummary, QueueSubscription,

@@ -1130,6 +1130,29 @@ impl Case {
                 "\n[[producer]]\nname = \"to-log\"\ntopic = \"log\"\nrate = {rate:?}\nmessage = {{ keys = {keys}, key_parts = {parts}, poison_probability = {poison:?} }}{acks}"
             )
             .unwrap();
+            // A third of them go through Kafka's producer client, its
+            // settings drawn from the seed's higher bits: batches, requests
+            // in flight, idempotence, failures, lost responses, timeouts,
+            // a small buffer that blocks and fails sends.
+            if (r >> 30).is_multiple_of(3) {
+                let idempotence = (r >> 32) % 2 == 1;
+                let in_flight = 1 + (r >> 33) % 5;
+                let linger = (r >> 36) % 20;
+                let batch = [512, 4096, 16384][((r >> 41) % 3) as usize];
+                let error = [0.0, 0.05, 0.3][((r >> 43) % 3) as usize];
+                let lost = [0.0, 0.02, 0.2][((r >> 45) % 3) as usize];
+                let timeout = 50 + (r >> 47) % 500;
+                let delivery = linger + timeout + (r >> 50) % 3000;
+                let memory = batch * (1 + (r >> 52) % 8);
+                let block = (r >> 55) % 200;
+                let retries = [0u64, 1, 2147483647][((r >> 58) % 3) as usize];
+                let rtt = 0.001 + ((r >> 60) % 8) as f64 / 200.0;
+                writeln!(
+                    t,
+                    "kafka = {{ enable_idempotence = {idempotence}, max_in_flight = {in_flight}, linger_ms = {linger}, batch_size_bytes = {batch}, request_error_rate = {error:?}, response_lost_rate = {lost:?}, request_timeout_ms = {timeout}, delivery_timeout_ms = {delivery}, buffer_memory_bytes = {memory}, max_block_ms = {block}, retries = {retries}, request_s = {{ dist = \"exponential\", mean = {rtt:?} }} }}"
+                )
+                .unwrap();
+            }
         }
         if let Some(p) = &self.push {
             self.push_toml(&mut t, p);
@@ -1379,6 +1402,47 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         text
     );
     // Limits hold: connections, and a poller's concurrency.
+    // A Kafka producer's records: acknowledged, held, or failed; its
+    // topic holds its first appends and its duplicates.
+    for p in &sum.producers {
+        let Some(k) = &p.kafka else { continue };
+        prop_assert_eq!(
+            k.sends,
+            k.acked
+                + k.held_at_end
+                + k.buffer_full_errors
+                + k.delivery_timeouts
+                + k.retries_exhausted,
+            "kafka sends: {:?}\n--- scenario ---\n{}",
+            k,
+            text
+        );
+        // A replicated topic's consumers see what reached the high
+        // watermark: the leaders' appends less the unreplicated and the
+        // truncated.
+        let appended = sum.topics[0].appended;
+        let by_producer = k.appended + k.duplicates_appended;
+        if sum.topics[0].replication.is_none() {
+            prop_assert_eq!(
+                appended,
+                by_producer,
+                "kafka appends: {:?}\n--- scenario ---\n{}",
+                k,
+                text
+            );
+        } else {
+            prop_assert!(
+                appended <= by_producer,
+                "kafka appends: {:?}\n--- scenario ---\n{}",
+                k,
+                text
+            );
+        }
+        prop_assert!(k.lost <= k.sends);
+        if k.enable_idempotence {
+            prop_assert_eq!(k.reordered + k.duplicates_appended, 0, "{:?}", k);
+        }
+    }
     for d in &sum.databases {
         let limit = d
             .pool_size

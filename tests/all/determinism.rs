@@ -539,6 +539,14 @@ query_s = { dist = "exponential", mean = 0.02 }
         "rebalance_storm",
         include_str!("../../scenarios/rebalance-storm.toml"),
     ),
+    (
+        "kafka_producer_reordering",
+        include_str!("../../scenarios/kafka-producer-reordering.toml"),
+    ),
+    (
+        "kafka_producer_batching",
+        include_str!("../../scenarios/kafka-producer-batching.toml"),
+    ),
 ];
 
 fn write_scenarios(dir: &Path, texts: &[(&str, String)]) -> Vec<PathBuf> {

@@ -22,6 +22,7 @@ mod fuzz;
 mod hedging;
 mod input;
 mod jobs;
+mod kafka_producer;
 mod key_order;
 mod lambda;
 mod log;

@@ -58,6 +58,9 @@ pub struct Refusals {
 /// A consumer's keyed applications out of order, where order matters.
 pub struct OutOfOrder {
     pub consumer: String,
+    /// What was out of order: "keyed messages applied" at a consumer, "keyed
+    /// records appended by the producer's retries" at a Kafka producer.
+    pub what: &'static str,
     pub out_of_order: u64,
     /// Its keyed applications.
     pub applied: u64,
@@ -260,10 +263,11 @@ pub fn judge(e: &Evidence, cfg: &VerdictConfig) -> Vec<Finding> {
                     Reason::AppliedOutOfOrder,
                     Some(&o.consumer),
                     format!(
-                        "{}: {} of {} keyed messages applied after a later one of their key ({}), on {} of {} keys, up to {} behind",
+                        "{}: {} of {} {} after a later one of their key ({}), on {} of {} keys, up to {} behind",
                         o.consumer,
                         thousands(o.out_of_order),
                         thousands(o.applied),
+                        o.what,
                         pct(o.out_of_order as f64 / o.applied.max(1) as f64),
                         thousands(o.keys_reordered),
                         thousands(o.keys),

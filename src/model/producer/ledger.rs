@@ -2,10 +2,17 @@
 //! queue (a topic's records are the groups' books), the refusals it saw, and,
 //! with a publish policy, what its buffer holds and lost.
 
+use crate::metrics::imbalance::Imbalance;
 use crate::model::account::{Accounted, Terms};
 use crate::model::producer::{Producer, Sink};
 
 impl Accounted for Producer {
+    fn own_books(&self, _: &crate::model::account::Books, out: &mut Vec<Imbalance>) {
+        if let Some(k) = &self.kafka {
+            k.own_books(&self.p.name, out);
+        }
+    }
+
     fn ledger_terms(&self, t: &mut Terms) {
         if matches!(self.p.sink, Sink::Queue(_)) {
             t.produced += self.messages();

@@ -5,6 +5,7 @@
 
 pub mod batch;
 mod claim;
+pub mod kafka;
 mod ledger;
 mod observe;
 mod produce;
@@ -96,6 +97,8 @@ pub struct Producer {
     pub buffer: Option<PublishBuffer>,
     /// SendMessageBatch's open batch (`[producer.batch]`).
     pub batch: Option<batch::SendBatch>,
+    /// Kafka's producer client (`[producer.kafka]`).
+    pub kafka: Option<kafka::KafkaProducer>,
 }
 
 /// A message waiting in the buffer for its next publish attempt.
@@ -296,6 +299,7 @@ impl Producer {
             p,
             c: ProducerCounters::default(),
             batch: None,
+            kafka: None,
         }
     }
 
@@ -312,6 +316,10 @@ impl Producer {
             + self.c.rejected
             + refused_for_size
             + self.batch.as_ref().map_or(0, |b| b.held())
+            + self.kafka.as_ref().map_or(0, |k| {
+                let c = &k.c;
+                k.held() + c.buffer_full_errors + c.delivery_timeouts + c.retries_exhausted
+            })
             + self
                 .buffer
                 .as_ref()

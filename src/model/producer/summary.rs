@@ -25,6 +25,9 @@ pub struct ProducerSummary {
     /// With `[producer.batch]`: its SendMessageBatch calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<SendBatchSummary>,
+    /// With `[producer.kafka]`: its batches, requests, retries and failures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kafka: Option<super::kafka::summary::KafkaSummary>,
 }
 
 /// A producer's SendMessageBatch calls: how many, how full, and why each
@@ -136,6 +139,7 @@ impl Summarised for Producer {
                 lingered: b.c.lingered,
                 open_at_end: b.held(),
             }),
+            kafka: self.kafka.as_ref().map(|k| k.summary()),
         }
     }
 }

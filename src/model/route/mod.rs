@@ -12,6 +12,7 @@
 
 mod bus;
 mod database;
+mod kafka;
 mod log;
 mod push;
 mod queue;
@@ -62,6 +63,7 @@ impl Model for World {
                     self.after_publish(changed.queue(), sim);
                 }
             }
+            Event::Producer(p, ProducerEvent::Kafka) => self.kafka_timer(p, sim),
             Event::Queue(q, QueueEvent::Timer) => self.queue_timer(q.index(), sim),
             Event::Topic(t, TopicEvent::RetentionCheck) => {
                 self.topics[t.index()].on_retention(t, &mut self.consumers, sim)
@@ -285,6 +287,10 @@ impl World {
                     self.producers[pi].c.produced += 1;
                     self.publish_bus(b.index(), m, sim);
                 }
+                self.producers[pi].schedule_arrival(p, sim);
+            }
+            Sink::Topic(_) if self.producers[pi].kafka.is_some() => {
+                self.kafka_send(pi, sim);
                 self.producers[pi].schedule_arrival(p, sim);
             }
             Sink::Topic(_) => {

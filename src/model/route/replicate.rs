@@ -35,7 +35,7 @@ impl World {
 
     /// Records that reached partition `part`'s high watermark go to its
     /// consumers; the next replication step is scheduled.
-    fn commit(
+    pub(super) fn commit(
         &mut self,
         ti: usize,
         part: usize,

@@ -8,6 +8,7 @@ mod client;
 mod consumer;
 mod cost;
 mod downstream;
+mod kafka;
 mod membership;
 mod onward;
 mod payload;
@@ -22,6 +23,7 @@ pub use client::*;
 pub use consumer::*;
 pub use cost::*;
 pub use downstream::*;
+pub use kafka::*;
 pub use membership::*;
 pub use onward::*;
 pub use payload::*;
@@ -246,6 +248,10 @@ pub struct ProducerConfig {
     /// SQS's SendMessageBatch: messages sent in batches (queue producers).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub batch: Option<SendBatchConfig>,
+    /// Kafka's producer client: batching, requests in flight, retries,
+    /// idempotence (producers to a topic).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kafka: Option<KafkaProducerConfig>,
 }
 
 /// What a producer does when the buffer of unsent messages is full.

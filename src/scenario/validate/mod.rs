@@ -11,6 +11,7 @@ mod crash;
 mod csv_samples;
 mod dist;
 mod downstream;
+mod kafka;
 mod log;
 mod names;
 mod onward;
@@ -702,6 +703,7 @@ pub fn check_in(s: &Scenario, base: &std::path::Path) -> Vec<Problem> {
     names_unique(&mut c, "consumer", &cnames);
     downstream::check(&mut c, s);
     log::check(&mut c, s);
+    kafka::check(&mut c, s);
     client::check(&mut c, s);
     push::check(&mut c, s);
     bus::check(&mut c, s);
