@@ -25,6 +25,7 @@ const GAUGES: &[&str] = &[
     "in_service",
     "lag",
     "lag_s",
+    "members_in",
     "latency_p50_s",
     "latency_p99_s",
     "latency_s",
