@@ -132,6 +132,11 @@ impl World {
             .collect();
         evs.push((0, Event::Sample));
         for (t, topic) in self.topics.iter().enumerate() {
+            if let Some(c) = &topic.compaction {
+                evs.push((c.p.interval, Event::Topic(TopicId::of(t), TopicEvent::Compact)));
+            }
+        }
+        for (t, topic) in self.topics.iter().enumerate() {
             let Some(rep) = &topic.replication else {
                 continue;
             };
@@ -163,9 +168,11 @@ impl World {
             if cons.kind.endpoint().is_some() {
                 continue; // pushed to, never polls
             }
+            // A group that joins later polls first when it joins.
+            let start = cons.kind.group().map_or(0, |g| g.p.start);
             for w in 0..cons.workers.len() {
                 evs.push((
-                    0,
+                    start,
                     Event::Consumer(
                         ConsumerId::of(c),
                         ConsumerEvent::Poll {

@@ -16,7 +16,7 @@ pub use crate::model::downstream::database::summary::DatabaseSummary;
 pub use crate::model::downstream::record::summary::RecordSummary;
 pub use crate::model::downstream::service::summary::ServiceSummary;
 pub use crate::model::log::summary::{
-    GroupSummary, PartitionLag, ReplicationSummary, TopicSummary,
+    CompactionSummary, GroupSummary, PartitionLag, ReplicationSummary, TopicSummary,
 };
 pub use crate::model::producer::summary::{ProducerSummary, PublishSummary};
 pub use crate::model::push::summary::{

@@ -178,11 +178,6 @@ impl Consumer {
             return;
         }
         let delay = g.p.delay;
-        let due = |p: usize, o: u64| {
-            topic.partitions[p]
-                .get(o)
-                .is_some_and(|r| r.published.saturating_add(delay) <= now)
-        };
         let found = if delay > 0 {
             g.next_due(wi, topic, now)
         } else {
@@ -204,14 +199,16 @@ impl Consumer {
             return;
         };
         let from = g.partitions[part].position;
-        let mut n = (topic.partitions[part].end() - from).min(self.p.batch_size as u64);
-        if delay > 0 {
-            n = (0..n).take_while(|&i| due(part, from + i)).count() as u64;
-        }
-        for offset in from..from + n {
-            let r = topic.partitions[part]
-                .get(offset)
-                .expect("fetched below the end");
+        // The records from the position on: consecutive offsets, or on a
+        // compacted topic the ones the cleaner left (holes skipped).
+        let records = topic.partitions[part]
+            .records_from(from, self.p.batch_size as usize)
+            .take_while(|(_, r)| delay == 0 || r.published.saturating_add(delay) <= now);
+        let mut n = 0;
+        let mut to = from;
+        for (offset, r) in records {
+            n += 1;
+            to = offset + 1;
             let mut m = Message::new(r.published, part as u16);
             (m.key, m.size, m.cost, m.poison) = (r.key, r.size, r.cost, r.poison);
             m.offset = offset;
@@ -219,6 +216,13 @@ impl Consumer {
             m.deadline = r.lineage;
             m.state = State::Fetched;
             m.holders = 1;
+            if let Some(keys) = g.keys_held.as_mut() {
+                if r.tombstone {
+                    keys.remove(&r.key);
+                } else {
+                    keys.insert(r.key);
+                }
+            }
             // Processed before a rebalance rewound the group: a duplicate.
             let again = offset < g.partitions[part].done;
             m.successes = u32::from(again);
@@ -233,7 +237,7 @@ impl Consumer {
         // Copying a batch is work inside this event: a storm of rebalances
         // that fetch the same batch again counts every copy.
         sim.work(n);
-        g.fetched(part, from + n);
+        g.fetched(part, to);
         w.set_state(WorkerState::Busy, &mut self.parked);
         self.occupy();
         self.begin_message(wi, cx.arena, sim);
@@ -292,9 +296,10 @@ impl Topic {
     /// The log's start moved on `part`: every group reading it learns of it
     /// (a group that had not got there loses those records).
     pub(crate) fn log_start_moved(&self, part: usize, start: u64, members: &mut [Consumer]) {
+        let trimmed = self.partitions[part].trimmed();
         for &ci in &self.groups {
             if let Some(g) = members[ci.index()].kind.group_mut() {
-                g.log_start_moved(part, start);
+                g.log_start_moved(part, start, trimmed);
             }
         }
     }

@@ -28,7 +28,9 @@ impl World {
         if !self.sink_admits(pi, m.size) {
             return;
         }
-        let record = Record::of(&m);
+        let mut record = Record::of(&m);
+        // Drawn only for an admitted record, and only with tombstones.
+        record.tombstone = self.producers[pi].draw_tombstone();
         let mut sim = sim;
         if let Some(sim) = sim.as_deref_mut()
             && self.topics[ti].replication.is_some()

@@ -236,6 +236,11 @@ pub struct GroupConfig {
     /// the same delay.
     #[serde(skip_serializing_if = "is_zero")]
     pub delay_s: f64,
+    /// The group joins at this time, reading from the earliest offset (Kafka's
+    /// `auto.offset.reset = earliest`): on a compacted topic it replays the
+    /// compacted view.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub start_s: f64,
 }
 
 fn is_zero(x: &f64) -> bool {
@@ -253,6 +258,7 @@ impl Default for GroupConfig {
             max_attempts: 0,
             dead_letter_topic: None,
             delay_s: 0.0,
+            start_s: 0.0,
         }
     }
 }
