@@ -216,6 +216,7 @@ pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), C
             super::lag::draw,
             super::push::draw,
             super::blob_store::draw,
+            super::compaction::draw,
             super::downstream::draw_all,
         ]
     };

@@ -81,6 +81,10 @@ pub enum Reason {
     /// Keyed messages applied after a later message of their key, at a
     /// consumer whose scenario says order matters (`order_matters`).
     AppliedOutOfOrder,
+    /// A consumer group on a compacted topic read a value of a key and then
+    /// never saw its delete: the tombstone was compacted away before the
+    /// group got to it (`delete_retention_s` shorter than its lag).
+    DeletesMissed,
     /// Claim-check payloads orphaned in a blob store without a lifecycle
     /// rule: they are never deleted, and their storage grows without bound.
     PayloadsOrphaned,
@@ -98,7 +102,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, worst first.
-    pub const ALL: [Reason; 22] = [
+    pub const ALL: [Reason; 23] = [
         Reason::ProducerOutOfMemory,
         Reason::DownstreamCrashed,
         Reason::BacklogCap,
@@ -116,6 +120,7 @@ impl Reason {
         Reason::RequestsFailed,
         Reason::AppliedMoreThanOnce,
         Reason::AppliedOutOfOrder,
+        Reason::DeletesMissed,
         Reason::PayloadsOrphaned,
         Reason::PublishRefused,
         Reason::NotRecovered,
@@ -148,6 +153,7 @@ impl Reason {
             Reason::RequestsFailed => "requests_failed",
             Reason::AppliedMoreThanOnce => "applied_more_than_once",
             Reason::AppliedOutOfOrder => "applied_out_of_order",
+            Reason::DeletesMissed => "deletes_missed",
             Reason::PayloadsOrphaned => "payloads_orphaned",
             Reason::PublishRefused => "publish_refused",
             Reason::NotRecovered => "not_recovered",
@@ -211,6 +217,9 @@ impl Reason {
             }
             Reason::AppliedOutOfOrder => {
                 "messages were applied after a later message of the same key, where the scenario says order matters: stale writes over newer ones"
+            }
+            Reason::DeletesMissed => {
+                "a consumer group read a key's value but never its delete: the tombstone was compacted away (after delete_retention_s) before the group got to it, so the group keeps a key that is gone"
             }
             Reason::PayloadsOrphaned => {
                 "claim-check payloads were left in a blob store that never expires them: digital waste, whose objects and storage bill keep accumulating as long as the system runs"
