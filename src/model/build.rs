@@ -660,6 +660,8 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             if topic.compaction.is_some() {
                 group.keys_held = Some(Default::default());
             }
+            // A group that joins later waits as for a rebalance's end.
+            group.paused_until = Some(group.p.start).filter(|&t| t > 0);
             cons.kind = Kind::Member(group);
         }
         if let Some(l) = &c.lambda {

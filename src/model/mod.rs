@@ -168,11 +168,9 @@ impl World {
             if cons.kind.endpoint().is_some() {
                 continue; // pushed to, never polls
             }
-            // A group that joins later polls first when it joins.
-            let start = cons.kind.group().map_or(0, |g| g.p.start);
             for w in 0..cons.workers.len() {
                 evs.push((
-                    start,
+                    0,
                     Event::Consumer(
                         ConsumerId::of(c),
                         ConsumerEvent::Poll {
@@ -240,6 +238,14 @@ impl World {
                         ConsumerId::of(c),
                         ConsumerEvent::MemberCrash { random: true },
                     ),
+                ));
+            }
+            if g.p.start > 0 {
+                // A group that joins later: paused until then (`build.rs`),
+                // its members fetch when it joins.
+                evs.push((
+                    g.p.start,
+                    Event::Consumer(ConsumerId::of(c), ConsumerEvent::Rebalanced),
                 ));
             }
             if g.p.commit == crate::scenario::Commit::Timer {

@@ -148,3 +148,45 @@ message = { keys = 10000 }
     // Occupancy's sd at N ≈ 2,900 is ~16: the interval says something.
     assert!(ci.half < 15.0, "{ci:?}");
 }
+
+#[test]
+fn compaction_is_refused_without_keys_and_tombstones_without_compaction() {
+    let p = crate::common::problems(
+        r#"
+[[topic]]
+name = "t"
+cleanup_policy = "compact"
+[[producer]]
+topic = "t"
+rate = 1
+[[producer]]
+topic = "u"
+rate = 1
+message = { keys = 5, tombstone_probability = 0.1 }
+[[topic]]
+name = "u"
+[[consumer]]
+topic = "t"
+"#,
+    );
+    assert!(p.contains("producer[0].message.keys"), "{p}");
+    assert!(p.contains("a producer without keys writes to `t`"), "{p}");
+    assert!(p.contains("producer[1].message.tombstone_probability"), "{p}");
+    let p = crate::common::problems(
+        r#"
+[[topic]]
+name = "t"
+cleanup_policy = "compact"
+delete_retention_s = -1
+[[producer]]
+topic = "t"
+rate = 1
+message = { keys = 5 }
+[[consumer]]
+topic = "t"
+group = { start_s = -2 }
+"#,
+    );
+    assert!(p.contains("topic[0].delete_retention_s"), "{p}");
+    assert!(p.contains("consumer[0].group.start_s"), "{p}");
+}

@@ -134,11 +134,10 @@ impl Consumer {
             .map(|p| p.start)
             .collect();
         g.rewind(&starts);
-        g.paused_until = Some(now + g.p.rebalance);
-        sim.after(
-            g.p.rebalance,
-            Event::Consumer(self.id, ConsumerEvent::Rebalanced),
-        );
+        // A group that has not joined yet resumes when it joins.
+        let until = (now + g.p.rebalance).max(g.p.start);
+        g.paused_until = Some(until);
+        sim.at(until, Event::Consumer(self.id, ConsumerEvent::Rebalanced));
         if random {
             self.schedule_random_crash(sim);
         }
