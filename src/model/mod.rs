@@ -133,7 +133,10 @@ impl World {
         evs.push((0, Event::Sample));
         for (t, topic) in self.topics.iter().enumerate() {
             if let Some(c) = &topic.compaction {
-                evs.push((c.p.interval, Event::Topic(TopicId::of(t), TopicEvent::Compact)));
+                evs.push((
+                    c.p.interval,
+                    Event::Topic(TopicId::of(t), TopicEvent::Compact),
+                ));
             }
         }
         for (t, topic) in self.topics.iter().enumerate() {

@@ -95,7 +95,10 @@ fn a_group_slower_than_delete_retention_misses_deletes() {
         "log-compaction-changelog.toml",
         &[
             ("horizon_s = 14400", "horizon_s = 1800"),
-            ("workers = 6\nprocessing_s = { dist = \"exponential\", mean = 0.005 }", "workers = 1\nprocessing_s = { dist = \"constant\", mean = 0.0125 }"),
+            (
+                "workers = 6\nprocessing_s = { dist = \"exponential\", mean = 0.005 }",
+                "workers = 1\nprocessing_s = { dist = \"constant\", mean = 0.0125 }",
+            ),
         ],
     );
     let s = &out.summary;
@@ -110,7 +113,10 @@ fn a_group_slower_than_delete_retention_misses_deletes() {
         &[
             ("horizon_s = 14400", "horizon_s = 1800"),
             ("delete_retention_s = 60", "delete_retention_s = 86400"),
-            ("workers = 6\nprocessing_s = { dist = \"exponential\", mean = 0.005 }", "workers = 1\nprocessing_s = { dist = \"constant\", mean = 0.0125 }"),
+            (
+                "workers = 6\nprocessing_s = { dist = \"exponential\", mean = 0.005 }",
+                "workers = 1\nprocessing_s = { dist = \"constant\", mean = 0.0125 }",
+            ),
         ],
     );
     assert_eq!(group(&out.summary, "projection").missed_deletes, 0);
@@ -171,7 +177,10 @@ topic = "t"
     );
     assert!(p.contains("producer[0].message.keys"), "{p}");
     assert!(p.contains("a producer without keys writes to `t`"), "{p}");
-    assert!(p.contains("producer[1].message.tombstone_probability"), "{p}");
+    assert!(
+        p.contains("producer[1].message.tombstone_probability"),
+        "{p}"
+    );
     let p = crate::common::problems(
         r#"
 [[topic]]

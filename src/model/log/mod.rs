@@ -107,11 +107,11 @@ impl Partition {
             None => offset
                 .checked_sub(self.start)
                 .and_then(|i| self.log.get(i as usize)),
-            Some(h) => h
-                .of
-                .binary_search(&offset)
-                .ok()
-                .and_then(|i| self.log.get(i)),
+            Some(h) => {
+                h.of.binary_search(&offset)
+                    .ok()
+                    .and_then(|i| self.log.get(i))
+            }
         }
     }
 
