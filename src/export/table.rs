@@ -740,7 +740,7 @@ fn components(t: &mut String, s: &Summary) {
         });
         // On a compacted topic: what the cleaner removed before the group
         // read it.
-        let compacted = if g.superseded_by_compaction + g.missed_deletes > 0 {
+        let mut compacted = if g.superseded_by_compaction + g.missed_deletes > 0 {
             format!(
                 "  superseded by compaction {}  missed deletes {}",
                 thousands(g.superseded_by_compaction),
@@ -749,6 +749,12 @@ fn components(t: &mut String, s: &Summary) {
         } else {
             String::new()
         };
+        if g.deleted_before_join > 0 {
+            compacted += &format!(
+                "  deleted before it joined {}",
+                thousands(g.deleted_before_join)
+            );
+        }
         let _ = writeln!(
             t,
             "  {:<11} group on {}: members {} ({} idle)  processed {}  duplicates {}  lag {}{hot}, oldest {}  lost {} (retention) + {} (crashes)  dead-lettered {}{compacted}",

@@ -93,7 +93,7 @@ pub enum Imbalance {
     #[error("services saw {reached} attempts, clients sent {sent}")]
     ServiceAttempts { reached: u64, sent: u64 },
     #[error(
-        "group {group} partition {partition}: done up to {done} of {end} but {processed} processed + {lost_to_retention} lost to retention + {lost_to_crashes} lost to crashes + {dead_lettered} dead-lettered + {superseded} superseded by compaction"
+        "group {group} partition {partition}: done up to {done} of {end} but {processed} processed + {lost_to_retention} lost to retention + {lost_to_crashes} lost to crashes + {dead_lettered} dead-lettered + {superseded} superseded by compaction or deleted before the group joined"
     )]
     Partition {
         group: String,

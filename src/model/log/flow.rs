@@ -11,7 +11,7 @@
 //! processed, so that a member's work (processing, calls, retries) is the same
 //! code as a queue consumer's.
 
-use crate::engine::{Scheduler, from_secs};
+use crate::engine::{Scheduler, SimTime, from_secs};
 use crate::model::Event;
 use crate::model::consumer::Consumer;
 use crate::model::consumer::{Phase, WorkerState};
@@ -294,11 +294,17 @@ impl Consumer {
 impl Topic {
     /// The log's start moved on `part`: every group reading it learns of it
     /// (a group that had not got there loses those records).
-    pub(crate) fn log_start_moved(&self, part: usize, start: u64, members: &mut [Consumer]) {
+    pub(crate) fn log_start_moved(
+        &self,
+        part: usize,
+        start: u64,
+        members: &mut [Consumer],
+        now: SimTime,
+    ) {
         let trimmed = self.partitions[part].trimmed();
         for &ci in &self.groups {
             if let Some(g) = members[ci.index()].kind.group_mut() {
-                g.log_start_moved(part, start, trimmed);
+                g.log_start_moved(part, start, trimmed, now);
             }
         }
     }
@@ -316,7 +322,7 @@ impl Topic {
             let before = self.partitions[part].start;
             let start = self.trim(part, now);
             sim.work(start - before);
-            self.log_start_moved(part, start, members);
+            self.log_start_moved(part, start, members, now);
         }
         sim.after(
             self.p.retention_check,

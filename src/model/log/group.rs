@@ -36,6 +36,9 @@ pub struct PartitionState {
     /// Compacted away before the group fetched them (a later record of the
     /// key stands for them): offsets `done` jumped over.
     pub superseded: u64,
+    /// Deleted by retention before the group joined (`start_s`): never its
+    /// to read, so not lost.
+    pub deleted_before_join: u64,
     /// Tombstones the cleaner removed before the group fetched them: deletes
     /// the group never saw.
     pub missed_deletes: u64,
@@ -257,7 +260,8 @@ impl GroupState {
     /// The log start moved to `start`: whatever the group had not done is lost.
     /// `trimmed`: on a compacted topic, the offsets retention deleted; the
     /// other offsets below `start` are holes, superseded.
-    pub fn log_start_moved(&mut self, p: usize, start: u64, trimmed: Option<&[u64]>) {
+    pub fn log_start_moved(&mut self, p: usize, start: u64, trimmed: Option<&[u64]>, now: SimTime) {
+        let joined = now >= self.p.start;
         let s = &mut self.partitions[p];
         // Fetched records below the new start will still be processed; only
         // what was never fetched is lost.
@@ -268,7 +272,12 @@ impl GroupState {
                 None => start - from,
                 Some(t) => (t.len() - t.partition_point(|&o| o < from)) as u64,
             };
-            s.lost_to_retention += lost;
+            // A group that joins later never had what was deleted before.
+            if joined {
+                s.lost_to_retention += lost;
+            } else {
+                s.deleted_before_join += lost;
+            }
             s.superseded += start - from - lost;
             if from == s.done && s.gaps.is_empty() {
                 s.done = start;
@@ -378,7 +387,7 @@ mod tests {
         let s = &g.partitions[0];
         assert_eq!((s.processed, s.superseded, s.done), (4, 6, 10));
         // compact,delete: retention deleted offsets 12 and 14 of [10, 16).
-        g.log_start_moved(0, 16, Some(&[12, 14]));
+        g.log_start_moved(0, 16, Some(&[12, 14]), 0);
         let s = &g.partitions[0];
         assert_eq!((s.lost_to_retention, s.superseded, s.done), (2, 10, 16));
     }

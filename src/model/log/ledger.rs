@@ -1,6 +1,7 @@
 //! A consumer group's own books: in each partition, every offset below
 //! `done` was processed once, lost (retention or a crash), dead-lettered or
-//! superseded (compacted away before the group fetched it),
+//! superseded (compacted away before the group fetched it) or deleted
+//! before the group joined,
 //! and nothing is done or committed beyond the log's end.
 
 use crate::metrics::imbalance::Imbalance;
@@ -15,7 +16,8 @@ impl GroupState {
                 + s.lost_to_retention
                 + s.lost_to_crashes
                 + s.dead_lettered
-                + s.superseded;
+                + s.superseded
+                + s.deleted_before_join;
             if accounted != s.accounted_to() || s.done > part.end() || s.committed > part.end() {
                 out.push(Imbalance::Partition {
                     group: group.to_string(),
@@ -26,7 +28,7 @@ impl GroupState {
                     lost_to_retention: s.lost_to_retention,
                     lost_to_crashes: s.lost_to_crashes,
                     dead_lettered: s.dead_lettered,
-                    superseded: s.superseded,
+                    superseded: s.superseded + s.deleted_before_join,
                 });
             }
         }

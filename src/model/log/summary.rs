@@ -90,6 +90,9 @@ pub struct PartitionLag {
     /// Tombstones compacted away before the group fetched them; left out at 0.
     #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub missed_deletes: u64,
+    /// Deleted by retention before a group with `start_s` joined; left out at 0.
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
+    pub deleted_before_join: u64,
     /// Records still to process at the end, and the age of the oldest.
     pub lag: u64,
     pub lag_s: f64,
@@ -114,6 +117,10 @@ pub struct GroupSummary {
     /// keys it still holds that are gone; left out at 0.
     #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub missed_deletes: u64,
+    /// Deleted by retention before the group joined (`start_s`): not its
+    /// loss; left out at 0.
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
+    pub deleted_before_join: u64,
     pub rebalances: u64,
     pub lag: u64,
     pub max_lag_s: f64,
@@ -196,6 +203,7 @@ impl GroupState {
                     dead_lettered: s.dead_lettered,
                     superseded_by_compaction: s.superseded,
                     missed_deletes: s.missed_deletes,
+                    deleted_before_join: s.deleted_before_join,
                     lag,
                     lag_s: to_secs(age),
                 }
@@ -212,6 +220,7 @@ impl GroupState {
             dead_lettered: partitions.iter().map(|p| p.dead_lettered).sum(),
             superseded_by_compaction: partitions.iter().map(|p| p.superseded_by_compaction).sum(),
             missed_deletes: partitions.iter().map(|p| p.missed_deletes).sum(),
+            deleted_before_join: partitions.iter().map(|p| p.deleted_before_join).sum(),
             rebalances: self.rebalances,
             lag: partitions.iter().map(|p| p.lag).sum(),
             max_lag_s: partitions.iter().map(|p| p.lag_s).fold(0.0, f64::max),

@@ -92,7 +92,7 @@ impl World {
         let topic = &mut self.topics[ti];
         topic.append_at(part, record);
         let start = topic.trim(part, now);
-        topic.log_start_moved(part, start, &mut self.consumers);
+        topic.log_start_moved(part, start, &mut self.consumers, now);
         let Some(sim) = sim else { return };
         for gi in 0..self.topics[ti].groups.len() {
             let ci = self.topics[ti].groups[gi].index();
