@@ -2,6 +2,7 @@
 
 mod autoscaling;
 mod blob_store;
+mod compaction;
 mod downstream;
 mod error;
 pub mod heatmap;

@@ -217,6 +217,7 @@ pub fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Result<(), C
             super::rebalances::draw,
             super::push::draw,
             super::blob_store::draw,
+            super::compaction::draw,
             super::downstream::draw_all,
         ]
     };

@@ -597,6 +597,22 @@ fn components(t: &mut String, s: &Summary) {
                 r.unclean_elections
             );
         }
+        if let Some(c) = &tp.compaction {
+            let _ = writeln!(
+                t,
+                "  {:<11} cleanup.policy {}: {} appended, held {} at the end (peak {})  live keys {} (peak {})  {} cleaner passes removed {} superseded + {} tombstones",
+                tp.name,
+                c.cleanup_policy,
+                thousands(tp.appended),
+                thousands(c.held_records_final),
+                thousands(c.held_records_peak),
+                thousands(c.live_keys_final),
+                thousands(c.live_keys_peak),
+                thousands(c.compaction_passes),
+                thousands(c.records_compacted),
+                thousands(c.tombstones_removed)
+            );
+        }
     }
     for c in &s.consumers {
         if let Some(l) = &c.lambda {
@@ -743,9 +759,26 @@ fn components(t: &mut String, s: &Summary) {
         let hot = hot.filter(|p| p.lag > 0).map_or(String::new(), |p| {
             format!(" (most: partition {}, {})", p.partition, thousands(p.lag))
         });
+        // On a compacted topic: what the cleaner removed before the group
+        // read it.
+        let mut compacted = if g.superseded_by_compaction + g.missed_deletes > 0 {
+            format!(
+                "  superseded by compaction {}  missed deletes {}",
+                thousands(g.superseded_by_compaction),
+                thousands(g.missed_deletes)
+            )
+        } else {
+            String::new()
+        };
+        if g.deleted_before_join > 0 {
+            compacted += &format!(
+                "  deleted before it joined {}",
+                thousands(g.deleted_before_join)
+            );
+        }
         let _ = writeln!(
             t,
-            "  {:<11} group on {}: members {} ({} idle)  processed {}  duplicates {}  lag {}{hot}, oldest {}  lost {} (retention) + {} (crashes)  dead-lettered {}",
+            "  {:<11} group on {}: members {} ({} idle)  processed {}  duplicates {}  lag {}{hot}, oldest {}  lost {} (retention) + {} (crashes)  dead-lettered {}{compacted}",
             c.name,
             g.topic,
             g.members,

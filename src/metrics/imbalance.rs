@@ -93,7 +93,7 @@ pub enum Imbalance {
     #[error("services saw {reached} attempts, clients sent {sent}")]
     ServiceAttempts { reached: u64, sent: u64 },
     #[error(
-        "group {group} partition {partition}: done up to {done} of {end} but {processed} processed + {lost_to_retention} lost to retention + {lost_to_crashes} lost to crashes + {dead_lettered} dead-lettered"
+        "group {group} partition {partition}: done up to {done} of {end} but {processed} processed + {lost_to_retention} lost to retention + {lost_to_crashes} lost to crashes + {dead_lettered} dead-lettered + {superseded} superseded by compaction or deleted before the group joined"
     )]
     Partition {
         group: String,
@@ -104,6 +104,7 @@ pub enum Imbalance {
         lost_to_retention: u64,
         lost_to_crashes: u64,
         dead_lettered: u64,
+        superseded: u64,
     },
     #[error(
         "{copies} endpoint copies but {acked} acked + {dead_lettered} dead-lettered + {dropped} dropped + {pending} pending"
@@ -189,6 +190,16 @@ pub enum Imbalance {
         appended: u64,
         appended_held: u64,
         failed_appended: u64,
+    },
+    #[error(
+        "compacted topic {topic}: {appended} appended but {held} held + {compacted} compacted away + {deleted} deleted by retention"
+    )]
+    Compaction {
+        topic: String,
+        appended: u64,
+        held: u64,
+        compacted: u64,
+        deleted: u64,
     },
     #[error("{made} endpoint copies made, endpoints count {counted}")]
     EndpointCopiesMade { made: u64, counted: u64 },

@@ -29,6 +29,7 @@ use super::event::{
 };
 use super::idempotency::Store;
 use super::keyed;
+use super::log::compaction::{Compaction, CompactionParams};
 use super::log::group::{GroupParams, GroupState};
 use super::log::membership::{Membership, MembershipParams};
 use super::log::replication::{Replication, ReplicationParams};
@@ -143,15 +144,18 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
         .topics
         .iter()
         .map(|t| {
-            let mut topic = Topic::new(
-                TopicParams {
-                    name: t.name.clone(),
-                    retention: from_secs(t.retention_s),
-                    retention_bytes: t.retention_bytes,
-                    retention_check: from_secs(t.retention_check_s),
-                },
-                t.partitions,
-            );
+            let params = TopicParams {
+                name: t.name.clone(),
+                retention: from_secs(t.retention_s),
+                retention_bytes: t.retention_bytes,
+                retention_check: from_secs(t.retention_check_s),
+            };
+            let mut topic = if t.cleanup_policy.compacts() {
+                let c = Compaction::new(CompactionParams::of(t), t.partitions as usize);
+                Topic::compacted(params, t.partitions, c)
+            } else {
+                Topic::new(params, t.partitions)
+            };
             topic.size_gate = SizeGate::new(t.max_message_bytes.as_ref().and_then(|l| l.bytes()));
             topic.replication = t
                 .replication
@@ -336,6 +340,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                 key_parts: m.key_parts,
                 zipf,
                 poison_probability: m.poison_probability,
+                tombstone_probability: m.tombstone_probability,
                 cost,
                 publish: p.publish.clone(),
                 acks: p.acks.unwrap_or_default(),
@@ -662,6 +667,7 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
                     max_attempts: gc.max_attempts,
                     dead_letter_topic: tid(&gc.dead_letter_topic)?,
                     delay: from_secs(gc.delay_s),
+                    start: from_secs(gc.start_s),
                 },
             );
             if let Some(mc) = &gc.membership {
@@ -675,6 +681,11 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             }
             let name = format!("consumer.{}.crashes", consumer_name(i, c));
             group.crash_rng = Some(crate::engine::stream(seed, &name, rep));
+            if topic.compaction.is_some() {
+                group.keys_held = Some(Default::default());
+            }
+            // A group that joins later waits as for a rebalance's end.
+            group.paused_until = Some(group.p.start).filter(|&t| t > 0);
             cons.kind = Kind::Member(group);
         }
         if let Some(l) = &c.lambda {

@@ -165,6 +165,8 @@ pub enum QueueEvent {
 pub enum TopicEvent {
     /// Retention's periodic look at every partition.
     RetentionCheck,
+    /// A compacted topic's cleaner pass (`log/compaction.rs`).
+    Compact,
     /// A replicated partition's followers have fetched its oldest record.
     Replicate { partition: u32 },
     /// A broker of a replicated topic fails.

@@ -132,6 +132,14 @@ impl World {
             .collect();
         evs.push((0, Event::Sample));
         for (t, topic) in self.topics.iter().enumerate() {
+            if let Some(c) = &topic.compaction {
+                evs.push((
+                    c.p.interval,
+                    Event::Topic(TopicId::of(t), TopicEvent::Compact),
+                ));
+            }
+        }
+        for (t, topic) in self.topics.iter().enumerate() {
             let Some(rep) = &topic.replication else {
                 continue;
             };
@@ -241,6 +249,14 @@ impl World {
                         ConsumerId::of(c),
                         ConsumerEvent::MemberCrash { random: true },
                     ),
+                ));
+            }
+            if g.p.start > 0 {
+                // A group that joins later: paused until then (`build.rs`),
+                // its members fetch when it joins.
+                evs.push((
+                    g.p.start,
+                    Event::Consumer(ConsumerId::of(c), ConsumerEvent::Rebalanced),
                 ));
             }
             if g.p.commit == crate::scenario::Commit::Timer {

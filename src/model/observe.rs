@@ -69,6 +69,9 @@ impl World {
         section(&self.services, cols, &v);
         section(&self.records, cols, &v);
         section(&self.blob_stores, cols, &v);
+        // Compacted topics only (the others are not shown): after every
+        // other table, so that no existing column moves.
+        section(&self.topics, cols, &v);
         cols.system();
     }
 }

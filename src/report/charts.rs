@@ -39,6 +39,10 @@ const RUN_CHARTS: &[(&str, &str)] = &[
         "blob_store",
         "Blob store: payloads stored, orphans and cost",
     ),
+    (
+        "compaction",
+        "Compacted topic: records held against records appended",
+    ),
 ];
 
 /// The charts that show a verdict reason at work, best first.
@@ -72,6 +76,7 @@ fn evidence(reason: &str) -> &'static [&'static str] {
         | "dead_lettered"
         | "applied_more_than_once"
         | "applied_out_of_order" => &["outcomes", "backlog", "throughput", "deliveries", "lag"],
+        "deletes_missed" => &["compaction", "lag", "throughput"],
         "producer_out_of_memory" | "publish_refused" => &["backlog", "outcomes", "throughput"],
         "payloads_orphaned" | "storage_budget_exceeded" => &["blob_store", "throughput"],
         "saturated" => &["utilisation", "workers", "concurrency", "latency"],

@@ -5,8 +5,8 @@
 use crate::engine::{SimTime, to_secs};
 use crate::metrics::ledger::Ledger;
 use crate::metrics::verdict::degraded::{
-    DeadLetters, Disagreement, Evidence, FailedRequests, Loss, Orphans, OutOfOrder, Rebalancing,
-    Refusals,
+    DeadLetters, Disagreement, Evidence, FailedRequests, Loss, MissedDeletes, Orphans, OutOfOrder,
+    Rebalancing, Refusals,
 };
 use crate::model::World;
 use crate::model::event::QueueId;
@@ -83,6 +83,21 @@ pub(super) fn gather<'a>(
                 bytes: b.forever_orphan_bytes,
                 budget_bytes: b.p.budget_bytes,
                 over_budget: b.over_budget(),
+            })
+            .collect(),
+        missed_deletes: w
+            .consumers
+            .iter()
+            .filter_map(|c| {
+                let g = c.kind.group()?;
+                let t = &w.topics[g.topic.index()];
+                let removed = t.compaction.as_ref()?.c.tombstones_removed;
+                Some(MissedDeletes {
+                    group: c.p.name.clone(),
+                    topic: t.p.name.clone(),
+                    missed: g.partitions.iter().map(|s| s.missed_deletes).sum(),
+                    tombstones_removed: removed,
+                })
             })
             .collect(),
         out_of_order: w

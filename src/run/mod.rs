@@ -16,7 +16,8 @@ pub use crate::model::downstream::database::summary::DatabaseSummary;
 pub use crate::model::downstream::record::summary::RecordSummary;
 pub use crate::model::downstream::service::summary::ServiceSummary;
 pub use crate::model::log::summary::{
-    GroupSummary, MembershipSummary, PartitionLag, ReplicationSummary, TopicSummary,
+    CompactionSummary, GroupSummary, MembershipSummary, PartitionLag, ReplicationSummary,
+    TopicSummary,
 };
 pub use crate::model::producer::kafka::summary::KafkaSummary;
 pub use crate::model::producer::summary::{ProducerSummary, PublishSummary};

@@ -757,6 +757,13 @@ fn bound_toml(out: &mut String, b: &Option<Bound>) {
 }
 
 impl Case {
+    /// The topic compacts: not replicated (an odd seed), keyed, and one
+    /// more bit of the seed.
+    fn compacted(&self) -> bool {
+        let r = self.seed;
+        self.topic.is_some_and(|t| t.4 > 0) && !r.is_multiple_of(2) && (r >> 33) % 2 == 1
+    }
+
     fn queue_name(i: usize) -> String {
         format!("q{i}")
     }
@@ -1049,9 +1056,16 @@ impl Case {
                 } else {
                     String::new()
                 };
+                // On a compacted topic, a group may join later (a replay
+                // from offset 0 of the compacted view).
+                let start = if self.compacted() {
+                    format!(", start_s = {:?}", ((self.seed >> 46) % 10) as f64)
+                } else {
+                    String::new()
+                };
                 writeln!(
                     t,
-                    "group = {{ commit = \"{commit}\", commit_interval_s = {interval:?}, crash_at_s = {crashes:?}, rebalance_s = {rebalance:?}, max_attempts = {attempts}{membership} }}"
+                    "group = {{ commit = \"{commit}\", commit_interval_s = {interval:?}, crash_at_s = {crashes:?}, rebalance_s = {rebalance:?}, max_attempts = {attempts}{membership}{start} }}"
                 )
                 .unwrap();
                 continue;
@@ -1125,9 +1139,28 @@ impl Case {
             } else {
                 String::new()
             };
+            // Some of the others compact it (keyed records only), with
+            // tombstones, a short delete retention and a fast cleaner.
+            let tombstones = if self.compacted() {
+                let policy = ["compact", "compact,delete"][((r >> 34) % 2) as usize];
+                writeln!(
+                    t,
+                    "cleanup_policy = \"{policy}\"\ndelete_retention_s = {:?}\ncompaction_interval_s = {:?}\nmin_compaction_lag_s = {:?}",
+                    0.5 + ((r >> 37) % 10) as f64,
+                    0.5 + ((r >> 41) % 8) as f64 * 0.5,
+                    ((r >> 44) % 3) as f64
+                )
+                .unwrap();
+                format!(
+                    ", tombstone_probability = {:?}",
+                    ((r >> 35) % 4) as f64 * 0.1
+                )
+            } else {
+                String::new()
+            };
             writeln!(
                 t,
-                "\n[[producer]]\nname = \"to-log\"\ntopic = \"log\"\nrate = {rate:?}\nmessage = {{ keys = {keys}, key_parts = {parts}, poison_probability = {poison:?} }}{acks}"
+                "\n[[producer]]\nname = \"to-log\"\ntopic = \"log\"\nrate = {rate:?}\nmessage = {{ keys = {keys}, key_parts = {parts}, poison_probability = {poison:?}{tombstones} }}{acks}"
             )
             .unwrap();
             // A third of them go through Kafka's producer client, its

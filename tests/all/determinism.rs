@@ -547,6 +547,44 @@ query_s = { dist = "exponential", mean = 0.02 }
         "kafka_producer_batching",
         include_str!("../../scenarios/kafka-producer-batching.toml"),
     ),
+    // Compaction: compact,delete with tombstones, a group that crashes and
+    // one that joins later (the cleaner's map, holes, superseded counts).
+    (
+        "compaction",
+        r#"
+[run]
+horizon_s = 300
+seed = 9
+
+[[topic]]
+name = "changelog"
+partitions = 3
+cleanup_policy = "compact,delete"
+retention_s = 200
+delete_retention_s = 20
+compaction_interval_s = 10
+min_compaction_lag_s = 5
+
+[[producer]]
+topic = "changelog"
+rate = 50
+message = { keys = 300, key_skew = 0.8, tombstone_probability = 0.2 }
+
+[[consumer]]
+name = "live"
+topic = "changelog"
+workers = 3
+processing_s = { dist = "exponential", mean = 0.05 }
+group = { commit = "timer", commit_interval_s = 2, crash_at_s = [100, 180] }
+
+[[consumer]]
+name = "replay"
+topic = "changelog"
+workers = 2
+processing_s = { dist = "exponential", mean = 0.01 }
+group = { start_s = 150 }
+"#,
+    ),
 ];
 
 fn write_scenarios(dir: &Path, texts: &[(&str, String)]) -> Vec<PathBuf> {

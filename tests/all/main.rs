@@ -13,6 +13,7 @@ mod bus;
 mod chart_options;
 mod cli;
 mod clients;
+mod compaction;
 mod conservation;
 mod cost_series;
 mod determinism;

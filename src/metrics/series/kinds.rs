@@ -8,6 +8,7 @@
 /// Local names of the gauges; every other column is a counter.
 const GAUGES: &[&str] = &[
     "amplification",
+    "appended",
     "attempts_out",
     "backlog",
     "blocked_groups",
@@ -20,6 +21,7 @@ const GAUGES: &[&str] = &[
     "cost_usd",
     "delayed",
     "dlq_depth",
+    "held_records",
     "in_flight",
     "in_progress",
     "in_service",
@@ -29,6 +31,7 @@ const GAUGES: &[&str] = &[
     "latency_p50_s",
     "latency_p99_s",
     "latency_s",
+    "live_keys",
     "objects",
     "oldest_age_s",
     "orphan_mb",

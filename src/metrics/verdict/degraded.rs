@@ -82,6 +82,15 @@ pub struct Rebalancing {
     pub reprocessed: u64,
 }
 
+/// A group on a compacted topic that missed deletes (`log/compaction.rs`).
+pub struct MissedDeletes {
+    pub group: String,
+    pub topic: String,
+    pub missed: u64,
+    /// Tombstones the cleaner removed from the topic.
+    pub tombstones_removed: u64,
+}
+
 /// A blob store's orphaned payloads (their message is done with them).
 pub struct Orphans {
     pub store: String,
@@ -114,6 +123,8 @@ pub struct Evidence<'a> {
     pub produced: u64,
     /// Consumers with `order_matters`.
     pub out_of_order: Vec<OutOfOrder>,
+    /// Groups on compacted topics that missed deletes.
+    pub missed_deletes: Vec<MissedDeletes>,
     /// Blob stores holding orphans at the end.
     pub orphans: Vec<Orphans>,
     /// Consumer groups with a membership protocol.
@@ -313,6 +324,23 @@ pub fn judge(e: &Evidence, cfg: &VerdictConfig) -> Vec<Finding> {
             ));
         }
     }
+    // Any missed delete is a stale key kept for good: no threshold.
+    for m in e.missed_deletes.iter().filter(|m| m.missed > 0) {
+        out.push(
+            Finding::new(
+                Reason::DeletesMissed,
+                Some(&m.group),
+                format!(
+                    "{}: {} deletes (tombstones) on {} compacted away before it read them, after reading a value of their key: it keeps keys that are gone ({} tombstones removed in all)",
+                    m.group,
+                    thousands(m.missed),
+                    m.topic,
+                    thousands(m.tombstones_removed)
+                ),
+            )
+            .counting(m.missed, m.tombstones_removed),
+        );
+    }
     for o in e.orphans.iter().filter(|o| o.orphans > 0) {
         let budget = match o.budget_bytes {
             Some(b) if o.over_budget => {
@@ -392,6 +420,7 @@ mod tests {
             applied_more_than_once: 0,
             produced: 1000,
             out_of_order: vec![],
+            missed_deletes: vec![],
             orphans: vec![],
             rebalancing: vec![],
             saturation: vec![],

@@ -85,6 +85,10 @@ pub enum Reason {
     /// rebalances, or members expelled again and again for batches longer
     /// than `max.poll.interval.ms` (their work done over and over).
     RebalanceStorm,
+    /// A consumer group on a compacted topic read a value of a key and then
+    /// never saw its delete: the tombstone was compacted away before the
+    /// group got to it (`delete_retention_s` shorter than its lag).
+    DeletesMissed,
     /// Claim-check payloads orphaned in a blob store without a lifecycle
     /// rule: they are never deleted, and their storage grows without bound.
     PayloadsOrphaned,
@@ -102,7 +106,7 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, worst first.
-    pub const ALL: [Reason; 23] = [
+    pub const ALL: [Reason; 24] = [
         Reason::ProducerOutOfMemory,
         Reason::DownstreamCrashed,
         Reason::BacklogCap,
@@ -121,6 +125,7 @@ impl Reason {
         Reason::AppliedMoreThanOnce,
         Reason::AppliedOutOfOrder,
         Reason::RebalanceStorm,
+        Reason::DeletesMissed,
         Reason::PayloadsOrphaned,
         Reason::PublishRefused,
         Reason::NotRecovered,
@@ -154,6 +159,7 @@ impl Reason {
             Reason::AppliedMoreThanOnce => "applied_more_than_once",
             Reason::AppliedOutOfOrder => "applied_out_of_order",
             Reason::RebalanceStorm => "rebalance_storm",
+            Reason::DeletesMissed => "deletes_missed",
             Reason::PayloadsOrphaned => "payloads_orphaned",
             Reason::PublishRefused => "publish_refused",
             Reason::NotRecovered => "not_recovered",
@@ -220,6 +226,9 @@ impl Reason {
             }
             Reason::RebalanceStorm => {
                 "a consumer group kept rebalancing: partitions stood still while members left, joined or were expelled for slow batches, and the work since the last commit was done again"
+            }
+            Reason::DeletesMissed => {
+                "a consumer group read a key's value but never its delete: the tombstone was compacted away (after delete_retention_s) before the group got to it, so the group keeps a key that is gone"
             }
             Reason::PayloadsOrphaned => {
                 "claim-check payloads were left in a blob store that never expires them: digital waste, whose objects and storage bill keep accumulating as long as the system runs"

@@ -11,7 +11,7 @@
 //! processed, so that a member's work (processing, calls, retries) is the same
 //! code as a queue consumer's.
 
-use crate::engine::{Scheduler, from_secs};
+use crate::engine::{Scheduler, SimTime, from_secs};
 use crate::model::Event;
 use crate::model::consumer::Consumer;
 use crate::model::consumer::{Phase, WorkerState};
@@ -143,11 +143,10 @@ impl Consumer {
             .map(|p| p.start)
             .collect();
         g.rewind(&starts);
-        g.paused_until = Some(now + g.p.rebalance);
-        sim.after(
-            g.p.rebalance,
-            Event::Consumer(self.id, ConsumerEvent::Rebalanced),
-        );
+        // A group that has not joined yet resumes when it joins.
+        let until = (now + g.p.rebalance).max(g.p.start);
+        g.paused_until = Some(until);
+        sim.at(until, Event::Consumer(self.id, ConsumerEvent::Rebalanced));
         if random {
             self.schedule_random_crash(sim);
         }
@@ -194,11 +193,6 @@ impl Consumer {
             return;
         }
         let delay = g.p.delay;
-        let due = |p: usize, o: u64| {
-            topic.partitions[p]
-                .get(o)
-                .is_some_and(|r| r.published.saturating_add(delay) <= now)
-        };
         let found = if delay > 0 {
             g.next_due(wi, topic, now)
         } else {
@@ -220,14 +214,16 @@ impl Consumer {
             return;
         };
         let from = g.partitions[part].position;
-        let mut n = (topic.partitions[part].end() - from).min(self.p.batch_size as u64);
-        if delay > 0 {
-            n = (0..n).take_while(|&i| due(part, from + i)).count() as u64;
-        }
-        for offset in from..from + n {
-            let r = topic.partitions[part]
-                .get(offset)
-                .expect("fetched below the end");
+        // The records from the position on: consecutive offsets, or on a
+        // compacted topic the ones the cleaner left (holes skipped).
+        let records = topic.partitions[part]
+            .records_from(from, self.p.batch_size as usize)
+            .take_while(|(_, r)| delay == 0 || r.published.saturating_add(delay) <= now);
+        let mut n = 0;
+        let mut to = from;
+        for (offset, r) in records {
+            n += 1;
+            to = offset + 1;
             let mut m = Message::new(r.published, part as u16);
             (m.key, m.size, m.cost, m.poison) = (r.key, r.size, r.cost, r.poison);
             m.offset = offset;
@@ -235,6 +231,13 @@ impl Consumer {
             m.deadline = r.lineage;
             m.state = State::Fetched;
             m.holders = 1;
+            if let Some(keys) = g.keys_held.as_mut() {
+                if r.tombstone {
+                    keys.remove(&r.key);
+                } else {
+                    keys.insert(r.key);
+                }
+            }
             // Processed before a rebalance rewound the group: a duplicate.
             let again = offset < g.partitions[part].done;
             m.successes = u32::from(again);
@@ -249,7 +252,7 @@ impl Consumer {
         // Copying a batch is work inside this event: a storm of rebalances
         // that fetch the same batch again counts every copy.
         sim.work(n);
-        g.fetched(part, from + n);
+        g.fetched(part, to);
         w.set_state(WorkerState::Busy, &mut self.parked);
         self.occupy();
         self.arm_poll_deadline(wi, sim);
@@ -308,10 +311,17 @@ impl Consumer {
 impl Topic {
     /// The log's start moved on `part`: every group reading it learns of it
     /// (a group that had not got there loses those records).
-    pub(crate) fn log_start_moved(&self, part: usize, start: u64, members: &mut [Consumer]) {
+    pub(crate) fn log_start_moved(
+        &self,
+        part: usize,
+        start: u64,
+        members: &mut [Consumer],
+        now: SimTime,
+    ) {
+        let trimmed = self.partitions[part].trimmed();
         for &ci in &self.groups {
             if let Some(g) = members[ci.index()].kind.group_mut() {
-                g.log_start_moved(part, start);
+                g.log_start_moved(part, start, trimmed, now);
             }
         }
     }
@@ -329,7 +339,7 @@ impl Topic {
             let before = self.partitions[part].start;
             let start = self.trim(part, now);
             sim.work(start - before);
-            self.log_start_moved(part, start, members);
+            self.log_start_moved(part, start, members, now);
         }
         sim.after(
             self.p.retention_check,

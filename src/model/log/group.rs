@@ -4,8 +4,10 @@
 //! distance from the committed offset to the log end: where the group would
 //! resume.
 //!
-//! Every offset below `done` was processed once, lost, or dead-lettered: the
-//! group's ledger. A record processed again below it is a duplicate.
+//! Every offset below `done` was processed once, lost, dead-lettered, or (on
+//! a compacted topic) superseded: removed by the cleaner before the group
+//! fetched it, `done` jumping over the hole. A record processed again below
+//! it is a duplicate.
 
 use super::Topic;
 use super::membership::Membership;
@@ -35,6 +37,15 @@ pub struct PartitionState {
     /// Committed before processing, then dropped by a crash.
     pub lost_to_crashes: u64,
     pub dead_lettered: u64,
+    /// Compacted away before the group fetched them (a later record of the
+    /// key stands for them): offsets `done` jumped over.
+    pub superseded: u64,
+    /// Deleted by retention before the group joined (`start_s`): never its
+    /// to read, so not lost.
+    pub deleted_before_join: u64,
+    /// Tombstones the cleaner removed before the group fetched them: deletes
+    /// the group never saw.
+    pub missed_deletes: u64,
     /// Ranges retention deleted before the group fetched them while records
     /// below them were still in a member's hands: counted lost already; `done`
     /// jumps over each when the member gets there.
@@ -69,6 +80,8 @@ pub struct GroupParams {
     pub dead_letter_topic: Option<TopicId>,
     /// A retry topic's delay: a record waits this long after its append.
     pub delay: SimTime,
+    /// When the group joins, reading from the earliest offset.
+    pub start: SimTime,
 }
 
 pub struct GroupState {
@@ -91,6 +104,11 @@ pub struct GroupState {
     /// Members that come and go, and the rebalances they start
     /// (`membership.rs`); none: members never leave.
     pub membership: Option<Membership>,
+    /// On a compacted topic: the keys whose last record the group fetched
+    /// was a value, not a tombstone (it holds them). A tombstone of one of
+    /// them compacted away unread is a delete the group missed. Its memory
+    /// follows the keys, not the records.
+    pub keys_held: Option<std::collections::HashSet<u32>>,
 }
 
 impl GroupState {
@@ -111,6 +129,7 @@ impl GroupState {
             crash_rng: None,
             wait: Latency::default(),
             membership: None,
+            keys_held: None,
         }
     }
 
@@ -158,7 +177,7 @@ impl GroupState {
         let found = (0..n)
             .map(|i| mine[(self.cursor[member] + i) % n])
             .find(|&p| {
-                self.partitions[p].position < topic.partitions[p].end() && !self.paused(p)
+                topic.partitions[p].has_from(self.partitions[p].position) && !self.paused(p)
             })?;
         let i = mine.iter().position(|&q| q == found).unwrap_or(0);
         self.cursor[member] = (i + 1) % n;
@@ -179,8 +198,8 @@ impl GroupState {
                     return false;
                 }
                 topic.partitions[p]
-                    .get(at)
-                    .is_some_and(|r| r.published.saturating_add(delay) <= now)
+                    .next_at(at)
+                    .is_some_and(|(_, r)| r.published.saturating_add(delay) <= now)
             })?;
         let i = mine.iter().position(|&q| q == found).unwrap_or(0);
         self.cursor[member] = (i + 1) % n;
@@ -191,8 +210,8 @@ impl GroupState {
     pub fn next_due_at(&self, member: usize, topic: &Topic) -> Option<SimTime> {
         self.assigned[member]
             .iter()
-            .filter_map(|&p| topic.partitions[p].get(self.partitions[p].position))
-            .map(|r| r.published.saturating_add(self.p.delay))
+            .filter_map(|&p| topic.partitions[p].next_at(self.partitions[p].position))
+            .map(|(_, r)| r.published.saturating_add(self.p.delay))
             .min()
     }
 
@@ -212,6 +231,21 @@ impl GroupState {
         if o < s.done {
             s.duplicates += u64::from(!dead_lettered);
             return false;
+        }
+        // Offsets between `done` and `o` are holes compaction left (a
+        // pending retention gap aside): superseded.
+        while o > s.done {
+            match s.gaps.front() {
+                Some(&(a, b)) if a <= o => {
+                    s.superseded += a.saturating_sub(s.done);
+                    s.done = s.done.max(b);
+                    s.gaps.pop_front();
+                }
+                _ => {
+                    s.superseded += o - s.done;
+                    s.done = o;
+                }
+            }
         }
         if dead_lettered {
             s.dead_lettered += 1;
@@ -291,14 +325,27 @@ impl GroupState {
     }
 
     /// The log start moved to `start`: whatever the group had not done is lost.
-    pub fn log_start_moved(&mut self, p: usize, start: u64) {
+    /// `trimmed`: on a compacted topic, the offsets retention deleted; the
+    /// other offsets below `start` are holes, superseded.
+    pub fn log_start_moved(&mut self, p: usize, start: u64, trimmed: Option<&[u64]>, now: SimTime) {
+        let joined = now >= self.p.start;
         let s = &mut self.partitions[p];
         // Fetched records below the new start will still be processed; only
         // what was never fetched is lost.
         let counted = s.gaps.back().map_or(s.done, |g| g.1).max(s.done);
         let from = s.position.max(counted);
         if from < start {
-            s.lost_to_retention += start - from;
+            let lost = match trimmed {
+                None => start - from,
+                Some(t) => (t.len() - t.partition_point(|&o| o < from)) as u64,
+            };
+            // A group that joins later never had what was deleted before.
+            if joined {
+                s.lost_to_retention += lost;
+            } else {
+                s.deleted_before_join += lost;
+            }
+            s.superseded += start - from - lost;
             if from == s.done && s.gaps.is_empty() {
                 s.done = start;
             } else {
@@ -312,12 +359,15 @@ impl GroupState {
     /// Records not yet processed past the committed offset, and the age of the
     /// oldest of them.
     pub fn lag(&self, p: usize, topic: &Topic, now: SimTime) -> (u64, SimTime) {
+        if now < self.p.start {
+            return (0, 0); // the group does not exist yet
+        }
         let s = &self.partitions[p];
         let part = &topic.partitions[p];
-        let records = part.end().saturating_sub(s.committed);
+        let records = part.held_from(s.committed);
         let age = part
-            .get(s.committed)
-            .map_or(0, |r| now.saturating_sub(r.published));
+            .next_at(s.committed)
+            .map_or(0, |(_, r)| now.saturating_sub(r.published));
         (records, age)
     }
 }
@@ -340,6 +390,7 @@ mod tests {
                 max_attempts: 0,
                 dead_letter_topic: None,
                 delay: 0,
+                start: 0,
             },
         )
     }
@@ -390,5 +441,21 @@ mod tests {
         assert_eq!(g.partitions[0].duplicates, 1);
         let s = &g.partitions[0];
         assert_eq!(s.processed + s.lost_to_crashes + s.dead_lettered, s.done);
+    }
+
+    #[test]
+    fn done_jumps_over_compacted_holes_as_superseded() {
+        let mut g = group(Commit::AfterProcessing);
+        g.fetched(0, 10);
+        // Offsets 0, 1, 5 and 9 held; the rest compacted away.
+        for o in [0, 1, 5, 9] {
+            assert!(g.completed(0, o, false));
+        }
+        let s = &g.partitions[0];
+        assert_eq!((s.processed, s.superseded, s.done), (4, 6, 10));
+        // compact,delete: retention deleted offsets 12 and 14 of [10, 16).
+        g.log_start_moved(0, 16, Some(&[12, 14]), 0);
+        let s = &g.partitions[0];
+        assert_eq!((s.lost_to_retention, s.superseded, s.done), (2, 10, 16));
     }
 }

@@ -1,5 +1,7 @@
 //! A consumer group's own books: in each partition, every offset below
-//! `done` was processed once, lost (retention or a crash) or dead-lettered,
+//! `done` was processed once, lost (retention or a crash), dead-lettered or
+//! superseded (compacted away before the group fetched it) or deleted
+//! before the group joined,
 //! and nothing is done or committed beyond the log's end.
 
 use crate::metrics::imbalance::Imbalance;
@@ -10,7 +12,12 @@ impl GroupState {
     /// `group` names it in a problem; `topic` is the one it reads.
     pub fn own_books(&self, group: &str, topic: &Topic, out: &mut Vec<Imbalance>) {
         for (i, (s, part)) in self.partitions.iter().zip(&topic.partitions).enumerate() {
-            let accounted = s.processed + s.lost_to_retention + s.lost_to_crashes + s.dead_lettered;
+            let accounted = s.processed
+                + s.lost_to_retention
+                + s.lost_to_crashes
+                + s.dead_lettered
+                + s.superseded
+                + s.deleted_before_join;
             if accounted != s.accounted_to() || s.done > part.end() || s.committed > part.end() {
                 out.push(Imbalance::Partition {
                     group: group.to_string(),
@@ -21,6 +28,7 @@ impl GroupState {
                     lost_to_retention: s.lost_to_retention,
                     lost_to_crashes: s.lost_to_crashes,
                     dead_lettered: s.dead_lettered,
+                    superseded: s.superseded + s.deleted_before_join,
                 });
             }
         }

@@ -1,7 +1,10 @@
 //! The partitioned log (docs/model.md "Log (Kafka-like)"): a topic of P append-only
 //! partitions. Records stay until retention deletes them from the head, whatever
 //! the consumer groups have read; each group keeps its own offsets (`group.rs`).
+//! A compacted topic's cleaner keeps the latest record of each key
+//! (`compaction.rs`): its partitions then have holes in their offsets.
 
+pub mod compaction;
 mod flow;
 
 pub(crate) use flow::Fetch;
@@ -29,6 +32,8 @@ pub struct Record {
     pub size: u32,
     pub cost: f32,
     pub poison: bool,
+    /// A key with a null value: a delete, on a compacted topic.
+    pub tombstone: bool,
 }
 
 impl Record {
@@ -42,6 +47,7 @@ impl Record {
             size: m.size,
             cost: m.cost,
             poison: m.poison,
+            tombstone: false,
         }
     }
 
@@ -55,6 +61,7 @@ impl Record {
             size: m.size,
             cost: m.cost,
             poison: m.poison(),
+            tombstone: false,
         }
     }
 }
@@ -65,18 +72,104 @@ pub struct Partition {
     /// Offset of the first record still in the log (the log start).
     pub start: u64,
     pub bytes: u64,
+    /// A compacted topic's partition: the offset of each record of `log`
+    /// (compaction leaves holes), and the log end. Absent otherwise: a
+    /// record's offset is then its place after `start`, as fast as before.
+    holes: Option<Box<Offsets>>,
+}
+
+#[derive(Default)]
+struct Offsets {
+    of: VecDeque<u64>,
+    end: u64,
+    /// The offsets the last `trim` deleted (retention of `compact,delete`):
+    /// the groups tell those lost from the holes among them.
+    trimmed: Vec<u64>,
 }
 
 impl Partition {
+    /// A compacted topic's partition: offsets kept beside the records.
+    pub fn with_holes() -> Partition {
+        Partition {
+            holes: Some(Box::default()),
+            ..Partition::default()
+        }
+    }
+
     /// The next offset to be written (the log end).
     pub fn end(&self) -> u64 {
-        self.start + self.log.len() as u64
+        match &self.holes {
+            None => self.start + self.log.len() as u64,
+            Some(h) => h.end,
+        }
     }
 
     pub fn get(&self, offset: u64) -> Option<&Record> {
-        offset
-            .checked_sub(self.start)
-            .and_then(|i| self.log.get(i as usize))
+        match &self.holes {
+            None => offset
+                .checked_sub(self.start)
+                .and_then(|i| self.log.get(i as usize)),
+            Some(h) => {
+                h.of.binary_search(&offset)
+                    .ok()
+                    .and_then(|i| self.log.get(i))
+            }
+        }
+    }
+
+    /// The index in `log` of the first record at or after `offset`.
+    fn index_from(&self, offset: u64) -> usize {
+        match &self.holes {
+            None => offset.saturating_sub(self.start) as usize,
+            Some(h) => h.of.partition_point(|&o| o < offset),
+        }
+    }
+
+    /// The first record at or after `offset`, with its offset (without
+    /// holes: the record at `offset`, as `get`).
+    pub fn next_at(&self, offset: u64) -> Option<(u64, &Record)> {
+        match &self.holes {
+            None => self.get(offset).map(|r| (offset, r)),
+            Some(h) => {
+                let i = self.index_from(offset);
+                Some((*h.of.get(i)?, &self.log[i]))
+            }
+        }
+    }
+
+    /// Up to `n` records from `offset` on, with their offsets, in order.
+    pub fn records_from(&self, offset: u64, n: usize) -> impl Iterator<Item = (u64, &Record)> {
+        let i = self.index_from(offset).min(self.log.len());
+        let offsets = self.holes.as_ref().map(|h| &h.of);
+        self.log
+            .range(i..)
+            .take(n)
+            .enumerate()
+            .map(move |(j, r)| match offsets {
+                None => (offset + j as u64, r),
+                Some(of) => (of[i + j], r),
+            })
+    }
+
+    /// Records held at or after `offset` (a group's lag from its commit).
+    pub fn held_from(&self, offset: u64) -> u64 {
+        match &self.holes {
+            None => self.end().saturating_sub(offset),
+            Some(_) => (self.log.len() - self.index_from(offset).min(self.log.len())) as u64,
+        }
+    }
+
+    /// A record to fetch at or after `offset`.
+    pub fn has_from(&self, offset: u64) -> bool {
+        match &self.holes {
+            None => offset < self.end(),
+            Some(h) => h.of.back().is_some_and(|&o| o >= offset),
+        }
+    }
+
+    /// The offsets the last `trim` deleted, when the partition has holes.
+    pub fn trimmed(&self) -> Option<&[u64]> {
+        self.holes.as_ref().map(|h| h.trimmed.as_slice())
     }
 }
 
@@ -111,6 +204,8 @@ pub struct Topic {
     pub replication: Option<replication::Replication>,
     /// `max_message_bytes` (Kafka's `max.message.bytes`).
     pub size_gate: crate::model::size_gate::SizeGate,
+    /// The cleaner of a compacted topic (`cleanup_policy`).
+    pub compaction: Option<compaction::Compaction>,
 }
 
 /// A key's partition: a fixed mix of the key (Kafka hashes the key bytes with
@@ -136,12 +231,25 @@ impl Topic {
             appended_mark: 0,
             replication: None,
             size_gate: Default::default(),
+            compaction: None,
         }
     }
 
-    /// Records deleted by retention: everything below the log starts.
+    /// A compacted topic: its partitions keep their records' offsets.
+    pub fn compacted(p: TopicParams, partitions: u32, c: compaction::Compaction) -> Topic {
+        let mut t = Topic::new(p, 0);
+        t.partitions = (0..partitions).map(|_| Partition::with_holes()).collect();
+        t.compaction = Some(c);
+        t
+    }
+
+    /// Records deleted by retention: everything below the log starts
+    /// (a compacted topic counts them as they go, holes apart).
     pub fn deleted(&self) -> u64 {
-        self.partitions.iter().map(|p| p.start).sum()
+        match &self.compaction {
+            None => self.partitions.iter().map(|p| p.start).sum(),
+            Some(c) => c.c.retention_deleted,
+        }
     }
 
     /// Records the topic holds.
@@ -173,6 +281,10 @@ impl Topic {
         let part = &mut self.partitions[p];
         part.bytes += r.size as u64;
         part.log.push_back(r);
+        if let Some(h) = &mut part.holes {
+            h.of.push_back(h.end);
+            h.end += 1;
+        }
         self.appended += 1;
     }
 
@@ -180,6 +292,9 @@ impl Topic {
     /// returns the new log start.
     pub fn trim(&mut self, p: usize, now: SimTime) -> u64 {
         let (retention, max_bytes) = (self.p.retention, self.p.retention_bytes);
+        if self.compaction.is_some() {
+            return self.trim_compacted(p, now);
+        }
         let part = &mut self.partitions[p];
         while let Some(r) = part.log.front() {
             let too_old = now.saturating_sub(r.published) >= retention;
@@ -190,6 +305,36 @@ impl Topic {
             part.bytes -= r.size as u64;
             part.log.pop_front();
             part.start += 1;
+        }
+        part.start
+    }
+
+    /// `trim` on a compacted topic: `compact` alone keeps everything;
+    /// `compact,delete` deletes from the head as retention says, and the
+    /// log start moves to the next record held (over the holes).
+    fn trim_compacted(&mut self, p: usize, now: SimTime) -> u64 {
+        let (retention, max_bytes) = (self.p.retention, self.p.retention_bytes);
+        let c = self.compaction.as_mut().expect("a compacted topic");
+        let part = &mut self.partitions[p];
+        let h = part.holes.as_mut().expect("a compacted partition");
+        h.trimmed.clear();
+        if !c.p.deletes {
+            return part.start;
+        }
+        while let Some(r) = part.log.front() {
+            let too_old = now.saturating_sub(r.published) >= retention;
+            let too_big = max_bytes.is_some_and(|b| part.bytes > b);
+            if !(too_old || too_big) {
+                break;
+            }
+            part.bytes -= r.size as u64;
+            part.log.pop_front();
+            let o = h.of.pop_front().expect("an offset per record");
+            h.trimmed.push(o);
+            c.c.retention_deleted += 1;
+        }
+        if !h.trimmed.is_empty() {
+            part.start = h.of.front().copied().unwrap_or(h.end);
         }
         part.start
     }
@@ -207,6 +352,7 @@ mod tests {
             size: 100,
             cost: 1.0,
             poison: false,
+            tombstone: false,
         }
     }
 

@@ -445,6 +445,7 @@ impl Accounted for Topic {
     fn ledger_terms(&self, _: &mut Terms) {}
 
     fn own_books(&self, _: &Books, out: &mut Vec<Imbalance>) {
+        self.compaction_books(out);
         let Some(r) = &self.replication else { return };
         if !r.balances() {
             out.push(Imbalance::Replication {

@@ -22,6 +22,26 @@ pub struct TopicSummary {
     /// Publishes refused as larger than `max_message_bytes`; left out at 0.
     #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
     pub refused_too_large: u64,
+    /// The cleaner's work, for a compacted topic (`cleanup_policy`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compaction: Option<CompactionSummary>,
+}
+
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
+pub struct CompactionSummary {
+    pub cleanup_policy: String,
+    pub compaction_passes: u64,
+    /// Records removed because a later record of their key was cleaned.
+    pub records_compacted: u64,
+    /// Tombstones removed after `delete_retention_s`, the latest of their key.
+    pub tombstones_removed: u64,
+    /// Keys whose latest record is not a tombstone: the most at a pass, and
+    /// at the end.
+    pub live_keys_peak: u64,
+    pub live_keys_final: u64,
+    /// Records the topic holds: the most (just before a pass), and at the end.
+    pub held_records_peak: u64,
+    pub held_records_final: u64,
 }
 
 #[derive(Clone, Debug, Serialize, serde::Deserialize)]
@@ -65,6 +85,15 @@ pub struct PartitionLag {
     /// Committed before processing, then dropped by a crash.
     pub lost_to_crashes: u64,
     pub dead_lettered: u64,
+    /// Compacted away before the group fetched them; left out at 0.
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
+    pub superseded_by_compaction: u64,
+    /// Tombstones compacted away before the group fetched them; left out at 0.
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
+    pub missed_deletes: u64,
+    /// Deleted by retention before a group with `start_s` joined; left out at 0.
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
+    pub deleted_before_join: u64,
     /// Records still to process at the end, and the age of the oldest.
     pub lag: u64,
     pub lag_s: f64,
@@ -81,6 +110,18 @@ pub struct GroupSummary {
     pub lost_to_retention: u64,
     pub lost_to_crashes: u64,
     pub dead_lettered: u64,
+    /// Compacted away before the group fetched them (a later record of the
+    /// key read instead); left out at 0.
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
+    pub superseded_by_compaction: u64,
+    /// Deletes (tombstones) compacted away before the group fetched them:
+    /// keys it still holds that are gone; left out at 0.
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
+    pub missed_deletes: u64,
+    /// Deleted by retention before the group joined (`start_s`): not its
+    /// loss; left out at 0.
+    #[serde(default, skip_serializing_if = "crate::model::summarise::is_zero")]
+    pub deleted_before_join: u64,
     /// Crashes' and membership changes' rebalances.
     pub rebalances: u64,
     pub lag: u64,
@@ -132,6 +173,21 @@ impl Summarised for Topic {
             deleted: self.deleted(),
             per_partition: self.partitions.iter().map(|p| p.end()).collect(),
             refused_too_large: self.size_gate.refused,
+            compaction: self.compaction.as_ref().map(|c| CompactionSummary {
+                cleanup_policy: if c.p.deletes {
+                    "compact,delete"
+                } else {
+                    "compact"
+                }
+                .to_string(),
+                compaction_passes: c.c.passes,
+                records_compacted: c.c.records_compacted,
+                tombstones_removed: c.c.tombstones_removed,
+                live_keys_peak: c.c.live_keys_peak.max(self.live_keys()),
+                live_keys_final: self.live_keys(),
+                held_records_peak: c.c.held_peak.max(self.held()),
+                held_records_final: self.held(),
+            }),
             replication: self.replication.as_ref().map(|r| {
                 let c = &r.c;
                 ReplicationSummary {
@@ -180,6 +236,9 @@ impl GroupState {
                     lost_to_retention: s.lost_to_retention,
                     lost_to_crashes: s.lost_to_crashes,
                     dead_lettered: s.dead_lettered,
+                    superseded_by_compaction: s.superseded,
+                    missed_deletes: s.missed_deletes,
+                    deleted_before_join: s.deleted_before_join,
                     lag,
                     lag_s: to_secs(age),
                 }
@@ -194,6 +253,9 @@ impl GroupState {
             lost_to_retention: partitions.iter().map(|p| p.lost_to_retention).sum(),
             lost_to_crashes: partitions.iter().map(|p| p.lost_to_crashes).sum(),
             dead_lettered: partitions.iter().map(|p| p.dead_lettered).sum(),
+            superseded_by_compaction: partitions.iter().map(|p| p.superseded_by_compaction).sum(),
+            missed_deletes: partitions.iter().map(|p| p.missed_deletes).sum(),
+            deleted_before_join: partitions.iter().map(|p| p.deleted_before_join).sum(),
             rebalances: self.rebalances + self.membership.as_ref().map_or(0, |m| m.c.rebalances),
             membership: self.membership.as_ref().map(|ms| {
                 let c = &ms.c;

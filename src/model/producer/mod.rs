@@ -55,6 +55,8 @@ pub struct ProducerParams {
     pub key_parts: u32,
     pub zipf: Option<Zipf<f64>>,
     pub poison_probability: f64,
+    /// A compacted topic's producer: the share of tombstones (deletes).
+    pub tombstone_probability: f64,
     pub cost: Option<Dist>,
     /// Retries of refused publishes from a bounded buffer (queue producers).
     pub publish: Option<PublishConfig>,
@@ -81,6 +83,8 @@ pub struct ProducerCounters {
     pub claim_checks: u64,
     /// Bytes of the messages made (payloads, before any claim check).
     pub payload_bytes: u64,
+    /// Tombstones appended to a compacted topic.
+    pub tombstones: u64,
 }
 
 pub struct Producer {
@@ -92,6 +96,8 @@ pub struct Producer {
     cost_rng: Rng,
     /// Drawn from only when sizes vary: a constant size draws nothing.
     size_rng: Rng,
+    /// Exists only with tombstones: a producer without them draws nothing new.
+    tombstone_rng: Option<Rng>,
     pub c: ProducerCounters,
     /// Refused publishes waiting for their retry, with a policy.
     pub buffer: Option<PublishBuffer>,
@@ -290,6 +296,8 @@ impl Producer {
             poison_rng: stream(seed, &format!("producer.{}.poison", p.name), rep),
             cost_rng: stream(seed, &format!("producer.{}.cost", p.name), rep),
             size_rng: stream(seed, &format!("producer.{}.size", p.name), rep),
+            tombstone_rng: (p.tombstone_probability > 0.0)
+                .then(|| stream(seed, &format!("producer.{}.tombstones", p.name), rep)),
             buffer: p.publish.clone().map(|cfg| {
                 PublishBuffer::new(
                     cfg,
@@ -363,5 +371,15 @@ impl Producer {
             m.cost = c.sample(&mut self.cost_rng) as f32;
         }
         m
+    }
+
+    /// Whether its next record is a tombstone (a compacted topic's delete).
+    pub fn draw_tombstone(&mut self) -> bool {
+        let Some(rng) = self.tombstone_rng.as_mut() else {
+            return false;
+        };
+        let t = rng.random_bool(self.p.tombstone_probability);
+        self.c.tombstones += u64::from(t);
+        t
     }
 }

@@ -28,7 +28,9 @@ impl World {
         if !self.sink_admits(pi, m.size) {
             return;
         }
-        let record = Record::of(&m);
+        let mut record = Record::of(&m);
+        // Drawn only for an admitted record, and only with tombstones.
+        record.tombstone = self.producers[pi].draw_tombstone();
         let mut sim = sim;
         if let Some(sim) = sim.as_deref_mut()
             && self.topics[ti].replication.is_some()
@@ -90,7 +92,7 @@ impl World {
         let topic = &mut self.topics[ti];
         topic.append_at(part, record);
         let start = topic.trim(part, now);
-        topic.log_start_moved(part, start, &mut self.consumers);
+        topic.log_start_moved(part, start, &mut self.consumers, now);
         let Some(sim) = sim else { return };
         for gi in 0..self.topics[ti].groups.len() {
             let ci = self.topics[ti].groups[gi].index();

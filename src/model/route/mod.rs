@@ -68,6 +68,9 @@ impl Model for World {
             Event::Topic(t, TopicEvent::RetentionCheck) => {
                 self.topics[t.index()].on_retention(t, &mut self.consumers, sim)
             }
+            Event::Topic(t, TopicEvent::Compact) => {
+                self.topics[t.index()].on_compaction(t, &mut self.consumers, sim)
+            }
             Event::Topic(t, ev) => self.on_replication(t, ev, sim),
             Event::Consumer(c, ev) => {
                 self.on_consumer(c.index(), sim, |c, cx, sim| c.on_event(ev, cx, sim))

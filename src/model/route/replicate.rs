@@ -108,7 +108,9 @@ impl World {
                 rep.caught_up(broker);
                 self.advance_all(ti, sim);
             }
-            TopicEvent::RetentionCheck => unreachable!("not a replication event"),
+            TopicEvent::RetentionCheck | TopicEvent::Compact => {
+                unreachable!("not a replication event")
+            }
         }
     }
 }

@@ -240,6 +240,11 @@ pub struct GroupConfig {
     /// moves partitions (`membership.rs`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub membership: Option<super::MembershipConfig>,
+    /// The group joins at this time, reading from the earliest offset (Kafka's
+    /// `auto.offset.reset = earliest`): on a compacted topic it replays the
+    /// compacted view.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub start_s: f64,
 }
 
 fn is_zero(x: &f64) -> bool {
@@ -258,6 +263,7 @@ impl Default for GroupConfig {
             dead_letter_topic: None,
             delay_s: 0.0,
             membership: None,
+            start_s: 0.0,
         }
     }
 }

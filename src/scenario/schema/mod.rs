@@ -364,6 +364,14 @@ pub struct MessageConfig {
     pub poison_probability: f64,
     /// Multiplier on the consumer's processing time; constant 1 by default.
     pub cost: Option<DistSpec>,
+    /// A compacted topic's producer: the probability that a record is a
+    /// tombstone (its key with a null value: a delete).
+    #[serde(skip_serializing_if = "is_zero_f64")]
+    pub tombstone_probability: f64,
+}
+
+fn is_zero_f64(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl Default for MessageConfig {
@@ -376,6 +384,7 @@ impl Default for MessageConfig {
             key_parts: 1,
             poison_probability: 0.0,
             cost: None,
+            tombstone_probability: 0.0,
         }
     }
 }
@@ -587,6 +596,38 @@ pub struct QueueConfig {
     pub max_message_bytes: Option<ByteLimit>,
 }
 
+/// A topic's `cleanup_policy`.
+#[derive(Clone, Copy, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+pub enum CleanupPolicy {
+    #[default]
+    #[serde(rename = "delete")]
+    Delete,
+    #[serde(rename = "compact")]
+    Compact,
+    #[serde(rename = "compact,delete", alias = "delete,compact")]
+    CompactDelete,
+}
+
+impl CleanupPolicy {
+    pub fn is_delete(&self) -> bool {
+        *self == CleanupPolicy::Delete
+    }
+    pub fn compacts(self) -> bool {
+        self != CleanupPolicy::Delete
+    }
+    /// Retention deletes from the head as well.
+    pub fn deletes(self) -> bool {
+        self != CleanupPolicy::Compact
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            CleanupPolicy::Delete => "delete",
+            CleanupPolicy::Compact => "compact",
+            CleanupPolicy::CompactDelete => "compact,delete",
+        }
+    }
+}
+
 /// SQS's FIFO throughput quota without high-throughput mode: 300 API calls
 /// per second per action (3,000 messages a second with batches of 10).
 pub const SQS_FIFO_OPS_PER_S: u64 = 300;
@@ -627,6 +668,23 @@ pub struct TopicConfig {
     /// "Payloads"); a producer's larger publish is refused. Absent: no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_message_bytes: Option<ByteLimit>,
+    /// Kafka's `cleanup.policy`: "delete" (retention only, the default),
+    /// "compact" (the latest record of each key stays, retention off) or
+    /// "compact,delete" (both).
+    #[serde(default, skip_serializing_if = "CleanupPolicy::is_delete")]
+    pub cleanup_policy: CleanupPolicy,
+    /// Kafka's `delete.retention.ms` (1 day): how long a tombstone that is
+    /// the latest of its key stays readable before the cleaner removes it.
+    #[serde(default = "defaults::delete_retention_s")]
+    pub delete_retention_s: f64,
+    /// Kafka's `min.compaction.lag.ms` (0): a record younger than this is
+    /// not compacted.
+    #[serde(default)]
+    pub min_compaction_lag_s: f64,
+    /// The cleaner's period: each pass compacts what was appended before the
+    /// previous pass (the active segment rolls at each pass).
+    #[serde(default = "defaults::compaction_interval_s")]
+    pub compaction_interval_s: f64,
 }
 
 #[derive(Clone, Debug, Deserialize, Serialize)]
@@ -732,6 +790,15 @@ mod defaults {
     }
     pub fn retention_check_s() -> f64 {
         1.0
+    }
+    /// Kafka's delete.retention.ms: 86400000 (1 day).
+    pub fn delete_retention_s() -> f64 {
+        86_400.0
+    }
+    /// Kafka's log.cleaner.backoff.ms is 15 s (the cleaner's sleep when it
+    /// finds nothing to clean).
+    pub fn compaction_interval_s() -> f64 {
+        15.0
     }
     pub fn wait_time_s() -> f64 {
         20.0

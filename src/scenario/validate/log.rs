@@ -43,6 +43,9 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         if let Some(r) = &t.replication {
             replication(c, p.key("replication"), r);
         }
+        if t.cleanup_policy.compacts() {
+            compaction(c, &p, t, s);
+        }
     }
     names_unique(c, "topic", &paths);
     for (i, pr) in s.producers.iter().enumerate() {
@@ -58,6 +61,7 @@ pub(super) fn check(c: &mut Checker, s: &Scenario) {
         if let Some(t) = &pr.topic {
             topic_ref(c, p.key("topic"), t, pr.queue.is_some(), "producer", &names);
         }
+        tombstones(c, &p, pr, s);
         let replicated = pr
             .topic
             .as_ref()
@@ -140,6 +144,7 @@ fn group(c: &mut Checker, p: KeyPath, g: &GroupConfig, on_topic: bool) {
         3.6e6,
         "crashes per hour ≥ 0",
     );
+    c.range(p.key("start_s"), g.start_s, 0.0, 1e12, "seconds ≥ 0");
     for (j, &t) in g.crash_at_s.iter().enumerate() {
         c.range(p.key("crash_at_s").index(j), t, 0.0, 1e12, "seconds ≥ 0");
     }
@@ -190,6 +195,92 @@ fn membership(c: &mut Checker, p: KeyPath, m: &MembershipConfig) {
         c.range(k.key("at_s"), r.at_s, 0.0, 1e12, "seconds ≥ 0");
         c.range(k.key("down_s"), r.down_s, 1e-3, 1e9, "seconds > 0");
         c.range(k.key("interval_s"), r.interval_s, 1e-3, 1e9, "seconds > 0");
+    }
+}
+
+/// A compacted topic (`compaction.rs`): its cleaner's times, and writers whose
+/// records all carry keys (compaction keeps the latest record of each key:
+/// without keys it would keep one record).
+fn compaction(c: &mut Checker, p: &KeyPath, t: &TopicConfig, s: &Scenario) {
+    c.range(
+        p.key("delete_retention_s"),
+        t.delete_retention_s,
+        0.0,
+        1e12,
+        "seconds ≥ 0 (Kafka's delete.retention.ms: 86400000, 1 day)",
+    );
+    c.range(
+        p.key("min_compaction_lag_s"),
+        t.min_compaction_lag_s,
+        0.0,
+        1e12,
+        "seconds ≥ 0 (Kafka's min.compaction.lag.ms: 0)",
+    );
+    c.range(
+        p.key("compaction_interval_s"),
+        t.compaction_interval_s,
+        1e-3,
+        1e9,
+        "seconds from 0.001 (the cleaner's period; Kafka's log.cleaner.backoff.ms: 15000)",
+    );
+    let policy = p.key("cleanup_policy");
+    if t.replication.is_some() {
+        c.fail(
+            policy.clone(),
+            "compaction of a replicated topic is not modelled yet",
+            "`cleanup_policy = \"delete\"`, or no `[topic.replication]`",
+        );
+    }
+    let writes = |x: &Option<String>| x.as_deref() == Some(t.name.as_str());
+    for (i, pr) in s.producers.iter().enumerate() {
+        if writes(&pr.topic) && pr.message.keys == 0 {
+            c.fail(
+                KeyPath::root()
+                    .key("producer")
+                    .index(i)
+                    .key("message")
+                    .key("keys"),
+                format!(
+                    "a producer without keys writes to `{}`, a compacted topic (cleanup_policy = \"{}\")",
+                    t.name,
+                    t.cleanup_policy.name()
+                ),
+                "`keys = 1000` (the number of distinct keys) in `[producer.message]`, or `cleanup_policy = \"delete\"`",
+            );
+        }
+    }
+    for (i, co) in s.consumers.iter().enumerate() {
+        let dlt = co.group.as_ref().map(|g| &g.dead_letter_topic);
+        let onward = co.publish.as_ref().map(|o| &o.topic);
+        if dlt.is_some_and(writes) || onward.is_some_and(writes) {
+            c.fail(
+                policy.clone(),
+                format!(
+                    "consumer {i} dead-letters or publishes into `{}`, a compacted topic",
+                    t.name
+                ),
+                "compacted topics written by keyed producers only: `cleanup_policy = \"delete\"` here",
+            );
+        }
+    }
+}
+
+/// Tombstones only on a compacted topic, with a probability.
+fn tombstones(c: &mut Checker, p: &KeyPath, pr: &ProducerConfig, s: &Scenario) {
+    let q = pr.message.tombstone_probability;
+    let k = p.key("message").key("tombstone_probability");
+    c.range(k.clone(), q, 0.0, 1.0, "a probability from 0 to 1");
+    let compacted = pr
+        .topic
+        .as_ref()
+        .and_then(|t| s.topics.iter().find(|x| &x.name == t))
+        .is_some_and(|t| t.cleanup_policy.compacts());
+    if q > 0.0 && !compacted {
+        c.fail(
+            k,
+            "tombstones from a producer that writes to no compacted topic",
+            "`cleanup_policy = \"compact\"` on its topic, or leave `tombstone_probability` out",
+        );
     }
 }
 
