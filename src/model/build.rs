@@ -672,11 +672,11 @@ pub fn build(s: &Scenario) -> Result<World, BuildError> {
             );
             if let Some(mc) = &gc.membership {
                 let params = MembershipParams::of(mc, gc.rebalance_s);
-                group.membership = Some(Membership::new(
+                group.membership = Some(Box::new(Membership::new(
                     params,
                     topic.partitions.len(),
                     c.workers() as usize,
-                ));
+                )));
                 group.install_assignment();
             }
             let name = format!("consumer.{}.crashes", consumer_name(i, c));

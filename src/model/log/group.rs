@@ -103,7 +103,7 @@ pub struct GroupState {
     pub wait: Latency,
     /// Members that come and go, and the rebalances they start
     /// (`membership.rs`); none: members never leave.
-    pub membership: Option<Membership>,
+    pub membership: Option<Box<Membership>>,
     /// On a compacted topic: the keys whose last record the group fetched
     /// was a value, not a tombstone (it holds them). A tombstone of one of
     /// them compacted away unread is a delete the group missed. Its memory

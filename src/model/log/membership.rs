@@ -229,10 +229,10 @@ impl Membership {
         for m in &mut self.members {
             m.joined = false;
         }
+        let eager = self.p.protocol == RebalanceProtocol::Eager;
         let target = self.target();
-        for p in 0..self.owner.len() {
-            self.paused[p] =
-                self.p.protocol == RebalanceProtocol::Eager || target[p] != self.owner[p];
+        for ((paused, to), from) in self.paused.iter_mut().zip(&target).zip(&self.owner) {
+            *paused = eager || to != from;
         }
         round
     }
@@ -451,7 +451,7 @@ mod tests {
         let first = m.start(from_secs(10.0));
         let second = m.start(from_secs(12.0));
         assert_ne!(first, second);
-        assert!(m.rejoin(0) == false && m.rejoin(1));
+        assert!(!m.rejoin(0) && m.rejoin(1));
         let (round, until) = m.begin_sync(from_secs(14.0));
         assert_eq!((round, until), (second, from_secs(17.0)));
         m.finish(until);

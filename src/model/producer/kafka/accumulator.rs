@@ -252,6 +252,7 @@ mod tests {
             size,
             cost: 1.0,
             poison: false,
+            tombstone: false,
         }
     }
 
