@@ -98,6 +98,23 @@ impl Consumer {
         }
     }
 
+    /// Member `wi` drops what it holds: the call in hand, and the records of
+    /// its batch not done yet. True if it kept a connection, which its caller
+    /// must close.
+    pub(crate) fn drop_batch(&mut self, wi: usize, cx: &mut Reach<'_>) -> bool {
+        if self.workers[wi].state() != WorkerState::Busy {
+            return false;
+        }
+        let kept_connection = self.drop_current_call(wi, cx);
+        self.busy -= 1;
+        let w = &mut self.workers[wi];
+        for &r in &w.batch[w.pos..] {
+            cx.arena.get_mut(r.slot).state = State::Deleted;
+            cx.release(r);
+        }
+        kept_connection
+    }
+
     /// A member crashes: the group stops (an eager rebalance: every member drops
     /// its batch), rewinds to its committed offsets, and resumes after the
     /// rebalance time. Goes through the workers from `from`; a worker's kept
@@ -112,16 +129,7 @@ impl Consumer {
     ) {
         let now = sim.now();
         for wi in from..self.workers.len() {
-            let mut kept_connection = false;
-            if self.workers[wi].state() == WorkerState::Busy {
-                kept_connection = self.drop_current_call(wi, cx);
-                self.busy -= 1;
-                let w = &mut self.workers[wi];
-                for &r in &w.batch[w.pos..] {
-                    cx.arena.get_mut(r.slot).state = State::Deleted;
-                    cx.release(r);
-                }
-            }
+            let kept_connection = self.drop_batch(wi, cx);
             self.workers[wi].batch.clear();
             self.set_worker_state(wi, WorkerState::Pausing);
             if kept_connection {

@@ -16,7 +16,6 @@ use crate::model::consumer::{Consumer, WorkerState};
 use crate::model::effect::Effect;
 use crate::model::event::{ConsumerEvent, MemberEvent, WorkerId};
 use crate::model::log::membership::Status;
-use crate::model::message::State;
 use crate::model::reach::Reach;
 use crate::scenario::RebalanceProtocol;
 
@@ -203,16 +202,7 @@ impl Consumer {
     /// released, and its partitions go back to their committed offsets (after
     /// a clean shutdown's commit).
     fn drop_member(&mut self, wi: usize, graceful: bool, cx: &mut Reach<'_>) {
-        let mut kept_connection = false;
-        if self.workers[wi].state() == WorkerState::Busy {
-            kept_connection = self.drop_current_call(wi, cx);
-            self.busy -= 1;
-            let w = &mut self.workers[wi];
-            for &r in &w.batch[w.pos..] {
-                cx.arena.get_mut(r.slot).state = State::Deleted;
-                cx.release(r);
-            }
-        }
+        let kept_connection = self.drop_batch(wi, cx);
         let w = &mut self.workers[wi];
         w.batch.clear();
         w.pos = 0;
