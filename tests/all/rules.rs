@@ -475,3 +475,37 @@ fn cli_warns_and_exits_zero_unless_denied() {
     );
     assert!(!d.path().join("sw").exists());
 }
+
+const SLOW_GROUP: &str = r#"
+[[topic]]
+name = "events"
+[[producer]]
+topic = "events"
+rate = 1.0
+[[consumer]]
+name = "enricher"
+topic = "events"
+processing_s = { dist = "constant", mean = 0.8 }
+"#;
+
+#[test]
+fn a_group_batch_longer_than_the_poll_interval_warns() {
+    // 500 records (max.poll.records) × 0.8 s = 400 s ≥ Kafka's 300 s.
+    let w = one(SLOW_GROUP, "poll-interval");
+    assert!(w.starts_with("consumer[0].batch_size"), "{w}");
+    assert!(w.contains("400 s (500 × 0.8 s)"), "{w}");
+    assert!(w.contains("(300 s)"), "{w}");
+    assert!(w.contains("only with `[consumer.group.membership]`"), "{w}");
+    assert!(w.contains("`batch_size = 187`"), "{w}");
+    // The membership's own interval, and a batch that fits it.
+    let longer = format!(
+        "{SLOW_GROUP}batch_size = 100\n[consumer.group.membership]\nmax_poll_interval_s = 60\n"
+    );
+    let w = one(&longer, "poll-interval");
+    assert!(
+        w.contains("80 s (100 × 0.8 s)") && w.contains("(60 s)"),
+        "{w}"
+    );
+    assert!(!w.contains("only with"), "{w}");
+    silent(&format!("{SLOW_GROUP}batch_size = 100\n"), "poll-interval");
+}

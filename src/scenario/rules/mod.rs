@@ -13,6 +13,7 @@ mod connections;
 mod horizon;
 mod in_flight;
 mod payload_expiry;
+mod poll_interval;
 pub mod retry_capacity;
 mod unread;
 mod visibility;
@@ -65,6 +66,7 @@ pub const RULES: &[(&str, Rule)] = &[
     (unread::ID, unread::check),
     (in_flight::ID, in_flight::check),
     (payload_expiry::ID, payload_expiry::check),
+    (poll_interval::ID, poll_interval::check),
 ];
 
 /// The warnings of every rule for a validated scenario.
