@@ -88,6 +88,22 @@ struct Offsets {
 }
 
 impl Partition {
+    /// Retention no longer keeps the record at the head: older than
+    /// `retention`, or the partition holds more than `max_bytes`.
+    fn head_expired(&self, now: SimTime, retention: SimTime, max_bytes: Option<u64>) -> bool {
+        self.log.front().is_some_and(|r| {
+            now.saturating_sub(r.published) >= retention
+                || max_bytes.is_some_and(|b| self.bytes > b)
+        })
+    }
+
+    /// Deletes the record at the head (the caller moves the log start).
+    fn pop_head(&mut self) {
+        if let Some(r) = self.log.pop_front() {
+            self.bytes -= r.size as u64;
+        }
+    }
+
     /// A compacted topic's partition: offsets kept beside the records.
     pub fn with_holes() -> Partition {
         Partition {
@@ -296,14 +312,8 @@ impl Topic {
             return self.trim_compacted(p, now);
         }
         let part = &mut self.partitions[p];
-        while let Some(r) = part.log.front() {
-            let too_old = now.saturating_sub(r.published) >= retention;
-            let too_big = max_bytes.is_some_and(|b| part.bytes > b);
-            if !(too_old || too_big) {
-                break;
-            }
-            part.bytes -= r.size as u64;
-            part.log.pop_front();
+        while part.head_expired(now, retention, max_bytes) {
+            part.pop_head();
             part.start += 1;
         }
         part.start
@@ -316,23 +326,22 @@ impl Topic {
         let (retention, max_bytes) = (self.p.retention, self.p.retention_bytes);
         let c = self.compaction.as_mut().expect("a compacted topic");
         let part = &mut self.partitions[p];
-        let h = part.holes.as_mut().expect("a compacted partition");
-        h.trimmed.clear();
+        part.holes
+            .as_mut()
+            .expect("a compacted partition")
+            .trimmed
+            .clear();
         if !c.p.deletes {
             return part.start;
         }
-        while let Some(r) = part.log.front() {
-            let too_old = now.saturating_sub(r.published) >= retention;
-            let too_big = max_bytes.is_some_and(|b| part.bytes > b);
-            if !(too_old || too_big) {
-                break;
-            }
-            part.bytes -= r.size as u64;
-            part.log.pop_front();
+        while part.head_expired(now, retention, max_bytes) {
+            part.pop_head();
+            let h = part.holes.as_mut().expect("a compacted partition");
             let o = h.of.pop_front().expect("an offset per record");
             h.trimmed.push(o);
             c.c.retention_deleted += 1;
         }
+        let h = part.holes.as_ref().expect("a compacted partition");
         if !h.trimmed.is_empty() {
             part.start = h.of.front().copied().unwrap_or(h.end);
         }
