@@ -96,7 +96,7 @@ pub struct Scheduler<E> {
     work: u64,
 }
 
-impl<E> Scheduler<E> {
+impl<E: Copy> Scheduler<E> {
     pub fn now(&self) -> SimTime {
         self.now
     }
@@ -132,13 +132,13 @@ pub struct Engine<E> {
     stalled_on: Vec<E>,
 }
 
-impl<E> Default for Engine<E> {
+impl<E: Copy> Default for Engine<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> Engine<E> {
+impl<E: Copy> Engine<E> {
     pub fn new() -> Self {
         Engine {
             sched: Scheduler {
@@ -206,27 +206,18 @@ impl<E> Engine<E> {
         let mut instant = self.sched.now;
         let mut same: u64 = 0;
         loop {
-            let Some(t) = self.sched.heap.peek_time() else {
+            // Taken first and put back if the run ends before it: the heap
+            // keeps a taken entry in place for the handler's first push.
+            let Some((t, ev)) = self.sched.heap.take() else {
                 return Stop::Drained;
             };
-            if t > horizon {
-                self.sched.now = horizon;
-                return Stop::Horizon;
+            if let Some(stop) = self.stops_before(t, horizon, limits, started) {
+                self.sched.heap.put_back();
+                if stop == Stop::Horizon {
+                    self.sched.now = horizon;
+                }
+                return stop;
             }
-            if self.steps() >= limits.max_steps {
-                return Stop::EventLimit;
-            }
-            // Every 4096 events: cheap, and a fraction of a millisecond apart.
-            if self.events & 0xFFF == 0 && crate::interrupt::requested() {
-                return Stop::Interrupted;
-            }
-            if let Some(wall) = limits.wall
-                && self.events.is_multiple_of(WALL_EVERY)
-                && started.elapsed() >= wall
-            {
-                return Stop::WallClock;
-            }
-            let (t, ev) = self.sched.heap.pop().expect("peeked");
             if t == instant {
                 same += 1;
                 if same >= limits.stall_events {
@@ -251,6 +242,37 @@ impl<E> Engine<E> {
                 return Stop::Model(why);
             }
         }
+    }
+}
+
+impl<E: Copy> Engine<E> {
+    /// Whether the run ends before an event at `t`: past the horizon, out of
+    /// steps, interrupted, or out of wall-clock time.
+    #[inline]
+    fn stops_before(
+        &self,
+        t: SimTime,
+        horizon: SimTime,
+        limits: &Limits,
+        started: std::time::Instant,
+    ) -> Option<Stop> {
+        if t > horizon {
+            return Some(Stop::Horizon);
+        }
+        if self.steps() >= limits.max_steps {
+            return Some(Stop::EventLimit);
+        }
+        // Every 4096 events: cheap, and a fraction of a millisecond apart.
+        if self.events & 0xFFF == 0 && crate::interrupt::requested() {
+            return Some(Stop::Interrupted);
+        }
+        if let Some(wall) = limits.wall
+            && self.events.is_multiple_of(WALL_EVERY)
+            && started.elapsed() >= wall
+        {
+            return Some(Stop::WallClock);
+        }
+        None
     }
 }
 
