@@ -19,24 +19,35 @@ pub(crate) fn append_extension(stem: &Path, ext: &str) -> PathBuf {
 
 /// Writes `plan` to `png` and to `svg` as `options` ask (either, both, or
 /// neither), each file whole or not at all.
-pub(crate) fn write_png_and_svg<P: Paint>(
+pub(crate) fn write_png_and_svg<P: Paint + Sync>(
     plan: &P,
     png: &Path,
     svg: &Path,
     options: &ChartOptions,
 ) -> Result<(), ChartError> {
     let scale = options.scale.max(1);
-    if options.formats.png() {
-        atomic_file::write_with(png, |tmp| render_png(plan, tmp, scale)).map_err(|e| match e {
-            Failed::Io(source) => ChartError::io(png, source),
-            Failed::Fill(source) => ChartError::draw(png, source),
-        })?;
-    }
-    if options.formats.svg() {
-        let doc = render_svg(plan, scale).map_err(|e| ChartError::draw(svg, e))?;
-        atomic_file::write(svg, doc).map_err(|e| ChartError::io(svg, e))?;
-    }
-    Ok(())
+    let write_png = || -> Result<(), ChartError> {
+        if options.formats.png() {
+            atomic_file::write_with(png, |tmp| render_png(plan, tmp, scale)).map_err(
+                |e| match e {
+                    Failed::Io(source) => ChartError::io(png, source),
+                    Failed::Fill(source) => ChartError::draw(png, source),
+                },
+            )?;
+        }
+        Ok(())
+    };
+    let write_svg = || -> Result<(), ChartError> {
+        if options.formats.svg() {
+            let doc = render_svg(plan, scale).map_err(|e| ChartError::draw(svg, e))?;
+            atomic_file::write(svg, doc).map_err(|e| ChartError::io(svg, e))?;
+        }
+        Ok(())
+    };
+    // Side by side: a run's charts are drawn in parallel, and the PNG of the
+    // busiest chart would otherwise hold up a core while the other idles.
+    let (png_written, svg_written) = rayon::join(write_png, write_svg);
+    png_written.and(svg_written)
 }
 
 /// A chart laid out in output pixels, ready to be painted onto either backend.
