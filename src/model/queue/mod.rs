@@ -314,7 +314,9 @@ impl Queue {
 
     /// A publish past the API's checks (size, throughput quota): a blocked
     /// broker or a full queue may still refuse it. `bill` counts its 64 KiB
-    /// chunks (a batch's call is billed as a whole instead).
+    /// chunks (a batch's call is billed as a whole instead). Inlined into
+    /// its two callers: every publish goes through it.
+    #[inline]
     fn admit(
         &mut self,
         arena: &mut Arena,
@@ -432,6 +434,9 @@ impl Queue {
         Changed(self.id)
     }
 
+    /// A message takes its place in the queue, delayed or visible. Inlined:
+    /// every publish passes here.
+    #[inline]
     fn enter(&mut self, arena: &mut Arena, slot: u32, now: SimTime, delay: SimTime) {
         arena.set_entered(slot, now);
         let m = arena.get_mut(slot);
