@@ -61,7 +61,7 @@ impl QueuePart {
         let q = world.queues.iter().find(|q| q.p.name == self.queue)?;
         let iv = self.held.interval()?;
         let window_s = to_secs(end.saturating_sub(q.sojourn.since));
-        let l = q.held_level.mean(end, q.depth());
+        let l = q.mean_held(end);
         let totals = q.sojourn_at_end(&world.arena, end);
         if totals.entered == 0 && l == 0.0 {
             return None;

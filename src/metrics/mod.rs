@@ -22,4 +22,4 @@ pub mod theory;
 pub mod verdict;
 
 pub use latency::{Latency, LatencySummary};
-pub use level::Level;
+pub use level::{Level, Levels};

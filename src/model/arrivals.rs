@@ -73,8 +73,7 @@ impl ArrivalProcess {
                 continue;
             }
             t = cand;
-            if self.profile.is_flat() || self.rng.random::<f64>() * bound <= self.profile.rate_at(t)
-            {
+            if self.profile.is_flat() || self.accepts(t, bound) {
                 return Some(t);
             }
             if t >= self.stop_s {
@@ -83,7 +82,16 @@ impl ArrivalProcess {
         }
     }
 
+    /// Whether thinning keeps a candidate at `t`: a uniform draw under the
+    /// rate there. Out of line, as `next_even`, so that a flat profile's
+    /// arrival, drawn at every publish, is a short loop.
+    #[inline(never)]
+    fn accepts(&mut self, t: f64, bound: f64) -> bool {
+        self.rng.random::<f64>() * bound <= self.profile.rate_at(t)
+    }
+
     /// Evenly spaced at the current rate: the next arrival 1/rate(t) after the last.
+    #[inline(never)]
     fn next_even(&mut self) -> Option<f64> {
         let mut t = self.t_s;
         loop {

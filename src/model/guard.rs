@@ -31,18 +31,30 @@ impl World {
 
     /// Stops the run when what it holds passes the cap; `records` are the
     /// topics' (counted where records are appended).
+    ///
+    /// Inlined: it runs at every publish, and the cheap count alone decides
+    /// most calls; the sums and the message are `over_backlog`'s.
+    #[inline]
     pub(crate) fn guard_backlog(&self, records: u64, sim: &mut Scheduler<Event>) {
         let messages = self.arena.live() as u64;
-        let cap = self.max_backlog;
         // The cheap count first: most calls are far below the cap, and most
         // runs hold nothing beyond the arena and the topics.
-        if messages + records <= cap
-            && (!self.holds_beyond_arena
-                || messages + records + self.buffered() + self.requests_out() <= cap)
-        {
+        if messages + records <= self.max_backlog && !self.holds_beyond_arena {
             return;
         }
+        self.over_backlog(messages, records, sim);
+    }
+
+    /// The full count, with producers' buffers and clients' requests, and
+    /// the stop when it passes the cap: kept out of line, so that the check
+    /// inlined at every publish stays small.
+    #[inline(never)]
+    fn over_backlog(&self, messages: u64, records: u64, sim: &mut Scheduler<Event>) {
+        let cap = self.max_backlog;
         let (buffered, requests) = (self.buffered(), self.requests_out());
+        if messages + records + buffered + requests <= cap {
+            return;
+        }
         let total = messages + records + buffered + requests;
         let mut held = if records > 0 {
             format!("{total} records and messages held ({records} in topics")

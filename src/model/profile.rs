@@ -43,6 +43,9 @@ pub struct Profile {
     sines: Vec<Sine>,
     /// Times where the rate's formula changes, sorted.
     breaks: Vec<f64>,
+    /// No steps, ramps, spikes or sines: asked at every arrival, so kept
+    /// as one flag rather than three lengths.
+    flat: bool,
 }
 
 impl Profile {
@@ -54,6 +57,7 @@ impl Profile {
             spikes: vec![],
             sines: vec![],
             breaks: vec![],
+            flat: false,
         };
         let v = |x: Option<f64>| x.unwrap_or(0.0);
         for s in steps {
@@ -91,12 +95,13 @@ impl Profile {
         }
         p.breaks.sort_by(f64::total_cmp);
         p.breaks.dedup();
+        p.flat = p.base.is_empty() && p.spikes.is_empty() && p.sines.is_empty();
         p
     }
 
     #[inline]
     pub fn is_flat(&self) -> bool {
-        self.base.is_empty() && self.spikes.is_empty() && self.sines.is_empty()
+        self.flat
     }
 
     fn base_at(&self, t: f64) -> f64 {

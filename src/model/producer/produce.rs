@@ -111,13 +111,18 @@ impl Producer {
     }
 
     /// The claim check during the run, arming the store's lifecycle timer
-    /// if its line was empty.
+    /// if its line was empty. Inlined: most producers have none, and then
+    /// a publish pays one test instead of a call.
+    #[inline]
     pub(super) fn claim(
         &mut self,
         m: &mut crate::model::message::Message,
         blobs: &mut [BlobStore],
         sim: &mut Scheduler<Event>,
     ) {
+        if self.p.claim.is_none() {
+            return;
+        }
         if let Some((store, at)) = self.claim_check(m, blobs, sim.now()) {
             sim.at(at, Event::Blob(store, BlobEvent::Expire));
         }

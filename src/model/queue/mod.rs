@@ -17,7 +17,7 @@ pub mod summary;
 mod ttl;
 
 use crate::engine::SimTime;
-use crate::metrics::{Latency, Level};
+use crate::metrics::{Latency, Levels};
 use crate::model::event::{ConsumerId, QueueId, WorkerId};
 use crate::model::message::{Arena, Message, Receipt, State};
 use crate::model::protection::token_bucket::RateBucket;
@@ -191,10 +191,9 @@ pub struct Queue {
     pub c: QueueCounters,
     /// Publish → first receive.
     pub wait: Latency,
-    pub visible_level: Level,
-    pub in_flight_level: Level,
-    /// Messages held (visible + in flight + delayed), time-averaged: Little's L.
-    pub held_level: Level,
+    /// Messages visible, in flight, and held (visible + in flight +
+    /// delayed: Little's L), time-averaged (`mean_visible`, …).
+    levels: Levels<3>,
     /// Offered messages (published + rejected) when statistics were last reset.
     pub offered_mark: u64,
     /// Time in this queue of the messages that entered it since statistics
@@ -239,9 +238,7 @@ impl Queue {
             pushers_with_room: 0,
             c: QueueCounters::default(),
             wait: Latency::default(),
-            visible_level: Level::default(),
-            in_flight_level: Level::default(),
-            held_level: Level::default(),
+            levels: Levels::default(),
             offered_mark: 0,
             sojourn: Sojourn::default(),
             scratch: Vec::new(),
@@ -268,9 +265,24 @@ impl Queue {
 
     #[inline]
     fn track(&mut self, now: SimTime) {
-        self.visible_level.advance(now, self.visible_n);
-        self.in_flight_level.advance(now, self.in_flight_n);
-        self.held_level.advance(now, self.depth());
+        let held = [self.visible_n, self.in_flight_n, self.depth()];
+        self.levels.advance(now, held);
+    }
+
+    /// Mean messages visible since statistics were last reset, until `end`.
+    pub fn mean_visible(&self, end: SimTime) -> f64 {
+        self.levels.mean(end, 0, self.visible_n)
+    }
+
+    /// Mean messages in flight since statistics were last reset, until `end`.
+    pub fn mean_in_flight(&self, end: SimTime) -> f64 {
+        self.levels.mean(end, 1, self.in_flight_n)
+    }
+
+    /// Mean messages held (Little's L) since statistics were last reset,
+    /// until `end`.
+    pub fn mean_held(&self, end: SimTime) -> f64 {
+        self.levels.mean(end, 2, self.depth())
     }
 
     /// Publishes a new message (the arena assigns its id).
@@ -314,7 +326,9 @@ impl Queue {
 
     /// A publish past the API's checks (size, throughput quota): a blocked
     /// broker or a full queue may still refuse it. `bill` counts its 64 KiB
-    /// chunks (a batch's call is billed as a whole instead).
+    /// chunks (a batch's call is billed as a whole instead). Inlined into
+    /// its two callers: every publish goes through it.
+    #[inline(always)]
     fn admit(
         &mut self,
         arena: &mut Arena,
@@ -432,6 +446,9 @@ impl Queue {
         Changed(self.id)
     }
 
+    /// A message takes its place in the queue, delayed or visible. Inlined:
+    /// every publish passes here.
+    #[inline(always)]
     fn enter(&mut self, arena: &mut Arena, slot: u32, now: SimTime, delay: SimTime) {
         arena.set_entered(slot, now);
         let m = arena.get_mut(slot);
@@ -868,9 +885,7 @@ impl Queue {
     /// Restarts time-averaged statistics (end of warm-up).
     pub fn reset_stats(&mut self, now: SimTime) {
         self.wait = Latency::default();
-        self.visible_level.reset(now);
-        self.in_flight_level.reset(now);
-        self.held_level.reset(now);
+        self.levels.reset(now);
         self.offered_mark = self.offered();
         self.sojourn = Sojourn::since(now);
     }

@@ -35,15 +35,12 @@ impl Ready {
     }
 
     /// A message that became visible for the first time (new, delayed, dead-lettered).
-    #[inline]
+    /// Inlined at every publish; a FIFO group's line is `push_back_grouped`'s.
+    #[inline(always)]
     pub fn push_back(&mut self, slot: u32, key: u32) {
         match self {
             Ready::Standard(q) => q.push_back(slot),
-            Ready::Fifo { groups, ready } => {
-                let g = groups.entry(key).or_default();
-                g.msgs.push_back(slot);
-                list(g, key, ready);
-            }
+            Ready::Fifo { groups, ready } => push_back_grouped(groups, ready, slot, key),
         }
     }
 
@@ -177,6 +174,18 @@ impl Ready {
                 .count(),
         }
     }
+}
+
+#[inline(never)]
+fn push_back_grouped(
+    groups: &mut HashMap<u32, Group>,
+    ready: &mut VecDeque<u32>,
+    slot: u32,
+    key: u32,
+) {
+    let g = groups.entry(key).or_default();
+    g.msgs.push_back(slot);
+    list(g, key, ready);
 }
 
 #[inline]

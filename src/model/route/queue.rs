@@ -16,7 +16,9 @@ impl World {
         if !self.queues[qi].pushers.is_empty() {
             self.push_ready(qi, sim).covered();
         }
-        while self.queues[qi].has_pullable(sim.now()) {
+        // Nobody parked is the common case: asked first, it spares the
+        // look at what could be pulled.
+        while !self.queues[qi].waiters.is_empty() && self.queues[qi].has_pullable(sim.now()) {
             let Some(w) = self.queues[qi].waiters.pop_front() else {
                 break;
             };
