@@ -50,21 +50,36 @@ impl IntervalLatency {
         }
         // Time only moves forward: a later interval begins after `end`.
         if now > self.end {
-            self.index = now.div_ceil(self.interval);
-            self.end = self.index * self.interval;
-            self.values.clear();
-            if self.hist.count() > 0 {
-                self.hist.clear();
-            }
+            self.begin_interval(now);
         }
         // 1 µs resolution, as the run's own histogram.
         self.values.push(ns / 1_000);
         if self.values.len() == LISTED {
-            for &v in &self.values {
-                self.hist.record(v);
-            }
-            self.values.clear();
+            self.count_listed();
         }
+    }
+
+    /// The recorder moves on to the interval `now` falls in, empty. Out of
+    /// line as `count_listed`.
+    #[inline(never)]
+    fn begin_interval(&mut self, now: SimTime) {
+        self.index = now.div_ceil(self.interval);
+        self.end = self.index * self.interval;
+        self.values.clear();
+        if self.hist.count() > 0 {
+            self.hist.clear();
+        }
+    }
+
+    /// The listed values go into the histogram. Once per `LISTED` records:
+    /// kept out of line, so that `record` stays small enough to inline.
+    #[cold]
+    #[inline(never)]
+    fn count_listed(&mut self) {
+        for &v in &self.values {
+            self.hist.record(v);
+        }
+        self.values.clear();
     }
 
     /// Whether the recorder holds the interval that ends at `now` (a

@@ -120,6 +120,7 @@ impl Onward {
     }
 
     /// A dual write publishing before its write.
+    #[inline]
     pub fn publishes_first(&self) -> bool {
         self.outbox.is_none() && self.order == WriteOrder::PublishThenWrite
     }
@@ -326,18 +327,25 @@ impl Consumer {
     }
 
     /// A dual write publishing first: the publish goes before the work (it
-    /// steps when the broker answers). False for any other stage.
+    /// steps when the broker answers). False for any other stage. Inlined:
+    /// every message of every consumer asks, and for most the check is all.
+    #[inline]
     pub(crate) fn publish_before_write(&mut self, wi: usize, sim: &mut Scheduler<Event>) -> bool {
-        let Some(o) = self.onward.as_mut().filter(|o| o.publishes_first()) else {
+        if !self.onward.as_ref().is_some_and(|o| o.publishes_first()) {
             return false;
-        };
+        }
+        self.publish_first(wi, sim);
+        true
+    }
+
+    fn publish_first(&mut self, wi: usize, sim: &mut Scheduler<Event>) {
+        let o = self.onward.as_mut().expect("a stage publishing first");
         let n = o.draw_count();
         let d = if n > 0 { o.draw_publish() } else { 0 };
         let w = &mut self.workers[wi];
         w.onward_left = n;
         w.ahead = true;
         self.schedule_step(wi, Phase::Onward, d, sim);
-        true
     }
 
     /// A crash stops worker `wi` where it is: a write whose event it had not

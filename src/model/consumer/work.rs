@@ -200,7 +200,8 @@ impl Consumer {
 }
 
 /// A consumer lets go of a message; its slot is freed if it is done, and a
-/// side effect applied twice or more is counted.
+/// side effect applied twice or more is counted. Inlined: once a message.
+#[inline(always)]
 pub(crate) fn release(arena: &mut Arena, r: Receipt, applied_more_than_once: &mut u64) {
     arena.get_mut(r.slot).holders -= 1;
     if let Some(successes) = arena.release_if_done(r.slot)
@@ -212,7 +213,9 @@ pub(crate) fn release(arena: &mut Arena, r: Receipt, applied_more_than_once: &mu
 
 impl Consumer {
     /// Ends the worker's current phase after `d`, or at its invocation's
-    /// timeout if that comes first.
+    /// timeout if that comes first. Inlined: every message's processing
+    /// time passes here.
+    #[inline(always)]
     pub(crate) fn schedule_step(
         &mut self,
         wi: usize,
@@ -226,6 +229,7 @@ impl Consumer {
 
     /// The worker enters `phase`, which cancels its pending step, and the phase
     /// ends by a step at `end` (with `None`, only an answer ends it).
+    #[inline]
     pub(crate) fn enter_phase(
         &mut self,
         wi: usize,
@@ -277,6 +281,8 @@ impl Consumer {
     }
 
     /// The current message's own work, after `transfer` (its bytes arriving).
+    /// Inlined into `begin_message`, its caller for every message.
+    #[inline(always)]
     pub(crate) fn process(
         &mut self,
         wi: usize,

@@ -128,11 +128,22 @@ impl Dist {
         Dist::Constant(v)
     }
 
+    /// A draw. The constant and the exponential (the common processing and
+    /// service times) are drawn here, inlined into the caller; the other
+    /// kinds out of line, so that their code does not weigh on every call.
     #[inline]
     pub fn sample(&self, rng: &mut Rng) -> f64 {
         match self {
             Dist::Constant(v) => *v,
             Dist::Exponential(d) => d.sample(rng),
+            _ => self.sample_other(rng),
+        }
+    }
+
+    #[inline(never)]
+    fn sample_other(&self, rng: &mut Rng) -> f64 {
+        match self {
+            Dist::Constant(_) | Dist::Exponential(_) => unreachable!("drawn by `sample`"),
             Dist::Lognormal(d) => d.sample(rng),
             Dist::Gamma(d) => d.sample(rng),
             Dist::Uniform(lo, hi) => lo + (hi - lo) * rng.random::<f64>(),

@@ -24,12 +24,19 @@ fn live(arena: &Arena, e: &Entry, state: State) -> bool {
 }
 
 impl Deadlines {
-    #[inline]
+    /// Inlined into every receive and delayed publish; an entry out of
+    /// order (rare) goes to the heap out of line.
+    #[inline(always)]
     pub fn push(&mut self, deadline: SimTime, slot: u32, generation: u32) {
         match self.ordered.back() {
-            Some(b) if b.0 > deadline => self.heap.push(Reverse((deadline, slot, generation))),
+            Some(b) if b.0 > deadline => self.push_out_of_order((deadline, slot, generation)),
             _ => self.ordered.push_back((deadline, slot, generation)),
         }
+    }
+
+    #[inline(never)]
+    fn push_out_of_order(&mut self, e: Entry) {
+        self.heap.push(Reverse(e));
     }
 
     /// Drops stale entries at the heads; returns the earliest live deadline.

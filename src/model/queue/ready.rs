@@ -59,7 +59,16 @@ impl Ready {
     }
 
     /// A message of group `key` left flight without coming back (deleted).
+    /// Inlined: for a standard queue the check is all it costs.
+    #[inline]
     pub fn settle(&mut self, key: u32) {
+        if let Ready::Fifo { .. } = self {
+            self.settle_group(key);
+        }
+    }
+
+    #[inline(never)]
+    fn settle_group(&mut self, key: u32) {
         if let Ready::Fifo { groups, ready } = self
             && let Some(g) = groups.get_mut(&key)
         {
@@ -116,7 +125,16 @@ impl Ready {
     }
 
     /// End of a receive: groups with messages in flight leave the ready list.
+    /// Inlined as `settle`.
+    #[inline]
     pub fn end_receive(&mut self) {
+        if let Ready::Fifo { .. } = self {
+            self.unlist_blocked();
+        }
+    }
+
+    #[inline(never)]
+    fn unlist_blocked(&mut self) {
         if let Ready::Fifo { groups, ready } = self {
             while let Some(&key) = ready.front() {
                 let g = groups.get_mut(&key).expect("listed group exists");
