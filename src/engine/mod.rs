@@ -224,7 +224,7 @@ impl<E: Copy> Engine<E> {
                     return Stop::Stalled(same);
                 }
                 if limits.stall_events - same <= STALL_KEPT as u64 {
-                    self.stalled_on.push(ev.clone());
+                    self.stalled_on.push(ev);
                 }
             } else {
                 instant = t;
