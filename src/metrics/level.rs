@@ -5,37 +5,23 @@
 
 use crate::engine::SimTime;
 
+/// One level: [`Levels`] of one.
 #[derive(Clone, Debug, Default)]
-pub struct Level {
-    area: u128,
-    last: SimTime,
-    start: SimTime,
-}
+pub struct Level(Levels<1>);
 
 impl Level {
     #[inline]
     pub fn advance(&mut self, now: SimTime, held_since_last: u64) {
-        if now > self.last {
-            self.area += (now - self.last) as u128 * held_since_last as u128;
-            self.last = now;
-        }
+        self.0.advance(now, [held_since_last]);
     }
 
     pub fn reset(&mut self, now: SimTime) {
-        self.area = 0;
-        self.start = now;
-        self.last = now;
+        self.0.reset(now);
     }
 
     /// Mean level over [start, now], `current` being the value held since the last change.
     pub fn mean(&self, now: SimTime, current: u64) -> f64 {
-        let area = self.area + now.saturating_sub(self.last) as u128 * current as u128;
-        let span = now.saturating_sub(self.start);
-        if span == 0 {
-            0.0
-        } else {
-            area as f64 / span as f64
-        }
+        self.0.mean(now, 0, current)
     }
 }
 
