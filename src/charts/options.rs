@@ -25,8 +25,7 @@ impl Formats {
     }
 }
 
-/// The largest `--scale`: a PNG is drawn supersampled, and 4× (5120×2880) is
-/// ~180 MB of canvas already.
+/// The largest `--scale`: 4× (5120×2880) is ~60 MB of canvas already.
 pub const MAX_SCALE: u32 = 4;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -37,9 +37,9 @@ pub const PALETTE: [RGBColor; 7] = [
 /// Output size of raster charts in pixels (SVG uses the same user units).
 pub const WIDTH: u32 = 1280;
 pub const HEIGHT: u32 = 720;
-/// PNGs are drawn this many times larger and box-filtered down: plotters' bitmap
-/// rasteriser does not anti-alias lines, supersampling does.
-pub const SUPERSAMPLE: u32 = 2;
+/// PNG coordinates are whole numbers in units of 1/this pixel (lines keep
+/// their sub-pixel positions; the rasteriser antialiases them).
+pub const RASTER_UNITS_PER_PIXEL: u32 = 4;
 /// SVG coordinates are whole numbers in units of 1/this pixel (smooth lines).
 pub const SVG_UNITS_PER_PIXEL: u32 = 4;
 

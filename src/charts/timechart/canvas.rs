@@ -21,10 +21,14 @@ pub(crate) trait Backend: DrawingBackend<ErrorType: 'static> {}
 
 impl<DB: DrawingBackend<ErrorType: 'static>> Backend for DB {}
 
-/// A drawing area plus the factor from output pixels to its pixels.
+/// A drawing area plus the factors from output pixels to its coordinates
+/// and to its font sizes.
 pub(crate) struct Canvas<'a, DB: Backend> {
     pub(crate) area: &'a DrawingArea<DB, Shift>,
     pub(crate) scale: f64,
+    /// The raster takes coordinates in fractions of its pixels but fonts in
+    /// pixels; the SVG takes both in its units.
+    pub(crate) text_scale: f64,
     pub(crate) svg: bool,
 }
 
@@ -105,20 +109,7 @@ impl<DB: Backend> Canvas<'_, DB> {
             filled: false,
             stroke_width: (width * self.scale).round().max(1.0) as u32,
         };
-        if self.svg || style.stroke_width <= 1 || pts.len() <= 2 {
-            return self.draw(&PathElement::new(pts, style));
-        }
-        // The bitmap backend fills a wide polyline as one polygon, which leaves holes
-        // where a dense, zig-zagging line crosses itself; stroke segment by segment
-        // and round the joints instead.
-        let radius = style.stroke_width / 2;
-        for seg in pts.windows(2) {
-            self.draw(&PathElement::new(seg.to_vec(), style))?;
-        }
-        for p in &pts[1..pts.len() - 1] {
-            self.draw(&Circle::new(*p, radius, color.filled()))?;
-        }
-        Ok(())
+        self.draw(&PathElement::new(pts, style))
     }
 
     /// Dashes measured along the whole polyline, so the pattern continues across
@@ -177,7 +168,7 @@ impl<DB: Backend> Canvas<'_, DB> {
         } else {
             spec.size
         };
-        let mut f = font(size * self.scale, spec.bold);
+        let mut f = font(size * self.text_scale, spec.bold);
         if spec.up {
             f = f.transform(FontTransform::Rotate270);
         }

@@ -9,8 +9,9 @@ use super::lines::PlotLine;
 use super::rect::Rect;
 use crate::charts::style;
 
-/// Revealed when at least this share of a line's length is under later lines.
-const HIDDEN_SHARE: f64 = 0.9;
+/// Revealed when at least this many tenths of a line's length are under
+/// later lines (in tenths so that the test is exact, in integers).
+const HIDDEN_TENTHS: usize = 9;
 /// Sample spacing along a polyline, in pixels.
 const STEP: f64 = 1.0;
 
@@ -83,18 +84,45 @@ impl Coverage {
         }
     }
 
-    /// The share of the line's samples on painted pixels; None for a line
-    /// with nothing on the plot.
-    fn covered(&self, line: &PlotLine) -> Option<f64> {
-        let (mut on, mut all) = (0usize, 0usize);
+    /// Whether at least `HIDDEN_TENTHS` of the line's samples on the plot are
+    /// on painted pixels (none on the plot: not hidden). Stops at the first
+    /// uncovered sample that makes the share unreachable even if every other
+    /// sample were on the plot and covered: most lines are not hidden, and
+    /// that shows after a tenth of their length or less.
+    fn hidden(&self, line: &PlotLine) -> bool {
+        let most = sample_count(line);
+        let (mut on, mut all, mut missed) = (0usize, 0usize, 0usize);
         for p in samples(line) {
             if let Some(i) = self.cell(p) {
                 all += 1;
-                on += usize::from(self.painted[i]);
+                if self.painted[i] {
+                    on += 1;
+                } else {
+                    missed += 1;
+                    if missed * 10 > most * (10 - HIDDEN_TENTHS) {
+                        return false;
+                    }
+                }
             }
         }
-        (all > 0).then(|| on as f64 / all as f64)
+        all > 0 && on * 10 >= all * HIDDEN_TENTHS
     }
+}
+
+/// Sample points of a segment: one every `STEP` pixels, at least one.
+fn steps((x0, y0): (f64, f64), (x1, y1): (f64, f64)) -> usize {
+    ((x1 - x0).hypot(y1 - y0) / STEP).ceil().max(1.0) as usize
+}
+
+/// How many points `samples` yields, without making them.
+fn sample_count(line: &PlotLine) -> usize {
+    line.polylines
+        .iter()
+        .map(|poly| match poly.len() {
+            1 => 1,
+            _ => poly.windows(2).map(|w| steps(w[0], w[1])).sum(),
+        })
+        .sum()
 }
 
 /// Points every `STEP` pixels along each polyline (a lone point as itself).
@@ -104,7 +132,7 @@ fn samples(line: &PlotLine) -> impl Iterator<Item = (f64, f64)> + '_ {
         poly.windows(2)
             .flat_map(|w| {
                 let ((x0, y0), (x1, y1)) = (w[0], w[1]);
-                let n = ((x1 - x0).hypot(y1 - y0) / STEP).ceil().max(1.0) as usize;
+                let n = steps(w[0], w[1]);
                 (0..n).map(move |k| {
                     let t = k as f64 / n as f64;
                     (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
@@ -118,17 +146,18 @@ fn samples(line: &PlotLine) -> impl Iterator<Item = (f64, f64)> + '_ {
 /// drawing order (indices into `lines`).
 pub(super) fn reveal(lines: &mut [PlotLine], order: &[usize], plot: Rect) {
     let mut cover = Coverage::new(plot);
-    for &i in order.iter().rev() {
+    for (k, &i) in order.iter().enumerate().rev() {
+        // The top line has nothing over it, and nothing lies under the
+        // bottom one: neither needs the other half of the work.
+        let top = k + 1 == order.len();
         // Areas are shaded, not stroked over: their outline is their own.
-        if !lines[i].fill
-            && cover
-                .covered(&lines[i])
-                .is_some_and(|share| share >= HIDDEN_SHARE)
-        {
+        if !top && !lines[i].fill && cover.hidden(&lines[i]) {
             lines[i].revealed = true;
             lines[i].dashed = true;
         }
-        cover.paint(&lines[i]);
+        if k > 0 {
+            cover.paint(&lines[i]);
+        }
     }
 }
 
@@ -171,5 +200,20 @@ mod tests {
         ];
         reveal(&mut lines, &[0, 1], plot);
         assert!(!lines[0].revealed);
+    }
+
+    #[test]
+    fn a_line_is_revealed_only_when_nine_tenths_of_it_are_covered() {
+        let plot = rect(0.0, 0.0, 200.0, 100.0);
+        let under = || line("under", vec![(0.0, 50.0), (200.0, 50.0)]);
+        let over = |to: f64| line("over", vec![(0.0, 50.0), (to, 50.0)]);
+        // Covered up to x = 170 (plus the line's half width): 86 %.
+        let mut lines = vec![under(), over(170.0)];
+        reveal(&mut lines, &[0, 1], plot);
+        assert!(!lines[0].revealed);
+        // Covered up to x = 185: 93.5 %.
+        let mut lines = vec![under(), over(185.0)];
+        reveal(&mut lines, &[0, 1], plot);
+        assert!(lines[0].revealed);
     }
 }

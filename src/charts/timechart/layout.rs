@@ -47,20 +47,35 @@ impl Plan {
     /// axis title, never over the data: a first pass finds the legend's rows,
     /// a second leaves room for them.
     pub(super) fn new(chart: &TimeChart, x_scale: XScale) -> Result<Plan, DrawError> {
-        let first = Plan::with_room_below(chart, x_scale, 0.0)?;
+        // Which lines are hidden changes the legend's rows only through
+        // equal rows merged (a revealed line's swatch is dashed), and rows of
+        // series are equal only if their labels are: with no label repeated,
+        // the first pass leaves out that check, the costliest part of a plan.
+        let labels_repeat = labels_repeat(chart);
+        let first = Plan::with_room_below(chart, x_scale, 0.0, labels_repeat)?;
         let Some(legend) = first.legend else {
-            return Ok(first);
+            return if labels_repeat {
+                Ok(first)
+            } else {
+                Plan::with_room_below(chart, x_scale, 0.0, true)
+            };
         };
         let below = legend.height() + LEGEND_GAP;
-        let mut plan = Plan::with_room_below(chart, x_scale, below)?;
+        let mut plan = Plan::with_room_below(chart, x_scale, below, true)?;
         if let Some(l) = plan.legend.as_mut() {
             l.move_to_bottom(f64::from(style::HEIGHT) - style::PAD);
         }
         Ok(plan)
     }
 
-    /// The plan with `below` pixels left free at the bottom for the legend.
-    fn with_room_below(chart: &TimeChart, x_scale: XScale, below: f64) -> Result<Plan, DrawError> {
+    /// The plan with `below` pixels left free at the bottom for the legend;
+    /// without `reveal`, hidden lines are left as they are.
+    fn with_room_below(
+        chart: &TimeChart,
+        x_scale: XScale,
+        below: f64,
+        reveal: bool,
+    ) -> Result<Plan, DrawError> {
         let data = CleanInput::new(chart, x_scale)?;
         let mut texts = Vec::new();
         let plot_t = header(&chart.title, chart.subtitle.as_deref(), &mut texts)? + HEADER_GAP;
@@ -87,8 +102,10 @@ impl Plan {
         let map = Mapper { plot, x: &x };
         let mut lines = plot_lines(chart, &data, &map, &y, y2.as_ref());
         // Before the legend: a revealed line's swatch is dashed too.
-        let order = drawing_order(&lines);
-        hidden::reveal(&mut lines, &order, plot);
+        if reveal {
+            let order = drawing_order(&lines);
+            hidden::reveal(&mut lines, &order, plot);
+        }
         super::lines::tell_twins_apart(&mut lines);
         let limits: Vec<(&Limit, f64)> = data
             .limits
@@ -125,6 +142,15 @@ impl Plan {
         plan.legend = Legend::place(entries, &plan)?;
         Ok(plan)
     }
+}
+
+/// Whether two series (of either axis) share a non-empty label.
+fn labels_repeat(chart: &TimeChart) -> bool {
+    let labels: Vec<&str> = (chart.series.iter().chain(&chart.series2))
+        .map(|s| s.label.as_str())
+        .filter(|l| !l.is_empty())
+        .collect();
+    (1..labels.len()).any(|i| labels[..i].contains(&labels[i]))
 }
 
 /// Maps data to pixels inside the plot rectangle.

@@ -2,8 +2,8 @@
 //! windows, written as PNG and SVG.
 //!
 //! `layout` computes everything once, in output pixels (axes and ticks, labels,
-//! legend, downsampled lines); `draw` then paints that plan twice, onto a
-//! supersampled bitmap for the PNG and onto an SVG document (`render`). Axes are
+//! legend, downsampled lines); `draw` then paints that plan twice, onto an
+//! antialiased raster for the PNG and onto an SVG document (`render`). Axes are
 //! drawn by hand rather than with plotters' mesh so that both y axes share grid
 //! lines, counts get whole-number ticks and log axes get ticks on 1-2-5 multiples
 //! or decades.
@@ -15,10 +15,12 @@ pub(crate) mod canvas;
 mod clean_input;
 mod downsample;
 mod draw;
+mod glyphs;
 mod hidden;
 mod layout;
 mod legend;
 mod lines;
+mod raster;
 pub(crate) mod rect;
 pub(crate) mod render;
 pub(crate) mod span_axis;
