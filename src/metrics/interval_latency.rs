@@ -16,9 +16,11 @@ use crate::engine::SimTime;
 /// A histogram of latencies up to minutes spans ~20,000 counts: zeroing it at
 /// every interval and merging and scanning it at every sample cost more than
 /// the run itself when an interval holds a few hundred values (a sweep's
-/// short runs: half their instructions). A list costs per value, and past
-/// this many the histogram's fixed cost is small beside the values'.
-const LISTED: usize = 4096;
+/// short runs: half their instructions), and still ~70 instructions a
+/// message when it holds thousands (M/M/10's 1000 s intervals, ~9,000
+/// values). A list costs per value, and this many take no more memory than
+/// the histogram they stand for.
+const LISTED: usize = 16_384;
 
 #[derive(Clone, Debug, Default)]
 pub struct IntervalLatency {

@@ -40,7 +40,10 @@ impl ArrivalProcess {
         self
     }
 
-    /// The next arrival time, or None when the process is done.
+    /// The next arrival time, or None when the process is done. Inlined:
+    /// drawn at every publish, where a call's frame and its returned
+    /// `Option` through memory were a third of its own instructions.
+    #[inline]
     pub fn next_time(&mut self) -> Option<SimTime> {
         if std::mem::take(&mut self.at_start) {
             return (self.t_s < self.stop_s).then(|| from_secs(self.t_s));
