@@ -9,7 +9,7 @@
 //! Intervals are numbered as the rows of the series count them: the row at t
 //! covers (t − interval, t].
 
-use super::histogram::{LogLinear, value_at_quantile_of};
+use super::histogram::{LogLinear, values_at_quantiles_of};
 use crate::engine::SimTime;
 
 /// Latencies an interval keeps as values before they go into its histogram.
@@ -95,7 +95,7 @@ impl IntervalLatency {
 /// The quantiles of the latencies recorded in the interval ending at `now`
 /// across `recorders`, in seconds; NaN for an interval in which nothing
 /// completed (a gap on the chart, not a latency of zero). The same numbers
-/// as one histogram of them all (`value_at_quantile_of`).
+/// as one histogram of them all (`values_at_quantiles_of`).
 pub fn quantiles_s<'a>(
     recorders: impl Iterator<Item = &'a IntervalLatency>,
     now: SimTime,
@@ -108,10 +108,8 @@ pub fn quantiles_s<'a>(
     let to_s = |us: u64| us as f64 / 1e6;
     if held.iter().all(|r| r.hist.count() == 0) {
         let mut values: Vec<u64> = held.iter().flat_map(|r| r.values.iter().copied()).collect();
-        return quantiles
-            .iter()
-            .map(|&q| to_s(value_at_quantile_of(&mut values, q)))
-            .collect();
+        let at = values_at_quantiles_of(&mut values, quantiles);
+        return at.into_iter().map(to_s).collect();
     }
     let mut all = LogLinear::default();
     for r in held {

@@ -347,7 +347,7 @@ impl Producer {
     /// A new message with this producer's attributes; `queue` set by the caller.
     /// Inlined: made in its caller's frame, the message is not copied into
     /// the publish's argument (88 bytes a publish) and the call costs no frame.
-    #[inline]
+    #[inline(always)]
     pub fn make_message(&mut self, now: SimTime, queue: u16) -> Message {
         let mut m = Message::new(now, queue);
         self.c.made += 1;
