@@ -353,7 +353,9 @@ impl Queue {
                 Overflow::DropOldest => self.drop_oldest(arena, now, false),
                 Overflow::DropHead => self.drop_oldest(arena, now, self.p.dlq.is_some()),
                 Overflow::RejectPublishDlx => {
-                    self.refuse_to_dlq(arena, &m);
+                    // A copy made here: the message itself never leaves its
+                    // caller's frame, where the publish keeps it in registers.
+                    self.refuse_to_dlq(arena, m.clone());
                     false
                 }
             };
@@ -523,11 +525,10 @@ impl Queue {
     /// (it may retry it) and a copy of it goes to the DLQ — a new message in
     /// the books (`Accounted`: produced), as RabbitMQ's dead-lettered copy is
     /// one the publisher's retry would duplicate.
-    fn refuse_to_dlq(&mut self, arena: &mut Arena, m: &Message) {
+    fn refuse_to_dlq(&mut self, arena: &mut Arena, mut copy: Message) {
         if self.p.dlq.is_none() {
             return; // validation refuses this; a refusal all the same
         }
-        let mut copy = m.clone();
         copy.queue = self.id.0;
         copy.origin = self.id.0;
         let slot = arena.insert(copy);
