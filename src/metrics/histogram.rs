@@ -226,7 +226,11 @@ mod tests {
                 let one = values_at_quantiles_of(&mut values, &[q]);
                 assert_eq!(one, [want[i]], "round {round} q {q}");
             }
-            assert_eq!(values_at_quantiles_of(&mut values, &qs), want, "round {round}");
+            assert_eq!(
+                values_at_quantiles_of(&mut values, &qs),
+                want,
+                "round {round}"
+            );
             let mixed = [0.99, 0.25, 1.0, 0.0, 0.5, 0.5];
             let got = values_at_quantiles_of(&mut values, &mixed);
             let want: Vec<u64> = mixed.iter().map(|&q| h.value_at_quantile(q)).collect();
