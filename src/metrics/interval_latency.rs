@@ -9,16 +9,18 @@
 //! Intervals are numbered as the rows of the series count them: the row at t
 //! covers (t − interval, t].
 
-use super::histogram::{LogLinear, value_at_quantile_of};
+use super::histogram::{LogLinear, values_at_quantiles_of};
 use crate::engine::SimTime;
 
 /// Latencies an interval keeps as values before they go into its histogram.
 /// A histogram of latencies up to minutes spans ~20,000 counts: zeroing it at
 /// every interval and merging and scanning it at every sample cost more than
 /// the run itself when an interval holds a few hundred values (a sweep's
-/// short runs: half their instructions). A list costs per value, and past
-/// this many the histogram's fixed cost is small beside the values'.
-const LISTED: usize = 4096;
+/// short runs: half their instructions), and still ~70 instructions a
+/// message when it holds thousands (M/M/10's 1000 s intervals, ~9,000
+/// values). A list costs per value, and this many take no more memory than
+/// the histogram they stand for.
+const LISTED: usize = 16_384;
 
 #[derive(Clone, Debug, Default)]
 pub struct IntervalLatency {
@@ -93,7 +95,7 @@ impl IntervalLatency {
 /// The quantiles of the latencies recorded in the interval ending at `now`
 /// across `recorders`, in seconds; NaN for an interval in which nothing
 /// completed (a gap on the chart, not a latency of zero). The same numbers
-/// as one histogram of them all (`value_at_quantile_of`).
+/// as one histogram of them all (`values_at_quantiles_of`).
 pub fn quantiles_s<'a>(
     recorders: impl Iterator<Item = &'a IntervalLatency>,
     now: SimTime,
@@ -106,10 +108,8 @@ pub fn quantiles_s<'a>(
     let to_s = |us: u64| us as f64 / 1e6;
     if held.iter().all(|r| r.hist.count() == 0) {
         let mut values: Vec<u64> = held.iter().flat_map(|r| r.values.iter().copied()).collect();
-        return quantiles
-            .iter()
-            .map(|&q| to_s(value_at_quantile_of(&mut values, q)))
-            .collect();
+        let at = values_at_quantiles_of(&mut values, quantiles);
+        return at.into_iter().map(to_s).collect();
     }
     let mut all = LogLinear::default();
     for r in held {

@@ -40,7 +40,10 @@ impl ArrivalProcess {
         self
     }
 
-    /// The next arrival time, or None when the process is done.
+    /// The next arrival time, or None when the process is done. Inlined:
+    /// drawn at every publish, where a call's frame and its returned
+    /// `Option` through memory were a third of its own instructions.
+    #[inline(always)]
     pub fn next_time(&mut self) -> Option<SimTime> {
         if std::mem::take(&mut self.at_start) {
             return (self.t_s < self.stop_s).then(|| from_secs(self.t_s));
@@ -54,7 +57,10 @@ impl ArrivalProcess {
     }
 
     /// Thinning (Lewis–Shedler) against the profile's per-segment bound; memoryless,
-    /// so a candidate past a segment's end restarts from that end.
+    /// so a candidate past a segment's end restarts from that end. Inlined
+    /// into `next_time`, as it: a call would save and restore six registers
+    /// around a loop that takes one turn for a flat profile.
+    #[inline(always)]
     fn next_poisson(&mut self) -> Option<f64> {
         let mut t = self.t_s;
         loop {

@@ -105,6 +105,9 @@ pub struct Producer {
     pub batch: Option<batch::SendBatch>,
     /// Kafka's producer client (`[producer.kafka]`).
     pub kafka: Option<kafka::KafkaProducer>,
+    /// Its messages draw an attribute (a size, a key, poison, a cost): fixed
+    /// at build, so that a producer drawing none pays one test a message.
+    draws: bool,
 }
 
 /// A message waiting in the buffer for its next publish attempt.
@@ -304,6 +307,10 @@ impl Producer {
                     stream(seed, &format!("producer.{}.retry", p.name), rep),
                 )
             }),
+            draws: p.size.is_some()
+                || p.zipf.is_some()
+                || p.poison_probability > 0.0
+                || p.cost.is_some(),
             p,
             c: ProducerCounters::default(),
             batch: None,
@@ -345,31 +352,37 @@ impl Producer {
     }
 
     /// A new message with this producer's attributes; `queue` set by the caller.
+    /// Inlined: made in its caller's frame, the message is not copied into
+    /// the publish's argument (88 bytes a publish) and the call costs no frame.
+    #[inline(always)]
     pub fn make_message(&mut self, now: SimTime, queue: u16) -> Message {
         let mut m = Message::new(now, queue);
         self.c.made += 1;
-        m.size = match &self.p.size {
-            // Rounded to whole bytes, at least one, within the field.
-            Some(d) => d
-                .sample(&mut self.size_rng)
-                .round()
-                .clamp(1.0, f64::from(u32::MAX)) as u32,
-            None => self.p.size_bytes,
-        };
-        self.c.payload_bytes += u64::from(m.size);
-        if let Some(z) = &self.p.zipf {
-            m.key = (z.sample(&mut self.keys_rng) as u32).saturating_sub(1);
-            if self.p.key_parts > 1 {
-                m.key = m.key * self.p.key_parts + self.keys_rng.random_range(0..self.p.key_parts);
+        m.size = self.p.size_bytes;
+        if self.draws {
+            if let Some(d) = &self.p.size {
+                // Rounded to whole bytes, at least one, within the field.
+                m.size = d
+                    .sample(&mut self.size_rng)
+                    .round()
+                    .clamp(1.0, f64::from(u32::MAX)) as u32;
+            }
+            if let Some(z) = &self.p.zipf {
+                m.key = (z.sample(&mut self.keys_rng) as u32).saturating_sub(1);
+                if self.p.key_parts > 1 {
+                    m.key =
+                        m.key * self.p.key_parts + self.keys_rng.random_range(0..self.p.key_parts);
+                }
+            }
+            if self.p.poison_probability > 0.0 {
+                m.poison = self.poison_rng.random_bool(self.p.poison_probability);
+                self.c.poison += u64::from(m.poison);
+            }
+            if let Some(c) = &self.p.cost {
+                m.cost = c.sample(&mut self.cost_rng) as f32;
             }
         }
-        if self.p.poison_probability > 0.0 {
-            m.poison = self.poison_rng.random_bool(self.p.poison_probability);
-            self.c.poison += u64::from(m.poison);
-        }
-        if let Some(c) = &self.p.cost {
-            m.cost = c.sample(&mut self.cost_rng) as f32;
-        }
+        self.c.payload_bytes += u64::from(m.size);
         m
     }
 

@@ -17,16 +17,21 @@ impl World {
             self.push_ready(qi, sim).covered();
         }
         // Nobody parked is the common case: asked first, it spares the
-        // look at what could be pulled.
-        while !self.queues[qi].waiters.is_empty() && self.queues[qi].has_pullable(sim.now()) {
-            let Some(w) = self.queues[qi].waiters.pop_front() else {
-                break;
+        // look at what could be pulled. The queue is looked up once per
+        // receiver served: a handler may reach every queue.
+        loop {
+            let q = &mut self.queues[qi];
+            if q.waiters.is_empty() || !q.has_pullable(sim.now()) {
+                q.wake_for_quota(sim.now());
+                q.arm(&self.arena, sim);
+                return;
+            }
+            let Some(w) = q.waiters.pop_front() else {
+                unreachable!("a receiver is parked");
             };
             let wi = w.worker.index();
             self.on_consumer(w.consumer.index(), sim, |c, cx, sim| c.served(wi, cx, sim));
         }
-        self.queues[qi].wake_for_quota(sim.now());
-        self.queues[qi].arm(&self.arena, sim);
     }
 
     /// A prefetch worker is there: the queue pushes what it has visible, then
