@@ -96,7 +96,7 @@ impl<DB: Backend> Canvas<'_, DB> {
         dashed: bool,
     ) -> Drawn {
         if dashed {
-            self.dashed(pts, color, width)
+            self.dashed(pts, color, width, 0.0)
         } else {
             self.path(pts, color, width)
         }
@@ -112,12 +112,21 @@ impl<DB: Backend> Canvas<'_, DB> {
         self.draw(&PathElement::new(pts, style))
     }
 
+    /// A dashed polyline whose dashes fall in the gaps of a dashed line
+    /// drawn on the same points before it: the pattern starts with its gap.
+    /// A line revealed from under a dashed one would otherwise lay its
+    /// dashes exactly over the other's, which then could not be seen at all.
+    pub(crate) fn dashed_in_gaps(&self, pts: &[(f64, f64)], color: RGBAColor, width: f64) -> Drawn {
+        self.dashed(pts, color, width, style::DASH.0)
+    }
+
     /// Dashes measured along the whole polyline, so the pattern continues across
-    /// short segments instead of restarting at each data point.
-    fn dashed(&self, pts: &[(f64, f64)], color: RGBAColor, width: f64) -> Drawn {
+    /// short segments instead of restarting at each data point; `phase` is how far
+    /// into the on+off period the line starts.
+    fn dashed(&self, pts: &[(f64, f64)], color: RGBAColor, width: f64, phase: f64) -> Drawn {
         let (on, off) = style::DASH;
         let mut dash: Vec<(f64, f64)> = Vec::new();
-        let mut pos = 0.0; // distance into the current on+off period
+        let mut pos = phase; // distance into the current on+off period
         for seg in pts.windows(2) {
             let (a, b) = (seg[0], seg[1]);
             let len = (b.0 - a.0).hypot(b.1 - a.1);
@@ -203,5 +212,61 @@ impl<DB: Backend> Canvas<'_, DB> {
 
     pub(crate) fn placed(&self, t: &PlacedText) -> Drawn {
         self.text(&t.text, t.x, t.y, &t.spec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::timechart::raster::{Raster, rgb, white_pixmap};
+    use plotters::prelude::IntoDrawingArea;
+    use plotters::style::RGBColor;
+
+    /// The colours along a horizontal line 120 pixels long at y = 10, drawn
+    /// dashed in red, then `over` in blue on the same points.
+    fn along(over: impl Fn(&Canvas<Raster>, &[(f64, f64)]) -> Drawn) -> Vec<[u8; 3]> {
+        let mut pixmap = white_pixmap(140, 20).expect("pixmap");
+        {
+            let raster = Raster {
+                pixmap: &mut pixmap,
+                units: 4,
+            };
+            let area = raster.into_drawing_area();
+            let c = Canvas {
+                area: &area,
+                scale: 4.0,
+                text_scale: 1.0,
+                svg: false,
+            };
+            let pts = [(10.0, 10.5), (130.0, 10.5)];
+            c.line(&pts, RGBColor(255, 0, 0).to_rgba(), 2.0, true)
+                .unwrap();
+            over(&c, &pts).unwrap();
+            area.present().unwrap();
+        }
+        let rgb = rgb(&pixmap);
+        (10..130)
+            .map(|x| {
+                let i = (10 * 140 + x) * 3;
+                [rgb[i], rgb[i + 1], rgb[i + 2]]
+            })
+            .collect()
+    }
+
+    fn count(pixels: &[[u8; 3]], colour: [u8; 3]) -> usize {
+        pixels.iter().filter(|&&p| p == colour).count()
+    }
+
+    #[test]
+    fn a_revealed_line_leaves_a_dashed_line_beneath_it_visible() {
+        let (red, blue) = ([255, 0, 0], [0, 0, 255]);
+        let blue_line = RGBColor(0, 0, 255).to_rgba();
+        // The same dashes over the red ones hide them all.
+        let same = along(|c, pts| c.line(pts, blue_line, 2.0, true));
+        assert_eq!(count(&same, red), 0, "{same:?}");
+        // In the gaps: both colours, each over a fair share of the line.
+        let gaps = along(|c, pts| c.dashed_in_gaps(pts, blue_line, 2.0));
+        let (r, b) = (count(&gaps, red), count(&gaps, blue));
+        assert!(r >= 30 && b >= 50, "red {r}, blue {b} of 120");
     }
 }

@@ -140,6 +140,8 @@ fn draw_data<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
         for poly in &line.polylines {
             match poly.as_slice() {
                 [p] => c.dot(*p, style::LINE_WIDTH * 1.25, color)?,
+                // Revealed from under other lines, which may be dashed too.
+                _ if line.revealed => c.dashed_in_gaps(poly, color, style::LINE_WIDTH)?,
                 _ => c.line(poly, color, style::LINE_WIDTH, line.dashed)?,
             }
         }
