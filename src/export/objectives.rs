@@ -38,9 +38,18 @@ pub fn slo_line(c: &SloCheck) -> String {
 
 /// The cost in one line: total, per hour, per million, per success.
 pub fn cost_line(c: &Cost) -> String {
+    format!("{}: {}", cost_total(c), cost_rates(c))
+}
+
+/// The run's total cost: `$0.7815 over the run`.
+pub fn cost_total(c: &Cost) -> String {
+    format!("{} over the run", dollars(c.total))
+}
+
+/// The cost's rates: per hour, per million messages, per success.
+pub fn cost_rates(c: &Cost) -> String {
     format!(
-        "{} over the run: {}/h, {} per million messages, {} per successful message (list prices, docs/cost.md)",
-        dollars(c.total),
+        "{}/h, {} per million messages, {} per successful message (list prices, docs/cost.md)",
         dollars(c.per_hour),
         c.per_million_messages.map_or("–".into(), dollars),
         c.per_successful_message.map_or("–".into(), dollars),

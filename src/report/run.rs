@@ -403,10 +403,13 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
         .get("cost")
         .and_then(|c| serde_json::from_value::<crate::cost::Cost>(c.clone()).ok())
     {
+        // The total as the number; its rates in the note, which wraps (a
+        // number cell does not, and the whole line widened the column past
+        // the page).
         rows.push(Row::new(
             "cost",
-            crate::export::objectives::cost_line(&c),
-            "the cost model, docs/cost.md",
+            crate::export::objectives::cost_total(&c),
+            crate::export::objectives::cost_rates(&c),
         ));
     }
     for t in items(v, "theory") {
