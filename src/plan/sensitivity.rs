@@ -3,7 +3,7 @@
 //! the cost (drawn as a tornado chart).
 
 use super::PlannerError;
-use super::decide::{Evaluation, Evaluator};
+use super::decide::{Evaluation, Evaluator, SloStat};
 use super::keys::{Key, as_f64};
 use serde::Serialize;
 
@@ -18,6 +18,8 @@ pub struct Swing {
     /// chosen point, and with the key low and high.
     pub metric: String,
     pub metric_base: Option<f64>,
+    /// That SLO's target: the metric holds at or below it.
+    pub metric_target: Option<f64>,
     pub metric_low: Option<f64>,
     pub metric_high: Option<f64>,
     pub cost_base: f64,
@@ -43,12 +45,12 @@ fn moved(key: &Key, base: &toml::Value, factor: f64) -> toml::Value {
     }
 }
 
-fn metric(e: &Evaluation) -> (String, Option<f64>) {
+/// The SLO a tornado shows: the first with a value of its own.
+fn metric(e: &Evaluation) -> Option<&SloStat> {
     e.slo
         .iter()
         .find(|s| s.name != "no_collapse" && s.name != "no_degraded")
         .or(e.slo.first())
-        .map_or((String::new(), None), |s| (s.name.clone(), s.mean))
 }
 
 pub fn swings(
@@ -57,7 +59,10 @@ pub fn swings(
     chosen: &Evaluation,
     percent: f64,
 ) -> Result<Vec<Swing>, PlannerError> {
-    let (name, metric_base) = metric(chosen);
+    let chosen_metric = metric(chosen);
+    let name = chosen_metric.map_or(String::new(), |s| s.name.clone());
+    let metric_base = chosen_metric.and_then(|s| s.mean);
+    let metric_target = chosen_metric.map(|s| s.target);
     let mut out = vec![];
     for (i, k) in keys.iter().enumerate() {
         let base = chosen.values[i].clone();
@@ -75,8 +80,9 @@ pub fn swings(
             high,
             metric: name.clone(),
             metric_base,
-            metric_low: metric(&lo).1,
-            metric_high: metric(&hi).1,
+            metric_target,
+            metric_low: metric(&lo).and_then(|s| s.mean),
+            metric_high: metric(&hi).and_then(|s| s.mean),
             cost_base: chosen.cost_per_hour,
             cost_low: lo.cost_per_hour,
             cost_high: hi.cost_per_hour,
