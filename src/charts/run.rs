@@ -148,6 +148,7 @@ pub(super) fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
             .chain(down_windows(s))
             .collect(),
         y_log: false,
+        y_share: false,
     }
 }
 

@@ -11,6 +11,9 @@ use crate::sweep::{PlanInfo, Table};
 use rayon::prelude::*;
 use std::path::Path;
 
+/// The share of a point's replications that collapsed.
+const COLLAPSED: &str = "verdict.collapsed";
+
 /// Lines drawn at most on one chart: beyond that a chart stops being readable.
 const MAX_LINES: usize = 7;
 
@@ -35,7 +38,7 @@ fn line_label(info: &PlanInfo, point: usize) -> String {
 
 /// A readable axis label from a metric's name and unit suffix.
 pub fn metric_label(m: &str) -> String {
-    if m == "verdict.collapsed" {
+    if m == COLLAPSED {
         "fraction of replications collapsed".into()
     } else if let Some(base) = m.strip_suffix("_per_s") {
         format!("{base} (per second)")
@@ -155,6 +158,10 @@ fn metric_chart(
         return Ok(());
     };
     let floor = band_floor(&t.stats, mi);
+    // A share of replications: its band stops at 1 as it stops at 0, and its
+    // axis spans 0 to 1.
+    let share = metric == COLLAPSED;
+    let ceiling = if share { 1.0 } else { f64::INFINITY };
     let mut series = vec![];
     let mut dots = vec![];
     let mut windows = vec![];
@@ -167,7 +174,10 @@ fn metric_chart(
         );
         s.band = Some(
             g.iter()
-                .map(|&p| (t.stats[p][mi].ci_low.max(floor), t.stats[p][mi].ci_high))
+                .map(|&p| {
+                    let st = &t.stats[p][mi];
+                    (st.ci_low.max(floor), st.ci_high.min(ceiling))
+                })
                 .collect(),
         );
         s.markers = true;
@@ -209,6 +219,7 @@ fn metric_chart(
         limits: vec![],
         windows,
         y_log: false,
+        y_share: share,
     };
     match chart.write_with(dir.join(&file_name(metric)), x_scale(info)) {
         Ok(_) => Ok(()),

@@ -130,6 +130,11 @@ pub(crate) fn linear_axis(values: &[f64], max_intervals: usize) -> Result<Axis, 
     Ok(axis_from_steps(step, k0, k1))
 }
 
+/// The axis of a share: 0 to 1 in quarters.
+pub(crate) fn share_axis() -> Axis {
+    axis_from_steps(0.25, 0.0, 4.0)
+}
+
 /// Linear axis with exactly `intervals` steps, so its ticks fall on the grid lines
 /// of a primary axis with that many intervals.
 pub(crate) fn aligned_axis(values: &[f64], intervals: usize) -> Result<Axis, DrawError> {
@@ -226,6 +231,16 @@ mod tests {
         let workers = linear_axis(&[0.0, 3.0, 4.0], 10).expect("axis");
         let labels: Vec<&str> = workers.ticks.iter().map(|t| t.1.as_str()).collect();
         assert_eq!(labels, ["0", "1", "2", "3", "4", "5"]);
+    }
+
+    #[test]
+    fn a_share_spans_zero_to_one() {
+        let share = share_axis();
+        assert_eq!((share.lo, share.hi), (0.0, 1.0));
+        let labels: Vec<&str> = share.ticks.iter().map(|t| t.1.as_str()).collect();
+        assert_eq!(labels, ["0", "0.25", "0.5", "0.75", "1"]);
+        // The same values as counts: whole ticks, headroom past 1.
+        assert_eq!(linear_axis(&[0.0, 1.0], 8).expect("axis").hi, 2.0);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use super::Shade;
 use super::annotations::{Annotation, place_labels};
-use super::axis::{Axis, aligned_axis, linear_axis, log_axis};
+use super::axis::{Axis, aligned_axis, linear_axis, log_axis, share_axis};
 use super::clean_input::CleanInput;
 use super::hidden;
 use super::legend::{self, Legend};
@@ -213,6 +213,8 @@ fn value_axes(
     let y_values = data.y_values();
     let y = if chart.y_log {
         log_axis(&y_values, max_intervals)?
+    } else if chart.y_share {
+        share_axis()
     } else {
         linear_axis(&y_values, max_intervals)?
     };

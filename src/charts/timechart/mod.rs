@@ -134,6 +134,11 @@ pub struct TimeChart {
     pub windows: Vec<Window>,
     /// Logarithmic primary axis; values <= 0 then leave gaps.
     pub y_log: bool,
+    /// The primary axis shows a share (a fraction of replications): it spans
+    /// 0 to 1 exactly, whatever the values, since a share can be neither
+    /// more nor less. (Left alone, values of only 0 and 1 read as counts:
+    /// whole ticks, and headroom up to 2.)
+    pub y_share: bool,
 }
 
 /// How the x axis maps values. Not a field of [`TimeChart`], so that exhaustive

@@ -129,3 +129,25 @@ fn odd_bands_render_and_a_band_of_the_wrong_length_is_an_error() {
     );
     assert!(!dir.0.join("short.png").exists());
 }
+
+/// A share of replications (0 or 1 at every point) spans 0 to 1: as plain
+/// values its whole ticks ran to 2, an axis no share can reach.
+#[test]
+fn a_share_of_replications_spans_zero_to_one() {
+    style::register_fonts();
+    let share = TimeChart {
+        series: vec![Series::new(
+            "collapsed",
+            vec![(60.0, 0.0), (100.0, 0.0), (110.0, 1.0), (130.0, 1.0)],
+        )],
+        ..sweep()
+    };
+    let counts = Plan::new(&share, XScale::Linear).expect("plan");
+    assert_eq!(counts.y.hi, 2.0);
+    let share = TimeChart {
+        y_share: true,
+        ..share
+    };
+    let plan = Plan::new(&share, XScale::Linear).expect("plan");
+    assert_eq!((plan.y.lo, plan.y.hi), (0.0, 1.0));
+}

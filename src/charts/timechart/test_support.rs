@@ -104,6 +104,7 @@ pub(crate) fn demo(points: usize) -> TimeChart {
             ..Default::default()
         }],
         y_log: false,
+        y_share: false,
     }
 }
 
