@@ -11,13 +11,14 @@ use super::render::Paint;
 use super::text::{CAP_HEIGHT, TextSpec, text_width};
 use crate::charts::{DrawError, style};
 use plotters::style::text_anchor::HPos;
-use plotters::style::{Color, RGBColor};
+use plotters::style::{Color, RGBAColor, RGBColor};
 
 const LIMIT_WIDTH: f64 = 1.5;
 const INSTANT_WIDTH: f64 = 2.0;
 /// Radius of data point markers and width of their white ring.
 pub(super) const MARKER_RADIUS: f64 = 4.0;
 const MARKER_RING: f64 = 1.5;
+const LONE_DOT_RADIUS: f64 = 3.0;
 
 impl Paint for Plan {
     fn paint<DB: Backend>(&self, c: &Canvas<DB>) -> Drawn {
@@ -112,6 +113,15 @@ pub(super) fn marker<DB: Backend>(c: &Canvas<DB>, p: (f64, f64), color: RGBColor
     c.dot(p, MARKER_RADIUS, color.to_rgba())
 }
 
+/// A point with no neighbour to join (also the legend's swatch of a series
+/// of such points).
+/// Smaller than a marker, so that it is not taken for a mean, and ringed in
+/// white like one, so that it shows on a line or a marker line beneath.
+pub(super) fn lone_dot<DB: Backend>(c: &Canvas<DB>, p: (f64, f64), color: RGBAColor) -> Drawn {
+    c.dot(p, LONE_DOT_RADIUS + 1.0, style::BACKGROUND.to_rgba())?;
+    c.dot(p, LONE_DOT_RADIUS, color)
+}
+
 fn draw_data<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
     for line in &plan.lines {
         for poly in line.band.iter().flatten() {
@@ -139,7 +149,7 @@ fn draw_data<DB: Backend>(plan: &Plan, c: &Canvas<DB>) -> Drawn {
         let color = line.color.to_rgba();
         for poly in &line.polylines {
             match poly.as_slice() {
-                [p] => c.dot(*p, style::LINE_WIDTH * 1.25, color)?,
+                [p] => lone_dot(c, *p, color)?,
                 // Revealed from under other lines, which may be dashed too.
                 _ if line.revealed => c.dashed_in_gaps(poly, color, style::LINE_WIDTH)?,
                 _ => c.line(poly, color, style::LINE_WIDTH, line.dashed)?,

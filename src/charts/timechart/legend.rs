@@ -4,7 +4,7 @@
 use super::Shade;
 use super::canvas::{Backend, Canvas, Drawn};
 use super::clean_input::CleanInput;
-use super::draw::{instant_line, limit_line, marker};
+use super::draw::{instant_line, limit_line, lone_dot, marker};
 use super::layout::{Plan, is_instant};
 use super::lines::PlotLine;
 use super::rect::{Rect, rect};
@@ -27,6 +27,9 @@ pub(super) enum Swatch {
         band: bool,
         markers: bool,
     },
+    /// A series of lone points (each replication where they disagree): the
+    /// dot they are drawn with.
+    Dots(RGBColor),
     Limit,
     Window(Shade),
     /// A window drawn as a marker line.
@@ -51,12 +54,16 @@ pub(super) fn entries(
 ) -> Vec<(Swatch, String)> {
     let (secondary, primary) = lines.split_at(chart.series2.len());
     let series = primary.iter().chain(secondary).map(|line| {
-        let swatch = Swatch::Line {
-            color: line.color,
-            dashed: line.dashed,
-            fill: line.fill,
-            band: line.band.is_some(),
-            markers: !line.markers.is_empty(),
+        let swatch = if line.only_dots() {
+            Swatch::Dots(line.color)
+        } else {
+            Swatch::Line {
+                color: line.color,
+                dashed: line.dashed,
+                fill: line.fill,
+                band: line.band.is_some(),
+                markers: !line.markers.is_empty(),
+            }
         };
         (swatch, &line.label)
     });
@@ -177,6 +184,7 @@ impl Legend {
                         marker(c, ((sl + sr) / 2.0, mid), *color)?;
                     }
                 }
+                Swatch::Dots(color) => lone_dot(c, ((sl + sr) / 2.0, mid), color.to_rgba())?,
                 Swatch::Limit => limit_line(c, sl, sr, mid)?,
                 Swatch::Window(shade) => {
                     let block = rect(sl, mid - 6.0, sr, mid + 6.0);
@@ -227,6 +235,7 @@ mod tests {
             .map(|(swatch, label)| {
                 let kind = match swatch {
                     Swatch::Line { .. } => "line",
+                    Swatch::Dots(_) => "dots",
                     Swatch::Limit => "limit",
                     Swatch::Window(_) => "window",
                     Swatch::Instant(_) => "instant",

@@ -31,6 +31,12 @@ pub(super) struct PlotLine {
 }
 
 impl PlotLine {
+    /// Every point stands alone (NaN between each): drawn as dots, so its
+    /// dashes mean nothing.
+    pub(super) fn only_dots(&self) -> bool {
+        !self.polylines.is_empty() && self.polylines.iter().all(|p| p.len() == 1)
+    }
+
     /// Drawn after every other line: a dashed line of the right axis. Primary
     /// data is otherwise drawn over secondary data, but a right-axis line can
     /// fall exactly on a left-axis one (a latency proportional to the requests
@@ -126,8 +132,12 @@ pub(super) fn plot_lines(
 /// earlier one, unless that one is too.
 pub(super) fn tell_twins_apart(lines: &mut [PlotLine]) {
     for i in 1..lines.len() {
+        if lines[i].only_dots() {
+            continue;
+        }
         let twin = (0..i).find(|&j| {
-            lines[j].color == lines[i].color
+            !lines[j].only_dots()
+                && lines[j].color == lines[i].color
                 && lines[j].dashed == lines[i].dashed
                 && lines[j].secondary == lines[i].secondary
         });

@@ -151,3 +151,33 @@ fn a_share_of_replications_spans_zero_to_one() {
     let plan = Plan::new(&share, XScale::Linear).expect("plan");
     assert_eq!((plan.y.lo, plan.y.hi), (0.0, 1.0));
 }
+
+/// Each replication where they disagree is a series of lone dots in its
+/// line's colour: the legend shows a dot for it, and neither it nor the
+/// line turns dashed to tell them apart (the dashes of a dot mean nothing;
+/// the legend showed a dashed line, drawn nowhere).
+#[test]
+fn replications_drawn_as_dots_have_a_dot_in_the_legend() {
+    style::register_fonts();
+    let mut mean = Series::new("mean", vec![(50.0, 0.0), (60.0, 0.67), (70.0, 5.0)]);
+    mean.markers = true;
+    mean.color = Some(0);
+    let nan = (f64::NAN, f64::NAN);
+    let mut each = Series::new(
+        "each replication, where they disagree",
+        vec![(60.0, 0.0), nan, (60.0, 1.0), nan, (60.0, 1.0), nan],
+    );
+    each.color = Some(0);
+    let chart = TimeChart {
+        series: vec![mean, each],
+        ..TimeChart::default()
+    };
+    let plan = Plan::new(&chart, XScale::Linear).expect("plan");
+    assert!(plan.lines.iter().all(|l| !l.dashed));
+    let legend = plan.legend.expect("legend");
+    assert!(matches!(
+        legend.entries[0].0,
+        Swatch::Line { dashed: false, .. }
+    ));
+    assert!(matches!(legend.entries[1].0, Swatch::Dots(_)));
+}
