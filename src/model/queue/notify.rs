@@ -14,9 +14,14 @@ impl Queue {
     /// Schedules the queue's timer if something is due earlier than it is armed for.
     #[inline]
     pub(crate) fn arm(&mut self, arena: &Arena, sim: &mut Scheduler<Event>) {
-        if !self.needs_arming() {
-            return;
+        if self.needs_arming() {
+            self.rearm(arena, sim);
         }
+    }
+
+    /// Out of line: the check above is all most calls need.
+    #[inline(never)]
+    fn rearm(&mut self, arena: &Arena, sim: &mut Scheduler<Event>) {
         if let Some(t) = self.next_deadline(arena)
             && self.timer_at.is_none_or(|a| t < a)
         {

@@ -12,7 +12,22 @@ impl World {
     /// Settles a change to queue `qi`: its prefetch workers and parked
     /// receivers get what became visible, oldest receiver first, and the timer
     /// is re-armed for the earliest deadline.
+    ///
+    /// Nobody to serve (no prefetch worker, nobody parked) is the common
+    /// case, checked where the caller is: all that is left then is the timer.
+    #[inline]
     pub(super) fn settle(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
+        let q = &mut self.queues[qi];
+        if q.pushers.is_empty() && q.waiters.is_empty() {
+            q.arm(&self.arena, sim);
+            return;
+        }
+        self.serve_receivers(qi, sim);
+    }
+
+    /// [`World::settle`] with prefetch workers or parked receivers.
+    #[inline(never)]
+    fn serve_receivers(&mut self, qi: usize, sim: &mut Scheduler<Event>) {
         if !self.queues[qi].pushers.is_empty() {
             self.push_ready(qi, sim).covered();
         }
