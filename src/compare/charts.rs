@@ -9,28 +9,39 @@ use crate::run::Trigger;
 use serde_json::Value;
 use std::path::Path;
 
-/// (file stem, timeseries.csv column, title, y label)
-const CHARTS: [(&str, &str, &str, &str); 3] = [
+/// One line per variant of a `timeseries.csv` column: the column, what the
+/// line is called beside the variant's name (empty: the name alone), and
+/// whether it is dashed.
+type Line = (&'static str, &'static str, bool);
+
+/// (file stem, lines, title, y label)
+const CHARTS: [(&str, &[Line], &str, &str); 3] = [
     // Held, not the visible backlog: a consumer whose calls fail receives its
     // queue empty and hides the backlog in flight, where the visible count
     // would draw the failing variant as the healthier one.
     (
         "compare-backlog",
-        HELD,
+        &[(HELD, "", false)],
         "Messages held (waiting + in flight) over time",
         "messages held",
     ),
     (
         "compare-age",
-        "oldest_age_s",
+        &[("oldest_age_s", "", false)],
         "Age of the oldest waiting message",
         "age (s)",
     ),
+    // Goodput, with the processings dashed: processings alone count failed
+    // attempts too, and drew a variant that fails fast against a crashed
+    // database as the one doing the most work.
     (
         "compare-throughput",
-        "throughput",
-        "Throughput over time",
-        "processings per second",
+        &[
+            ("goodput", "goodput", false),
+            ("throughput", "processings, failures included", true),
+        ],
+        "Goodput and processings over time",
+        "messages per second",
     ),
 ];
 
@@ -159,14 +170,28 @@ fn windows(c: &Comparison) -> Result<Vec<Window>, CompareError> {
 pub fn draw(c: &Comparison, dir: &Path) -> Result<Vec<(String, String)>, CompareError> {
     let mut drawn = vec![];
     let windows = windows(c)?;
-    for (stem, col, title, y) in CHARTS {
+    for (stem, lines, title, y) in CHARTS {
         let mut series = vec![];
-        for (i, v) in c.variants.iter().enumerate() {
-            if let Some(points) = column(&v.folder, col)? {
-                series.push(Series {
-                    color: Some(i),
-                    ..Series::new(v.name.clone(), points)
-                });
+        for &(col, what, dashed) in lines {
+            let mut drawn = 0;
+            for (i, v) in c.variants.iter().enumerate() {
+                if let Some(points) = column(&v.folder, col)? {
+                    let label = if what.is_empty() {
+                        v.name.clone()
+                    } else {
+                        format!("{}: {what}", v.name)
+                    };
+                    series.push(Series {
+                        color: Some(i),
+                        dashed,
+                        ..Series::new(label, points)
+                    });
+                    drawn += 1;
+                }
+            }
+            // A column only one variant has compares nothing.
+            if drawn < 2 {
+                series.truncate(series.len() - drawn);
             }
         }
         if series.len() < 2 {

@@ -94,6 +94,18 @@ fn two_scenario_files_give_the_summaries_numbers_and_their_changes() {
     // variant's stuck messages are on it.
     let held = std::fs::read_to_string(out.join("compare-backlog.svg")).unwrap();
     assert!(held.contains("Messages held (waiting + in flight)"));
+    // The throughput chart draws each variant's goodput beside its
+    // processings: the uncapped variant processes more, and succeeds less.
+    let rates = std::fs::read_to_string(out.join("compare-throughput.svg")).unwrap();
+    for line in [
+        "lambda-sqs-db: goodput",
+        "lambda-sqs-db-capped: goodput",
+        "lambda-sqs-db: processings, failures included",
+        "lambda-sqs-db-capped: processings, failures included",
+    ] {
+        assert!(rates.lines().any(|l| l.trim() == line), "{line}");
+    }
+    assert!(sa["goodput_per_s"].as_f64().unwrap() < sb["goodput_per_s"].as_f64().unwrap());
     // Every harm is named, in the table as in each run's verdict.
     let named = |s: &serde_json::Value| -> Vec<String> {
         let rs = s["verdict"]["reasons"].as_array().unwrap();
