@@ -93,8 +93,9 @@ pub struct Report {
     pub folder: String,
     /// The scenario's path as it was run.
     pub scenario: String,
-    /// Paragraphs of the scenario file's opening comment.
-    pub description: Vec<String>,
+    /// The scenario file's opening comment: paragraphs, and lines kept as
+    /// written.
+    pub description: Vec<super::scenario::Block>,
     /// Why the description, settings and warnings are missing, when they are.
     pub scenario_note: Option<String>,
     /// Run facts (seed, horizon, stop) or sweep facts (points, replications).

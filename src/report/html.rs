@@ -3,9 +3,10 @@
 //! strings: every text that comes from a scenario or a summary goes through
 //! [`html`] escaping. A print stylesheet lays it out on A4.
 
-use super::escape::html;
+use super::escape::{html, html_code};
 use super::facts::{Report, Row};
 use super::font;
+use super::scenario::Block;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -23,6 +24,7 @@ td.num{white-space:nowrap;font-weight:bold}
 td.note{color:var(--muted)}
 code{font-family:FONT,monospace;font-size:13px;background:#f4f4f4;padding:0 3px}
 td code{display:inline-block;margin:1px 0}
+pre.kept{font-family:monospace;font-size:13px;background:#f7f7f7;padding:6px 10px;margin:8px 0;overflow-x:auto;white-space:pre}
 .state{display:inline-block;padding:2px 10px;border-radius:4px;color:#fff;font-weight:bold;text-transform:uppercase;letter-spacing:.04em}
 .state.stable{background:var(--stable)}.state.degraded{background:var(--degraded)}.state.collapsed{background:var(--collapsed)}
 .verdict{border-left:6px solid var(--line);padding:8px 14px;background:#fafafa}
@@ -120,7 +122,7 @@ pub fn render(r: &Report, dir: &Path) -> String {
         let _ = writeln!(
             o,
             "<section id=\"verdict\" class=\"verdict {state}\">\n<h2>Verdict: <span class=\"state {state}\">{state}</span></h2>\n<p>{}</p>",
-            html(&v.headline)
+            html_code(&v.headline)
         );
         if !v.reasons.is_empty() {
             o.push_str("<ul class=\"reasons\">\n");
@@ -129,8 +131,8 @@ pub fn render(r: &Report, dir: &Path) -> String {
                     o,
                     "<li><strong>{}</strong> — {}<br><span class=\"meaning\">{}</span></li>",
                     html(&reason.name),
-                    html(&reason.detail),
-                    html(&reason.meaning)
+                    html_code(&reason.detail),
+                    html_code(&reason.meaning)
                 );
             }
             o.push_str("</ul>\n");
@@ -141,10 +143,10 @@ pub fn render(r: &Report, dir: &Path) -> String {
     if let Some(s) = &r.sweep {
         o.push_str("<section id=\"sweep\">\n<h2>Collapse point and best point</h2>\n");
         for c in &s.collapse {
-            let _ = writeln!(o, "<p>{}</p>", html(c));
+            let _ = writeln!(o, "<p>{}</p>", html_code(c));
         }
         match &s.best {
-            Some(b) => _ = writeln!(o, "<p class=\"best\">{}</p>", html(b)),
+            Some(b) => _ = writeln!(o, "<p class=\"best\">{}</p>", html_code(b)),
             None => o.push_str(
                 "<p class=\"best\">No best point: at every point at least half the replications collapsed.</p>\n",
             ),
@@ -154,11 +156,16 @@ pub fn render(r: &Report, dir: &Path) -> String {
 
     if !r.description.is_empty() || r.scenario_note.is_some() {
         o.push_str("<section id=\"scenario\">\n<h2>Scenario</h2>\n");
-        for p in &r.description {
-            let _ = writeln!(o, "<p>{}</p>", html(p));
+        for b in &r.description {
+            let _ = match b {
+                Block::Paragraph(p) => writeln!(o, "<p>{}</p>", html_code(p)),
+                Block::Lines(lines) => {
+                    writeln!(o, "<pre class=\"kept\">{}</pre>", html(&lines.join("\n")))
+                }
+            };
         }
         if let Some(n) = &r.scenario_note {
-            let _ = writeln!(o, "<p class=\"note\">{}</p>", html(n));
+            let _ = writeln!(o, "<p class=\"note\">{}</p>", html_code(n));
         }
         o.push_str("</section>\n");
     }
@@ -180,7 +187,7 @@ pub fn render(r: &Report, dir: &Path) -> String {
     } else {
         o.push_str("<ul class=\"warnings\">\n");
         for w in &r.warnings {
-            let _ = writeln!(o, "<li>{}</li>", html(w));
+            let _ = writeln!(o, "<li>{}</li>", html_code(w));
         }
         o.push_str("</ul>\n");
     }
@@ -228,7 +235,7 @@ pub fn render(r: &Report, dir: &Path) -> String {
 
     o.push_str("<section id=\"charts\" class=\"charts\">\n<h2>Charts</h2>\n");
     if r.charts.is_empty() {
-        let _ = writeln!(o, "<p>{}</p>", html(super::facts::NO_CHARTS));
+        let _ = writeln!(o, "<p>{}</p>", html_code(super::facts::NO_CHARTS));
     }
     for c in &r.charts {
         let Some(svg) = inline_svg(dir, &c.stem) else {

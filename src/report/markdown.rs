@@ -1,8 +1,9 @@
 //! report.md: the same facts as report.html, for a wiki or a pull request; it
 //! links the folder's PNG charts beside it.
 
-use super::escape::markdown as md;
+use super::escape::{markdown as md, markdown_code as md_code};
 use super::facts::{Report, Row};
+use super::scenario::Block;
 use std::fmt::Write as _;
 
 fn rows_table(o: &mut String, rows: &[Row]) {
@@ -37,15 +38,15 @@ pub fn render(r: &Report) -> String {
             o,
             "## Verdict: {}\n\n{}\n",
             v.state.to_uppercase(),
-            md(&v.headline)
+            md_code(&v.headline)
         );
         for reason in &v.reasons {
             let _ = writeln!(
                 o,
                 "- **{}** — {}  \n  _{}_",
                 md(&reason.name),
-                md(&reason.detail),
-                md(&reason.meaning)
+                md_code(&reason.detail),
+                md_code(&reason.meaning)
             );
         }
         if !v.reasons.is_empty() {
@@ -55,10 +56,10 @@ pub fn render(r: &Report) -> String {
     if let Some(s) = &r.sweep {
         o.push_str("## Collapse point and best point\n\n");
         for c in &s.collapse {
-            let _ = writeln!(o, "{}\n", md(c));
+            let _ = writeln!(o, "{}\n", md_code(c));
         }
         match &s.best {
-            Some(b) => _ = writeln!(o, "**{}**\n", md(b)),
+            Some(b) => _ = writeln!(o, "**{}**\n", md_code(b)),
             None => o.push_str(
                 "**No best point: at every point at least half the replications collapsed.**\n\n",
             ),
@@ -66,11 +67,18 @@ pub fn render(r: &Report) -> String {
     }
     if !r.description.is_empty() || r.scenario_note.is_some() {
         o.push_str("## Scenario\n\n");
-        for p in &r.description {
-            let _ = writeln!(o, "{}\n", md(p));
+        for b in &r.description {
+            let _ = match b {
+                Block::Paragraph(p) => writeln!(o, "{}\n", md_code(p)),
+                // An indented code block: nothing in it can end it early.
+                Block::Lines(lines) => {
+                    let kept: Vec<String> = lines.iter().map(|l| format!("    {l}")).collect();
+                    writeln!(o, "{}\n", kept.join("\n"))
+                }
+            };
         }
         if let Some(n) = &r.scenario_note {
-            let _ = writeln!(o, "_{}_\n", md(n));
+            let _ = writeln!(o, "_{}_\n", md_code(n));
         }
     }
     if !r.headline.is_empty() {
@@ -86,7 +94,7 @@ pub fn render(r: &Report) -> String {
         });
     } else {
         for w in &r.warnings {
-            let _ = writeln!(o, "- {}", md(w));
+            let _ = writeln!(o, "- {}", md_code(w));
         }
         o.push('\n');
     }

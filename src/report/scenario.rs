@@ -11,7 +11,7 @@ pub const FILE: &str = "scenario.toml";
 /// What the stored scenario says, or None when the folder has no copy.
 pub struct Stored {
     pub title: Option<String>,
-    pub description: Vec<String>,
+    pub description: Vec<Block>,
     pub settings: Vec<Setting>,
     pub warnings: Vec<String>,
     /// The copy did not load (a scenario from another flowsim version): why.
@@ -56,11 +56,39 @@ pub fn from_text(text: &str) -> Stored {
     }
 }
 
-/// The paragraphs of the comment that opens the file, up to its first line of
-/// TOML. Scenario files describe themselves there.
-fn description(text: &str) -> Vec<String> {
-    let mut paragraphs = vec![];
-    let mut current = String::new();
+/// A block of a scenario's description.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Block {
+    /// Lines of text run together.
+    Paragraph(String),
+    /// Indented comment lines, kept line by line with their indentation: a
+    /// small table of results, a list, a command.
+    Lines(Vec<String>),
+}
+
+/// The comment that opens the file, up to its first line of TOML: scenario
+/// files describe themselves there. Lines run together into paragraphs,
+/// which blank comment lines separate; a line indented past the usual
+/// `# ` is kept as it is written, with the indented lines around it.
+fn description(text: &str) -> Vec<Block> {
+    let mut blocks = vec![];
+    let mut paragraph = String::new();
+    let mut lines: Vec<String> = vec![];
+    let flush = |blocks: &mut Vec<Block>, paragraph: &mut String, lines: &mut Vec<String>| {
+        if !paragraph.is_empty() {
+            blocks.push(Block::Paragraph(std::mem::take(paragraph)));
+        }
+        if !lines.is_empty() {
+            let indent = lines
+                .iter()
+                .map(|l| l.bytes().take_while(|b| *b == b' ').count())
+                .min()
+                .unwrap_or(0);
+            blocks.push(Block::Lines(
+                lines.drain(..).map(|l| l[indent..].to_string()).collect(),
+            ));
+        }
+    };
     for line in text.lines() {
         let t = line.trim();
         let Some(c) = t.strip_prefix('#') else {
@@ -69,22 +97,26 @@ fn description(text: &str) -> Vec<String> {
             }
             break;
         };
-        let c = c.trim();
-        if c.is_empty() {
-            if !current.is_empty() {
-                paragraphs.push(std::mem::take(&mut current));
+        let kept = c.strip_prefix(' ').unwrap_or(c).trim_end();
+        if kept.trim().is_empty() {
+            flush(&mut blocks, &mut paragraph, &mut lines);
+        } else if kept.starts_with(' ') {
+            if !paragraph.is_empty() {
+                blocks.push(Block::Paragraph(std::mem::take(&mut paragraph)));
             }
+            lines.push(kept.to_string());
         } else {
-            if !current.is_empty() {
-                current.push(' ');
+            if !lines.is_empty() {
+                flush(&mut blocks, &mut paragraph, &mut lines);
             }
-            current.push_str(c);
+            if !paragraph.is_empty() {
+                paragraph.push(' ');
+            }
+            paragraph.push_str(kept.trim());
         }
     }
-    if !current.is_empty() {
-        paragraphs.push(current);
-    }
-    paragraphs
+    flush(&mut blocks, &mut paragraph, &mut lines);
+    blocks
 }
 
 /// One row per table and per element of an array of tables, with its plain
@@ -185,9 +217,31 @@ processing_s = { dist = "exponential", mean = 0.1 }
     #[test]
     fn the_opening_comment_is_the_description() {
         let s = from_text(TEXT);
-        assert_eq!(s.description, ["First line goes on.", "Second paragraph."]);
+        assert_eq!(
+            s.description,
+            [
+                Block::Paragraph("First line goes on.".into()),
+                Block::Paragraph("Second paragraph.".into())
+            ]
+        );
         assert_eq!(s.title.as_deref(), Some("T"));
         assert!(s.problem.is_none(), "{:?}", s.problem);
+    }
+
+    /// An indented table in the comment stays a table: its lines apart,
+    /// their columns lined up, the common indentation taken off.
+    #[test]
+    fn indented_comment_lines_are_kept_as_written() {
+        let text = "# Measured, collapse points:\n#   attempts 1   none\n#   attempts 2   50/s\n# Retries look harmless.\n#\n#     cmd --flag\n\n[run]\n";
+        assert_eq!(
+            description(text),
+            [
+                Block::Paragraph("Measured, collapse points:".into()),
+                Block::Lines(vec!["attempts 1   none".into(), "attempts 2   50/s".into()]),
+                Block::Paragraph("Retries look harmless.".into()),
+                Block::Lines(vec!["cmd --flag".into()]),
+            ]
+        );
     }
 
     #[test]
