@@ -54,7 +54,9 @@ pub struct Metric {
 pub const METRICS: [Metric; 10] = [
     Metric {
         key: "throughput_per_s",
-        label: "throughput",
+        // Beside goodput, so that a variant failing fast does not read as
+        // the one doing more work.
+        label: "throughput (failed included)",
         unit: Unit::Rate,
     },
     Metric {
