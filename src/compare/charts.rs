@@ -173,7 +173,7 @@ pub fn draw(c: &Comparison, dir: &Path) -> Result<Vec<(String, String)>, Compare
     for (stem, lines, title, y) in CHARTS {
         let mut series = vec![];
         for &(col, what, dashed) in lines {
-            let mut drawn = 0;
+            let mut found = 0;
             for (i, v) in c.variants.iter().enumerate() {
                 if let Some(points) = column(&v.folder, col)? {
                     let label = if what.is_empty() {
@@ -186,12 +186,12 @@ pub fn draw(c: &Comparison, dir: &Path) -> Result<Vec<(String, String)>, Compare
                         dashed,
                         ..Series::new(label, points)
                     });
-                    drawn += 1;
+                    found += 1;
                 }
             }
             // A column only one variant has compares nothing.
-            if drawn < 2 {
-                series.truncate(series.len() - drawn);
+            if found < 2 {
+                series.truncate(series.len() - found);
             }
         }
         if series.len() < 2 {
