@@ -300,6 +300,14 @@ fn several_folders_get_a_report_each_and_an_index() {
     assert!(index.contains("href=\"steady/report.html\""));
     assert!(index.contains("href=\"zombie-loop/report.html\""));
     assert!(index.contains(">degraded<"));
+    // Each harm of the zombie loop is named beside its state.
+    for reason in [
+        "dead_lettered_after_success",
+        "dead_lettered",
+        "applied_more_than_once",
+    ] {
+        assert!(index.contains(reason), "{reason} not in the index");
+    }
 }
 
 /// Runs chromium with a generous watchdog (a hang fails the test; no timing is
