@@ -5,7 +5,7 @@
 //! first success it would repeat the throughput chart.
 
 use super::run::chart;
-use super::timechart::Series;
+use super::timechart::{Series, YScale};
 use super::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
 use crate::run::Summary;
@@ -80,7 +80,7 @@ pub(super) fn draw(dir: &ChartDir, s: &Summary, series: &BoundedSeries) -> Resul
         s,
         "messages or processings so far (log scale)",
     );
-    c.y_log = true;
+    c.y_scale = YScale::Log;
     let processed = total(series, &["throughput"], "processed (every processing)");
     let useful = total(series, &["goodput"], "first successes");
     // With no failure and no repeat the two totals are one line: drawn once.

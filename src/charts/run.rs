@@ -3,7 +3,7 @@
 //! downstreams, `concurrency` and `downstream_calls`. Trigger windows (spikes)
 //! and every interval a database was down shaded on each.
 
-use super::timechart::{Limit, Series, Shade, TimeChart, Window};
+use super::timechart::{Limit, Series, Shade, TimeChart, Window, YScale};
 use super::{ChartDir, ChartError};
 use crate::metrics::series::BoundedSeries;
 use crate::metrics::verdict::State;
@@ -147,8 +147,7 @@ pub(super) fn chart(title: &str, s: &Summary, y: &str) -> TimeChart {
             })
             .chain(down_windows(s))
             .collect(),
-        y_log: false,
-        y_share: false,
+        y_scale: YScale::Linear,
     }
 }
 

@@ -4,7 +4,7 @@
 //! the first two (further keys at their first value).
 
 use super::heatmap::HeatMap;
-use super::timechart::{Series, Shade, TimeChart, Window, XScale};
+use super::timechart::{Series, Shade, TimeChart, Window, XScale, YScale};
 use super::{ChartDir, ChartError};
 use crate::sweep::report::{Stat, lines};
 use crate::sweep::{PlanInfo, Table};
@@ -218,8 +218,7 @@ fn metric_chart(
         series2: vec![],
         limits: vec![],
         windows,
-        y_log: false,
-        y_share: share,
+        y_scale: if share { YScale::Share } else { YScale::Linear },
     };
     match chart.write_with(dir.join(&file_name(metric)), x_scale(info)) {
         Ok(_) => Ok(()),

@@ -38,8 +38,8 @@ impl<'a> CleanInput<'a> {
         let bands = |series: &[Series], y_log: bool| -> Result<Vec<_>, DrawError> {
             series.iter().map(|s| band_runs(s, x_log, y_log)).collect()
         };
-        let primary = split(&chart.series, chart.y_log);
-        let primary_bands = bands(&chart.series, chart.y_log)?;
+        let primary = split(&chart.series, chart.y_log());
+        let primary_bands = bands(&chart.series, chart.y_log())?;
         let peak = primary
             .iter()
             .flatten()
@@ -50,7 +50,7 @@ impl<'a> CleanInput<'a> {
         let (limits, off_chart) = chart
             .limits
             .iter()
-            .filter(|l| l.value.is_finite() && (!chart.y_log || l.value > 0.0))
+            .filter(|l| l.value.is_finite() && (!chart.y_log() || l.value > 0.0))
             .partition(|l| !(peak > 0.0 && l.value > OFF_CHART * peak));
         Ok(CleanInput {
             primary,

@@ -10,7 +10,7 @@ use super::lines::{PlotLine, drawing_order, plot_lines};
 use super::rect::{Rect, rect};
 use super::span_axis::{log_x_axis, time_axis};
 use super::text::{CAP_HEIGHT, DESCENT, PlacedText, TextSpec, fitted_title, header};
-use super::{Limit, TimeChart, Window, XScale};
+use super::{Limit, TimeChart, Window, XScale, YScale};
 use crate::charts::{DrawError, style};
 use plotters::style::text_anchor::HPos;
 
@@ -211,12 +211,10 @@ fn value_axes(
 ) -> Result<(Axis, Option<Axis>), DrawError> {
     let max_intervals = ((height / 60.0) as usize).clamp(2, 10);
     let y_values = data.y_values();
-    let y = if chart.y_log {
-        log_axis(&y_values, max_intervals)?
-    } else if chart.y_share {
-        share_axis()
-    } else {
-        linear_axis(&y_values, max_intervals)?
+    let y = match chart.y_scale {
+        YScale::Log => log_axis(&y_values, max_intervals)?,
+        YScale::Share => share_axis(),
+        YScale::Linear => linear_axis(&y_values, max_intervals)?,
     };
     if chart.y2_label.is_none() && chart.series2.is_empty() {
         return Ok((y, None));

@@ -132,13 +132,30 @@ pub struct TimeChart {
     pub series2: Vec<Series>,
     pub limits: Vec<Limit>,
     pub windows: Vec<Window>,
-    /// Logarithmic primary axis; values <= 0 then leave gaps.
-    pub y_log: bool,
-    /// The primary axis shows a share (a fraction of replications): it spans
-    /// 0 to 1 exactly, whatever the values, since a share can be neither
-    /// more nor less. (Left alone, values of only 0 and 1 read as counts:
-    /// whole ticks, and headroom up to 2.)
-    pub y_share: bool,
+    /// How the primary axis maps values.
+    pub y_scale: YScale,
+}
+
+/// How the primary (left) axis maps values.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum YScale {
+    /// From zero (or below the data's least value) past the data, with
+    /// headroom; whole ticks for counts.
+    #[default]
+    Linear,
+    /// Logarithmic; values <= 0 leave gaps.
+    Log,
+    /// A share (a fraction of replications): 0 to 1 exactly, whatever the
+    /// values, since a share can be neither more nor less. (As `Linear`,
+    /// values of only 0 and 1 read as counts: whole ticks, headroom up to 2.)
+    Share,
+}
+
+impl TimeChart {
+    /// The primary axis is logarithmic.
+    pub(crate) fn y_log(&self) -> bool {
+        self.y_scale == YScale::Log
+    }
 }
 
 /// How the x axis maps values. Not a field of [`TimeChart`], so that exhaustive
@@ -262,7 +279,7 @@ mod tests {
             (
                 "log_nonpositive",
                 TimeChart {
-                    y_log: true,
+                    y_scale: YScale::Log,
                     ..plain(vec![Series::new(
                         "l",
                         vec![(0.0, 0.0), (1.0, -1.0), (2.0, 10.0)],

@@ -100,7 +100,7 @@ fn odd_bands_render_and_a_band_of_the_wrong_length_is_an_error() {
             band: Some(band),
             ..Series::new("s", points.clone())
         }],
-        y_log,
+        y_scale: if y_log { YScale::Log } else { YScale::Linear },
         ..TimeChart::default()
     };
     let odd = vec![(0.5, 2.0), (nan, 3.0), (f64::INFINITY, 1.0), (4.0, 2.0)];
@@ -145,7 +145,7 @@ fn a_share_of_replications_spans_zero_to_one() {
     let counts = Plan::new(&share, XScale::Linear).expect("plan");
     assert_eq!(counts.y.hi, 2.0);
     let share = TimeChart {
-        y_share: true,
+        y_scale: YScale::Share,
         ..share
     };
     let plan = Plan::new(&share, XScale::Linear).expect("plan");

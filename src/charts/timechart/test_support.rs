@@ -1,6 +1,6 @@
 //! Fixtures shared by the chart tests.
 
-use super::{Limit, Series, TimeChart, Window};
+use super::{Limit, Series, TimeChart, Window, YScale};
 use std::path::{Path, PathBuf};
 
 /// A fresh directory under the system temp dir, removed on drop.
@@ -103,8 +103,7 @@ pub(crate) fn demo(points: usize) -> TimeChart {
             to_x: 360.0,
             ..Default::default()
         }],
-        y_log: false,
-        y_share: false,
+        y_scale: YScale::Linear,
     }
 }
 
