@@ -10,6 +10,8 @@
 
 #[path = "baseline/bare_mmc.rs"]
 mod bare_mmc;
+#[path = "baseline/floor_mmc.rs"]
+mod floor_mmc;
 
 use criterion::{Criterion, SamplingMode, Throughput};
 use std::hint::black_box;
@@ -115,10 +117,29 @@ fn mmc_messages(c: &mut Criterion) {
     g.bench_function("bare_loop_baseline", |b| {
         b.iter(|| bare_mmc::run(black_box(9.0), 1.0, 10, 111_112.0, 1))
     });
+    // The bookkeeping floor: the bare loop plus the records flowsim's
+    // outputs need. The same model again, and the same Little's L.
+    let floor = floor_mmc::run(9.0, 1.0, 10, 111_112.0, 1);
+    assert!(
+        (floor.mean_wait_s - 0.669).abs() < 0.07,
+        "floor loop mean wait {} s",
+        floor.mean_wait_s
+    );
+    let little = 9.0 * (floor.mean_wait_s + 1.0);
+    assert!(
+        (floor.mean_held - little).abs() < 0.03 * little,
+        "floor loop mean held {} against Little's {little}",
+        floor.mean_held
+    );
+    assert!(floor.p99_latency_s > 1.0, "{}", floor.p99_latency_s);
+    g.throughput(Throughput::Elements(floor.served));
+    g.bench_function("bookkeeping_floor", |b| {
+        b.iter(|| floor_mmc::run(black_box(9.0), 1.0, 10, 111_112.0, 1))
+    });
     g.finish();
-    // Criterion times each on its own; the ratio is taken here from
-    // interleaved runs, so that a change in the machine's load moves both.
-    let (mut flowsim_s, mut bare_s) = (vec![], vec![]);
+    // Criterion times each on its own; the ratios are taken here from
+    // interleaved runs, so that a change in the machine's load moves all three.
+    let (mut flowsim_s, mut bare_s, mut floor_s) = (vec![], vec![], vec![]);
     for _ in 0..5 {
         let t = Instant::now();
         black_box(flowsim::run(&s, "mmc.toml").unwrap());
@@ -126,17 +147,30 @@ fn mmc_messages(c: &mut Criterion) {
         let t = Instant::now();
         black_box(bare_mmc::run(9.0, 1.0, 10, 111_112.0, 1));
         bare_s.push(t.elapsed().as_secs_f64() / bare.served as f64);
+        let t = Instant::now();
+        black_box(floor_mmc::run(9.0, 1.0, 10, 111_112.0, 1));
+        floor_s.push(t.elapsed().as_secs_f64() / floor.served as f64);
     }
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    let (f, b) = (median(&mut flowsim_s), median(&mut bare_s));
+    let (f, b, fl) = (
+        median(&mut flowsim_s),
+        median(&mut bare_s),
+        median(&mut floor_s),
+    );
     eprintln!(
         "mmc_messages: flowsim {:.0} ns per customer, bare loop {:.0} ns: {:.2}x the speed of light",
         f * 1e9,
         b * 1e9,
         f / b
+    );
+    eprintln!(
+        "mmc_messages: bookkeeping floor {:.0} ns per customer ({:.2}x the bare loop); flowsim {:.2}x the floor",
+        fl * 1e9,
+        fl / b,
+        f / fl
     );
 }
 
