@@ -76,6 +76,9 @@ pub struct Sweep {
     pub collapse: Vec<String>,
     /// The best point, in a sentence; None when every point collapsed.
     pub best: Option<String>,
+    /// The points the objective does not tell from the best one (their
+    /// intervals overlap), in a sentence; None when there are none.
+    pub tied: Option<String>,
     /// The points table: header, then one row per point.
     pub points_header: Vec<String>,
     pub points: Vec<Vec<String>>,

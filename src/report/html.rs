@@ -146,7 +146,12 @@ pub fn render(r: &Report, dir: &Path) -> String {
             let _ = writeln!(o, "<p>{}</p>", html_code(c));
         }
         match &s.best {
-            Some(b) => _ = writeln!(o, "<p class=\"best\">{}</p>", html_code(b)),
+            Some(b) => {
+                let _ = writeln!(o, "<p class=\"best\">{}</p>", html_code(b));
+                if let Some(t) = &s.tied {
+                    let _ = writeln!(o, "<p>{}</p>", html_code(t));
+                }
+            }
             None => o.push_str(
                 "<p class=\"best\">No best point: at every point at least half the replications collapsed.</p>\n",
             ),

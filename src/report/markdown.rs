@@ -59,7 +59,12 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "{}\n", md_code(c));
         }
         match &s.best {
-            Some(b) => _ = writeln!(o, "**{}**\n", md_code(b)),
+            Some(b) => {
+                let _ = writeln!(o, "**{}**\n", md_code(b));
+                if let Some(t) = &s.tied {
+                    let _ = writeln!(o, "{}\n", md_code(t));
+                }
+            }
             None => o.push_str(
                 "**No best point: at every point at least half the replications collapsed.**\n\n",
             ),

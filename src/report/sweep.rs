@@ -6,6 +6,7 @@ use super::facts::{Kind, Report, Row, Sweep};
 use super::format::{count, number, percent};
 use super::run::folder_name;
 use super::{charts, scenario};
+use crate::sweep::best_line::at_precision;
 use serde_json::Value;
 use std::path::Path;
 
@@ -39,6 +40,57 @@ fn point(v: &Value) -> String {
                 .join(", ")
         })
         .unwrap_or_default()
+}
+
+/// Points whose interval overlaps the best one's named, so that a reader
+/// does not take the best point for the only good one: "8 other points are
+/// not significantly different …". None when there are none.
+fn tied_sentence(best: &Value, objective: &str) -> Option<String> {
+    let tied: Vec<&serde_json::Map<String, Value>> = best
+        .get("tied_with")
+        .and_then(Value::as_array)?
+        .iter()
+        .filter_map(Value::as_object)
+        .collect();
+    let (subject, verb, its) = match tied.len() {
+        0 => return None,
+        1 => (
+            "Another point".to_string(),
+            "is",
+            "its 95 % interval overlaps",
+        ),
+        n => (
+            format!("{n} other points"),
+            "are",
+            "their 95 % intervals overlap",
+        ),
+    };
+    // Keys once, then each point's values: `(rate, attempts) = (20, 1), (20, 2)`.
+    let keys: Vec<&String> = tied[0].keys().collect();
+    let values = |o: &serde_json::Map<String, Value>| {
+        let v: Vec<String> = keys
+            .iter()
+            .map(|k| o.get(*k).map(show).unwrap_or_default())
+            .collect();
+        if v.len() == 1 {
+            v[0].clone()
+        } else {
+            format!("({})", v.join(", "))
+        }
+    };
+    let names = if keys.len() == 1 {
+        keys[0].clone()
+    } else {
+        let k: Vec<&str> = keys.iter().map(|k| k.as_str()).collect();
+        format!("({})", k.join(", "))
+    };
+    Some(format!(
+        "{subject} {verb} not significantly different by {objective} ({its} the best one's): {names} = {}. The objective alone does not choose among them: compare them by another metric, or run more replications.",
+        tied.iter()
+            .map(|o| values(o))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 pub fn read(dir: &Path) -> Result<Report, ReportError> {
@@ -140,19 +192,22 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
             }
         })
         .collect();
-    let best = summary.get("best").filter(|b| !b.is_null()).map(|b| {
+    let best_entry = summary.get("best").filter(|b| !b.is_null());
+    let best = best_entry.map(|b| {
         let g = |k: &str| b.get(k).and_then(Value::as_f64).unwrap_or(f64::NAN);
+        // The interval sets the precision, as on the terminal: three
+        // significant digits would print 1.0006 to 1.0035 as "1.00 to 1.00".
+        let [mean, low, high] = at_precision(g("mean"), g("ci_low"), g("ci_high"))
+            .unwrap_or_else(|| [g("mean"), g("ci_low"), g("ci_high")].map(number));
         format!(
-            "Best point: {} — {} {} = {} (95 % CI {} to {}), {} of its replications collapsed.",
+            "Best point: {} — {} {} = {mean} (95 % CI {low} to {high}), {} of its replications collapsed.",
             point(b.get("point").unwrap_or(&Value::Null)),
             if goal == "max" { "highest" } else { "lowest" },
             objective,
-            number(g("mean")),
-            number(g("ci_low")),
-            number(g("ci_high")),
             percent(g("collapsed_fraction"))
         )
     });
+    let tied = best_entry.and_then(|b| tied_sentence(b, &objective));
     let (points_header, points) = points_table(dir, &params, &objective)?;
     let mut collapse = collapse;
     if params.len() == 1 {
@@ -191,6 +246,7 @@ pub fn read(dir: &Path) -> Result<Report, ReportError> {
         sweep: Some(Sweep {
             collapse,
             best,
+            tied,
             points_header,
             points,
         }),

@@ -12,7 +12,11 @@ use crate::scenario::Goal;
 /// Decimals that give the interval's half-width one significant digit (at
 /// most 6); None when there is no interval.
 fn decimals(s: &Stat) -> Option<usize> {
-    let half = (s.ci_high - s.ci_low) / 2.0;
+    decimals_of(s.ci_low, s.ci_high)
+}
+
+fn decimals_of(ci_low: f64, ci_high: f64) -> Option<usize> {
+    let half = (ci_high - ci_low) / 2.0;
     if !half.is_finite() {
         return None;
     }
@@ -20,6 +24,14 @@ fn decimals(s: &Stat) -> Option<usize> {
         return Some(0);
     }
     Some((-half.log10().floor()).clamp(0.0, 6.0) as usize)
+}
+
+/// A mean and its interval's ends at the precision the interval allows, as
+/// the terminal shows them (`1.002`, `1.001`, `1.004`); None without an
+/// interval.
+pub fn at_precision(mean: f64, ci_low: f64, ci_high: f64) -> Option<[String; 3]> {
+    let d = decimals_of(ci_low, ci_high)?;
+    Some([mean, ci_low, ci_high].map(|x| format!("{x:.d$}")))
 }
 
 /// How a metric reads: its short name and unit. `latency.end_to_end.p99_s`
@@ -85,7 +97,7 @@ fn point(info: &PlanInfo, p: usize) -> String {
 }
 
 /// The points where fewer than half the replications collapsed, best first
-/// by the objective (ties in point order, as the summary's best point).
+/// by the objective (ties in point order).
 fn ranked(info: &PlanInfo, t: &Table, mi: usize) -> Vec<usize> {
     let mut ps: Vec<usize> = (0..info.points())
         .filter(|&p| t.collapsed[p] < 0.5 && t.stats[p][mi].mean.is_finite())
@@ -100,13 +112,62 @@ fn ranked(info: &PlanInfo, t: &Table, mi: usize) -> Vec<usize> {
     ps
 }
 
-/// The best point's line, and whether the runner-up's interval overlaps its
-/// own ("no significant difference"); None when no point qualifies.
-pub fn best(info: &PlanInfo, t: &Table) -> Option<String> {
+/// Where the best point stands among the others.
+pub struct Standing {
+    /// The objective's column.
+    pub metric: usize,
+    /// The best point: the best mean among points where fewer than half the
+    /// replications collapsed.
+    pub best: usize,
+    /// The points whose 95 % interval overlaps the best one's, in rank order:
+    /// the objective does not tell them from it. Empty with one replication
+    /// (no interval).
+    pub tied: Vec<usize>,
+    /// The best of the others.
+    pub runner_up: Option<usize>,
+}
+
+/// The best point and the points it is not significantly better than; None
+/// when no point qualifies. The summary's `best` and the terminal's line
+/// both come from here.
+pub fn standing(info: &PlanInfo, t: &Table) -> Option<Standing> {
     let metric = &info.objective.metric;
     let mi = t.metrics.iter().position(|m| m == metric)?;
     let ranked = ranked(info, t, mi);
-    let (&b, rest) = ranked.split_first()?;
+    let (&best, rest) = ranked.split_first()?;
+    let bs = &t.stats[best][mi];
+    let tied = rest
+        .iter()
+        .copied()
+        .filter(|&p| {
+            let s = &t.stats[p][mi];
+            decimals(bs).is_some()
+                && decimals(s).is_some()
+                && bs.ci_low <= s.ci_high
+                && s.ci_low <= bs.ci_high
+        })
+        .collect();
+    Some(Standing {
+        metric: mi,
+        best,
+        tied,
+        runner_up: rest.first().copied(),
+    })
+}
+
+/// Tied points named in full on the terminal; the rest are counted.
+const TIED_NAMED: usize = 4;
+
+/// The best point's line, and either the points its interval overlaps ("no
+/// significant difference") or the next best; None when no point qualifies.
+pub fn best(info: &PlanInfo, t: &Table) -> Option<String> {
+    let metric = &info.objective.metric;
+    let Standing {
+        metric: mi,
+        best: b,
+        tied,
+        runner_up,
+    } = standing(info, t)?;
     let bs = &t.stats[b][mi];
     let goal = match info.objective.goal {
         Goal::Min => "lowest",
@@ -118,17 +179,30 @@ pub fn best(info: &PlanInfo, t: &Table) -> Option<String> {
         value(metric, bs),
         label(metric).0
     );
-    if let Some(&r) = rest.first() {
-        let rs = &t.stats[r][mi];
-        let overlap = bs.ci_low <= rs.ci_high && rs.ci_low <= bs.ci_high;
-        let runner = format!("{} → {}", point(info, r), value(metric, rs));
-        if overlap {
-            line.push_str(&format!(
-                "\n              no significant difference from {runner}: the intervals overlap"
-            ));
-        } else if decimals(bs).is_some() && decimals(rs).is_some() {
-            line.push_str(&format!("\n              next best {runner}"));
+    let at = |p: usize| format!("{} → {}", point(info, p), value(metric, &t.stats[p][mi]));
+    if let Some((&first, more)) = tied.split_first() {
+        let others = match tied.len() {
+            1 => "another point".to_string(),
+            n => format!("{n} other points"),
+        };
+        line.push_str(&format!(
+            "\n              no significant difference from {others} (the intervals overlap): {}",
+            at(first)
+        ));
+        for &p in more.iter().take(TIED_NAMED - 1) {
+            line.push_str(&format!("\n                {}", at(p)));
         }
+        if more.len() >= TIED_NAMED {
+            let left = more.len() + 1 - TIED_NAMED;
+            line.push_str(&format!(
+                "\n                and {left} more (summary.json, best.tied_with)"
+            ));
+        }
+    } else if let Some(r) = runner_up
+        && decimals(bs).is_some()
+        && decimals(&t.stats[r][mi]).is_some()
+    {
+        line.push_str(&format!("\n              next best {}", at(r)));
     }
     Some(line)
 }

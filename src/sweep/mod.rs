@@ -6,7 +6,7 @@
 //! part and `merge` assembles the parts. Reports come only from the complete,
 //! ordered set of runs, so they are byte-identical however the runs were made.
 
-mod best_line;
+pub mod best_line;
 mod error;
 mod guard;
 pub(crate) mod journal;

@@ -250,6 +250,10 @@ pub struct Best {
     pub ci_low: f64,
     pub ci_high: f64,
     pub collapsed_fraction: f64,
+    /// The points whose 95 % interval overlaps the best one's, in rank
+    /// order: not significantly worse, so the objective alone does not
+    /// choose among them.
+    pub tied_with: Vec<BTreeMap<String, String>>,
 }
 
 #[derive(Serialize)]
@@ -312,32 +316,22 @@ fn collapse_points(info: &PlanInfo, t: &Table) -> Vec<CollapsePoint> {
 }
 
 fn best(info: &PlanInfo, t: &Table) -> Option<Best> {
-    let mi = t.metrics.iter().position(|m| *m == info.objective.metric)?;
-    let better = |a: f64, b: f64| match info.objective.goal {
-        Goal::Min => a < b,
-        Goal::Max => a > b,
-    };
-    let mut pick: Option<usize> = None;
-    for p in 0..info.points() {
-        let m = t.stats[p][mi].mean;
-        if t.collapsed[p] < 0.5
-            && m.is_finite()
-            && pick.is_none_or(|q| better(m, t.stats[q][mi].mean))
-        {
-            pick = Some(p);
-        }
-    }
-    pick.map(|p| {
-        let s = t.stats[p][mi];
-        Best {
-            point: named(info, p, false),
-            metric: info.objective.metric.clone(),
-            goal: info.objective.goal,
-            mean: s.mean,
-            ci_low: s.ci_low,
-            ci_high: s.ci_high,
-            collapsed_fraction: t.collapsed[p],
-        }
+    let standing = super::best_line::standing(info, t)?;
+    let (p, mi) = (standing.best, standing.metric);
+    let s = t.stats[p][mi];
+    Some(Best {
+        point: named(info, p, false),
+        metric: info.objective.metric.clone(),
+        goal: info.objective.goal,
+        mean: s.mean,
+        ci_low: s.ci_low,
+        ci_high: s.ci_high,
+        collapsed_fraction: t.collapsed[p],
+        tied_with: standing
+            .tied
+            .iter()
+            .map(|&q| named(info, q, false))
+            .collect(),
     })
 }
 

@@ -335,7 +335,9 @@ fn a_sweep_prints_its_best_point_with_its_interval() {
     );
     let out = stdout(&o);
     assert!(
-        out.contains("no significant difference from workers = "),
+        out.contains(
+            "no significant difference from another point (the intervals overlap): workers = "
+        ),
         "{out}"
     );
 }

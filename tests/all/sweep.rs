@@ -389,6 +389,75 @@ fn retries_lower_the_load_at_which_a_trigger_becomes_a_collapse() {
         let at = number(&p["collapses_at"]);
         assert_eq!(at, theory, "attempts {attempts}: {p}");
     }
+    // Every point that recovers ends with a final goodput fraction near 1:
+    // the best point is one of them by a hair, and the summary names the
+    // others whose intervals overlap its own, as worked out here again
+    // from points.csv.
+    let dir = t.path().join("sweep-retry-storm-sweep");
+    let points = std::fs::read_to_string(dir.join("points.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(points.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let objective = "recovery.final_goodput_fraction";
+    let (rate, attempts, collapsed) = (
+        col("client[0].rate"),
+        col("client[0].retry.attempts"),
+        col("collapsed_fraction"),
+    );
+    let (mean, low, high) = (
+        col(&format!("{objective}.mean")),
+        col(&format!("{objective}.ci_low")),
+        col(&format!("{objective}.ci_high")),
+    );
+    let f = |r: &csv::StringRecord, i: usize| r[i].parse::<f64>().unwrap();
+    let standing: Vec<((String, String), [f64; 3])> = rows
+        .records()
+        .map(Result::unwrap)
+        .filter(|r| f(r, collapsed) < 0.5)
+        .map(|r| {
+            let key = (r[rate].to_string(), r[attempts].to_string());
+            (key, [f(&r, mean), f(&r, low), f(&r, high)])
+        })
+        .collect();
+    let (best_key, b) = standing
+        .iter()
+        .fold(None::<&((String, String), [f64; 3])>, |acc, x| match acc {
+            Some(a) if a.1[0] >= x.1[0] => Some(a),
+            _ => Some(x),
+        })
+        .unwrap();
+    let named = |v: &serde_json::Value| {
+        (
+            v["client[0].rate"].as_str().unwrap().to_string(),
+            v["client[0].retry.attempts"].as_str().unwrap().to_string(),
+        )
+    };
+    assert_eq!(&named(&s["best"]["point"]), best_key);
+    let mut expected: Vec<&(String, String)> = standing
+        .iter()
+        .filter(|(k, x)| k != best_key && x[1] <= b[2] && b[1] <= x[2])
+        .map(|(k, _)| k)
+        .collect();
+    let mut tied: Vec<(String, String)> = s["best"]["tied_with"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(named)
+        .collect();
+    assert!(tied.len() >= 3, "{}", s["best"]);
+    expected.sort();
+    tied.sort();
+    assert_eq!(tied.iter().collect::<Vec<_>>(), expected);
+    // The report says so beside the best point.
+    ok(flowsim(&["report", dir.to_str().unwrap()], "1"));
+    let md = std::fs::read_to_string(dir.join("report.md")).unwrap();
+    assert!(
+        md.contains(&format!(
+            "{} other points are not significantly different",
+            tied.len()
+        )),
+        "{md}"
+    );
 }
 
 /// `sweep --max-wall` bounds each run as `run --max-wall` does: a run past
