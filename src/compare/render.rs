@@ -92,7 +92,7 @@ fn note(c: &Comparison) -> String {
             c.reps
         )
     } else {
-        "One run per variant; the change is against the first column. Run with --reps N for confidence intervals.".into()
+        "One run per variant; the change is against the first column. Run with `--reps N` for confidence intervals.".into()
     }
 }
 
@@ -145,7 +145,7 @@ pub fn markdown(c: &Comparison, charts: &[(String, String)]) -> String {
             .map(|v| v.name.as_str())
             .collect::<Vec<_>>()
             .join(" vs ")),
-        e(&note(c))
+        escape::markdown_code(&note(c))
     );
     for v in &c.variants {
         let _ = writeln!(
@@ -208,7 +208,7 @@ pub fn html(c: &Comparison, dir: &Path, charts: &[(String, String)]) -> String {
         o,
         "<header>\n<h1>Comparison: {}</h1>\n<p class=\"sub\">flowsim comparison · {}</p>\n</header>",
         h(&names),
-        h(&note(c))
+        escape::html_code(&note(c))
     );
     o.push_str("<section id=\"variants\">\n<h2>Variants</h2>\n<ul>\n");
     for v in &c.variants {

@@ -150,6 +150,10 @@ fn two_scenario_files_give_the_summaries_numbers_and_their_changes() {
     }
     let html = std::fs::read_to_string(out.join("compare.html")).unwrap();
     assert!(html.contains("<svg") && !html.contains("http://fonts"));
+    // One run a variant: the note's option is code, in both formats.
+    assert!(html.contains("Run with <code>--reps N</code>"), "{html}");
+    let md = std::fs::read_to_string(out.join("compare.md")).unwrap();
+    assert!(md.contains("Run with `--reps N`"), "{md}");
     let _ = std::fs::remove_dir_all(&out);
 }
 
