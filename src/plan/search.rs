@@ -89,16 +89,22 @@ pub fn search(ev: &mut Evaluator, keys: &[Key]) -> Result<Found, PlannerError> {
             bound = Some(hi);
         }
     }
-    let mut holding: Vec<Evaluation> = ev
-        .all()
-        .filter(|e| e.load_factor == 1.0 && e.holds())
-        .cloned()
-        .collect();
-    holding.sort_by(|a, b| {
-        a.cost_per_hour
-            .total_cmp(&b.cost_per_hour)
-            .then_with(|| order(keys, &a.values, &b.values))
-    });
+    let mut holding = holding_cheapest_first(ev, keys);
+    // The bisection decides the smallest value that holds of each line of
+    // the grid and skips the values above it, so the next-cheapest holding
+    // configuration may be one nobody evaluated: the cheapest one with its
+    // bisected key one value higher (more of it never hurts, so it holds).
+    // It is decided, so that the runner-up is the next on the grid, not the
+    // next the bisection happened to try.
+    if let (Some(b), Some(best)) = (bisected, holding.first()) {
+        let at = keys[b].values.iter().position(|v| *v == best.values[b]);
+        if let Some(up) = at.and_then(|i| keys[b].values.get(i + 1)) {
+            let mut values = best.values.clone();
+            values[b] = up.clone();
+            ev.eval(&values, 1.0)?;
+            holding = holding_cheapest_first(ev, keys);
+        }
+    }
     let mut next_cheaper = vec![];
     if let Some(best) = holding.first().cloned() {
         for (i, k) in keys.iter().enumerate() {
@@ -119,6 +125,22 @@ pub fn search(ev: &mut Evaluator, keys: &[Key]) -> Result<Found, PlannerError> {
         holding,
         next_cheaper,
     })
+}
+
+/// Every holding configuration evaluated at the planned load, cheapest
+/// first (ties: the smaller values first).
+fn holding_cheapest_first(ev: &Evaluator, keys: &[Key]) -> Vec<Evaluation> {
+    let mut holding: Vec<Evaluation> = ev
+        .all()
+        .filter(|e| e.load_factor == 1.0 && e.holds())
+        .cloned()
+        .collect();
+    holding.sort_by(|a, b| {
+        a.cost_per_hour
+            .total_cmp(&b.cost_per_hour)
+            .then_with(|| order(keys, &a.values, &b.values))
+    });
+    holding
 }
 
 /// Configurations in the order of their values, key by key.

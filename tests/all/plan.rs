@@ -90,6 +90,31 @@ fn chosen_holds_and_next_cheaper_does_not(name: &str) -> PlanReport {
     // The answer is cheaper than anything else that held.
     let runner_up = r.runner_up.as_ref().expect("a runner-up");
     assert!(runner_up.cost_per_hour >= chosen.cost_per_hour);
+    // The bisected key (the monotone one with the most values) one value
+    // above the chosen one was decided, though the bisection skips it: it
+    // holds, and the runner-up is no dearer than it.
+    let b = (0..r.keys.len())
+        .filter(|&i| r.keys[i].monotone)
+        .max_by_key(|&i| (r.keys[i].values.len(), std::cmp::Reverse(i)))
+        .expect("a bisected key");
+    let at = r.keys[b].values.iter().position(|v| *v == chosen.values[b]);
+    if let Some(up) = at.and_then(|i| r.keys[b].values.get(i + 1)) {
+        let mut values = chosen.values.clone();
+        values[b] = up.clone();
+        let above = r
+            .evaluations
+            .iter()
+            .find(|e| e.load_factor == 1.0 && e.values == values)
+            .unwrap_or_else(|| panic!("{name}: {values:?} not decided"));
+        assert!(above.holds(), "{name}: more of a monotone key failed");
+        assert!(
+            runner_up.cost_per_hour <= above.cost_per_hour,
+            "{name}: runner-up {:?} at {} dearer than {values:?} at {}",
+            runner_up.values,
+            runner_up.cost_per_hour,
+            above.cost_per_hour
+        );
+    }
     // Far fewer runs than the grid of every configuration.
     assert!(
         r.search_runs * 3 <= r.grid_runs as usize,
