@@ -12,7 +12,8 @@ pub struct Key {
     pub path: String,
     /// Ascending, without repeats.
     pub values: Vec<toml::Value>,
-    /// More never makes an SLO worse: bisected.
+    /// More never makes an SLO worse: the one with the most values is
+    /// bisected (`search::bisected`).
     pub monotone: bool,
     /// Every value is a whole number (a count of workers, of connections…).
     #[serde(skip)]

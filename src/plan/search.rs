@@ -41,11 +41,16 @@ fn values_at(keys: &[Key], coords: &[usize]) -> Vec<toml::Value> {
         .collect()
 }
 
-pub fn search(ev: &mut Evaluator, keys: &[Key]) -> Result<Found, PlannerError> {
-    // The bisected key: the monotone one with the most values.
-    let bisected = (0..keys.len())
+/// The bisected key: the monotone one with the most values (the first of
+/// those with as many); None when no key is monotone.
+pub fn bisected(keys: &[Key]) -> Option<usize> {
+    (0..keys.len())
         .filter(|&i| keys[i].monotone)
-        .max_by_key(|&i| (keys[i].values.len(), std::cmp::Reverse(i)));
+        .max_by_key(|&i| (keys[i].values.len(), std::cmp::Reverse(i)))
+}
+
+pub fn search(ev: &mut Evaluator, keys: &[Key]) -> Result<Found, PlannerError> {
+    let bisected = bisected(keys);
     let others: Vec<usize> = (0..keys.len()).filter(|&i| Some(i) != bisected).collect();
     let lens: Vec<usize> = others.iter().map(|&i| keys[i].values.len()).collect();
     let staircase = bisected.is_some() && others.len() == 1 && keys[others[0]].monotone;

@@ -93,19 +93,16 @@ pub fn markdown(r: &PlanReport) -> String {
         r.max_reps
     );
     let _ = writeln!(t, "## Decision keys\n");
-    for k in &r.keys {
+    let bisected = super::search::bisected(&r.keys);
+    for (i, k) in r.keys.iter().enumerate() {
         let values: Vec<String> = k.values.iter().map(ToString::to_string).collect();
-        let _ = writeln!(
-            t,
-            "- `{}`: {} ({})",
-            k.path,
-            values.join(", "),
-            if k.monotone {
-                "more never hurts: bisected"
-            } else {
-                "scanned"
-            }
-        );
+        // Only one key is bisected; the others take every value.
+        let how = match (k.monotone, bisected == Some(i)) {
+            (true, true) => "more never hurts: bisected",
+            (true, false) => "more never hurts: every value tried",
+            (false, _) => "more can hurt: every value tried",
+        };
+        let _ = writeln!(t, "- `{}`: {} ({how})", k.path, values.join(", "));
     }
     let _ = writeln!(t, "\n## Answer\n");
     match &r.chosen {

@@ -122,6 +122,19 @@ fn chosen_holds_and_next_cheaper_does_not(name: &str) -> PlanReport {
         r.search_runs,
         r.grid_runs
     );
+    // plan.md says which key was bisected: one only.
+    let stem = name.trim_end_matches(".toml");
+    let md = std::fs::read_to_string(d.path().join(format!("{stem}-plan/plan.md"))).unwrap();
+    assert_eq!(
+        md.matches("(more never hurts: bisected)").count(),
+        1,
+        "{md}"
+    );
+    assert_eq!(
+        md.matches("(more never hurts: every value tried)").count(),
+        r.keys.iter().filter(|k| k.monotone).count() - 1,
+        "{md}"
+    );
     let h = r.headroom.as_ref().expect("a headroom");
     assert!(h.holds_at >= 1.0 && h.fails_at.is_none_or(|f| f > h.holds_at));
     r
