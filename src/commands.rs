@@ -728,7 +728,15 @@ pub fn plan(args: &PlanArgs) -> u8 {
                         crate::plan::describe(r, c),
                         crate::export::objectives::dollars(c.cost_per_hour),
                         match &r.headroom {
-                            Some(h) => format!("holds up to {} × the load", h.holds_at),
+                            // As plan.md writes them.
+                            Some(h) if h.none() => format!(
+                                "holds at 1 × the load, not at {} ×: no margin",
+                                crate::report::format::number(h.fails_at.unwrap_or(1.0))
+                            ),
+                            Some(h) => format!(
+                                "holds up to {} × the load",
+                                crate::report::format::number(h.holds_at)
+                            ),
                             None => String::new(),
                         }
                     ),

@@ -17,6 +17,14 @@ pub struct Headroom {
     pub fails_at: Option<f64>,
 }
 
+impl Headroom {
+    /// Whether the choice holds at the planned load and at nothing tried
+    /// above it: no margin for growth, which a reader must be told.
+    pub fn none(&self) -> bool {
+        self.holds_at <= 1.0 && self.fails_at.is_some()
+    }
+}
+
 pub fn headroom(
     ev: &mut Evaluator,
     values: &[toml::Value],

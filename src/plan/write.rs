@@ -152,8 +152,13 @@ pub fn markdown(r: &PlanReport) -> String {
                     "- **Headroom**: holds at {} × every producer and client rate{}",
                     number(h.holds_at),
                     h.fails_at.map_or(" (the most tried)".into(), |f| format!(
-                        "; not at {} ×",
-                        number(f)
+                        "; not at {} ×{}",
+                        number(f),
+                        if h.none() {
+                            ": **no margin**, a rise in load that small breaks an SLO (the runner-up, or a larger value of a key, buys some)"
+                        } else {
+                            ""
+                        }
                     ))
                 );
             }

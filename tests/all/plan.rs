@@ -137,12 +137,17 @@ fn chosen_holds_and_next_cheaper_does_not(name: &str) -> PlanReport {
     );
     let h = r.headroom.as_ref().expect("a headroom");
     assert!(h.holds_at >= 1.0 && h.fails_at.is_none_or(|f| f > h.holds_at));
+    // A choice with no margin says so.
+    assert_eq!(md.contains("**no margin**"), h.none(), "{md}");
     r
 }
 
 #[test]
 fn the_lambda_database_plan_holds_and_the_next_cheaper_does_not() {
     let r = chosen_holds_and_next_cheaper_does_not("plan-lambda-db.toml");
+    // The cheapest that holds is at the edge: the headroom search's first
+    // multiplier above 1 fails.
+    assert!(r.headroom.as_ref().unwrap().none(), "{:?}", r.headroom);
     // Both keys matter: neither is at the bottom of its range.
     let c = r.chosen.unwrap();
     for (k, v) in r.keys.iter().zip(&c.values) {
