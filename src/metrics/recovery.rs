@@ -413,14 +413,29 @@ pub fn verdict(r: &Recovery, cfg: &VerdictConfig) -> Option<Verdict> {
 /// Not recovered (degraded) when goodput came back but the messages held or the
 /// age of the oldest waiting message is still above normal at the end.
 pub fn not_recovered(r: &Recovery) -> Option<Finding> {
+    // The run's last window was judged short because the messages held were
+    // above normal at its start or at its end: at the end only when they
+    // still are; otherwise they came back under the level within that last
+    // window, too late for a whole window of normal before the run ended.
+    let window = r.should_recover_by_s - r.trigger_to_s;
     let what = match (r.recovered, r.shortfall) {
-        (Some(false), Some(Shortfall::Held)) => format!(
-            "{:.0} messages were still held, waiting or in flight, above the {:.0} that count as normal (their peak before the first trigger: {:.0})",
+        (Some(false), Some(Shortfall::Held)) if r.held_at_end > r.normal.held_at_most => format!(
+            "at the end of the run {:.0} messages were still held, waiting or in flight, above the {:.0} that count as normal (their peak before the first trigger: {:.0})",
             r.held_at_end, r.normal.held_at_most, r.normal.held_before
         ),
+        (Some(false), Some(Shortfall::Held)) => format!(
+            "the messages held, waiting or in flight, came back under the {:.0} that count as normal (their peak before the first trigger: {:.0}) only in the run's last {} s, so no whole {} s of normal was seen ({:.0} held at the end)",
+            r.normal.held_at_most,
+            r.normal.held_before,
+            short(window),
+            short(window),
+            r.held_at_end
+        ),
         (Some(false), Some(Shortfall::Latency)) => format!(
-            "the oldest waiting message was still older than {:.1} s (its peak before the first trigger: {:.1} s)",
-            r.normal.oldest_age_at_most_s, r.normal.oldest_age_before_s
+            "in the run's last {} s the oldest waiting message was still older than {:.1} s (its peak before the first trigger: {:.1} s)",
+            short(window),
+            r.normal.oldest_age_at_most_s,
+            r.normal.oldest_age_before_s
         ),
         _ => return None,
     };
@@ -428,7 +443,7 @@ pub fn not_recovered(r: &Recovery) -> Option<Finding> {
         Reason::NotRecovered,
         None,
         format!(
-            "after `{}` ended at {:.0} s, goodput came back but at the end of the run {what}",
+            "after `{}` ended at {:.0} s, goodput came back but {what}",
             r.trigger, r.trigger_to_s
         ),
     );
@@ -745,8 +760,28 @@ mod tests {
             (Some(false), Some(Shortfall::Held))
         );
         assert!(verdict(&r, &cfg()).is_none());
-        assert_eq!(not_recovered(&r).unwrap().reason, Reason::NotRecovered);
+        let f = not_recovered(&r).unwrap();
+        assert_eq!(f.reason, Reason::NotRecovered);
+        assert!(f.detail.contains("were still held"), "{}", f.detail);
         assert!(recovered_late(&r, &cfg()).is_none(), "not recovered at all");
+        // Cut at 62 s: under the level at the end (160), but the last window
+        // (52 to 62 s) starts at 360. Not a whole window of normal: still
+        // not recovered, and the detail says why rather than that 160 is
+        // above 200.
+        let r = judge(&rows[..=62], &[SPIKE], &cfg()).unwrap();
+        assert_eq!(
+            (r.recovered, r.shortfall),
+            (Some(false), Some(Shortfall::Held))
+        );
+        assert!(r.held_at_end <= r.normal.held_at_most, "{r:?}");
+        let f = not_recovered(&r).unwrap();
+        assert!(!f.detail.contains("still held"), "{}", f.detail);
+        assert!(
+            f.detail
+                .contains("came back under the 200 that count as normal (their peak before the first trigger: 50) only in the run's last 10 s"),
+            "{}",
+            f.detail
+        );
     }
 
     #[test]

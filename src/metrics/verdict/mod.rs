@@ -95,7 +95,8 @@ pub enum Reason {
     /// Publishes refused by a full queue (retried by the producer).
     PublishRefused,
     /// After the last trigger, goodput came back but the backlog or the age of
-    /// the oldest waiting message did not come back near its level before.
+    /// the oldest waiting message did not come back near its level before, or
+    /// not for a whole window before the run ended.
     NotRecovered,
     /// After the last trigger the run came back to normal, but later than one
     /// recovery window after the trigger ended: work waited meanwhile.
@@ -237,7 +238,7 @@ impl Reason {
                 "a full queue refused publishes; the producer had to retry or buffer"
             }
             Reason::NotRecovered => {
-                "after the last trigger the backlog or the age of the oldest waiting message did not come back near its level before"
+                "after the last trigger the backlog or the age of the oldest waiting message did not come back near its level before, or not for a whole window (verdict.recovery_window_s) before the run ended"
             }
             Reason::RecoveredLate => {
                 "after the last trigger the run came back to normal, but more than one recovery window after it ended: messages or requests waited meanwhile"
