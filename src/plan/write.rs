@@ -155,7 +155,7 @@ pub fn markdown(r: &PlanReport) -> String {
                         "; not at {} ×{}",
                         number(f),
                         if h.none() {
-                            ": **no margin**, a rise in load that small breaks an SLO (the runner-up, or a larger value of a key, buys some)"
+                            ": **no margin**, a rise in load that small breaks an SLO"
                         } else {
                             ""
                         }
