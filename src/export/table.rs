@@ -175,8 +175,9 @@ fn review(t: &mut String, s: &Summary) {
         thousands(r.peak_backlog),
         secs(r.peak_backlog_at_s)
     )];
-    // The drain only when there was something to drain: the backlog rose.
-    if let Some(before) = r.held_before_trigger.filter(|&b| r.peak_backlog > b) {
+    // The drain only when there was something to drain: the messages held
+    // rose above their normal level.
+    if let Some(before) = r.held_before_trigger.filter(|_| r.rose_above_normal) {
         parts.push(match r.drained_at_s {
             Some(at) => format!(
                 "drained at {} (held before the first trigger: {})",

@@ -35,6 +35,11 @@ pub struct Review {
     /// The peak of the messages held (waiting, in flight, in buffers) before
     /// the first trigger; None without one.
     pub held_before_trigger: Option<u64>,
+    /// Whether the messages held rose above that level (at most
+    /// `recovery_level_factor` × it + `min_growth_messages`) after the first
+    /// trigger: whether there was anything to drain. False without a trigger.
+    #[serde(default)]
+    pub rose_above_normal: bool,
     /// When the messages held came back near that level (at most
     /// `recovery_level_factor` × it + `min_growth_messages`) and stayed there
     /// to the end; None without a trigger, when it never rose above that
@@ -146,6 +151,7 @@ impl ReviewWatch {
             held_before_trigger: self
                 .first_trigger_s
                 .map(|_| self.before.unwrap_or(0.0) as u64),
+            rose_above_normal: self.rose,
             drained_at_s: self.drained_at,
             peak_oldest_age_s: self.peak_age.0,
             peak_oldest_age_at_s: self.peak_age.1,
@@ -252,9 +258,27 @@ mod tests {
         assert_eq!(r.held_before_trigger, Some(20));
         // Back at or below 140 from 71 s on (at 57 s first, but the blip).
         assert_eq!(r.drained_at_s, Some(71.0));
+        assert!(r.rose_above_normal);
         assert_eq!(r.whole.arrivals, 101);
         assert_eq!(r.measured.arrivals, 50);
         // Without a trigger there is no level to drain back to.
         assert_eq!(watch(&rows, None, 0.0).drained_at_s, None);
+        assert!(!watch(&rows, None, 0.0).rose_above_normal);
+    }
+
+    #[test]
+    fn a_backlog_that_stays_under_its_normal_level_has_nothing_to_drain() {
+        // 8 before the trigger, a rise to 59 after it: above 8, but under
+        // the normal level of 2 × 8 + 100 = 116.
+        let rows: Vec<_> = (0..=100)
+            .map(|i| {
+                let b = if (20..40).contains(&i) { 59.0 } else { 8.0 };
+                (f64::from(i), b, 1.0)
+            })
+            .collect();
+        let r = watch(&rows, Some(10.0), 0.0);
+        assert_eq!((r.peak_backlog, r.held_before_trigger), (59, Some(8)));
+        assert!(!r.rose_above_normal);
+        assert_eq!(r.drained_at_s, None);
     }
 }

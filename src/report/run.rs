@@ -244,10 +244,13 @@ fn headline_numbers(v: &Value) -> Vec<Row> {
                 secs(t),
                 "the messages held, waiting or in flight, came back to their level before the trigger".to_string(),
             ),
+            (None, true) if v.pointer("/review/rose_above_normal") == Some(&Value::Bool(false)) => (
+                "–".into(),
+                "nothing to drain: the messages held never rose above their normal level after the trigger".into(),
+            ),
             (None, true) => (
                 "not drained".into(),
-                "the backlog did not come back, or never rose above its level before the trigger"
-                    .into(),
+                "the messages held, waiting or in flight, did not come back to their level before the trigger".into(),
             ),
             (None, false) => ("–".into(), "no trigger".into()),
         };

@@ -104,9 +104,8 @@ fn drain_time(s: &Summary) -> Option<f64> {
         (Some(at), _) => Some((at - last).max(0.0)),
         // No trigger: nothing to drain from, and the run did not collapse.
         (None, None) => Some(0.0),
-        // The backlog never rose far above its level before the trigger
-        // (the review's default level: twice it, plus 100 messages).
-        (None, Some(before)) if s.review.peak_backlog <= 2 * before + 100 => Some(0.0),
+        // The messages held never rose above their normal level.
+        (None, Some(_)) if !s.review.rose_above_normal => Some(0.0),
         (None, Some(_)) => None,
     }
 }

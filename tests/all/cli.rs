@@ -401,3 +401,37 @@ fn a_sweep_of_other_values_does_not_replace_the_first_silently() {
         "replaced"
     );
 }
+
+/// A spike whose backlog stays under its normal level (plan-kafka-group at
+/// 16 members: a peak of 59 against 2 × 8 + 100) has nothing to drain: the
+/// review line names no drain, neither "drained at" nor "not drained".
+#[test]
+fn a_backlog_that_never_rose_above_normal_is_not_called_undrained() {
+    let d = tempfile::tempdir().unwrap();
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/plan-kafka-group.toml");
+    let o = flowsim(
+        &[
+            "run",
+            file.to_str().unwrap(),
+            "--charts",
+            "none",
+            "--out",
+            "out",
+        ],
+        d.path(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let review = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("review"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(!review.contains("drained"), "{review}");
+    let summary: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(d.path().join("out/plan-kafka-group/summary.json")).unwrap(),
+    )
+    .unwrap();
+    let r = &summary["review"];
+    assert_eq!(r["rose_above_normal"], false, "{r}");
+    assert!(r["peak_backlog"].as_u64().unwrap() > r["held_before_trigger"].as_u64().unwrap());
+}
